@@ -1,0 +1,199 @@
+//! The grants: one marker type each, and which operation accepts which.
+//!
+//! | grant | [`CreateTokenWithIam`](crate::CreateTokenWithIam) | [`CreateToken`](crate::CreateToken) |
+//! |---|---|---|
+//! | [`AuthorizationCode`] | yes | yes |
+//! | [`RefreshToken`] | yes | yes |
+//! | [`JwtBearer`] | yes | no |
+//! | [`TokenExchange`] | yes | no |
+//! | [`DeviceCode`] | no | yes |
+//!
+//! Naming a grant on an operation that does not accept it is a compile error that
+//! names the operation that does:
+//!
+//! ```compile_fail
+//! use ssooidc_token::{CreateTokenWithIam, grant::DeviceCode};
+//! fn send(request: CreateTokenWithIam<DeviceCode>) {}
+//! ```
+
+mod authorization_code;
+mod device_code;
+mod jwt_bearer;
+mod refresh_token;
+mod token_exchange;
+
+pub use authorization_code::{
+    AuthorizationCode, IamAuthorizationCodeBuilder, IamAuthorizationCodeFields,
+    PublicAuthorizationCodeBuilder, PublicAuthorizationCodeFields,
+};
+pub use device_code::{DeviceCode, PublicDeviceCodeBuilder, PublicDeviceCodeFields};
+pub use jwt_bearer::{IamJwtBearerBuilder, IamJwtBearerFields, JwtBearer};
+pub use refresh_token::{
+    IamRefreshTokenBuilder, IamRefreshTokenFields, PublicRefreshTokenBuilder,
+    PublicRefreshTokenFields, RefreshToken,
+};
+pub use token_exchange::{IamTokenExchangeBuilder, IamTokenExchangeFields, TokenExchange};
+
+use crate::fields::GrantFields;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A grant type. Sealed: the grants are the ones AWS defines.
+pub trait Grant: sealed::Sealed {
+    /// The `grantType` string sent on the wire.
+    const GRANT_TYPE: &'static str;
+}
+
+/// A grant that `CreateTokenWithIAM` accepts: [`AuthorizationCode`],
+/// [`RefreshToken`], [`JwtBearer`], [`TokenExchange`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a grant of CreateTokenWithIAM",
+    label = "CreateTokenWithIam does not accept this grant",
+    note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)",
+    note = "CreateTokenWithIam accepts AuthorizationCode, RefreshToken, JwtBearer and TokenExchange"
+)]
+pub trait IamGrant: Grant {
+    #[doc(hidden)]
+    type Fields: GrantFields;
+}
+
+/// A grant that `CreateToken` (registered public clients) accepts:
+/// [`AuthorizationCode`], [`DeviceCode`], [`RefreshToken`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a grant of CreateToken",
+    label = "CreateToken does not accept this grant",
+    note = "the JWT-bearer and token-exchange grants belong to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` or `CreateTokenWithIam::token_exchange()`",
+    note = "CreateToken accepts AuthorizationCode, DeviceCode and RefreshToken"
+)]
+pub trait PublicClientGrant: Grant {
+    #[doc(hidden)]
+    type Fields: GrantFields;
+}
+
+/// Declares a grant's fields struct and its typed builder. Every builder gets
+/// `client_id` and the repeatable `scope`/`scopes`; the groups give the rest:
+/// required secrets, optional secrets, required plain values, optional plain values.
+macro_rules! fields {
+    (
+        $(#[$meta:meta])*
+        struct $name:ident for $op:ident<$grant:ident>, builder $builder:ident, $builder_doc:literal {
+            secrets { $( $secret:ident : $secret_doc:literal ),* $(,)? }
+            optional_secrets { $( $osecret:ident : $osecret_doc:literal ),* $(,)? }
+            required { $( $plain:ident : $plain_ty:ty = $plain_doc:literal ),* $(,)? }
+            optional { $( $opt:ident : $opt_ty:ty = $opt_doc:literal ),* $(,)? }
+            check |$f:ident, $checks:ident| $check:block
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, typed_builder::TypedBuilder)]
+        #[builder(
+            builder_type(
+                name = $builder,
+                doc = $builder_doc,
+                attributes(#[derive(Debug)]),
+            ),
+            builder_method(vis = "pub(crate)"),
+            build_method(
+                into = Result<crate::$op<$grant>, crate::BuildError>,
+                doc = "Checks the fields' content and returns the request, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once every required field is set.",
+            ),
+            mutators(
+                /// Adds one scope (repeatable; scopes are sent in the order added).
+                /// Without any, the service grants every scope configured for the
+                /// application.
+                pub fn scope(&mut self, scope: impl Into<String>) {
+                    self.scope.push(scope.into());
+                }
+                /// Adds scopes from an iterator, in order, after any added before.
+                pub fn scopes<I>(&mut self, scopes: I)
+                where
+                    I: IntoIterator,
+                    I::Item: Into<String>,
+                {
+                    self.scope.extend(scopes.into_iter().map(Into::into));
+                }
+            ),
+        )]
+        pub struct $name {
+            #[builder(setter(into, doc = "Sets `clientId` (required): the client's identifier; for `CreateTokenWithIam`, the ARN of an application with OAuth grants configured."))]
+            pub(crate) client_id: String,
+            $(
+                #[builder(setter(
+                    fn transform(value: impl crate::IntoSecret) -> secrecy::SecretString {
+                        crate::IntoSecret::into_secret(value)
+                    },
+                    doc = $secret_doc,
+                ))]
+                pub(crate) $secret: secrecy::SecretString,
+            )*
+            $(
+                #[builder(default, setter(
+                    fn transform(value: impl crate::IntoSecret) -> Option<secrecy::SecretString> {
+                        Some(crate::IntoSecret::into_secret(value))
+                    },
+                    doc = $osecret_doc,
+                ))]
+                pub(crate) $osecret: Option<secrecy::SecretString>,
+            )*
+            $(
+                #[builder(setter(into, doc = $plain_doc))]
+                pub(crate) $plain: $plain_ty,
+            )*
+            $(
+                #[builder(default, setter(strip_option, doc = $opt_doc))]
+                pub(crate) $opt: Option<$opt_ty>,
+            )*
+            #[builder(via_mutators)]
+            pub(crate) scope: Vec<String>,
+        }
+
+        impl crate::fields::GrantFields for $name {
+            fn client_id(&self) -> &str {
+                &self.client_id
+            }
+            fn scope(&self) -> &[String] {
+                &self.scope
+            }
+            fn check_grant(&self, $checks: &mut crate::validation::Checks) {
+                let $f = self;
+                $check
+            }
+        }
+
+        impl From<$name> for Result<crate::$op<$grant>, crate::BuildError> {
+            fn from(fields: $name) -> Self {
+                crate::$op::<$grant>::from_fields(fields)
+            }
+        }
+    };
+}
+pub(crate) use fields;
+
+/// Visits `scope` if any scope was given (the SDK leaves it out when absent).
+pub(crate) fn visit_scope<V: crate::wire::Visit>(
+    visitor: &mut V,
+    scope: &[String],
+) -> Result<(), V::Error> {
+    if scope.is_empty() {
+        return Ok(());
+    }
+    visitor.member("scope", crate::wire::Value::List(scope))
+}
+
+/// Declares a grant marker type.
+macro_rules! grant_marker {
+    ($(#[$meta:meta])* $name:ident = $grant_type:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {}
+
+        impl super::sealed::Sealed for $name {}
+
+        impl super::Grant for $name {
+            const GRANT_TYPE: &'static str = $grant_type;
+        }
+    };
+}
+pub(crate) use grant_marker;

@@ -1,0 +1,104 @@
+//! The content rules `build()` checks: what the type system cannot.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{BuildError, Problem, Rule};
+use crate::TokenType;
+
+/// Collects every problem found in a request. Allocates nothing unless a problem is
+/// found.
+#[derive(Debug, Default)]
+pub struct Checks {
+    problems: Vec<Problem>,
+}
+
+impl Checks {
+    fn fail(&mut self, field: &'static str, index: Option<usize>, rule: Rule) {
+        self.problems.push(Problem::new(field, index, rule));
+    }
+
+    pub(crate) fn non_empty(&mut self, field: &'static str, value: &str) -> bool {
+        if value.is_empty() {
+            self.fail(field, None, Rule::Empty);
+            return false;
+        }
+        true
+    }
+
+    pub(crate) fn secret(&mut self, field: &'static str, value: &SecretString) {
+        self.non_empty(field, value.expose_secret());
+    }
+
+    pub(crate) fn redirect_uri(&mut self, value: &str) {
+        if !self.non_empty("redirect_uri", value) {
+            return;
+        }
+        if !is_absolute_uri(value) {
+            self.fail("redirect_uri", None, Rule::AbsoluteUri);
+        } else if value.contains('#') {
+            self.fail("redirect_uri", None, Rule::UriFragment);
+        }
+    }
+
+    pub(crate) fn code_verifier(&mut self, value: &SecretString) {
+        let v = value.expose_secret().as_bytes();
+        let unreserved =
+            |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        if !(43..=128).contains(&v.len()) || !v.iter().all(unreserved) {
+            self.fail("code_verifier", None, Rule::CodeVerifier);
+        }
+    }
+
+    pub(crate) fn assertion(&mut self, value: &SecretString) {
+        let v = value.expose_secret();
+        if !self.non_empty("assertion", v) {
+            return;
+        }
+        let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        let parts = v.split('.').count();
+        let header_empty = v.starts_with('.');
+        if !(parts == 3 || parts == 5)
+            || header_empty
+            || !v.bytes().all(|b| b == b'.' || base64url(b))
+        {
+            self.fail("assertion", None, Rule::CompactJwt);
+        }
+    }
+
+    pub(crate) fn scopes(&mut self, scopes: &[String]) {
+        let token_char =
+            |b: u8| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
+        for (i, scope) in scopes.iter().enumerate() {
+            if scope.is_empty() || !scope.bytes().all(token_char) {
+                self.fail("scope", Some(i), Rule::ScopeToken);
+            }
+        }
+    }
+
+    pub(crate) fn token_type(&mut self, field: &'static str, value: &TokenType) {
+        if value.is_unknown() {
+            self.fail(field, None, Rule::KnownTokenType);
+        }
+    }
+
+    pub(crate) fn finish(self, operation: &'static str) -> Result<(), BuildError> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(BuildError::new(operation, self.problems))
+        }
+    }
+}
+
+/// RFC 3986 absolute URI, loosely: `scheme ":" rest`, where the scheme is
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`, the rest is not empty, and nothing
+/// is a space or control character.
+fn is_absolute_uri(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return false;
+    };
+    let mut scheme_bytes = scheme.bytes();
+    let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    scheme_ok && !rest.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}

@@ -1,0 +1,240 @@
+//! The JSON wire format, written by hand so that it is byte for byte what
+//! `aws-sdk-ssooidc` sends and so that the body is allocated exactly once.
+//!
+//! A request lists its members in the alphabetical order of their wire names
+//! (the order the SDK's serializer uses). The same list drives three writers: one
+//! that measures the exact length (at `build()` time), one that writes the bytes
+//! (in `to_json()`), and serde's [`Serialize`](serde::Serialize).
+
+use std::convert::Infallible;
+
+/// One member's value, borrowed from the request.
+#[derive(Clone, Copy)]
+pub enum Value<'a> {
+    /// A JSON string. Secrets are exposed here, by reference, only for the writer.
+    Str(&'a str),
+    /// A JSON array of strings (`scope`).
+    List(&'a [String]),
+}
+
+/// Never shows the value: it may be a secret.
+impl std::fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Value([REDACTED])")
+    }
+}
+
+/// Receives a request's members, in wire order.
+pub trait Visit {
+    type Error;
+    fn member(&mut self, key: &'static str, value: Value<'_>) -> Result<(), Self::Error>;
+}
+
+/// Implemented by every request: lists its present members in wire order.
+pub trait Members {
+    fn visit<V: Visit>(&self, visitor: &mut V) -> Result<(), V::Error>;
+}
+
+/// How many extra bytes escaping adds for each byte, following serde_json's compact
+/// formatter: `"` and `\` take a backslash, `\b \f \n \r \t` have short forms, other
+/// control characters become `\u00XX`. Everything else (including `/`, DEL and
+/// non-ASCII) is written as it is.
+const EXTRA: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = 5;
+        byte += 1;
+    }
+    table[0x08] = 1;
+    table[0x09] = 1;
+    table[0x0a] = 1;
+    table[0x0c] = 1;
+    table[0x0d] = 1;
+    table[b'"' as usize] = 1;
+    table[b'\\' as usize] = 1;
+    table
+};
+
+/// The length of `s` as a JSON string, quotes included.
+fn quoted_len(s: &str) -> usize {
+    let extra: usize = s.bytes().map(|b| usize::from(EXTRA[usize::from(b)])).sum();
+    s.len() + extra + 2
+}
+
+/// Adds up the exact length of the JSON text.
+pub(crate) struct Measure {
+    len: usize,
+    /// True while no string seen so far needs an escape.
+    plain: bool,
+}
+
+impl Visit for Measure {
+    type Error = Infallible;
+    fn member(&mut self, key: &'static str, value: Value<'_>) -> Result<(), Infallible> {
+        // `"key":` plus the comma before every member but the first; the braces
+        // are counted in `measure`.
+        self.len += key.len() + 3 + 1;
+        match value {
+            Value::Str(s) => self.add_str(s),
+            Value::List(items) => {
+                // `[` `]` and the commas between items
+                self.len += 2 + items.len().saturating_sub(1);
+                for item in items {
+                    self.add_str(item);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Measure {
+    fn add_str(&mut self, s: &str) {
+        let quoted = quoted_len(s);
+        self.plain &= quoted == s.len() + 2;
+        self.len += quoted;
+    }
+}
+
+/// The exact serialized length of a request's JSON, and whether any string in it
+/// needs escaping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub(crate) len: usize,
+    pub(crate) plain: bool,
+}
+
+pub(crate) fn measure(members: &impl Members) -> Layout {
+    let mut m = Measure {
+        len: 2,
+        plain: true,
+    };
+    let Ok(()) = members.visit(&mut m);
+    // The first member has no comma before it.
+    if m.len > 2 {
+        m.len -= 1;
+    }
+    Layout {
+        len: m.len,
+        plain: m.plain,
+    }
+}
+
+/// Writes the JSON text into a buffer that was allocated at its final size.
+struct Write<'b> {
+    out: &'b mut Vec<u8>,
+    first: bool,
+    plain: bool,
+}
+
+impl Write<'_> {
+    fn string(&mut self, s: &str) {
+        self.out.push(b'"');
+        if self.plain {
+            self.out.extend_from_slice(s.as_bytes());
+        } else {
+            escape_into(self.out, s.as_bytes());
+        }
+        self.out.push(b'"');
+    }
+}
+
+impl Visit for Write<'_> {
+    type Error = Infallible;
+    fn member(&mut self, key: &'static str, value: Value<'_>) -> Result<(), Infallible> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        match value {
+            Value::Str(s) => self.string(s),
+            Value::List(items) => {
+                self.out.push(b'[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    self.string(item);
+                }
+                self.out.push(b']');
+            }
+        }
+        Ok(())
+    }
+}
+
+fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if EXTRA[usize::from(b)] == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        start = i + 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Writes `members` as compact JSON into a new vector of exactly `layout.len` bytes:
+/// one allocation, never grown, so no partial copy of a secret is left behind by a
+/// reallocation.
+pub(crate) fn write(members: &impl Members, layout: Layout) -> Vec<u8> {
+    let mut out = Vec::with_capacity(layout.len);
+    out.push(b'{');
+    let mut writer = Write {
+        out: &mut out,
+        first: true,
+        plain: layout.plain,
+    };
+    let Ok(()) = members.visit(&mut writer);
+    out.push(b'}');
+    debug_assert_eq!(out.len(), layout.len, "measured and written lengths differ");
+    debug_assert_eq!(out.capacity(), layout.len, "the body was reallocated");
+    out
+}
+
+/// Feeds the members to a serde map serializer.
+pub(crate) struct SerdeMap<M>(pub(crate) M);
+
+impl<M: serde::ser::SerializeMap> Visit for SerdeMap<M> {
+    type Error = M::Error;
+    fn member(&mut self, key: &'static str, value: Value<'_>) -> Result<(), M::Error> {
+        match value {
+            Value::Str(s) => self.0.serialize_entry(key, s),
+            Value::List(items) => self.0.serialize_entry(key, items),
+        }
+    }
+}
+
+/// Counts the members, for serde's map length hint.
+pub(crate) struct Count(pub(crate) usize);
+
+impl Visit for Count {
+    type Error = Infallible;
+    fn member(&mut self, _: &'static str, _: Value<'_>) -> Result<(), Infallible> {
+        self.0 += 1;
+        Ok(())
+    }
+}
