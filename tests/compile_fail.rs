@@ -1,0 +1,11 @@
+//! Every compile-time promise, proven: each file under `tests/compile_fail/` is a
+//! program the compiler must reject, and its `.stderr` is the message a user sees.
+//!
+//! The snapshots depend on the compiler's wording; after a toolchain upgrade,
+//! review the new messages and refresh them with `TRYBUILD=overwrite`.
+
+#[test]
+fn compile_fail() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail/*.rs");
+}

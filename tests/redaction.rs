@@ -1,0 +1,99 @@
+//! `Debug` of builders, requests, bodies and errors never shows a secret.
+
+use ssooidc_token::{CreateToken, CreateTokenWithIam, TokenType};
+
+const CANARY: &str = "CANARYc4ca4238a0b923820dcc";
+const ARN: &str = "arn:aws:sso::123456789012:application/ssoins-1/apl-2";
+
+fn verifier() -> String {
+    format!("{CANARY}{}", "v".repeat(30))
+}
+
+fn jwt() -> String {
+    format!("{CANARY}.{CANARY}.{CANARY}")
+}
+
+fn assert_redacted(what: &str, text: &str) {
+    assert!(!text.contains(CANARY), "{what} leaks a secret: {text}");
+    assert!(text.contains("REDACTED"), "{what} shows no redaction marker: {text}");
+}
+
+#[test]
+fn builders_at_every_stage_are_redacted() {
+    let b = CreateTokenWithIam::authorization_code().code(CANARY);
+    assert_redacted("partial builder", &format!("{b:?}"));
+    let b = b.code_verifier(verifier()).client_id(ARN).redirect_uri("https://a.example/cb");
+    assert_redacted("complete builder", &format!("{b:?}"));
+    let text = format!("{b:#?}");
+    assert_redacted("pretty builder", &text);
+    assert!(text.contains(ARN), "non-secret fields stay visible: {text}");
+
+    let b = CreateTokenWithIam::refresh_token().refresh_token(CANARY);
+    assert_redacted("refresh builder", &format!("{b:?}"));
+    let b = CreateTokenWithIam::jwt_bearer().assertion(jwt());
+    assert_redacted("jwt builder", &format!("{b:?}"));
+    let b = CreateTokenWithIam::token_exchange().subject_token(CANARY);
+    assert_redacted("exchange builder", &format!("{b:?}"));
+    let b = CreateToken::authorization_code().client_secret(CANARY).code(CANARY).code_verifier(verifier());
+    assert_redacted("public code builder", &format!("{b:?}"));
+    let b = CreateToken::device_code().client_secret(CANARY).device_code(CANARY);
+    assert_redacted("device builder", &format!("{b:?}"));
+    let b = CreateToken::refresh_token().client_secret(CANARY).refresh_token(CANARY);
+    assert_redacted("public refresh builder", &format!("{b:?}"));
+}
+
+#[test]
+fn requests_and_bodies_are_redacted() {
+    let texts = [
+        {
+            let r = CreateTokenWithIam::authorization_code()
+                .client_id(ARN)
+                .code(CANARY)
+                .code_verifier(verifier())
+                .redirect_uri("https://a.example/cb")
+                .build()
+                .unwrap();
+            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.code())]
+        },
+        {
+            let r = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token(CANARY).build().unwrap();
+            [format!("{r:#?}"), format!("{:?}", r.to_json()), format!("{:?}", r.refresh_token())]
+        },
+        {
+            let r = CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(jwt()).build().unwrap();
+            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.assertion())]
+        },
+        {
+            let r = CreateTokenWithIam::token_exchange()
+                .client_id(ARN)
+                .subject_token(CANARY)
+                .subject_token_type(TokenType::AccessToken)
+                .build()
+                .unwrap();
+            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.subject_token())]
+        },
+        {
+            let r = CreateToken::authorization_code()
+                .client_id(ARN)
+                .client_secret(CANARY)
+                .code(CANARY)
+                .redirect_uri("https://a.example/cb")
+                .build()
+                .unwrap();
+            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.client_secret())]
+        },
+        {
+            let r = CreateToken::device_code().client_id(ARN).client_secret(CANARY).device_code(CANARY).build().unwrap();
+            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.device_code())]
+        },
+        {
+            let r = CreateToken::refresh_token().client_id(ARN).client_secret(CANARY).refresh_token(CANARY).build().unwrap();
+            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.refresh_token())]
+        },
+    ];
+    for text in texts.iter().flatten() {
+        assert_redacted("request", text);
+    }
+    // The request's Debug still says what it is.
+    assert!(texts[0][0].contains("CreateTokenWithIam") && texts[0][0].contains("authorization_code"));
+}
