@@ -15,14 +15,20 @@ fn jwt() -> String {
 
 fn assert_redacted(what: &str, text: &str) {
     assert!(!text.contains(CANARY), "{what} leaks a secret: {text}");
-    assert!(text.contains("REDACTED"), "{what} shows no redaction marker: {text}");
+    assert!(
+        text.contains("REDACTED"),
+        "{what} shows no redaction marker: {text}"
+    );
 }
 
 #[test]
 fn builders_at_every_stage_are_redacted() {
     let b = CreateTokenWithIam::authorization_code().code(CANARY);
     assert_redacted("partial builder", &format!("{b:?}"));
-    let b = b.code_verifier(verifier()).client_id(ARN).redirect_uri("https://a.example/cb");
+    let b = b
+        .code_verifier(verifier())
+        .client_id(ARN)
+        .redirect_uri("https://a.example/cb");
     assert_redacted("complete builder", &format!("{b:?}"));
     let text = format!("{b:#?}");
     assert_redacted("pretty builder", &text);
@@ -34,11 +40,18 @@ fn builders_at_every_stage_are_redacted() {
     assert_redacted("jwt builder", &format!("{b:?}"));
     let b = CreateTokenWithIam::token_exchange().subject_token(CANARY);
     assert_redacted("exchange builder", &format!("{b:?}"));
-    let b = CreateToken::authorization_code().client_secret(CANARY).code(CANARY).code_verifier(verifier());
+    let b = CreateToken::authorization_code()
+        .client_secret(CANARY)
+        .code(CANARY)
+        .code_verifier(verifier());
     assert_redacted("public code builder", &format!("{b:?}"));
-    let b = CreateToken::device_code().client_secret(CANARY).device_code(CANARY);
+    let b = CreateToken::device_code()
+        .client_secret(CANARY)
+        .device_code(CANARY);
     assert_redacted("device builder", &format!("{b:?}"));
-    let b = CreateToken::refresh_token().client_secret(CANARY).refresh_token(CANARY);
+    let b = CreateToken::refresh_token()
+        .client_secret(CANARY)
+        .refresh_token(CANARY);
     assert_redacted("public refresh builder", &format!("{b:?}"));
 }
 
@@ -53,15 +66,35 @@ fn requests_and_bodies_are_redacted() {
                 .redirect_uri("https://a.example/cb")
                 .build()
                 .unwrap();
-            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.code())]
+            [
+                format!("{r:?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.code()),
+            ]
         },
         {
-            let r = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token(CANARY).build().unwrap();
-            [format!("{r:#?}"), format!("{:?}", r.to_json()), format!("{:?}", r.refresh_token())]
+            let r = CreateTokenWithIam::refresh_token()
+                .client_id(ARN)
+                .refresh_token(CANARY)
+                .build()
+                .unwrap();
+            [
+                format!("{r:#?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.refresh_token()),
+            ]
         },
         {
-            let r = CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(jwt()).build().unwrap();
-            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.assertion())]
+            let r = CreateTokenWithIam::jwt_bearer()
+                .client_id(ARN)
+                .assertion(jwt())
+                .build()
+                .unwrap();
+            [
+                format!("{r:?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.assertion()),
+            ]
         },
         {
             let r = CreateTokenWithIam::token_exchange()
@@ -70,7 +103,11 @@ fn requests_and_bodies_are_redacted() {
                 .subject_token_type(TokenType::AccessToken)
                 .build()
                 .unwrap();
-            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.subject_token())]
+            [
+                format!("{r:?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.subject_token()),
+            ]
         },
         {
             let r = CreateToken::authorization_code()
@@ -80,20 +117,44 @@ fn requests_and_bodies_are_redacted() {
                 .redirect_uri("https://a.example/cb")
                 .build()
                 .unwrap();
-            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.client_secret())]
+            [
+                format!("{r:?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.client_secret()),
+            ]
         },
         {
-            let r = CreateToken::device_code().client_id(ARN).client_secret(CANARY).device_code(CANARY).build().unwrap();
-            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.device_code())]
+            let r = CreateToken::device_code()
+                .client_id(ARN)
+                .client_secret(CANARY)
+                .device_code(CANARY)
+                .build()
+                .unwrap();
+            [
+                format!("{r:?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.device_code()),
+            ]
         },
         {
-            let r = CreateToken::refresh_token().client_id(ARN).client_secret(CANARY).refresh_token(CANARY).build().unwrap();
-            [format!("{r:?}"), format!("{:?}", r.to_json()), format!("{:?}", r.refresh_token())]
+            let r = CreateToken::refresh_token()
+                .client_id(ARN)
+                .client_secret(CANARY)
+                .refresh_token(CANARY)
+                .build()
+                .unwrap();
+            [
+                format!("{r:?}"),
+                format!("{:?}", r.to_json()),
+                format!("{:?}", r.refresh_token()),
+            ]
         },
     ];
     for text in texts.iter().flatten() {
         assert_redacted("request", text);
     }
     // The request's Debug still says what it is.
-    assert!(texts[0][0].contains("CreateTokenWithIam") && texts[0][0].contains("authorization_code"));
+    assert!(
+        texts[0][0].contains("CreateTokenWithIam") && texts[0][0].contains("authorization_code")
+    );
 }

@@ -38,7 +38,11 @@ fn iam_authorization_code_with_and_without_options() {
 
 #[test]
 fn iam_refresh_token_with_and_without_scope() {
-    let minimal = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token("r").build().unwrap();
+    let minimal = CreateTokenWithIam::refresh_token()
+        .client_id(ARN)
+        .refresh_token("r")
+        .build()
+        .unwrap();
     assert_eq!(minimal.refresh_token().expose_secret(), "r");
     let scoped = CreateTokenWithIam::refresh_token()
         .client_id(ARN)
@@ -51,15 +55,28 @@ fn iam_refresh_token_with_and_without_scope() {
 
 #[test]
 fn iam_jwt_bearer_with_and_without_scope() {
-    let minimal = CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(JWT).build().unwrap();
+    let minimal = CreateTokenWithIam::jwt_bearer()
+        .client_id(ARN)
+        .assertion(JWT)
+        .build()
+        .unwrap();
     assert_eq!(minimal.assertion().expose_secret(), JWT);
-    let scoped = CreateTokenWithIam::jwt_bearer().scopes(vec![String::from("aws")]).client_id(ARN).assertion(JWT).build().unwrap();
+    let scoped = CreateTokenWithIam::jwt_bearer()
+        .scopes(vec![String::from("aws")])
+        .client_id(ARN)
+        .assertion(JWT)
+        .build()
+        .unwrap();
     assert_eq!(scoped.scope(), ["aws"]);
 }
 
 #[test]
 fn iam_token_exchange_with_and_without_options() {
-    for subject_type in [TokenType::AccessToken, TokenType::RefreshToken, TokenType::AwsToken] {
+    for subject_type in [
+        TokenType::AccessToken,
+        TokenType::RefreshToken,
+        TokenType::AwsToken,
+    ] {
         let minimal = CreateTokenWithIam::token_exchange()
             .client_id(ARN)
             .subject_token("t")
@@ -68,7 +85,11 @@ fn iam_token_exchange_with_and_without_options() {
             .unwrap();
         assert_eq!(minimal.subject_token_type(), &subject_type);
         assert!(minimal.requested_token_type().is_none());
-        for requested in [TokenType::AccessToken, TokenType::RefreshToken, TokenType::AwsToken] {
+        for requested in [
+            TokenType::AccessToken,
+            TokenType::RefreshToken,
+            TokenType::AwsToken,
+        ] {
             let full = CreateTokenWithIam::token_exchange()
                 .requested_token_type(requested.clone())
                 .scope("openid")
@@ -131,9 +152,19 @@ fn public_grants_with_and_without_options() {
 fn every_secret_input_type_is_accepted() {
     let mut with_spare = String::with_capacity(64);
     with_spare.push_str("from-string-with-spare-capacity");
-    let build = |token: CreateTokenWithIam<ssooidc_token::grant::RefreshToken>| token.refresh_token().expose_secret().to_owned();
-    let from_str = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token("from-str").build().unwrap();
-    let from_string = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token(with_spare).build().unwrap();
+    let build = |token: CreateTokenWithIam<ssooidc_token::grant::RefreshToken>| {
+        token.refresh_token().expose_secret().to_owned()
+    };
+    let from_str = CreateTokenWithIam::refresh_token()
+        .client_id(ARN)
+        .refresh_token("from-str")
+        .build()
+        .unwrap();
+    let from_string = CreateTokenWithIam::refresh_token()
+        .client_id(ARN)
+        .refresh_token(with_spare)
+        .build()
+        .unwrap();
     let from_box = CreateTokenWithIam::refresh_token()
         .client_id(ARN)
         .refresh_token(Box::<str>::from("from-box"))

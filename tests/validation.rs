@@ -6,11 +6,17 @@ use ssooidc_token::{BuildError, CreateToken, CreateTokenWithIam, Rule, TokenType
 const ARN: &str = "arn:aws:sso::123456789012:application/ssoins-1/apl-2";
 
 fn problems(err: &BuildError) -> Vec<(&'static str, Option<usize>, Rule)> {
-    err.problems().iter().map(|p| (p.field(), p.index(), *p.rule())).collect()
+    err.problems()
+        .iter()
+        .map(|p| (p.field(), p.index(), *p.rule()))
+        .collect()
 }
 
 fn auth_code(redirect: &str, verifier: Option<&str>) -> Result<(), BuildError> {
-    let b = CreateTokenWithIam::authorization_code().client_id(ARN).code("c").redirect_uri(redirect);
+    let b = CreateTokenWithIam::authorization_code()
+        .client_id(ARN)
+        .code("c")
+        .redirect_uri(redirect);
     match verifier {
         Some(v) => b.code_verifier(v).build().map(drop),
         None => b.build().map(drop),
@@ -35,13 +41,37 @@ fn empty_values_are_refused_for_every_secret_and_client_id() {
             ("redirect_uri", None, Rule::Empty),
         ]
     );
-    let err = CreateToken::device_code().client_id("i").client_secret("").device_code("").build().unwrap_err();
-    assert_eq!(problems(&err), [("client_secret", None, Rule::Empty), ("device_code", None, Rule::Empty)]);
-    let err = CreateToken::refresh_token().client_id("i").client_secret("s").refresh_token("").build().unwrap_err();
+    let err = CreateToken::device_code()
+        .client_id("i")
+        .client_secret("")
+        .device_code("")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        problems(&err),
+        [
+            ("client_secret", None, Rule::Empty),
+            ("device_code", None, Rule::Empty)
+        ]
+    );
+    let err = CreateToken::refresh_token()
+        .client_id("i")
+        .client_secret("s")
+        .refresh_token("")
+        .build()
+        .unwrap_err();
     assert_eq!(problems(&err), [("refresh_token", None, Rule::Empty)]);
-    let err = CreateTokenWithIam::refresh_token().client_id("i").refresh_token("").build().unwrap_err();
+    let err = CreateTokenWithIam::refresh_token()
+        .client_id("i")
+        .refresh_token("")
+        .build()
+        .unwrap_err();
     assert_eq!(problems(&err), [("refresh_token", None, Rule::Empty)]);
-    let err = CreateTokenWithIam::jwt_bearer().client_id("i").assertion("").build().unwrap_err();
+    let err = CreateTokenWithIam::jwt_bearer()
+        .client_id("i")
+        .assertion("")
+        .build()
+        .unwrap_err();
     assert_eq!(problems(&err), [("assertion", None, Rule::Empty)]);
     let err = CreateTokenWithIam::token_exchange()
         .client_id("i")
@@ -63,13 +93,33 @@ fn redirect_uri_must_be_absolute_without_fragment() {
     ] {
         assert_eq!(auth_code(good, None), Ok(()), "{good}");
     }
-    for bad in ["/callback", "app.example.com/cb", "https:", "1http://x", "ht tp://x", "https://x/ y", "https://x/\n", ":x"] {
+    for bad in [
+        "/callback",
+        "app.example.com/cb",
+        "https:",
+        "1http://x",
+        "ht tp://x",
+        "https://x/ y",
+        "https://x/\n",
+        ":x",
+    ] {
         let err = auth_code(bad, None).unwrap_err();
-        assert_eq!(problems(&err), [("redirect_uri", None, Rule::AbsoluteUri)], "{bad:?}");
+        assert_eq!(
+            problems(&err),
+            [("redirect_uri", None, Rule::AbsoluteUri)],
+            "{bad:?}"
+        );
     }
-    for bad in ["https://app.example.com/cb#", "https://app.example.com/cb#frag"] {
+    for bad in [
+        "https://app.example.com/cb#",
+        "https://app.example.com/cb#frag",
+    ] {
         let err = auth_code(bad, None).unwrap_err();
-        assert_eq!(problems(&err), [("redirect_uri", None, Rule::UriFragment)], "{bad:?}");
+        assert_eq!(
+            problems(&err),
+            [("redirect_uri", None, Rule::UriFragment)],
+            "{bad:?}"
+        );
     }
 }
 
@@ -77,7 +127,11 @@ fn redirect_uri_must_be_absolute_without_fragment() {
 fn code_verifier_follows_rfc_7636() {
     let ok_chars = "ABCXYZabcxyz0189-._~";
     for good in ["a".repeat(43), "Z".repeat(128), ok_chars.repeat(3)] {
-        assert_eq!(auth_code("https://a.example/cb", Some(&good)), Ok(()), "{good}");
+        assert_eq!(
+            auth_code("https://a.example/cb", Some(&good)),
+            Ok(()),
+            "{good}"
+        );
     }
     let mut bad = vec!["a".repeat(42), "a".repeat(129), String::new()];
     for c in ['+', '/', '=', ' ', 'é', '\n', '"'] {
@@ -87,19 +141,49 @@ fn code_verifier_follows_rfc_7636() {
     }
     for v in bad {
         let err = auth_code("https://a.example/cb", Some(&v)).unwrap_err();
-        assert_eq!(problems(&err), [("code_verifier", None, Rule::CodeVerifier)], "{v:?}");
+        assert_eq!(
+            problems(&err),
+            [("code_verifier", None, Rule::CodeVerifier)],
+            "{v:?}"
+        );
     }
 }
 
 #[test]
 fn assertion_must_be_a_compact_jwt() {
-    let jwt = |a: &str| CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(a).build().map(drop);
-    for good in ["a.b.c", "eyJ.eyJ.", "hdr.key.iv.ct.tag", "hdr..iv.ct.tag", "A-_z.0-9_.abc"] {
+    let jwt = |a: &str| {
+        CreateTokenWithIam::jwt_bearer()
+            .client_id(ARN)
+            .assertion(a)
+            .build()
+            .map(drop)
+    };
+    for good in [
+        "a.b.c",
+        "eyJ.eyJ.",
+        "hdr.key.iv.ct.tag",
+        "hdr..iv.ct.tag",
+        "A-_z.0-9_.abc",
+    ] {
         assert_eq!(jwt(good), Ok(()), "{good}");
     }
-    for bad in ["abc", "a.b", "a.b.c.d", "a.b.c.d.e.f", ".b.c", "a.b.c=", "a.b+.c", "a b.c.d", "a.b.c\n"] {
+    for bad in [
+        "abc",
+        "a.b",
+        "a.b.c.d",
+        "a.b.c.d.e.f",
+        ".b.c",
+        "a.b.c=",
+        "a.b+.c",
+        "a b.c.d",
+        "a.b.c\n",
+    ] {
         let err = jwt(bad).unwrap_err();
-        assert_eq!(problems(&err), [("assertion", None, Rule::CompactJwt)], "{bad:?}");
+        assert_eq!(
+            problems(&err),
+            [("assertion", None, Rule::CompactJwt)],
+            "{bad:?}"
+        );
     }
 }
 
@@ -113,9 +197,24 @@ fn each_scope_must_be_a_scope_token() {
             .build()
             .map(drop)
     };
-    assert_eq!(scoped(&["openid", "aws", "sts:identity_context", "!#[]~"]), Ok(()));
-    let err = scoped(&["openid", "", "two words", "quo\"te", "back\\slash", "tab\t", "é", "aws"]).unwrap_err();
-    let expected: Vec<_> = (1..=6).map(|i| ("scope", Some(i), Rule::ScopeToken)).collect();
+    assert_eq!(
+        scoped(&["openid", "aws", "sts:identity_context", "!#[]~"]),
+        Ok(())
+    );
+    let err = scoped(&[
+        "openid",
+        "",
+        "two words",
+        "quo\"te",
+        "back\\slash",
+        "tab\t",
+        "é",
+        "aws",
+    ])
+    .unwrap_err();
+    let expected: Vec<_> = (1..=6)
+        .map(|i| ("scope", Some(i), Rule::ScopeToken))
+        .collect();
     assert_eq!(problems(&err), expected);
 }
 
@@ -160,7 +259,10 @@ fn unknown_token_types_cannot_be_sent() {
         .unwrap_err();
     assert_eq!(
         problems(&err),
-        [("subject_token_type", None, Rule::KnownTokenType), ("requested_token_type", None, Rule::KnownTokenType)]
+        [
+            ("subject_token_type", None, Rule::KnownTokenType),
+            ("requested_token_type", None, Rule::KnownTokenType)
+        ]
     );
 }
 
@@ -177,8 +279,17 @@ fn errors_never_echo_a_value() {
         .scope(format!("{CANARY} scope"))
         .build()
         .unwrap_err();
-    let jwt_err = CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(bad_assertion.as_str()).build().unwrap_err();
-    for text in [err.to_string(), format!("{err:?}"), jwt_err.to_string(), format!("{jwt_err:?}")] {
+    let jwt_err = CreateTokenWithIam::jwt_bearer()
+        .client_id(ARN)
+        .assertion(bad_assertion.as_str())
+        .build()
+        .unwrap_err();
+    for text in [
+        err.to_string(),
+        format!("{err:?}"),
+        jwt_err.to_string(),
+        format!("{jwt_err:?}"),
+    ] {
         assert!(!text.contains("CANARY"), "{text}");
     }
 }

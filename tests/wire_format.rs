@@ -8,33 +8,53 @@ use aws_sdk_ssooidc::operation::create_token_with_iam::builders::CreateTokenWith
 use aws_smithy_http_client::test_util::capture_request;
 use ssooidc_token::{CreateToken, CreateTokenWithIam, ExposeSecret, TokenType};
 
-fn sdk_client() -> (aws_sdk_ssooidc::Client, aws_smithy_http_client::test_util::CaptureRequestReceiver) {
+fn sdk_client() -> (
+    aws_sdk_ssooidc::Client,
+    aws_smithy_http_client::test_util::CaptureRequestReceiver,
+) {
     let (http, receiver) = capture_request(None);
     let config = aws_sdk_ssooidc::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "test"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "test",
+        ))
         .http_client(http)
         .build();
     (aws_sdk_ssooidc::Client::from_conf(config), receiver)
 }
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
 }
 
 /// The body the SDK sends for `CreateTokenWithIAM`.
-fn sdk_iam(configure: impl FnOnce(CreateTokenWithIAMFluentBuilder) -> CreateTokenWithIAMFluentBuilder) -> Vec<u8> {
+fn sdk_iam(
+    configure: impl FnOnce(CreateTokenWithIAMFluentBuilder) -> CreateTokenWithIAMFluentBuilder,
+) -> Vec<u8> {
     let (client, receiver) = sdk_client();
     // The captured response is an empty 200; whether the SDK likes it does not matter.
     let _ = block_on(configure(client.create_token_with_iam()).send());
     let request = receiver.expect_request();
-    assert_eq!(request.uri(), "https://oidc.us-east-1.amazonaws.com/token?aws_iam=t");
+    assert_eq!(
+        request.uri(),
+        "https://oidc.us-east-1.amazonaws.com/token?aws_iam=t"
+    );
     request.body().bytes().expect("in-memory body").to_vec()
 }
 
 /// The body the SDK sends for `CreateToken`.
-fn sdk_public(configure: impl FnOnce(CreateTokenFluentBuilder) -> CreateTokenFluentBuilder) -> Vec<u8> {
+fn sdk_public(
+    configure: impl FnOnce(CreateTokenFluentBuilder) -> CreateTokenFluentBuilder,
+) -> Vec<u8> {
     let (client, receiver) = sdk_client();
     let _ = block_on(configure(client.create_token()).send());
     let request = receiver.expect_request();
@@ -44,7 +64,12 @@ fn sdk_public(configure: impl FnOnce(CreateTokenFluentBuilder) -> CreateTokenFlu
 
 /// Compares our body with the SDK's, and checks that `json_len` and the serde
 /// `Serialize` impl agree with it.
-fn assert_same<R: serde::Serialize>(ours: &R, body: &ssooidc_token::JsonBody, json_len: usize, sdk: &[u8]) {
+fn assert_same<R: serde::Serialize>(
+    ours: &R,
+    body: &ssooidc_token::JsonBody,
+    json_len: usize,
+    sdk: &[u8],
+) {
     let ours_bytes = body.expose_secret();
     assert_eq!(
         String::from_utf8_lossy(ours_bytes),
@@ -53,10 +78,15 @@ fn assert_same<R: serde::Serialize>(ours: &R, body: &ssooidc_token::JsonBody, js
     );
     assert_eq!(ours_bytes, sdk);
     assert_eq!(json_len, sdk.len());
-    assert_eq!(serde_json::to_vec(ours).unwrap(), sdk, "serde::Serialize differs");
+    assert_eq!(
+        serde_json::to_vec(ours).unwrap(),
+        sdk,
+        "serde::Serialize differs"
+    );
 }
 
-const ARN: &str = "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222";
+const ARN: &str =
+    "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222";
 
 /// Strings that exercise every escaping rule: quotes, backslashes, the short
 /// escapes, other control characters (as `\u00XX`), DEL, `/`, non-ASCII.
@@ -104,11 +134,21 @@ fn scope_sets() -> Vec<Vec<String>> {
 }
 
 fn verifiers() -> Vec<Option<String>> {
-    vec![None, Some("a".repeat(43)), Some("AZaz09-._~".repeat(12) + "abcdefgh")]
+    vec![
+        None,
+        Some("a".repeat(43)),
+        Some("AZaz09-._~".repeat(12) + "abcdefgh"),
+    ]
 }
 
 fn jwts() -> Vec<String> {
-    let part = |n: usize| "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9-_".chars().cycle().take(n).collect::<String>();
+    let part = |n: usize| {
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9-_"
+            .chars()
+            .cycle()
+            .take(n)
+            .collect::<String>()
+    };
     vec![
         format!("{}.{}.{}", part(36), part(80), part(43)),
         format!("{}.{}.{}", part(100), part(1_000), part(342)),
@@ -117,7 +157,11 @@ fn jwts() -> Vec<String> {
 }
 
 fn token_types() -> [TokenType; 3] {
-    [TokenType::AccessToken, TokenType::RefreshToken, TokenType::AwsToken]
+    [
+        TokenType::AccessToken,
+        TokenType::RefreshToken,
+        TokenType::AwsToken,
+    ]
 }
 
 #[test]
@@ -166,7 +210,10 @@ fn iam_refresh_token_matches_sdk() {
                     .build()
                     .unwrap();
                 let sdk = sdk_iam(|b| {
-                    let b = b.client_id(&client_id).grant_type("refresh_token").refresh_token(&token);
+                    let b = b
+                        .client_id(&client_id)
+                        .grant_type("refresh_token")
+                        .refresh_token(&token);
                     scopes.iter().fold(b, |b, s| b.scope(s))
                 });
                 assert_same(&request, &request.to_json(), request.json_len(), &sdk);
@@ -223,7 +270,9 @@ fn iam_token_exchange_matches_sdk() {
                                 .grant_type("urn:ietf:params:oauth:grant-type:token-exchange")
                                 .subject_token(&token)
                                 .subject_token_type(subject_type.as_str())
-                                .set_requested_token_type(requested.as_ref().map(|t| t.as_str().to_owned()));
+                                .set_requested_token_type(
+                                    requested.as_ref().map(|t| t.as_str().to_owned()),
+                                );
                             scopes.iter().fold(b, |b, s| b.scope(s))
                         });
                         assert_same(&request, &request.to_json(), request.json_len(), &sdk);

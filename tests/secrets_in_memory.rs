@@ -1,0 +1,397 @@
+//! No copy of a secret is freed without being wiped.
+//!
+//! This test binary installs its own global allocator. While armed, it scans every
+//! block before it is freed, and every block a reallocation moves (its `realloc`
+//! always moves), for a canary planted in every secret. Building, `build()`,
+//! `to_json()` and dropping everything must leave no such block, for every grant
+//! and every accepted secret input type. Positive controls show that the probe
+//! does catch real leaks (`serde_json::to_vec` growing its buffer, `secrecy`'s
+//! `From<String>` shrinking one).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use ssooidc_token::{CreateToken, CreateTokenWithIam, ExposeSecret, SecretString, TokenType};
+use zeroize::Zeroizing;
+
+/// Letters and digits only, so it is valid inside a code verifier and a JWT.
+const CANARY: &[u8] = b"Zq7CANARYw0Pm3Xv";
+
+static ARMED: AtomicBool = AtomicBool::new(false);
+static LEAKS: AtomicUsize = AtomicUsize::new(0);
+static SCANNED: AtomicUsize = AtomicUsize::new(0);
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+struct Probe;
+
+fn contains_canary(block: &[u8]) -> bool {
+    block.windows(CANARY.len()).any(|w| w == CANARY)
+}
+
+/// # Safety
+/// `ptr` must point to `size` readable bytes.
+unsafe fn inspect(ptr: *mut u8, size: usize) {
+    if ARMED.load(Ordering::SeqCst) {
+        SCANNED.fetch_add(1, Ordering::SeqCst);
+        if contains_canary(std::slice::from_raw_parts(ptr, size)) {
+            LEAKS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+unsafe impl GlobalAlloc for Probe {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        System.alloc(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        inspect(ptr, layout.size());
+        System.dealloc(ptr, layout);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Always move, so that every block a reallocation leaves behind is inspected.
+        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+        let new = System.alloc(new_layout);
+        if !new.is_null() {
+            std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            inspect(ptr, layout.size());
+            System.dealloc(ptr, layout);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Probe = Probe;
+
+/// Runs `f` with the probe armed and returns how many freed blocks held the canary.
+fn leaks_during(f: impl FnOnce()) -> usize {
+    let _guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let before = LEAKS.load(Ordering::SeqCst);
+    let scanned_before = SCANNED.load(Ordering::SeqCst);
+    ARMED.store(true, Ordering::SeqCst);
+    f();
+    ARMED.store(false, Ordering::SeqCst);
+    assert!(
+        SCANNED.load(Ordering::SeqCst) > scanned_before,
+        "the probe saw no freed block"
+    );
+    LEAKS.load(Ordering::SeqCst) - before
+}
+
+/// A secret of `len` bytes made of repeated canaries (and `-` filler), written into
+/// a `String` of capacity `capacity` without any reallocation.
+fn secret_string(len: usize, capacity: usize) -> String {
+    let mut s = String::with_capacity(capacity);
+    while s.len() + CANARY.len() <= len {
+        s.push_str(std::str::from_utf8(CANARY).unwrap());
+    }
+    while s.len() < len {
+        s.push('-');
+    }
+    assert_eq!(s.capacity(), capacity);
+    s
+}
+
+/// A compact JWT of three canary-filled parts, about `len` bytes, built without
+/// any reallocation.
+fn jwt_string(len: usize) -> String {
+    let part = Zeroizing::new(secret_string(len / 3, len / 3));
+    let mut jwt = String::with_capacity(3 * part.len() + 2);
+    jwt.push_str(&part);
+    jwt.push('.');
+    jwt.push_str(&part);
+    jwt.push('.');
+    jwt.push_str(&part);
+    jwt
+}
+
+/// The ways a caller can hand a secret over.
+#[derive(Clone, Copy, Debug)]
+enum Input {
+    Str,
+    ExactString,
+    SpareString,
+    BoxStr,
+    Secret,
+    Zeroizing,
+}
+
+const INPUTS: [Input; 6] = [
+    Input::Str,
+    Input::ExactString,
+    Input::SpareString,
+    Input::BoxStr,
+    Input::Secret,
+    Input::Zeroizing,
+];
+
+/// Hands `f` a secret of `len` bytes in the form `input`, and cleans up what the
+/// caller keeps (the `&str` case's source is the caller's, wiped here).
+fn with_secret<R>(input: Input, len: usize, f: impl FnOnce(Handed) -> R) -> R {
+    match input {
+        Input::Str => {
+            let source = Zeroizing::new(secret_string(len, len));
+            f(Handed::Str(source.as_str()))
+        }
+        Input::ExactString => f(Handed::String(secret_string(len, len))),
+        Input::SpareString => f(Handed::String(secret_string(len, len * 2 + 7))),
+        Input::BoxStr => f(Handed::Box(secret_string(len, len).into_boxed_str())),
+        Input::Secret => f(Handed::Secret(SecretString::from(
+            secret_string(len, len).into_boxed_str(),
+        ))),
+        Input::Zeroizing => f(Handed::Zeroizing(Zeroizing::new(secret_string(
+            len,
+            len * 2,
+        )))),
+    }
+}
+
+/// A secret in one of the accepted input types.
+enum Handed<'a> {
+    Str(&'a str),
+    String(String),
+    Box(Box<str>),
+    Secret(SecretString),
+    Zeroizing(Zeroizing<String>),
+}
+
+/// Calls the setter with the handed value, whatever its type.
+macro_rules! set {
+    ($builder:expr, $setter:ident, $handed:expr) => {
+        match $handed {
+            Handed::Str(v) => $builder.$setter(v),
+            Handed::String(v) => $builder.$setter(v),
+            Handed::Box(v) => $builder.$setter(v),
+            Handed::Secret(v) => $builder.$setter(v),
+            Handed::Zeroizing(v) => $builder.$setter(v),
+        }
+    };
+}
+
+const ARN: &str = "arn:aws:sso::123456789012:application/ssoins-1/apl-2";
+
+/// Builds the body and checks it really carries the secret, then drops everything.
+fn send<T>(request: &T, body: &ssooidc_token::JsonBody) {
+    let _ = request;
+    assert!(
+        contains_canary(body.expose_secret()),
+        "the body should carry the secret"
+    );
+}
+
+#[test]
+fn iam_grants_leave_no_unwiped_copy() {
+    for input in INPUTS {
+        for len in [16, 1_024, 4_096] {
+            let leaks = leaks_during(|| {
+                let r = with_secret(input, len, |code| {
+                    let b = CreateTokenWithIam::authorization_code()
+                        .client_id(ARN)
+                        .redirect_uri("https://a.example/cb");
+                    let b = set!(b, code, code);
+                    with_secret(input, 64, |verifier| {
+                        set!(b, code_verifier, verifier).build().unwrap()
+                    })
+                });
+                send(&r, &r.to_json());
+
+                let r = with_secret(input, len, |token| {
+                    set!(
+                        CreateTokenWithIam::refresh_token()
+                            .client_id(ARN)
+                            .scope("openid"),
+                        refresh_token,
+                        token
+                    )
+                    .build()
+                    .unwrap()
+                });
+                send(&r, &r.to_json());
+
+                let r = CreateTokenWithIam::jwt_bearer()
+                    .client_id(ARN)
+                    .assertion(jwt_string(len.max(300)))
+                    .build()
+                    .unwrap();
+                send(&r, &r.to_json());
+
+                let r = with_secret(input, len, |token| {
+                    set!(
+                        CreateTokenWithIam::token_exchange().client_id(ARN),
+                        subject_token,
+                        token
+                    )
+                    .subject_token_type(TokenType::AccessToken)
+                    .requested_token_type(TokenType::AwsToken)
+                    .build()
+                    .unwrap()
+                });
+                send(&r, &r.to_json());
+            });
+            assert_eq!(
+                leaks, 0,
+                "{input:?}, {len} bytes: unwiped secret copies were freed"
+            );
+        }
+    }
+}
+
+#[test]
+fn jwt_assertion_of_every_input_type_leaves_no_copy() {
+    for input in INPUTS {
+        let leaks = leaks_during(|| {
+            let jwt = jwt_string(1_200);
+            let handed = match input {
+                Input::Str => {
+                    let source = Zeroizing::new(jwt);
+                    let r = CreateTokenWithIam::jwt_bearer()
+                        .client_id(ARN)
+                        .assertion(source.as_str())
+                        .build()
+                        .unwrap();
+                    send(&r, &r.to_json());
+                    return;
+                }
+                Input::ExactString => Handed::String(jwt),
+                Input::SpareString => {
+                    let mut spare = String::with_capacity(jwt.len() + 100);
+                    spare.push_str(&jwt);
+                    drop(Zeroizing::new(jwt));
+                    Handed::String(spare)
+                }
+                Input::BoxStr => Handed::Box(jwt.into_boxed_str()),
+                Input::Secret => Handed::Secret(SecretString::from(jwt.into_boxed_str())),
+                Input::Zeroizing => Handed::Zeroizing(Zeroizing::new(jwt)),
+            };
+            let r = set!(
+                CreateTokenWithIam::jwt_bearer().client_id(ARN),
+                assertion,
+                handed
+            )
+            .build()
+            .unwrap();
+            send(&r, &r.to_json());
+        });
+        assert_eq!(leaks, 0, "{input:?}: unwiped assertion copies were freed");
+    }
+}
+
+#[test]
+fn public_client_grants_leave_no_unwiped_copy() {
+    for input in INPUTS {
+        for len in [16, 1_024] {
+            let leaks = leaks_during(|| {
+                let r = with_secret(input, len, |secret| {
+                    with_secret(input, len, |code| {
+                        let b = CreateToken::authorization_code()
+                            .client_id("id")
+                            .redirect_uri("https://a.example/cb");
+                        let b = set!(b, client_secret, secret);
+                        let b = set!(b, code, code);
+                        with_secret(input, 128, |verifier| {
+                            set!(b, code_verifier, verifier).build().unwrap()
+                        })
+                    })
+                });
+                send(&r, &r.to_json());
+
+                let r = with_secret(input, len, |secret| {
+                    with_secret(input, len, |device| {
+                        let b = set!(
+                            CreateToken::device_code().client_id("id"),
+                            client_secret,
+                            secret
+                        );
+                        set!(b, device_code, device).build().unwrap()
+                    })
+                });
+                send(&r, &r.to_json());
+
+                let r = with_secret(input, len, |secret| {
+                    with_secret(input, len, |token| {
+                        let b = set!(
+                            CreateToken::refresh_token().client_id("id"),
+                            client_secret,
+                            secret
+                        );
+                        set!(b, refresh_token, token)
+                            .scopes(["openid", "aws"])
+                            .build()
+                            .unwrap()
+                    })
+                });
+                send(&r, &r.to_json());
+            });
+            assert_eq!(
+                leaks, 0,
+                "{input:?}, {len} bytes: unwiped secret copies were freed"
+            );
+        }
+    }
+}
+
+#[test]
+fn refused_builds_and_dropped_builders_leave_no_unwiped_copy() {
+    for input in INPUTS {
+        let leaks = leaks_during(|| {
+            // build() refuses (bad verifier, bad redirect): the secrets are dropped inside.
+            let err = with_secret(input, 1_024, |code| {
+                let b = CreateTokenWithIam::authorization_code()
+                    .client_id(ARN)
+                    .redirect_uri("relative");
+                let b = set!(b, code, code);
+                with_secret(input, 20, |verifier| {
+                    set!(b, code_verifier, verifier).build().unwrap_err()
+                })
+            });
+            assert_eq!(err.problems().len(), 2);
+            // A builder dropped before build().
+            let builder = with_secret(input, 1_024, |token| {
+                set!(CreateTokenWithIam::token_exchange(), subject_token, token)
+            });
+            drop(builder);
+        });
+        assert_eq!(leaks, 0, "{input:?}: unwiped secret copies were freed");
+    }
+}
+
+#[test]
+fn positive_control_serde_json_to_vec_leaks() {
+    // The probe must catch what the crate avoids: serde_json grows its Vec as it
+    // writes, leaving copies of a 1 KiB token in the blocks it outgrows.
+    let leaks = leaks_during(|| {
+        let r = CreateTokenWithIam::refresh_token()
+            .client_id(ARN)
+            .refresh_token(secret_string(1_024, 1_024))
+            .build()
+            .unwrap();
+        let body = serde_json::to_vec(&r).unwrap();
+        drop(Zeroizing::new(body));
+    });
+    assert!(
+        leaks > 0,
+        "the probe missed serde_json's reallocation copies"
+    );
+}
+
+#[test]
+fn positive_control_secrecy_from_string_leaks() {
+    // secrecy's From<String> shrinks a String with spare capacity: the old buffer
+    // is freed unwiped. IntoSecret must not do that; this shows the probe sees it.
+    let leaks = leaks_during(|| {
+        let secret = SecretString::from(secret_string(1_024, 4_096));
+        drop(secret);
+    });
+    assert!(leaks > 0, "the probe missed secrecy's shrink");
+}
+
+#[test]
+fn positive_control_plain_string_drop_leaks() {
+    let leaks = leaks_during(|| drop(secret_string(64, 64)));
+    assert_eq!(leaks, 1);
+}
