@@ -42,7 +42,9 @@ unsafe fn inspect(ptr: *mut u8, size: usize) {
 
 unsafe impl GlobalAlloc for Probe {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        System.alloc(layout)
+        // Zeroed, so that a canary in a block is one written there since, never
+        // stale bytes from an earlier (for example a positive control's) block.
+        System.alloc_zeroed(layout)
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -53,7 +55,7 @@ unsafe impl GlobalAlloc for Probe {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // Always move, so that every block a reallocation leaves behind is inspected.
         let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        let new = System.alloc(new_layout);
+        let new = System.alloc_zeroed(new_layout);
         if !new.is_null() {
             std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
             inspect(ptr, layout.size());
