@@ -149,3 +149,207 @@ impl fmt::Display for Rule {
         })
     }
 }
+
+/// Why a JSON body (a token response, an error body or a request) was refused.
+///
+/// It names the member and the rule, and gives a byte offset for syntax errors. It
+/// never contains anything read from the input: not a value, and not an unknown
+/// member's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    kind: ParseErrorKind,
+    member: Option<&'static str>,
+    offset: Option<usize>,
+}
+
+/// What kind of problem a [`ParseError`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The bytes are not the JSON expected here.
+    Syntax(Syntax),
+    /// A required member is absent (or `null`).
+    Missing {
+        /// The grant that requires it, for request bodies.
+        grant: Option<&'static str>,
+    },
+    /// A member appears twice.
+    Duplicate,
+    /// A request body has a member this crate does not know (its name is not
+    /// repeated here; see the offset).
+    UnknownMember,
+    /// A request body's `grantType` is not one AWS defines.
+    UnknownGrantType,
+    /// A request body's `grantType` belongs to the other operation.
+    WrongOperation {
+        /// The grant type found.
+        grant_type: &'static str,
+        /// The operation that accepts it.
+        accepted_by: &'static str,
+    },
+    /// A request body has a member of another grant.
+    NotUsedByGrant {
+        /// The grant the body names.
+        grant: &'static str,
+    },
+    /// A request body's members break a content rule `build()` checks.
+    Content(BuildError),
+}
+
+/// A JSON syntax or type problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Syntax {
+    /// Expected an object.
+    ExpectedObject,
+    /// Expected a member name (a string).
+    ExpectedKey,
+    /// Expected `:` after a member name.
+    ExpectedColon,
+    /// Expected `,` or the end of the object or array.
+    ExpectedCommaOrEnd,
+    /// Expected a string.
+    ExpectedString,
+    /// Expected an array of strings.
+    ExpectedArray,
+    /// Expected an integer (no fraction or exponent).
+    ExpectedInteger,
+    /// An integer does not fit 32 bits.
+    IntegerOutOfRange,
+    /// Expected a JSON value.
+    ExpectedValue,
+    /// A malformed number.
+    InvalidNumber,
+    /// A string has no closing quote.
+    UnterminatedString,
+    /// A malformed escape sequence.
+    InvalidEscape,
+    /// A `\u` escape is half of a UTF-16 surrogate pair.
+    LoneSurrogate,
+    /// A control character appears unescaped in a string.
+    ControlCharacter,
+    /// A string is not valid UTF-8.
+    InvalidUtf8,
+    /// Values nest too deeply.
+    TooDeep,
+    /// Something follows the JSON value.
+    TrailingCharacters,
+}
+
+impl fmt::Display for Syntax {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ExpectedObject => "expected a JSON object",
+            Self::ExpectedKey => "expected a member name",
+            Self::ExpectedColon => "expected `:` after a member name",
+            Self::ExpectedCommaOrEnd => "expected `,` or the end of the object or array",
+            Self::ExpectedString => "expected a string",
+            Self::ExpectedArray => "expected an array of strings",
+            Self::ExpectedInteger => "expected an integer",
+            Self::IntegerOutOfRange => "integer out of the 32-bit range",
+            Self::ExpectedValue => "expected a JSON value",
+            Self::InvalidNumber => "invalid number",
+            Self::UnterminatedString => "unterminated string",
+            Self::InvalidEscape => "invalid escape sequence",
+            Self::LoneSurrogate => "lone UTF-16 surrogate in a \\u escape",
+            Self::ControlCharacter => "unescaped control character in a string",
+            Self::InvalidUtf8 => "invalid UTF-8 in a string",
+            Self::TooDeep => "values nested too deeply",
+            Self::TrailingCharacters => "trailing characters after the JSON value",
+        })
+    }
+}
+
+impl ParseError {
+    pub(crate) fn syntax(syntax: Syntax, offset: usize) -> Self {
+        Self {
+            kind: ParseErrorKind::Syntax(syntax),
+            member: None,
+            offset: Some(offset),
+        }
+    }
+
+    pub(crate) fn new(
+        kind: ParseErrorKind,
+        member: Option<&'static str>,
+        offset: Option<usize>,
+    ) -> Self {
+        Self {
+            kind,
+            member,
+            offset,
+        }
+    }
+
+    /// Names the member whose value this error is about (if none is named yet).
+    pub(crate) fn in_member(mut self, member: &'static str) -> Self {
+        self.member.get_or_insert(member);
+        self
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ParseErrorKind {
+        &self.kind
+    }
+
+    /// The member (by its wire name, such as `"accessToken"`) the problem is about.
+    #[must_use]
+    pub fn member(&self) -> Option<&'static str> {
+        self.member
+    }
+
+    /// The byte offset in the input where the problem was found.
+    #[must_use]
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let member = self.member.unwrap_or("?");
+        match &self.kind {
+            ParseErrorKind::Syntax(syntax) => match self.member {
+                Some(member) => write!(f, "member `{member}`: {syntax}"),
+                None => write!(f, "invalid JSON: {syntax}"),
+            },
+            ParseErrorKind::Missing { grant: Some(grant) } => {
+                write!(
+                    f,
+                    "missing member `{member}`, required by the {grant} grant"
+                )
+            }
+            ParseErrorKind::Missing { grant: None } => write!(f, "missing member `{member}`"),
+            ParseErrorKind::Duplicate => write!(f, "duplicate member `{member}`"),
+            ParseErrorKind::UnknownMember => f.write_str("unknown member"),
+            ParseErrorKind::UnknownGrantType => {
+                f.write_str("`grantType` is not a grant type AWS defines")
+            }
+            ParseErrorKind::WrongOperation {
+                grant_type,
+                accepted_by,
+            } => write!(
+                f,
+                "grantType `{grant_type}` is a grant of {accepted_by}, not of this operation"
+            ),
+            ParseErrorKind::NotUsedByGrant { grant } => {
+                write!(f, "{member} is not used by the {grant} grant")
+            }
+            ParseErrorKind::Content(err) => write!(f, "{err}"),
+        }?;
+        if let Some(offset) = self.offset {
+            write!(f, " (at byte {offset})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ParseErrorKind::Content(err) => Some(err),
+            _ => None,
+        }
+    }
+}

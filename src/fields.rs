@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::any_request::RequestMembers;
+use crate::error::ParseError;
 use crate::validation::Checks;
 use crate::wire::Members;
 
@@ -14,4 +16,9 @@ pub trait GrantFields: Members + fmt::Debug {
     fn scope(&self) -> &[String];
     /// Checks the grant's own fields (everything but `client_id` and `scope`).
     fn check_grant(&self, checks: &mut Checks);
+    /// Takes the grant's members from a parsed request body, refusing members of
+    /// other grants and naming any required one that is missing.
+    fn from_members(members: RequestMembers) -> Result<Self, ParseError>
+    where
+        Self: Sized;
 }

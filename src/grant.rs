@@ -44,6 +44,8 @@ mod sealed {
 pub trait Grant: sealed::Sealed {
     /// The `grantType` string sent on the wire.
     const GRANT_TYPE: &'static str;
+    /// The grant's name in messages (`"token-exchange"`).
+    const NAME: &'static str;
 }
 
 /// A grant that `CreateTokenWithIAM` accepts: [`AuthorizationCode`],
@@ -160,6 +162,31 @@ macro_rules! fields {
                 let $f = self;
                 $check
             }
+            fn from_members(
+                m: crate::any_request::RequestMembers,
+            ) -> Result<Self, crate::ParseError> {
+                use crate::any_request::required;
+                let grant = <$grant as crate::grant::Grant>::NAME;
+                m.only(
+                    &[
+                        "client_id",
+                        "scope",
+                        $(stringify!($secret),)*
+                        $(stringify!($osecret),)*
+                        $(stringify!($plain),)*
+                        $(stringify!($opt),)*
+                    ],
+                    grant,
+                )?;
+                Ok(Self {
+                    client_id: required(m.client_id, "client_id", grant)?,
+                    $($secret: required(m.$secret, stringify!($secret), grant)?,)*
+                    $($osecret: m.$osecret,)*
+                    $($plain: required(m.$plain, stringify!($plain), grant)?,)*
+                    $($opt: m.$opt,)*
+                    scope: m.scope.unwrap_or_default(),
+                })
+            }
         }
 
         impl From<$name> for Result<crate::$op<$grant>, crate::BuildError> {
@@ -184,7 +211,7 @@ pub(crate) fn visit_scope<V: crate::wire::Visit>(
 
 /// Declares a grant marker type.
 macro_rules! grant_marker {
-    ($(#[$meta:meta])* $name:ident = $grant_type:literal) => {
+    ($(#[$meta:meta])* $name:ident = $grant_type:literal, $human:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {}
@@ -193,6 +220,7 @@ macro_rules! grant_marker {
 
         impl super::Grant for $name {
             const GRANT_TYPE: &'static str = $grant_type;
+            const NAME: &'static str = $human;
         }
     };
 }

@@ -4,17 +4,24 @@
 #![warn(clippy::pedantic)]
 #![allow(clippy::module_name_repetitions, clippy::doc_markdown)]
 
+mod any_request;
 mod error;
 mod fields;
 pub mod grant;
+mod json;
+mod oauth_error;
 mod request;
+mod response;
 mod secret;
 mod token_type;
 mod validation;
 mod wire;
 
-pub use error::{BuildError, Problem, Rule};
+pub use any_request::{AnyCreateToken, AnyCreateTokenWithIam};
+pub use error::{BuildError, ParseError, ParseErrorKind, Problem, Rule, Syntax};
+pub use oauth_error::{ErrorCode, TokenError, UnexpectedResponse};
 pub use request::{CreateToken, CreateTokenWithIam};
+pub use response::{AwsAdditionalDetails, CreateTokenResponse, CreateTokenWithIamResponse};
 pub use secret::{IntoSecret, JsonBody};
 pub use token_type::{TokenType, UnknownTokenType};
 

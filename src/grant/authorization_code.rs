@@ -10,7 +10,7 @@ grant_marker! {
     /// The authorization-code grant (`authorization_code`, RFC 6749 section 4.1):
     /// exchanges the one-time code an authorization redirect delivered, optionally
     /// with a PKCE code verifier (RFC 7636). Accepted by both operations.
-    AuthorizationCode = "authorization_code"
+    AuthorizationCode = "authorization_code", "authorization-code"
 }
 
 fields! {

@@ -10,7 +10,7 @@ grant_marker! {
     /// The device-code grant (`urn:ietf:params:oauth:grant-type:device_code`,
     /// RFC 8628): polls with the device code `StartDeviceAuthorization` returned.
     /// `CreateToken` only.
-    DeviceCode = "urn:ietf:params:oauth:grant-type:device_code"
+    DeviceCode = "urn:ietf:params:oauth:grant-type:device_code", "device-code"
 }
 
 fields! {

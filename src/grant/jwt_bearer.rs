@@ -9,7 +9,7 @@ use crate::CreateTokenWithIam;
 grant_marker! {
     /// The JWT-bearer grant (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RFC 7523):
     /// presents a JWT issued by a trusted token issuer. `CreateTokenWithIam` only.
-    JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer", "JWT-bearer"
 }
 
 fields! {

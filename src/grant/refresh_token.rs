@@ -9,7 +9,7 @@ use crate::{CreateToken, CreateTokenWithIam};
 grant_marker! {
     /// The refresh-token grant (`refresh_token`, RFC 6749 section 6): trades a
     /// refresh token for a new access token. Accepted by both operations.
-    RefreshToken = "refresh_token"
+    RefreshToken = "refresh_token", "refresh-token"
 }
 
 fields! {

@@ -10,7 +10,7 @@ grant_marker! {
     /// The token-exchange grant (`urn:ietf:params:oauth:grant-type:token-exchange`,
     /// RFC 8693): trades a subject token for a token of another type.
     /// `CreateTokenWithIam` only.
-    TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange"
+    TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange", "token-exchange"
 }
 
 fields! {

@@ -1,0 +1,284 @@
+//! OAuth error bodies: what the token endpoint returns when it refuses a request.
+
+use std::fmt;
+
+use crate::error::{ParseError, ParseErrorKind};
+use crate::json::Reader;
+
+/// The `error` code of an OAuth error body (RFC 6749 section 5.2, RFC 8628 section
+/// 3.5), with every code the SSO OIDC service documents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `access_denied`: the user or the service refused.
+    AccessDenied,
+    /// `authorization_pending`: the user has not finished authorizing the device yet;
+    /// poll again after the interval.
+    AuthorizationPending,
+    /// `expired_token`: the device code, or the token presented, has expired.
+    ExpiredToken,
+    /// `server_error`: the service failed (HTTP 500).
+    ServerError,
+    /// `invalid_client`: the client is unknown or its credentials are wrong (HTTP 401).
+    InvalidClient,
+    /// `invalid_grant`: the code, refresh token, assertion or subject token is invalid.
+    InvalidGrant,
+    /// `invalid_request`: the request is malformed or misses something.
+    InvalidRequest,
+    /// `invalid_scope`: a scope is not valid for the application.
+    InvalidScope,
+    /// `slow_down`: poll less often (RFC 8628: add 5 seconds to the interval).
+    SlowDown,
+    /// `unauthorized_client`: the client may not use this grant.
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: the service does not support this grant.
+    UnsupportedGrantType,
+    /// A code this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl ErrorCode {
+    fn from_code(code: String) -> Self {
+        match code.as_str() {
+            "access_denied" => Self::AccessDenied,
+            "authorization_pending" => Self::AuthorizationPending,
+            "expired_token" => Self::ExpiredToken,
+            "server_error" => Self::ServerError,
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_scope" => Self::InvalidScope,
+            "slow_down" => Self::SlowDown,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            _ => Self::Unknown(code),
+        }
+    }
+
+    /// The code as sent on the wire.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessDenied => "access_denied",
+            Self::AuthorizationPending => "authorization_pending",
+            Self::ExpiredToken => "expired_token",
+            Self::ServerError => "server_error",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidScope => "invalid_scope",
+            Self::SlowDown => "slow_down",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::Unknown(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The optional text members of an error body, in the order `TokenError` keeps them.
+const NAMES: [&str; 5] = [
+    "error_description",
+    "endpoint",
+    "region",
+    "reason",
+    "message",
+];
+
+/// An OAuth error the token endpoint returned.
+///
+/// ```
+/// use ssooidc_token::{ErrorCode, TokenError};
+///
+/// let err = TokenError::from_json(400, br#"{"error":"authorization_pending","error_description":"not yet"}"#)?;
+/// assert_eq!(err.code(), &ErrorCode::AuthorizationPending);
+/// assert!(err.is_retryable());
+/// assert_eq!(err.to_string(), "authorization_pending (HTTP 400): not yet");
+///
+/// // Not an OAuth error body: the status is kept, nothing panics.
+/// let odd = TokenError::from_json(502, b"<html>Bad Gateway</html>").unwrap_err();
+/// assert_eq!(odd.status(), 502);
+/// # Ok::<(), ssooidc_token::UnexpectedResponse>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenError {
+    status: u16,
+    code: ErrorCode,
+    description: Option<String>,
+    endpoint: Option<String>,
+    region: Option<String>,
+    reason: Option<String>,
+    message: Option<String>,
+}
+
+impl TokenError {
+    /// Parses an error body `{"error": ..., "error_description": ...}` received with
+    /// HTTP status `status`. Members this version does not know are ignored.
+    ///
+    /// # Errors
+    /// [`UnexpectedResponse`], carrying the status, when the body is not an OAuth
+    /// error body (HTML from a proxy, empty, truncated, no `error` member).
+    pub fn from_json(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
+        Self::read(status, body).map_err(|reason| UnexpectedResponse { status, reason })
+    }
+
+    fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
+        let mut code = None;
+        let mut texts: [Option<String>; 5] = Default::default();
+        let mut seen = [false; 6];
+        let mut reader = Reader::new(body);
+        reader.object(|r, key| {
+            let Some(name) = key.as_bytes() else {
+                return r.skip();
+            };
+            let slot = if name == b"error" {
+                None
+            } else if let Some(i) = NAMES.iter().position(|n| n.as_bytes() == name) {
+                Some(i)
+            } else {
+                return r.skip();
+            };
+            let (index, member) = slot.map_or((5, "error"), |i| (i, NAMES[i]));
+            if std::mem::replace(&mut seen[index], true) {
+                return Err(ParseError::new(
+                    ParseErrorKind::Duplicate,
+                    Some(member),
+                    Some(key.offset),
+                ));
+            }
+            if r.null() {
+                return Ok(());
+            }
+            let value = r.string().map_err(|e| e.in_member(member))?;
+            match slot {
+                None => code = Some(value),
+                Some(i) => texts[i] = Some(value),
+            }
+            Ok(())
+        })?;
+        reader.end()?;
+        let code = code.ok_or_else(|| {
+            ParseError::new(ParseErrorKind::Missing { grant: None }, Some("error"), None)
+        })?;
+        let [description, endpoint, region, reason, message] = texts;
+        Ok(Self {
+            status,
+            code: ErrorCode::from_code(code),
+            description,
+            endpoint,
+            region,
+            reason,
+            message,
+        })
+    }
+
+    /// The HTTP status it came with.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// `error`.
+    #[must_use]
+    pub fn code(&self) -> &ErrorCode {
+        &self.code
+    }
+
+    /// `error_description`, if sent.
+    #[must_use]
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// `endpoint`: with `InvalidRequestRegionException`, the endpoint to use.
+    #[must_use]
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+
+    /// `region`: with `InvalidRequestRegionException`, the region to use.
+    #[must_use]
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// `reason`, if sent (newer service versions).
+    #[must_use]
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// `message`, if sent (newer service versions).
+    #[must_use]
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Whether sending again can help: `authorization_pending` and `slow_down` while
+    /// polling in the device flow (after the interval; for `slow_down`, a longer
+    /// one), and `server_error`.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.code,
+            ErrorCode::AuthorizationPending | ErrorCode::SlowDown | ErrorCode::ServerError
+        )
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {})", self.code, self.status)?;
+        if let Some(description) = self.description.as_deref().or(self.message.as_deref()) {
+            write!(f, ": {description}")?;
+        }
+        if let (Some(region), Some(endpoint)) = (&self.region, &self.endpoint) {
+            write!(f, " (use region {region}, endpoint {endpoint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TokenError {}
+
+/// A response body that is neither a token response nor an OAuth error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnexpectedResponse {
+    status: u16,
+    reason: ParseError,
+}
+
+impl UnexpectedResponse {
+    /// The HTTP status it came with.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Why the body could not be read.
+    #[must_use]
+    pub fn reason(&self) -> &ParseError {
+        &self.reason
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {} response is not an OAuth error body: {}",
+            self.status, self.reason
+        )
+    }
+}
+
+impl std::error::Error for UnexpectedResponse {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.reason)
+    }
+}

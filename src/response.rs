@@ -1,0 +1,342 @@
+//! Token responses: what `CreateTokenWithIAM` and `CreateToken` return on success.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use secrecy::SecretString;
+
+use crate::error::{ParseError, ParseErrorKind};
+use crate::json::Reader;
+use crate::TokenType;
+
+/// The members both responses share, read in one pass.
+#[derive(Default)]
+struct Members {
+    access_token: Option<SecretString>,
+    token_type: Option<String>,
+    expires_in: Option<i32>,
+    refresh_token: Option<SecretString>,
+    id_token: Option<SecretString>,
+    issued_token_type: Option<TokenType>,
+    scope: Option<Vec<String>>,
+    aws_additional_details: Option<AwsAdditionalDetails>,
+}
+
+/// Reads an optional member: `null` counts as absent (as the SDK does); a second
+/// occurrence is refused.
+fn optional<'a, T>(
+    reader: &mut Reader<'a>,
+    slot: &mut Option<T>,
+    seen: &mut bool,
+    name: &'static str,
+    offset: usize,
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, ParseError>,
+) -> Result<(), ParseError> {
+    if std::mem::replace(seen, true) {
+        return Err(ParseError::new(
+            ParseErrorKind::Duplicate,
+            Some(name),
+            Some(offset),
+        ));
+    }
+    if !reader.null() {
+        *slot = Some(read(reader).map_err(|e| e.in_member(name))?);
+    }
+    Ok(())
+}
+
+impl Members {
+    /// Reads the body; returns the (required) access token apart from the rest.
+    fn read(body: &[u8], iam: bool) -> Result<(SecretString, Self), ParseError> {
+        let mut m = Self::default();
+        let mut seen = [false; 8];
+        let mut reader = Reader::new(body);
+        reader.object(|r, key| {
+            let at = key.offset;
+            match key.as_bytes() {
+                Some(b"accessToken") => optional(
+                    r,
+                    &mut m.access_token,
+                    &mut seen[0],
+                    "accessToken",
+                    at,
+                    Reader::secret,
+                ),
+                Some(b"tokenType") => optional(
+                    r,
+                    &mut m.token_type,
+                    &mut seen[1],
+                    "tokenType",
+                    at,
+                    Reader::string,
+                ),
+                Some(b"expiresIn") => optional(
+                    r,
+                    &mut m.expires_in,
+                    &mut seen[2],
+                    "expiresIn",
+                    at,
+                    Reader::integer,
+                ),
+                Some(b"refreshToken") => optional(
+                    r,
+                    &mut m.refresh_token,
+                    &mut seen[3],
+                    "refreshToken",
+                    at,
+                    Reader::secret,
+                ),
+                Some(b"idToken") => optional(
+                    r,
+                    &mut m.id_token,
+                    &mut seen[4],
+                    "idToken",
+                    at,
+                    Reader::secret,
+                ),
+                Some(b"issuedTokenType") if iam => optional(
+                    r,
+                    &mut m.issued_token_type,
+                    &mut seen[5],
+                    "issuedTokenType",
+                    at,
+                    |r| r.string().map(|uri| TokenType::from_uri(&uri)),
+                ),
+                Some(b"scope") if iam => {
+                    optional(r, &mut m.scope, &mut seen[6], "scope", at, Reader::strings)
+                }
+                Some(b"awsAdditionalDetails") if iam => optional(
+                    r,
+                    &mut m.aws_additional_details,
+                    &mut seen[7],
+                    "awsAdditionalDetails",
+                    at,
+                    AwsAdditionalDetails::read,
+                ),
+                // AWS adds members over time: skip what this version does not know.
+                _ => r.skip(),
+            }
+        })?;
+        reader.end()?;
+        let access_token = m.access_token.take().ok_or_else(|| {
+            ParseError::new(
+                ParseErrorKind::Missing { grant: None },
+                Some("accessToken"),
+                None,
+            )
+        })?;
+        Ok((access_token, m))
+    }
+}
+
+/// `awsAdditionalDetails`: details AWS adds to a `CreateTokenWithIAM` response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsAdditionalDetails {
+    identity_context: Option<String>,
+}
+
+impl AwsAdditionalDetails {
+    /// `identityContext`: the `sts:identity_context` claim of the ID token, to pass
+    /// to STS as a context assertion.
+    #[must_use]
+    pub fn identity_context(&self) -> Option<&str> {
+        self.identity_context.as_deref()
+    }
+
+    fn read(reader: &mut Reader<'_>) -> Result<Self, ParseError> {
+        let mut details = Self::default();
+        let mut seen = false;
+        reader.object(|r, key| match key.as_bytes() {
+            Some(b"identityContext") => optional(
+                r,
+                &mut details.identity_context,
+                &mut seen,
+                "identityContext",
+                key.offset,
+                Reader::string,
+            ),
+            _ => r.skip(),
+        })?;
+        Ok(details)
+    }
+}
+
+/// The successful response of `CreateTokenWithIAM`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use ssooidc_token::{CreateTokenWithIamResponse, ExposeSecret, TokenType};
+///
+/// let body = br#"{"accessToken":"aoal-example","tokenType":"Bearer","expiresIn":3600,
+///     "refreshToken":"aorv-example","idToken":"eyJ.eyJ.c2ln",
+///     "issuedTokenType":"urn:ietf:params:oauth:token-type:refresh_token",
+///     "scope":["openid","aws"],"awsAdditionalDetails":{"identityContext":"EXAMPLE"},
+///     "aNewMember":{"ignored":[1,2,3]}}"#;
+/// let response = CreateTokenWithIamResponse::from_json(body)?;
+/// assert_eq!(response.access_token().expose_secret(), "aoal-example");
+/// assert_eq!(response.issued_token_type(), Some(&TokenType::RefreshToken));
+/// assert_eq!(response.expires_at(UNIX_EPOCH), UNIX_EPOCH + Duration::from_secs(3600));
+/// assert_eq!(response.aws_additional_details().and_then(|d| d.identity_context()), Some("EXAMPLE"));
+/// assert!(!format!("{response:?}").contains("aoal-example"));
+/// # Ok::<(), ssooidc_token::ParseError>(())
+/// ```
+pub struct CreateTokenWithIamResponse {
+    token: CreateTokenResponse,
+    issued_token_type: Option<TokenType>,
+    scope: Vec<String>,
+    aws_additional_details: Option<AwsAdditionalDetails>,
+}
+
+/// The successful response of `CreateToken`.
+///
+/// ```
+/// use ssooidc_token::{CreateTokenResponse, ExposeSecret};
+///
+/// let response = CreateTokenResponse::from_json(br#"{"accessToken":"aoal-example","tokenType":"Bearer","expiresIn":28800}"#)?;
+/// assert_eq!(response.expires_in(), 28800);
+/// assert!(response.refresh_token().is_none());
+/// # Ok::<(), ssooidc_token::ParseError>(())
+/// ```
+pub struct CreateTokenResponse {
+    access_token: SecretString,
+    token_type: Option<String>,
+    expires_in: i32,
+    refresh_token: Option<SecretString>,
+    id_token: Option<SecretString>,
+}
+
+impl CreateTokenResponse {
+    /// Parses a `CreateToken` response body. Members this version does not know are
+    /// ignored; a missing `accessToken`, a member of the wrong JSON type or a
+    /// duplicated member is an error naming the member. Secrets are decoded straight
+    /// into zeroizing buffers.
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the member and the problem; it never holds a value.
+    pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
+        Members::read(body, false).map(|(access_token, m)| Self::from_members(access_token, m))
+    }
+
+    fn from_members(access_token: SecretString, m: Members) -> Self {
+        Self {
+            access_token,
+            token_type: m.token_type,
+            expires_in: m.expires_in.unwrap_or(0),
+            refresh_token: m.refresh_token,
+            id_token: m.id_token,
+        }
+    }
+
+    /// `accessToken`.
+    #[must_use]
+    pub fn access_token(&self) -> &SecretString {
+        &self.access_token
+    }
+
+    /// `tokenType` (`Bearer`), if sent.
+    #[must_use]
+    pub fn token_type(&self) -> Option<&str> {
+        self.token_type.as_deref()
+    }
+
+    /// `expiresIn`: the access token's lifetime in seconds (0 if not sent).
+    #[must_use]
+    pub fn expires_in(&self) -> i32 {
+        self.expires_in
+    }
+
+    /// When the access token expires, given when the response was received. A
+    /// negative `expiresIn` counts as 0.
+    #[must_use]
+    pub fn expires_at(&self, issued_at: SystemTime) -> SystemTime {
+        let lifetime = Duration::from_secs(u64::try_from(self.expires_in).unwrap_or(0));
+        issued_at.checked_add(lifetime).unwrap_or(issued_at)
+    }
+
+    /// `refreshToken`, if one was issued.
+    #[must_use]
+    pub fn refresh_token(&self) -> Option<&SecretString> {
+        self.refresh_token.as_ref()
+    }
+
+    /// `idToken` (a JWT), if one was issued.
+    #[must_use]
+    pub fn id_token(&self) -> Option<&SecretString> {
+        self.id_token.as_ref()
+    }
+}
+
+impl CreateTokenWithIamResponse {
+    /// Parses a `CreateTokenWithIAM` response body. Members this version does not
+    /// know are ignored, and so is a token-type URI it does not know (kept as
+    /// [`TokenType::Unknown`]); a missing `accessToken`, a member of the wrong JSON
+    /// type or a duplicated member is an error naming the member. Secrets are
+    /// decoded straight into zeroizing buffers.
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the member and the problem; it never holds a value.
+    pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
+        let (access_token, mut m) = Members::read(body, true)?;
+        let issued_token_type = m.issued_token_type.take();
+        let scope = m.scope.take().unwrap_or_default();
+        let aws_additional_details = m.aws_additional_details.take();
+        Ok(Self {
+            token: CreateTokenResponse::from_members(access_token, m),
+            issued_token_type,
+            scope,
+            aws_additional_details,
+        })
+    }
+
+    /// `issuedTokenType`, if sent; an unknown URI is kept as [`TokenType::Unknown`].
+    #[must_use]
+    pub fn issued_token_type(&self) -> Option<&TokenType> {
+        self.issued_token_type.as_ref()
+    }
+
+    /// `scope`: the scopes granted (empty if not sent).
+    #[must_use]
+    pub fn scope(&self) -> &[String] {
+        &self.scope
+    }
+
+    /// `awsAdditionalDetails`, if sent.
+    #[must_use]
+    pub fn aws_additional_details(&self) -> Option<&AwsAdditionalDetails> {
+        self.aws_additional_details.as_ref()
+    }
+}
+
+/// The members shared with `CreateToken`'s response (`access_token()`,
+/// `expires_in()`, `refresh_token()`...).
+impl std::ops::Deref for CreateTokenWithIamResponse {
+    type Target = CreateTokenResponse;
+    fn deref(&self) -> &CreateTokenResponse {
+        &self.token
+    }
+}
+
+/// Secrets show as `[REDACTED]`.
+impl fmt::Debug for CreateTokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateTokenResponse")
+            .field("access_token", &self.access_token)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &self.refresh_token)
+            .field("id_token", &self.id_token)
+            .finish()
+    }
+}
+
+/// Secrets show as `[REDACTED]`.
+impl fmt::Debug for CreateTokenWithIamResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateTokenWithIamResponse")
+            .field("token", &self.token)
+            .field("issued_token_type", &self.issued_token_type)
+            .field("scope", &self.scope)
+            .field("aws_additional_details", &self.aws_additional_details)
+            .finish()
+    }
+}
