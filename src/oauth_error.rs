@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::error::{ParseError, ParseErrorKind};
 use crate::json::Reader;
 
@@ -128,22 +130,31 @@ impl TokenError {
     }
 
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
-        let mut code = None;
-        let mut texts: [Option<String>; 5] = Default::default();
+        // Filled in place, so that on any error path what was read is wiped by
+        // `Drop` (and `Zeroizing`), not freed as it is.
+        let mut out = Self {
+            status,
+            code: ErrorCode::Unknown(String::new()),
+            description: None,
+            endpoint: None,
+            region: None,
+            reason: None,
+            message: None,
+        };
+        let mut code: Zeroizing<Option<String>> = Zeroizing::new(None);
         let mut seen = [false; 6];
         let mut reader = Reader::new(body);
         reader.object(|r, key| {
             let Some(name) = key.as_bytes() else {
                 return r.skip();
             };
-            let slot = if name == b"error" {
-                None
+            let (index, member) = if name == b"error" {
+                (5, "error")
             } else if let Some(i) = NAMES.iter().position(|n| n.as_bytes() == name) {
-                Some(i)
+                (i, NAMES[i])
             } else {
                 return r.skip();
             };
-            let (index, member) = slot.map_or((5, "error"), |i| (i, NAMES[i]));
             if std::mem::replace(&mut seen[index], true) {
                 return Err(ParseError::new(
                     ParseErrorKind::Duplicate,
@@ -154,27 +165,23 @@ impl TokenError {
             if r.null() {
                 return Ok(());
             }
-            let value = r.string().map_err(|e| e.in_member(member))?;
-            match slot {
-                None => code = Some(value),
-                Some(i) => texts[i] = Some(value),
+            let value = Some(r.string().map_err(|e| e.in_member(member))?);
+            match index {
+                0 => out.description = value,
+                1 => out.endpoint = value,
+                2 => out.region = value,
+                3 => out.reason = value,
+                4 => out.message = value,
+                _ => *code = value,
             }
             Ok(())
         })?;
         reader.end()?;
-        let code = code.ok_or_else(|| {
+        let code = code.take().ok_or_else(|| {
             ParseError::new(ParseErrorKind::Missing { grant: None }, Some("error"), None)
         })?;
-        let [description, endpoint, region, reason, message] = texts;
-        Ok(Self {
-            status,
-            code: ErrorCode::from_code(code),
-            description,
-            endpoint,
-            region,
-            reason,
-            message,
-        })
+        out.code = ErrorCode::from_code(code);
+        Ok(out)
     }
 
     /// The HTTP status it came with.
@@ -228,6 +235,21 @@ impl TokenError {
             self.code,
             ErrorCode::AuthorizationPending | ErrorCode::SlowDown | ErrorCode::ServerError
         )
+    }
+}
+
+/// An error body's texts are the server's, but they may quote what was sent:
+/// they are wiped when dropped, like everything else this crate reads.
+impl Drop for TokenError {
+    fn drop(&mut self) {
+        if let ErrorCode::Unknown(code) = &mut self.code {
+            code.zeroize();
+        }
+        self.description.zeroize();
+        self.endpoint.zeroize();
+        self.region.zeroize();
+        self.reason.zeroize();
+        self.message.zeroize();
     }
 }
 

@@ -397,3 +397,191 @@ fn positive_control_plain_string_drop_leaks() {
     let leaks = leaks_during(|| drop(secret_string(64, 64)));
     assert_eq!(leaks, 1);
 }
+
+// ---- parsing: responses, error bodies and request bodies ----
+
+/// A body assembled from parts into one exact-size buffer (no reallocation), wiped
+/// when dropped: the input is the caller's, and this caller wipes it.
+fn body(parts: &[&[u8]]) -> Zeroizing<Vec<u8>> {
+    let len = parts.iter().map(|p| p.len()).sum();
+    let mut v = Vec::with_capacity(len);
+    for part in parts {
+        v.extend_from_slice(part);
+    }
+    Zeroizing::new(v)
+}
+
+/// Secret values as they appear inside JSON strings: plain, or with escapes
+/// (`\/`, `\"`, `\u00e9`, a surrogate pair) between the canaries, so that decoding
+/// has to do real work.
+fn json_secrets(len: usize) -> [Zeroizing<String>; 2] {
+    let plain = Zeroizing::new(secret_string(len, len));
+    let canary = std::str::from_utf8(CANARY).unwrap();
+    let unit = [
+        canary,
+        "\\/",
+        canary,
+        "\\\"",
+        canary,
+        "\\u00e9",
+        canary,
+        "\\ud83e\\udd80",
+    ];
+    let unit_len: usize = unit.iter().map(|p| p.len()).sum();
+    let count = (len / unit_len).max(1);
+    let mut escaped = String::with_capacity(count * unit_len);
+    for _ in 0..count {
+        for part in unit {
+            escaped.push_str(part);
+        }
+    }
+    [plain, Zeroizing::new(escaped)]
+}
+
+#[test]
+fn parsing_responses_leaves_no_unwiped_copy() {
+    use ssooidc_token::{CreateTokenResponse, CreateTokenWithIamResponse};
+    for len in [16, 1_024, 4_096] {
+        for secret in json_secrets(len) {
+            let s = secret.as_bytes();
+            let leaks = leaks_during(|| {
+                let ok = body(&[
+                    br#"{"accessToken":""#,
+                    s,
+                    br#"","tokenType":"Bearer","expiresIn":3600,"refreshToken":""#,
+                    s,
+                    br#"","idToken":""#,
+                    s,
+                    br#"","scope":["openid","aws"],"awsAdditionalDetails":{"identityContext":"x"},"new":[1,{"a":"b"}]}"#,
+                ]);
+                let r = CreateTokenWithIamResponse::from_json(&ok).unwrap();
+                assert!(contains_canary(r.access_token().expose_secret().as_bytes()));
+                drop(r);
+                drop(CreateTokenResponse::from_json(&ok).unwrap());
+
+                // Fails after the secrets were read: wrong type, duplicate, bad UTF-8.
+                for tail in [
+                    &br#"","expiresIn":"soon"}"#[..],
+                    br#"","accessToken":"again"}"#,
+                    b"\xff\"}",
+                    br#"","scope":[1]}"#,
+                    br#"""#,
+                ] {
+                    let bad = body(&[br#"{"refreshToken":""#, s, br#"","accessToken":""#, s, tail]);
+                    assert!(CreateTokenWithIamResponse::from_json(&bad).is_err());
+                }
+            });
+            assert_eq!(
+                leaks, 0,
+                "{len} bytes: unwiped copies freed while parsing responses"
+            );
+        }
+    }
+}
+
+#[test]
+fn parsing_error_bodies_leaves_no_unwiped_copy() {
+    use ssooidc_token::TokenError;
+    for secret in json_secrets(256) {
+        let s = secret.as_bytes();
+        let leaks = leaks_during(|| {
+            let ok = body(&[
+                br#"{"error":""#,
+                s,
+                br#"","error_description":""#,
+                s,
+                br#"","endpoint":""#,
+                s,
+                br#"","region":""#,
+                s,
+                br#"","reason":""#,
+                s,
+                br#"","message":""#,
+                s,
+                br#""}"#,
+            ]);
+            let err = TokenError::from_json(400, &ok).unwrap();
+            assert!(contains_canary(err.description().unwrap().as_bytes()));
+            drop(err);
+            let bad = body(&[br#"{"error_description":""#, s, br#"","error":7}"#]);
+            assert!(TokenError::from_json(400, &bad).is_err());
+            let bad = body(&[br#"{"error_description":""#, s, br#""}"#]);
+            assert!(TokenError::from_json(400, &bad).is_err());
+        });
+        assert_eq!(leaks, 0, "unwiped copies freed while parsing error bodies");
+    }
+}
+
+#[test]
+fn parsing_request_bodies_leaves_no_unwiped_copy() {
+    use ssooidc_token::{AnyCreateToken, AnyCreateTokenWithIam};
+    let verifier = secret_string(64, 64);
+    let v = verifier.as_bytes();
+    for len in [16, 1_024] {
+        for secret in json_secrets(len) {
+            let s = secret.as_bytes();
+            let jwt_part = secret_string(len.max(32), len.max(32));
+            let j = jwt_part.as_bytes();
+            let leaks = leaks_during(|| {
+                let iam = [
+                    body(&[br#"{"clientId":"c","code":""#, s, br#"","codeVerifier":""#, v, br#"","grantType":"authorization_code","redirectUri":"https://a.example/cb"}"#]),
+                    body(&[br#"{"clientId":"c","grantType":"refresh_token","refreshToken":""#, s, br#"","scope":["openid"]}"#]),
+                    body(&[br#"{"assertion":""#, j, b".", j, b".", j, br#"","clientId":"c","grantType":"urn:ietf:params:oauth:grant-type:jwt-bearer"}"#]),
+                    body(&[br#"{"clientId":"c","grantType":"urn:ietf:params:oauth:grant-type:token-exchange","subjectToken":""#, s, br#"","subjectTokenType":"urn:ietf:params:oauth:token-type:access_token"}"#]),
+                ];
+                for b in &iam {
+                    let r = AnyCreateTokenWithIam::from_json(b).unwrap();
+                    assert!(contains_canary(r.to_json().expose_secret()));
+                }
+                let public = [
+                    body(&[br#"{"clientId":"c","clientSecret":""#, s, br#"","code":""#, s, br#"","grantType":"authorization_code","redirectUri":"https://a.example/cb"}"#]),
+                    body(&[br#"{"clientId":"c","clientSecret":""#, s, br#"","deviceCode":""#, s, br#"","grantType":"urn:ietf:params:oauth:grant-type:device_code"}"#]),
+                    body(&[br#"{"clientId":"c","clientSecret":""#, s, br#"","grantType":"refresh_token","refreshToken":""#, s, br#""}"#]),
+                ];
+                for b in &public {
+                    let r = AnyCreateToken::from_json(b).unwrap();
+                    assert!(contains_canary(r.to_json().expose_secret()));
+                }
+                // Error paths after secrets were read: a member of another grant, a
+                // content rule, an unknown member, a duplicate, a truncated body,
+                // the wrong operation.
+                let bad = [
+                    body(&[br#"{"clientId":"c","grantType":"refresh_token","refreshToken":""#, s, br#"","subjectToken":""#, s, br#""}"#]),
+                    body(&[br#"{"clientId":"c","code":""#, s, br#"","codeVerifier":"short","grantType":"authorization_code","redirectUri":"https://a.example/cb"}"#]),
+                    body(&[br#"{"clientId":"c","refreshToken":""#, s, br#"","nope":1}"#]),
+                    body(&[br#"{"clientId":"c","refreshToken":""#, s, br#"","refreshToken":""#, s, br#""}"#]),
+                    body(&[br#"{"clientId":"c","refreshToken":""#, s]),
+                    body(&[br#"{"clientId":"c","deviceCode":""#, s, br#"","grantType":"urn:ietf:params:oauth:grant-type:device_code"}"#]),
+                ];
+                for b in &bad {
+                    assert!(AnyCreateTokenWithIam::from_json(b).is_err());
+                    assert!(AnyCreateToken::from_json(b).is_err());
+                }
+            });
+            assert_eq!(
+                leaks, 0,
+                "{len} bytes: unwiped copies freed while parsing requests"
+            );
+            drop(Zeroizing::new(jwt_part));
+        }
+    }
+    drop(Zeroizing::new(verifier));
+}
+
+#[test]
+fn positive_control_serde_json_scratch_leaks_escaped_secrets() {
+    // serde_json decodes an escaped string through a scratch buffer it never
+    // wipes: the reason this crate reads JSON itself.
+    #[derive(serde::Deserialize)]
+    struct Plain {
+        #[serde(rename = "accessToken")]
+        access_token: String,
+    }
+    let [_, escaped] = json_secrets(1_024);
+    let leaks = leaks_during(|| {
+        let input = body(&[br#"{"accessToken":""#, escaped.as_bytes(), br#""}"#]);
+        let parsed: Plain = serde_json::from_slice(&input).unwrap();
+        drop(Zeroizing::new(parsed.access_token));
+    });
+    assert!(leaks > 0, "the probe missed serde_json's scratch buffer");
+}
