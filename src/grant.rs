@@ -114,7 +114,12 @@ macro_rules! fields {
                     I: IntoIterator,
                     I::Item: Into<String>,
                 {
-                    self.scope.extend(scopes.into_iter().map(Into::into));
+                    if self.scope.is_empty() {
+                        // Collecting a `Vec<String>` reuses its buffer: no allocation.
+                        self.scope = scopes.into_iter().map(Into::into).collect();
+                    } else {
+                        self.scope.extend(scopes.into_iter().map(Into::into));
+                    }
                 }
             ),
         )]

@@ -329,8 +329,9 @@ impl<'a> Reader<'a> {
                 }
                 0x00..=0x1f => return Err(ParseError::syntax(Syntax::ControlCharacter, i)),
                 _ => {
-                    i += 1;
-                    decoded_len += 1;
+                    let run_end = crate::wire::skip_plain(self.input, i + 1);
+                    decoded_len += run_end - i;
+                    i = run_end;
                 }
             }
         }
