@@ -56,7 +56,13 @@ fn benches(c: &mut Criterion) {
     g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
         b.iter_batched(
             inputs,
-            |(id, token)| CreateTokenWithIam::refresh_token().client_id(id).refresh_token(token).build().unwrap(),
+            |(id, token)| {
+                CreateTokenWithIam::refresh_token()
+                    .client_id(id)
+                    .refresh_token(token)
+                    .build()
+                    .unwrap()
+            },
             BatchSize::SmallInput,
         )
     });

@@ -42,20 +42,36 @@ fn benches(c: &mut Criterion) {
     let body = body.as_bytes();
     let mut g = c.benchmark_group("parse/iam-response-1k");
     g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
-        b.iter(|| drop(black_box(CreateTokenWithIamResponse::from_json(black_box(body)).unwrap())))
+        b.iter(|| {
+            drop(black_box(
+                CreateTokenWithIamResponse::from_json(black_box(body)).unwrap(),
+            ))
+        })
     });
     g.bench_function(BenchmarkId::from_parameter("baseline-serde-struct"), |b| {
-        b.iter(|| drop(black_box(serde_json::from_slice::<PlainResponse>(black_box(body)).unwrap())))
+        b.iter(|| {
+            drop(black_box(
+                serde_json::from_slice::<PlainResponse>(black_box(body)).unwrap(),
+            ))
+        })
     });
     g.finish();
 
     let error = br#"{"error":"authorization_pending","error_description":"Authorization is still pending"}"#;
     let mut g = c.benchmark_group("parse/error-body");
     g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
-        b.iter(|| drop(black_box(TokenError::from_json(400, black_box(error)).unwrap())))
+        b.iter(|| {
+            drop(black_box(
+                TokenError::from_json(400, black_box(error)).unwrap(),
+            ))
+        })
     });
     g.bench_function(BenchmarkId::from_parameter("baseline-serde-struct"), |b| {
-        b.iter(|| drop(black_box(serde_json::from_slice::<PlainError>(black_box(error)).unwrap())))
+        b.iter(|| {
+            drop(black_box(
+                serde_json::from_slice::<PlainError>(black_box(error)).unwrap(),
+            ))
+        })
     });
     g.finish();
 }

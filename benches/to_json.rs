@@ -43,15 +43,31 @@ struct Plain<'a> {
 
 /// Benches one grant: ours, baseline (a) and baseline (b), checking first that all
 /// three write the same bytes.
-fn group(c: &mut Criterion, name: &str, ours: &dyn Fn() -> ssooidc_token::JsonBody, plain: &Plain<'_>) {
+fn group(
+    c: &mut Criterion,
+    name: &str,
+    ours: &dyn Fn() -> ssooidc_token::JsonBody,
+    plain: &Plain<'_>,
+) {
     let value = serde_json::to_value(plain).unwrap();
-    assert_eq!(ours().expose_secret(), serde_json::to_vec(plain).unwrap(), "{name}: bodies differ");
-    assert_eq!(ours().expose_secret(), serde_json::to_vec(&value).unwrap(), "{name}: json! differs");
+    assert_eq!(
+        ours().expose_secret(),
+        serde_json::to_vec(plain).unwrap(),
+        "{name}: bodies differ"
+    );
+    assert_eq!(
+        ours().expose_secret(),
+        serde_json::to_vec(&value).unwrap(),
+        "{name}: json! differs"
+    );
     let mut g = c.benchmark_group(format!("to_json/{name}"));
-    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| b.iter(|| drop(black_box(ours()))));
-    g.bench_function(BenchmarkId::from_parameter("baseline-a-serde-struct"), |b| {
-        b.iter(|| drop(black_box(serde_json::to_vec(black_box(plain)).unwrap())))
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(|| drop(black_box(ours())))
     });
+    g.bench_function(
+        BenchmarkId::from_parameter("baseline-a-serde-struct"),
+        |b| b.iter(|| drop(black_box(serde_json::to_vec(black_box(plain)).unwrap()))),
+    );
     g.bench_function(BenchmarkId::from_parameter("baseline-b-json-value"), |b| {
         b.iter(|| drop(black_box(serde_json::to_vec(black_box(&value)).unwrap())))
     });
@@ -59,7 +75,13 @@ fn group(c: &mut Criterion, name: &str, ours: &dyn Fn() -> ssooidc_token::JsonBo
 }
 
 fn benches(c: &mut Criterion) {
-    let (code, jwt, refresh, secret, device) = (code(), jwt(), refresh_token(), client_secret(), device_code());
+    let (code, jwt, refresh, secret, device) = (
+        code(),
+        jwt(),
+        refresh_token(),
+        client_secret(),
+        device_code(),
+    );
 
     let r = CreateTokenWithIam::authorization_code()
         .client_id(ARN)
@@ -80,11 +102,27 @@ fn benches(c: &mut Criterion) {
     };
     group(c, "iam-authorization-code-small", &|| r.to_json(), &plain);
 
-    let r = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token(refresh.as_str()).scopes(SCOPES).build().unwrap();
-    let plain = Plain { client_id: ARN, grant_type: "refresh_token", refresh_token: Some(&refresh), scope: &SCOPES, ..Plain::default() };
+    let r = CreateTokenWithIam::refresh_token()
+        .client_id(ARN)
+        .refresh_token(refresh.as_str())
+        .scopes(SCOPES)
+        .build()
+        .unwrap();
+    let plain = Plain {
+        client_id: ARN,
+        grant_type: "refresh_token",
+        refresh_token: Some(&refresh),
+        scope: &SCOPES,
+        ..Plain::default()
+    };
     group(c, "iam-refresh-token-1k", &|| r.to_json(), &plain);
 
-    let r = CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(jwt.as_str()).scopes(SCOPES).build().unwrap();
+    let r = CreateTokenWithIam::jwt_bearer()
+        .client_id(ARN)
+        .assertion(jwt.as_str())
+        .scopes(SCOPES)
+        .build()
+        .unwrap();
     let plain = Plain {
         assertion: Some(&jwt),
         client_id: ARN,

@@ -5,14 +5,20 @@
 #![allow(clippy::module_name_repetitions, clippy::doc_markdown)]
 
 mod any_request;
+#[cfg(feature = "aws-sdk")]
+mod aws_sdk;
 mod error;
 mod fields;
 pub mod grant;
+#[cfg(feature = "http")]
+mod http;
 mod json;
 mod oauth_error;
 mod request;
 mod response;
 mod secret;
+#[cfg(feature = "sigv4")]
+mod sigv4;
 mod token_type;
 mod validation;
 mod wire;
@@ -26,3 +32,10 @@ pub use secret::{IntoSecret, JsonBody};
 pub use token_type::{TokenType, UnknownTokenType};
 
 pub use secrecy::{ExposeSecret, SecretString};
+
+#[cfg(feature = "aws-sdk")]
+pub use aws_sdk::SendError;
+#[cfg(feature = "http")]
+pub use http::{Endpoint, EndpointError};
+#[cfg(feature = "sigv4")]
+pub use sigv4::{sign, SignError, SigningCredentials, SIGNING_NAME};

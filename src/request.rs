@@ -100,6 +100,11 @@ macro_rules! request_common {
                 Ok(Self { fields, layout })
             }
 
+            #[cfg(feature = "aws-sdk")]
+            pub(crate) fn members(&self) -> &G::Fields {
+                &self.fields
+            }
+
             /// `clientId`.
             #[must_use]
             pub fn client_id(&self) -> &str {

@@ -129,6 +129,15 @@ impl Members {
     }
 }
 
+/// The members both responses share, from the JSON reader or from the SDK.
+pub(crate) struct TokenParts {
+    pub(crate) access_token: SecretString,
+    pub(crate) token_type: Option<String>,
+    pub(crate) expires_in: i32,
+    pub(crate) refresh_token: Option<SecretString>,
+    pub(crate) id_token: Option<SecretString>,
+}
+
 /// `awsAdditionalDetails`: details AWS adds to a `CreateTokenWithIAM` response.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AwsAdditionalDetails {
@@ -136,6 +145,11 @@ pub struct AwsAdditionalDetails {
 }
 
 impl AwsAdditionalDetails {
+    #[cfg_attr(not(feature = "aws-sdk"), allow(dead_code))]
+    pub(crate) fn new(identity_context: Option<String>) -> Self {
+        Self { identity_context }
+    }
+
     /// `identityContext`: the `sts:identity_context` claim of the ID token, to pass
     /// to STS as a context assertion.
     #[must_use]
@@ -218,12 +232,22 @@ impl CreateTokenResponse {
     }
 
     fn from_members(access_token: SecretString, m: Members) -> Self {
-        Self {
+        Self::from_parts(TokenParts {
             access_token,
             token_type: m.token_type,
             expires_in: m.expires_in.unwrap_or(0),
             refresh_token: m.refresh_token,
             id_token: m.id_token,
+        })
+    }
+
+    pub(crate) fn from_parts(parts: TokenParts) -> Self {
+        Self {
+            access_token: parts.access_token,
+            token_type: parts.token_type,
+            expires_in: parts.expires_in,
+            refresh_token: parts.refresh_token,
+            id_token: parts.id_token,
         }
     }
 
@@ -286,6 +310,21 @@ impl CreateTokenWithIamResponse {
             scope,
             aws_additional_details,
         })
+    }
+
+    #[cfg_attr(not(feature = "aws-sdk"), allow(dead_code))]
+    pub(crate) fn from_parts(
+        parts: TokenParts,
+        issued_token_type: Option<TokenType>,
+        scope: Vec<String>,
+        aws_additional_details: Option<AwsAdditionalDetails>,
+    ) -> Self {
+        Self {
+            token: CreateTokenResponse::from_parts(parts),
+            issued_token_type,
+            scope,
+            aws_additional_details,
+        }
     }
 
     /// `issuedTokenType`, if sent; an unknown URI is kept as [`TokenType::Unknown`].

@@ -60,7 +60,13 @@ fn scopes() -> Vec<String> {
 
 #[test]
 fn build_with_owned_inputs_allocates_nothing() {
-    let (id, code, uri, verifier, s) = (owned(ARN), owned("code"), owned("https://a.example/cb"), owned(VERIFIER), scopes());
+    let (id, code, uri, verifier, s) = (
+        owned(ARN),
+        owned("code"),
+        owned("https://a.example/cb"),
+        owned(VERIFIER),
+        scopes(),
+    );
     let (r, n) = count(|| {
         CreateTokenWithIam::authorization_code()
             .client_id(id)
@@ -74,11 +80,21 @@ fn build_with_owned_inputs_allocates_nothing() {
     assert!(r.is_ok());
 
     let (id, token) = (owned(ARN), Box::<str>::from("refresh"));
-    let (r, n) = count(|| CreateTokenWithIam::refresh_token().client_id(id).refresh_token(token).build());
+    let (r, n) = count(|| {
+        CreateTokenWithIam::refresh_token()
+            .client_id(id)
+            .refresh_token(token)
+            .build()
+    });
     assert_eq!((n, r.is_ok()), (0, true), "refresh token from Box<str>");
 
     let (id, jwt) = (owned(ARN), SecretString::from(JWT));
-    let (r, n) = count(|| CreateTokenWithIam::jwt_bearer().client_id(id).assertion(jwt).build());
+    let (r, n) = count(|| {
+        CreateTokenWithIam::jwt_bearer()
+            .client_id(id)
+            .assertion(jwt)
+            .build()
+    });
     assert_eq!((n, r.is_ok()), (0, true), "JWT bearer from SecretString");
 
     let (id, token, s) = (owned(ARN), Zeroizing::new(owned(JWT)), scopes());
@@ -91,20 +107,46 @@ fn build_with_owned_inputs_allocates_nothing() {
             .scopes(s)
             .build()
     });
-    assert_eq!((n, r.is_ok()), (0, true), "token exchange from Zeroizing<String>");
+    assert_eq!(
+        (n, r.is_ok()),
+        (0, true),
+        "token exchange from Zeroizing<String>"
+    );
 
-    let (id, secret, code, uri) = (owned("id"), owned("secret"), owned("code"), owned("https://a.example/cb"));
+    let (id, secret, code, uri) = (
+        owned("id"),
+        owned("secret"),
+        owned("code"),
+        owned("https://a.example/cb"),
+    );
     let (r, n) = count(|| {
-        CreateToken::authorization_code().client_id(id).client_secret(secret).code(code).redirect_uri(uri).build()
+        CreateToken::authorization_code()
+            .client_id(id)
+            .client_secret(secret)
+            .code(code)
+            .redirect_uri(uri)
+            .build()
     });
     assert_eq!((n, r.is_ok()), (0, true), "public authorization code");
 
     let (id, secret, device) = (owned("id"), owned("secret"), owned("device"));
-    let (r, n) = count(|| CreateToken::device_code().client_id(id).client_secret(secret).device_code(device).build());
+    let (r, n) = count(|| {
+        CreateToken::device_code()
+            .client_id(id)
+            .client_secret(secret)
+            .device_code(device)
+            .build()
+    });
     assert_eq!((n, r.is_ok()), (0, true), "device code");
 
     let (id, secret, token) = (owned("id"), owned("secret"), owned("refresh"));
-    let (r, n) = count(|| CreateToken::refresh_token().client_id(id).client_secret(secret).refresh_token(token).build());
+    let (r, n) = count(|| {
+        CreateToken::refresh_token()
+            .client_id(id)
+            .client_secret(secret)
+            .refresh_token(token)
+            .build()
+    });
     assert_eq!((n, r.is_ok()), (0, true), "public refresh token");
 }
 
@@ -120,7 +162,13 @@ fn build_with_borrowed_inputs_allocates_one_exact_copy_each() {
             .build()
     });
     assert_eq!((n, r.is_ok()), (4, true));
-    let (r, n) = count(|| CreateToken::device_code().client_id("id").client_secret("s").device_code("d").build());
+    let (r, n) = count(|| {
+        CreateToken::device_code()
+            .client_id("id")
+            .client_secret("s")
+            .device_code("d")
+            .build()
+    });
     assert_eq!((n, r.is_ok()), (3, true));
 }
 
@@ -129,7 +177,12 @@ fn a_string_with_spare_capacity_costs_one_exact_copy() {
     let mut token = String::with_capacity(64);
     token.push_str("refresh");
     let id = owned(ARN);
-    let (r, n) = count(|| CreateTokenWithIam::refresh_token().client_id(id).refresh_token(token).build());
+    let (r, n) = count(|| {
+        CreateTokenWithIam::refresh_token()
+            .client_id(id)
+            .refresh_token(token)
+            .build()
+    });
     assert_eq!((n, r.is_ok()), (1, true));
 }
 
@@ -149,11 +202,19 @@ fn to_json_allocates_once_at_the_exact_size() {
             Box::new(move || r.to_json())
         },
         {
-            let r = CreateTokenWithIam::refresh_token().client_id(ARN).refresh_token("r".repeat(1_000)).build().unwrap();
+            let r = CreateTokenWithIam::refresh_token()
+                .client_id(ARN)
+                .refresh_token("r".repeat(1_000))
+                .build()
+                .unwrap();
             Box::new(move || r.to_json())
         },
         {
-            let r = CreateTokenWithIam::jwt_bearer().client_id(ARN).assertion(jwt.as_str()).build().unwrap();
+            let r = CreateTokenWithIam::jwt_bearer()
+                .client_id(ARN)
+                .assertion(jwt.as_str())
+                .build()
+                .unwrap();
             Box::new(move || r.to_json())
         },
         {
@@ -176,17 +237,31 @@ fn to_json_allocates_once_at_the_exact_size() {
             Box::new(move || r.to_json())
         },
         {
-            let r = CreateToken::device_code().client_id("id").client_secret("s").device_code("d").build().unwrap();
+            let r = CreateToken::device_code()
+                .client_id("id")
+                .client_secret("s")
+                .device_code("d")
+                .build()
+                .unwrap();
             Box::new(move || r.to_json())
         },
         {
-            let r = CreateToken::refresh_token().client_id("id").client_secret("s").refresh_token("r").build().unwrap();
+            let r = CreateToken::refresh_token()
+                .client_id("id")
+                .client_secret("s")
+                .refresh_token("r")
+                .build()
+                .unwrap();
             Box::new(move || r.to_json())
         },
     ];
     for (i, to_json) in requests.iter().enumerate() {
         let (body, n) = count(to_json);
         assert_eq!(n, 1, "request {i}: to_json allocations");
-        assert_eq!(LAST_SIZE.with(Cell::get), body.expose_secret().len(), "request {i}: allocation size");
+        assert_eq!(
+            LAST_SIZE.with(Cell::get),
+            body.expose_secret().len(),
+            "request {i}: allocation size"
+        );
     }
 }

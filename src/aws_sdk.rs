@@ -1,0 +1,242 @@
+//! Sending through an existing `aws_sdk_ssooidc::Client` (feature `aws-sdk`).
+//!
+//! Inside the SDK, every member is an ordinary `String`: the secrets are copied
+//! out of their zeroizing wrappers into the SDK's input, and the SDK's own
+//! buffers (its input, its serializer, its HTTP body, the response it parses) are
+//! not wiped. What comes back is moved into this crate's zeroizing response types
+//! at once. For secrets wiped end to end, use the `http` + `sigv4` road.
+
+use std::fmt;
+
+use aws_sdk_ssooidc::error::SdkError;
+use aws_sdk_ssooidc::operation::create_token::builders::CreateTokenFluentBuilder;
+use aws_sdk_ssooidc::operation::create_token::CreateTokenOutput;
+use aws_sdk_ssooidc::operation::create_token_with_iam::builders::CreateTokenWithIAMFluentBuilder;
+use aws_sdk_ssooidc::operation::create_token_with_iam::CreateTokenWithIamOutput;
+
+use crate::grant::{IamGrant, PublicClientGrant};
+use crate::response::TokenParts;
+use crate::wire::{Members, Value, Visit};
+use crate::{
+    CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, TokenError,
+    UnexpectedResponse,
+};
+
+/// Why sending through the SDK failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The service answered with an OAuth error.
+    Token(Box<TokenError>),
+    /// The service answered with something that is not an OAuth error body.
+    Unexpected(Box<UnexpectedResponse>),
+    /// The service's success response had no access token.
+    MissingAccessToken,
+    /// The SDK failed before or without a service answer (connection, timeout,
+    /// credentials, construction).
+    Sdk(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Token(err) => write!(f, "token endpoint refused the request: {err}"),
+            Self::Unexpected(err) => write!(f, "{err}"),
+            Self::MissingAccessToken => f.write_str("the response has no accessToken"),
+            Self::Sdk(err) => write!(f, "aws-sdk-ssooidc failed: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Token(err) => Some(&**err),
+            Self::Unexpected(err) => Some(&**err),
+            Self::MissingAccessToken => None,
+            Self::Sdk(err) => Some(&**err),
+        }
+    }
+}
+
+fn map_error<E, R>(err: SdkError<E, R>) -> SendError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+    SdkError<E, R>: std::error::Error + Send + Sync + 'static,
+{
+    if let SdkError::ServiceError(context) = &err {
+        let raw: &dyn std::any::Any = context.raw();
+        if let Some(raw) = raw.downcast_ref::<aws_sdk_ssooidc::config::http::HttpResponse>() {
+            if let Some(body) = raw.body().bytes() {
+                return match TokenError::from_json(raw.status().as_u16(), body) {
+                    Ok(token) => SendError::Token(Box::new(token)),
+                    Err(unexpected) => SendError::Unexpected(Box::new(unexpected)),
+                };
+            }
+        }
+    }
+    SendError::Sdk(Box::new(err))
+}
+
+/// Moves a member into a fluent builder, whichever builder it is.
+trait SdkInput: Sized {
+    fn set(self, key: &'static str, value: Value<'_>) -> Self;
+}
+
+/// Threads a by-value fluent builder through the members visitor.
+struct Fill<B>(Option<B>);
+
+impl<B: SdkInput> Visit for Fill<B> {
+    type Error = std::convert::Infallible;
+    fn member(&mut self, key: &'static str, value: Value<'_>) -> Result<(), Self::Error> {
+        self.0 = self.0.take().map(|b| b.set(key, value));
+        Ok(())
+    }
+}
+
+macro_rules! sdk_input {
+    ($builder:ty { $($key:literal => $setter:ident,)* }) => {
+        impl SdkInput for $builder {
+            fn set(self, key: &'static str, value: Value<'_>) -> Self {
+                match (key, value) {
+                    ("scope", Value::List(items)) => self.set_scope(Some(items.to_vec())),
+                    $(($key, Value::Str(s)) => self.$setter(s),)*
+                    _ => self,
+                }
+            }
+        }
+    };
+}
+
+sdk_input!(CreateTokenWithIAMFluentBuilder {
+    "assertion" => assertion,
+    "clientId" => client_id,
+    "code" => code,
+    "codeVerifier" => code_verifier,
+    "grantType" => grant_type,
+    "redirectUri" => redirect_uri,
+    "refreshToken" => refresh_token,
+    "requestedTokenType" => requested_token_type,
+    "subjectToken" => subject_token,
+    "subjectTokenType" => subject_token_type,
+});
+
+sdk_input!(CreateTokenFluentBuilder {
+    "clientId" => client_id,
+    "clientSecret" => client_secret,
+    "code" => code,
+    "codeVerifier" => code_verifier,
+    "deviceCode" => device_code,
+    "grantType" => grant_type,
+    "redirectUri" => redirect_uri,
+    "refreshToken" => refresh_token,
+});
+
+fn fill<B: SdkInput>(builder: B, members: &impl Members) -> Result<B, SendError> {
+    let mut fill = Fill(Some(builder));
+    let Ok(()) = members.visit(&mut fill);
+    // `Fill` always hands the builder back; this error cannot happen.
+    fill.0
+        .ok_or_else(|| SendError::Sdk("request builder lost while filling it".into()))
+}
+
+impl<G: IamGrant> CreateTokenWithIam<G> {
+    /// Sends the request with an existing SDK client (which signs it) and returns
+    /// this crate's response type.
+    ///
+    /// Inside the SDK the secrets are plain `String`s that it does not wipe; see the
+    /// module documentation, and prefer the `http` + `sigv4` road where that matters.
+    ///
+    /// ```no_run
+    /// # async fn example(client: aws_sdk_ssooidc::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use ssooidc_token::CreateTokenWithIam;
+    ///
+    /// let response = CreateTokenWithIam::refresh_token()
+    ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+    ///     .refresh_token("aorv-example")
+    ///     .build()?
+    ///     .send_with(&client)
+    ///     .await?;
+    /// println!("expires in {} s", response.expires_in());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`SendError::Token`] for an OAuth error, [`SendError::Sdk`] when the SDK fails.
+    pub async fn send_with(
+        &self,
+        client: &aws_sdk_ssooidc::Client,
+    ) -> Result<CreateTokenWithIamResponse, SendError> {
+        let builder = fill(client.create_token_with_iam(), self.members())?;
+        let output = builder.send().await.map_err(map_error)?;
+        from_iam_output(output)
+    }
+}
+
+impl<G: PublicClientGrant> CreateToken<G> {
+    /// Sends the request with an existing SDK client and returns this crate's
+    /// response type. The same caveat as
+    /// [`CreateTokenWithIam::send_with`] applies.
+    ///
+    /// # Errors
+    /// [`SendError::Token`] for an OAuth error, [`SendError::Sdk`] when the SDK fails.
+    pub async fn send_with(
+        &self,
+        client: &aws_sdk_ssooidc::Client,
+    ) -> Result<CreateTokenResponse, SendError> {
+        let builder = fill(client.create_token(), self.members())?;
+        let output = builder.send().await.map_err(map_error)?;
+        from_public_output(output)
+    }
+}
+
+fn from_iam_output(
+    mut output: CreateTokenWithIamOutput,
+) -> Result<CreateTokenWithIamResponse, SendError> {
+    let parts = TokenParts {
+        access_token: output
+            .access_token
+            .take()
+            .ok_or(SendError::MissingAccessToken)
+            .map(into_secret)?,
+        token_type: output.token_type.take(),
+        expires_in: output.expires_in,
+        refresh_token: output.refresh_token.take().map(into_secret),
+        id_token: output.id_token.take().map(into_secret),
+    };
+    let details = output
+        .aws_additional_details
+        .take()
+        .map(|d| crate::AwsAdditionalDetails::new(d.identity_context));
+    let issued = output
+        .issued_token_type
+        .take()
+        .map(|uri| crate::TokenType::from_uri(&uri));
+    Ok(CreateTokenWithIamResponse::from_parts(
+        parts,
+        issued,
+        output.scope.take().unwrap_or_default(),
+        details,
+    ))
+}
+
+fn from_public_output(mut output: CreateTokenOutput) -> Result<CreateTokenResponse, SendError> {
+    let parts = TokenParts {
+        access_token: output
+            .access_token
+            .take()
+            .ok_or(SendError::MissingAccessToken)
+            .map(into_secret)?,
+        token_type: output.token_type.take(),
+        expires_in: output.expires_in,
+        refresh_token: output.refresh_token.take().map(into_secret),
+        id_token: output.id_token.take().map(into_secret),
+    };
+    Ok(CreateTokenResponse::from_parts(parts))
+}
+
+/// Moves the SDK's `String` into a zeroizing secret (wiping any buffer left over).
+fn into_secret(value: String) -> secrecy::SecretString {
+    crate::IntoSecret::into_secret(value)
+}

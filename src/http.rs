@@ -1,0 +1,221 @@
+//! Turning a request into an [`http::Request`] (feature `http`).
+//!
+//! The body stays the zeroizing [`JsonBody`]: an HTTP client that reads it through
+//! [`ExposeSecret`](crate::ExposeSecret) and writes it to a socket gets the bytes
+//! without this crate making another copy.
+
+use std::fmt;
+
+use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use http::uri::{Authority, Scheme};
+use http::{Method, Request, Uri};
+
+use crate::grant::{IamGrant, PublicClientGrant};
+use crate::{CreateToken, CreateTokenWithIam, JsonBody};
+
+/// Where the token endpoint is: a region's public or FIPS endpoint, or (for tests
+/// and proxies) a custom base URL with the region to sign for.
+///
+/// ```
+/// use ssooidc_token::Endpoint;
+///
+/// assert_eq!(Endpoint::new("eu-west-1")?.host(), "oidc.eu-west-1.amazonaws.com");
+/// assert_eq!(Endpoint::fips("us-gov-west-1")?.host(), "oidc-fips.us-gov-west-1.amazonaws.com");
+/// assert_eq!(Endpoint::new("cn-north-1")?.host(), "oidc.cn-north-1.amazonaws.com.cn");
+/// assert!(Endpoint::new("us-east-1/../evil").is_err());
+/// # Ok::<(), ssooidc_token::EndpointError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    region: String,
+    scheme: Scheme,
+    authority: Authority,
+}
+
+/// Why an [`Endpoint`] could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndpointError {
+    /// The region is empty or not a sequence of DNS labels (letters, digits and
+    /// `-`, at most 63 each, not starting or ending with `-`, joined by `.`).
+    InvalidRegion,
+    /// A custom base URL is not `http://` or `https://` with a host and nothing
+    /// after it.
+    InvalidBaseUrl,
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::InvalidRegion => {
+                "region must be DNS labels of letters, digits and `-` (for example us-east-1)"
+            }
+            Self::InvalidBaseUrl => "base URL must be http:// or https:// and a host, with no path",
+        })
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+fn is_dns_labels(region: &str) -> bool {
+    !region.is_empty()
+        && region.len() <= 253
+        && region.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+impl Endpoint {
+    fn aws(prefix: &str, region: &str) -> Result<Self, EndpointError> {
+        if !is_dns_labels(region) {
+            return Err(EndpointError::InvalidRegion);
+        }
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        let authority = Authority::try_from(format!("{prefix}.{region}.{suffix}"))
+            .map_err(|_| EndpointError::InvalidRegion)?;
+        Ok(Self {
+            region: region.to_owned(),
+            scheme: Scheme::HTTPS,
+            authority,
+        })
+    }
+
+    /// The public endpoint of `region`: `https://oidc.{region}.amazonaws.com`
+    /// (`.amazonaws.com.cn` for China regions).
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
+    pub fn new(region: &str) -> Result<Self, EndpointError> {
+        Self::aws("oidc", region)
+    }
+
+    /// The FIPS endpoint of `region`: `https://oidc-fips.{region}.amazonaws.com`.
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
+    pub fn fips(region: &str) -> Result<Self, EndpointError> {
+        Self::aws("oidc-fips", region)
+    }
+
+    /// A custom base URL (`http://127.0.0.1:8080`, a proxy...), signing for `region`.
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidBaseUrl`] or [`EndpointError::InvalidRegion`].
+    pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
+        if !is_dns_labels(region) {
+            return Err(EndpointError::InvalidRegion);
+        }
+        let uri: Uri = base_url
+            .parse()
+            .map_err(|_| EndpointError::InvalidBaseUrl)?;
+        let path_ok = uri
+            .path_and_query()
+            .is_none_or(|p| p.as_str() == "/" || p.as_str().is_empty());
+        let parts = uri.into_parts();
+        match (parts.scheme, parts.authority) {
+            (Some(scheme), Some(authority))
+                if path_ok
+                    && (scheme == Scheme::HTTP || scheme == Scheme::HTTPS)
+                    && !authority.as_str().contains('@') =>
+            {
+                Ok(Self {
+                    region: region.to_owned(),
+                    scheme,
+                    authority,
+                })
+            }
+            _ => Err(EndpointError::InvalidBaseUrl),
+        }
+    }
+
+    /// The region requests are signed for.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The host (and port, if any) requests go to.
+    #[must_use]
+    pub fn host(&self) -> &str {
+        self.authority.as_str()
+    }
+
+    fn uri(&self, path_and_query: &'static str) -> Uri {
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(http::uri::PathAndQuery::from_static(path_and_query));
+        // Scheme, authority and path were each validated: the parts always fit.
+        Uri::from_parts(parts).unwrap_or_default()
+    }
+}
+
+fn post(uri: Uri, body: JsonBody) -> Request<JsonBody> {
+    let len = body.len();
+    let mut request = Request::new(body);
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    request
+}
+
+impl<G: IamGrant> CreateTokenWithIam<G> {
+    /// `POST https://oidc.{region}.amazonaws.com/token?aws_iam=t` with
+    /// `content-type: application/json`, `content-length` and the zeroizing body.
+    /// It still needs a SigV4 signature (feature `sigv4`).
+    ///
+    /// ```
+    /// use ssooidc_token::CreateTokenWithIam;
+    ///
+    /// let request = CreateTokenWithIam::refresh_token()
+    ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+    ///     .refresh_token("aorv-example")
+    ///     .build()?
+    ///     .to_http("us-east-1")?;
+    /// assert_eq!(request.uri(), "https://oidc.us-east-1.amazonaws.com/token?aws_iam=t");
+    /// assert_eq!(request.headers()["content-length"], request.body().len().to_string().as_str());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
+    pub fn to_http(&self, region: &str) -> Result<Request<JsonBody>, EndpointError> {
+        Ok(self.to_http_at(&Endpoint::new(region)?))
+    }
+
+    /// As [`to_http`](Self::to_http), to any [`Endpoint`] (FIPS, custom).
+    #[must_use]
+    pub fn to_http_at(&self, endpoint: &Endpoint) -> Request<JsonBody> {
+        post(endpoint.uri("/token?aws_iam=t"), self.to_json())
+    }
+}
+
+impl<G: PublicClientGrant> CreateToken<G> {
+    /// `POST https://oidc.{region}.amazonaws.com/token` with
+    /// `content-type: application/json`, `content-length` and the zeroizing body.
+    /// `CreateToken` is not signed.
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
+    pub fn to_http(&self, region: &str) -> Result<Request<JsonBody>, EndpointError> {
+        Ok(self.to_http_at(&Endpoint::new(region)?))
+    }
+
+    /// As [`to_http`](Self::to_http), to any [`Endpoint`] (FIPS, custom).
+    #[must_use]
+    pub fn to_http_at(&self, endpoint: &Endpoint) -> Request<JsonBody> {
+        post(endpoint.uri("/token"), self.to_json())
+    }
+}

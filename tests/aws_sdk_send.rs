@@ -1,0 +1,139 @@
+//! `send_with(&client)`: the typed request goes through an existing SDK client
+//! (same body the SDK would build itself), and the answer comes back as this
+//! crate's response type or `TokenError`.
+#![cfg(feature = "aws-sdk")]
+
+use aws_sdk_ssooidc::config::{BehaviorVersion, Credentials, Region};
+use aws_smithy_http_client::test_util::capture_request;
+use aws_smithy_types::body::SdkBody;
+use ssooidc_token::{
+    CreateToken, CreateTokenWithIam, ErrorCode, ExposeSecret, SendError, TokenType,
+};
+
+fn sdk_client(
+    status: u16,
+    body: &'static str,
+) -> (
+    aws_sdk_ssooidc::Client,
+    aws_smithy_http_client::test_util::CaptureRequestReceiver,
+) {
+    let response = http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(SdkBody::from(body))
+        .unwrap();
+    let (http, receiver) = capture_request(Some(response));
+    let config = aws_sdk_ssooidc::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "test",
+        ))
+        .http_client(http)
+        .build();
+    (aws_sdk_ssooidc::Client::from_conf(config), receiver)
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+#[test]
+fn iam_request_is_sent_as_built_and_the_response_is_typed() {
+    let (client, receiver) = sdk_client(
+        200,
+        r#"{"accessToken":"aoal-sdk","tokenType":"Bearer","expiresIn":900,"refreshToken":"aorv-sdk","idToken":"a.b.c","issuedTokenType":"urn:amazon:webservices:token","scope":["openid"],"awsAdditionalDetails":{"identityContext":"ctx"}}"#,
+    );
+    let request = CreateTokenWithIam::token_exchange()
+        .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+        .subject_token("subject \"token\"")
+        .subject_token_type(TokenType::AccessToken)
+        .requested_token_type(TokenType::AwsToken)
+        .scopes(["openid", "aws"])
+        .build()
+        .unwrap();
+    let response = block_on(request.send_with(&client)).unwrap();
+    let sent = receiver.expect_request();
+    assert_eq!(
+        sent.body().bytes().unwrap(),
+        request.to_json().expose_secret()
+    );
+    assert!(sent.headers().get("authorization").is_some());
+    assert_eq!(response.access_token().expose_secret(), "aoal-sdk");
+    assert_eq!(response.expires_in(), 900);
+    assert_eq!(
+        response.refresh_token().unwrap().expose_secret(),
+        "aorv-sdk"
+    );
+    assert_eq!(response.issued_token_type(), Some(&TokenType::AwsToken));
+    assert_eq!(response.scope(), ["openid"]);
+    assert_eq!(
+        response
+            .aws_additional_details()
+            .unwrap()
+            .identity_context(),
+        Some("ctx")
+    );
+}
+
+#[test]
+fn public_request_is_sent_as_built() {
+    let (client, receiver) = sdk_client(
+        200,
+        r#"{"accessToken":"aoal-device","tokenType":"Bearer","expiresIn":28800}"#,
+    );
+    let request = CreateToken::device_code()
+        .client_id("id")
+        .client_secret("secret")
+        .device_code("device")
+        .build()
+        .unwrap();
+    let response = block_on(request.send_with(&client)).unwrap();
+    assert_eq!(
+        receiver.expect_request().body().bytes().unwrap(),
+        request.to_json().expose_secret()
+    );
+    assert_eq!(response.access_token().expose_secret(), "aoal-device");
+}
+
+#[test]
+fn oauth_errors_come_back_as_token_errors() {
+    let (client, _receiver) = sdk_client(
+        400,
+        r#"{"error":"authorization_pending","error_description":"not yet"}"#,
+    );
+    let request = CreateToken::device_code()
+        .client_id("id")
+        .client_secret("secret")
+        .device_code("device")
+        .build()
+        .unwrap();
+    match block_on(request.send_with(&client)) {
+        Err(SendError::Token(err)) => {
+            assert_eq!(err.code(), &ErrorCode::AuthorizationPending);
+            assert!(err.is_retryable());
+        }
+        other => panic!("expected a TokenError, got {other:?}"),
+    }
+    let (client, _receiver) = sdk_client(
+        400,
+        r#"{"error":"invalid_grant","error_description":"bad"}"#,
+    );
+    let request = CreateTokenWithIam::refresh_token()
+        .client_id("c")
+        .refresh_token("r")
+        .build()
+        .unwrap();
+    let Err(SendError::Token(err)) = block_on(request.send_with(&client)) else {
+        panic!("expected a TokenError")
+    };
+    assert_eq!((err.status(), err.code()), (400, &ErrorCode::InvalidGrant));
+}

@@ -1,0 +1,143 @@
+//! The `Authorization` header this crate's signing produces equals the one
+//! `aws-sdk-ssooidc` sends, with the same credentials, clock, region, body and
+//! headers (captured from the SDK with its capturing HTTP client).
+#![cfg(feature = "sigv4")]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_ssooidc::config::{BehaviorVersion, Credentials, Region};
+use aws_smithy_async::time::StaticTimeSource;
+use aws_smithy_http_client::test_util::capture_request;
+use ssooidc_token::{
+    sign, CreateTokenWithIam, Endpoint, ExposeSecret, SigningCredentials, TokenType,
+};
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const ARN: &str =
+    "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222";
+
+struct Captured {
+    authorization: String,
+    user_agent: String,
+    body: Vec<u8>,
+    signed_headers: String,
+}
+
+fn sdk_capture(
+    time: SystemTime,
+    region: &str,
+    session_token: Option<&str>,
+    subject: &str,
+) -> Captured {
+    let (http, receiver) = capture_request(None);
+    let config = aws_sdk_ssooidc::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(
+            AKID,
+            SECRET,
+            session_token.map(str::to_owned),
+            None,
+            "test",
+        ))
+        .time_source(StaticTimeSource::new(time))
+        .http_client(http)
+        .build();
+    let client = aws_sdk_ssooidc::Client::from_conf(config);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _ = rt.block_on(
+        client
+            .create_token_with_iam()
+            .client_id(ARN)
+            .grant_type("urn:ietf:params:oauth:grant-type:token-exchange")
+            .subject_token(subject)
+            .subject_token_type("urn:ietf:params:oauth:token-type:access_token")
+            .scope("openid")
+            .send(),
+    );
+    let request = receiver.expect_request();
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .unwrap_or_else(|| panic!("SDK sent no {name}"))
+            .to_owned()
+    };
+    let authorization = header("authorization");
+    let signed_headers = authorization
+        .split("SignedHeaders=")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    Captured {
+        authorization,
+        user_agent: header("x-amz-user-agent"),
+        body: request.body().bytes().unwrap().to_vec(),
+        signed_headers,
+    }
+}
+
+fn ours(
+    time: SystemTime,
+    region: &str,
+    session_token: Option<&str>,
+    subject: &str,
+    user_agent: &str,
+) -> (String, Vec<u8>) {
+    let request = CreateTokenWithIam::token_exchange()
+        .client_id(ARN)
+        .subject_token(subject)
+        .subject_token_type(TokenType::AccessToken)
+        .scope("openid")
+        .build()
+        .unwrap();
+    let mut http = request.to_http_at(&Endpoint::new(region).unwrap());
+    // The SDK signs its own x-amz-user-agent; give ours the same one.
+    http.headers_mut()
+        .insert("x-amz-user-agent", user_agent.parse().unwrap());
+    let mut credentials = SigningCredentials::new(AKID, SECRET);
+    if let Some(token) = session_token {
+        credentials = credentials.with_session_token(token);
+    }
+    sign(&mut http, &credentials, region, time).unwrap();
+    let authorization = http.headers()["authorization"].to_str().unwrap().to_owned();
+    (authorization, http.body().expose_secret().to_vec())
+}
+
+#[test]
+fn authorization_equals_the_sdks() {
+    let subjects = [
+        "eyJraWQiOiJrZXkifQ.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl",
+        "quote\" back\\slash é /",
+    ];
+    for (secs, region, token) in [
+        (1_700_000_000, "us-east-1", None),
+        (
+            1_234_567_890,
+            "eu-west-1",
+            Some("FQoGZXIvYXdzEXAMPLESESSIONTOKEN"),
+        ),
+        (1_800_000_123, "ap-southeast-2", None),
+    ] {
+        for subject in subjects {
+            let time = UNIX_EPOCH + Duration::from_secs(secs);
+            let sdk = sdk_capture(time, region, token, subject);
+            let expected_signed = if token.is_some() {
+                "content-length;content-type;host;x-amz-date;x-amz-security-token;x-amz-user-agent"
+            } else {
+                "content-length;content-type;host;x-amz-date;x-amz-user-agent"
+            };
+            assert_eq!(sdk.signed_headers, expected_signed);
+            let (authorization, body) = ours(time, region, token, subject, &sdk.user_agent);
+            assert_eq!(body, sdk.body, "same body");
+            assert_eq!(authorization, sdk.authorization, "{region} at {secs}");
+        }
+    }
+}
