@@ -191,20 +191,27 @@ impl<G: PublicClientGrant> CreateToken<G> {
     }
 }
 
+/// The members both SDK outputs share, moved out into zeroizing secrets.
+macro_rules! token_parts {
+    ($output:expr) => {
+        TokenParts {
+            access_token: $output
+                .access_token
+                .take()
+                .map(into_secret)
+                .ok_or(SendError::MissingAccessToken)?,
+            token_type: $output.token_type.take(),
+            expires_in: $output.expires_in,
+            refresh_token: $output.refresh_token.take().map(into_secret),
+            id_token: $output.id_token.take().map(into_secret),
+        }
+    };
+}
+
 fn from_iam_output(
     mut output: CreateTokenWithIamOutput,
 ) -> Result<CreateTokenWithIamResponse, SendError> {
-    let parts = TokenParts {
-        access_token: output
-            .access_token
-            .take()
-            .ok_or(SendError::MissingAccessToken)
-            .map(into_secret)?,
-        token_type: output.token_type.take(),
-        expires_in: output.expires_in,
-        refresh_token: output.refresh_token.take().map(into_secret),
-        id_token: output.id_token.take().map(into_secret),
-    };
+    let parts = token_parts!(output);
     let details = output
         .aws_additional_details
         .take()
@@ -213,27 +220,14 @@ fn from_iam_output(
         .issued_token_type
         .take()
         .map(|uri| crate::TokenType::from_uri(&uri));
+    let scope = output.scope.take().unwrap_or_default();
     Ok(CreateTokenWithIamResponse::from_parts(
-        parts,
-        issued,
-        output.scope.take().unwrap_or_default(),
-        details,
+        parts, issued, scope, details,
     ))
 }
 
 fn from_public_output(mut output: CreateTokenOutput) -> Result<CreateTokenResponse, SendError> {
-    let parts = TokenParts {
-        access_token: output
-            .access_token
-            .take()
-            .ok_or(SendError::MissingAccessToken)
-            .map(into_secret)?,
-        token_type: output.token_type.take(),
-        expires_in: output.expires_in,
-        refresh_token: output.refresh_token.take().map(into_secret),
-        id_token: output.id_token.take().map(into_secret),
-    };
-    Ok(CreateTokenResponse::from_parts(parts))
+    Ok(CreateTokenResponse::from_parts(token_parts!(output)))
 }
 
 /// Moves the SDK's `String` into a zeroizing secret (wiping any buffer left over).
