@@ -585,3 +585,67 @@ fn positive_control_serde_json_scratch_leaks_escaped_secrets() {
     });
     assert!(leaks > 0, "the probe missed serde_json's scratch buffer");
 }
+
+#[cfg(feature = "http")]
+#[test]
+fn http_requests_leave_no_unwiped_copy() {
+    for input in INPUTS {
+        let leaks = leaks_during(|| {
+            let r = with_secret(input, 1_024, |token| {
+                set!(
+                    CreateTokenWithIam::refresh_token().client_id(ARN),
+                    refresh_token,
+                    token
+                )
+                .build()
+                .unwrap()
+            });
+            let request = r.to_http("us-east-1").unwrap();
+            assert!(contains_canary(request.body().expose_secret()));
+            let public = with_secret(input, 1_024, |secret| {
+                set!(
+                    CreateToken::device_code().client_id("id").device_code("d"),
+                    client_secret,
+                    secret
+                )
+                .build()
+                .unwrap()
+            });
+            drop(public.to_http("us-east-1").unwrap());
+        });
+        assert_eq!(leaks, 0, "{input:?}: unwiped copies freed around to_http");
+    }
+}
+
+#[cfg(feature = "sigv4")]
+#[test]
+fn signing_credentials_leave_no_unwiped_copy() {
+    // What this crate holds. (Inside aws-sigv4, the key derivation's own buffers
+    // are out of its reach; the README says so.)
+    for input in INPUTS {
+        let leaks = leaks_during(|| {
+            let credentials = with_secret(input, 40, |secret| {
+                let c = set!(
+                    ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", "x"),
+                    with_session_token,
+                    secret
+                );
+                with_secret(input, 40, |key| match key {
+                    Handed::Str(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
+                    Handed::String(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
+                    Handed::Box(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
+                    Handed::Secret(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
+                    Handed::Zeroizing(v) => {
+                        ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v)
+                    }
+                });
+                c
+            });
+            assert!(!format!("{credentials:?}").contains("CANARY"));
+        });
+        assert_eq!(
+            leaks, 0,
+            "{input:?}: unwiped copies freed around SigningCredentials"
+        );
+    }
+}
