@@ -3,9 +3,9 @@
 //! crate's response type or `TokenError`.
 #![cfg(feature = "aws-sdk")]
 
-use aws_sdk_ssooidc::config::{BehaviorVersion, Credentials, Region};
-use aws_smithy_http_client::test_util::capture_request;
-use aws_smithy_types::body::SdkBody;
+mod common;
+
+use common::sdk::{block_on, client, Setup};
 use ssooidc_token::{
     CreateToken, CreateTokenWithIam, ErrorCode, ExposeSecret, SendError, TokenType,
 };
@@ -17,33 +17,10 @@ fn sdk_client(
     aws_sdk_ssooidc::Client,
     aws_smithy_http_client::test_util::CaptureRequestReceiver,
 ) {
-    let response = http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(SdkBody::from(body))
-        .unwrap();
-    let (http, receiver) = capture_request(Some(response));
-    let config = aws_sdk_ssooidc::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            None,
-            None,
-            "test",
-        ))
-        .http_client(http)
-        .build();
-    (aws_sdk_ssooidc::Client::from_conf(config), receiver)
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
+    client(Setup {
+        response: Some((status, body)),
+        ..Setup::default()
+    })
 }
 
 #[test]

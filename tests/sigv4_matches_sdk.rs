@@ -5,15 +5,13 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_ssooidc::config::{BehaviorVersion, Credentials, Region};
-use aws_smithy_async::time::StaticTimeSource;
-use aws_smithy_http_client::test_util::capture_request;
+mod common;
+
+use common::sdk::{block_on, client, Setup, ACCESS_KEY_ID as AKID, SECRET_ACCESS_KEY as SECRET};
 use ssooidc_token::{
     sign, CreateTokenWithIam, Endpoint, ExposeSecret, SigningCredentials, TokenType,
 };
 
-const AKID: &str = "AKIDEXAMPLE";
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const ARN: &str =
     "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222";
 
@@ -30,26 +28,13 @@ fn sdk_capture(
     session_token: Option<&str>,
     subject: &str,
 ) -> Captured {
-    let (http, receiver) = capture_request(None);
-    let config = aws_sdk_ssooidc::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(region.to_owned()))
-        .credentials_provider(Credentials::new(
-            AKID,
-            SECRET,
-            session_token.map(str::to_owned),
-            None,
-            "test",
-        ))
-        .time_source(StaticTimeSource::new(time))
-        .http_client(http)
-        .build();
-    let client = aws_sdk_ssooidc::Client::from_conf(config);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let _ = rt.block_on(
+    let (client, receiver) = client(Setup {
+        region,
+        session_token,
+        time: Some(time),
+        response: None,
+    });
+    let _ = block_on(
         client
             .create_token_with_iam()
             .client_id(ARN)

@@ -2,38 +2,18 @@
 //! for the same request. The SDK itself is the reference: each case builds the
 //! request with the SDK, captures the HTTP request it would send, and compares.
 
-use aws_sdk_ssooidc::config::{BehaviorVersion, Credentials, Region};
+mod common;
+
 use aws_sdk_ssooidc::operation::create_token::builders::CreateTokenFluentBuilder;
 use aws_sdk_ssooidc::operation::create_token_with_iam::builders::CreateTokenWithIAMFluentBuilder;
-use aws_smithy_http_client::test_util::capture_request;
+use common::sdk::{block_on, Setup};
 use ssooidc_token::{CreateToken, CreateTokenWithIam, ExposeSecret, TokenType};
 
 fn sdk_client() -> (
     aws_sdk_ssooidc::Client,
     aws_smithy_http_client::test_util::CaptureRequestReceiver,
 ) {
-    let (http, receiver) = capture_request(None);
-    let config = aws_sdk_ssooidc::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            None,
-            None,
-            "test",
-        ))
-        .http_client(http)
-        .build();
-    (aws_sdk_ssooidc::Client::from_conf(config), receiver)
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(future)
+    common::sdk::client(Setup::default())
 }
 
 /// The body the SDK sends for `CreateTokenWithIAM`.
