@@ -5,7 +5,9 @@
 //! `aws-credential-types` value they are handed to the signer as wipes itself
 //! too. Inside `aws-sigv4` itself, the derivation of the signing key
 //! (`"AWS4" + secret`, then four HMACs) works on plain buffers that this crate
-//! cannot reach; a caller who needs those wiped as well must sign elsewhere.
+//! cannot reach; a caller who needs those wiped as well must sign elsewhere. A
+//! session token ends up as the `x-amz-security-token` header value of the
+//! `http::Request` (marked sensitive, so hidden from `Debug`), which is not wiped.
 
 use std::fmt;
 use std::time::SystemTime;

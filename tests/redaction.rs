@@ -158,3 +158,28 @@ fn requests_and_bodies_are_redacted() {
         texts[0][0].contains("CreateTokenWithIam") && texts[0][0].contains("authorization_code")
     );
 }
+
+#[cfg(feature = "sigv4")]
+#[test]
+fn signed_requests_and_credentials_are_redacted() {
+    use ssooidc_token::{Endpoint, SigningCredentials};
+    let credentials = SigningCredentials::new("AKIDEXAMPLE", CANARY).with_session_token(CANARY);
+    assert_redacted("credentials", &format!("{credentials:?}"));
+    let request = CreateTokenWithIam::refresh_token()
+        .client_id(ARN)
+        .refresh_token(CANARY)
+        .build()
+        .unwrap();
+    let signed = request
+        .to_signed_http(
+            &Endpoint::new("us-east-1").unwrap(),
+            &credentials,
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
+    // The session token header is marked sensitive, so `http` hides it from Debug.
+    let token = &signed.headers()["x-amz-security-token"];
+    assert!(token.is_sensitive());
+    assert!(!format!("{:?}", signed.headers()).contains("CANARY"));
+    assert_redacted("signed request", &format!("{signed:?}"));
+}

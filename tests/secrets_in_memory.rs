@@ -624,13 +624,9 @@ fn signing_credentials_leave_no_unwiped_copy() {
     // are out of its reach; the README says so.)
     for input in INPUTS {
         let leaks = leaks_during(|| {
-            let credentials = with_secret(input, 40, |secret| {
-                let c = set!(
-                    ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", "x"),
-                    with_session_token,
-                    secret
-                );
-                with_secret(input, 40, |key| match key {
+            // A secret key, then a session token, each in the same input form.
+            let credentials = with_secret(input, 40, |key| {
+                let credentials = match key {
                     Handed::Str(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
                     Handed::String(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
                     Handed::Box(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
@@ -638,8 +634,10 @@ fn signing_credentials_leave_no_unwiped_copy() {
                     Handed::Zeroizing(v) => {
                         ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v)
                     }
-                });
-                c
+                };
+                with_secret(input, 40, |token| {
+                    set!(credentials, with_session_token, token)
+                })
             });
             assert!(!format!("{credentials:?}").contains("CANARY"));
         });
