@@ -28,7 +28,7 @@ pub use error::{BuildError, ParseError, ParseErrorKind, Problem, Rule, Syntax};
 pub use oauth_error::{ErrorCode, TokenError, UnexpectedResponse};
 pub use request::{CreateToken, CreateTokenWithIam};
 pub use response::{AwsAdditionalDetails, CreateTokenResponse, CreateTokenWithIamResponse};
-pub use secret::{IntoSecret, JsonBody};
+pub use secret::{IntoSecret, JsonBody, ZeroizingBody};
 pub use token_type::{TokenType, UnknownTokenType};
 
 pub use secrecy::{ExposeSecret, SecretString};
@@ -38,4 +38,4 @@ pub use aws_sdk::SendError;
 #[cfg(feature = "http")]
 pub use http::{Endpoint, EndpointError};
 #[cfg(feature = "sigv4")]
-pub use sigv4::{sign, SignError, SigningCredentials, SIGNING_NAME};
+pub use sigv4::{sign, sign_for_service, SignError, SigningCredentials, SIGNING_NAME};

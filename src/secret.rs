@@ -135,3 +135,57 @@ impl fmt::Debug for JsonBody {
         write!(f, "JsonBody({} bytes, [REDACTED])", self.0.len())
     }
 }
+
+mod sealed_body {
+    pub trait Body {
+        fn body_bytes(&self) -> &[u8];
+    }
+}
+
+/// A request body held in memory that is wiped when it is dropped: this crate's
+/// [`JsonBody`], or a `zeroize::Zeroizing<Vec<u8>>` of your own. The signer
+/// (feature `sigv4`) reads the bytes it hashes through this trait.
+///
+/// This trait is sealed: it cannot be implemented outside this crate.
+pub trait ZeroizingBody: sealed_body::Body {}
+
+impl sealed_body::Body for JsonBody {
+    fn body_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+impl ZeroizingBody for JsonBody {}
+
+impl sealed_body::Body for Zeroizing<Vec<u8>> {
+    fn body_bytes(&self) -> &[u8] {
+        self
+    }
+}
+impl ZeroizingBody for Zeroizing<Vec<u8>> {}
+
+/// An exact-size copy of some secret bytes that is wiped when dropped: the owner
+/// behind a [`bytes::Bytes`] made with `Bytes::from_owner`, so the bytes are wiped
+/// when the last `Bytes` referring to them is dropped.
+#[cfg(feature = "http")]
+pub(crate) struct WipedOnDrop(Box<[u8]>);
+
+#[cfg(feature = "http")]
+impl WipedOnDrop {
+    pub(crate) fn copy_of(bytes: &[u8]) -> Self {
+        Self(Box::from(bytes))
+    }
+}
+
+#[cfg(feature = "http")]
+impl AsRef<[u8]> for WipedOnDrop {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+#[cfg(feature = "http")]
+impl Drop for WipedOnDrop {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}

@@ -1,28 +1,61 @@
-//! SigV4 signing of `CreateTokenWithIAM` requests (feature `sigv4`), with the
-//! `aws-sigv4` crate and signing name `sso-oauth`.
+//! SigV4 signing (feature `sigv4`): the crate's own signer, on RustCrypto's `hmac`
+//! and `sha2` (with their `zeroize` support), so that neither the secret access
+//! key nor the session token is left in freed memory.
 //!
-//! The credentials are held zeroizing here ([`SigningCredentials`]), and the
-//! `aws-credential-types` value they are handed to the signer as wipes itself
-//! too. Inside `aws-sigv4` itself, the derivation of the signing key
-//! (`"AWS4" + secret`, then four HMACs) works on plain buffers that this crate
-//! cannot reach; a caller who needs those wiped as well must sign elsewhere. A
-//! session token ends up as the `x-amz-security-token` header value of the
-//! `http::Request` (marked sensitive, so hidden from `Debug`), which is not wiped.
+//! - The signing key is derived (`"AWS4" + secret`, then kDate, kRegion, kService,
+//!   kSigning) in one exact-size zeroizing buffer and in HMAC states and outputs
+//!   that wipe themselves when dropped.
+//! - The canonical request and the string to sign are never built as strings:
+//!   each piece is fed to SHA-256 (and the string to sign to the final HMAC) as it
+//!   is produced, so the session token is read straight from its [`SecretString`].
+//! - The session token's `x-amz-security-token` header value lives in a
+//!   [`bytes::Bytes`] whose owner wipes it when the last reference is dropped, and
+//!   is marked sensitive (hidden from `Debug`).
+//!
+//! What this cannot reach: the HTTP client's own buffers once it has the request
+//! (it writes the header and body into its connection's buffers, and TLS encrypts
+//! from there).
+//!
+//! The canonical request follows the SDK's signer (`aws-sigv4` with its default
+//! settings) exactly: the path normalized and percent-encoded twice, the query
+//! re-encoded and sorted, every header on the request signed except
+//! `authorization`, `user-agent`, `x-amzn-trace-id` and `transfer-encoding`,
+//! `host` taken from the URI when the request has none, values trimmed with inner
+//! runs of spaces collapsed, repeated headers joined with `,`, and the SHA-256 of
+//! the body. The tests compare every signature with `aws-sigv4`'s.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign as sigv4_sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4::SigningParams;
+use bytes::Bytes;
+use hmac::{Hmac, KeyInit, Mac};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::Request;
 use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::grant::IamGrant;
+use crate::secret::{WipedOnDrop, ZeroizingBody};
 use crate::{CreateTokenWithIam, Endpoint, IntoSecret, JsonBody};
 
 /// The SigV4 signing name of the SSO OIDC service.
 pub const SIGNING_NAME: &str = "sso-oauth";
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+const X_AMZ_DATE: &str = "x-amz-date";
+const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+
+/// Headers the SDK's signer never signs: proxies and HTTP clients may add or change
+/// them after signing.
+const UNSIGNED_HEADERS: [&str; 4] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+];
+
+type HmacSha256 = Hmac<Sha256>;
 
 /// AWS credentials for signing, with the secret parts held zeroizing. `Debug`
 /// shows the access key id only.
@@ -57,23 +90,31 @@ impl SigningCredentials {
         self
     }
 
+    /// Credentials from secrets this crate already holds zeroizing (an STS
+    /// answer): no copy is made.
+    #[allow(dead_code)]
+    pub(crate) fn from_secrets(
+        access_key_id: String,
+        secret_access_key: SecretString,
+        session_token: Option<SecretString>,
+    ) -> Self {
+        Self {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        }
+    }
+
     /// The access key id.
     #[must_use]
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
-    fn to_aws(&self) -> Credentials {
-        // `Credentials` keeps these in `Zeroizing<String>`s: wiped when dropped.
-        Credentials::new(
-            self.access_key_id.clone(),
-            self.secret_access_key.expose_secret().to_owned(),
-            self.session_token
-                .as_ref()
-                .map(|t| t.expose_secret().to_owned()),
-            None,
-            "ssooidc-token",
-        )
+    /// Whether these are temporary credentials (with a session token).
+    #[must_use]
+    pub fn has_session_token(&self) -> bool {
+        self.session_token.is_some()
     }
 }
 
@@ -90,65 +131,638 @@ impl fmt::Debug for SigningCredentials {
     }
 }
 
-/// Why signing failed.
-#[derive(Debug)]
-pub struct SignError(Box<dyn std::error::Error + Send + Sync>);
+/// The SDK's credentials (what `aws-config` loads) as [`SigningCredentials`]
+/// (features `sigv4` and `aws-sdk`). The secrets are copied once into exact-size
+/// zeroizing buffers; the SDK's `Credentials` wipes its own copy when dropped.
+///
+/// ```
+/// use aws_credential_types::Credentials;
+/// use ssooidc_token::SigningCredentials;
+///
+/// let sdk = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("token".into()), None, "example");
+/// let credentials = SigningCredentials::from(&sdk);
+/// assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
+/// assert!(credentials.has_session_token());
+/// ```
+#[cfg(feature = "aws-sdk")]
+impl From<&aws_credential_types::Credentials> for SigningCredentials {
+    fn from(credentials: &aws_credential_types::Credentials) -> Self {
+        Self {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: credentials.secret_access_key().into_secret(),
+            session_token: credentials.session_token().map(IntoSecret::into_secret),
+        }
+    }
+}
+
+/// Why a request could not be signed. No variant holds a secret or a header value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignError {
+    /// A header's value is not visible ASCII (or tab), which SigV4 cannot sign.
+    InvalidHeaderValue {
+        /// The header's name.
+        name: String,
+    },
+    /// The access key id is empty or not letters, digits and `_`.
+    InvalidAccessKeyId,
+    /// The secret access key is empty.
+    EmptySecretAccessKey,
+    /// The session token is empty or not visible ASCII (it is sent as a header).
+    InvalidSessionToken,
+    /// The region is not lower-case DNS labels (letters, digits and `-`, joined
+    /// by `.`), such as `us-east-1`.
+    InvalidRegion,
+    /// The signing name is not lower-case letters, digits and `-` (`sso-oauth`,
+    /// `sts`).
+    InvalidSigningName,
+    /// The request's URI has no host, and it has no `host` header.
+    MissingHost,
+    /// The signing time is before 1970 or after 9999.
+    TimeOutOfRange,
+}
 
 impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SigV4 signing failed: {}", self.0)
+        match self {
+            Self::InvalidHeaderValue { name } => write!(
+                f,
+                "cannot sign header `{name}`: its value must be visible ASCII or tab"
+            ),
+            Self::InvalidAccessKeyId => f.write_str(
+                "cannot sign: the access key id must be non-empty letters, digits and `_`",
+            ),
+            Self::EmptySecretAccessKey => {
+                f.write_str("cannot sign: the secret access key must not be empty")
+            }
+            Self::InvalidSessionToken => f.write_str(
+                "cannot sign: the session token must be non-empty visible ASCII (it is sent as a header)",
+            ),
+            Self::InvalidRegion => f.write_str(
+                "cannot sign: the region must be lower-case DNS labels of letters, digits and `-` (for example us-east-1)",
+            ),
+            Self::InvalidSigningName => f.write_str(
+                "cannot sign: the signing name must be lower-case letters, digits and `-` (for example sso-oauth)",
+            ),
+            Self::MissingHost => {
+                f.write_str("cannot sign: the request has neither a host in its URI nor a host header")
+            }
+            Self::TimeOutOfRange => {
+                f.write_str("cannot sign: the signing time must be between 1970 and 9999")
+            }
+        }
     }
 }
 
-impl std::error::Error for SignError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
-    }
-}
+impl std::error::Error for SignError {}
 
-/// Signs `request` in place for `region` at `time`: adds `x-amz-date`,
-/// `x-amz-security-token` (with a session token) and `authorization`. Every header
-/// already on the request is signed, as the SDK does (except `user-agent`, which
-/// proxies may change).
+/// Signs `request` in place for `region` at `time`, with signing name
+/// [`SIGNING_NAME`] (`sso-oauth`): adds `x-amz-date`, `x-amz-security-token`
+/// (with a session token) and `authorization`. Every header already on the
+/// request is signed, as the SDK does (except `user-agent`, `x-amzn-trace-id`,
+/// `authorization` and `transfer-encoding`).
 ///
 /// # Errors
-/// [`SignError`] if the request cannot be signed (for example a header value that
-/// is not visible ASCII).
-pub fn sign(
-    request: &mut Request<JsonBody>,
+/// [`SignError`] if the request cannot be signed: a header value that is not
+/// visible ASCII, an empty secret key, a region that is not DNS labels...
+/// Nothing on the request is changed then.
+pub fn sign<B: ZeroizingBody>(
+    request: &mut Request<B>,
     credentials: &SigningCredentials,
     region: &str,
     time: SystemTime,
 ) -> Result<(), SignError> {
-    let identity = credentials.to_aws().into();
-    let params = SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(SIGNING_NAME)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| SignError(Box::new(e)))?
-        .into();
-    let uri = request.uri().to_string();
-    let headers = request
-        .headers()
-        .iter()
-        .map(|(name, value)| Ok((name.as_str(), value.to_str()?)))
-        .collect::<Result<Vec<_>, http::header::ToStrError>>()
-        .map_err(|e| SignError(Box::new(e)))?;
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        uri,
-        headers.into_iter(),
-        SignableBody::Bytes(request.body().expose_secret()),
-    )
-    .map_err(|e| SignError(Box::new(e)))?;
-    let (instructions, _signature) = sigv4_sign(signable, &params)
-        .map_err(|e| SignError(Box::new(e)))?
-        .into_parts();
-    instructions.apply_to_request_http1x(request);
+    sign_for_service(request, credentials, region, SIGNING_NAME, time)
+}
+
+/// As [`sign`], for any service: `signing_name` is the service's SigV4 name
+/// (`sso-oauth` for the OIDC service, `sts` for STS).
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use ssooidc_token::{sign_for_service, SigningCredentials};
+/// use zeroize::Zeroizing;
+///
+/// let mut request = http::Request::post("https://sts.eu-west-1.amazonaws.com/")
+///     .header("content-type", "application/x-www-form-urlencoded")
+///     .body(Zeroizing::new(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec()))?;
+/// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// sign_for_service(&mut request, &credentials, "eu-west-1", "sts", time)?;
+/// let authorization = request.headers()["authorization"].to_str()?;
+/// assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`sign`]; also [`SignError::InvalidSigningName`].
+pub fn sign_for_service<B: ZeroizingBody>(
+    request: &mut Request<B>,
+    credentials: &SigningCredentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+) -> Result<(), SignError> {
+    check_inputs(credentials, region, signing_name)?;
+    let stamp = Timestamp::new(time)?;
+    let token = credentials.session_token.as_ref();
+    // Built (and checked) before anything is hashed, so a bad token changes nothing.
+    let token_value = token.map(session_token_header).transpose()?;
+
+    let uri_host = if request.headers().contains_key(HOST) {
+        None
+    } else {
+        Some(host_of(request.uri())?)
+    };
+    let headers = request.headers();
+    let mut names: Vec<&str> = Vec::with_capacity(headers.keys_len() + 3);
+    for name in headers.keys() {
+        let name = name.as_str();
+        let replaced = name == X_AMZ_DATE || (token.is_some() && name == X_AMZ_SECURITY_TOKEN);
+        if !replaced && !UNSIGNED_HEADERS.contains(&name) {
+            names.push(name);
+        }
+    }
+    if uri_host.is_some() {
+        names.push("host");
+    }
+    names.push(X_AMZ_DATE);
+    if token.is_some() {
+        names.push(X_AMZ_SECURITY_TOKEN);
+    }
+    names.sort_unstable();
+
+    let mut canonical = Sha256::new();
+    canonical.update(request.method().as_str().as_bytes());
+    canonical.update(b"\n");
+    hash_canonical_path(&mut canonical, request.uri().path());
+    canonical.update(b"\n");
+    hash_canonical_query(&mut canonical, request.uri().query());
+    canonical.update(b"\n");
+    for &name in &names {
+        canonical.update(name.as_bytes());
+        canonical.update(b":");
+        match (name, uri_host, token) {
+            ("host", Some(host), _) => canonical.update(host.as_bytes()),
+            (X_AMZ_DATE, ..) => canonical.update(stamp.date_time()),
+            (X_AMZ_SECURITY_TOKEN, _, Some(token)) => {
+                canonical.update(token.expose_secret().as_bytes());
+            }
+            _ => {
+                for (i, value) in headers.get_all(name).iter().enumerate() {
+                    if value.to_str().is_err() {
+                        return Err(SignError::InvalidHeaderValue {
+                            name: name.to_owned(),
+                        });
+                    }
+                    if i > 0 {
+                        canonical.update(b",");
+                    }
+                    hash_trimmed(&mut canonical, value.as_bytes());
+                }
+            }
+        }
+        canonical.update(b"\n");
+    }
+    canonical.update(b"\n");
+    let signed_headers = join_names(&names);
+    canonical.update(signed_headers.as_bytes());
+    canonical.update(b"\n");
+    canonical.update(hex(&Sha256::digest(request.body().body_bytes())).as_slice());
+    let canonical_hash = hex(&canonical.finalize());
+
+    let signing_key = derive_signing_key(credentials, &stamp, region, signing_name);
+    let mut to_sign = new_hmac(signing_key.as_bytes());
+    for part in [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        stamp.date_time(),
+        b"\n",
+        stamp.date(),
+        b"/",
+        region.as_bytes(),
+        b"/",
+        signing_name.as_bytes(),
+        b"/aws4_request\n",
+        canonical_hash.as_slice(),
+    ] {
+        to_sign.update(part);
+    }
+    let signature = hex(&to_sign.finalize().into_bytes());
+    drop(signing_key);
+
+    let authorization = authorization_value(
+        credentials,
+        &stamp,
+        region,
+        signing_name,
+        &signed_headers,
+        &signature,
+    );
+    let headers = request.headers_mut();
+    headers.insert(
+        HeaderName::from_static(X_AMZ_DATE),
+        HeaderValue::from_bytes(stamp.date_time()).map_err(|_| SignError::TimeOutOfRange)?,
+    );
+    if let Some(value) = token_value {
+        headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value);
+    }
+    headers.insert(AUTHORIZATION, authorization);
     Ok(())
+}
+
+fn check_inputs(
+    credentials: &SigningCredentials,
+    region: &str,
+    signing_name: &str,
+) -> Result<(), SignError> {
+    let id = credentials.access_key_id.as_bytes();
+    if id.is_empty() || !id.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+        return Err(SignError::InvalidAccessKeyId);
+    }
+    if credentials.secret_access_key.expose_secret().is_empty() {
+        return Err(SignError::EmptySecretAccessKey);
+    }
+    if !is_region(region) {
+        return Err(SignError::InvalidRegion);
+    }
+    let name = signing_name.as_bytes();
+    if name.is_empty()
+        || name.len() > 63
+        || !name
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+    {
+        return Err(SignError::InvalidSigningName);
+    }
+    Ok(())
+}
+
+/// Lower-case DNS labels: what a region is, and what may go into a signing scope.
+pub(crate) fn is_region(region: &str) -> bool {
+    !region.is_empty()
+        && region.len() <= 253
+        && region.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+}
+
+/// The session token as a header value whose bytes are wiped when the request
+/// (and every clone of the header value) is dropped.
+fn session_token_header(token: &SecretString) -> Result<HeaderValue, SignError> {
+    let token = token.expose_secret().as_bytes();
+    if token.is_empty() || !token.iter().all(|&b| (0x21..0x7f).contains(&b)) {
+        return Err(SignError::InvalidSessionToken);
+    }
+    let bytes = Bytes::from_owner(WipedOnDrop::copy_of(token));
+    let mut value =
+        HeaderValue::from_maybe_shared(bytes).map_err(|_| SignError::InvalidSessionToken)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The host to sign when the request has no `host` header: the URI's host, with
+/// its port unless it is the scheme's default (as the SDK signs it).
+fn host_of(uri: &http::Uri) -> Result<&str, SignError> {
+    let authority = uri.authority().ok_or(SignError::MissingHost)?;
+    let default_port = matches!(
+        (uri.scheme_str(), authority.port_u16()),
+        (Some("http"), Some(80)) | (Some("https"), Some(443))
+    );
+    if authority.port().is_none() || default_port {
+        Ok(authority.host())
+    } else {
+        // Without user info (the URI parser keeps it in the authority).
+        Ok(authority
+            .as_str()
+            .rsplit_once('@')
+            .map_or(authority.as_str(), |(_, host)| host))
+    }
+}
+
+/// Feeds a header value with leading and trailing spaces removed and inner runs
+/// of spaces collapsed to one (only spaces: SigV4 leaves tabs as they are).
+fn hash_trimmed(hasher: &mut Sha256, value: &[u8]) {
+    let start = value.iter().position(|&b| b != b' ');
+    let Some(start) = start else { return };
+    let end = value
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |e| e + 1);
+    let value = &value[start..end];
+    let mut run_start = 0;
+    let mut i = 0;
+    while i < value.len() {
+        if value[i] == b' ' && value.get(i + 1) == Some(&b' ') {
+            hasher.update(&value[run_start..=i]);
+            while value.get(i + 1) == Some(&b' ') {
+                i += 1;
+            }
+            run_start = i + 1;
+        }
+        i += 1;
+    }
+    hasher.update(&value[run_start..]);
+}
+
+/// Whether `byte` stays as it is in a percent-encoded path or query value: the
+/// RFC 3986 unreserved characters (and `/` in a path).
+fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn percent_encode(hasher: &mut Sha256, bytes: &[u8], keep_slash: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if unreserved(b) || (keep_slash && b == b'/') {
+            continue;
+        }
+        hasher.update(&bytes[run..i]);
+        hasher.update(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        run = i + 1;
+    }
+    hasher.update(&bytes[run..]);
+}
+
+/// The canonical URI: the path with dot segments and empty segments removed
+/// (RFC 3986 5.2.4, as the SDK normalizes it), then percent-encoded again (so an
+/// encoded `%20` is signed as `%2520`).
+fn hash_canonical_path(hasher: &mut Sha256, path: &str) {
+    if path.is_empty() {
+        hasher.update(b"/");
+        return;
+    }
+    let needs_normalizing = !path.starts_with('/') || path.contains('.') || path.contains("//");
+    if !needs_normalizing {
+        percent_encode(hasher, path.as_bytes(), true);
+        return;
+    }
+    let absolute;
+    let path = if path.starts_with('/') {
+        path
+    } else {
+        absolute = format!("/{path}");
+        &absolute
+    };
+    if !(path.contains('.') || path.contains("//")) {
+        percent_encode(hasher, path.as_bytes(), true);
+        return;
+    }
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    hasher.update(b"/");
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"/");
+        }
+        percent_encode(hasher, segment.as_bytes(), true);
+    }
+    let ends_with_slash = ["/", "/.", "/./", "/..", "/../"]
+        .iter()
+        .any(|end| path.ends_with(end));
+    if ends_with_slash && !segments.is_empty() {
+        hasher.update(b"/");
+    }
+}
+
+/// Decodes one `application/x-www-form-urlencoded` name or value as the SDK's
+/// signer reads the query (`+` is a space, `%XX` a byte, a bad escape stays as
+/// it is, invalid UTF-8 becomes U+FFFD).
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = |b: Option<&u8>| b.and_then(|&b| char::from(b).to_digit(16));
+                if let (Some(hi), Some(lo)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                    // Two hex digits make one byte.
+                    out.push(u8::try_from(hi * 16 + lo).unwrap_or(0));
+                    i += 2;
+                } else {
+                    out.push(b'%');
+                }
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The canonical query: each name and value decoded, percent-encoded (all but
+/// the unreserved characters), sorted by name, then value.
+fn hash_canonical_query(hasher: &mut Sha256, query: Option<&str>) {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return;
+    };
+    let encode = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        for &b in text.as_bytes() {
+            if unreserved(b) {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (encode(&form_decode(name)), encode(&form_decode(value)))
+        })
+        .collect();
+    pairs.sort();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"&");
+        }
+        hasher.update(name.as_bytes());
+        hasher.update(b"=");
+        hasher.update(value.as_bytes());
+    }
+}
+
+fn join_names(names: &[&str]) -> String {
+    let len = names.iter().map(|n| n.len() + 1).sum::<usize>();
+    let mut joined = String::with_capacity(len);
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            joined.push(';');
+        }
+        joined.push_str(name);
+    }
+    joined
+}
+
+fn new_hmac(key: &[u8]) -> HmacSha256 {
+    // HMAC takes a key of any length.
+    <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
+}
+
+/// A MAC whose bytes are wiped when it is dropped (digest's `CtOutput`, with the
+/// `zeroize` feature).
+type Key = hmac::digest::CtOutput<HmacSha256>;
+
+fn hmac(key: &[u8], data: &[u8]) -> Key {
+    let mut mac = new_hmac(key);
+    mac.update(data);
+    mac.finalize()
+}
+
+/// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
+/// "aws4_request"). Every intermediate is wiped when dropped: the `"AWS4" +
+/// secret` key sits in one exact-size zeroizing buffer, the MACs in `CtOutput`s.
+fn derive_signing_key(
+    credentials: &SigningCredentials,
+    stamp: &Timestamp,
+    region: &str,
+    signing_name: &str,
+) -> Key {
+    let secret = credentials.secret_access_key.expose_secret().as_bytes();
+    let mut k_secret = Zeroizing::new(Vec::with_capacity(4 + secret.len()));
+    k_secret.extend_from_slice(b"AWS4");
+    k_secret.extend_from_slice(secret);
+    let k_date = hmac(&k_secret, stamp.date());
+    drop(k_secret);
+    let k_region = hmac(k_date.as_bytes(), region.as_bytes());
+    let k_service = hmac(k_region.as_bytes(), signing_name.as_bytes());
+    hmac(k_service.as_bytes(), b"aws4_request")
+}
+
+fn authorization_value(
+    credentials: &SigningCredentials,
+    stamp: &Timestamp,
+    region: &str,
+    signing_name: &str,
+    signed_headers: &str,
+    signature: &[u8; 64],
+) -> HeaderValue {
+    let mut value = String::with_capacity(
+        ALGORITHM.len()
+            + 70
+            + credentials.access_key_id.len()
+            + region.len()
+            + signing_name.len()
+            + signed_headers.len()
+            + signature.len(),
+    );
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        &credentials.access_key_id,
+        "/",
+        std::str::from_utf8(stamp.date()).unwrap_or_default(),
+        "/",
+        region,
+        "/",
+        signing_name,
+        "/aws4_request, SignedHeaders=",
+        signed_headers,
+        ", Signature=",
+        std::str::from_utf8(signature).unwrap_or_default(),
+    ] {
+        value.push_str(part);
+    }
+    // Every part was checked to be visible ASCII.
+    HeaderValue::try_from(value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn hex(bytes: &[u8]) -> [u8; 64] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, &b) in bytes.iter().take(32).enumerate() {
+        out[2 * i] = HEX[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX[usize::from(b & 0xf)];
+    }
+    out
+}
+
+/// `YYYYMMDDTHHMMSSZ` in UTC.
+struct Timestamp([u8; 16]);
+
+impl Timestamp {
+    fn new(time: SystemTime) -> Result<Self, SignError> {
+        let secs = time
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| SignError::TimeOutOfRange)?
+            .as_secs();
+        let days = i64::try_from(secs / 86_400).map_err(|_| SignError::TimeOutOfRange)?;
+        let (year, month, day) = civil_from_days(days);
+        if year > 9999 {
+            return Err(SignError::TimeOutOfRange);
+        }
+        let rest = secs % 86_400;
+        let mut out = [0u8; 16];
+        let mut put = |at: usize, value: u64, width: usize| {
+            let mut value = value;
+            for i in (0..width).rev() {
+                // One decimal digit.
+                out[at + i] = b'0' + u8::try_from(value % 10).unwrap_or(0);
+                value /= 10;
+            }
+        };
+        put(
+            0,
+            u64::try_from(year).map_err(|_| SignError::TimeOutOfRange)?,
+            4,
+        );
+        put(4, u64::from(month), 2);
+        put(6, u64::from(day), 2);
+        put(9, rest / 3600, 2);
+        put(11, rest / 60 % 60, 2);
+        put(13, rest % 60, 2);
+        out[8] = b'T';
+        out[15] = b'Z';
+        Ok(Self(out))
+    }
+
+    fn date_time(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn date(&self) -> &[u8] {
+        &self.0[..8]
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
 }
 
 impl<G: IamGrant> CreateTokenWithIam<G> {
