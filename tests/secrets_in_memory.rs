@@ -620,8 +620,7 @@ fn http_requests_leave_no_unwiped_copy() {
 #[cfg(feature = "sigv4")]
 #[test]
 fn signing_credentials_leave_no_unwiped_copy() {
-    // What this crate holds. (Inside aws-sigv4, the key derivation's own buffers
-    // are out of its reach; the README says so.)
+    // Taking the credentials over; signing with them is tested below.
     for input in INPUTS {
         let leaks = leaks_during(|| {
             // A secret key, then a session token, each in the same input form.
@@ -644,6 +643,157 @@ fn signing_credentials_leave_no_unwiped_copy() {
         assert_eq!(
             leaks, 0,
             "{input:?}: unwiped copies freed around SigningCredentials"
+        );
+    }
+}
+
+/// Credentials whose secret key (40 bytes) and, if asked, session token (600
+/// bytes) both carry the canary, handed over as `input`.
+#[cfg(feature = "sigv4")]
+fn canary_credentials(input: Input, token: bool) -> ssooidc_token::SigningCredentials {
+    use ssooidc_token::SigningCredentials;
+    let credentials = with_secret(input, 40, |key| match key {
+        Handed::Str(v) => SigningCredentials::new("AKIDEXAMPLE", v),
+        Handed::String(v) => SigningCredentials::new("AKIDEXAMPLE", v),
+        Handed::Box(v) => SigningCredentials::new("AKIDEXAMPLE", v),
+        Handed::Secret(v) => SigningCredentials::new("AKIDEXAMPLE", v),
+        Handed::Zeroizing(v) => SigningCredentials::new("AKIDEXAMPLE", v),
+    });
+    if token {
+        with_secret(input, 600, |t| set!(credentials, with_session_token, t))
+    } else {
+        credentials
+    }
+}
+
+#[cfg(feature = "sigv4")]
+fn signing_time() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000)
+}
+
+#[cfg(feature = "sigv4")]
+#[test]
+fn signing_leaves_no_unwiped_copy_of_the_secret_key_or_session_token() {
+    use ssooidc_token::{sign_for_service, Endpoint};
+    for token in [false, true] {
+        for input in INPUTS {
+            let leaks = leaks_during(|| {
+                let credentials = canary_credentials(input, token);
+                let request = CreateTokenWithIam::refresh_token()
+                    .client_id(ARN)
+                    .refresh_token("aorv-not-the-canary")
+                    .build()
+                    .unwrap();
+                let endpoint = Endpoint::new("eu-west-1").unwrap();
+                let signed = request
+                    .to_signed_http(&endpoint, &credentials, signing_time())
+                    .unwrap();
+                let header = signed.headers().get("x-amz-security-token").cloned();
+                assert_eq!(
+                    header.as_ref().is_some_and(|h| contains_canary(h.as_bytes())),
+                    token,
+                    "the token travels in its header"
+                );
+                // `sign` on a body of the caller's own (as the STS request does),
+                // signed twice: the first token header is replaced, so dropped.
+                let mut other = http::Request::post("https://sts.eu-west-1.amazonaws.com/")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Zeroizing::new(b"Action=GetCallerIdentity".to_vec()))
+                    .unwrap();
+                sign_for_service(&mut other, &credentials, "eu-west-1", "sts", signing_time())
+                    .unwrap();
+                sign_for_service(&mut other, &credentials, "eu-west-1", "sts", signing_time())
+                    .unwrap();
+                // The header's bytes outlive the request through a clone, and are
+                // wiped when the last clone goes.
+                drop(signed);
+                drop(header);
+                drop(other);
+                drop(credentials);
+            });
+            assert_eq!(
+                leaks, 0,
+                "{input:?}, token {token}: unwiped copies freed around signing"
+            );
+        }
+    }
+}
+
+#[cfg(feature = "sigv4")]
+#[test]
+fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
+    use ssooidc_token::{sign, SignError};
+    for input in INPUTS {
+        let leaks = leaks_during(|| {
+            let credentials = canary_credentials(input, true);
+            // A header value that is not visible ASCII: refused after the token's
+            // header value was made and part of the request hashed.
+            let mut request = http::Request::post("https://oidc.us-east-1.amazonaws.com/token")
+                .header("x-bad", http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap())
+                .body(Zeroizing::new(b"{}".to_vec()))
+                .unwrap();
+            let err = sign(&mut request, &credentials, "us-east-1", signing_time()).unwrap_err();
+            assert_eq!(
+                err,
+                SignError::InvalidHeaderValue {
+                    name: "x-bad".into()
+                }
+            );
+            assert!(!request.headers().contains_key("x-amz-security-token"));
+            let message = err.to_string();
+            assert!(!message.contains("CANARY"), "{message}");
+            let err = sign(&mut request, &credentials, "US-EAST-1", signing_time()).unwrap_err();
+            assert_eq!(err, SignError::InvalidRegion);
+            drop(request);
+            drop(credentials);
+        });
+        assert_eq!(leaks, 0, "{input:?}: unwiped copies freed on a signing error");
+    }
+}
+
+/// The probe catches what `aws-sigv4` leaves: its `"AWS4" + secret` key string
+/// and the strings that hold the session token.
+#[cfg(feature = "sigv4")]
+#[test]
+fn positive_control_aws_sigv4_leaks_the_secret_key_and_token() {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::sign::v4::SigningParams;
+    let secret = Zeroizing::new(secret_string(40, 40));
+    let token = Zeroizing::new(secret_string(600, 600));
+    for session_token in [None, Some(token.as_str())] {
+        let leaks = leaks_during(|| {
+            let identity = aws_credential_types::Credentials::new(
+                "AKIDEXAMPLE",
+                secret.as_str(),
+                session_token.map(str::to_owned),
+                None,
+                "control",
+            )
+            .into();
+            let params = SigningParams::builder()
+                .identity(&identity)
+                .region("us-east-1")
+                .name("sso-oauth")
+                .time(signing_time())
+                .settings(SigningSettings::default())
+                .build()
+                .unwrap()
+                .into();
+            let signable = SignableRequest::new(
+                "POST",
+                "https://oidc.us-east-1.amazonaws.com/token?aws_iam=t",
+                std::iter::once(("content-type", "application/json")),
+                SignableBody::Bytes(b"{}"),
+            )
+            .unwrap();
+            let output = sign(signable, &params).unwrap();
+            drop(output);
+            drop(identity);
+        });
+        assert!(
+            leaks > 0,
+            "the probe missed aws-sigv4's copies (token: {})",
+            session_token.is_some()
         );
     }
 }
