@@ -26,6 +26,8 @@ def target(group, baseline):
         return 1.0 if group.endswith("-1k") else 1.2
     if group.startswith("parse/iam-response") and baseline == "baseline-serde-struct":
         return 1.3
+    if group.startswith("sign/") and baseline == "baseline-aws-sigv4":
+        return 1.0
     return None
 
 
@@ -101,7 +103,12 @@ def main():
         "Baselines: (a) `baseline-a-serde-struct`: `serde_json::to_vec` of a plain `#[derive(Serialize)]`",
         "struct of `&str`; (b) `baseline-b-json-value`: `serde_json::to_vec` of a `json!` value;",
         "(c) `baseline-c-aws-sdk`: `aws-sdk-ssooidc`'s `CreateTokenWithIamInput::builder()...build()`;",
-        "parsing: `serde_json::from_slice` into a plain struct of `String`s.",
+        "parsing: `serde_json::from_slice` into a plain struct of `String`s;",
+        "signing: `baseline-aws-sigv4` is `aws-sigv4` (the SDK's signer) signing the same `http::Request`",
+        "(parameters, signable view, signing, applying the headers); `end-to-end`: `build()` +",
+        "`to_signed_http()` + reading a small answer, against `baseline-aws-sdk-send`, the SDK's",
+        "`create_token_with_iam()...send()` (serializing, signing, handing the bytes to a capturing HTTP",
+        "client, reading the same small answer).",
         "Sizes: 1,200-byte JWT assertion or subject token, 1,000-byte refresh token and client secret,",
         "64-byte authorization code, 43-character code verifier, three scopes.",
         "",

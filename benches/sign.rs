@@ -1,0 +1,176 @@
+//! Signing: this crate's zeroizing SigV4 signer next to `aws-sigv4` (the SDK's
+//! signer) on the same request, credentials and clock; and the whole road from
+//! `build()` to signed bytes next to the SDK's `create_token_with_iam()...send()`
+//! up to the bytes reaching its (capturing) HTTP client.
+
+use std::hint::black_box;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_ssooidc::config::{BehaviorVersion, Credentials, Region};
+use aws_sigv4::http_request::{sign as sdk_sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4::SigningParams;
+use aws_smithy_async::time::StaticTimeSource;
+use aws_smithy_http_client::test_util::infallible_client_fn;
+use aws_smithy_types::body::SdkBody;
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
+use ssooidc_token::{
+    sign, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint, ExposeSecret,
+    SigningCredentials, TokenType,
+};
+
+mod fixtures;
+use fixtures::*;
+
+const AKID: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const ANSWER: &str = r#"{"accessToken":"aoal-example","tokenType":"Bearer","expiresIn":3600}"#;
+
+fn time() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+fn session_token() -> String {
+    // A realistic temporary-credentials token: about 1 KB of base64.
+    "IQoJb3JpZ2luX2VjEXAMPLE/+".repeat(40)
+}
+
+fn token_exchange() -> CreateTokenWithIam<ssooidc_token::grant::TokenExchange> {
+    CreateTokenWithIam::token_exchange()
+        .client_id(ARN)
+        .subject_token(jwt())
+        .subject_token_type(TokenType::AccessToken)
+        .scopes(SCOPES)
+        .build()
+        .unwrap()
+}
+
+fn sign_one(c: &mut Criterion) {
+    let request = token_exchange();
+    let endpoint = Endpoint::new("us-east-1").unwrap();
+    for (label, token) in [("long-term", None), ("session-token", Some(session_token()))] {
+        let mut g = c.benchmark_group(format!("sign/{label}"));
+        let mut ours = SigningCredentials::new(AKID, SECRET);
+        if let Some(token) = &token {
+            ours = ours.with_session_token(token.as_str());
+        }
+        g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+            b.iter_batched(
+                || request.to_http_at(&endpoint),
+                |mut http| {
+                    sign(&mut http, &ours, "us-east-1", time()).unwrap();
+                    http
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        let identity = Credentials::new(AKID, SECRET, token.clone(), None, "bench").into();
+        g.bench_function(BenchmarkId::from_parameter("baseline-aws-sigv4"), |b| {
+            b.iter_batched(
+                || request.to_http_at(&endpoint),
+                |mut http| {
+                    // What a caller of aws-sigv4 writes: parameters, the signable
+                    // view of the request, signing, applying the result.
+                    let params = SigningParams::builder()
+                        .identity(&identity)
+                        .region("us-east-1")
+                        .name("sso-oauth")
+                        .time(time())
+                        .settings(SigningSettings::default())
+                        .build()
+                        .unwrap()
+                        .into();
+                    let uri = http.uri().to_string();
+                    let headers: Vec<(&str, &str)> = http
+                        .headers()
+                        .iter()
+                        .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+                        .collect();
+                    let signable = SignableRequest::new(
+                        http.method().as_str(),
+                        uri,
+                        headers.into_iter(),
+                        SignableBody::Bytes(http.body().expose_secret()),
+                    )
+                    .unwrap();
+                    let (instructions, _) = sdk_sign(signable, &params).unwrap().into_parts();
+                    instructions.apply_to_request_http1x(&mut http);
+                    http
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        g.finish();
+    }
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let mut g = c.benchmark_group("end-to-end/iam-token-exchange-1k");
+    let endpoint = Endpoint::new("us-east-1").unwrap();
+    let credentials = SigningCredentials::new(AKID, SECRET);
+    let inputs = || (ARN.to_owned(), jwt(), SCOPES.map(str::to_owned));
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter_batched(
+            inputs,
+            |(id, token, scopes)| {
+                let request = CreateTokenWithIam::token_exchange()
+                    .client_id(id)
+                    .subject_token(token)
+                    .subject_token_type(TokenType::AccessToken)
+                    .scopes(scopes)
+                    .build()
+                    .unwrap();
+                let signed = request
+                    .to_signed_http(&endpoint, &credentials, time())
+                    .unwrap();
+                black_box(&signed);
+                // The same small answer the SDK reads below.
+                CreateTokenWithIamResponse::from_json(ANSWER.as_bytes()).unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let http = infallible_client_fn(|request| {
+        black_box(request.body().bytes());
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(SdkBody::from(ANSWER))
+            .unwrap()
+    });
+    let config = aws_sdk_ssooidc::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(AKID, SECRET, None, None, "bench"))
+        .time_source(StaticTimeSource::new(time()))
+        .http_client(http)
+        .build();
+    let client = aws_sdk_ssooidc::Client::from_conf(config);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    g.bench_function(BenchmarkId::from_parameter("baseline-aws-sdk-send"), |b| {
+        b.iter_batched(
+            inputs,
+            |(id, token, scopes)| {
+                runtime
+                    .block_on(
+                        client
+                            .create_token_with_iam()
+                            .client_id(id)
+                            .grant_type("urn:ietf:params:oauth:grant-type:token-exchange")
+                            .subject_token(token)
+                            .subject_token_type(SUBJECT_TOKEN_TYPE)
+                            .set_scope(Some(scopes.into()))
+                            .send(),
+                    )
+                    .unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, sign_one, end_to_end);
+criterion_main!(benches);
