@@ -47,7 +47,10 @@ fn token_exchange() -> CreateTokenWithIam<ssooidc_token::grant::TokenExchange> {
 fn sign_one(c: &mut Criterion) {
     let request = token_exchange();
     let endpoint = Endpoint::new("us-east-1").unwrap();
-    for (label, token) in [("long-term", None), ("session-token", Some(session_token()))] {
+    for (label, token) in [
+        ("long-term", None),
+        ("session-token", Some(session_token())),
+    ] {
         let mut g = c.benchmark_group(format!("sign/{label}"));
         let mut ours = SigningCredentials::new(AKID, SECRET);
         if let Some(token) = &token {

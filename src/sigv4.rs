@@ -292,44 +292,9 @@ pub fn sign_for_service<B: ZeroizingBody>(
     }
     names.sort_unstable();
 
-    let mut canonical = Sha256::new();
-    canonical.update(request.method().as_str().as_bytes());
-    canonical.update(b"\n");
-    hash_canonical_path(&mut canonical, request.uri().path());
-    canonical.update(b"\n");
-    hash_canonical_query(&mut canonical, request.uri().query());
-    canonical.update(b"\n");
-    for &name in &names {
-        canonical.update(name.as_bytes());
-        canonical.update(b":");
-        match (name, uri_host, token) {
-            ("host", Some(host), _) => canonical.update(host.as_bytes()),
-            (X_AMZ_DATE, ..) => canonical.update(stamp.date_time()),
-            (X_AMZ_SECURITY_TOKEN, _, Some(token)) => {
-                canonical.update(token.expose_secret().as_bytes());
-            }
-            _ => {
-                for (i, value) in headers.get_all(name).iter().enumerate() {
-                    if value.to_str().is_err() {
-                        return Err(SignError::InvalidHeaderValue {
-                            name: name.to_owned(),
-                        });
-                    }
-                    if i > 0 {
-                        canonical.update(b",");
-                    }
-                    hash_trimmed(&mut canonical, value.as_bytes());
-                }
-            }
-        }
-        canonical.update(b"\n");
-    }
-    canonical.update(b"\n");
     let signed_headers = join_names(&names);
-    canonical.update(signed_headers.as_bytes());
-    canonical.update(b"\n");
-    canonical.update(hex(&Sha256::digest(request.body().body_bytes())).as_slice());
-    let canonical_hash = hex(&canonical.finalize());
+    let canonical_hash =
+        hash_canonical_request(request, &names, &signed_headers, uri_host, token, &stamp)?;
 
     let signing_key = derive_signing_key(credentials, &stamp, region, signing_name);
     let mut to_sign = new_hmac(signing_key.as_bytes());
@@ -369,6 +334,56 @@ pub fn sign_for_service<B: ZeroizingBody>(
     }
     headers.insert(AUTHORIZATION, authorization);
     Ok(())
+}
+
+/// SHA-256 of the canonical request, fed piece by piece (so nothing that holds
+/// the session token is ever built), as lower-case hex.
+fn hash_canonical_request<B: ZeroizingBody>(
+    request: &Request<B>,
+    names: &[&str],
+    signed_headers: &str,
+    uri_host: Option<&str>,
+    token: Option<&SecretString>,
+    stamp: &Timestamp,
+) -> Result<[u8; 64], SignError> {
+    let headers = request.headers();
+    let mut canonical = Sha256::new();
+    canonical.update(request.method().as_str().as_bytes());
+    canonical.update(b"\n");
+    hash_canonical_path(&mut canonical, request.uri().path());
+    canonical.update(b"\n");
+    hash_canonical_query(&mut canonical, request.uri().query());
+    canonical.update(b"\n");
+    for &name in names {
+        canonical.update(name.as_bytes());
+        canonical.update(b":");
+        match (name, uri_host, token) {
+            ("host", Some(host), _) => canonical.update(host.as_bytes()),
+            (X_AMZ_DATE, ..) => canonical.update(stamp.date_time()),
+            (X_AMZ_SECURITY_TOKEN, _, Some(token)) => {
+                canonical.update(token.expose_secret().as_bytes());
+            }
+            _ => {
+                for (i, value) in headers.get_all(name).iter().enumerate() {
+                    if value.to_str().is_err() {
+                        return Err(SignError::InvalidHeaderValue {
+                            name: name.to_owned(),
+                        });
+                    }
+                    if i > 0 {
+                        canonical.update(b",");
+                    }
+                    hash_trimmed(&mut canonical, value.as_bytes());
+                }
+            }
+        }
+        canonical.update(b"\n");
+    }
+    canonical.update(b"\n");
+    canonical.update(signed_headers.as_bytes());
+    canonical.update(b"\n");
+    canonical.update(hex(&Sha256::digest(request.body().body_bytes())).as_slice());
+    Ok(hex(&canonical.finalize()))
 }
 
 fn check_inputs(
@@ -485,7 +500,7 @@ fn percent_encode(hasher: &mut Sha256, bytes: &[u8], keep_slash: bool) {
             continue;
         }
         hasher.update(&bytes[run..i]);
-        hasher.update(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        hasher.update([b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
         run = i + 1;
     }
     hasher.update(&bytes[run..]);
@@ -574,12 +589,15 @@ fn hash_canonical_query(hasher: &mut Sha256, query: Option<&str>) {
         return;
     };
     let encode = |text: &str| {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut out = String::with_capacity(text.len());
         for &b in text.as_bytes() {
             if unreserved(b) {
                 out.push(char::from(b));
             } else {
-                out.push_str(&format!("%{b:02X}"));
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
             }
         }
         out

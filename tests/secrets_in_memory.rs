@@ -690,7 +690,9 @@ fn signing_leaves_no_unwiped_copy_of_the_secret_key_or_session_token() {
                     .unwrap();
                 let header = signed.headers().get("x-amz-security-token").cloned();
                 assert_eq!(
-                    header.as_ref().is_some_and(|h| contains_canary(h.as_bytes())),
+                    header
+                        .as_ref()
+                        .is_some_and(|h| contains_canary(h.as_bytes())),
                     token,
                     "the token travels in its header"
                 );
@@ -729,7 +731,10 @@ fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
             // A header value that is not visible ASCII: refused after the token's
             // header value was made and part of the request hashed.
             let mut request = http::Request::post("https://oidc.us-east-1.amazonaws.com/token")
-                .header("x-bad", http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap())
+                .header(
+                    "x-bad",
+                    http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+                )
                 .body(Zeroizing::new(b"{}".to_vec()))
                 .unwrap();
             let err = sign(&mut request, &credentials, "us-east-1", signing_time()).unwrap_err();
@@ -747,7 +752,10 @@ fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
             drop(request);
             drop(credentials);
         });
-        assert_eq!(leaks, 0, "{input:?}: unwiped copies freed on a signing error");
+        assert_eq!(
+            leaks, 0,
+            "{input:?}: unwiped copies freed on a signing error"
+        );
     }
 }
 

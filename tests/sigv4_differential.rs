@@ -225,17 +225,15 @@ fn oracle(case: &Case, body: &[u8]) -> (String, String, Option<String>) {
     )
 }
 
-fn ours<B: ssooidc_token::ZeroizingBody>(
-    case: &Case,
-    body: B,
-) -> (String, String, Option<String>) {
+fn ours<B: ssooidc_token::ZeroizingBody>(case: &Case, body: B) -> (String, String, Option<String>) {
     let mut request = http::Request::builder()
         .method(case.method)
         .uri(uri(case))
         .body(body)
         .unwrap();
     *request.headers_mut() = header_map(case);
-    let mut credentials = SigningCredentials::new(case.access_key_id.as_str(), case.secret.as_str());
+    let mut credentials =
+        SigningCredentials::new(case.access_key_id.as_str(), case.secret.as_str());
     if let Some(token) = &case.token {
         credentials = credentials.with_session_token(token.as_str());
     }
@@ -288,7 +286,7 @@ fn the_generator_covers_the_stated_ground() {
     let strategy = cases();
     let mut seen_regions = std::collections::BTreeSet::new();
     let mut seen_names = std::collections::BTreeSet::new();
-    let (mut with_token, mut without_token, mut new_year, mut repeated) = (0, 0, 0, 0);
+    let (mut with_token, mut without_token, mut midnight, mut repeated) = (0, 0, 0, 0);
     for _ in 0..2_500 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         seen_regions.insert(case.region);
@@ -300,10 +298,14 @@ fn the_generator_covers_the_stated_ground() {
         } else {
             without_token += 1;
         }
-        if case.secs % 86_400 == 0 || case.secs % 86_400 == 86_399 {
-            new_year += 1;
+        if matches!(case.secs % 86_400, 0 | 86_399) {
+            midnight += 1;
         }
-        let mut names: Vec<_> = case.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+        let mut names: Vec<_> = case
+            .headers
+            .iter()
+            .map(|(n, _)| n.to_ascii_lowercase())
+            .collect();
         names.sort();
         if names.windows(2).any(|w| w[0] == w[1]) {
             repeated += 1;
@@ -312,6 +314,6 @@ fn the_generator_covers_the_stated_ground() {
     assert_eq!(seen_regions.len(), REGIONS.len());
     assert_eq!(seen_names.len(), HEADER_NAMES.len());
     assert!(with_token > 500 && without_token > 500);
-    assert!(new_year > 300, "{new_year} cases at a day boundary");
+    assert!(midnight > 300, "{midnight} cases at a day boundary");
     assert!(repeated > 300, "{repeated} cases with a repeated header");
 }

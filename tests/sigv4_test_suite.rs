@@ -51,7 +51,10 @@ const NOT_USED: &[(&str, &str)] = &[
         "get-header-value-multiline",
         "an obsolete folded header: not a valid http::HeaderValue",
     ),
-    ("get-space", "a raw space in the path: not a valid http::Uri"),
+    (
+        "get-space",
+        "a raw space in the path: not a valid http::Uri",
+    ),
     (
         "post-sts-header-after",
         "the token added after signing: the SDK (and this crate) signs it",
@@ -76,9 +79,7 @@ fn request(name: &str) -> http::Request<Zeroizing<Vec<u8>>> {
     let mut request_line = lines.next().unwrap().splitn(2, ' ');
     let method = request_line.next().unwrap();
     let target = request_line.next().unwrap().rsplit_once(' ').unwrap().0;
-    let mut builder = http::Request::builder()
-        .method(method)
-        .uri(target);
+    let mut builder = http::Request::builder().method(method).uri(target);
     for line in lines {
         let (name, value) = line.split_once(':').unwrap();
         builder = builder.header(name.to_ascii_lowercase(), value);
