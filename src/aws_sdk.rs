@@ -215,7 +215,9 @@ fn from_iam_output(
     let details = output
         .aws_additional_details
         .take()
-        .map(|d| crate::AwsAdditionalDetails::new(d.identity_context));
+        .map(|d| {
+            crate::AwsAdditionalDetails::new(d.identity_context.map(crate::IntoSecret::into_secret))
+        });
     let issued = output
         .issued_token_type
         .take()

@@ -126,6 +126,35 @@ pub enum Rule {
     /// A token type must be one this crate knows; an unknown URI kept from a parsed
     /// response cannot be sent.
     KnownTokenType,
+    /// `role_arn` must be `arn:<partition>:iam::<12-digit account>:role/<name>`,
+    /// 20 to 2,048 characters (STS `AssumeRole`).
+    RoleArn,
+    /// `role_session_name` must be 2 to 64 characters of letters, digits and
+    /// `+=,.@-_` (STS `AssumeRole`).
+    SessionName,
+    /// `source_identity` must be 2 to 64 characters of letters, digits and
+    /// `+=,.@-_`, not starting with `aws:` (STS `AssumeRole`).
+    SourceIdentity,
+    /// `duration_seconds` must be 900 to 43,200 (STS `AssumeRole`).
+    DurationSeconds,
+    /// `policy` must be 1 to 2,048 characters of tab, line feed, carriage return
+    /// and U+0020 to U+00FF (STS `AssumeRole`).
+    SessionPolicy,
+    /// At most 10 `policy_arn`s (STS `AssumeRole`).
+    TooManyPolicyArns,
+    /// A `policy_arn` must be an ARN (`arn:...`) of 20 to 2,048 visible ASCII
+    /// characters (STS `AssumeRole`).
+    PolicyArn,
+    /// At most 50 tags (STS `AssumeRole`).
+    TooManyTags,
+    /// A tag key must be 1 to 128 letters, digits, spaces and `_.:/=+-@` (STS
+    /// `AssumeRole`).
+    TagKey,
+    /// A tag value must be at most 256 letters, digits, spaces and `_.:/=+-@`
+    /// (STS `AssumeRole`).
+    TagValue,
+    /// Tag keys must be unique, ignoring case (STS `AssumeRole`).
+    DuplicateTagKey,
 }
 
 impl fmt::Display for Rule {
@@ -146,6 +175,23 @@ impl fmt::Display for Rule {
                 "must be a non-empty scope-token of printable ASCII without space, `\"` or `\\` (RFC 6749 3.3)"
             }
             Self::KnownTokenType => "must be a token type this crate knows",
+            Self::RoleArn => {
+                "must be arn:<partition>:iam::<12-digit account>:role/<name>, 20 to 2,048 characters"
+            }
+            Self::SessionName => "must be 2 to 64 characters of A-Z a-z 0-9 and + = , . @ - _",
+            Self::SourceIdentity => {
+                "must be 2 to 64 characters of A-Z a-z 0-9 and + = , . @ - _, not starting with `aws:`"
+            }
+            Self::DurationSeconds => "must be 900 to 43,200 seconds",
+            Self::SessionPolicy => {
+                "must be 1 to 2,048 characters of tab, line feed, carriage return and U+0020 to U+00FF"
+            }
+            Self::TooManyPolicyArns => "must be at most 10",
+            Self::PolicyArn => "must be an ARN of 20 to 2,048 visible ASCII characters",
+            Self::TooManyTags => "must be at most 50",
+            Self::TagKey => "key must be 1 to 128 letters, digits, spaces and _ . : / = + - @",
+            Self::TagValue => "value must be at most 256 letters, digits, spaces and _ . : / = + - @",
+            Self::DuplicateTagKey => "key repeats an earlier key (keys are compared ignoring case)",
         })
     }
 }
@@ -232,8 +278,18 @@ pub enum Syntax {
     InvalidUtf8,
     /// Values nest too deeply.
     TooDeep,
-    /// Something follows the JSON value.
+    /// Something follows the JSON value (or the XML root element).
     TrailingCharacters,
+    /// The XML is malformed (truncated, mismatched tags...).
+    InvalidXml,
+    /// An XML entity or character reference is unknown or malformed.
+    InvalidXmlReference,
+    /// An element holds a child element where text was expected.
+    UnexpectedElement,
+    /// Expected an XML element.
+    ExpectedElement,
+    /// A timestamp is not ISO 8601 (`2026-11-27T13:00:00Z`).
+    InvalidTimestamp,
 }
 
 impl fmt::Display for Syntax {
@@ -255,7 +311,12 @@ impl fmt::Display for Syntax {
             Self::ControlCharacter => "unescaped control character in a string",
             Self::InvalidUtf8 => "invalid UTF-8 in a string",
             Self::TooDeep => "values nested too deeply",
-            Self::TrailingCharacters => "trailing characters after the JSON value",
+            Self::TrailingCharacters => "trailing characters after the value",
+            Self::InvalidXml => "malformed XML",
+            Self::InvalidXmlReference => "unknown or malformed XML entity or character reference",
+            Self::UnexpectedElement => "an element where text was expected",
+            Self::ExpectedElement => "expected an XML element",
+            Self::InvalidTimestamp => "not an ISO 8601 timestamp",
         })
     }
 }
@@ -312,7 +373,7 @@ impl fmt::Display for ParseError {
         match &self.kind {
             ParseErrorKind::Syntax(syntax) => match self.member {
                 Some(member) => write!(f, "member `{member}`: {syntax}"),
-                None => write!(f, "invalid JSON: {syntax}"),
+                None => write!(f, "invalid body: {syntax}"),
             },
             ParseErrorKind::Missing { grant: Some(grant) } => {
                 write!(

@@ -11,7 +11,7 @@ use http::uri::{Authority, Scheme};
 use http::{Method, Request, Uri};
 
 use crate::grant::{IamGrant, PublicClientGrant};
-use crate::{CreateToken, CreateTokenWithIam, JsonBody};
+use crate::{CreateToken, CreateTokenWithIam, ExposeSecret, JsonBody};
 
 /// Where the token endpoint is: a region's public or FIPS endpoint, or (for tests
 /// and proxies) a custom base URL with the region to sign for.
@@ -72,7 +72,8 @@ fn is_dns_labels(region: &str) -> bool {
 }
 
 impl Endpoint {
-    fn aws(prefix: &str, region: &str) -> Result<Self, EndpointError> {
+    /// `https://{prefix}.{region}.amazonaws.com` (`.com.cn` in China).
+    pub(crate) fn for_service(prefix: &str, region: &str) -> Result<Self, EndpointError> {
         if !is_dns_labels(region) {
             return Err(EndpointError::InvalidRegion);
         }
@@ -96,7 +97,7 @@ impl Endpoint {
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
     pub fn new(region: &str) -> Result<Self, EndpointError> {
-        Self::aws("oidc", region)
+        Self::for_service("oidc", region)
     }
 
     /// The FIPS endpoint of `region`: `https://oidc-fips.{region}.amazonaws.com`.
@@ -104,7 +105,7 @@ impl Endpoint {
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
     pub fn fips(region: &str) -> Result<Self, EndpointError> {
-        Self::aws("oidc-fips", region)
+        Self::for_service("oidc-fips", region)
     }
 
     /// A custom base URL (`http://127.0.0.1:8080`, a proxy...), signing for `region`.
@@ -150,7 +151,7 @@ impl Endpoint {
         self.authority.as_str()
     }
 
-    fn uri(&self, path_and_query: &'static str) -> Uri {
+    pub(crate) fn uri(&self, path_and_query: &'static str) -> Uri {
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme.clone());
         parts.authority = Some(self.authority.clone());
@@ -160,13 +161,18 @@ impl Endpoint {
     }
 }
 
-fn post(uri: Uri, body: JsonBody) -> Request<JsonBody> {
-    let len = body.len();
+/// `POST uri` with `content-type`, `content-length` and the zeroizing body.
+pub(crate) fn post<B: crate::ZeroizingBody + ExposeSecret<[u8]>>(
+    uri: Uri,
+    body: B,
+    content_type: &'static str,
+) -> Request<B> {
+    let len = body.expose_secret().len();
     let mut request = Request::new(body);
     *request.method_mut() = Method::POST;
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     request
 }
@@ -198,7 +204,11 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// As [`to_http`](Self::to_http), to any [`Endpoint`] (FIPS, custom).
     #[must_use]
     pub fn to_http_at(&self, endpoint: &Endpoint) -> Request<JsonBody> {
-        post(endpoint.uri("/token?aws_iam=t"), self.to_json())
+        post(
+            endpoint.uri("/token?aws_iam=t"),
+            self.to_json(),
+            "application/json",
+        )
     }
 }
 
@@ -216,6 +226,6 @@ impl<G: PublicClientGrant> CreateToken<G> {
     /// As [`to_http`](Self::to_http), to any [`Endpoint`] (FIPS, custom).
     #[must_use]
     pub fn to_http_at(&self, endpoint: &Endpoint) -> Request<JsonBody> {
-        post(endpoint.uri("/token"), self.to_json())
+        post(endpoint.uri("/token"), self.to_json(), "application/json")
     }
 }

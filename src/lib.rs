@@ -19,15 +19,21 @@ mod response;
 mod secret;
 #[cfg(feature = "sigv4")]
 mod sigv4;
+#[cfg(feature = "sts")]
+pub mod sts;
 mod token_type;
 mod validation;
 mod wire;
+#[cfg(feature = "sts")]
+mod xml;
 
 pub use any_request::{AnyCreateToken, AnyCreateTokenWithIam};
 pub use error::{BuildError, ParseError, ParseErrorKind, Problem, Rule, Syntax};
 pub use oauth_error::{ErrorCode, TokenError, UnexpectedResponse};
 pub use request::{CreateToken, CreateTokenWithIam};
 pub use response::{AwsAdditionalDetails, CreateTokenResponse, CreateTokenWithIamResponse};
+#[cfg(feature = "sts")]
+pub use secret::FormBody;
 pub use secret::{IntoSecret, JsonBody, ZeroizingBody};
 pub use token_type::{TokenType, UnknownTokenType};
 

@@ -268,7 +268,8 @@ impl fmt::Display for TokenError {
 
 impl std::error::Error for TokenError {}
 
-/// A response body that is neither a token response nor an OAuth error body.
+/// A response body that is neither a success answer nor an error body of the
+/// service (an OAuth error body, or with feature `sts` an STS error body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnexpectedResponse {
     status: u16,
@@ -276,6 +277,11 @@ pub struct UnexpectedResponse {
 }
 
 impl UnexpectedResponse {
+    #[cfg_attr(not(feature = "sts"), allow(dead_code))]
+    pub(crate) fn new(status: u16, reason: ParseError) -> Self {
+        Self { status, reason }
+    }
+
     /// The HTTP status it came with.
     #[must_use]
     pub fn status(&self) -> u16 {

@@ -139,22 +139,24 @@ pub(crate) struct TokenParts {
 }
 
 /// `awsAdditionalDetails`: details AWS adds to a `CreateTokenWithIAM` response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The identity context is held zeroizing; `Debug` redacts it.
+#[derive(Debug, Default)]
 pub struct AwsAdditionalDetails {
-    identity_context: Option<String>,
+    identity_context: Option<SecretString>,
 }
 
 impl AwsAdditionalDetails {
     #[cfg_attr(not(feature = "aws-sdk"), allow(dead_code))]
-    pub(crate) fn new(identity_context: Option<String>) -> Self {
+    pub(crate) fn new(identity_context: Option<SecretString>) -> Self {
         Self { identity_context }
     }
 
     /// `identityContext`: the `sts:identity_context` claim of the ID token, to pass
-    /// to STS as a context assertion.
+    /// to STS as a context assertion (with feature `sts`:
+    /// `sts::IdentityContext::from_response`).
     #[must_use]
-    pub fn identity_context(&self) -> Option<&str> {
-        self.identity_context.as_deref()
+    pub fn identity_context(&self) -> Option<&SecretString> {
+        self.identity_context.as_ref()
     }
 
     fn read(reader: &mut Reader<'_>) -> Result<Self, ParseError> {
@@ -167,7 +169,7 @@ impl AwsAdditionalDetails {
                 &mut seen,
                 "identityContext",
                 key.offset,
-                Reader::string,
+                Reader::secret,
             ),
             _ => r.skip(),
         })?;
@@ -190,7 +192,8 @@ impl AwsAdditionalDetails {
 /// assert_eq!(response.access_token().expose_secret(), "aoal-example");
 /// assert_eq!(response.issued_token_type(), Some(&TokenType::RefreshToken));
 /// assert_eq!(response.expires_at(UNIX_EPOCH), UNIX_EPOCH + Duration::from_secs(3600));
-/// assert_eq!(response.aws_additional_details().and_then(|d| d.identity_context()), Some("EXAMPLE"));
+/// let context = response.aws_additional_details().and_then(|d| d.identity_context());
+/// assert_eq!(context.map(|c| c.expose_secret()), Some("EXAMPLE"));
 /// assert!(!format!("{response:?}").contains("aoal-example"));
 /// # Ok::<(), ssooidc_token::ParseError>(())
 /// ```

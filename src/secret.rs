@@ -77,6 +77,70 @@ impl IntoSecret for Zeroizing<String> {
     }
 }
 
+mod sealed_body {
+    pub trait Body {
+        fn body_bytes(&self) -> &[u8];
+    }
+}
+
+/// Declares a zeroizing body type: one exact-size allocation, wiped on drop,
+/// bytes only through [`ExposeSecret`], `Debug` showing the length only.
+macro_rules! zeroizing_body {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        pub struct $name(Box<[u8]>);
+
+        impl $name {
+            #[cfg_attr(not(feature = "sts"), allow(dead_code))]
+            pub(crate) fn new(bytes: Vec<u8>) -> Self {
+                debug_assert_eq!(bytes.len(), bytes.capacity());
+                Self(bytes.into_boxed_slice())
+            }
+
+            /// The body's length in bytes (the `content-length` to send).
+            #[must_use]
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+
+            /// Whether the body is empty (it never is: a request has members).
+            #[must_use]
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+        }
+
+        impl ExposeSecret<[u8]> for $name {
+            fn expose_secret(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                self.0.zeroize();
+            }
+        }
+
+        impl zeroize::ZeroizeOnDrop for $name {}
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({} bytes, [REDACTED])"), self.0.len())
+            }
+        }
+
+        impl sealed_body::Body for $name {
+            fn body_bytes(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl ZeroizingBody for $name {}
+    };
+}
+
+zeroizing_body! {
 /// A serialized request body: compact JSON that holds secrets.
 ///
 /// It is allocated once, at its exact final size (its capacity equals its length),
@@ -95,66 +159,24 @@ impl IntoSecret for Zeroizing<String> {
 /// assert!(body.expose_secret().starts_with(b"{\"clientId\":"));
 /// # Ok::<(), ssooidc_token::BuildError>(())
 /// ```
-pub struct JsonBody(Box<[u8]>);
-
-impl JsonBody {
-    pub(crate) fn new(bytes: Vec<u8>) -> Self {
-        debug_assert_eq!(bytes.len(), bytes.capacity());
-        Self(bytes.into_boxed_slice())
-    }
-
-    /// The body's length in bytes (the `content-length` to send).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether the body is empty (it never is: a request has at least two members).
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
+    JsonBody
 }
 
-impl ExposeSecret<[u8]> for JsonBody {
-    fn expose_secret(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl Drop for JsonBody {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
-
-impl zeroize::ZeroizeOnDrop for JsonBody {}
-
-impl fmt::Debug for JsonBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "JsonBody({} bytes, [REDACTED])", self.0.len())
-    }
-}
-
-mod sealed_body {
-    pub trait Body {
-        fn body_bytes(&self) -> &[u8];
-    }
+#[cfg(feature = "sts")]
+zeroizing_body! {
+    /// A serialized `application/x-www-form-urlencoded` request body (STS
+    /// `AssumeRole`, feature `sts`) that holds secrets: allocated once at its exact
+    /// final size, wiped when dropped, bytes only through
+    /// [`ExposeSecret::expose_secret`], `Debug` showing the length only.
+    FormBody
 }
 
 /// A request body held in memory that is wiped when it is dropped: this crate's
-/// [`JsonBody`], or a `zeroize::Zeroizing<Vec<u8>>` of your own. The signer
+/// [`JsonBody`] (and, with feature `sts`, `FormBody`), or a `zeroize::Zeroizing<Vec<u8>>` of your own. The signer
 /// (feature `sigv4`) reads the bytes it hashes through this trait.
 ///
 /// This trait is sealed: it cannot be implemented outside this crate.
 pub trait ZeroizingBody: sealed_body::Body {}
-
-impl sealed_body::Body for JsonBody {
-    fn body_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-impl ZeroizingBody for JsonBody {}
 
 impl sealed_body::Body for Zeroizing<Vec<u8>> {
     fn body_bytes(&self) -> &[u8] {
@@ -166,24 +188,24 @@ impl ZeroizingBody for Zeroizing<Vec<u8>> {}
 /// An exact-size copy of some secret bytes that is wiped when dropped: the owner
 /// behind a [`bytes::Bytes`] made with `Bytes::from_owner`, so the bytes are wiped
 /// when the last `Bytes` referring to them is dropped.
-#[cfg(feature = "http")]
+#[cfg(feature = "sigv4")]
 pub(crate) struct WipedOnDrop(Box<[u8]>);
 
-#[cfg(feature = "http")]
+#[cfg(feature = "sigv4")]
 impl WipedOnDrop {
     pub(crate) fn copy_of(bytes: &[u8]) -> Self {
         Self(Box::from(bytes))
     }
 }
 
-#[cfg(feature = "http")]
+#[cfg(feature = "sigv4")]
 impl AsRef<[u8]> for WipedOnDrop {
     fn as_ref(&self) -> &[u8] {
         &self.0
     }
 }
 
-#[cfg(feature = "http")]
+#[cfg(feature = "sigv4")]
 impl Drop for WipedOnDrop {
     fn drop(&mut self) {
         self.0.zeroize();

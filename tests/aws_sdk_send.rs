@@ -56,7 +56,8 @@ fn iam_request_is_sent_as_built_and_the_response_is_typed() {
         response
             .aws_additional_details()
             .unwrap()
-            .identity_context(),
+            .identity_context()
+            .map(|c| c.expose_secret()),
         Some("ctx")
     );
 }

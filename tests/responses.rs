@@ -38,7 +38,10 @@ fn iam_response_reads_every_member() {
     assert_eq!(r.issued_token_type(), Some(&TokenType::RefreshToken));
     assert_eq!(r.scope(), ["openid", "aws", "sts:identity_context"]);
     assert_eq!(
-        r.aws_additional_details().unwrap().identity_context(),
+        r.aws_additional_details()
+            .unwrap()
+            .identity_context()
+            .map(|c| c.expose_secret()),
         Some("EXAMPLEIDENTITYCONTEXT")
     );
 }

@@ -805,3 +805,171 @@ fn positive_control_aws_sigv4_leaks_the_secret_key_and_token() {
         );
     }
 }
+
+/// A secret as it appears inside XML text: canaries with character references
+/// and entities (`&#43;`, `&amp;`, `&#x2F;`) and a CDATA section between them.
+#[cfg(feature = "sts")]
+fn xml_secret(units: usize) -> Zeroizing<String> {
+    let canary = std::str::from_utf8(CANARY).unwrap();
+    let unit = [
+        canary,
+        "&#43;",
+        canary,
+        "&amp;",
+        canary,
+        "&#x2F;",
+        "<![CDATA[",
+        canary,
+        "]]>",
+    ];
+    let unit_len: usize = unit.iter().map(|p| p.len()).sum();
+    let mut out = String::with_capacity(units * unit_len);
+    for _ in 0..units {
+        for part in unit {
+            out.push_str(part);
+        }
+    }
+    Zeroizing::new(out)
+}
+
+/// Base64url without padding, into a zeroizing string of exact size.
+#[cfg(feature = "sts")]
+fn base64url(bytes: &[u8]) -> Zeroizing<String> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let mut word = 0u32;
+        for (i, &b) in chunk.iter().enumerate() {
+            word |= u32::from(b) << (16 - 8 * i);
+        }
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((word >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    Zeroizing::new(out)
+}
+
+#[cfg(feature = "sts")]
+fn sts_answer(secret: &str, token: &str, tail: &str) -> Zeroizing<Vec<u8>> {
+    body(&[
+        b"<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>",
+        secret.as_bytes(),
+        b"</SecretAccessKey><SessionToken>",
+        token.as_bytes(),
+        b"</SessionToken>",
+        tail.as_bytes(),
+        b"</Credentials></AssumeRoleResult></AssumeRoleResponse>",
+    ])
+}
+
+/// The whole identity chain: token answer (escaped) → identity context →
+/// `AssumeRole` form → signing → STS answer (escaped) → credentials → signing
+/// the next request. No freed block holds any of its secrets.
+#[cfg(feature = "sts")]
+#[test]
+fn the_identity_chain_leaves_no_unwiped_copy() {
+    use ssooidc_token::sts::{AssumeRole, AssumeRoleResponse, IdentityContext, StsEndpoint};
+    use ssooidc_token::{sign_for_service, CreateTokenWithIamResponse, SigningCredentials};
+    let [_, escaped] = json_secrets(600);
+    // The same context as an ID token claim (its payload base64url-encoded).
+    let payload = body(&[br#"{"sub":"alice","sts:identity_context":""#, escaped.as_bytes(), br#"","aud":"x"}"#]);
+    let encoded = base64url(&payload);
+    let id_token = body(&[b"eyJhbGciOiJSUzI1NiJ9.", encoded.as_bytes(), b".c2ln"]);
+    let secret = xml_secret(3);
+    let token = xml_secret(30);
+    for via_id_token in [false, true] {
+        let leaks = leaks_during(|| {
+            let answer = if via_id_token {
+                body(&[br#"{"accessToken":"aoal-x","idToken":""#, &id_token, br#""}"#])
+            } else {
+                body(&[
+                    br#"{"accessToken":"aoal-x","awsAdditionalDetails":{"identityContext":""#,
+                    escaped.as_bytes(),
+                    br#""}}"#,
+                ])
+            };
+            let response = CreateTokenWithIamResponse::from_json(&answer).unwrap();
+            let context = IdentityContext::from_response(&response).unwrap();
+            assert!(contains_canary(context.expose_secret().as_bytes()));
+            let request = AssumeRole::builder()
+                .role_arn("arn:aws:iam::123456789012:role/app")
+                .role_session_name("alice")
+                .identity_context(context)
+                .build()
+                .unwrap();
+            let form = request.to_form();
+            assert!(contains_canary(form.expose_secret()));
+            let app = canary_credentials(Input::ExactString, true);
+            let signed = request
+                .to_signed_http(&StsEndpoint::new("us-east-1").unwrap(), &app, signing_time())
+                .unwrap();
+            let xml = sts_answer(&secret, &token, "<Expiration>2030-01-01T00:00:00Z</Expiration>");
+            let session = AssumeRoleResponse::from_xml(&xml).unwrap();
+            assert!(contains_canary(
+                session.credentials().session_token().expose_secret().as_bytes()
+            ));
+            let next = SigningCredentials::from(session.into_credentials());
+            let mut call = http::Request::get("https://s3.us-east-1.amazonaws.com/")
+                .body(Zeroizing::new(Vec::new()))
+                .unwrap();
+            sign_for_service(&mut call, &next, "us-east-1", "s3", signing_time()).unwrap();
+            assert!(contains_canary(call.headers()["x-amz-security-token"].as_bytes()));
+            drop((response, form, signed, call, next, app, xml, answer));
+        });
+        assert_eq!(leaks, 0, "via ID token: {via_id_token}");
+    }
+}
+
+/// Every error after secrets were read wipes them.
+#[cfg(feature = "sts")]
+#[test]
+fn identity_chain_errors_leave_no_unwiped_copy() {
+    use ssooidc_token::sts::{AssumeRoleResponse, IdentityContext, StsError};
+    let [plain, escaped] = json_secrets(600);
+    let long = json_secrets(3_000).into_iter().next().unwrap();
+    let secret = xml_secret(3);
+    let token = xml_secret(30);
+    let leaks = leaks_during(|| {
+        // A context longer than STS takes, read from the answer.
+        let answer = body(&[
+            br#"{"accessToken":"aoal-x","awsAdditionalDetails":{"identityContext":""#,
+            long.as_bytes(),
+            br#""}}"#,
+        ]);
+        let response = ssooidc_token::CreateTokenWithIamResponse::from_json(&answer).unwrap();
+        let err = IdentityContext::from_response(&response).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("CANARY"));
+        // ID tokens whose payload breaks after the claim, or has it twice, or
+        // whose claim is not a string.
+        for payload in [
+            body(&[br#"{"sts:identity_context":""#, escaped.as_bytes(), br#"",]"#]),
+            body(&[br#"{"sts:identity_context":""#, plain.as_bytes(), br#"","sts:identity_context":""#, plain.as_bytes(), br#""}"#]),
+            body(&[br#"{"x":""#, plain.as_bytes(), br#"","sts:identity_context":{"v":""#, plain.as_bytes(), br#""}}"#]),
+        ] {
+            let encoded = base64url(&payload);
+            let id_token = body(&[b"eyJhbGciOiJub25lIn0.", encoded.as_bytes(), b".c2ln"]);
+            let err = IdentityContext::from_id_token(std::str::from_utf8(&id_token).unwrap()).unwrap_err();
+            assert!(!format!("{err} {err:?}").contains("CANARY"));
+        }
+        // STS answers that fail after the secret key and token were decoded.
+        for tail in [
+            "",                                                  // no Expiration
+            "<Expiration>not a time</Expiration>",               // bad timestamp
+            "<SessionToken>again</SessionToken>",                // duplicate
+            "<Expiration>2030-01-01T00:00:00Z</Expiration><x>&bogus;</x></Credentials>", // malformed
+        ] {
+            let xml = sts_answer(&secret, &token, tail);
+            let err = AssumeRoleResponse::from_xml(&xml).unwrap_err();
+            assert!(!format!("{err} {err:?}").contains("CANARY"));
+        }
+        // An entity that breaks inside the secret, after canaries.
+        let bad = body(&[secret.as_bytes(), b"&#xZZ;"]);
+        let xml = sts_answer(std::str::from_utf8(&bad).unwrap(), &token, "");
+        assert!(AssumeRoleResponse::from_xml(&xml).is_err());
+        // An error body that quotes the secret.
+        let error = body(&[b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>", secret.as_bytes(), b"</Message></Error></ErrorResponse>"]);
+        let err = StsError::from_xml(403, &error).unwrap();
+        drop((err, response, answer));
+    });
+    assert_eq!(leaks, 0);
+}

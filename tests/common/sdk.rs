@@ -66,3 +66,31 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .unwrap()
         .block_on(future)
 }
+
+/// An `aws-sdk-sts` client whose HTTP layer captures the request it would send.
+#[cfg(feature = "sts")]
+pub fn sts_client(setup: Setup<'_>) -> (aws_sdk_sts::Client, CaptureRequestReceiver) {
+    let response = setup.response.map(|(status, body)| {
+        http::Response::builder()
+            .status(status)
+            .header("content-type", "text/xml")
+            .body(SdkBody::from(body))
+            .unwrap()
+    });
+    let (http, receiver) = capture_request(response);
+    let mut config = aws_sdk_sts::Config::builder()
+        .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+        .region(aws_sdk_sts::config::Region::new(setup.region.to_owned()))
+        .credentials_provider(aws_sdk_sts::config::Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            setup.session_token.map(str::to_owned),
+            None,
+            "test",
+        ))
+        .http_client(http);
+    if let Some(time) = setup.time {
+        config = config.time_source(StaticTimeSource::new(time));
+    }
+    (aws_sdk_sts::Client::from_conf(config.build()), receiver)
+}

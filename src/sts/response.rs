@@ -1,0 +1,555 @@
+//! What STS answers: the session's credentials, or an error.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use secrecy::{SecretBox, SecretString};
+use zeroize::Zeroize;
+
+use crate::error::{ParseError, Syntax};
+use crate::xml;
+use crate::{SigningCredentials, UnexpectedResponse};
+
+/// Temporary credentials of an (identity-enhanced) session. The secret key and
+/// the session token are held zeroizing; `Debug` shows neither.
+pub struct SessionCredentials {
+    access_key_id: String,
+    secret_access_key: SecretString,
+    session_token: SecretString,
+    expiration: SystemTime,
+}
+
+impl SessionCredentials {
+    /// `AccessKeyId`.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// `SecretAccessKey`.
+    #[must_use]
+    pub fn secret_access_key(&self) -> &SecretString {
+        &self.secret_access_key
+    }
+
+    /// `SessionToken`.
+    #[must_use]
+    pub fn session_token(&self) -> &SecretString {
+        &self.session_token
+    }
+
+    /// `Expiration`: when the credentials stop working.
+    #[must_use]
+    pub fn expiration(&self) -> SystemTime {
+        self.expiration
+    }
+}
+
+/// The session's credentials, ready to sign the next request: the secrets are
+/// moved, not copied.
+impl From<SessionCredentials> for SigningCredentials {
+    fn from(credentials: SessionCredentials) -> Self {
+        SigningCredentials::from_secrets(
+            credentials.access_key_id,
+            credentials.secret_access_key,
+            Some(credentials.session_token),
+        )
+    }
+}
+
+impl fmt::Debug for SessionCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"[REDACTED]")
+            .field("session_token", &"[REDACTED]")
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// The successful answer of `AssumeRole`.
+///
+/// ```
+/// use ssooidc_token::sts::AssumeRoleResponse;
+/// use ssooidc_token::{ExposeSecret, SigningCredentials};
+///
+/// let xml = br#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+///   <AssumeRoleResult>
+///     <AssumedRoleUser>
+///       <Arn>arn:aws:sts::123456789012:assumed-role/app/alice</Arn>
+///       <AssumedRoleId>AROA3XFRBF23EXAMPLE:alice</AssumedRoleId>
+///     </AssumedRoleUser>
+///     <Credentials>
+///       <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+///       <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
+///       <SessionToken>IQoJb3JpZ2luX2VjEXAMPLE&#43;token&amp;more</SessionToken>
+///       <Expiration>2026-11-27T13:00:00Z</Expiration>
+///     </Credentials>
+///   </AssumeRoleResult>
+///   <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
+/// </AssumeRoleResponse>"#;
+/// let response = AssumeRoleResponse::from_xml(xml)?;
+/// assert_eq!(response.assumed_role_arn(), "arn:aws:sts::123456789012:assumed-role/app/alice");
+/// assert_eq!(response.credentials().session_token().expose_secret(), "IQoJb3JpZ2luX2VjEXAMPLE+token&more");
+/// assert!(!format!("{response:?}").contains("wJalr"));
+/// let next: SigningCredentials = response.into_credentials().into();
+/// assert_eq!(next.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
+/// # Ok::<(), ssooidc_token::ParseError>(())
+/// ```
+pub struct AssumeRoleResponse {
+    credentials: SessionCredentials,
+    assumed_role_arn: String,
+    assumed_role_id: String,
+    source_identity: Option<String>,
+    packed_policy_size: Option<u32>,
+    request_id: Option<String>,
+}
+
+const RESULT: &str = "AssumeRoleResult";
+const PATHS: [&[&str]; 9] = [
+    &["AssumeRoleResponse", RESULT, "Credentials", "AccessKeyId"],
+    &["AssumeRoleResponse", RESULT, "Credentials", "SecretAccessKey"],
+    &["AssumeRoleResponse", RESULT, "Credentials", "SessionToken"],
+    &["AssumeRoleResponse", RESULT, "Credentials", "Expiration"],
+    &["AssumeRoleResponse", RESULT, "AssumedRoleUser", "Arn"],
+    &["AssumeRoleResponse", RESULT, "AssumedRoleUser", "AssumedRoleId"],
+    &["AssumeRoleResponse", RESULT, "SourceIdentity"],
+    &["AssumeRoleResponse", RESULT, "PackedPolicySize"],
+    &["AssumeRoleResponse", "ResponseMetadata", "RequestId"],
+];
+const NAMES: [&str; 9] = [
+    "AccessKeyId",
+    "SecretAccessKey",
+    "SessionToken",
+    "Expiration",
+    "Arn",
+    "AssumedRoleId",
+    "SourceIdentity",
+    "PackedPolicySize",
+    "RequestId",
+];
+
+/// What was read so far; on any error the secrets are wiped as it drops.
+#[derive(Default)]
+struct Found {
+    access_key_id: Option<String>,
+    secret_access_key: Option<SecretString>,
+    session_token: Option<SecretString>,
+    expiration: Option<SystemTime>,
+    arn: Option<String>,
+    role_id: Option<String>,
+    source_identity: Option<String>,
+    packed_policy_size: Option<u32>,
+    request_id: Option<String>,
+}
+
+fn required<T>(slot: Option<T>, element: &'static str) -> Result<T, ParseError> {
+    slot.ok_or_else(|| xml::missing(element))
+}
+
+fn secret(text: String) -> SecretString {
+    // Exact capacity: `into_boxed_str` does not reallocate.
+    SecretBox::new(text.into_boxed_str())
+}
+
+impl AssumeRoleResponse {
+    /// Parses an `AssumeRole` answer body (HTTP 200). The secret key and session
+    /// token are decoded (entities such as `&#43;` and `&amp;` included) straight
+    /// into exact-size zeroizing buffers. Elements this version does not know are
+    /// ignored; a missing credential element, a duplicated one, a bad timestamp or
+    /// malformed XML is an error naming the element.
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the element and the problem; it never holds a value.
+    pub fn from_xml(body: &[u8]) -> Result<Self, ParseError> {
+        let mut found = Found::default();
+        xml::walk(body, &PATHS, |index, raw, at| {
+            let name = NAMES[index];
+            let text = xml::text(raw, at).map_err(|e| e.in_member(name))?;
+            let duplicate = match index {
+                0 => found.access_key_id.replace(text).is_some(),
+                1 => found.secret_access_key.replace(secret(text)).is_some(),
+                2 => found.session_token.replace(secret(text)).is_some(),
+                3 => found
+                    .expiration
+                    .replace(parse_timestamp(&text).ok_or_else(|| {
+                        ParseError::syntax(Syntax::InvalidTimestamp, at).in_member(name)
+                    })?)
+                    .is_some(),
+                4 => found.arn.replace(text).is_some(),
+                5 => found.role_id.replace(text).is_some(),
+                6 => found.source_identity.replace(text).is_some(),
+                7 => found
+                    .packed_policy_size
+                    .replace(text.trim().parse().map_err(|_| {
+                        ParseError::syntax(Syntax::ExpectedInteger, at).in_member(name)
+                    })?)
+                    .is_some(),
+                _ => found.request_id.replace(text).is_some(),
+            };
+            if duplicate {
+                return Err(xml::duplicate(name, at));
+            }
+            Ok(())
+        })?;
+        Ok(Self {
+            credentials: SessionCredentials {
+                access_key_id: required(found.access_key_id.take(), "AccessKeyId")?,
+                secret_access_key: required(found.secret_access_key.take(), "SecretAccessKey")?,
+                session_token: required(found.session_token.take(), "SessionToken")?,
+                expiration: required(found.expiration.take(), "Expiration")?,
+            },
+            assumed_role_arn: required(found.arn.take(), "Arn")?,
+            assumed_role_id: required(found.role_id.take(), "AssumedRoleId")?,
+            source_identity: found.source_identity.take(),
+            packed_policy_size: found.packed_policy_size.take(),
+            request_id: found.request_id.take(),
+        })
+    }
+
+    /// The session's credentials.
+    #[must_use]
+    pub fn credentials(&self) -> &SessionCredentials {
+        &self.credentials
+    }
+
+    /// The session's credentials, by value (to sign with them: they convert into
+    /// [`SigningCredentials`] without a copy).
+    #[must_use]
+    pub fn into_credentials(self) -> SessionCredentials {
+        self.credentials
+    }
+
+    /// `AssumedRoleUser/Arn`: the session's ARN.
+    #[must_use]
+    pub fn assumed_role_arn(&self) -> &str {
+        &self.assumed_role_arn
+    }
+
+    /// `AssumedRoleUser/AssumedRoleId`.
+    #[must_use]
+    pub fn assumed_role_id(&self) -> &str {
+        &self.assumed_role_id
+    }
+
+    /// `SourceIdentity`, if the request set one.
+    #[must_use]
+    pub fn source_identity(&self) -> Option<&str> {
+        self.source_identity.as_deref()
+    }
+
+    /// `PackedPolicySize`: the percentage of the packed size limit that the
+    /// session policies and tags use, if sent.
+    #[must_use]
+    pub fn packed_policy_size(&self) -> Option<u32> {
+        self.packed_policy_size
+    }
+
+    /// `ResponseMetadata/RequestId`, if sent.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Debug for AssumeRoleResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRoleResponse")
+            .field("credentials", &self.credentials)
+            .field("assumed_role_arn", &self.assumed_role_arn)
+            .field("assumed_role_id", &self.assumed_role_id)
+            .field("source_identity", &self.source_identity)
+            .field("packed_policy_size", &self.packed_policy_size)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+/// ISO 8601 in UTC as STS writes it: `2026-11-27T13:00:00Z`, with optional
+/// fractional seconds, and `Z` or a `+hh:mm`/`-hh:mm` offset.
+fn parse_timestamp(text: &str) -> Option<SystemTime> {
+    let b = text.trim().as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = b.get(range)?;
+        if !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(digits).ok()?.parse().ok()
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start).min(9)..9 {
+            nanos *= 10;
+        }
+    }
+    let offset = match b.get(i..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let digits = [*h1, *h2, *m1, *m2];
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let minutes = i64::from(h1 - b'0') * 600
+                + i64::from(h2 - b'0') * 60
+                + i64::from(m1 - b'0') * 10
+                + i64::from(m2 - b'0');
+            if *sign == b'+' {
+                minutes * 60
+            } else {
+                -minutes * 60
+            }
+        }
+        _ => return None,
+    };
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+        - offset;
+    let secs = u64::try_from(secs).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An error STS answered: `ErrorResponse/Error/{Type, Code, Message}` and
+/// `RequestId`.
+///
+/// ```
+/// use ssooidc_token::sts::StsError;
+///
+/// let body = br#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+///   <Error><Type>Sender</Type><Code>AccessDenied</Code>
+///   <Message>User: arn:aws:iam::123456789012:user/app is not authorized to perform: sts:SetContext</Message></Error>
+///   <RequestId>4e5f6a7b-0000-0000-0000-000000000000</RequestId></ErrorResponse>"#;
+/// let err = StsError::from_xml(403, body)?;
+/// assert_eq!(err.code(), "AccessDenied");
+/// assert!(!err.is_retryable());
+/// assert!(err.hint().unwrap().contains("sts:SetContext"));
+/// # Ok::<(), ssooidc_token::UnexpectedResponse>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StsError {
+    status: u16,
+    error_type: Option<String>,
+    code: String,
+    message: Option<String>,
+    request_id: Option<String>,
+}
+
+const ERROR_PATHS: [&[&str]; 4] = [
+    &["ErrorResponse", "Error", "Type"],
+    &["ErrorResponse", "Error", "Code"],
+    &["ErrorResponse", "Error", "Message"],
+    &["ErrorResponse", "RequestId"],
+];
+const ERROR_NAMES: [&str; 4] = ["Type", "Code", "Message", "RequestId"];
+
+impl StsError {
+    /// Parses an STS error body received with HTTP status `status`.
+    ///
+    /// # Errors
+    /// [`UnexpectedResponse`], carrying the status, when the body is not an STS
+    /// error body (HTML from a proxy, empty, truncated, no `Code`).
+    pub fn from_xml(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
+        Self::read(status, body).map_err(|reason| UnexpectedResponse::new(status, reason))
+    }
+
+    fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
+        let mut out = Self {
+            status,
+            error_type: None,
+            code: String::new(),
+            message: None,
+            request_id: None,
+        };
+        let mut code = None;
+        xml::walk(body, &ERROR_PATHS, |index, raw, at| {
+            let name = ERROR_NAMES[index];
+            let text = xml::text(raw, at).map_err(|e| e.in_member(name))?;
+            let slot = match index {
+                0 => &mut out.error_type,
+                1 => &mut code,
+                2 => &mut out.message,
+                _ => &mut out.request_id,
+            };
+            if slot.replace(text).is_some() {
+                return Err(xml::duplicate(name, at));
+            }
+            Ok(())
+        })?;
+        out.code = code.ok_or_else(|| xml::missing("Code"))?;
+        Ok(out)
+    }
+
+    /// The HTTP status it came with.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// `Code`: `AccessDenied`, `ExpiredToken`, `RegionDisabledException`...
+    #[must_use]
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// `Type`: `Sender` or `Receiver`, if sent.
+    #[must_use]
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
+    }
+
+    /// `Message`, if sent.
+    #[must_use]
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// `RequestId`, if sent.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Whether sending again later can help: throttling and service-side
+    /// failures (`Throttling`, `ServiceUnavailable`, `InternalFailure`,
+    /// `IDPCommunicationError`, any HTTP 5xx).
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        self.status >= 500
+            || matches!(
+                self.code.as_str(),
+                "Throttling"
+                    | "ThrottlingException"
+                    | "RequestLimitExceeded"
+                    | "ServiceUnavailable"
+                    | "InternalFailure"
+                    | "IDPCommunicationError"
+            )
+    }
+
+    /// What the error usually means for an `AssumeRole` call that carries an
+    /// identity context, and what to do; `None` for codes without a hint.
+    #[must_use]
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self.code.as_str() {
+            "AccessDenied" => {
+                "with an identity context, the role's trust policy must allow the caller both \
+                 `sts:AssumeRole` and `sts:SetContext` (optionally conditioned on \
+                 `sts:RequestContextProviders` = arn:aws:iam::aws:contextProvider/IdentityCenter); \
+                 without `sts:SetContext` STS answers AccessDenied"
+            }
+            "ExpiredToken" | "ExpiredTokenException" => {
+                "the credentials that signed the call, or the identity context, have expired: \
+                 get fresh credentials, or a fresh token from CreateTokenWithIAM"
+            }
+            "RegionDisabledException" => {
+                "STS is not activated for this account in this region: activate the region in \
+                 the IAM account settings, or call another region's STS endpoint"
+            }
+            "PackedPolicyTooLarge" | "PackedPolicyTooLargeException" => {
+                "the session policy, policy ARNs and tags together exceed STS's packed size \
+                 limit: shorten the inline policy or use fewer policy ARNs or tags"
+            }
+            "MalformedPolicyDocument" | "MalformedPolicyDocumentException" => {
+                "the inline session policy (`policy`) is not a valid IAM policy document"
+            }
+            "InvalidParameterValue" => {
+                "a parameter was refused; with an identity context, send the \
+                 `sts:identity_context` claim (not the whole ID token) with provider \
+                 arn:aws:iam::aws:contextProvider/IdentityCenter"
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The texts are the server's, but may quote what was sent: wiped when dropped.
+impl Drop for StsError {
+    fn drop(&mut self) {
+        self.error_type.zeroize();
+        self.code.zeroize();
+        self.message.zeroize();
+        self.request_id.zeroize();
+    }
+}
+
+impl fmt::Display for StsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "STS refused the request: {} (HTTP {})", self.code, self.status)?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(hint) = self.hint() {
+            write!(f, "; hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_as_sts_writes_them() {
+        let at = |secs: u64, nanos: u32| Some(UNIX_EPOCH + Duration::new(secs, nanos));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), at(0, 0));
+        assert_eq!(parse_timestamp("2026-11-27T13:00:00Z"), at(1_795_784_400, 0));
+        assert_eq!(parse_timestamp("2024-02-29T23:59:59.5Z"), at(1_709_251_199, 500_000_000));
+        assert_eq!(parse_timestamp("2026-11-27T14:00:00+01:00"), at(1_795_784_400, 0));
+        for bad in [
+            "",
+            "2026-11-27",
+            "2026-13-01T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-11-27T24:00:00Z",
+            "2026-11-27T13:00:00",
+            "2026-11-27T13:00:00.Z",
+            "1969-12-31T23:59:59Z",
+            "2026-11-27T13:00:00+1:00",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The XML reader for STS answers (feature `sts`), on `quick-xml`.
+//!
+//! `quick-xml` walks the structure and never copies text (the input is a slice,
+//! so its events borrow from it). The text of the leaves this crate reads is
+//! then decoded here, by the same rules as `json.rs`: measured first, written
+//! into one allocation of its exact length, and wiped if it turns out to be
+//! invalid. Nothing read from the input is ever put into an error: errors carry
+//! a byte offset and the element names this crate knows.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use zeroize::Zeroize;
+
+use crate::error::{ParseError, ParseErrorKind, Syntax};
+
+/// How deeply elements may nest before the input is refused.
+const MAX_DEPTH: usize = 32;
+
+/// Walks `input` and calls `leaf(index, raw_text, offset)` for each element whose
+/// path (element local names from the root) is `paths[index]`. The raw text is
+/// the element's content as it stands in the input (entities not yet decoded).
+pub(crate) fn walk(
+    input: &[u8],
+    paths: &[&[&'static str]],
+    mut leaf: impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
+    let mut reader = Reader::from_reader(input);
+    // A stack of the open elements' names, while they are ones a path names;
+    // `unknown` counts the open elements below the last known one.
+    let mut path: Vec<&'static str> = Vec::with_capacity(4);
+    let mut unknown = 0usize;
+    let mut root_seen = false;
+    loop {
+        let at = position(&reader);
+        let event = reader.read_event().map_err(|_| xml_error(&reader))?;
+        match event {
+            Event::Start(start) => {
+                if path.len() + unknown >= MAX_DEPTH {
+                    return Err(ParseError::syntax(Syntax::TooDeep, at));
+                }
+                if path.is_empty() && unknown == 0 {
+                    if root_seen {
+                        return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
+                    }
+                    root_seen = true;
+                }
+                let name = start.local_name().into_inner();
+                if unknown > 0 {
+                    unknown += 1;
+                    continue;
+                }
+                let depth = path.len();
+                let matches = |p: &[&'static str]| {
+                    p.len() > depth && p[..depth] == path[..] && p[depth].as_bytes() == name
+                };
+                let Some(known) = paths.iter().find(|p| matches(p)) else {
+                    unknown = 1;
+                    continue;
+                };
+                let leaf_index = paths.iter().position(|p| matches(p) && p.len() == depth + 1);
+                if let Some(index) = leaf_index {
+                    let text_at = position(&reader);
+                    let span = reader
+                        .read_to_end(start.name())
+                        .map_err(|_| xml_error(&reader))?;
+                    let (from, to) = (to_usize(span.start), to_usize(span.end));
+                    leaf(index, &input[from..to], text_at)?;
+                } else {
+                    path.push(known[depth]);
+                }
+            }
+            Event::End(_) => {
+                if unknown > 0 {
+                    unknown -= 1;
+                } else {
+                    path.pop();
+                }
+            }
+            Event::Empty(_) => {
+                if path.is_empty() && unknown == 0 {
+                    if root_seen {
+                        return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
+                    }
+                    root_seen = true;
+                }
+            }
+            Event::Text(text) => {
+                // Only whitespace may stand outside the root element.
+                if path.is_empty()
+                    && unknown == 0
+                    && !text.iter().all(u8::is_ascii_whitespace)
+                {
+                    return Err(ParseError::syntax(Syntax::InvalidXml, at));
+                }
+            }
+            Event::Eof => {
+                if !root_seen {
+                    return Err(ParseError::syntax(Syntax::ExpectedElement, at));
+                }
+                return Ok(());
+            }
+            // Declarations, comments, processing instructions, CDATA and
+            // references between elements carry nothing this crate reads.
+            _ => {}
+        }
+    }
+}
+
+fn position<R>(reader: &Reader<R>) -> usize {
+    to_usize(reader.buffer_position())
+}
+
+fn to_usize(offset: u64) -> usize {
+    usize::try_from(offset).unwrap_or(usize::MAX)
+}
+
+fn xml_error<R>(reader: &Reader<R>) -> ParseError {
+    // quick-xml's own error may quote the input: only its position is kept.
+    ParseError::syntax(Syntax::InvalidXml, to_usize(reader.error_position()))
+}
+
+/// One piece of decoded text.
+enum Piece<'a> {
+    Raw(&'a [u8]),
+    Char(char),
+}
+
+/// Calls `piece` with the decoded text of `raw`, in order: runs of plain text,
+/// the characters entities and character references stand for, and CDATA
+/// sections as they are. Returns an error (with an offset into `raw`) for a
+/// child element, an unknown entity or a bad character reference.
+fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Syntax, usize)> {
+    let mut i = 0;
+    let mut run = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'&' => {
+                piece(Piece::Raw(&raw[run..i]));
+                let end = raw[i..]
+                    .iter()
+                    .take(12)
+                    .position(|&b| b == b';')
+                    .ok_or((Syntax::InvalidXmlReference, i))?;
+                let name = &raw[i + 1..i + end];
+                let c = match name {
+                    b"lt" => '<',
+                    b"gt" => '>',
+                    b"amp" => '&',
+                    b"apos" => '\'',
+                    b"quot" => '"',
+                    _ => char_reference(name).ok_or((Syntax::InvalidXmlReference, i))?,
+                };
+                piece(Piece::Char(c));
+                i += end + 1;
+                run = i;
+            }
+            b'<' => {
+                const OPEN: &[u8] = b"<![CDATA[";
+                if !raw[i..].starts_with(OPEN) {
+                    return Err((Syntax::UnexpectedElement, i));
+                }
+                piece(Piece::Raw(&raw[run..i]));
+                let body = i + OPEN.len();
+                let close = raw[body..]
+                    .windows(3)
+                    .position(|w| w == b"]]>")
+                    .ok_or((Syntax::InvalidXml, i))?;
+                piece(Piece::Raw(&raw[body..body + close]));
+                i = body + close + 3;
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    piece(Piece::Raw(&raw[run..]));
+    Ok(())
+}
+
+/// `#123` or `#x7B`: a character XML allows.
+fn char_reference(name: &[u8]) -> Option<char> {
+    let digits = name.strip_prefix(b"#")?;
+    let (digits, radix) = match digits.strip_prefix(b"x") {
+        Some(hex) => (hex, 16),
+        None => (digits, 10),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let value = digits.iter().try_fold(0u32, |acc, &d| {
+        let digit = char::from(d).to_digit(radix)?;
+        acc.checked_mul(radix)?.checked_add(digit)
+    })?;
+    let c = char::from_u32(value)?;
+    // XML 1.0's Char production.
+    let allowed = matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}');
+    allowed.then_some(c)
+}
+
+/// Decodes an element's text into a `String` of exactly its decoded length: one
+/// allocation, no scratch copy; wiped if it turns out not to be UTF-8.
+pub(crate) fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
+    let mut len = 0;
+    pieces(raw, |p| {
+        len += match p {
+            Piece::Raw(bytes) => bytes.len(),
+            Piece::Char(c) => c.len_utf8(),
+        }
+    })
+    .map_err(|(syntax, at)| ParseError::syntax(syntax, offset + at))?;
+    let mut out = Vec::with_capacity(len);
+    let _ = pieces(raw, |p| match p {
+        Piece::Raw(bytes) => out.extend_from_slice(bytes),
+        Piece::Char(c) => {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            buf.zeroize();
+        }
+    });
+    debug_assert_eq!(out.len(), out.capacity());
+    String::from_utf8(out).map_err(|err| {
+        err.into_bytes().zeroize();
+        ParseError::syntax(Syntax::InvalidUtf8, offset)
+    })
+}
+
+/// A required element was not found.
+pub(crate) fn missing(element: &'static str) -> ParseError {
+    ParseError::new(ParseErrorKind::Missing { grant: None }, Some(element), None)
+}
+
+/// An element appeared twice.
+pub(crate) fn duplicate(element: &'static str, offset: usize) -> ParseError {
+    ParseError::new(ParseErrorKind::Duplicate, Some(element), Some(offset))
+}
