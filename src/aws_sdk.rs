@@ -212,12 +212,9 @@ fn from_iam_output(
     mut output: CreateTokenWithIamOutput,
 ) -> Result<CreateTokenWithIamResponse, SendError> {
     let parts = token_parts!(output);
-    let details = output
-        .aws_additional_details
-        .take()
-        .map(|d| {
-            crate::AwsAdditionalDetails::new(d.identity_context.map(crate::IntoSecret::into_secret))
-        });
+    let details = output.aws_additional_details.take().map(|d| {
+        crate::AwsAdditionalDetails::new(d.identity_context.map(crate::IntoSecret::into_secret))
+    });
     let issued = output
         .issued_token_type
         .take()

@@ -57,7 +57,9 @@ pub(crate) fn walk(
                     unknown = 1;
                     continue;
                 };
-                let leaf_index = paths.iter().position(|p| matches(p) && p.len() == depth + 1);
+                let leaf_index = paths
+                    .iter()
+                    .position(|p| matches(p) && p.len() == depth + 1);
                 if let Some(index) = leaf_index {
                     let text_at = position(&reader);
                     let span = reader
@@ -76,22 +78,17 @@ pub(crate) fn walk(
                     path.pop();
                 }
             }
-            Event::Empty(_) => {
-                if path.is_empty() && unknown == 0 {
-                    if root_seen {
-                        return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
-                    }
-                    root_seen = true;
+            Event::Empty(_) if path.is_empty() && unknown == 0 => {
+                if root_seen {
+                    return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
                 }
+                root_seen = true;
             }
-            Event::Text(text) => {
-                // Only whitespace may stand outside the root element.
-                if path.is_empty()
-                    && unknown == 0
-                    && !text.iter().all(u8::is_ascii_whitespace)
-                {
-                    return Err(ParseError::syntax(Syntax::InvalidXml, at));
-                }
+            // Only whitespace may stand outside the root element.
+            Event::Text(text)
+                if path.is_empty() && unknown == 0 && !text.iter().all(u8::is_ascii_whitespace) =>
+            {
+                return Err(ParseError::syntax(Syntax::InvalidXml, at));
             }
             Event::Eof => {
                 if !root_seen {
@@ -192,7 +189,8 @@ fn char_reference(name: &[u8]) -> Option<char> {
     })?;
     let c = char::from_u32(value)?;
     // XML 1.0's Char production.
-    let allowed = matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}');
+    let allowed =
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}');
     allowed.then_some(c)
 }
 

@@ -38,7 +38,10 @@ fn access_denied_without_set_context_comes_with_a_hint_naming_it() {
             assert_eq!(err.request_id(), Some("r-2"));
             assert!(!err.is_retryable());
             let hint = err.hint().unwrap();
-            assert!(hint.contains("sts:SetContext") && hint.contains("sts:AssumeRole"), "{hint}");
+            assert!(
+                hint.contains("sts:SetContext") && hint.contains("sts:AssumeRole"),
+                "{hint}"
+            );
             assert!(err.to_string().contains("sts:SetContext"));
         }
         Outcome::Accepted { .. } => panic!("STS was to refuse"),

@@ -872,7 +872,11 @@ fn the_identity_chain_leaves_no_unwiped_copy() {
     use ssooidc_token::{sign_for_service, CreateTokenWithIamResponse, SigningCredentials};
     let [_, escaped] = json_secrets(600);
     // The same context as an ID token claim (its payload base64url-encoded).
-    let payload = body(&[br#"{"sub":"alice","sts:identity_context":""#, escaped.as_bytes(), br#"","aud":"x"}"#]);
+    let payload = body(&[
+        br#"{"sub":"alice","sts:identity_context":""#,
+        escaped.as_bytes(),
+        br#"","aud":"x"}"#,
+    ]);
     let encoded = base64url(&payload);
     let id_token = body(&[b"eyJhbGciOiJSUzI1NiJ9.", encoded.as_bytes(), b".c2ln"]);
     let secret = xml_secret(3);
@@ -880,7 +884,11 @@ fn the_identity_chain_leaves_no_unwiped_copy() {
     for via_id_token in [false, true] {
         let leaks = leaks_during(|| {
             let answer = if via_id_token {
-                body(&[br#"{"accessToken":"aoal-x","idToken":""#, &id_token, br#""}"#])
+                body(&[
+                    br#"{"accessToken":"aoal-x","idToken":""#,
+                    &id_token,
+                    br#""}"#,
+                ])
             } else {
                 body(&[
                     br#"{"accessToken":"aoal-x","awsAdditionalDetails":{"identityContext":""#,
@@ -901,19 +909,33 @@ fn the_identity_chain_leaves_no_unwiped_copy() {
             assert!(contains_canary(form.expose_secret()));
             let app = canary_credentials(Input::ExactString, true);
             let signed = request
-                .to_signed_http(&StsEndpoint::new("us-east-1").unwrap(), &app, signing_time())
+                .to_signed_http(
+                    &StsEndpoint::new("us-east-1").unwrap(),
+                    &app,
+                    signing_time(),
+                )
                 .unwrap();
-            let xml = sts_answer(&secret, &token, "<Expiration>2030-01-01T00:00:00Z</Expiration>");
+            let xml = sts_answer(
+                &secret,
+                &token,
+                "<Expiration>2030-01-01T00:00:00Z</Expiration>",
+            );
             let session = AssumeRoleResponse::from_xml(&xml).unwrap();
             assert!(contains_canary(
-                session.credentials().session_token().expose_secret().as_bytes()
+                session
+                    .credentials()
+                    .session_token()
+                    .expose_secret()
+                    .as_bytes()
             ));
             let next = SigningCredentials::from(session.into_credentials());
             let mut call = http::Request::get("https://s3.us-east-1.amazonaws.com/")
                 .body(Zeroizing::new(Vec::new()))
                 .unwrap();
             sign_for_service(&mut call, &next, "us-east-1", "s3", signing_time()).unwrap();
-            assert!(contains_canary(call.headers()["x-amz-security-token"].as_bytes()));
+            assert!(contains_canary(
+                call.headers()["x-amz-security-token"].as_bytes()
+            ));
             drop((response, form, signed, call, next, app, xml, answer));
         });
         assert_eq!(leaks, 0, "via ID token: {via_id_token}");
@@ -942,20 +964,37 @@ fn identity_chain_errors_leave_no_unwiped_copy() {
         // ID tokens whose payload breaks after the claim, or has it twice, or
         // whose claim is not a string.
         for payload in [
-            body(&[br#"{"sts:identity_context":""#, escaped.as_bytes(), br#"",]"#]),
-            body(&[br#"{"sts:identity_context":""#, plain.as_bytes(), br#"","sts:identity_context":""#, plain.as_bytes(), br#""}"#]),
-            body(&[br#"{"x":""#, plain.as_bytes(), br#"","sts:identity_context":{"v":""#, plain.as_bytes(), br#""}}"#]),
+            body(&[
+                br#"{"sts:identity_context":""#,
+                escaped.as_bytes(),
+                br#"",]"#,
+            ]),
+            body(&[
+                br#"{"sts:identity_context":""#,
+                plain.as_bytes(),
+                br#"","sts:identity_context":""#,
+                plain.as_bytes(),
+                br#""}"#,
+            ]),
+            body(&[
+                br#"{"x":""#,
+                plain.as_bytes(),
+                br#"","sts:identity_context":{"v":""#,
+                plain.as_bytes(),
+                br#""}}"#,
+            ]),
         ] {
             let encoded = base64url(&payload);
             let id_token = body(&[b"eyJhbGciOiJub25lIn0.", encoded.as_bytes(), b".c2ln"]);
-            let err = IdentityContext::from_id_token(std::str::from_utf8(&id_token).unwrap()).unwrap_err();
+            let err = IdentityContext::from_id_token(std::str::from_utf8(&id_token).unwrap())
+                .unwrap_err();
             assert!(!format!("{err} {err:?}").contains("CANARY"));
         }
         // STS answers that fail after the secret key and token were decoded.
         for tail in [
-            "",                                                  // no Expiration
-            "<Expiration>not a time</Expiration>",               // bad timestamp
-            "<SessionToken>again</SessionToken>",                // duplicate
+            "",                                                                          // no Expiration
+            "<Expiration>not a time</Expiration>", // bad timestamp
+            "<SessionToken>again</SessionToken>",  // duplicate
             "<Expiration>2030-01-01T00:00:00Z</Expiration><x>&bogus;</x></Credentials>", // malformed
         ] {
             let xml = sts_answer(&secret, &token, tail);
@@ -967,7 +1006,11 @@ fn identity_chain_errors_leave_no_unwiped_copy() {
         let xml = sts_answer(std::str::from_utf8(&bad).unwrap(), &token, "");
         assert!(AssumeRoleResponse::from_xml(&xml).is_err());
         // An error body that quotes the secret.
-        let error = body(&[b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>", secret.as_bytes(), b"</Message></Error></ErrorResponse>"]);
+        let error = body(&[
+            b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>",
+            secret.as_bytes(),
+            b"</Message></Error></ErrorResponse>",
+        ]);
         let err = StsError::from_xml(403, &error).unwrap();
         drop((err, response, answer));
     });

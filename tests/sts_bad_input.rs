@@ -13,7 +13,10 @@ const GOOD: &str = "<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>
 fn refused(xml: &str) -> ssooidc_token::ParseError {
     let err = AssumeRoleResponse::from_xml(xml.as_bytes()).unwrap_err();
     let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("SECRETx") && !shown.contains("TOKENx"), "{shown}");
+    assert!(
+        !shown.contains("SECRETx") && !shown.contains("TOKENx"),
+        "{shown}"
+    );
     err
 }
 
@@ -21,7 +24,10 @@ fn refused(xml: &str) -> ssooidc_token::ParseError {
 fn a_good_answer_reads_every_member() {
     let r = AssumeRoleResponse::from_xml(GOOD.as_bytes()).unwrap();
     assert_eq!(r.credentials().access_key_id(), "ASIAEXAMPLE");
-    assert_eq!(r.credentials().secret_access_key().expose_secret(), "SECRETxKEYxVALUE");
+    assert_eq!(
+        r.credentials().secret_access_key().expose_secret(),
+        "SECRETxKEYxVALUE"
+    );
     assert_eq!(r.packed_policy_size(), Some(7));
     assert_eq!(r.source_identity(), Some("alice"));
     assert_eq!(r.assumed_role_id(), "AROA:s");
@@ -38,34 +44,56 @@ fn each_broken_answer_gets_its_own_error() {
     assert_eq!(missing.member(), Some("Expiration"));
     assert!(matches!(missing.kind(), ParseErrorKind::Missing { .. }));
 
-    let missing_key = refused(&GOOD.replace("<SecretAccessKey>SECRETxKEYxVALUE</SecretAccessKey>", ""));
+    let missing_key =
+        refused(&GOOD.replace("<SecretAccessKey>SECRETxKEYxVALUE</SecretAccessKey>", ""));
     assert_eq!(missing_key.member(), Some("SecretAccessKey"));
 
-    let twice = refused(&GOOD.replace("</SessionToken>", "</SessionToken><SessionToken>TOKENxTWO</SessionToken>"));
+    let twice = refused(&GOOD.replace(
+        "</SessionToken>",
+        "</SessionToken><SessionToken>TOKENxTWO</SessionToken>",
+    ));
     assert_eq!(twice.member(), Some("SessionToken"));
     assert_eq!(twice.kind(), &ParseErrorKind::Duplicate);
 
     let time = refused(&GOOD.replace("2030-01-01T00:00:00Z", "tomorrow"));
-    assert_eq!(time.kind(), &ParseErrorKind::Syntax(Syntax::InvalidTimestamp));
+    assert_eq!(
+        time.kind(),
+        &ParseErrorKind::Syntax(Syntax::InvalidTimestamp)
+    );
 
     let entity = refused(&GOOD.replace("SECRETxKEYxVALUE", "SECRETxKEY&bogus;"));
-    assert_eq!(entity.kind(), &ParseErrorKind::Syntax(Syntax::InvalidXmlReference));
+    assert_eq!(
+        entity.kind(),
+        &ParseErrorKind::Syntax(Syntax::InvalidXmlReference)
+    );
     assert_eq!(entity.member(), Some("SecretAccessKey"));
 
     let child = refused(&GOOD.replace("SECRETxKEYxVALUE", "SECRETx<b>KEY</b>"));
-    assert_eq!(child.kind(), &ParseErrorKind::Syntax(Syntax::UnexpectedElement));
+    assert_eq!(
+        child.kind(),
+        &ParseErrorKind::Syntax(Syntax::UnexpectedElement)
+    );
 
     let truncated = refused(&GOOD[..GOOD.len() / 2]);
-    assert_eq!(truncated.kind(), &ParseErrorKind::Syntax(Syntax::InvalidXml));
+    assert_eq!(
+        truncated.kind(),
+        &ParseErrorKind::Syntax(Syntax::InvalidXml)
+    );
 
     let mismatched = refused(&GOOD.replace("</SessionToken>", "</SessionTokenX>"));
-    assert_eq!(mismatched.kind(), &ParseErrorKind::Syntax(Syntax::InvalidXml));
+    assert_eq!(
+        mismatched.kind(),
+        &ParseErrorKind::Syntax(Syntax::InvalidXml)
+    );
 
     let size = refused(&GOOD.replace(">7<", ">seven<"));
     assert_eq!(size.member(), Some("PackedPolicySize"));
 
     let nested = format!("{}{GOOD}{}", "<a>".repeat(100), "</a>".repeat(100));
-    assert_eq!(refused(&nested).kind(), &ParseErrorKind::Syntax(Syntax::TooDeep));
+    assert_eq!(
+        refused(&nested).kind(),
+        &ParseErrorKind::Syntax(Syntax::TooDeep)
+    );
 
     assert!(AssumeRoleResponse::from_xml(b"").is_err());
     assert!(AssumeRoleResponse::from_xml(b"<html>Bad Gateway</html>").is_err());
@@ -84,15 +112,39 @@ fn sts_error_bodies_and_non_error_bodies() {
     assert_eq!(err.error_type(), Some("Sender"));
     assert!(err.hint().unwrap().contains("region"));
     assert_eq!(err.message(), None);
-    for code in ["ExpiredToken", "PackedPolicyTooLarge", "MalformedPolicyDocument", "InvalidParameterValue"] {
+    for code in [
+        "ExpiredToken",
+        "PackedPolicyTooLarge",
+        "MalformedPolicyDocument",
+        "InvalidParameterValue",
+    ] {
         let body = format!("<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>");
-        assert!(StsError::from_xml(400, body.as_bytes()).unwrap().hint().is_some(), "{code}");
+        assert!(
+            StsError::from_xml(400, body.as_bytes())
+                .unwrap()
+                .hint()
+                .is_some(),
+            "{code}"
+        );
     }
-    let throttled = StsError::from_xml(400, b"<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>").unwrap();
+    let throttled = StsError::from_xml(
+        400,
+        b"<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>",
+    )
+    .unwrap();
     assert!(throttled.is_retryable() && throttled.hint().is_none());
-    let unavailable = StsError::from_xml(503, b"<ErrorResponse><Error><Code>Whatever</Code></Error></ErrorResponse>").unwrap();
+    let unavailable = StsError::from_xml(
+        503,
+        b"<ErrorResponse><Error><Code>Whatever</Code></Error></ErrorResponse>",
+    )
+    .unwrap();
     assert!(unavailable.is_retryable());
-    for body in [&b"<html>502 Bad Gateway</html>"[..], b"", b"<ErrorResponse><Error></Error></ErrorResponse>", b"{\"error\":\"x\"}"] {
+    for body in [
+        &b"<html>502 Bad Gateway</html>"[..],
+        b"",
+        b"<ErrorResponse><Error></Error></ErrorResponse>",
+        b"{\"error\":\"x\"}",
+    ] {
         let unexpected = StsError::from_xml(502, body).unwrap_err();
         assert_eq!(unexpected.status(), 502);
     }
@@ -102,19 +154,50 @@ fn sts_error_bodies_and_non_error_bodies() {
 fn id_token_problems_each_have_their_own_error() {
     use base64_free::encode;
     let token = |payload: &str| format!("eyJhbGciOiJub25lIn0.{}.c2ln", encode(payload.as_bytes()));
-    assert_eq!(IdentityContext::from_id_token("not-a-jwt").unwrap_err(), IdentityContextError::MalformedIdToken);
-    assert_eq!(IdentityContext::from_id_token("a.b+c.d").unwrap_err(), IdentityContextError::MalformedIdToken);
-    assert_eq!(IdentityContext::from_id_token("a.b.c.d.e").unwrap_err(), IdentityContextError::MalformedIdToken);
-    assert!(matches!(IdentityContext::from_id_token(&token("[1,2]")).unwrap_err(), IdentityContextError::PayloadNotJson(_)));
-    assert!(matches!(IdentityContext::from_id_token(&token("{\"a\":")).unwrap_err(), IdentityContextError::PayloadNotJson(_)));
-    assert_eq!(IdentityContext::from_id_token(&token(r#"{"sts:identity_context":42}"#)).unwrap_err(), IdentityContextError::ClaimNotString);
-    assert_eq!(IdentityContext::from_id_token(&token(r#"{"sub":"alice"}"#)).unwrap_err(), IdentityContextError::Missing);
-    assert_eq!(IdentityContext::from_id_token(&token(r#"{"sts:identity_context":"abc"}"#)).unwrap_err(), IdentityContextError::Length { len: 3 });
-    let ok = IdentityContext::from_id_token(&token(r#"{"sts:identity_context":"ab\/cd"}"#)).unwrap();
+    assert_eq!(
+        IdentityContext::from_id_token("not-a-jwt").unwrap_err(),
+        IdentityContextError::MalformedIdToken
+    );
+    assert_eq!(
+        IdentityContext::from_id_token("a.b+c.d").unwrap_err(),
+        IdentityContextError::MalformedIdToken
+    );
+    assert_eq!(
+        IdentityContext::from_id_token("a.b.c.d.e").unwrap_err(),
+        IdentityContextError::MalformedIdToken
+    );
+    assert!(matches!(
+        IdentityContext::from_id_token(&token("[1,2]")).unwrap_err(),
+        IdentityContextError::PayloadNotJson(_)
+    ));
+    assert!(matches!(
+        IdentityContext::from_id_token(&token("{\"a\":")).unwrap_err(),
+        IdentityContextError::PayloadNotJson(_)
+    ));
+    assert_eq!(
+        IdentityContext::from_id_token(&token(r#"{"sts:identity_context":42}"#)).unwrap_err(),
+        IdentityContextError::ClaimNotString
+    );
+    assert_eq!(
+        IdentityContext::from_id_token(&token(r#"{"sub":"alice"}"#)).unwrap_err(),
+        IdentityContextError::Missing
+    );
+    assert_eq!(
+        IdentityContext::from_id_token(&token(r#"{"sts:identity_context":"abc"}"#)).unwrap_err(),
+        IdentityContextError::Length { len: 3 }
+    );
+    let ok =
+        IdentityContext::from_id_token(&token(r#"{"sts:identity_context":"ab\/cd"}"#)).unwrap();
     assert_eq!(ok.expose_secret(), "ab/cd");
     let missing = IdentityContextError::Missing.to_string();
-    assert!(missing.contains("sts:identity_context") && missing.contains("no scope"), "{missing}");
-    assert_eq!(IdentityContext::new("x".repeat(2_049)).unwrap_err(), IdentityContextError::Length { len: 2_049 });
+    assert!(
+        missing.contains("sts:identity_context") && missing.contains("no scope"),
+        "{missing}"
+    );
+    assert_eq!(
+        IdentityContext::new("x".repeat(2_049)).unwrap_err(),
+        IdentityContextError::Length { len: 2_049 }
+    );
     assert!(IdentityContext::new("é".repeat(2_048)).is_ok());
 }
 
@@ -133,7 +216,11 @@ fn assume_role_rules_are_checked_and_every_problem_named() {
         .tag("K", "dup")
         .build()
         .unwrap_err();
-    let found: Vec<_> = err.problems().iter().map(|p| (p.field(), p.index(), *p.rule())).collect();
+    let found: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| (p.field(), p.index(), *p.rule()))
+        .collect();
     assert_eq!(
         found,
         [
@@ -197,7 +284,8 @@ proptest! {
 /// Base64url without padding, for building test tokens.
 mod base64_free {
     pub fn encode(bytes: &[u8]) -> String {
-        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut out = String::new();
         for chunk in bytes.chunks(3) {
             let mut word = 0u32;

@@ -10,7 +10,9 @@ mod common;
 use aws_sdk_sts::types::{PolicyDescriptorType, ProvidedContext, Tag};
 use common::sdk::{block_on, sts_client, Setup, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 use proptest::prelude::*;
-use ssooidc_token::sts::{AssumeRole, IdentityContext, StsEndpoint, IDENTITY_CENTER_CONTEXT_PROVIDER};
+use ssooidc_token::sts::{
+    AssumeRole, IdentityContext, StsEndpoint, IDENTITY_CENTER_CONTEXT_PROVIDER,
+};
 use ssooidc_token::{ExposeSecret, SigningCredentials};
 
 #[derive(Debug, Clone)]
@@ -32,10 +34,14 @@ fn inputs() -> impl Strategy<Value = Input> {
         "[A-Za-z0-9+=,.@_-]{1,20}(/[A-Za-z0-9+=,.@_-]{1,20}){0,2}",
     )
         .prop_map(|(p, account, name)| format!("arn:{p}:iam::{account}:role/{name}"));
-    let policy_arn = "[A-Za-z0-9+=,.@_-]{1,30}".prop_map(|n| format!("arn:aws:iam::aws:policy/{n}"));
+    let policy_arn =
+        "[A-Za-z0-9+=,.@_-]{1,30}".prop_map(|n| format!("arn:aws:iam::aws:policy/{n}"));
     // Keys: letters (some non-ASCII), digits, spaces and `_.:/=+-@`, made unique
     // by their index.
-    let tag = ("[a-zA-Z0-9 _.:/=+@é日-]{0,20}", "[a-zA-Z0-9 _.:/=+@é日-]{0,40}");
+    let tag = (
+        "[a-zA-Z0-9 _.:/=+@é日-]{0,20}",
+        "[a-zA-Z0-9 _.:/=+@é日-]{0,40}",
+    );
     (
         (
             arn,
@@ -54,7 +60,10 @@ fn inputs() -> impl Strategy<Value = Input> {
         ),
     )
         .prop_map(
-            |((role_arn, session_name, policy_arns, policy, duration), (tags, source_identity, context))| {
+            |(
+                (role_arn, session_name, policy_arns, policy, duration),
+                (tags, source_identity, context),
+            )| {
                 Input {
                     role_arn,
                     session_name,
@@ -92,8 +101,14 @@ fn ours(input: &Input) -> AssumeRole {
         (None, Some(d), None) => builder.duration_seconds(d).build(),
         (None, None, Some(s)) => builder.source_identity(s.as_str()).build(),
         (Some(p), Some(d), None) => builder.policy(p.as_str()).duration_seconds(d).build(),
-        (Some(p), None, Some(s)) => builder.policy(p.as_str()).source_identity(s.as_str()).build(),
-        (None, Some(d), Some(s)) => builder.duration_seconds(d).source_identity(s.as_str()).build(),
+        (Some(p), None, Some(s)) => builder
+            .policy(p.as_str())
+            .source_identity(s.as_str())
+            .build(),
+        (None, Some(d), Some(s)) => builder
+            .duration_seconds(d)
+            .source_identity(s.as_str())
+            .build(),
         (Some(p), Some(d), Some(s)) => builder
             .policy(p.as_str())
             .duration_seconds(d)
@@ -104,7 +119,12 @@ fn ours(input: &Input) -> AssumeRole {
 }
 
 /// The request `aws-sdk-sts` would send for `input`.
-fn sdk(input: &Input, time: Option<SystemTime>, region: &str, token: Option<&str>) -> http::Request<Vec<u8>> {
+fn sdk(
+    input: &Input,
+    time: Option<SystemTime>,
+    region: &str,
+    token: Option<&str>,
+) -> http::Request<Vec<u8>> {
     let (client, receiver) = sts_client(Setup {
         region,
         session_token: token,
@@ -183,9 +203,17 @@ fn the_signature_is_the_sdks() {
     };
     for (secs, region, token) in [
         (1_700_000_000, "us-east-1", None),
-        (1_234_567_890, "eu-west-1", Some("FQoGZXIvYXdzEXAMPLESESSIONTOKEN")),
+        (
+            1_234_567_890,
+            "eu-west-1",
+            Some("FQoGZXIvYXdzEXAMPLESESSIONTOKEN"),
+        ),
         (1_800_000_123, "cn-north-1", None),
-        (1_767_225_599, "us-gov-west-1", Some("IQoJb3JpZ2luEXAMPLE/+=")),
+        (
+            1_767_225_599,
+            "us-gov-west-1",
+            Some("IQoJb3JpZ2luEXAMPLE/+="),
+        ),
     ] {
         let time = UNIX_EPOCH + Duration::from_secs(secs);
         let sdk = sdk(&input, Some(time), region, token);
@@ -197,8 +225,10 @@ fn the_signature_is_the_sdks() {
         }
         let mut ours = ours(&input).to_http(&endpoint);
         // The SDK signs its own x-amz-user-agent; give ours the same one.
-        ours.headers_mut()
-            .insert("x-amz-user-agent", sdk.headers()["x-amz-user-agent"].clone());
+        ours.headers_mut().insert(
+            "x-amz-user-agent",
+            sdk.headers()["x-amz-user-agent"].clone(),
+        );
         ssooidc_token::sign_for_service(&mut ours, &credentials, region, "sts", time).unwrap();
         assert_eq!(ours.body().expose_secret(), &sdk.body()[..]);
         assert_eq!(
@@ -206,6 +236,22 @@ fn the_signature_is_the_sdks() {
             sdk.headers()["authorization"],
             "{region} at {secs}"
         );
-        assert_eq!(ours.headers()["content-type"], sdk.headers()["content-type"]);
+        assert_eq!(
+            ours.headers()["content-type"],
+            sdk.headers()["content-type"]
+        );
     }
+}
+
+/// For `aws-sdk-sts` users: the SDK's `ProvidedContext`, with the right provider.
+#[cfg(feature = "aws-sdk-sts")]
+#[test]
+fn to_provided_context_gives_the_sdk_the_right_provider_and_assertion() {
+    let context = IdentityContext::new("AQoJb3JpZ2luEXAMPLE").unwrap();
+    let provided = context.to_provided_context();
+    assert_eq!(
+        provided.provider_arn(),
+        Some("arn:aws:iam::aws:contextProvider/IdentityCenter")
+    );
+    assert_eq!(provided.context_assertion(), Some("AQoJb3JpZ2luEXAMPLE"));
 }

@@ -69,7 +69,9 @@ fn base64url(bytes: &[u8]) -> String {
     out
 }
 
-fn send<B: ExposeSecret<[u8]>>(request: http::Request<B>) -> Result<(u16, Vec<u8>), Box<dyn std::error::Error>> {
+fn send<B: ExposeSecret<[u8]>>(
+    request: http::Request<B>,
+) -> Result<(u16, Vec<u8>), Box<dyn std::error::Error>> {
     // Hand ureq the bytes: from here on, its buffers are its own.
     let (parts, body) = request.into_parts();
     let outgoing = http::Request::from_parts(parts, body.expose_secret());
@@ -109,7 +111,8 @@ pub fn run(sts: Sts) -> Result<Outcome, Box<dyn std::error::Error>> {
         if request.grant_type() != "urn:ietf:params:oauth:grant-type:jwt-bearer" {
             return Err("not a jwt-bearer request".into());
         }
-        let payload = format!(r#"{{"sub":"alice","sts:identity_context":"{CONTEXT}","aud":"app"}}"#);
+        let payload =
+            format!(r#"{{"sub":"alice","sts:identity_context":"{CONTEXT}","aud":"app"}}"#);
         let id_token = format!(
             "{}.{}.{}",
             base64url(br#"{"alg":"RS256","kid":"k1"}"#),
@@ -131,9 +134,15 @@ pub fn run(sts: Sts) -> Result<Outcome, Box<dyn std::error::Error>> {
             let form = |name: &str| form_value(&received.body, name);
             let checks = [
                 ("Action", "AssumeRole"),
-                ("ProvidedContexts.member.1.ProviderArn", IDENTITY_CENTER_CONTEXT_PROVIDER),
+                (
+                    "ProvidedContexts.member.1.ProviderArn",
+                    IDENTITY_CENTER_CONTEXT_PROVIDER,
+                ),
                 ("ProvidedContexts.member.1.ContextAssertion", CONTEXT),
-                ("RoleArn", "arn:aws:iam::123456789012:role/identity-enhanced"),
+                (
+                    "RoleArn",
+                    "arn:aws:iam::123456789012:role/identity-enhanced",
+                ),
             ];
             for (name, expected) in checks {
                 if form(name).as_deref() != Some(expected) {
@@ -181,12 +190,19 @@ pub fn run(sts: Sts) -> Result<Outcome, Box<dyn std::error::Error>> {
             region: REGION,
             signing_name: "s3",
         },
-        |received| Ok(((200, "text/plain", "granted".to_owned()), received.method.clone())),
+        |received| {
+            Ok((
+                (200, "text/plain", "granted".to_owned()),
+                received.method.clone(),
+            ))
+        },
     );
 
     let app_credentials = SigningCredentials::new(APP_KEY_ID, APP_SECRET);
     let token_request = CreateTokenWithIam::jwt_bearer()
-        .client_id("arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222")
+        .client_id(
+            "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222",
+        )
         .assertion("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl")
         .scopes(["openid", "sts:identity_context"])
         .build()?;
@@ -226,7 +242,13 @@ pub fn run(sts: Sts) -> Result<Outcome, Box<dyn std::error::Error>> {
 
     let mut call = http::Request::get(format!("{}/?accessgrantslocation", api.base_url()))
         .body(Zeroizing::new(Vec::new()))?;
-    sign_for_service(&mut call, &session_credentials, REGION, "s3", SystemTime::now())?;
+    sign_for_service(
+        &mut call,
+        &session_credentials,
+        REGION,
+        "s3",
+        SystemTime::now(),
+    )?;
     let (parts, body) = call.into_parts();
     let (status, _) = send(http::Request::from_parts(parts, Body(body)))?;
     api.outcome()?;

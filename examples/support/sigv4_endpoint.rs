@@ -169,7 +169,9 @@ fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
     if !authorization.contains(&format!("Credential={}/", signer.access_key_id))
         || !authorization.contains(&scope)
     {
-        return Err(format!("signed by someone else or for another scope: {authorization}"));
+        return Err(format!(
+            "signed by someone else or for another scope: {authorization}"
+        ));
     }
     if received.header("x-amz-security-token") != signer.session_token.as_deref() {
         return Err("the session token is not the expected one".into());
@@ -259,7 +261,9 @@ pub fn form_value(body: &[u8], name: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?, 16).ok()?);
+            out.push(
+                u8::from_str_radix(std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?, 16).ok()?,
+            );
             i += 3;
         } else {
             out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });

@@ -200,6 +200,7 @@ impl fmt::Debug for AssumeRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AssumeRole")
             .field("fields", &self.fields)
+            .field("form_len", &self.len)
             .finish()
     }
 }
@@ -267,7 +268,10 @@ impl AssumeRoleFields {
         }
         if let Some(duration) = self.duration_seconds {
             let mut digits = [0u8; 10];
-            v.pair(Key::Plain("DurationSeconds"), decimal(duration, &mut digits))?;
+            v.pair(
+                Key::Plain("DurationSeconds"),
+                decimal(duration, &mut digits),
+            )?;
         }
         for (i, (key, value)) in self.tags.iter().enumerate() {
             v.pair(Key::Member("Tags", i + 1, "Key"), key)?;
@@ -393,9 +397,9 @@ fn is_role_arn(arn: &str) -> bool {
 /// `[\w+=,.@-]{2,64}`.
 fn is_session_name(name: &str) -> bool {
     (2..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'=' | b',' | b'.' | b'@' | b'-'))
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'=' | b',' | b'.' | b'@' | b'-')
+        })
 }
 
 fn is_visible(text: &str) -> bool {
@@ -409,14 +413,8 @@ fn is_tag_char(c: char) -> bool {
         || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
         || matches!(
             c,
-            ' ' | '\u{a0}'
-                | '\u{1680}'
-                | '\u{2000}'..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
+            ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
         )
 }
 

@@ -95,12 +95,6 @@ impl IdentityContext {
         Self::checked(context.into_secret())
     }
 
-    /// A copy, into a new exact-size zeroizing buffer.
-    #[cfg_attr(not(feature = "aws-sdk-sts"), allow(dead_code))]
-    pub(crate) fn copy(&self) -> Self {
-        Self(self.0.expose_secret().into_secret())
-    }
-
     fn checked(context: SecretString) -> Result<Self, IdentityContextError> {
         let len = context.expose_secret().chars().count();
         if (MIN_LEN..=MAX_LEN).contains(&len) {
@@ -193,7 +187,9 @@ fn base64url_decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
             _ => return None,
         }))
     };
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() / 4 * 3 + (bytes.len() % 4) * 3 / 4));
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        bytes.len() / 4 * 3 + (bytes.len() % 4) * 3 / 4,
+    ));
     for chunk in bytes.chunks(4) {
         let mut word: Zeroizing<u32> = Zeroizing::new(0);
         for (i, &b) in chunk.iter().enumerate() {

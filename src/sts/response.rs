@@ -109,11 +109,21 @@ pub struct AssumeRoleResponse {
 const RESULT: &str = "AssumeRoleResult";
 const PATHS: [&[&str]; 9] = [
     &["AssumeRoleResponse", RESULT, "Credentials", "AccessKeyId"],
-    &["AssumeRoleResponse", RESULT, "Credentials", "SecretAccessKey"],
+    &[
+        "AssumeRoleResponse",
+        RESULT,
+        "Credentials",
+        "SecretAccessKey",
+    ],
     &["AssumeRoleResponse", RESULT, "Credentials", "SessionToken"],
     &["AssumeRoleResponse", RESULT, "Credentials", "Expiration"],
     &["AssumeRoleResponse", RESULT, "AssumedRoleUser", "Arn"],
-    &["AssumeRoleResponse", RESULT, "AssumedRoleUser", "AssumedRoleId"],
+    &[
+        "AssumeRoleResponse",
+        RESULT,
+        "AssumedRoleUser",
+        "AssumedRoleId",
+    ],
     &["AssumeRoleResponse", RESULT, "SourceIdentity"],
     &["AssumeRoleResponse", RESULT, "PackedPolicySize"],
     &["AssumeRoleResponse", "ResponseMetadata", "RequestId"],
@@ -332,8 +342,8 @@ fn parse_timestamp(text: &str) -> Option<SystemTime> {
     if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-        - offset;
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
     let secs = u64::try_from(secs).ok()?;
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
@@ -514,7 +524,11 @@ impl Drop for StsError {
 
 impl fmt::Display for StsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "STS refused the request: {} (HTTP {})", self.code, self.status)?;
+        write!(
+            f,
+            "STS refused the request: {} (HTTP {})",
+            self.code, self.status
+        )?;
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
         }
@@ -535,9 +549,18 @@ mod tests {
     fn timestamps_read_as_sts_writes_them() {
         let at = |secs: u64, nanos: u32| Some(UNIX_EPOCH + Duration::new(secs, nanos));
         assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), at(0, 0));
-        assert_eq!(parse_timestamp("2026-11-27T13:00:00Z"), at(1_795_784_400, 0));
-        assert_eq!(parse_timestamp("2024-02-29T23:59:59.5Z"), at(1_709_251_199, 500_000_000));
-        assert_eq!(parse_timestamp("2026-11-27T14:00:00+01:00"), at(1_795_784_400, 0));
+        assert_eq!(
+            parse_timestamp("2026-11-27T13:00:00Z"),
+            at(1_795_784_400, 0)
+        );
+        assert_eq!(
+            parse_timestamp("2024-02-29T23:59:59.5Z"),
+            at(1_709_251_199, 500_000_000)
+        );
+        assert_eq!(
+            parse_timestamp("2026-11-27T14:00:00+01:00"),
+            at(1_795_784_400, 0)
+        );
         for bad in [
             "",
             "2026-11-27",
