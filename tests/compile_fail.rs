@@ -9,3 +9,12 @@ fn compile_fail() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail/*.rs");
 }
+
+/// STS `AssumeRole` (feature `sts`): no request without its three required
+/// fields, and no raw string where an identity context belongs.
+#[cfg(feature = "sts")]
+#[test]
+fn compile_fail_sts() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_sts/*.rs");
+}
