@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::response_error::read_json;
+pub use crate::send::SendError;
 use aws_sdk_ssooidc::error::SdkError;
 use aws_sdk_ssooidc::operation::create_token::builders::CreateTokenFluentBuilder;
 use aws_sdk_ssooidc::operation::create_token::CreateTokenOutput;
@@ -17,47 +19,7 @@ use aws_sdk_ssooidc::operation::create_token_with_iam::CreateTokenWithIamOutput;
 use crate::grant::{IamGrant, PublicClientGrant};
 use crate::response::TokenParts;
 use crate::wire::{Members, Value, Visit};
-use crate::{
-    CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, TokenError,
-    UnexpectedResponse,
-};
-
-/// Why sending through the SDK failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SendError {
-    /// The service answered with an OAuth error.
-    Token(Box<TokenError>),
-    /// The service answered with something that is not an OAuth error body.
-    Unexpected(Box<UnexpectedResponse>),
-    /// The service's success response had no access token.
-    MissingAccessToken,
-    /// The SDK failed before or without a service answer (connection, timeout,
-    /// credentials, construction).
-    Sdk(Box<dyn std::error::Error + Send + Sync>),
-}
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Token(err) => write!(f, "token endpoint refused the request: {err}"),
-            Self::Unexpected(err) => write!(f, "{err}"),
-            Self::MissingAccessToken => f.write_str("the response has no accessToken"),
-            Self::Sdk(err) => write!(f, "aws-sdk-ssooidc failed: {err}"),
-        }
-    }
-}
-
-impl std::error::Error for SendError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Token(err) => Some(&**err),
-            Self::Unexpected(err) => Some(&**err),
-            Self::MissingAccessToken => None,
-            Self::Sdk(err) => Some(&**err),
-        }
-    }
-}
+use crate::{CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse};
 
 fn map_error<E, R>(err: SdkError<E, R>) -> SendError
 where
@@ -69,10 +31,15 @@ where
         let raw: &dyn std::any::Any = context.raw();
         if let Some(raw) = raw.downcast_ref::<aws_sdk_ssooidc::config::http::HttpResponse>() {
             if let Some(body) = raw.body().bytes() {
-                return match TokenError::from_json(raw.status().as_u16(), body) {
-                    Ok(token) => SendError::Token(Box::new(token)),
-                    Err(unexpected) => SendError::Unexpected(Box::new(unexpected)),
+                let status = raw.status().as_u16();
+                let error_type = raw.headers().get("x-amzn-errortype");
+                let error_type = error_type.map(|t| t.split(':').next().unwrap_or(t).trim());
+                let request_id = raw.headers().get("x-amzn-requestid").map(str::to_owned);
+                let Err(err) = read_json(status, body, error_type, |_| Ok(())) else {
+                    // A success status with a service error: unreadable as either.
+                    return SendError::Sdk(Box::new(err));
                 };
+                return SendError::Response(err.with_request_id(request_id));
             }
         }
     }
@@ -163,7 +130,8 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// ```
     ///
     /// # Errors
-    /// [`SendError::Token`] for an OAuth error, [`SendError::Sdk`] when the SDK fails.
+    /// [`SendError::Response`] for an OAuth error or an unreadable answer,
+    /// [`SendError::Sdk`] when the SDK fails.
     pub async fn send_with(
         &self,
         client: &aws_sdk_ssooidc::Client,
@@ -180,7 +148,8 @@ impl<G: PublicClientGrant> CreateToken<G> {
     /// [`CreateTokenWithIam::send_with`] applies.
     ///
     /// # Errors
-    /// [`SendError::Token`] for an OAuth error, [`SendError::Sdk`] when the SDK fails.
+    /// [`SendError::Response`] for an OAuth error or an unreadable answer,
+    /// [`SendError::Sdk`] when the SDK fails.
     pub async fn send_with(
         &self,
         client: &aws_sdk_ssooidc::Client,

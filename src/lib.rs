@@ -16,6 +16,13 @@ mod json;
 mod oauth_error;
 mod request;
 mod response;
+mod response_error;
+#[cfg(feature = "reqwest")]
+mod reqwest_client;
+#[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
+mod send;
+#[cfg(feature = "ureq")]
+mod ureq_client;
 mod secret;
 #[cfg(feature = "sigv4")]
 mod sigv4;
@@ -32,6 +39,7 @@ pub use error::{BuildError, ParseError, ParseErrorKind, Problem, Rule, Syntax};
 pub use oauth_error::{ErrorCode, TokenError, UnexpectedResponse};
 pub use request::{CreateToken, CreateTokenWithIam};
 pub use response::{AwsAdditionalDetails, CreateTokenResponse, CreateTokenWithIamResponse};
+pub use response_error::{ResponseError, ResponseErrorKind};
 #[cfg(feature = "sts")]
 pub use secret::FormBody;
 pub use secret::{IntoSecret, JsonBody, ZeroizingBody};
@@ -39,8 +47,8 @@ pub use token_type::{TokenType, UnknownTokenType};
 
 pub use secrecy::{ExposeSecret, SecretString};
 
-#[cfg(feature = "aws-sdk")]
-pub use aws_sdk::SendError;
+#[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
+pub use send::SendError;
 #[cfg(feature = "http")]
 pub use http::{Endpoint, EndpointError};
 #[cfg(feature = "sigv4")]

@@ -57,6 +57,28 @@ impl ErrorCode {
         }
     }
 
+    /// The code an `x-amzn-ErrorType` header stands for (`InvalidGrantException`
+    /// is `invalid_grant`); an exception name this crate does not know is kept
+    /// as [`ErrorCode::Unknown`]. `None` for an empty name.
+    pub(crate) fn from_error_type(name: &str) -> Option<Self> {
+        let code = match name {
+            "" => return None,
+            "AccessDeniedException" => Self::AccessDenied,
+            "AuthorizationPendingException" => Self::AuthorizationPending,
+            "ExpiredTokenException" => Self::ExpiredToken,
+            "InternalServerException" => Self::ServerError,
+            "InvalidClientException" => Self::InvalidClient,
+            "InvalidGrantException" => Self::InvalidGrant,
+            "InvalidRequestException" => Self::InvalidRequest,
+            "InvalidScopeException" => Self::InvalidScope,
+            "SlowDownException" => Self::SlowDown,
+            "UnauthorizedClientException" => Self::UnauthorizedClient,
+            "UnsupportedGrantTypeException" => Self::UnsupportedGrantType,
+            other => Self::Unknown(other.to_owned()),
+        };
+        Some(code)
+    }
+
     /// The code as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -127,6 +149,19 @@ impl TokenError {
     /// error body (HTML from a proxy, empty, truncated, no `error` member).
     pub fn from_json(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
         Self::read(status, body).map_err(|reason| UnexpectedResponse { status, reason })
+    }
+
+    /// An error known only by its code (from the `x-amzn-ErrorType` header).
+    pub(crate) fn from_code(status: u16, code: ErrorCode) -> Self {
+        Self {
+            status,
+            code,
+            description: None,
+            endpoint: None,
+            region: None,
+            reason: None,
+            message: None,
+        }
     }
 
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
@@ -277,7 +312,6 @@ pub struct UnexpectedResponse {
 }
 
 impl UnexpectedResponse {
-    #[cfg_attr(not(feature = "sts"), allow(dead_code))]
     pub(crate) fn new(status: u16, reason: ParseError) -> Self {
         Self { status, reason }
     }

@@ -116,6 +116,29 @@ macro_rules! zeroizing_body {
             }
         }
 
+        #[cfg(feature = "http")]
+        impl $name {
+            /// The body as a [`bytes::Bytes`] (what `reqwest`, `hyper` and
+            /// `http-body` take), without copying: the `Bytes` owns this body, and
+            /// its bytes are wiped when the last `Bytes` clone is dropped (feature
+            /// `http`).
+            ///
+            /// What this does not cover: once an HTTP client writes the bytes into
+            /// its connection's buffers, and TLS encrypts from there, those copies
+            /// are the client's and the TLS library's, not this crate's.
+            #[must_use]
+            pub fn into_bytes(self) -> bytes::Bytes {
+                bytes::Bytes::from_owner(BytesOwner(self))
+            }
+        }
+
+        #[cfg(feature = "http")]
+        impl From<$name> for bytes::Bytes {
+            fn from(body: $name) -> Self {
+                body.into_bytes()
+            }
+        }
+
         impl Drop for $name {
             fn drop(&mut self) {
                 self.0.zeroize();
@@ -184,6 +207,18 @@ impl sealed_body::Body for Zeroizing<Vec<u8>> {
     }
 }
 impl ZeroizingBody for Zeroizing<Vec<u8>> {}
+
+/// Lends a zeroizing body's bytes to `Bytes::from_owner`; the body (and so its
+/// wiping `Drop`) goes with it.
+#[cfg(feature = "http")]
+struct BytesOwner<B>(B);
+
+#[cfg(feature = "http")]
+impl<B: ExposeSecret<[u8]>> AsRef<[u8]> for BytesOwner<B> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.expose_secret()
+    }
+}
 
 /// An exact-size copy of some secret bytes that is wiped when dropped: the owner
 /// behind a [`bytes::Bytes`] made with `Bytes::from_owner`, so the bytes are wiped

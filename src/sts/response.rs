@@ -8,7 +8,7 @@ use zeroize::Zeroize;
 
 use crate::error::{ParseError, Syntax};
 use crate::xml;
-use crate::{SigningCredentials, UnexpectedResponse};
+use crate::{ResponseError, ResponseErrorKind, SigningCredentials, UnexpectedResponse};
 
 /// Temporary credentials of an (identity-enhanced) session. The secret key and
 /// the session token are held zeroizing; `Debug` shows neither.
@@ -216,6 +216,40 @@ impl AssumeRoleResponse {
             packed_policy_size: found.packed_policy_size.take(),
             request_id: found.request_id.take(),
         })
+    }
+
+    /// Reads an HTTP answer of STS: the response on a 2xx status, else the STS
+    /// error body (`ResponseErrorKind::Sts`); anything unreadable is
+    /// `ResponseErrorKind::Unreadable`, with the status kept and the body never
+    /// echoed.
+    ///
+    /// # Errors
+    /// [`ResponseError`], as above.
+    pub fn from_http(status: u16, body: &[u8]) -> Result<Self, ResponseError> {
+        if (200..300).contains(&status) {
+            return Self::from_xml(body).map_err(|reason| {
+                ResponseError::new(ResponseErrorKind::Unreadable(UnexpectedResponse::new(
+                    status, reason,
+                )))
+            });
+        }
+        Err(ResponseError::new(match StsError::from_xml(status, body) {
+            Ok(err) => ResponseErrorKind::Sts(err),
+            Err(unreadable) => ResponseErrorKind::Unreadable(unreadable),
+        }))
+    }
+
+    /// As [`from_http`](Self::from_http), from an [`http::Response`]; also keeps
+    /// its `x-amzn-RequestId` header.
+    ///
+    /// # Errors
+    /// [`ResponseError`], as for `from_http`.
+    pub fn from_http_response<B: AsRef<[u8]>>(
+        response: &http::Response<B>,
+    ) -> Result<Self, ResponseError> {
+        let (_, request_id) = crate::response_error::amzn_headers(response.headers());
+        Self::from_http(response.status().as_u16(), response.body().as_ref())
+            .map_err(|e| e.with_request_id(request_id))
     }
 
     /// The session's credentials.

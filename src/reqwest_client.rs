@@ -1,0 +1,114 @@
+//! Sending with a `reqwest::Client` (feature `reqwest`): one `.await` from a
+//! checked request to a typed response.
+//!
+//! `reqwest` is a dependency with its default features off, so your own choice
+//! of TLS (`reqwest/rustls`, `reqwest/native-tls`...) applies: enable one in your
+//! `Cargo.toml` to reach `https://` endpoints.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use zeroize::Zeroize;
+
+use crate::grant::{IamGrant, PublicClientGrant};
+use crate::send::{read_iam, read_public, Read, SendError};
+use crate::{
+    CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint,
+    SigningCredentials,
+};
+
+fn transport(err: reqwest::Error) -> SendError {
+    SendError::Transport(Box::new(err))
+}
+
+/// Sends `request` (its body handed over as a `Bytes` that wipes itself when
+/// the client drops it), reads the answer with `read`, and wipes the answer's
+/// buffer when `reqwest` hands it over unshared.
+pub(crate) async fn exchange<B: Into<Bytes>, T>(
+    client: &reqwest::Client,
+    request: http::Request<B>,
+    read: Read<T>,
+) -> Result<T, SendError> {
+    let (parts, body) = request.into_parts();
+    let request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
+        .map_err(transport)?;
+    let response = client.execute(request).await.map_err(transport)?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(transport)?;
+    let result = read(status, &headers, &body);
+    if let Ok(mut unshared) = body.try_into_mut() {
+        unshared.as_mut().zeroize();
+    }
+    Ok(result?)
+}
+
+impl<G: IamGrant> CreateTokenWithIam<G> {
+    /// Signs the request (now) and sends it with `client`; the answer comes back
+    /// as the typed response, or a [`SendError`] saying whether the service
+    /// refused (with its OAuth error), the answer was unreadable, signing failed
+    /// or the HTTP client did (feature `reqwest`).
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ssooidc_token::{CreateTokenWithIam, Endpoint, SigningCredentials};
+    ///
+    /// let client = reqwest::Client::new();
+    /// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    /// let response = CreateTokenWithIam::jwt_bearer()
+    ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+    ///     .assertion("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")
+    ///     .build()?
+    ///     .send(&client, &Endpoint::new("us-east-1")?, &credentials)
+    ///     .await?;
+    /// println!("expires in {} s", response.expires_in());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`SendError`], as above.
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &Endpoint,
+        credentials: &SigningCredentials,
+    ) -> Result<CreateTokenWithIamResponse, SendError> {
+        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
+        exchange(client, request, read_iam).await
+    }
+}
+
+impl<G: PublicClientGrant> CreateToken<G> {
+    /// Sends the (unsigned) request with `client` and reads the answer
+    /// (feature `reqwest`).
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused (with its OAuth error), the answer was
+    /// unreadable, or the HTTP client failed.
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &Endpoint,
+    ) -> Result<CreateTokenResponse, SendError> {
+        exchange(client, self.to_http_at(endpoint), read_public).await
+    }
+}
+
+#[cfg(feature = "sts")]
+impl crate::sts::AssumeRole {
+    /// Signs the request (now, signing name `sts`) and sends it with `client`
+    /// (features `sts` and `reqwest`).
+    ///
+    /// # Errors
+    /// [`SendError`]: STS refused (`ResponseErrorKind::Sts`, with its hint), the
+    /// answer was unreadable, signing failed, or the HTTP client failed.
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &crate::sts::StsEndpoint,
+        credentials: &SigningCredentials,
+    ) -> Result<crate::sts::AssumeRoleResponse, SendError> {
+        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
+        exchange(client, request, crate::send::read_sts).await
+    }
+}

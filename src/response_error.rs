@@ -1,0 +1,217 @@
+//! From an HTTP answer to a typed result: the success type, or why not.
+
+use std::fmt;
+
+use crate::oauth_error::ErrorCode;
+use crate::{
+    CreateTokenResponse, CreateTokenWithIamResponse, ParseError, TokenError, UnexpectedResponse,
+};
+
+/// Why an HTTP answer is not the success the caller wanted: the service refused
+/// (an OAuth error, or with feature `sts` an STS error), or the answer could not
+/// be read. The HTTP status is kept; the body is never echoed; the request id is
+/// kept when the answer's headers were seen (`from_http_response`).
+///
+/// ```
+/// use ssooidc_token::{CreateTokenWithIamResponse, ErrorCode, ResponseErrorKind};
+///
+/// let err = CreateTokenWithIamResponse::from_http(400, br#"{"error":"invalid_grant"}"#).unwrap_err();
+/// assert_eq!(err.status(), 400);
+/// assert_eq!(err.token_error().map(|e| e.code()), Some(&ErrorCode::InvalidGrant));
+/// assert!(!err.is_retryable());
+///
+/// let proxy = CreateTokenWithIamResponse::from_http(502, b"<html>Bad Gateway</html>").unwrap_err();
+/// assert!(matches!(proxy.kind(), ResponseErrorKind::Unreadable(_)));
+/// assert!(!proxy.to_string().contains("Bad Gateway"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseError {
+    kind: ResponseErrorKind,
+    request_id: Option<String>,
+}
+
+/// What a [`ResponseError`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseErrorKind {
+    /// The token endpoint refused with an OAuth error.
+    Token(TokenError),
+    /// STS refused (feature `sts`).
+    #[cfg(feature = "sts")]
+    Sts(crate::sts::StsError),
+    /// The answer is neither the success nor an error body the service sends (a
+    /// proxy's HTML page, an empty or truncated body). Its status is kept, its
+    /// body never shown; why it could not be read is the error's source.
+    Unreadable(UnexpectedResponse),
+}
+
+impl ResponseError {
+    pub(crate) fn new(kind: ResponseErrorKind) -> Self {
+        Self {
+            kind,
+            request_id: None,
+        }
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ResponseErrorKind {
+        &self.kind
+    }
+
+    /// The HTTP status of the answer.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        match &self.kind {
+            ResponseErrorKind::Token(err) => err.status(),
+            #[cfg(feature = "sts")]
+            ResponseErrorKind::Sts(err) => err.status(),
+            ResponseErrorKind::Unreadable(err) => err.status(),
+        }
+    }
+
+    /// The OAuth error, if the token endpoint refused.
+    #[must_use]
+    pub fn token_error(&self) -> Option<&TokenError> {
+        match &self.kind {
+            ResponseErrorKind::Token(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// The `x-amzn-RequestId` header of the answer (or, for STS, its
+    /// `RequestId` element), when known: what AWS support asks for.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        #[cfg(feature = "sts")]
+        if let ResponseErrorKind::Sts(err) = &self.kind {
+            if self.request_id.is_none() {
+                return err.request_id();
+            }
+        }
+        self.request_id.as_deref()
+    }
+
+    /// Whether sending again (later) can help: the service's own verdict for
+    /// OAuth and STS errors; any 5xx or 429 for an unreadable answer.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match &self.kind {
+            ResponseErrorKind::Token(err) => err.is_retryable(),
+            #[cfg(feature = "sts")]
+            ResponseErrorKind::Sts(err) => err.is_retryable(),
+            ResponseErrorKind::Unreadable(err) => err.status() >= 500 || err.status() == 429,
+        }
+    }
+
+    #[cfg(feature = "http")]
+    pub(crate) fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+}
+
+/// The service's own error shows as itself; an unreadable answer shows its
+/// status, and what made it unreadable is the [`source`](std::error::Error::source).
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ResponseErrorKind::Token(err) => write!(f, "{err}"),
+            #[cfg(feature = "sts")]
+            ResponseErrorKind::Sts(err) => write!(f, "{err}"),
+            ResponseErrorKind::Unreadable(err) => write!(f, "{err}"),
+        }?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ResponseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            // Shown as itself: the service's error is not a cause but the answer.
+            ResponseErrorKind::Token(_) => None,
+            #[cfg(feature = "sts")]
+            ResponseErrorKind::Sts(_) => None,
+            ResponseErrorKind::Unreadable(err) => std::error::Error::source(err),
+        }
+    }
+}
+
+/// Reads a JSON answer of the OIDC service: the success type on 2xx, else the
+/// OAuth error body; `error_type` is the `x-amzn-ErrorType` header, used when
+/// the body does not name the error.
+pub(crate) fn read_json<T>(
+    status: u16,
+    body: &[u8],
+    error_type: Option<&str>,
+    parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+) -> Result<T, ResponseError> {
+    if (200..300).contains(&status) {
+        return parse(body).map_err(|reason| {
+            ResponseError::new(ResponseErrorKind::Unreadable(UnexpectedResponse::new(
+                status, reason,
+            )))
+        });
+    }
+    let kind = match TokenError::from_json(status, body) {
+        Ok(err) => ResponseErrorKind::Token(err),
+        Err(unreadable) => match error_type.and_then(ErrorCode::from_error_type) {
+            Some(code) => ResponseErrorKind::Token(TokenError::from_code(status, code)),
+            None => ResponseErrorKind::Unreadable(unreadable),
+        },
+    };
+    Err(ResponseError::new(kind))
+}
+
+macro_rules! from_http {
+    ($ty:ty, $doc_name:literal) => {
+        impl $ty {
+            #[doc = concat!("Reads an HTTP answer of ", $doc_name, ": the response on a 2xx status, else the OAuth error")]
+            /// body ([`ResponseErrorKind::Token`]); anything unreadable is
+            /// [`ResponseErrorKind::Unreadable`], with the status kept and the body
+            /// never echoed.
+            ///
+            /// # Errors
+            /// [`ResponseError`], as above.
+            pub fn from_http(status: u16, body: &[u8]) -> Result<Self, ResponseError> {
+                read_json(status, body, None, Self::from_json)
+            }
+
+            /// As [`from_http`](Self::from_http), from an [`http::Response`]
+            /// (feature `http`): also keeps the `x-amzn-RequestId` header, and
+            /// uses `x-amzn-ErrorType` (the part before `:`) when the body does not
+            /// name the error.
+            ///
+            /// # Errors
+            /// [`ResponseError`], as for `from_http`.
+            #[cfg(feature = "http")]
+            pub fn from_http_response<B: AsRef<[u8]>>(
+                response: &http::Response<B>,
+            ) -> Result<Self, ResponseError> {
+                let (error_type, request_id) = crate::response_error::amzn_headers(response.headers());
+                read_json(
+                    response.status().as_u16(),
+                    response.body().as_ref(),
+                    error_type,
+                    Self::from_json,
+                )
+                .map_err(|e| e.with_request_id(request_id))
+            }
+        }
+    };
+}
+
+from_http!(CreateTokenWithIamResponse, "`CreateTokenWithIAM`");
+from_http!(CreateTokenResponse, "`CreateToken`");
+
+/// `x-amzn-ErrorType` (the part before `:`) and `x-amzn-RequestId`.
+#[cfg(feature = "http")]
+pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> (Option<&str>, Option<String>) {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let error_type = text("x-amzn-errortype").map(|t| t.split(':').next().unwrap_or(t).trim());
+    let request_id = text("x-amzn-requestid").map(str::to_owned);
+    (error_type, request_id)
+}

@@ -1,0 +1,144 @@
+//! Sending in one call, with the HTTP client a caller already has: `reqwest`
+//! (async, feature `reqwest`), `ureq` (blocking, feature `ureq`), or the AWS SDK
+//! (feature `aws-sdk`). One error type for all of them.
+//!
+//! What is wiped on these roads: the request body travels as a `Bytes` whose
+//! owner wipes it when the client drops its last reference (`reqwest`), or is
+//! lent to the client by reference (`ureq`); the answer's body is read into a
+//! buffer this crate wipes after parsing (when the client hands it over
+//! unshared). What is not: the client's own connection and TLS buffers.
+
+use std::fmt;
+
+use crate::ResponseError;
+
+/// Why a request sent in one call did not give its success response.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The service answered, but not with success: it refused (OAuth or STS
+    /// error), or its answer could not be read.
+    Response(ResponseError),
+    /// The request could not be signed.
+    #[cfg(feature = "sigv4")]
+    Sign(crate::SignError),
+    /// The HTTP client failed before there was an answer: connection, timeout,
+    /// TLS, a request it would not send.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// The SDK's success answer had no access token (feature `aws-sdk`).
+    #[cfg(feature = "aws-sdk")]
+    MissingAccessToken,
+    /// The SDK failed before or without a service answer (feature `aws-sdk`).
+    #[cfg(feature = "aws-sdk")]
+    Sdk(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl SendError {
+    /// The service's answer, if there was one that was not a success.
+    #[must_use]
+    pub fn response_error(&self) -> Option<&ResponseError> {
+        match self {
+            Self::Response(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// Whether sending again (later) can help: the service's verdict on its
+    /// answer, and always for a transport failure.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Response(err) => err.is_retryable(),
+            Self::Transport(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The service's answer and a signing error show as themselves (their sources
+/// are theirs); a transport or SDK failure says which, and its cause is the
+/// [`source`](std::error::Error::source).
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Response(err) => write!(f, "{err}"),
+            #[cfg(feature = "sigv4")]
+            Self::Sign(err) => write!(f, "{err}"),
+            Self::Transport(_) => f.write_str("the HTTP request failed"),
+            #[cfg(feature = "aws-sdk")]
+            Self::MissingAccessToken => f.write_str("the response has no accessToken"),
+            #[cfg(feature = "aws-sdk")]
+            Self::Sdk(_) => f.write_str("aws-sdk-ssooidc failed"),
+        }
+    }
+}
+
+impl std::error::Error for SendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Response(err) => std::error::Error::source(err),
+            #[cfg(feature = "sigv4")]
+            Self::Sign(err) => std::error::Error::source(err),
+            Self::Transport(err) => Some(&**err),
+            #[cfg(feature = "aws-sdk")]
+            Self::MissingAccessToken => None,
+            #[cfg(feature = "aws-sdk")]
+            Self::Sdk(err) => Some(&**err),
+        }
+    }
+}
+
+impl From<ResponseError> for SendError {
+    fn from(err: ResponseError) -> Self {
+        Self::Response(err)
+    }
+}
+
+#[cfg(feature = "sigv4")]
+impl From<crate::SignError> for SendError {
+    fn from(err: crate::SignError) -> Self {
+        Self::Sign(err)
+    }
+}
+
+/// How an answer is read: status, headers, body.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) type Read<T> =
+    fn(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>;
+
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) fn read_iam(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<crate::CreateTokenWithIamResponse, ResponseError> {
+    let (error_type, request_id) = crate::response_error::amzn_headers(headers);
+    crate::response_error::read_json(
+        status,
+        body,
+        error_type,
+        crate::CreateTokenWithIamResponse::from_json,
+    )
+    .map_err(|e| e.with_request_id(request_id))
+}
+
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) fn read_public(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<crate::CreateTokenResponse, ResponseError> {
+    let (error_type, request_id) = crate::response_error::amzn_headers(headers);
+    crate::response_error::read_json(status, body, error_type, crate::CreateTokenResponse::from_json)
+        .map_err(|e| e.with_request_id(request_id))
+}
+
+#[cfg(all(feature = "sts", any(feature = "reqwest", feature = "ureq")))]
+pub(crate) fn read_sts(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Result<crate::sts::AssumeRoleResponse, ResponseError> {
+    let (_, request_id) = crate::response_error::amzn_headers(headers);
+    crate::sts::AssumeRoleResponse::from_http(status, body).map_err(|e| e.with_request_id(request_id))
+}

@@ -1,0 +1,131 @@
+//! Sending with a `ureq::Agent` (feature `ureq`): one blocking call from a
+//! checked request to a typed response, for command-line tools.
+//!
+//! `ureq` is a dependency with its default features off, so your own choice of
+//! TLS (`ureq/rustls`, `ureq/native-tls`) applies: enable one in your
+//! `Cargo.toml` to reach `https://` endpoints.
+
+use std::io::Read as _;
+use std::time::SystemTime;
+
+use secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use crate::grant::{IamGrant, PublicClientGrant};
+use crate::send::{read_iam, read_public, Read, SendError};
+use crate::{
+    CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint,
+    SigningCredentials,
+};
+
+/// The largest answer read (token answers are a few KB).
+const LIMIT: u64 = 1024 * 1024;
+
+fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
+    SendError::Transport(Box::new(err))
+}
+
+/// Sends `request` (the body lent to `ureq` by reference, and wiped when the
+/// request drops here), reads the answer into a zeroizing buffer (allocated at
+/// its announced length), and reads it with `read`. Whatever the agent's own
+/// setting, a 4xx or 5xx status comes back as an answer to read, not an error.
+pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
+    agent: &ureq::Agent,
+    request: http::Request<B>,
+    read: Read<T>,
+) -> Result<T, SendError> {
+    let (parts, body) = request.into_parts();
+    let request = agent
+        .configure_request(http::Request::from_parts(parts, body.expose_secret()))
+        .http_status_as_error(false)
+        .build();
+    let mut response = agent.run(request).map_err(transport)?;
+    drop(body);
+    let status = response.status().as_u16();
+    let announced = response
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(LIMIT);
+    let mut buffer = Zeroizing::new(Vec::with_capacity(
+        usize::try_from(announced).unwrap_or(0),
+    ));
+    response
+        .body_mut()
+        .with_config()
+        .limit(LIMIT)
+        .reader()
+        .read_to_end(&mut buffer)
+        .map_err(transport)?;
+    Ok(read(status, response.headers(), &buffer)?)
+}
+
+impl<G: IamGrant> CreateTokenWithIam<G> {
+    /// Signs the request (now) and sends it with `agent`, blocking; the answer
+    /// comes back as the typed response, or a [`SendError`] (feature `ureq`).
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ssooidc_token::{CreateTokenWithIam, Endpoint, SigningCredentials};
+    ///
+    /// let agent = ureq::Agent::new_with_defaults();
+    /// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    /// let response = CreateTokenWithIam::refresh_token()
+    ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+    ///     .refresh_token("aorv-example")
+    ///     .build()?
+    ///     .send_blocking(&agent, &Endpoint::new("us-east-1")?, &credentials)?;
+    /// println!("expires in {} s", response.expires_in());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused (with its OAuth error), the answer was
+    /// unreadable, signing failed, or the HTTP client failed.
+    pub fn send_blocking(
+        &self,
+        agent: &ureq::Agent,
+        endpoint: &Endpoint,
+        credentials: &SigningCredentials,
+    ) -> Result<CreateTokenWithIamResponse, SendError> {
+        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
+        exchange(agent, request, read_iam)
+    }
+}
+
+impl<G: PublicClientGrant> CreateToken<G> {
+    /// Sends the (unsigned) request with `agent`, blocking, and reads the answer
+    /// (feature `ureq`).
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused (with its OAuth error), the answer was
+    /// unreadable, or the HTTP client failed.
+    pub fn send_blocking(
+        &self,
+        agent: &ureq::Agent,
+        endpoint: &Endpoint,
+    ) -> Result<CreateTokenResponse, SendError> {
+        exchange(agent, self.to_http_at(endpoint), read_public)
+    }
+}
+
+#[cfg(feature = "sts")]
+impl crate::sts::AssumeRole {
+    /// Signs the request (now, signing name `sts`) and sends it with `agent`,
+    /// blocking (features `sts` and `ureq`).
+    ///
+    /// # Errors
+    /// [`SendError`]: STS refused (`ResponseErrorKind::Sts`, with its hint), the
+    /// answer was unreadable, signing failed, or the HTTP client failed.
+    pub fn send_blocking(
+        &self,
+        agent: &ureq::Agent,
+        endpoint: &crate::sts::StsEndpoint,
+        credentials: &SigningCredentials,
+    ) -> Result<crate::sts::AssumeRoleResponse, SendError> {
+        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
+        exchange(agent, request, crate::send::read_sts)
+    }
+}

@@ -1,0 +1,143 @@
+//! From an HTTP answer to a typed result in one call: the right variant for
+//! every kind of answer, the status kept, no body text in any message.
+
+use ssooidc_token::{
+    CreateTokenResponse, CreateTokenWithIamResponse, ErrorCode, ExposeSecret, ResponseErrorKind,
+};
+
+const OK: &[u8] = br#"{"accessToken":"aoal-SECRET-access","tokenType":"Bearer","expiresIn":3600}"#;
+
+#[test]
+fn a_200_is_the_response() {
+    let r = CreateTokenWithIamResponse::from_http(200, OK).unwrap();
+    assert_eq!(r.access_token().expose_secret(), "aoal-SECRET-access");
+    let r = CreateTokenResponse::from_http(200, OK).unwrap();
+    assert_eq!(r.expires_in(), 3600);
+}
+
+#[test]
+fn a_400_oauth_error_is_the_token_error() {
+    let body = br#"{"error":"invalid_grant","error_description":"refresh token expired"}"#;
+    let err = CreateTokenWithIamResponse::from_http(400, body).unwrap_err();
+    assert_eq!(err.status(), 400);
+    let token = err.token_error().unwrap();
+    assert_eq!(token.code(), &ErrorCode::InvalidGrant);
+    assert!(!err.is_retryable());
+    assert_eq!(err.to_string(), "invalid_grant (HTTP 400): refresh token expired");
+    assert!(std::error::Error::source(&err).is_none(), "shown as itself, not as a cause");
+    let pending = CreateTokenResponse::from_http(400, br#"{"error":"authorization_pending"}"#).unwrap_err();
+    assert!(pending.is_retryable());
+}
+
+/// Bodies that are not what the service sends: the status is kept, the body is
+/// never echoed, and why it could not be read is the source.
+#[test]
+fn unreadable_answers_keep_the_status_and_never_echo() {
+    let truncated = &OK[..OK.len() - 10];
+    for (status, body) in [
+        (500, &b"<html><body>Internal SECRET-page</body></html>"[..]),
+        (502, b""),
+        (200, truncated),
+        (200, br#"{"tokenType":"Bearer"}"#),
+        (403, b"SECRET-plain-text"),
+    ] {
+        let err = CreateTokenWithIamResponse::from_http(status, body).unwrap_err();
+        assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)), "{status}");
+        assert_eq!(err.status(), status);
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(std::error::Error::source(&err).is_some(), "the parse error is the source");
+        assert_eq!(err.is_retryable(), status >= 500);
+    }
+}
+
+#[cfg(feature = "http")]
+mod with_headers {
+    use super::*;
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &'static [u8]) -> http::Response<&'static [u8]> {
+        let mut builder = http::Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(body).unwrap()
+    }
+
+    #[test]
+    fn the_request_id_is_kept() {
+        let err = CreateTokenWithIamResponse::from_http_response(&answer(
+            400,
+            &[("x-amzn-RequestId", "5d9e1c3a-0001")],
+            br#"{"error":"invalid_client"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(err.request_id(), Some("5d9e1c3a-0001"));
+        assert_eq!(err.token_error().unwrap().code(), &ErrorCode::InvalidClient);
+        assert!(err.to_string().ends_with("(request id 5d9e1c3a-0001)"));
+        let ok = CreateTokenWithIamResponse::from_http_response(&answer(200, &[], OK)).unwrap();
+        assert_eq!(ok.token_type(), Some("Bearer"));
+    }
+
+    #[test]
+    fn x_amzn_error_type_names_the_error_when_the_body_does_not() {
+        for (header, code) in [
+            ("SlowDownException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/", ErrorCode::SlowDown),
+            ("AuthorizationPendingException", ErrorCode::AuthorizationPending),
+            ("InvalidGrantException:", ErrorCode::InvalidGrant),
+            ("InternalServerException", ErrorCode::ServerError),
+            ("SomeNewException", ErrorCode::Unknown("SomeNewException".into())),
+        ] {
+            for body in [&b""[..], b"<html>gateway</html>"] {
+                let err = CreateTokenResponse::from_http_response(&answer(400, &[("x-amzn-ErrorType", header)], body))
+                    .unwrap_err();
+                assert_eq!(err.token_error().map(|e| e.code()), Some(&code), "{header}");
+                assert_eq!(err.status(), 400);
+            }
+        }
+        // A body that names the error wins over the header.
+        let err = CreateTokenResponse::from_http_response(&answer(
+            400,
+            &[("x-amzn-ErrorType", "SlowDownException")],
+            br#"{"error":"access_denied"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(err.token_error().unwrap().code(), &ErrorCode::AccessDenied);
+    }
+
+    #[test]
+    fn a_body_turns_into_bytes_without_a_copy() {
+        use ssooidc_token::CreateTokenWithIam;
+        let body = CreateTokenWithIam::refresh_token()
+            .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+            .refresh_token("aorv-example")
+            .build()
+            .unwrap()
+            .to_json();
+        let address = body.expose_secret().as_ptr();
+        let expected = body.expose_secret().to_vec();
+        let bytes = body.into_bytes();
+        assert_eq!(bytes.as_ptr(), address, "the same buffer, not a copy");
+        assert_eq!(&bytes[..], &expected[..]);
+        let clone = bytes.clone();
+        drop(bytes);
+        assert_eq!(&clone[..], &expected[..]);
+    }
+}
+
+#[cfg(feature = "sts")]
+#[test]
+fn sts_answers_read_in_one_call() {
+    use ssooidc_token::sts::AssumeRoleResponse;
+    let err = AssumeRoleResponse::from_http(
+        403,
+        b"<ErrorResponse><Error><Code>AccessDenied</Code></Error><RequestId>r-9</RequestId></ErrorResponse>",
+    )
+    .unwrap_err();
+    assert!(matches!(err.kind(), ResponseErrorKind::Sts(_)));
+    assert_eq!(err.request_id(), Some("r-9"));
+    assert!(err.to_string().contains("sts:SetContext"));
+    let err = AssumeRoleResponse::from_http(503, b"<html>Service Unavailable</html>").unwrap_err();
+    assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)) && err.is_retryable());
+    let err = AssumeRoleResponse::from_http(200, b"<AssumeRoleResponse/>").unwrap_err();
+    assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)));
+}
