@@ -60,7 +60,17 @@ impl<T: Send + 'static> Endpoint<T> {
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
-        let handle = std::thread::spawn(move || serve_one(&listener, &signer, handle));
+        let handle = std::thread::spawn(move || serve_one(&listener, Some(&signer), handle));
+        Self { addr, handle }
+    }
+
+    /// Starts an endpoint for unsigned requests (`CreateToken`, registration).
+    pub fn start_unsigned(
+        handle: impl FnOnce(&Received) -> Result<(Answer, T), String> + Send + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let handle = std::thread::spawn(move || serve_one(&listener, None, handle));
         Self { addr, handle }
     }
 
@@ -79,7 +89,7 @@ impl<T: Send + 'static> Endpoint<T> {
 
 fn serve_one<T>(
     listener: &TcpListener,
-    signer: &Signer,
+    signer: Option<&Signer>,
     handle: impl FnOnce(&Received) -> Result<(Answer, T), String>,
 ) -> Result<T, String> {
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
@@ -98,7 +108,14 @@ fn serve_one<T>(
         .set_read_timeout(Some(Duration::from_secs(5)))
         .map_err(|e| e.to_string())?;
     let received = read_request(&mut stream)?;
-    let outcome = verify(&received, signer).and_then(|()| handle(&received));
+    let verified = match signer {
+        Some(signer) => verify(&received, signer),
+        None if received.header("authorization").is_some() => {
+            Err("an unsigned request was expected".to_owned())
+        }
+        None => Ok(()),
+    };
+    let outcome = verified.and_then(|()| handle(&received));
     let ((status, content_type, body), result) = match outcome {
         Ok(answer) => answer,
         Err(why) => ((400, "text/plain", why.clone()), Err(why)?),
