@@ -97,10 +97,10 @@ macro_rules! fields {
                 attributes(#[derive(Debug)]),
             ),
             builder_method(vis = "pub(crate)"),
-            build_method(
-                into = Result<crate::$op<$grant>, crate::BuildError>,
-                doc = "Checks the fields' content and returns the request, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once every required field is set.",
-            ),
+            // typed-builder's own `build` (and its deprecated placeholders for missing
+            // fields) stays private and unused: the public `build()` below names every
+            // missing field (see `builder_state`).
+            build_method(vis = "", name = __build),
             mutators(
                 /// Adds one scope (repeatable; scopes are sent in the order added).
                 /// Without any, the service grants every scope configured for the
@@ -124,11 +124,24 @@ macro_rules! fields {
             ),
         )]
         pub struct $name {
-            #[builder(setter(into, doc = "Sets `clientId` (required): the client's identifier; for `CreateTokenWithIam`, the ARN of an application with OAuth grants configured."))]
+            #[builder(setter(
+                fn transform(value: impl Into<String>) -> String
+                where
+                    <Self as crate::builder_state::FieldState<crate::builder_state::field::client_id::Name>>::State:
+                        crate::builder_state::field::client_id::Unset,
+                {
+                    value.into()
+                },
+                doc = "Sets `clientId` (required): the client's identifier; for `CreateTokenWithIam`, the ARN of an application with OAuth grants configured.",
+            ))]
             pub(crate) client_id: String,
             $(
                 #[builder(setter(
-                    fn transform(value: impl crate::IntoSecret) -> secrecy::SecretString {
+                    fn transform(value: impl crate::IntoSecret) -> secrecy::SecretString
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$secret::Name>>::State:
+                            crate::builder_state::field::$secret::Unset,
+                    {
                         crate::IntoSecret::into_secret(value)
                     },
                     doc = $secret_doc,
@@ -137,7 +150,11 @@ macro_rules! fields {
             )*
             $(
                 #[builder(default, setter(
-                    fn transform(value: impl crate::IntoSecret) -> Option<secrecy::SecretString> {
+                    fn transform(value: impl crate::IntoSecret) -> Option<secrecy::SecretString>
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$osecret::Name>>::State:
+                            crate::builder_state::field::$osecret::Unset,
+                    {
                         Some(crate::IntoSecret::into_secret(value))
                     },
                     doc = $osecret_doc,
@@ -145,15 +162,70 @@ macro_rules! fields {
                 pub(crate) $osecret: Option<secrecy::SecretString>,
             )*
             $(
-                #[builder(setter(into, doc = $plain_doc))]
+                #[builder(setter(
+                    fn transform(value: impl Into<$plain_ty>) -> $plain_ty
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$plain::Name>>::State:
+                            crate::builder_state::field::$plain::Unset,
+                    {
+                        value.into()
+                    },
+                    doc = $plain_doc,
+                ))]
                 pub(crate) $plain: $plain_ty,
             )*
             $(
-                #[builder(default, setter(strip_option, doc = $opt_doc))]
+                #[builder(default, setter(
+                    fn transform(value: $opt_ty) -> Option<$opt_ty>
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$opt::Name>>::State:
+                            crate::builder_state::field::$opt::Unset,
+                    {
+                        Some(value)
+                    },
+                    doc = $opt_doc,
+                ))]
                 pub(crate) $opt: Option<$opt_ty>,
             )*
             #[builder(via_mutators)]
             pub(crate) scope: Vec<String>,
+        }
+
+        crate::builder_state::field_states!(
+            $builder
+            [client_id $($secret)* $($osecret)* $($plain)* $($opt)* scope]
+            client_id $($secret)* $($osecret)* $($plain)* $($opt)*
+        );
+
+        // The type parameters are the fields' states, named after the fields.
+        #[allow(non_camel_case_types)]
+        impl<client_id, $($secret,)* $($osecret,)* $($plain,)* $($opt,)*>
+            $builder<(client_id, $($secret,)* $($osecret,)* $($plain,)* $($opt,)* (Vec<String>,),)>
+        {
+            /// Checks the fields' content and returns the request, or a
+            /// [`BuildError`](crate::BuildError) listing every problem.
+            ///
+            /// Only callable once every required field is set: each one missing is a
+            /// compile error that names it.
+            #[allow(clippy::missing_errors_doc)]
+            pub fn build(self) -> Result<crate::$op<$grant>, crate::BuildError>
+            where
+                client_id: crate::builder_state::field::client_id::Required<String>,
+                $($secret: crate::builder_state::field::$secret::Required<secrecy::SecretString>,)*
+                $($osecret: crate::builder_state::Optional<Option<secrecy::SecretString>>,)*
+                $($plain: crate::builder_state::field::$plain::Required<$plain_ty>,)*
+                $($opt: crate::builder_state::Optional<Option<$opt_ty>>,)*
+            {
+                let (client_id, $($secret,)* $($osecret,)* $($plain,)* $($opt,)* (scope,),) = self.fields;
+                crate::$op::<$grant>::from_fields($name {
+                    client_id: crate::builder_state::field::client_id::Required::into_value(client_id),
+                    $($secret: crate::builder_state::field::$secret::Required::into_value($secret),)*
+                    $($osecret: crate::builder_state::Optional::into_value($osecret),)*
+                    $($plain: crate::builder_state::field::$plain::Required::into_value($plain),)*
+                    $($opt: crate::builder_state::Optional::into_value($opt),)*
+                    scope,
+                })
+            }
         }
 
         impl crate::fields::GrantFields for $name {
@@ -191,12 +263,6 @@ macro_rules! fields {
                     $($opt: m.$opt,)*
                     scope: m.scope.unwrap_or_default(),
                 })
-            }
-        }
-
-        impl From<$name> for Result<crate::$op<$grant>, crate::BuildError> {
-            fn from(fields: $name) -> Self {
-                crate::$op::<$grant>::from_fields(fields)
             }
         }
     };

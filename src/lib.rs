@@ -7,6 +7,7 @@
 mod any_request;
 #[cfg(feature = "aws-sdk")]
 mod aws_sdk;
+mod builder_state;
 mod error;
 mod fields;
 pub mod grant;
