@@ -37,42 +37,123 @@ pub use token_exchange::{IamTokenExchangeBuilder, IamTokenExchangeFields, TokenE
 use crate::fields::GrantFields;
 
 mod sealed {
+    use crate::fields::GrantFields;
+
     pub trait Sealed {}
+
+    /// The fields struct of grant `G` for `CreateTokenWithIAM`. A grant that the
+    /// operation does not take names [`NotAccepted`] instead, which lands the compile
+    /// error here, after `G` is known to be a grant (so a type that is not a grant
+    /// never gets the device-code note).
+    #[diagnostic::on_unimplemented(
+        message = "`{G}` is not a grant of CreateTokenWithIAM",
+        label = "CreateTokenWithIam does not accept this grant",
+        note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)",
+        note = "CreateTokenWithIam accepts AuthorizationCode, RefreshToken, JwtBearer and TokenExchange"
+    )]
+    pub trait IamFields<G>: GrantFields {}
+
+    #[diagnostic::do_not_recommend]
+    impl<F: FieldsFor<Iam, G>, G> IamFields<G> for F {}
+
+    /// The fields struct of grant `G` for `CreateToken`; see [`IamFields`].
+    #[diagnostic::on_unimplemented(
+        message = "`{G}` is not a grant of CreateToken",
+        label = "CreateToken does not accept this grant",
+        note = "the JWT-bearer and token-exchange grants belong to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` or `CreateTokenWithIam::token_exchange()`",
+        note = "CreateToken accepts AuthorizationCode, DeviceCode and RefreshToken"
+    )]
+    pub trait PublicFields<G>: GrantFields {}
+
+    #[diagnostic::do_not_recommend]
+    impl<F: FieldsFor<Public, G>, G> PublicFields<G> for F {}
+
+    /// Implemented by each fields struct for its operation (`Iam` or `Public`) and
+    /// grant. (`IamFields` and `PublicFields` are implemented through it so that their
+    /// messages are not followed by a list of the structs that do implement them.)
+    pub trait FieldsFor<Operation, G>: GrantFields {}
+
+    /// `CreateTokenWithIAM`, for [`FieldsFor`].
+    #[allow(missing_debug_implementations)]
+    pub enum Iam {}
+
+    /// `CreateToken`, for [`FieldsFor`].
+    #[allow(missing_debug_implementations)]
+    pub enum Public {}
+
+    /// Never implemented: the bound of `CreateTokenWithIam::device_code()`, which exists
+    /// only to point a user who guessed it to the operation that takes the grant.
+    #[diagnostic::on_unimplemented(
+        message = "the device-code grant is not a grant of CreateTokenWithIAM",
+        label = "there is no `CreateTokenWithIam::device_code()`",
+        note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)"
+    )]
+    pub trait DeviceCodeIsPublicClient {}
+
+    /// Stands for the fields struct of an operation that does not take the grant.
+    #[allow(missing_debug_implementations)]
+    pub enum NotAccepted {}
 }
 
 /// A grant type. Sealed: the grants are the ones AWS defines.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a grant",
+    label = "not a grant type",
+    note = "the grants are the types of `ssooidc_token::grant`: AuthorizationCode, DeviceCode, JwtBearer, RefreshToken and TokenExchange"
+)]
 pub trait Grant: sealed::Sealed {
     /// The `grantType` string sent on the wire.
     const GRANT_TYPE: &'static str;
     /// The grant's name in messages (`"token-exchange"`).
     const NAME: &'static str;
+    #[doc(hidden)]
+    type IamFields;
+    #[doc(hidden)]
+    type PublicFields;
 }
 
 /// A grant that `CreateTokenWithIAM` accepts: [`AuthorizationCode`],
 /// [`RefreshToken`], [`JwtBearer`], [`TokenExchange`].
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a grant of CreateTokenWithIAM",
-    label = "CreateTokenWithIam does not accept this grant",
-    note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)",
-    note = "CreateTokenWithIam accepts AuthorizationCode, RefreshToken, JwtBearer and TokenExchange"
-)]
+///
+/// Implemented for every [`Grant`] that has fields for the operation.
 pub trait IamGrant: Grant {
     #[doc(hidden)]
     type Fields: GrantFields;
 }
 
+impl<G: Grant> IamGrant for G
+where
+    G::IamFields: sealed::IamFields<G>,
+{
+    type Fields = G::IamFields;
+}
+
 /// A grant that `CreateToken` (registered public clients) accepts:
 /// [`AuthorizationCode`], [`DeviceCode`], [`RefreshToken`].
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a grant of CreateToken",
-    label = "CreateToken does not accept this grant",
-    note = "the JWT-bearer and token-exchange grants belong to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` or `CreateTokenWithIam::token_exchange()`",
-    note = "CreateToken accepts AuthorizationCode, DeviceCode and RefreshToken"
-)]
+///
+/// Implemented for every [`Grant`] that has fields for the operation.
 pub trait PublicClientGrant: Grant {
     #[doc(hidden)]
     type Fields: GrantFields;
 }
+
+impl<G: Grant> PublicClientGrant for G
+where
+    G::PublicFields: sealed::PublicFields<G>,
+{
+    type Fields = G::PublicFields;
+}
+
+/// Marks a fields struct as the one of `$grant` for operation `$op`.
+macro_rules! operation_fields {
+    (CreateTokenWithIam, $name:ident, $grant:ident) => {
+        impl crate::grant::sealed::FieldsFor<crate::grant::sealed::Iam, $grant> for $name {}
+    };
+    (CreateToken, $name:ident, $grant:ident) => {
+        impl crate::grant::sealed::FieldsFor<crate::grant::sealed::Public, $grant> for $name {}
+    };
+}
+pub(crate) use operation_fields;
 
 /// Declares a grant's fields struct and its typed builder. Every builder gets
 /// `client_id` and the repeatable `scope`/`scopes`; the groups give the rest:
@@ -228,6 +309,8 @@ macro_rules! fields {
             }
         }
 
+        crate::grant::operation_fields!($op, $name, $grant);
+
         impl crate::fields::GrantFields for $name {
             fn client_id(&self) -> &str {
                 &self.client_id
@@ -282,7 +365,10 @@ pub(crate) fn visit_scope<V: crate::wire::Visit>(
 
 /// Declares a grant marker type.
 macro_rules! grant_marker {
-    ($(#[$meta:meta])* $name:ident = $grant_type:literal, $human:literal) => {
+    (
+        $(#[$meta:meta])* $name:ident = $grant_type:literal, $human:literal,
+        iam: $iam:ty, public: $public:ty $(,)?
+    ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {}
@@ -292,6 +378,8 @@ macro_rules! grant_marker {
         impl super::Grant for $name {
             const GRANT_TYPE: &'static str = $grant_type;
             const NAME: &'static str = $human;
+            type IamFields = $iam;
+            type PublicFields = $public;
         }
     };
 }

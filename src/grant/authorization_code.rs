@@ -10,7 +10,9 @@ grant_marker! {
     /// The authorization-code grant (`authorization_code`, RFC 6749 section 4.1):
     /// exchanges the one-time code an authorization redirect delivered, optionally
     /// with a PKCE code verifier (RFC 7636). Accepted by both operations.
-    AuthorizationCode = "authorization_code", "authorization-code"
+    AuthorizationCode = "authorization_code", "authorization-code",
+    iam: IamAuthorizationCodeFields,
+    public: PublicAuthorizationCodeFields,
 }
 
 fields! {
@@ -65,14 +67,6 @@ fields! {
             }
         }
     }
-}
-
-impl super::IamGrant for AuthorizationCode {
-    type Fields = IamAuthorizationCodeFields;
-}
-
-impl super::PublicClientGrant for AuthorizationCode {
-    type Fields = PublicAuthorizationCodeFields;
 }
 
 impl Members for IamAuthorizationCodeFields {

@@ -4,13 +4,15 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{fields, grant_marker, visit_scope, Grant};
 use crate::wire::{Members, Value, Visit};
-use crate::CreateToken;
+use crate::{CreateToken, CreateTokenWithIam};
 
 grant_marker! {
     /// The device-code grant (`urn:ietf:params:oauth:grant-type:device_code`,
     /// RFC 8628): polls with the device code `StartDeviceAuthorization` returned.
     /// `CreateToken` only.
-    DeviceCode = "urn:ietf:params:oauth:grant-type:device_code", "device-code"
+    DeviceCode = "urn:ietf:params:oauth:grant-type:device_code", "device-code",
+    iam: super::sealed::NotAccepted,
+    public: PublicDeviceCodeFields,
 }
 
 fields! {
@@ -31,10 +33,6 @@ fields! {
             checks.secret("device_code", &f.device_code);
         }
     }
-}
-
-impl super::PublicClientGrant for DeviceCode {
-    type Fields = PublicDeviceCodeFields;
 }
 
 impl Members for PublicDeviceCodeFields {
@@ -66,6 +64,19 @@ impl CreateToken<DeviceCode> {
     /// ```
     pub fn device_code() -> PublicDeviceCodeBuilder {
         PublicDeviceCodeFields::builder()
+    }
+}
+
+/// `CreateTokenWithIam::device_code()` does not exist, but where a user may look for it,
+/// the compiler points to [`CreateToken::device_code`]: the bound is never met (it
+/// names a lifetime so that it is checked at the call, not here).
+impl CreateTokenWithIam<super::AuthorizationCode> {
+    #[doc(hidden)]
+    pub fn device_code<'a>() -> PublicDeviceCodeBuilder
+    where
+        &'a (): super::sealed::DeviceCodeIsPublicClient,
+    {
+        CreateToken::device_code()
     }
 }
 

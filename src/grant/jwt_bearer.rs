@@ -9,7 +9,9 @@ use crate::CreateTokenWithIam;
 grant_marker! {
     /// The JWT-bearer grant (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RFC 7523):
     /// presents a JWT issued by a trusted token issuer. `CreateTokenWithIam` only.
-    JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer", "JWT-bearer"
+    JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer", "JWT-bearer",
+    iam: IamJwtBearerFields,
+    public: super::sealed::NotAccepted,
 }
 
 fields! {
@@ -28,10 +30,6 @@ fields! {
             checks.assertion(&f.assertion);
         }
     }
-}
-
-impl super::IamGrant for JwtBearer {
-    type Fields = IamJwtBearerFields;
 }
 
 impl Members for IamJwtBearerFields {

@@ -10,7 +10,9 @@ grant_marker! {
     /// The token-exchange grant (`urn:ietf:params:oauth:grant-type:token-exchange`,
     /// RFC 8693): trades a subject token for a token of another type.
     /// `CreateTokenWithIam` only.
-    TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange", "token-exchange"
+    TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange", "token-exchange",
+    iam: IamTokenExchangeFields,
+    public: super::sealed::NotAccepted,
 }
 
 fields! {
@@ -37,10 +39,6 @@ fields! {
             }
         }
     }
-}
-
-impl super::IamGrant for TokenExchange {
-    type Fields = IamTokenExchangeFields;
 }
 
 impl Members for IamTokenExchangeFields {
