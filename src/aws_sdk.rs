@@ -40,10 +40,11 @@ pub enum SendError {
 impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Token(err) => write!(f, "token endpoint refused the request: {err}"),
-            Self::Unexpected(err) => write!(f, "{err}"),
+            // The cause is the source (returned by `source()`), not repeated here.
+            Self::Token(_) => f.write_str("token endpoint refused the request"),
+            Self::Unexpected(_) => f.write_str("token endpoint sent an unexpected response"),
             Self::MissingAccessToken => f.write_str("the response has no accessToken"),
-            Self::Sdk(err) => write!(f, "aws-sdk-ssooidc failed: {err}"),
+            Self::Sdk(_) => f.write_str("aws-sdk-ssooidc failed"),
         }
     }
 }

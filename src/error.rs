@@ -109,6 +109,8 @@ impl fmt::Display for Problem {
 pub enum Rule {
     /// The value must not be empty.
     Empty,
+    /// The value must not be only whitespace.
+    Blank,
     /// `redirect_uri` must be an absolute URI: a scheme, `:`, and no space or
     /// control character (RFC 6749 section 3.1.2, RFC 3986).
     AbsoluteUri,
@@ -132,6 +134,7 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Empty => "must not be empty",
+            Self::Blank => "must not be only whitespace",
             Self::AbsoluteUri => {
                 "must be an absolute URI with a scheme and no space or control character (RFC 6749 3.1.2)"
             }
@@ -336,7 +339,8 @@ impl fmt::Display for ParseError {
             ParseErrorKind::NotUsedByGrant { grant } => {
                 write!(f, "{member} is not used by the {grant} grant")
             }
-            ParseErrorKind::Content(err) => write!(f, "{err}"),
+            // The problems are the source's text: `source()` returns the `BuildError`.
+            ParseErrorKind::Content(_) => f.write_str("request body breaks a content rule"),
         }?;
         if let Some(offset) = self.offset {
             write!(f, " (at byte {offset})")?;

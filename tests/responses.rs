@@ -263,13 +263,12 @@ fn non_oauth_bodies_are_clear_errors_carrying_the_status() {
     ] {
         let err = TokenError::from_json(status, body).unwrap_err();
         assert_eq!(err.status(), status);
-        let text = err.to_string();
-        assert!(
-            text.starts_with(&format!(
-                "HTTP {status} response is not an OAuth error body: "
-            )),
-            "{text}"
+        assert_eq!(
+            err.to_string(),
+            format!("HTTP {status} response is not an OAuth error body")
         );
+        let source = std::error::Error::source(&err).expect("the reason is the source");
+        assert_eq!(source.to_string(), err.reason().to_string());
     }
 }
 
