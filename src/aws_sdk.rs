@@ -32,6 +32,9 @@ pub enum SendError {
     Unexpected(Box<UnexpectedResponse>),
     /// The service's success response had no access token.
     MissingAccessToken,
+    /// The service's success response breaks a rule: an empty access token or a
+    /// negative `expiresIn` (the source names the member).
+    InvalidResponse(Box<crate::ParseError>),
     /// The SDK failed before or without a service answer (connection, timeout,
     /// credentials, construction).
     Sdk(Box<dyn std::error::Error + Send + Sync>),
@@ -44,6 +47,7 @@ impl fmt::Display for SendError {
             Self::Token(_) => f.write_str("token endpoint refused the request"),
             Self::Unexpected(_) => f.write_str("token endpoint sent an unexpected response"),
             Self::MissingAccessToken => f.write_str("the response has no accessToken"),
+            Self::InvalidResponse(_) => f.write_str("the token endpoint's response is invalid"),
             Self::Sdk(_) => f.write_str("aws-sdk-ssooidc failed"),
         }
     }
@@ -55,6 +59,7 @@ impl std::error::Error for SendError {
             Self::Token(err) => Some(&**err),
             Self::Unexpected(err) => Some(&**err),
             Self::MissingAccessToken => None,
+            Self::InvalidResponse(err) => Some(&**err),
             Self::Sdk(err) => Some(&**err),
         }
     }
@@ -159,7 +164,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     ///     .build()?
     ///     .send_with(&client)
     ///     .await?;
-    /// println!("expires in {} s", response.expires_in());
+    /// println!("expires in {:?}", response.expires_in());
     /// # Ok(()) }
     /// ```
     ///
@@ -196,13 +201,18 @@ impl<G: PublicClientGrant> CreateToken<G> {
 macro_rules! token_parts {
     ($output:expr) => {
         TokenParts {
-            access_token: $output
-                .access_token
-                .take()
-                .map(into_secret)
-                .ok_or(SendError::MissingAccessToken)?,
+            access_token: {
+                let token = $output
+                    .access_token
+                    .take()
+                    .map(into_secret)
+                    .ok_or(SendError::MissingAccessToken)?;
+                crate::response::check_access_token(&token).map_err(invalid)?;
+                token
+            },
             token_type: $output.token_type.take(),
-            expires_in: $output.expires_in,
+            // The SDK reads an absent `expiresIn` as 0: it cannot be told apart here.
+            expires_in: Some(crate::response::lifetime($output.expires_in).map_err(invalid)?),
             refresh_token: $output.refresh_token.take().map(into_secret),
             id_token: $output.id_token.take().map(into_secret),
         }
@@ -229,6 +239,10 @@ fn from_iam_output(
 
 fn from_public_output(mut output: CreateTokenOutput) -> Result<CreateTokenResponse, SendError> {
     Ok(CreateTokenResponse::from_parts(token_parts!(output)))
+}
+
+fn invalid(err: crate::ParseError) -> SendError {
+    SendError::InvalidResponse(Box::new(err))
 }
 
 /// Moves the SDK's `String` into a zeroizing secret (wiping any buffer left over).

@@ -178,6 +178,11 @@ pub enum ParseErrorKind {
     },
     /// A member appears twice.
     Duplicate,
+    /// A member that must have content is an empty string (a response's
+    /// `accessToken`).
+    Empty,
+    /// A number that must not be negative is (a response's `expiresIn`).
+    Negative,
     /// A request body has a member this crate does not know (its name is not
     /// repeated here; see the offset).
     UnknownMember,
@@ -290,6 +295,12 @@ impl ParseError {
         self
     }
 
+    /// Gives the offset of the member this error is about (if none is given yet).
+    pub(crate) fn at(mut self, offset: usize) -> Self {
+        self.offset.get_or_insert(offset);
+        self
+    }
+
     /// What went wrong.
     #[must_use]
     pub fn kind(&self) -> &ParseErrorKind {
@@ -325,6 +336,8 @@ impl fmt::Display for ParseError {
             }
             ParseErrorKind::Missing { grant: None } => write!(f, "missing member `{member}`"),
             ParseErrorKind::Duplicate => write!(f, "duplicate member `{member}`"),
+            ParseErrorKind::Empty => write!(f, "member `{member}` must not be empty"),
+            ParseErrorKind::Negative => write!(f, "member `{member}` must not be negative"),
             ParseErrorKind::UnknownMember => f.write_str("unknown member"),
             ParseErrorKind::UnknownGrantType => {
                 f.write_str("`grantType` is not a grant type AWS defines")
