@@ -23,6 +23,7 @@ use crate::{
 };
 
 /// Why sending through the SDK failed.
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SendError {
@@ -147,6 +148,7 @@ fn fill<B: SdkInput>(builder: B, members: &impl Members) -> Result<B, SendError>
         .ok_or_else(|| SendError::Sdk("request builder lost while filling it".into()))
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 impl<G: IamGrant> CreateTokenWithIam<G> {
     /// Sends the request with an existing SDK client (which signs it) and returns
     /// this crate's response type.
@@ -180,6 +182,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 impl<G: PublicClientGrant> CreateToken<G> {
     /// Sends the request with an existing SDK client and returns this crate's
     /// response type. The same caveat as

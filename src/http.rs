@@ -25,6 +25,7 @@ use crate::{CreateToken, CreateTokenWithIam, JsonBody};
 /// assert!(Endpoint::new("us-east-1/../evil").is_err());
 /// # Ok::<(), ssooidc_token::EndpointError>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     region: String,
@@ -33,6 +34,7 @@ pub struct Endpoint {
 }
 
 /// Why an [`Endpoint`] could not be made.
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EndpointError {
@@ -173,6 +175,7 @@ fn post(uri: Uri, body: JsonBody) -> Request<JsonBody> {
     request
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<G: IamGrant> CreateTokenWithIam<G> {
     /// `POST https://oidc.{region}.amazonaws.com/token?aws_iam=t` with
     /// `content-type: application/json`, `content-length` and the zeroizing body.
@@ -204,6 +207,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<G: PublicClientGrant> CreateToken<G> {
     /// `POST https://oidc.{region}.amazonaws.com/token` with
     /// `content-type: application/json`, `content-length` and the zeroizing body.

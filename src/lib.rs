@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![warn(clippy::pedantic)]
@@ -35,8 +36,11 @@ pub use token_type::{TokenType, UnknownTokenType};
 pub use secrecy::{ExposeSecret, SecretString};
 
 #[cfg(feature = "aws-sdk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 pub use aws_sdk::SendError;
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use http::{Endpoint, EndpointError};
 #[cfg(feature = "sigv4")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sigv4")))]
 pub use sigv4::{sign, SignError, SigningCredentials, SIGNING_NAME};
