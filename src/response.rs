@@ -74,14 +74,11 @@ impl Members {
                     at,
                     Reader::string,
                 ),
-                Some(b"expiresIn") => optional(
-                    r,
-                    &mut m.expires_in,
-                    &mut seen[2],
-                    "expiresIn",
-                    at,
-                    |r| lifetime(r.integer()?).map_err(|e| e.at(at)),
-                ),
+                Some(b"expiresIn") => {
+                    optional(r, &mut m.expires_in, &mut seen[2], "expiresIn", at, |r| {
+                        lifetime(r.integer()?).map_err(|e| e.at(at))
+                    })
+                }
                 Some(b"refreshToken") => optional(
                     r,
                     &mut m.refresh_token,

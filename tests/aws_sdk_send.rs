@@ -45,7 +45,10 @@ fn iam_request_is_sent_as_built_and_the_response_is_typed() {
     );
     assert!(sent.headers().get("authorization").is_some());
     assert_eq!(response.access_token().expose_secret(), "aoal-sdk");
-    assert_eq!(response.expires_in(), Some(std::time::Duration::from_secs(900)));
+    assert_eq!(
+        response.expires_in(),
+        Some(std::time::Duration::from_secs(900))
+    );
     assert_eq!(
         response.refresh_token().unwrap().expose_secret(),
         "aorv-sdk"

@@ -129,11 +129,7 @@ fn display_does_not_repeat_the_source() {
     assert!(matches!(content.kind(), ParseErrorKind::Content(_)));
     assert_eq!(check_chain(&content), 2);
     assert_eq!(content.to_string(), "request body breaks a content rule");
-    assert!(content
-        .source()
-        .unwrap()
-        .to_string()
-        .contains("client_id"));
+    assert!(content.source().unwrap().to_string().contains("client_id"));
 
     // A body that is not an OAuth error: the ParseError is the source.
     let unexpected = TokenError::from_json(502, b"<html>Bad Gateway</html>").unwrap_err();
