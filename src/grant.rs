@@ -90,6 +90,24 @@ mod sealed {
     )]
     pub trait DeviceCodeIsPublicClient {}
 
+    /// Never implemented: the bound of `CreateToken::jwt_bearer()`; see
+    /// [`DeviceCodeIsPublicClient`].
+    #[diagnostic::on_unimplemented(
+        message = "the JWT-bearer grant is not a grant of CreateToken",
+        label = "there is no `CreateToken::jwt_bearer()`",
+        note = "the JWT-bearer grant belongs to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` (`CreateTokenWithIam<JwtBearer>`)"
+    )]
+    pub trait JwtBearerIsIam {}
+
+    /// Never implemented: the bound of `CreateToken::token_exchange()`; see
+    /// [`DeviceCodeIsPublicClient`].
+    #[diagnostic::on_unimplemented(
+        message = "the token-exchange grant is not a grant of CreateToken",
+        label = "there is no `CreateToken::token_exchange()`",
+        note = "the token-exchange grant belongs to the IAM operation: use `CreateTokenWithIam::token_exchange()` (`CreateTokenWithIam<TokenExchange>`)"
+    )]
+    pub trait TokenExchangeIsIam {}
+
     /// Stands for the fields struct of an operation that does not take the grant.
     #[allow(missing_debug_implementations)]
     pub enum NotAccepted {}

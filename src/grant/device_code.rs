@@ -67,9 +67,10 @@ impl CreateToken<DeviceCode> {
     }
 }
 
-/// `CreateTokenWithIam::device_code()` does not exist, but where a user may look for it,
-/// the compiler points to [`CreateToken::device_code`]: the bound is never met (it
-/// names a lifetime so that it is checked at the call, not here).
+// `CreateTokenWithIam::device_code()` does not exist, but where a user may look for
+// it, the compiler points to `CreateToken::device_code`: the bound is never met (it
+// names a lifetime so that it is checked at the call, not here).
+#[doc(hidden)]
 impl CreateTokenWithIam<super::AuthorizationCode> {
     #[doc(hidden)]
     pub fn device_code<'a>() -> PublicDeviceCodeBuilder

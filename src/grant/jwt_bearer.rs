@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{fields, grant_marker, visit_scope, Grant};
 use crate::wire::{Members, Value, Visit};
-use crate::CreateTokenWithIam;
+use crate::{CreateToken, CreateTokenWithIam};
 
 grant_marker! {
     /// The JWT-bearer grant (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RFC 7523):
@@ -56,6 +56,20 @@ impl CreateTokenWithIam<JwtBearer> {
     /// ```
     pub fn jwt_bearer() -> IamJwtBearerBuilder {
         IamJwtBearerFields::builder()
+    }
+}
+
+// `CreateToken::jwt_bearer()` does not exist, but where a user may look for it, the
+// compiler points to `CreateTokenWithIam::jwt_bearer`: the bound is never met (it
+// names a lifetime so that it is checked at the call, not here).
+#[doc(hidden)]
+impl CreateToken<super::AuthorizationCode> {
+    #[doc(hidden)]
+    pub fn jwt_bearer<'a>() -> IamJwtBearerBuilder
+    where
+        &'a (): super::sealed::JwtBearerIsIam,
+    {
+        CreateTokenWithIam::jwt_bearer()
     }
 }
 

@@ -4,7 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{fields, grant_marker, visit_scope, Grant};
 use crate::wire::{Members, Value, Visit};
-use crate::{CreateTokenWithIam, TokenType};
+use crate::{CreateToken, CreateTokenWithIam, TokenType};
 
 grant_marker! {
     /// The token-exchange grant (`urn:ietf:params:oauth:grant-type:token-exchange`,
@@ -77,6 +77,20 @@ impl CreateTokenWithIam<TokenExchange> {
     /// ```
     pub fn token_exchange() -> IamTokenExchangeBuilder {
         IamTokenExchangeFields::builder()
+    }
+}
+
+// `CreateToken::token_exchange()` does not exist, but where a user may look for it,
+// the compiler points to `CreateTokenWithIam::token_exchange`: the bound is never met
+// (it names a lifetime so that it is checked at the call, not here).
+#[doc(hidden)]
+impl CreateToken<super::AuthorizationCode> {
+    #[doc(hidden)]
+    pub fn token_exchange<'a>() -> IamTokenExchangeBuilder
+    where
+        &'a (): super::sealed::TokenExchangeIsIam,
+    {
+        CreateTokenWithIam::token_exchange()
     }
 }
 
