@@ -15,6 +15,15 @@
 //! use ssooidc_token::{CreateTokenWithIam, grant::DeviceCode};
 //! fn send(request: CreateTokenWithIam<DeviceCode>) {}
 //! ```
+//!
+//! and so is calling its entry point on the wrong operation
+//! (`CreateTokenWithIam::device_code()`, `CreateToken::jwt_bearer()`,
+//! `CreateToken::token_exchange()`):
+//!
+//! ```compile_fail
+//! use ssooidc_token::CreateTokenWithIam;
+//! let builder = CreateTokenWithIam::device_code(); // use `CreateToken::device_code()`
+//! ```
 
 mod authorization_code;
 mod device_code;
