@@ -45,11 +45,15 @@
 //!    every field in declaration order (`via_mutators` fields too) in brackets, then the
 //!    fields that have setters.
 //! 5. A public `build()` in an inherent impl generic over every field's state (name the
-//!    type parameters after the fields), with one where-bound per field: `a:
-//!    field::a::Required<A>` if required, `b: Optional<B>` if defaulted. The body
-//!    destructures `self.fields` and calls `into_value()` on each.
+//!    type parameters after the fields; a `via_mutators` field is always `(T,)` and
+//!    can be written so), in the same module as the derive (the builder's `fields`
+//!    member is private to it). One where-bound per field, on the *method*: `a:
+//!    field::a::Required<A>` if required, `b: Optional<B>` if defaulted. (Bounds on
+//!    the impl block instead give one "method exists but its trait bounds were not
+//!    satisfied" error, without these messages.) The body destructures `self.fields`
+//!    and calls `into_value()` on each.
 //! 6. A trybuild snapshot in `tests/compile_fail/` for a missing field and a field set
-//!    twice.
+//!    twice; read the `.stderr` it writes (`TRYBUILD=overwrite`).
 
 /// The state of a set field, `(T,)`.
 pub trait IsSet<Field> {
