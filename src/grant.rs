@@ -315,7 +315,10 @@ macro_rules! fields {
             ///
             /// Only callable once every required field is set: each one missing is a
             /// compile error that names it.
-            #[allow(clippy::missing_errors_doc)]
+            ///
+            /// # Errors
+            /// A [`BuildError`](crate::BuildError) naming every field that breaks a
+            /// content rule (empty or blank values, and the grant's own rules).
             pub fn build(self) -> Result<crate::$op<$grant>, crate::BuildError>
             where
                 client_id: crate::builder_state::field::client_id::Required<String>,
