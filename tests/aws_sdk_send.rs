@@ -117,3 +117,32 @@ fn oauth_errors_come_back_as_token_errors() {
     };
     assert_eq!((err.status(), err.code()), (400, &ErrorCode::InvalidGrant));
 }
+
+#[test]
+fn an_empty_access_token_or_a_negative_lifetime_is_refused_on_the_sdk_road_too() {
+    use ssooidc_token::ParseErrorKind;
+    for (body, kind, member) in [
+        (
+            r#"{"accessToken":"","expiresIn":900}"#,
+            ParseErrorKind::Empty,
+            "accessToken",
+        ),
+        (
+            r#"{"accessToken":"aoal-sdk","expiresIn":-5}"#,
+            ParseErrorKind::Negative,
+            "expiresIn",
+        ),
+    ] {
+        let (client, _receiver) = sdk_client(200, body);
+        let request = CreateToken::device_code()
+            .client_id("id")
+            .client_secret("secret")
+            .device_code("device")
+            .build()
+            .unwrap();
+        let Err(SendError::InvalidResponse(err)) = block_on(request.send_with(&client)) else {
+            panic!("{body}: expected SendError::InvalidResponse");
+        };
+        assert_eq!((err.kind(), err.member()), (&kind, Some(member)), "{body}");
+    }
+}

@@ -160,6 +160,12 @@ fn display_does_not_repeat_the_source() {
             (SendError::Token(Box::new(token)), 2),
             (SendError::Unexpected(Box::new(unexpected)), 3),
             (SendError::MissingAccessToken, 1),
+            (
+                SendError::InvalidResponse(Box::new(
+                    CreateTokenResponse::from_json(br#"{"accessToken":""}"#).unwrap_err(),
+                )),
+                2,
+            ),
             (SendError::Sdk(io), 2),
         ];
         for (err, links) in &errors {
