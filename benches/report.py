@@ -123,6 +123,10 @@ def main():
     if os.path.exists(compile_times):
         with open(compile_times) as f:
             lines += ["## Compile time and size", "", f.read().strip(), ""]
+    compile_errors = os.path.join(ROOT, "benches", "compile_errors.md")
+    if os.path.exists(compile_errors):
+        with open(compile_errors) as f:
+            lines += ["## Compile errors", "", f.read().strip(), ""]
     with open(os.path.join(ROOT, "benches", "README.md"), "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))

@@ -108,6 +108,7 @@ fn fill<B: SdkInput>(builder: B, members: &impl Members) -> Result<B, SendError>
         .ok_or_else(|| SendError::Sdk("request builder lost while filling it".into()))
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 impl<G: IamGrant> CreateTokenWithIam<G> {
     /// Sends the request with an existing SDK client (which signs it) and returns
     /// this crate's response type.
@@ -125,7 +126,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     ///     .build()?
     ///     .send_with(&client)
     ///     .await?;
-    /// println!("expires in {} s", response.expires_in());
+    /// println!("expires in {:?}", response.expires_in());
     /// # Ok(()) }
     /// ```
     ///
@@ -142,6 +143,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
 impl<G: PublicClientGrant> CreateToken<G> {
     /// Sends the request with an existing SDK client and returns this crate's
     /// response type. The same caveat as
@@ -164,13 +166,24 @@ impl<G: PublicClientGrant> CreateToken<G> {
 macro_rules! token_parts {
     ($output:expr) => {
         TokenParts {
-            access_token: $output
-                .access_token
-                .take()
-                .map(into_secret)
-                .ok_or(SendError::MissingAccessToken)?,
+            access_token: {
+                let token = $output
+                    .access_token
+                    .take()
+                    .map(into_secret)
+                    .ok_or_else(|| {
+                        invalid(crate::ParseError::new(
+                            crate::ParseErrorKind::Missing { grant: None },
+                            Some("accessToken"),
+                            None,
+                        ))
+                    })?;
+                crate::response::check_access_token(&token).map_err(invalid)?;
+                token
+            },
             token_type: $output.token_type.take(),
-            expires_in: $output.expires_in,
+            // The SDK reads an absent `expiresIn` as 0: it cannot be told apart here.
+            expires_in: Some(crate::response::lifetime($output.expires_in).map_err(invalid)?),
             refresh_token: $output.refresh_token.take().map(into_secret),
             id_token: $output.id_token.take().map(into_secret),
         }
@@ -196,6 +209,14 @@ fn from_iam_output(
 
 fn from_public_output(mut output: CreateTokenOutput) -> Result<CreateTokenResponse, SendError> {
     Ok(CreateTokenResponse::from_parts(token_parts!(output)))
+}
+
+/// A success answer that breaks a rule (no access token, an empty one, a
+/// negative `expiresIn`): unreadable, with the member named in the source.
+fn invalid(err: crate::ParseError) -> SendError {
+    SendError::Response(crate::ResponseError::new(
+        crate::ResponseErrorKind::Unreadable(crate::UnexpectedResponse::new(200, err)),
+    ))
 }
 
 /// Moves the SDK's `String` into a zeroizing secret (wiping any buffer left over).

@@ -109,6 +109,8 @@ impl fmt::Display for Problem {
 pub enum Rule {
     /// The value must not be empty.
     Empty,
+    /// The value must not be only whitespace.
+    Blank,
     /// `redirect_uri` must be an absolute URI: a scheme, `:`, and no space or
     /// control character (RFC 6749 section 3.1.2, RFC 3986).
     AbsoluteUri,
@@ -161,6 +163,7 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Empty => "must not be empty",
+            Self::Blank => "must not be only whitespace",
             Self::AbsoluteUri => {
                 "must be an absolute URI with a scheme and no space or control character (RFC 6749 3.1.2)"
             }
@@ -221,6 +224,11 @@ pub enum ParseErrorKind {
     },
     /// A member appears twice.
     Duplicate,
+    /// A member that must have content is an empty string (a response's
+    /// `accessToken`).
+    Empty,
+    /// A number that must not be negative is (a response's `expiresIn`).
+    Negative,
     /// A request body has a member this crate does not know (its name is not
     /// repeated here; see the offset).
     UnknownMember,
@@ -348,6 +356,12 @@ impl ParseError {
         self
     }
 
+    /// Gives the offset of the member this error is about (if none is given yet).
+    pub(crate) fn at(mut self, offset: usize) -> Self {
+        self.offset.get_or_insert(offset);
+        self
+    }
+
     /// What went wrong.
     #[must_use]
     pub fn kind(&self) -> &ParseErrorKind {
@@ -383,6 +397,8 @@ impl fmt::Display for ParseError {
             }
             ParseErrorKind::Missing { grant: None } => write!(f, "missing member `{member}`"),
             ParseErrorKind::Duplicate => write!(f, "duplicate member `{member}`"),
+            ParseErrorKind::Empty => write!(f, "member `{member}` must not be empty"),
+            ParseErrorKind::Negative => write!(f, "member `{member}` must not be negative"),
             ParseErrorKind::UnknownMember => f.write_str("unknown member"),
             ParseErrorKind::UnknownGrantType => {
                 f.write_str("`grantType` is not a grant type AWS defines")
@@ -397,7 +413,8 @@ impl fmt::Display for ParseError {
             ParseErrorKind::NotUsedByGrant { grant } => {
                 write!(f, "{member} is not used by the {grant} grant")
             }
-            ParseErrorKind::Content(err) => write!(f, "{err}"),
+            // The problems are the source's text: `source()` returns the `BuildError`.
+            ParseErrorKind::Content(_) => f.write_str("request body breaks a content rule"),
         }?;
         if let Some(offset) = self.offset {
             write!(f, " (at byte {offset})")?;

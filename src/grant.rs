@@ -15,6 +15,15 @@
 //! use ssooidc_token::{CreateTokenWithIam, grant::DeviceCode};
 //! fn send(request: CreateTokenWithIam<DeviceCode>) {}
 //! ```
+//!
+//! and so is calling its entry point on the wrong operation
+//! (`CreateTokenWithIam::device_code()`, `CreateToken::jwt_bearer()`,
+//! `CreateToken::token_exchange()`):
+//!
+//! ```compile_fail
+//! use ssooidc_token::CreateTokenWithIam;
+//! let builder = CreateTokenWithIam::device_code(); // use `CreateToken::device_code()`
+//! ```
 
 mod authorization_code;
 mod device_code;
@@ -37,42 +46,141 @@ pub use token_exchange::{IamTokenExchangeBuilder, IamTokenExchangeFields, TokenE
 use crate::fields::GrantFields;
 
 mod sealed {
+    use crate::fields::GrantFields;
+
     pub trait Sealed {}
+
+    /// The fields struct of grant `G` for `CreateTokenWithIAM`. A grant that the
+    /// operation does not take names [`NotAccepted`] instead, which lands the compile
+    /// error here, after `G` is known to be a grant (so a type that is not a grant
+    /// never gets the device-code note).
+    #[diagnostic::on_unimplemented(
+        message = "`{G}` is not a grant of CreateTokenWithIAM",
+        label = "CreateTokenWithIam does not accept this grant",
+        note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)",
+        note = "CreateTokenWithIam accepts AuthorizationCode, RefreshToken, JwtBearer and TokenExchange"
+    )]
+    pub trait IamFields<G>: GrantFields {}
+
+    #[diagnostic::do_not_recommend]
+    impl<F: FieldsFor<Iam, G>, G> IamFields<G> for F {}
+
+    /// The fields struct of grant `G` for `CreateToken`; see [`IamFields`].
+    #[diagnostic::on_unimplemented(
+        message = "`{G}` is not a grant of CreateToken",
+        label = "CreateToken does not accept this grant",
+        note = "the JWT-bearer and token-exchange grants belong to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` or `CreateTokenWithIam::token_exchange()`",
+        note = "CreateToken accepts AuthorizationCode, DeviceCode and RefreshToken"
+    )]
+    pub trait PublicFields<G>: GrantFields {}
+
+    #[diagnostic::do_not_recommend]
+    impl<F: FieldsFor<Public, G>, G> PublicFields<G> for F {}
+
+    /// Implemented by each fields struct for its operation (`Iam` or `Public`) and
+    /// grant. (`IamFields` and `PublicFields` are implemented through it so that their
+    /// messages are not followed by a list of the structs that do implement them.)
+    pub trait FieldsFor<Operation, G>: GrantFields {}
+
+    /// `CreateTokenWithIAM`, for [`FieldsFor`].
+    #[allow(missing_debug_implementations)]
+    pub enum Iam {}
+
+    /// `CreateToken`, for [`FieldsFor`].
+    #[allow(missing_debug_implementations)]
+    pub enum Public {}
+
+    /// Never implemented: the bound of `CreateTokenWithIam::device_code()`, which exists
+    /// only to point a user who guessed it to the operation that takes the grant.
+    #[diagnostic::on_unimplemented(
+        message = "the device-code grant is not a grant of CreateTokenWithIAM",
+        label = "there is no `CreateTokenWithIam::device_code()`",
+        note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)"
+    )]
+    pub trait DeviceCodeIsPublicClient {}
+
+    /// Never implemented: the bound of `CreateToken::jwt_bearer()`; see
+    /// [`DeviceCodeIsPublicClient`].
+    #[diagnostic::on_unimplemented(
+        message = "the JWT-bearer grant is not a grant of CreateToken",
+        label = "there is no `CreateToken::jwt_bearer()`",
+        note = "the JWT-bearer grant belongs to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` (`CreateTokenWithIam<JwtBearer>`)"
+    )]
+    pub trait JwtBearerIsIam {}
+
+    /// Never implemented: the bound of `CreateToken::token_exchange()`; see
+    /// [`DeviceCodeIsPublicClient`].
+    #[diagnostic::on_unimplemented(
+        message = "the token-exchange grant is not a grant of CreateToken",
+        label = "there is no `CreateToken::token_exchange()`",
+        note = "the token-exchange grant belongs to the IAM operation: use `CreateTokenWithIam::token_exchange()` (`CreateTokenWithIam<TokenExchange>`)"
+    )]
+    pub trait TokenExchangeIsIam {}
+
+    /// Stands for the fields struct of an operation that does not take the grant.
+    #[allow(missing_debug_implementations)]
+    pub enum NotAccepted {}
 }
 
 /// A grant type. Sealed: the grants are the ones AWS defines.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a grant",
+    label = "not a grant type",
+    note = "the grants are the types of `ssooidc_token::grant`: AuthorizationCode, DeviceCode, JwtBearer, RefreshToken and TokenExchange"
+)]
 pub trait Grant: sealed::Sealed {
     /// The `grantType` string sent on the wire.
     const GRANT_TYPE: &'static str;
     /// The grant's name in messages (`"token-exchange"`).
     const NAME: &'static str;
+    #[doc(hidden)]
+    type IamFields;
+    #[doc(hidden)]
+    type PublicFields;
 }
 
 /// A grant that `CreateTokenWithIAM` accepts: [`AuthorizationCode`],
 /// [`RefreshToken`], [`JwtBearer`], [`TokenExchange`].
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a grant of CreateTokenWithIAM",
-    label = "CreateTokenWithIam does not accept this grant",
-    note = "the device-code grant belongs to the public-client operation: use `CreateToken::device_code()` (`CreateToken<DeviceCode>`)",
-    note = "CreateTokenWithIam accepts AuthorizationCode, RefreshToken, JwtBearer and TokenExchange"
-)]
+///
+/// Implemented for every [`Grant`] that has fields for the operation.
 pub trait IamGrant: Grant {
     #[doc(hidden)]
     type Fields: GrantFields;
 }
 
+impl<G: Grant> IamGrant for G
+where
+    G::IamFields: sealed::IamFields<G>,
+{
+    type Fields = G::IamFields;
+}
+
 /// A grant that `CreateToken` (registered public clients) accepts:
 /// [`AuthorizationCode`], [`DeviceCode`], [`RefreshToken`].
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a grant of CreateToken",
-    label = "CreateToken does not accept this grant",
-    note = "the JWT-bearer and token-exchange grants belong to the IAM operation: use `CreateTokenWithIam::jwt_bearer()` or `CreateTokenWithIam::token_exchange()`",
-    note = "CreateToken accepts AuthorizationCode, DeviceCode and RefreshToken"
-)]
+///
+/// Implemented for every [`Grant`] that has fields for the operation.
 pub trait PublicClientGrant: Grant {
     #[doc(hidden)]
     type Fields: GrantFields;
 }
+
+impl<G: Grant> PublicClientGrant for G
+where
+    G::PublicFields: sealed::PublicFields<G>,
+{
+    type Fields = G::PublicFields;
+}
+
+/// Marks a fields struct as the one of `$grant` for operation `$op`.
+macro_rules! operation_fields {
+    (CreateTokenWithIam, $name:ident, $grant:ident) => {
+        impl crate::grant::sealed::FieldsFor<crate::grant::sealed::Iam, $grant> for $name {}
+    };
+    (CreateToken, $name:ident, $grant:ident) => {
+        impl crate::grant::sealed::FieldsFor<crate::grant::sealed::Public, $grant> for $name {}
+    };
+}
+pub(crate) use operation_fields;
 
 /// Declares a grant's fields struct and its typed builder. Every builder gets
 /// `client_id` and the repeatable `scope`/`scopes`; the groups give the rest:
@@ -97,10 +205,10 @@ macro_rules! fields {
                 attributes(#[derive(Debug)]),
             ),
             builder_method(vis = "pub(crate)"),
-            build_method(
-                into = Result<crate::$op<$grant>, crate::BuildError>,
-                doc = "Checks the fields' content and returns the request, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once every required field is set.",
-            ),
+            // typed-builder's own `build` (and its deprecated placeholders for missing
+            // fields) stays private and unused: the public `build()` below names every
+            // missing field (see `builder_state`).
+            build_method(vis = "", name = __build),
             mutators(
                 /// Adds one scope (repeatable; scopes are sent in the order added).
                 /// Without any, the service grants every scope configured for the
@@ -124,11 +232,24 @@ macro_rules! fields {
             ),
         )]
         pub struct $name {
-            #[builder(setter(into, doc = "Sets `clientId` (required): the client's identifier; for `CreateTokenWithIam`, the ARN of an application with OAuth grants configured."))]
+            #[builder(setter(
+                fn transform(value: impl Into<String>) -> String
+                where
+                    <Self as crate::builder_state::FieldState<crate::builder_state::field::client_id::Name>>::State:
+                        crate::builder_state::field::client_id::Unset,
+                {
+                    value.into()
+                },
+                doc = "Sets `clientId` (required): the client's identifier; for `CreateTokenWithIam`, the ARN of an application with OAuth grants configured.",
+            ))]
             pub(crate) client_id: String,
             $(
                 #[builder(setter(
-                    fn transform(value: impl crate::IntoSecret) -> secrecy::SecretString {
+                    fn transform(value: impl crate::IntoSecret) -> secrecy::SecretString
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$secret::Name>>::State:
+                            crate::builder_state::field::$secret::Unset,
+                    {
                         crate::IntoSecret::into_secret(value)
                     },
                     doc = $secret_doc,
@@ -137,7 +258,11 @@ macro_rules! fields {
             )*
             $(
                 #[builder(default, setter(
-                    fn transform(value: impl crate::IntoSecret) -> Option<secrecy::SecretString> {
+                    fn transform(value: impl crate::IntoSecret) -> Option<secrecy::SecretString>
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$osecret::Name>>::State:
+                            crate::builder_state::field::$osecret::Unset,
+                    {
                         Some(crate::IntoSecret::into_secret(value))
                     },
                     doc = $osecret_doc,
@@ -145,16 +270,76 @@ macro_rules! fields {
                 pub(crate) $osecret: Option<secrecy::SecretString>,
             )*
             $(
-                #[builder(setter(into, doc = $plain_doc))]
+                #[builder(setter(
+                    fn transform(value: impl Into<$plain_ty>) -> $plain_ty
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$plain::Name>>::State:
+                            crate::builder_state::field::$plain::Unset,
+                    {
+                        value.into()
+                    },
+                    doc = $plain_doc,
+                ))]
                 pub(crate) $plain: $plain_ty,
             )*
             $(
-                #[builder(default, setter(strip_option, doc = $opt_doc))]
+                #[builder(default, setter(
+                    fn transform(value: $opt_ty) -> Option<$opt_ty>
+                    where
+                        <Self as crate::builder_state::FieldState<crate::builder_state::field::$opt::Name>>::State:
+                            crate::builder_state::field::$opt::Unset,
+                    {
+                        Some(value)
+                    },
+                    doc = $opt_doc,
+                ))]
                 pub(crate) $opt: Option<$opt_ty>,
             )*
             #[builder(via_mutators)]
             pub(crate) scope: Vec<String>,
         }
+
+        crate::builder_state::field_states!(
+            $builder
+            [client_id $($secret)* $($osecret)* $($plain)* $($opt)* scope]
+            client_id $($secret)* $($osecret)* $($plain)* $($opt)*
+        );
+
+        // The type parameters are the fields' states, named after the fields.
+        #[allow(non_camel_case_types)]
+        impl<client_id, $($secret,)* $($osecret,)* $($plain,)* $($opt,)*>
+            $builder<(client_id, $($secret,)* $($osecret,)* $($plain,)* $($opt,)* (Vec<String>,),)>
+        {
+            /// Checks the fields' content and returns the request, or a
+            /// [`BuildError`](crate::BuildError) listing every problem.
+            ///
+            /// Only callable once every required field is set: each one missing is a
+            /// compile error that names it.
+            ///
+            /// # Errors
+            /// A [`BuildError`](crate::BuildError) naming every field that breaks a
+            /// content rule (empty or blank values, and the grant's own rules).
+            pub fn build(self) -> Result<crate::$op<$grant>, crate::BuildError>
+            where
+                client_id: crate::builder_state::field::client_id::Required<String>,
+                $($secret: crate::builder_state::field::$secret::Required<secrecy::SecretString>,)*
+                $($osecret: crate::builder_state::Optional<Option<secrecy::SecretString>>,)*
+                $($plain: crate::builder_state::field::$plain::Required<$plain_ty>,)*
+                $($opt: crate::builder_state::Optional<Option<$opt_ty>>,)*
+            {
+                let (client_id, $($secret,)* $($osecret,)* $($plain,)* $($opt,)* (scope,),) = self.fields;
+                crate::$op::<$grant>::from_fields($name {
+                    client_id: crate::builder_state::field::client_id::Required::into_value(client_id),
+                    $($secret: crate::builder_state::field::$secret::Required::into_value($secret),)*
+                    $($osecret: crate::builder_state::Optional::into_value($osecret),)*
+                    $($plain: crate::builder_state::field::$plain::Required::into_value($plain),)*
+                    $($opt: crate::builder_state::Optional::into_value($opt),)*
+                    scope,
+                })
+            }
+        }
+
+        crate::grant::operation_fields!($op, $name, $grant);
 
         impl crate::fields::GrantFields for $name {
             fn client_id(&self) -> &str {
@@ -193,12 +378,6 @@ macro_rules! fields {
                 })
             }
         }
-
-        impl From<$name> for Result<crate::$op<$grant>, crate::BuildError> {
-            fn from(fields: $name) -> Self {
-                crate::$op::<$grant>::from_fields(fields)
-            }
-        }
     };
 }
 pub(crate) use fields;
@@ -216,7 +395,10 @@ pub(crate) fn visit_scope<V: crate::wire::Visit>(
 
 /// Declares a grant marker type.
 macro_rules! grant_marker {
-    ($(#[$meta:meta])* $name:ident = $grant_type:literal, $human:literal) => {
+    (
+        $(#[$meta:meta])* $name:ident = $grant_type:literal, $human:literal,
+        iam: $iam:ty, public: $public:ty $(,)?
+    ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {}
@@ -226,6 +408,8 @@ macro_rules! grant_marker {
         impl super::Grant for $name {
             const GRANT_TYPE: &'static str = $grant_type;
             const NAME: &'static str = $human;
+            type IamFields = $iam;
+            type PublicFields = $public;
         }
     };
 }

@@ -25,6 +25,7 @@ use crate::{CreateToken, CreateTokenWithIam, ExposeSecret, JsonBody};
 /// assert!(Endpoint::new("us-east-1/../evil").is_err());
 /// # Ok::<(), ssooidc_token::EndpointError>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     region: String,
@@ -33,11 +34,14 @@ pub struct Endpoint {
 }
 
 /// Why an [`Endpoint`] could not be made.
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EndpointError {
-    /// The region is empty or not a sequence of DNS labels (letters, digits and
-    /// `-`, at most 63 each, not starting or ending with `-`, joined by `.`).
+    /// The region is empty or not a sequence of DNS labels (lower-case letters,
+    /// digits and `-`, at most 63 each, not starting or ending with `-`, joined by
+    /// `.`). AWS regions are lower-case, and a signature scoped to `US-EAST-1` is not
+    /// valid for `us-east-1`, so upper case is refused rather than folded.
     InvalidRegion,
     /// A custom base URL is not `http://` or `https://` with a host and nothing
     /// after it.
@@ -48,7 +52,7 @@ impl fmt::Display for EndpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::InvalidRegion => {
-                "region must be DNS labels of letters, digits and `-` (for example us-east-1)"
+                "region must be DNS labels of lower-case letters, digits and `-` (for example us-east-1)"
             }
             Self::InvalidBaseUrl => "base URL must be http:// or https:// and a host, with no path",
         })
@@ -67,7 +71,7 @@ fn is_dns_labels(region: &str) -> bool {
                 && !label.ends_with('-')
                 && label
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         })
 }
 
@@ -177,6 +181,7 @@ pub(crate) fn post<B: crate::ZeroizingBody + ExposeSecret<[u8]>>(
     request
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<G: IamGrant> CreateTokenWithIam<G> {
     /// `POST https://oidc.{region}.amazonaws.com/token?aws_iam=t` with
     /// `content-type: application/json`, `content-length` and the zeroizing body.
@@ -212,6 +217,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl<G: PublicClientGrant> CreateToken<G> {
     /// `POST https://oidc.{region}.amazonaws.com/token` with
     /// `content-type: application/json`, `content-length` and the zeroizing body.

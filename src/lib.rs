@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![warn(clippy::pedantic)]
@@ -7,6 +8,7 @@
 mod any_request;
 #[cfg(feature = "aws-sdk")]
 mod aws_sdk;
+mod builder_state;
 mod error;
 mod fields;
 pub mod grant;
@@ -15,20 +17,20 @@ mod http;
 mod json;
 mod oauth_error;
 mod request;
-mod response;
-mod response_error;
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
+mod response;
+mod response_error;
+mod secret;
 #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
 mod send;
-#[cfg(feature = "ureq")]
-mod ureq_client;
-mod secret;
 #[cfg(feature = "sigv4")]
 mod sigv4;
 #[cfg(feature = "sts")]
 pub mod sts;
 mod token_type;
+#[cfg(feature = "ureq")]
+mod ureq_client;
 mod validation;
 mod wire;
 #[cfg(feature = "sts")]
@@ -47,9 +49,15 @@ pub use token_type::{TokenType, UnknownTokenType};
 
 pub use secrecy::{ExposeSecret, SecretString};
 
-#[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
-pub use send::SendError;
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use http::{Endpoint, EndpointError};
+#[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq")))
+)]
+pub use send::SendError;
 #[cfg(feature = "sigv4")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sigv4")))]
 pub use sigv4::{sign, sign_for_service, SignError, SigningCredentials, SIGNING_NAME};

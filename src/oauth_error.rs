@@ -331,10 +331,11 @@ impl UnexpectedResponse {
 
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Why the body could not be read is the source (`reason()`), not repeated here.
         write!(
             f,
-            "HTTP {} response is not an OAuth error body: {}",
-            self.status, self.reason
+            "HTTP {} response is not an OAuth error body",
+            self.status
         )
     }
 }

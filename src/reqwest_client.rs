@@ -61,7 +61,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     ///     .build()?
     ///     .send(&client, &Endpoint::new("us-east-1")?, &credentials)
     ///     .await?;
-    /// println!("expires in {} s", response.expires_in());
+    /// println!("expires in {:?}", response.expires_in());
     /// # Ok(()) }
     /// ```
     ///

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::json::Reader;
@@ -14,7 +14,7 @@ use crate::TokenType;
 struct Members {
     access_token: Option<SecretString>,
     token_type: Option<String>,
-    expires_in: Option<i32>,
+    expires_in: Option<Duration>,
     refresh_token: Option<SecretString>,
     id_token: Option<SecretString>,
     issued_token_type: Option<TokenType>,
@@ -60,7 +60,11 @@ impl Members {
                     &mut seen[0],
                     "accessToken",
                     at,
-                    Reader::secret,
+                    |r| {
+                        let token = r.secret()?;
+                        check_access_token(&token).map_err(|e| e.at(at))?;
+                        Ok(token)
+                    },
                 ),
                 Some(b"tokenType") => optional(
                     r,
@@ -70,14 +74,11 @@ impl Members {
                     at,
                     Reader::string,
                 ),
-                Some(b"expiresIn") => optional(
-                    r,
-                    &mut m.expires_in,
-                    &mut seen[2],
-                    "expiresIn",
-                    at,
-                    Reader::integer,
-                ),
+                Some(b"expiresIn") => {
+                    optional(r, &mut m.expires_in, &mut seen[2], "expiresIn", at, |r| {
+                        lifetime(r.integer()?).map_err(|e| e.at(at))
+                    })
+                }
                 Some(b"refreshToken") => optional(
                     r,
                     &mut m.refresh_token,
@@ -129,11 +130,30 @@ impl Members {
     }
 }
 
+/// Refuses an empty `accessToken`: a response that grants nothing usable.
+pub(crate) fn check_access_token(token: &SecretString) -> Result<(), ParseError> {
+    if token.expose_secret().is_empty() {
+        return Err(ParseError::new(
+            ParseErrorKind::Empty,
+            Some("accessToken"),
+            None,
+        ));
+    }
+    Ok(())
+}
+
+/// `expiresIn` as a lifetime; a negative number is refused.
+pub(crate) fn lifetime(seconds: i32) -> Result<Duration, ParseError> {
+    u64::try_from(seconds)
+        .map(Duration::from_secs)
+        .map_err(|_| ParseError::new(ParseErrorKind::Negative, Some("expiresIn"), None))
+}
+
 /// The members both responses share, from the JSON reader or from the SDK.
 pub(crate) struct TokenParts {
     pub(crate) access_token: SecretString,
     pub(crate) token_type: Option<String>,
-    pub(crate) expires_in: i32,
+    pub(crate) expires_in: Option<Duration>,
     pub(crate) refresh_token: Option<SecretString>,
     pub(crate) id_token: Option<SecretString>,
 }
@@ -191,7 +211,7 @@ impl AwsAdditionalDetails {
 /// let response = CreateTokenWithIamResponse::from_json(body)?;
 /// assert_eq!(response.access_token().expose_secret(), "aoal-example");
 /// assert_eq!(response.issued_token_type(), Some(&TokenType::RefreshToken));
-/// assert_eq!(response.expires_at(UNIX_EPOCH), UNIX_EPOCH + Duration::from_secs(3600));
+/// assert_eq!(response.expires_at(UNIX_EPOCH), Some(UNIX_EPOCH + Duration::from_secs(3600)));
 /// let context = response.aws_additional_details().and_then(|d| d.identity_context());
 /// assert_eq!(context.map(|c| c.expose_secret()), Some("EXAMPLE"));
 /// assert!(!format!("{response:?}").contains("aoal-example"));
@@ -210,14 +230,14 @@ pub struct CreateTokenWithIamResponse {
 /// use ssooidc_token::{CreateTokenResponse, ExposeSecret};
 ///
 /// let response = CreateTokenResponse::from_json(br#"{"accessToken":"aoal-example","tokenType":"Bearer","expiresIn":28800}"#)?;
-/// assert_eq!(response.expires_in(), 28800);
+/// assert_eq!(response.expires_in(), Some(std::time::Duration::from_secs(28800)));
 /// assert!(response.refresh_token().is_none());
 /// # Ok::<(), ssooidc_token::ParseError>(())
 /// ```
 pub struct CreateTokenResponse {
     access_token: SecretString,
     token_type: Option<String>,
-    expires_in: i32,
+    expires_in: Option<Duration>,
     refresh_token: Option<SecretString>,
     id_token: Option<SecretString>,
 }
@@ -238,7 +258,7 @@ impl CreateTokenResponse {
         Self::from_parts(TokenParts {
             access_token,
             token_type: m.token_type,
-            expires_in: m.expires_in.unwrap_or(0),
+            expires_in: m.expires_in,
             refresh_token: m.refresh_token,
             id_token: m.id_token,
         })
@@ -266,18 +286,22 @@ impl CreateTokenResponse {
         self.token_type.as_deref()
     }
 
-    /// `expiresIn`: the access token's lifetime in seconds (0 if not sent).
+    /// `expiresIn`: the access token's lifetime, or `None` if the response did not
+    /// say (a negative `expiresIn` is refused when parsing).
+    ///
+    /// Through the SDK (`send_with`) an absent `expiresIn` reads as zero: the SDK's
+    /// output type does not tell the two apart.
     #[must_use]
-    pub fn expires_in(&self) -> i32 {
+    pub fn expires_in(&self) -> Option<Duration> {
         self.expires_in
     }
 
-    /// When the access token expires, given when the response was received. A
-    /// negative `expiresIn` counts as 0.
+    /// When the access token expires, given when the response was received; `None`
+    /// if the response did not say.
     #[must_use]
-    pub fn expires_at(&self, issued_at: SystemTime) -> SystemTime {
-        let lifetime = Duration::from_secs(u64::try_from(self.expires_in).unwrap_or(0));
-        issued_at.checked_add(lifetime).unwrap_or(issued_at)
+    pub fn expires_at(&self, issued_at: SystemTime) -> Option<SystemTime> {
+        let lifetime = self.expires_in?;
+        Some(issued_at.checked_add(lifetime).unwrap_or(issued_at))
     }
 
     /// `refreshToken`, if one was issued.

@@ -26,7 +26,8 @@ use crate::{
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseError {
-    kind: ResponseErrorKind,
+    // Boxed: a `Result<_, ResponseError>` stays small on the success path.
+    kind: Box<ResponseErrorKind>,
     request_id: Option<String>,
 }
 
@@ -48,7 +49,7 @@ pub enum ResponseErrorKind {
 impl ResponseError {
     pub(crate) fn new(kind: ResponseErrorKind) -> Self {
         Self {
-            kind,
+            kind: Box::new(kind),
             request_id: None,
         }
     }
@@ -62,7 +63,7 @@ impl ResponseError {
     /// The HTTP status of the answer.
     #[must_use]
     pub fn status(&self) -> u16 {
-        match &self.kind {
+        match &*self.kind {
             ResponseErrorKind::Token(err) => err.status(),
             #[cfg(feature = "sts")]
             ResponseErrorKind::Sts(err) => err.status(),
@@ -73,7 +74,7 @@ impl ResponseError {
     /// The OAuth error, if the token endpoint refused.
     #[must_use]
     pub fn token_error(&self) -> Option<&TokenError> {
-        match &self.kind {
+        match &*self.kind {
             ResponseErrorKind::Token(err) => Some(err),
             _ => None,
         }
@@ -84,7 +85,7 @@ impl ResponseError {
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
         #[cfg(feature = "sts")]
-        if let ResponseErrorKind::Sts(err) = &self.kind {
+        if let ResponseErrorKind::Sts(err) = &*self.kind {
             if self.request_id.is_none() {
                 return err.request_id();
             }
@@ -96,7 +97,7 @@ impl ResponseError {
     /// OAuth and STS errors; any 5xx or 429 for an unreadable answer.
     #[must_use]
     pub fn is_retryable(&self) -> bool {
-        match &self.kind {
+        match &*self.kind {
             ResponseErrorKind::Token(err) => err.is_retryable(),
             #[cfg(feature = "sts")]
             ResponseErrorKind::Sts(err) => err.is_retryable(),
@@ -115,7 +116,7 @@ impl ResponseError {
 /// status, and what made it unreadable is the [`source`](std::error::Error::source).
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
+        match &*self.kind {
             ResponseErrorKind::Token(err) => write!(f, "{err}"),
             #[cfg(feature = "sts")]
             ResponseErrorKind::Sts(err) => write!(f, "{err}"),
@@ -130,7 +131,7 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &*self.kind {
             // Shown as itself: the service's error is not a cause but the answer.
             ResponseErrorKind::Token(_) => None,
             #[cfg(feature = "sts")]

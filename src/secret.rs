@@ -17,7 +17,7 @@ mod sealed {
 }
 
 /// A value a secret setter accepts: `&str`, `String`, `Box<str>`,
-/// [`SecretString`] or `Zeroizing<String>`.
+/// [`SecretString`], `&SecretString` or `Zeroizing<String>`.
 ///
 /// Each conversion leaves no unwiped copy behind in freed memory:
 ///
@@ -29,6 +29,9 @@ mod sealed {
 /// - `Box<str>` and [`SecretString`] are taken over without a copy.
 /// - `Zeroizing<String>`: its buffer is taken as a `String` above.
 /// - `&str`: copied into an exact-size allocation. The original is the caller's to wipe.
+/// - `&SecretString` (a secret kept from a response, such as its refresh token):
+///   copied into a new exact-size secret; the original stays the caller's, wiped
+///   when it drops.
 ///
 /// This trait is sealed: it cannot be implemented outside this crate.
 pub trait IntoSecret: sealed::Sealed {
@@ -67,6 +70,13 @@ impl sealed::Sealed for SecretString {}
 impl IntoSecret for SecretString {
     fn into_secret(self) -> SecretString {
         self
+    }
+}
+
+impl sealed::Sealed for &SecretString {}
+impl IntoSecret for &SecretString {
+    fn into_secret(self) -> SecretString {
+        SecretBox::new(Box::from(self.expose_secret()))
     }
 }
 

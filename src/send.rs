@@ -25,9 +25,6 @@ pub enum SendError {
     /// The HTTP client failed before there was an answer: connection, timeout,
     /// TLS, a request it would not send.
     Transport(Box<dyn std::error::Error + Send + Sync>),
-    /// The SDK's success answer had no access token (feature `aws-sdk`).
-    #[cfg(feature = "aws-sdk")]
-    MissingAccessToken,
     /// The SDK failed before or without a service answer (feature `aws-sdk`).
     #[cfg(feature = "aws-sdk")]
     Sdk(Box<dyn std::error::Error + Send + Sync>),
@@ -66,8 +63,6 @@ impl fmt::Display for SendError {
             Self::Sign(err) => write!(f, "{err}"),
             Self::Transport(_) => f.write_str("the HTTP request failed"),
             #[cfg(feature = "aws-sdk")]
-            Self::MissingAccessToken => f.write_str("the response has no accessToken"),
-            #[cfg(feature = "aws-sdk")]
             Self::Sdk(_) => f.write_str("aws-sdk-ssooidc failed"),
         }
     }
@@ -80,8 +75,6 @@ impl std::error::Error for SendError {
             #[cfg(feature = "sigv4")]
             Self::Sign(err) => std::error::Error::source(err),
             Self::Transport(err) => Some(&**err),
-            #[cfg(feature = "aws-sdk")]
-            Self::MissingAccessToken => None,
             #[cfg(feature = "aws-sdk")]
             Self::Sdk(err) => Some(&**err),
         }
@@ -103,8 +96,7 @@ impl From<crate::SignError> for SendError {
 
 /// How an answer is read: status, headers, body.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-pub(crate) type Read<T> =
-    fn(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>;
+pub(crate) type Read<T> = fn(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>;
 
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) fn read_iam(
@@ -129,8 +121,13 @@ pub(crate) fn read_public(
     body: &[u8],
 ) -> Result<crate::CreateTokenResponse, ResponseError> {
     let (error_type, request_id) = crate::response_error::amzn_headers(headers);
-    crate::response_error::read_json(status, body, error_type, crate::CreateTokenResponse::from_json)
-        .map_err(|e| e.with_request_id(request_id))
+    crate::response_error::read_json(
+        status,
+        body,
+        error_type,
+        crate::CreateTokenResponse::from_json,
+    )
+    .map_err(|e| e.with_request_id(request_id))
 }
 
 #[cfg(all(feature = "sts", any(feature = "reqwest", feature = "ureq")))]
@@ -140,5 +137,6 @@ pub(crate) fn read_sts(
     body: &[u8],
 ) -> Result<crate::sts::AssumeRoleResponse, ResponseError> {
     let (_, request_id) = crate::response_error::amzn_headers(headers);
-    crate::sts::AssumeRoleResponse::from_http(status, body).map_err(|e| e.with_request_id(request_id))
+    crate::sts::AssumeRoleResponse::from_http(status, body)
+        .map_err(|e| e.with_request_id(request_id))
 }

@@ -49,9 +49,7 @@ pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0)
         .min(LIMIT);
-    let mut buffer = Zeroizing::new(Vec::with_capacity(
-        usize::try_from(announced).unwrap_or(0),
-    ));
+    let mut buffer = Zeroizing::new(Vec::with_capacity(usize::try_from(announced).unwrap_or(0)));
     response
         .body_mut()
         .with_config()
@@ -77,7 +75,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     ///     .refresh_token("aorv-example")
     ///     .build()?
     ///     .send_blocking(&agent, &Endpoint::new("us-east-1")?, &credentials)?;
-    /// println!("expires in {} s", response.expires_in());
+    /// println!("expires in {:?}", response.expires_in());
     /// # Ok(()) }
     /// ```
     ///

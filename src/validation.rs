@@ -17,9 +17,15 @@ impl Checks {
         self.problems.push(Problem::new(field, index, rule));
     }
 
+    /// Refuses an empty value, and one that is only whitespace (a blank that a
+    /// template or a trimmed-away config value leaves behind).
     pub(crate) fn non_empty(&mut self, field: &'static str, value: &str) -> bool {
         if value.is_empty() {
             self.fail(field, None, Rule::Empty);
+            return false;
+        }
+        if value.trim().is_empty() {
+            self.fail(field, None, Rule::Blank);
             return false;
         }
         true

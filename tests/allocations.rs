@@ -173,6 +173,26 @@ fn build_with_borrowed_inputs_allocates_one_exact_copy_each() {
 }
 
 #[test]
+fn a_borrowed_secret_costs_one_exact_copy() {
+    // Refreshing from a stored response: `&SecretString`, no `.clone()` needed.
+    let stored = SecretString::from("refresh-token-from-a-response");
+    let id = owned(ARN);
+    let (r, n) = count(|| {
+        CreateTokenWithIam::refresh_token()
+            .client_id(id)
+            .refresh_token(&stored)
+            .build()
+    });
+    assert_eq!(n, 1);
+    assert_eq!(LAST_SIZE.with(Cell::get), stored.expose_secret().len());
+    let request = r.unwrap();
+    assert_eq!(
+        request.refresh_token().expose_secret(),
+        stored.expose_secret()
+    );
+}
+
+#[test]
 fn a_string_with_spare_capacity_costs_one_exact_copy() {
     let mut token = String::with_capacity(64);
     token.push_str("refresh");

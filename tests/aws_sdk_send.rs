@@ -45,7 +45,10 @@ fn iam_request_is_sent_as_built_and_the_response_is_typed() {
     );
     assert!(sent.headers().get("authorization").is_some());
     assert_eq!(response.access_token().expose_secret(), "aoal-sdk");
-    assert_eq!(response.expires_in(), 900);
+    assert_eq!(
+        response.expires_in(),
+        Some(std::time::Duration::from_secs(900))
+    );
     assert_eq!(
         response.refresh_token().unwrap().expose_secret(),
         "aorv-sdk"
@@ -95,8 +98,9 @@ fn oauth_errors_come_back_as_token_errors() {
         .build()
         .unwrap();
     match block_on(request.send_with(&client)) {
-        Err(SendError::Token(err)) => {
-            assert_eq!(err.code(), &ErrorCode::AuthorizationPending);
+        Err(SendError::Response(err)) => {
+            let token = err.token_error().expect("a TokenError");
+            assert_eq!(token.code(), &ErrorCode::AuthorizationPending);
             assert!(err.is_retryable());
         }
         other => panic!("expected a TokenError, got {other:?}"),
@@ -110,8 +114,49 @@ fn oauth_errors_come_back_as_token_errors() {
         .refresh_token("r")
         .build()
         .unwrap();
-    let Err(SendError::Token(err)) = block_on(request.send_with(&client)) else {
+    let Err(SendError::Response(err)) = block_on(request.send_with(&client)) else {
         panic!("expected a TokenError")
     };
-    assert_eq!((err.status(), err.code()), (400, &ErrorCode::InvalidGrant));
+    let token = err.token_error().expect("a TokenError");
+    assert_eq!(
+        (token.status(), token.code()),
+        (400, &ErrorCode::InvalidGrant)
+    );
+}
+
+#[test]
+fn an_empty_access_token_or_a_negative_lifetime_is_refused_on_the_sdk_road_too() {
+    use ssooidc_token::ParseErrorKind;
+    for (body, kind, member) in [
+        (
+            r#"{"accessToken":"","expiresIn":900}"#,
+            ParseErrorKind::Empty,
+            "accessToken",
+        ),
+        (
+            r#"{"accessToken":"aoal-sdk","expiresIn":-5}"#,
+            ParseErrorKind::Negative,
+            "expiresIn",
+        ),
+    ] {
+        let (client, _receiver) = sdk_client(200, body);
+        let request = CreateToken::device_code()
+            .client_id("id")
+            .client_secret("secret")
+            .device_code("device")
+            .build()
+            .unwrap();
+        let Err(SendError::Response(err)) = block_on(request.send_with(&client)) else {
+            panic!("{body}: expected an unreadable answer");
+        };
+        let ssooidc_token::ResponseErrorKind::Unreadable(unreadable) = err.kind() else {
+            panic!("{body}: expected ResponseErrorKind::Unreadable");
+        };
+        let reason = unreadable.reason();
+        assert_eq!(
+            (reason.kind(), reason.member()),
+            (&kind, Some(member)),
+            "{body}"
+        );
+    }
 }

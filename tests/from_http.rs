@@ -12,7 +12,7 @@ fn a_200_is_the_response() {
     let r = CreateTokenWithIamResponse::from_http(200, OK).unwrap();
     assert_eq!(r.access_token().expose_secret(), "aoal-SECRET-access");
     let r = CreateTokenResponse::from_http(200, OK).unwrap();
-    assert_eq!(r.expires_in(), 3600);
+    assert_eq!(r.expires_in(), Some(std::time::Duration::from_secs(3600)));
 }
 
 #[test]
@@ -23,9 +23,16 @@ fn a_400_oauth_error_is_the_token_error() {
     let token = err.token_error().unwrap();
     assert_eq!(token.code(), &ErrorCode::InvalidGrant);
     assert!(!err.is_retryable());
-    assert_eq!(err.to_string(), "invalid_grant (HTTP 400): refresh token expired");
-    assert!(std::error::Error::source(&err).is_none(), "shown as itself, not as a cause");
-    let pending = CreateTokenResponse::from_http(400, br#"{"error":"authorization_pending"}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid_grant (HTTP 400): refresh token expired"
+    );
+    assert!(
+        std::error::Error::source(&err).is_none(),
+        "shown as itself, not as a cause"
+    );
+    let pending =
+        CreateTokenResponse::from_http(400, br#"{"error":"authorization_pending"}"#).unwrap_err();
     assert!(pending.is_retryable());
 }
 
@@ -42,11 +49,17 @@ fn unreadable_answers_keep_the_status_and_never_echo() {
         (403, b"SECRET-plain-text"),
     ] {
         let err = CreateTokenWithIamResponse::from_http(status, body).unwrap_err();
-        assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)), "{status}");
+        assert!(
+            matches!(err.kind(), ResponseErrorKind::Unreadable(_)),
+            "{status}"
+        );
         assert_eq!(err.status(), status);
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
-        assert!(std::error::Error::source(&err).is_some(), "the parse error is the source");
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "the parse error is the source"
+        );
         assert_eq!(err.is_retryable(), status >= 500);
     }
 }
@@ -55,7 +68,11 @@ fn unreadable_answers_keep_the_status_and_never_echo() {
 mod with_headers {
     use super::*;
 
-    fn answer(status: u16, headers: &[(&str, &str)], body: &'static [u8]) -> http::Response<&'static [u8]> {
+    fn answer(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &'static [u8],
+    ) -> http::Response<&'static [u8]> {
         let mut builder = http::Response::builder().status(status);
         for (name, value) in headers {
             builder = builder.header(*name, *value);
@@ -81,15 +98,28 @@ mod with_headers {
     #[test]
     fn x_amzn_error_type_names_the_error_when_the_body_does_not() {
         for (header, code) in [
-            ("SlowDownException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/", ErrorCode::SlowDown),
-            ("AuthorizationPendingException", ErrorCode::AuthorizationPending),
+            (
+                "SlowDownException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/",
+                ErrorCode::SlowDown,
+            ),
+            (
+                "AuthorizationPendingException",
+                ErrorCode::AuthorizationPending,
+            ),
             ("InvalidGrantException:", ErrorCode::InvalidGrant),
             ("InternalServerException", ErrorCode::ServerError),
-            ("SomeNewException", ErrorCode::Unknown("SomeNewException".into())),
+            (
+                "SomeNewException",
+                ErrorCode::Unknown("SomeNewException".into()),
+            ),
         ] {
             for body in [&b""[..], b"<html>gateway</html>"] {
-                let err = CreateTokenResponse::from_http_response(&answer(400, &[("x-amzn-ErrorType", header)], body))
-                    .unwrap_err();
+                let err = CreateTokenResponse::from_http_response(&answer(
+                    400,
+                    &[("x-amzn-ErrorType", header)],
+                    body,
+                ))
+                .unwrap_err();
                 assert_eq!(err.token_error().map(|e| e.code()), Some(&code), "{header}");
                 assert_eq!(err.status(), 400);
             }

@@ -94,6 +94,9 @@ fn invalid_regions_are_errors_not_malformed_uris() {
         "x?y",
         "a#b",
         &"a".repeat(64),
+        "US-EAST-1",
+        "Us-east-1",
+        "eu-West-1",
     ] {
         assert_eq!(
             iam().to_http(bad).unwrap_err(),
@@ -108,7 +111,12 @@ fn invalid_regions_are_errors_not_malformed_uris() {
     }
     assert!(iam().to_http("us-east-1").is_ok());
     assert_eq!(
+        Endpoint::custom("http://127.0.0.1:8080", "US-EAST-1").unwrap_err(),
+        EndpointError::InvalidRegion
+    );
+    assert!(Endpoint::custom("http://127.0.0.1:8080", "us-east-1").is_ok());
+    assert_eq!(
         EndpointError::InvalidRegion.to_string(),
-        "region must be DNS labels of letters, digits and `-` (for example us-east-1)"
+        "region must be DNS labels of lower-case letters, digits and `-` (for example us-east-1)"
     );
 }

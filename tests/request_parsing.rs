@@ -226,9 +226,11 @@ fn content_rules_apply_as_in_build() {
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z0-9._~-]{1,40}",
-        any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
+        any::<String>(),
         "[\"\\\\/\u{0}-\u{1f}\u{7f}é日🦀a]{1,30}",
     ]
+    // `build()` refuses empty and whitespace-only values.
+    .prop_filter("not blank", |s| !s.trim().is_empty())
 }
 
 fn scopes() -> impl Strategy<Value = Vec<String>> {

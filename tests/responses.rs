@@ -25,10 +25,10 @@ fn iam_response_reads_every_member() {
     let r = CreateTokenWithIamResponse::from_json(FULL.as_bytes()).unwrap();
     assert_eq!(r.access_token().expose_secret(), "aoal-access");
     assert_eq!(r.token_type(), Some("Bearer"));
-    assert_eq!(r.expires_in(), 3600);
+    assert_eq!(r.expires_in(), Some(Duration::from_secs(3600)));
     assert_eq!(
         r.expires_at(UNIX_EPOCH + Duration::from_secs(10)),
-        UNIX_EPOCH + Duration::from_secs(3610)
+        Some(UNIX_EPOCH + Duration::from_secs(3610))
     );
     assert_eq!(r.refresh_token().unwrap().expose_secret(), "aorv-refresh");
     assert_eq!(
@@ -49,7 +49,9 @@ fn iam_response_reads_every_member() {
 #[test]
 fn minimal_and_null_members_are_absent() {
     let r = CreateTokenWithIamResponse::from_json(br#"{"accessToken":"a"}"#).unwrap();
-    assert_eq!(r.expires_in(), 0);
+    // An absent lifetime is not "already expired".
+    assert_eq!(r.expires_in(), None);
+    assert_eq!(r.expires_at(UNIX_EPOCH), None);
     assert!(
         r.refresh_token().is_none() && r.id_token().is_none() && r.issued_token_type().is_none()
     );
@@ -61,6 +63,47 @@ fn minimal_and_null_members_are_absent() {
     )
     .unwrap();
     assert!(r.refresh_token().is_none() && r.scope().is_empty());
+    assert_eq!(r.expires_in(), None);
+    let r = CreateTokenResponse::from_json(br#"{"accessToken":"a","expiresIn":0}"#).unwrap();
+    assert_eq!(r.expires_in(), Some(Duration::ZERO));
+}
+
+#[test]
+fn an_empty_access_token_or_a_negative_lifetime_is_refused_naming_the_member() {
+    for body in [
+        &br#"{"accessToken":"","expiresIn":3600}"#[..],
+        br#"{"expiresIn":3600,"accessToken":""}"#,
+    ] {
+        for err in [
+            CreateTokenWithIamResponse::from_json(body).unwrap_err(),
+            CreateTokenResponse::from_json(body).unwrap_err(),
+        ] {
+            assert_eq!(
+                (err.kind(), err.member()),
+                (&ParseErrorKind::Empty, Some("accessToken"))
+            );
+            assert!(err.offset().is_some());
+        }
+    }
+    let body = br#"{"accessToken":"a","expiresIn":-1}"#;
+    for err in [
+        CreateTokenWithIamResponse::from_json(body).unwrap_err(),
+        CreateTokenResponse::from_json(body).unwrap_err(),
+    ] {
+        assert_eq!(
+            (err.kind(), err.member()),
+            (&ParseErrorKind::Negative, Some("expiresIn"))
+        );
+        assert_eq!(
+            err.to_string(),
+            "member `expiresIn` must not be negative (at byte 19)"
+        );
+    }
+    let err = CreateTokenResponse::from_json(br#"{"accessToken":""}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "member `accessToken` must not be empty (at byte 1)"
+    );
 }
 
 #[test]
@@ -77,7 +120,7 @@ fn unknown_members_and_token_types_are_kept_or_ignored_not_errors() {
 fn create_token_response_ignores_iam_only_members() {
     let r = CreateTokenResponse::from_json(FULL.as_bytes()).unwrap();
     assert_eq!(r.access_token().expose_secret(), "aoal-access");
-    assert_eq!(r.expires_in(), 3600);
+    assert_eq!(r.expires_in(), Some(Duration::from_secs(3600)));
     // A scope of the wrong type is an IAM member error, but ignored for CreateToken.
     assert!(CreateTokenResponse::from_json(br#"{"accessToken":"a","scope":5}"#).is_ok());
     assert!(CreateTokenWithIamResponse::from_json(br#"{"accessToken":"a","scope":5}"#).is_err());
@@ -272,20 +315,19 @@ fn non_oauth_bodies_are_clear_errors_carrying_the_status() {
     ] {
         let err = TokenError::from_json(status, body).unwrap_err();
         assert_eq!(err.status(), status);
-        let text = err.to_string();
-        assert!(
-            text.starts_with(&format!(
-                "HTTP {status} response is not an OAuth error body: "
-            )),
-            "{text}"
+        assert_eq!(
+            err.to_string(),
+            format!("HTTP {status} response is not an OAuth error body")
         );
+        let source = std::error::Error::source(&err).expect("the reason is the source");
+        assert_eq!(source.to_string(), err.reason().to_string());
     }
 }
 
 proptest! {
     /// Whatever string serde_json writes (escaped its way), the reader decodes back.
     #[test]
-    fn decodes_whatever_serde_json_encodes(s in any::<String>()) {
+    fn decodes_whatever_serde_json_encodes(s in any::<String>().prop_filter("an access token is not empty", |s| !s.is_empty())) {
         let body = format!(r#"{{"accessToken":{}}}"#, serde_json::to_string(&s).unwrap());
         let r = CreateTokenWithIamResponse::from_json(body.as_bytes()).unwrap();
         prop_assert_eq!(r.access_token().expose_secret(), s.as_str());
@@ -294,7 +336,7 @@ proptest! {
     /// The same, with every character written as a `\u` escape (surrogate pairs
     /// for those outside the BMP).
     #[test]
-    fn decodes_unicode_escapes(s in any::<String>()) {
+    fn decodes_unicode_escapes(s in any::<String>().prop_filter("an access token is not empty", |s| !s.is_empty())) {
         let mut escaped = String::new();
         for unit in s.encode_utf16() {
             escaped.push_str(&format!("\\u{unit:04X}"));

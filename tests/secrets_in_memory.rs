@@ -120,20 +120,23 @@ enum Input {
     SpareString,
     BoxStr,
     Secret,
+    SecretRef,
     Zeroizing,
 }
 
-const INPUTS: [Input; 6] = [
+const INPUTS: [Input; 7] = [
     Input::Str,
     Input::ExactString,
     Input::SpareString,
     Input::BoxStr,
     Input::Secret,
+    Input::SecretRef,
     Input::Zeroizing,
 ];
 
 /// Hands `f` a secret of `len` bytes in the form `input`, and cleans up what the
-/// caller keeps (the `&str` case's source is the caller's, wiped here).
+/// caller keeps (the `&str` case's source is the caller's, wiped here; the
+/// `&SecretString` case's is a secret the caller keeps, as a stored response's).
 fn with_secret<R>(input: Input, len: usize, f: impl FnOnce(Handed) -> R) -> R {
     match input {
         Input::Str => {
@@ -146,6 +149,10 @@ fn with_secret<R>(input: Input, len: usize, f: impl FnOnce(Handed) -> R) -> R {
         Input::Secret => f(Handed::Secret(SecretString::from(
             secret_string(len, len).into_boxed_str(),
         ))),
+        Input::SecretRef => {
+            let kept = SecretString::from(secret_string(len, len).into_boxed_str());
+            f(Handed::SecretRef(&kept))
+        }
         Input::Zeroizing => f(Handed::Zeroizing(Zeroizing::new(secret_string(
             len,
             len * 2,
@@ -159,6 +166,7 @@ enum Handed<'a> {
     String(String),
     Box(Box<str>),
     Secret(SecretString),
+    SecretRef(&'a SecretString),
     Zeroizing(Zeroizing<String>),
 }
 
@@ -170,6 +178,7 @@ macro_rules! set {
             Handed::String(v) => $builder.$setter(v),
             Handed::Box(v) => $builder.$setter(v),
             Handed::Secret(v) => $builder.$setter(v),
+            Handed::SecretRef(v) => $builder.$setter(v),
             Handed::Zeroizing(v) => $builder.$setter(v),
         }
     };
@@ -268,6 +277,16 @@ fn jwt_assertion_of_every_input_type_leaves_no_copy() {
                 }
                 Input::BoxStr => Handed::Box(jwt.into_boxed_str()),
                 Input::Secret => Handed::Secret(SecretString::from(jwt.into_boxed_str())),
+                Input::SecretRef => {
+                    let kept = SecretString::from(jwt.into_boxed_str());
+                    let r = CreateTokenWithIam::jwt_bearer()
+                        .client_id(ARN)
+                        .assertion(&kept)
+                        .build()
+                        .unwrap();
+                    send(&r, &r.to_json());
+                    return;
+                }
                 Input::Zeroizing => Handed::Zeroizing(Zeroizing::new(jwt)),
             };
             let r = set!(
@@ -630,6 +649,9 @@ fn signing_credentials_leave_no_unwiped_copy() {
                     Handed::String(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
                     Handed::Box(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
                     Handed::Secret(v) => ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v),
+                    Handed::SecretRef(v) => {
+                        ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v)
+                    }
                     Handed::Zeroizing(v) => {
                         ssooidc_token::SigningCredentials::new("AKIDEXAMPLE", v)
                     }
@@ -658,6 +680,7 @@ fn canary_credentials(input: Input, token: bool) -> ssooidc_token::SigningCreden
         Handed::Box(v) => SigningCredentials::new("AKIDEXAMPLE", v),
         Handed::Secret(v) => SigningCredentials::new("AKIDEXAMPLE", v),
         Handed::Zeroizing(v) => SigningCredentials::new("AKIDEXAMPLE", v),
+        Handed::SecretRef(v) => SigningCredentials::new("AKIDEXAMPLE", v),
     });
     if token {
         with_secret(input, 600, |t| set!(credentials, with_session_token, t))

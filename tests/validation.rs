@@ -83,6 +83,71 @@ fn empty_values_are_refused_for_every_secret_and_client_id() {
 }
 
 #[test]
+fn whitespace_only_values_are_refused_where_empty_ones_are() {
+    for blank in [" ", "\t", " \r\n ", "\u{a0}"] {
+        let err = CreateToken::authorization_code()
+            .client_id(blank)
+            .client_secret(blank)
+            .code(blank)
+            .redirect_uri(blank)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            problems(&err),
+            [
+                ("client_id", None, Rule::Blank),
+                ("client_secret", None, Rule::Blank),
+                ("code", None, Rule::Blank),
+                ("redirect_uri", None, Rule::Blank),
+            ],
+            "{blank:?}"
+        );
+        let err = CreateToken::device_code()
+            .client_id("i")
+            .client_secret("s")
+            .device_code(blank)
+            .build()
+            .unwrap_err();
+        assert_eq!(problems(&err), [("device_code", None, Rule::Blank)]);
+        let err = CreateTokenWithIam::refresh_token()
+            .client_id("i")
+            .refresh_token(blank)
+            .build()
+            .unwrap_err();
+        assert_eq!(problems(&err), [("refresh_token", None, Rule::Blank)]);
+        let err = CreateTokenWithIam::jwt_bearer()
+            .client_id(blank)
+            .assertion(blank)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            problems(&err),
+            [
+                ("client_id", None, Rule::Blank),
+                ("assertion", None, Rule::Blank)
+            ]
+        );
+        let err = CreateTokenWithIam::token_exchange()
+            .client_id("i")
+            .subject_token(blank)
+            .subject_token_type(TokenType::AccessToken)
+            .build()
+            .unwrap_err();
+        assert_eq!(problems(&err), [("subject_token", None, Rule::Blank)]);
+        assert_eq!(
+            err.to_string(),
+            "invalid CreateTokenWithIAM request: subject_token must not be only whitespace"
+        );
+    }
+    // Whitespace around a value is the caller's business; only a blank is refused.
+    assert!(CreateTokenWithIam::refresh_token()
+        .client_id(" i ")
+        .refresh_token("r")
+        .build()
+        .is_ok());
+}
+
+#[test]
 fn redirect_uri_must_be_absolute_without_fragment() {
     for good in [
         "https://app.example.com/callback",

@@ -10,7 +10,9 @@ grant_marker! {
     /// The authorization-code grant (`authorization_code`, RFC 6749 section 4.1):
     /// exchanges the one-time code an authorization redirect delivered, optionally
     /// with a PKCE code verifier (RFC 7636). Accepted by both operations.
-    AuthorizationCode = "authorization_code", "authorization-code"
+    AuthorizationCode = "authorization_code", "authorization-code",
+    iam: IamAuthorizationCodeFields,
+    public: PublicAuthorizationCodeFields,
 }
 
 fields! {
@@ -20,7 +22,7 @@ fields! {
         builder IamAuthorizationCodeBuilder,
         "Builds a [`CreateTokenWithIam<AuthorizationCode>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::authorization_code`](crate::CreateTokenWithIam::authorization_code).\n\nRequired: `client_id`, `code`, `redirect_uri`. Optional: `code_verifier`, `scope`." {
         secrets {
-            code: "Sets `code` (required, secret): the one-time authorization code from the redirect. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+            code: "Sets `code` (required, secret): the one-time authorization code from the redirect. Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {
             code_verifier: "Sets `codeVerifier` (optional, secret): the PKCE code verifier, 43 to 128 characters of `A-Z a-z 0-9 - . _ ~` (RFC 7636).",
@@ -65,14 +67,6 @@ fields! {
             }
         }
     }
-}
-
-impl super::IamGrant for AuthorizationCode {
-    type Fields = IamAuthorizationCodeFields;
-}
-
-impl super::PublicClientGrant for AuthorizationCode {
-    type Fields = PublicAuthorizationCodeFields;
 }
 
 impl Members for IamAuthorizationCodeFields {

@@ -4,13 +4,15 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{fields, grant_marker, visit_scope, Grant};
 use crate::wire::{Members, Value, Visit};
-use crate::CreateToken;
+use crate::{CreateToken, CreateTokenWithIam};
 
 grant_marker! {
     /// The device-code grant (`urn:ietf:params:oauth:grant-type:device_code`,
     /// RFC 8628): polls with the device code `StartDeviceAuthorization` returned.
     /// `CreateToken` only.
-    DeviceCode = "urn:ietf:params:oauth:grant-type:device_code", "device-code"
+    DeviceCode = "urn:ietf:params:oauth:grant-type:device_code", "device-code",
+    iam: super::sealed::NotAccepted,
+    public: PublicDeviceCodeFields,
 }
 
 fields! {
@@ -20,7 +22,7 @@ fields! {
         builder PublicDeviceCodeBuilder,
         "Builds a [`CreateToken<DeviceCode>`](crate::CreateToken). Start with [`CreateToken::device_code`](crate::CreateToken::device_code).\n\nRequired: `client_id`, `client_secret`, `device_code`. Optional: `scope`." {
         secrets {
-            client_secret: "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+            client_secret: "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
             device_code: "Sets `deviceCode` (required, secret): the device code `StartDeviceAuthorization` returned.",
         }
         optional_secrets {}
@@ -31,10 +33,6 @@ fields! {
             checks.secret("device_code", &f.device_code);
         }
     }
-}
-
-impl super::PublicClientGrant for DeviceCode {
-    type Fields = PublicDeviceCodeFields;
 }
 
 impl Members for PublicDeviceCodeFields {
@@ -66,6 +64,20 @@ impl CreateToken<DeviceCode> {
     /// ```
     pub fn device_code() -> PublicDeviceCodeBuilder {
         PublicDeviceCodeFields::builder()
+    }
+}
+
+// `CreateTokenWithIam::device_code()` does not exist, but where a user may look for
+// it, the compiler points to `CreateToken::device_code`: the bound is never met (it
+// names a lifetime so that it is checked at the call, not here).
+#[doc(hidden)]
+impl CreateTokenWithIam<super::AuthorizationCode> {
+    #[doc(hidden)]
+    pub fn device_code<'a>() -> PublicDeviceCodeBuilder
+    where
+        &'a (): super::sealed::DeviceCodeIsPublicClient,
+    {
+        CreateToken::device_code()
     }
 }
 

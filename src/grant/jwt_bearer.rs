@@ -4,12 +4,14 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{fields, grant_marker, visit_scope, Grant};
 use crate::wire::{Members, Value, Visit};
-use crate::CreateTokenWithIam;
+use crate::{CreateToken, CreateTokenWithIam};
 
 grant_marker! {
     /// The JWT-bearer grant (`urn:ietf:params:oauth:grant-type:jwt-bearer`, RFC 7523):
     /// presents a JWT issued by a trusted token issuer. `CreateTokenWithIam` only.
-    JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer", "JWT-bearer"
+    JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer", "JWT-bearer",
+    iam: IamJwtBearerFields,
+    public: super::sealed::NotAccepted,
 }
 
 fields! {
@@ -19,7 +21,7 @@ fields! {
         builder IamJwtBearerBuilder,
         "Builds a [`CreateTokenWithIam<JwtBearer>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::jwt_bearer`](crate::CreateTokenWithIam::jwt_bearer).\n\nRequired: `client_id`, `assertion`. Optional: `scope`." {
         secrets {
-            assertion: "Sets `assertion` (required, secret): a compact JWT from a trusted token issuer (3 or 5 base64url parts). Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+            assertion: "Sets `assertion` (required, secret): a compact JWT from a trusted token issuer (3 or 5 base64url parts). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {}
         required {}
@@ -28,10 +30,6 @@ fields! {
             checks.assertion(&f.assertion);
         }
     }
-}
-
-impl super::IamGrant for JwtBearer {
-    type Fields = IamJwtBearerFields;
 }
 
 impl Members for IamJwtBearerFields {
@@ -58,6 +56,20 @@ impl CreateTokenWithIam<JwtBearer> {
     /// ```
     pub fn jwt_bearer() -> IamJwtBearerBuilder {
         IamJwtBearerFields::builder()
+    }
+}
+
+// `CreateToken::jwt_bearer()` does not exist, but where a user may look for it, the
+// compiler points to `CreateTokenWithIam::jwt_bearer`: the bound is never met (it
+// names a lifetime so that it is checked at the call, not here).
+#[doc(hidden)]
+impl CreateToken<super::AuthorizationCode> {
+    #[doc(hidden)]
+    pub fn jwt_bearer<'a>() -> IamJwtBearerBuilder
+    where
+        &'a (): super::sealed::JwtBearerIsIam,
+    {
+        CreateTokenWithIam::jwt_bearer()
     }
 }
 

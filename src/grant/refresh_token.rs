@@ -9,7 +9,9 @@ use crate::{CreateToken, CreateTokenWithIam};
 grant_marker! {
     /// The refresh-token grant (`refresh_token`, RFC 6749 section 6): trades a
     /// refresh token for a new access token. Accepted by both operations.
-    RefreshToken = "refresh_token", "refresh-token"
+    RefreshToken = "refresh_token", "refresh-token",
+    iam: IamRefreshTokenFields,
+    public: PublicRefreshTokenFields,
 }
 
 fields! {
@@ -19,7 +21,7 @@ fields! {
         builder IamRefreshTokenBuilder,
         "Builds a [`CreateTokenWithIam<RefreshToken>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::refresh_token`](crate::CreateTokenWithIam::refresh_token).\n\nRequired: `client_id`, `refresh_token`. Optional: `scope`." {
         secrets {
-            refresh_token: "Sets `refreshToken` (required, secret). Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+            refresh_token: "Sets `refreshToken` (required, secret). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {}
         required {}
@@ -48,14 +50,6 @@ fields! {
             checks.secret("refresh_token", &f.refresh_token);
         }
     }
-}
-
-impl super::IamGrant for RefreshToken {
-    type Fields = IamRefreshTokenFields;
-}
-
-impl super::PublicClientGrant for RefreshToken {
-    type Fields = PublicRefreshTokenFields;
 }
 
 impl Members for IamRefreshTokenFields {

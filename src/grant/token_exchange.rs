@@ -4,13 +4,15 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{fields, grant_marker, visit_scope, Grant};
 use crate::wire::{Members, Value, Visit};
-use crate::{CreateTokenWithIam, TokenType};
+use crate::{CreateToken, CreateTokenWithIam, TokenType};
 
 grant_marker! {
     /// The token-exchange grant (`urn:ietf:params:oauth:grant-type:token-exchange`,
     /// RFC 8693): trades a subject token for a token of another type.
     /// `CreateTokenWithIam` only.
-    TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange", "token-exchange"
+    TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange", "token-exchange",
+    iam: IamTokenExchangeFields,
+    public: super::sealed::NotAccepted,
 }
 
 fields! {
@@ -20,7 +22,7 @@ fields! {
         builder IamTokenExchangeBuilder,
         "Builds a [`CreateTokenWithIam<TokenExchange>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::token_exchange`](crate::CreateTokenWithIam::token_exchange).\n\nRequired: `client_id`, `subject_token`, `subject_token_type`. Optional: `requested_token_type`, `scope`." {
         secrets {
-            subject_token: "Sets `subjectToken` (required, secret): the token to exchange. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+            subject_token: "Sets `subjectToken` (required, secret): the token to exchange. Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {}
         required {
@@ -37,10 +39,6 @@ fields! {
             }
         }
     }
-}
-
-impl super::IamGrant for TokenExchange {
-    type Fields = IamTokenExchangeFields;
 }
 
 impl Members for IamTokenExchangeFields {
@@ -79,6 +77,20 @@ impl CreateTokenWithIam<TokenExchange> {
     /// ```
     pub fn token_exchange() -> IamTokenExchangeBuilder {
         IamTokenExchangeFields::builder()
+    }
+}
+
+// `CreateToken::token_exchange()` does not exist, but where a user may look for it,
+// the compiler points to `CreateTokenWithIam::token_exchange`: the bound is never met
+// (it names a lifetime so that it is checked at the call, not here).
+#[doc(hidden)]
+impl CreateToken<super::AuthorizationCode> {
+    #[doc(hidden)]
+    pub fn token_exchange<'a>() -> IamTokenExchangeBuilder
+    where
+        &'a (): super::sealed::TokenExchangeIsIam,
+    {
+        CreateTokenWithIam::token_exchange()
     }
 }
 

@@ -1,0 +1,231 @@
+//! The compile errors of the typed builders, in plain words.
+//!
+//! typed-builder tracks each field of a builder in the builder's type: `()` while
+//! unset, `(T,)` once set. Its own diagnostics for a misuse are a `#[deprecated]`
+//! warning plus an error about a placeholder argument, and they name one missing field
+//! per compile. The bounds below replace them with one error per mistake, each a
+//! sentence that names the field:
+//!
+//! - `build()` has one bound `state: field::NAME::Required<T>` per required field,
+//!   implemented only for the set state, so every missing field is its own error
+//!   (``missing required field `subject_token` ``, noting the setter to call), all in
+//!   one compile.
+//! - Every setter has the bound `<Self as FieldState<field::NAME::Name>>::State:
+//!   field::NAME::Unset`, implemented only for the unset state, so a second call is an
+//!   error (``field `subject_token` is set twice``). typed-builder still generates its
+//!   own method for that case (a deprecated one taking a placeholder), which cannot be
+//!   turned off: after our error the compiler also prints that warning and a
+//!   "mismatched types" error about the argument.
+//!
+//! A message attribute takes a string literal (`{This}` is not available to
+//! `#[diagnostic::on_unimplemented]`, and a marker type given as `{Field}` prints with
+//! its full path outside this crate), so each field name has its own module in
+//! [`field`] with its messages spelled out; a new field name adds one entry there.
+//! The traits are implemented through generic impls marked
+//! `#[diagnostic::do_not_recommend]`: the compiler then reports the field's own trait
+//! instead of listing the impl it "almost" matched.
+//!
+//! Everything here is `pub` inside a private module: usable in the bounds of public
+//! methods (no `private_bounds` lint), not nameable or implementable by users.
+//!
+//! ## Applying it to a `#[derive(TypedBuilder)]` struct
+//!
+//! The `fields!` macro in `grant.rs` does all of this for the grants:
+//!
+//! 1. Add each new field name to `field_names!` below, with its messages.
+//! 2. On the struct: `#[builder(build_method(vis = "", name = __build))]`, so that
+//!    typed-builder's own `build` and its deprecated placeholders become private and
+//!    unused.
+//! 3. Every field with a setter gets a `transform` setter whose where-clause is the
+//!    set-twice bound (`into` and `strip_option` become `value.into()`, `Some(value)`):
+//!    `#[builder(setter(fn transform(value: impl Into<String>) -> String where <Self as
+//!    crate::builder_state::FieldState<crate::builder_state::field::client_id::Name>>::State:
+//!    crate::builder_state::field::client_id::Unset, { value.into() }))]`.
+//! 4. `crate::builder_state::field_states!(TheBuilder [a b c] a b);`: the builder type,
+//!    every field in declaration order (`via_mutators` fields too) in brackets, then the
+//!    fields that have setters.
+//! 5. A public `build()` in an inherent impl generic over every field's state (name the
+//!    type parameters after the fields; a `via_mutators` field is always `(T,)` and
+//!    can be written so), in the same module as the derive (the builder's `fields`
+//!    member is private to it). One where-bound per field, on the *method*: `a:
+//!    field::a::Required<A>` if required, `b: Optional<B>` if defaulted. (Bounds on
+//!    the impl block instead give one "method exists but its trait bounds were not
+//!    satisfied" error, without these messages.) The body destructures `self.fields`
+//!    and calls `into_value()` on each.
+//! 6. A trybuild snapshot in `tests/compile_fail/` for a missing field and a field set
+//!    twice; read the `.stderr` it writes (`TRYBUILD=overwrite`).
+
+/// The state of a set field, `(T,)`.
+pub trait IsSet<Field> {
+    /// `T`.
+    type Value;
+    /// The field's value.
+    fn into_value(self) -> Self::Value;
+}
+
+impl<Field, T> IsSet<Field> for (T,) {
+    type Value = T;
+    fn into_value(self) -> T {
+        self.0
+    }
+}
+
+/// The state of an unset field, `()`.
+pub trait IsUnset<Field> {}
+
+impl<Field> IsUnset<Field> for () {}
+
+/// An optional field's state: unset reads as `T::default()`.
+pub trait Optional<T> {
+    /// The field's value, or the default.
+    fn into_value(self) -> T;
+}
+
+impl<T: Default> Optional<T> for () {
+    fn into_value(self) -> T {
+        T::default()
+    }
+}
+
+impl<T> Optional<T> for (T,) {
+    fn into_value(self) -> T {
+        self.0
+    }
+}
+
+/// The state of `Field` in a builder of type `Self`.
+pub trait FieldState<Field> {
+    /// `()` or `(T,)`.
+    type State;
+}
+
+/// One module per field name: a marker `Name`, and the traits `Required<T>` (set) and
+/// `Unset` (not set yet) carrying the messages.
+pub mod field {
+    macro_rules! field_names {
+        ($(
+            $name:ident {
+                missing: $missing:literal,
+                setter: $setter:literal,
+                twice: $twice:literal $(,)?
+            }
+        )*) => {$(
+            #[allow(non_camel_case_types)]
+            #[doc = concat!("The field `", stringify!($name), "`.")]
+            pub mod $name {
+                /// Names the field in `FieldState`.
+                #[allow(missing_debug_implementations)]
+                pub enum Name {}
+
+                /// Implemented once the field is set. (Unused for optional fields.)
+                #[allow(dead_code)]
+                #[diagnostic::on_unimplemented(
+                    message = $missing,
+                    label = "a required field is not set on this builder",
+                    note = $setter
+                )]
+                pub trait Required<T> {
+                    /// The field's value.
+                    fn into_value(self) -> T;
+                }
+
+                #[diagnostic::do_not_recommend]
+                impl<S: super::super::IsSet<Name>> Required<S::Value> for S {
+                    fn into_value(self) -> S::Value {
+                        super::super::IsSet::into_value(self)
+                    }
+                }
+
+                /// Implemented until the field is set.
+                #[diagnostic::on_unimplemented(
+                    message = $twice,
+                    label = "this builder has the field set already",
+                    note = "each field is set once: remove one of the two calls"
+                )]
+                pub trait Unset {}
+
+                #[diagnostic::do_not_recommend]
+                impl<S: super::super::IsUnset<Name>> Unset for S {}
+            }
+        )*};
+    }
+
+    field_names! {
+        client_id {
+            missing: "missing required field `client_id`",
+            setter: "call `.client_id(...)` before `.build()`",
+            twice: "field `client_id` is set twice",
+        }
+        client_secret {
+            missing: "missing required field `client_secret`",
+            setter: "call `.client_secret(...)` before `.build()`",
+            twice: "field `client_secret` is set twice",
+        }
+        code {
+            missing: "missing required field `code`",
+            setter: "call `.code(...)` before `.build()`",
+            twice: "field `code` is set twice",
+        }
+        code_verifier {
+            missing: "missing required field `code_verifier`",
+            setter: "call `.code_verifier(...)` before `.build()`",
+            twice: "field `code_verifier` is set twice",
+        }
+        redirect_uri {
+            missing: "missing required field `redirect_uri`",
+            setter: "call `.redirect_uri(...)` before `.build()`",
+            twice: "field `redirect_uri` is set twice",
+        }
+        refresh_token {
+            missing: "missing required field `refresh_token`",
+            setter: "call `.refresh_token(...)` before `.build()`",
+            twice: "field `refresh_token` is set twice",
+        }
+        assertion {
+            missing: "missing required field `assertion`",
+            setter: "call `.assertion(...)` before `.build()`",
+            twice: "field `assertion` is set twice",
+        }
+        subject_token {
+            missing: "missing required field `subject_token`",
+            setter: "call `.subject_token(...)` before `.build()`",
+            twice: "field `subject_token` is set twice",
+        }
+        subject_token_type {
+            missing: "missing required field `subject_token_type`",
+            setter: "call `.subject_token_type(...)` before `.build()`",
+            twice: "field `subject_token_type` is set twice",
+        }
+        requested_token_type {
+            missing: "missing required field `requested_token_type`",
+            setter: "call `.requested_token_type(...)` before `.build()`",
+            twice: "field `requested_token_type` is set twice",
+        }
+        device_code {
+            missing: "missing required field `device_code`",
+            setter: "call `.device_code(...)` before `.build()`",
+            twice: "field `device_code` is set twice",
+        }
+    }
+}
+
+/// Implements [`FieldState`] for each listed field of a typed builder:
+/// `field_states!(Builder [every field, in order] the fields that have setters)`.
+macro_rules! field_states {
+    ($builder:ident $all:tt $($field:ident)*) => {
+        $( $crate::builder_state::field_state!($builder $all $field); )*
+    };
+}
+pub(crate) use field_states;
+
+macro_rules! field_state {
+    ($builder:ident [$($all:ident)*] $field:ident) => {
+        #[allow(non_camel_case_types)]
+        impl<$($all),*> $crate::builder_state::FieldState<$crate::builder_state::field::$field::Name>
+            for $builder<($($all,)*)>
+        {
+            type State = $field;
+        }
+    };
+}
+pub(crate) use field_state;
