@@ -206,6 +206,36 @@ pub mod field {
             setter: "call `.device_code(...)` before `.build()`",
             twice: "field `device_code` is set twice",
         }
+        role_arn {
+            missing: "missing required field `role_arn`",
+            setter: "call `.role_arn(...)` before `.build()`",
+            twice: "field `role_arn` is set twice",
+        }
+        role_session_name {
+            missing: "missing required field `role_session_name`",
+            setter: "call `.role_session_name(...)` before `.build()`",
+            twice: "field `role_session_name` is set twice",
+        }
+        identity_context {
+            missing: "missing required field `identity_context`",
+            setter: "call `.identity_context(...)` before `.build()`",
+            twice: "field `identity_context` is set twice",
+        }
+        duration_seconds {
+            missing: "missing required field `duration_seconds`",
+            setter: "call `.duration_seconds(...)` before `.build()`",
+            twice: "field `duration_seconds` is set twice",
+        }
+        policy {
+            missing: "missing required field `policy`",
+            setter: "call `.policy(...)` before `.build()`",
+            twice: "field `policy` is set twice",
+        }
+        source_identity {
+            missing: "missing required field `source_identity`",
+            setter: "call `.source_identity(...)` before `.build()`",
+            twice: "field `source_identity` is set twice",
+        }
     }
 }
 

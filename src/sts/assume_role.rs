@@ -8,6 +8,7 @@ use http::Request;
 use secrecy::ExposeSecret;
 
 use super::{IdentityContext, StsEndpoint, IDENTITY_CENTER_CONTEXT_PROVIDER};
+use crate::builder_state::{field, FieldState, Optional};
 use crate::error::{BuildError, Problem, Rule};
 use crate::{FormBody, SignError, SigningCredentials};
 
@@ -24,10 +25,7 @@ pub const STS_SIGNING_NAME: &str = "sts";
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
-    build_method(
-        into = Result<AssumeRole, BuildError>,
-        doc = "Checks every field against STS's rules and returns the request, or a [`BuildError`](crate::BuildError) listing every problem (field and rule, never a value).\n\nOnly callable once `role_arn`, `role_session_name` and `identity_context` are set.",
-    ),
+    build_method(vis = "", name = __build),
     mutators(
         /// Adds the ARN of a managed policy to use as a session policy
         /// (`PolicyArns`, repeatable, at most 10).
@@ -43,23 +41,47 @@ pub const STS_SIGNING_NAME: &str = "sts";
 )]
 pub struct AssumeRoleFields {
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::role_arn::Name>>::State: field::role_arn::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `RoleArn` (required): the role to assume, `arn:<partition>:iam::<account>:role/<name>`."
     ))]
     role_arn: String,
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::role_session_name::Name>>::State:
+                field::role_session_name::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `RoleSessionName` (required): 2 to 64 characters of letters, digits and `+=,.@-_`; it shows in CloudTrail."
     ))]
     role_session_name: String,
     #[builder(setter(
+        fn transform(value: IdentityContext) -> IdentityContext
+        where
+            <Self as FieldState<field::identity_context::Name>>::State:
+                field::identity_context::Unset,
+        {
+            value
+        },
         doc = "Sets the identity context (required), sent as `ProvidedContexts.member.1` with provider ARN `arn:aws:iam::aws:contextProvider/IdentityCenter`."
     ))]
     identity_context: IdentityContext,
     #[builder(
         default,
         setter(
-            strip_option,
+            fn transform(value: u32) -> Option<u32>
+            where
+                <Self as FieldState<field::duration_seconds::Name>>::State:
+                    field::duration_seconds::Unset,
+            {
+                Some(value)
+            },
             doc = "Sets `DurationSeconds` (optional): 900 to 43,200; the role's maximum session duration applies."
         )
     )]
@@ -67,8 +89,12 @@ pub struct AssumeRoleFields {
     #[builder(
         default,
         setter(
-            strip_option,
-            into,
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+                <Self as FieldState<field::policy::Name>>::State: field::policy::Unset,
+            {
+                Some(value.into())
+            },
             doc = "Sets `Policy` (optional): an inline session policy (JSON), at most 2,048 characters."
         )
     )]
@@ -78,14 +104,79 @@ pub struct AssumeRoleFields {
     #[builder(
         default,
         setter(
-            strip_option,
-            into,
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+                <Self as FieldState<field::source_identity::Name>>::State:
+                    field::source_identity::Unset,
+            {
+                Some(value.into())
+            },
             doc = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`."
         )
     )]
     source_identity: Option<String>,
     #[builder(via_mutators)]
     tags: Vec<(String, String)>,
+}
+
+crate::builder_state::field_states!(
+    AssumeRoleBuilder
+    [role_arn role_session_name identity_context duration_seconds policy policy_arns source_identity tags]
+    role_arn role_session_name identity_context duration_seconds policy source_identity
+);
+
+#[allow(non_camel_case_types)]
+impl<role_arn, role_session_name, identity_context, duration_seconds, policy, source_identity>
+    AssumeRoleBuilder<(
+        role_arn,
+        role_session_name,
+        identity_context,
+        duration_seconds,
+        policy,
+        (Vec<String>,),
+        source_identity,
+        (Vec<(String, String)>,),
+    )>
+{
+    /// Checks every field against STS's rules and returns the request, or a
+    /// [`BuildError`](crate::BuildError) listing every problem (field and rule,
+    /// never a value).
+    ///
+    /// Only compiles once `role_arn`, `role_session_name` and `identity_context`
+    /// are set; each one missing is its own compile error naming it.
+    ///
+    /// # Errors
+    /// [`BuildError`] naming every field that breaks one of STS's rules.
+    pub fn build(self) -> Result<AssumeRole, BuildError>
+    where
+        role_arn: field::role_arn::Required<String>,
+        role_session_name: field::role_session_name::Required<String>,
+        identity_context: field::identity_context::Required<IdentityContext>,
+        duration_seconds: Optional<Option<u32>>,
+        policy: Optional<Option<String>>,
+        source_identity: Optional<Option<String>>,
+    {
+        let (
+            role_arn,
+            role_session_name,
+            identity_context,
+            duration_seconds,
+            policy,
+            (policy_arns,),
+            source_identity,
+            (tags,),
+        ) = self.fields;
+        AssumeRole::checked(AssumeRoleFields {
+            role_arn: role_arn.into_value(),
+            role_session_name: role_session_name.into_value(),
+            identity_context: identity_context.into_value(),
+            duration_seconds: duration_seconds.into_value(),
+            policy: policy.into_value(),
+            policy_arns,
+            source_identity: source_identity.into_value(),
+            tags,
+        })
+    }
 }
 
 /// A checked STS `AssumeRole` request that carries an IAM Identity Center
@@ -351,15 +442,15 @@ impl AssumeRoleFields {
     }
 }
 
-impl From<AssumeRoleFields> for Result<AssumeRole, BuildError> {
-    fn from(fields: AssumeRoleFields) -> Self {
+impl AssumeRole {
+    fn checked(fields: AssumeRoleFields) -> Result<Self, BuildError> {
         let problems = fields.check();
         if !problems.is_empty() {
             return Err(BuildError::new("AssumeRole", problems));
         }
         let mut measure = Measure(0);
         let Ok(()) = fields.visit(&mut measure);
-        Ok(AssumeRole {
+        Ok(Self {
             len: measure.0 - 1,
             fields,
         })
