@@ -1039,3 +1039,68 @@ fn identity_chain_errors_leave_no_unwiped_copy() {
     });
     assert_eq!(leaks, 0);
 }
+
+/// Reading HTTP answers in one call leaves no unwiped copy: a success, an OAuth
+/// error that quotes a secret, and an unreadable answer.
+#[test]
+fn from_http_leaves_no_unwiped_copy() {
+    use ssooidc_token::{CreateTokenResponse, CreateTokenWithIamResponse};
+    let [plain, escaped] = json_secrets(700);
+    let leaks = leaks_during(|| {
+        let ok = body(&[
+            br#"{"accessToken":""#,
+            escaped.as_bytes(),
+            br#"","refreshToken":""#,
+            plain.as_bytes(),
+            br#"","expiresIn":3600}"#,
+        ]);
+        let response = CreateTokenWithIamResponse::from_http(200, &ok).unwrap();
+        assert!(contains_canary(response.access_token().expose_secret().as_bytes()));
+        let refused = body(&[br#"{"error":"invalid_grant","error_description":""#, escaped.as_bytes(), br#""}"#]);
+        let err = CreateTokenResponse::from_http(400, &refused).unwrap_err();
+        assert!(err.token_error().is_some());
+        let truncated = body(&[br#"{"accessToken":""#, escaped.as_bytes()]);
+        let err2 = CreateTokenResponse::from_http(200, &truncated).unwrap_err();
+        assert!(!format!("{err2} {err2:?}").contains("CANARY"));
+        drop((response, err, ok, refused, truncated));
+    });
+    assert_eq!(leaks, 0);
+}
+
+/// A body handed to an HTTP client as `Bytes` is wiped when the last clone goes.
+#[cfg(feature = "http")]
+#[test]
+fn bytes_bodies_are_wiped_when_the_last_clone_drops() {
+    for input in INPUTS {
+        let leaks = leaks_during(|| {
+            let request = with_secret(input, 1_024, |token| {
+                set!(
+                    CreateTokenWithIam::refresh_token().client_id(ARN),
+                    refresh_token,
+                    token
+                )
+                .build()
+                .unwrap()
+            });
+            let bytes = request.to_json().into_bytes();
+            let clones = [bytes.clone(), bytes.slice(10..)];
+            assert!(contains_canary(&clones[0]));
+            drop(bytes);
+            drop(clones);
+        });
+        assert_eq!(leaks, 0, "{input:?}: a Bytes body left an unwiped copy");
+    }
+}
+
+/// The probe catches a plain `Bytes::from(Vec)`: it frees its buffer unwiped.
+#[cfg(feature = "http")]
+#[test]
+fn positive_control_plain_bytes_leak() {
+    let leaks = leaks_during(|| {
+        let bytes = bytes::Bytes::from(secret_string(1_024, 1_024).into_bytes());
+        let clone = bytes.clone();
+        drop(bytes);
+        drop(clone);
+    });
+    assert!(leaks > 0, "the probe missed a plain Bytes buffer");
+}

@@ -1,0 +1,241 @@
+//! One call from a checked request to a typed result, with both HTTP clients,
+//! over real sockets to local endpoints on 127.0.0.1 that verify the SigV4
+//! signature (bounded: each endpoint gives up after 10 s): a success, an OAuth
+//! error, an unreadable answer, and an STS refusal.
+#![cfg(any(feature = "reqwest", feature = "ureq"))]
+
+#[path = "../examples/support/sigv4_endpoint.rs"]
+mod sigv4_endpoint;
+
+use sigv4_endpoint::{Answer, Endpoint as Local, Received, Signer};
+use ssooidc_token::{
+    CreateToken, CreateTokenWithIam, Endpoint, ErrorCode, ExposeSecret, ResponseErrorKind,
+    SendError, SigningCredentials,
+};
+
+const KEY_ID: &str = "AKIDSENDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const REGION: &str = "us-east-1";
+const TOKEN: &str = r#"{"accessToken":"aoal-from-local","tokenType":"Bearer","expiresIn":3600}"#;
+
+fn signer() -> Signer {
+    Signer {
+        access_key_id: KEY_ID.into(),
+        secret_access_key: SECRET.into(),
+        session_token: None,
+        region: REGION,
+        signing_name: "sso-oauth",
+    }
+}
+
+fn credentials() -> SigningCredentials {
+    SigningCredentials::new(KEY_ID, SECRET)
+}
+
+fn jwt_bearer() -> CreateTokenWithIam<ssooidc_token::grant::JwtBearer> {
+    CreateTokenWithIam::jwt_bearer()
+        .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+        .assertion("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")
+        .build()
+        .unwrap()
+}
+
+fn device() -> CreateToken<ssooidc_token::grant::DeviceCode> {
+    CreateToken::device_code()
+        .client_id("client-id")
+        .client_secret("client-secret")
+        .device_code("device-code")
+        .build()
+        .unwrap()
+}
+
+/// An endpoint that checks the target and answers `answer`.
+fn answering(answer: Answer, signed: bool) -> Local<()> {
+    let check = move |received: &Received| {
+        let expected = if signed { "/token?aws_iam=t" } else { "/token" };
+        if received.target != expected {
+            return Err(format!("unexpected target {}", received.target));
+        }
+        Ok((answer, ()))
+    };
+    if signed {
+        Local::start(signer(), check)
+    } else {
+        Local::start_unsigned(check)
+    }
+}
+
+fn endpoint(local: &Local<()>) -> Endpoint {
+    Endpoint::custom(&local.base_url(), REGION).unwrap()
+}
+
+/// What each client returned, checked the same way.
+fn check_success(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>, local: Local<()>) {
+    local.outcome().unwrap();
+    let response = result.unwrap();
+    assert_eq!(response.access_token().expose_secret(), "aoal-from-local");
+}
+
+fn check_refused(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>, local: Local<()>) {
+    local.outcome().unwrap();
+    let Err(SendError::Response(err)) = result else {
+        panic!("expected the service's refusal");
+    };
+    assert_eq!(err.status(), 400);
+    assert_eq!(err.token_error().unwrap().code(), &ErrorCode::InvalidGrant);
+    assert_eq!(err.request_id(), Some("0f1e2d3c-local"));
+    assert!(!err.is_retryable());
+}
+
+fn check_unreadable(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>, local: Local<()>) {
+    local.outcome().unwrap();
+    let Err(SendError::Response(err)) = result else {
+        panic!("expected an unreadable answer");
+    };
+    assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)));
+    assert_eq!(err.status(), 502);
+    assert!(!err.to_string().contains("SECRET-PAGE"));
+    assert!(err.is_retryable());
+}
+
+fn refused() -> Answer {
+    (400, "application/json", r#"{"error":"invalid_grant","error_description":"expired"}"#.to_owned())
+}
+
+fn unreadable() -> Answer {
+    (502, "text/html", "<html>SECRET-PAGE Bad Gateway</html>".to_owned())
+}
+
+#[cfg(feature = "ureq")]
+mod with_ureq {
+    use super::*;
+
+    #[test]
+    fn success_refusal_and_unreadable_answer() {
+        let agent = ureq::Agent::new_with_defaults();
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        check_success(jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()), local);
+        // The agent's default turns 4xx/5xx into errors; the answer is still read.
+        let local = answering(refused(), true);
+        check_refused(jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()), local);
+        let local = answering(unreadable(), true);
+        check_unreadable(jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()), local);
+    }
+
+    #[test]
+    fn unsigned_create_token_and_a_transport_failure() {
+        let agent = ureq::Agent::new_with_defaults();
+        let local = answering((200, "application/json", TOKEN.to_owned()), false);
+        let response = device().send_blocking(&agent, &endpoint(&local)).unwrap();
+        local.outcome().unwrap();
+        assert_eq!(response.token_type(), Some("Bearer"));
+        // Nothing listens there: a transport error, retryable.
+        let closed = Endpoint::custom("http://127.0.0.1:9", REGION).unwrap();
+        let err = device().send_blocking(&agent, &closed).unwrap_err();
+        assert!(matches!(err, SendError::Transport(_)) && err.is_retryable(), "{err:?}");
+    }
+}
+
+#[cfg(feature = "reqwest")]
+mod with_reqwest {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn success_refusal_and_unreadable_answer() {
+        let client = reqwest::Client::new();
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        check_success(block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())), local);
+        let local = answering(refused(), true);
+        check_refused(block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())), local);
+        let local = answering(unreadable(), true);
+        check_unreadable(block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())), local);
+    }
+
+    #[test]
+    fn unsigned_create_token_and_a_transport_failure() {
+        let client = reqwest::Client::new();
+        let local = answering((200, "application/json", TOKEN.to_owned()), false);
+        let response = block_on(device().send(&client, &endpoint(&local))).unwrap();
+        local.outcome().unwrap();
+        assert_eq!(response.token_type(), Some("Bearer"));
+        let closed = Endpoint::custom("http://127.0.0.1:9", REGION).unwrap();
+        let err = block_on(device().send(&client, &closed)).unwrap_err();
+        assert!(matches!(err, SendError::Transport(_)) && err.is_retryable(), "{err:?}");
+    }
+}
+
+#[cfg(feature = "sts")]
+mod sts {
+    use super::*;
+    use ssooidc_token::sts::{AssumeRole, IdentityContext, StsEndpoint};
+
+    fn assume_role() -> AssumeRole {
+        AssumeRole::builder()
+            .role_arn("arn:aws:iam::123456789012:role/app")
+            .role_session_name("alice")
+            .identity_context(IdentityContext::new("AQoJb3JpZ2lu").unwrap())
+            .build()
+            .unwrap()
+    }
+
+    fn sts_local() -> Local<()> {
+        Local::start(Signer { signing_name: "sts", ..signer() }, |_| {
+            Ok((
+                (
+                    403,
+                    "text/xml",
+                    "<ErrorResponse><Error><Code>AccessDenied</Code></Error><RequestId>r-7</RequestId></ErrorResponse>".to_owned(),
+                ),
+                (),
+            ))
+        })
+    }
+
+    fn check(result: Result<ssooidc_token::sts::AssumeRoleResponse, SendError>, local: Local<()>) {
+        local.outcome().unwrap();
+        let Err(SendError::Response(err)) = result else {
+            panic!("expected STS's refusal");
+        };
+        let ResponseErrorKind::Sts(sts) = err.kind() else {
+            panic!("expected an StsError");
+        };
+        assert!(sts.hint().unwrap().contains("sts:SetContext"));
+        assert_eq!(err.request_id(), Some("0f1e2d3c-local"));
+    }
+
+    #[cfg(feature = "ureq")]
+    #[test]
+    fn sts_refusal_with_ureq() {
+        let local = sts_local();
+        let endpoint = StsEndpoint::custom(&local.base_url(), REGION).unwrap();
+        let agent = ureq::Agent::new_with_defaults();
+        check(assume_role().send_blocking(&agent, &endpoint, &credentials()), local);
+    }
+
+    #[cfg(feature = "reqwest")]
+    #[test]
+    fn sts_refusal_with_reqwest() {
+        let local = sts_local();
+        let endpoint = StsEndpoint::custom(&local.base_url(), REGION).unwrap();
+        let client = reqwest::Client::new();
+        let result = with_reqwest_block_on(assume_role().send(&client, &endpoint, &credentials()));
+        check(result, local);
+    }
+
+    #[cfg(feature = "reqwest")]
+    fn with_reqwest_block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+}
