@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()
         .into();
     let mut answer = agent.run(outgoing)?;
-    let status = answer.status();
+    let status = answer.status().as_u16();
     let bytes = answer.body_mut().read_to_vec()?;
 
     let checked = server.checked()?;
@@ -48,7 +48,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "the endpoint verified a {} request signed over: {}",
         checked.grant_type, checked.signed_headers
     );
-    let response = CreateTokenWithIamResponse::from_json(&bytes)?;
-    println!("HTTP {status}: {response:?}");
+    // One call from status and body to a typed result: the response, the
+    // service's OAuth error, or an unreadable answer (status kept, body not echoed).
+    match CreateTokenWithIamResponse::from_http(status, &bytes) {
+        Ok(response) => println!("HTTP {status}: {response:?}"),
+        Err(err) if err.is_retryable() => println!("try again later: {err}"),
+        Err(err) => return Err(err.into()),
+    }
     Ok(())
 }

@@ -110,7 +110,9 @@ pub mod field {
                 twice: $twice:literal $(,)?
             }
         )*) => {$(
-            #[allow(non_camel_case_types)]
+            // A field name some feature's builder uses (`role_arn` with `sts`) is
+            // unused without it.
+            #[allow(non_camel_case_types, dead_code)]
             #[doc = concat!("The field `", stringify!($name), "`.")]
             pub mod $name {
                 /// Names the field in `FieldState`.
