@@ -25,7 +25,9 @@ fn local(status: u16, body: &'static str) -> Local<()> {
         region: REGION,
         signing_name: "sso-oauth",
     };
-    Local::start(signer, move |_| Ok(((status, "application/json", body.to_owned()), ())))
+    Local::start(signer, move |_| {
+        Ok(((status, "application/json", body.to_owned()), ()))
+    })
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -42,7 +44,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client_id(APPLICATION)
         .assertion("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl")
         .build()?
-        .send(&client, &Endpoint::custom(&idc.base_url(), REGION)?, &credentials)
+        .send(
+            &client,
+            &Endpoint::custom(&idc.base_url(), REGION)?,
+            &credentials,
+        )
         .await?;
     idc.outcome()?;
     println!("token for {:?}", tokens.expires_in());
@@ -57,11 +63,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .client_id(APPLICATION)
         .refresh_token(refresh_token) // a &SecretString: copied, still zeroizing
         .build()?
-        .send(&client, &Endpoint::custom(&idc.base_url(), REGION)?, &credentials)
+        .send(
+            &client,
+            &Endpoint::custom(&idc.base_url(), REGION)?,
+            &credentials,
+        )
         .await;
     idc.outcome()?;
     match refreshed {
-        Ok(tokens) => println!("refreshed: {:?}", tokens.access_token().expose_secret().len()),
+        Ok(tokens) => println!(
+            "refreshed: {:?}",
+            tokens.access_token().expose_secret().len()
+        ),
         Err(SendError::Response(err)) if !err.is_retryable() => {
             // invalid_grant: the refresh token is spent or expired. Retrying cannot
             // help; the user has to sign in again (a new jwt-bearer exchange).

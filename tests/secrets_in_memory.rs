@@ -1055,8 +1055,14 @@ fn from_http_leaves_no_unwiped_copy() {
             br#"","expiresIn":3600}"#,
         ]);
         let response = CreateTokenWithIamResponse::from_http(200, &ok).unwrap();
-        assert!(contains_canary(response.access_token().expose_secret().as_bytes()));
-        let refused = body(&[br#"{"error":"invalid_grant","error_description":""#, escaped.as_bytes(), br#""}"#]);
+        assert!(contains_canary(
+            response.access_token().expose_secret().as_bytes()
+        ));
+        let refused = body(&[
+            br#"{"error":"invalid_grant","error_description":""#,
+            escaped.as_bytes(),
+            br#""}"#,
+        ]);
         let err = CreateTokenResponse::from_http(400, &refused).unwrap_err();
         assert!(err.token_error().is_some());
         let truncated = body(&[br#"{"accessToken":""#, escaped.as_bytes()]);

@@ -70,13 +70,19 @@ fn endpoint(local: &Local<()>) -> Endpoint {
 }
 
 /// What each client returned, checked the same way.
-fn check_success(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>, local: Local<()>) {
+fn check_success(
+    result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>,
+    local: Local<()>,
+) {
     local.outcome().unwrap();
     let response = result.unwrap();
     assert_eq!(response.access_token().expose_secret(), "aoal-from-local");
 }
 
-fn check_refused(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>, local: Local<()>) {
+fn check_refused(
+    result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>,
+    local: Local<()>,
+) {
     local.outcome().unwrap();
     let Err(SendError::Response(err)) = result else {
         panic!("expected the service's refusal");
@@ -87,7 +93,10 @@ fn check_refused(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendE
     assert!(!err.is_retryable());
 }
 
-fn check_unreadable(result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>, local: Local<()>) {
+fn check_unreadable(
+    result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>,
+    local: Local<()>,
+) {
     local.outcome().unwrap();
     let Err(SendError::Response(err)) = result else {
         panic!("expected an unreadable answer");
@@ -99,11 +108,19 @@ fn check_unreadable(result: Result<ssooidc_token::CreateTokenWithIamResponse, Se
 }
 
 fn refused() -> Answer {
-    (400, "application/json", r#"{"error":"invalid_grant","error_description":"expired"}"#.to_owned())
+    (
+        400,
+        "application/json",
+        r#"{"error":"invalid_grant","error_description":"expired"}"#.to_owned(),
+    )
 }
 
 fn unreadable() -> Answer {
-    (502, "text/html", "<html>SECRET-PAGE Bad Gateway</html>".to_owned())
+    (
+        502,
+        "text/html",
+        "<html>SECRET-PAGE Bad Gateway</html>".to_owned(),
+    )
 }
 
 #[cfg(feature = "ureq")]
@@ -114,12 +131,21 @@ mod with_ureq {
     fn success_refusal_and_unreadable_answer() {
         let agent = ureq::Agent::new_with_defaults();
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
-        check_success(jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()), local);
+        check_success(
+            jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()),
+            local,
+        );
         // The agent's default turns 4xx/5xx into errors; the answer is still read.
         let local = answering(refused(), true);
-        check_refused(jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()), local);
+        check_refused(
+            jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()),
+            local,
+        );
         let local = answering(unreadable(), true);
-        check_unreadable(jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()), local);
+        check_unreadable(
+            jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()),
+            local,
+        );
     }
 
     #[test]
@@ -132,7 +158,10 @@ mod with_ureq {
         // Nothing listens there: a transport error, retryable.
         let closed = Endpoint::custom("http://127.0.0.1:9", REGION).unwrap();
         let err = device().send_blocking(&agent, &closed).unwrap_err();
-        assert!(matches!(err, SendError::Transport(_)) && err.is_retryable(), "{err:?}");
+        assert!(
+            matches!(err, SendError::Transport(_)) && err.is_retryable(),
+            "{err:?}"
+        );
     }
 }
 
@@ -152,11 +181,20 @@ mod with_reqwest {
     fn success_refusal_and_unreadable_answer() {
         let client = reqwest::Client::new();
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
-        check_success(block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())), local);
+        check_success(
+            block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())),
+            local,
+        );
         let local = answering(refused(), true);
-        check_refused(block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())), local);
+        check_refused(
+            block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())),
+            local,
+        );
         let local = answering(unreadable(), true);
-        check_unreadable(block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())), local);
+        check_unreadable(
+            block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())),
+            local,
+        );
     }
 
     #[test]
@@ -168,7 +206,10 @@ mod with_reqwest {
         assert_eq!(response.token_type(), Some("Bearer"));
         let closed = Endpoint::custom("http://127.0.0.1:9", REGION).unwrap();
         let err = block_on(device().send(&client, &closed)).unwrap_err();
-        assert!(matches!(err, SendError::Transport(_)) && err.is_retryable(), "{err:?}");
+        assert!(
+            matches!(err, SendError::Transport(_)) && err.is_retryable(),
+            "{err:?}"
+        );
     }
 }
 
@@ -187,8 +228,13 @@ mod sts {
     }
 
     fn sts_local() -> Local<()> {
-        Local::start(Signer { signing_name: "sts", ..signer() }, |_| {
-            Ok((
+        Local::start(
+            Signer {
+                signing_name: "sts",
+                ..signer()
+            },
+            |_| {
+                Ok((
                 (
                     403,
                     "text/xml",
@@ -196,7 +242,8 @@ mod sts {
                 ),
                 (),
             ))
-        })
+            },
+        )
     }
 
     fn check(result: Result<ssooidc_token::sts::AssumeRoleResponse, SendError>, local: Local<()>) {
@@ -217,7 +264,10 @@ mod sts {
         let local = sts_local();
         let endpoint = StsEndpoint::custom(&local.base_url(), REGION).unwrap();
         let agent = ureq::Agent::new_with_defaults();
-        check(assume_role().send_blocking(&agent, &endpoint, &credentials()), local);
+        check(
+            assume_role().send_blocking(&agent, &endpoint, &credentials()),
+            local,
+        );
     }
 
     #[cfg(feature = "reqwest")]
