@@ -126,6 +126,22 @@ pub enum Rule {
     /// A token type must be one this crate knows; an unknown URI kept from a parsed
     /// response cannot be sent.
     KnownTokenType,
+    /// A registered `grant_type` must be one a public client can use:
+    /// `authorization_code`, `refresh_token` or
+    /// `urn:ietf:params:oauth:grant-type:device_code`.
+    KnownGrantType,
+    /// A client registered for `authorization_code` needs a `redirect_uri`.
+    RedirectUriRequired,
+    /// A plain `http://` redirect URI must point to the loopback interface,
+    /// `127.0.0.1` or `[::1]` (RFC 8252 section 7.3, 8.3); elsewhere use `https://`
+    /// or a private-use scheme.
+    LoopbackHttp,
+    /// A region must be DNS labels of letters, digits and `-` (`us-east-1`).
+    Region,
+    /// A `state` must be printable ASCII (RFC 6749 appendix A.5).
+    StateChars,
+    /// The value could not be generated: the operating system's random source failed.
+    RandomSource,
 }
 
 impl fmt::Display for Rule {
@@ -146,6 +162,22 @@ impl fmt::Display for Rule {
                 "must be a non-empty scope-token of printable ASCII without space, `\"` or `\\` (RFC 6749 3.3)"
             }
             Self::KnownTokenType => "must be a token type this crate knows",
+            Self::KnownGrantType => {
+                "must be authorization_code, refresh_token or urn:ietf:params:oauth:grant-type:device_code"
+            }
+            Self::RedirectUriRequired => {
+                "must be given at least once when authorization_code is registered"
+            }
+            Self::LoopbackHttp => {
+                "must use https, or plain http only to 127.0.0.1 or [::1] (RFC 8252 7.3)"
+            }
+            Self::Region => {
+                "must be DNS labels of letters, digits and `-` (for example us-east-1)"
+            }
+            Self::StateChars => "must be printable ASCII (RFC 6749 A.5)",
+            Self::RandomSource => {
+                "could not be generated: the operating system's random source failed"
+            }
         })
     }
 }
@@ -214,7 +246,7 @@ pub enum Syntax {
     ExpectedArray,
     /// Expected an integer (no fraction or exponent).
     ExpectedInteger,
-    /// An integer does not fit 32 bits.
+    /// An integer does not fit the member's type (32 bits; 64 bits for epoch times).
     IntegerOutOfRange,
     /// Expected a JSON value.
     ExpectedValue,
@@ -246,7 +278,7 @@ impl fmt::Display for Syntax {
             Self::ExpectedString => "expected a string",
             Self::ExpectedArray => "expected an array of strings",
             Self::ExpectedInteger => "expected an integer",
-            Self::IntegerOutOfRange => "integer out of the 32-bit range",
+            Self::IntegerOutOfRange => "integer out of range",
             Self::ExpectedValue => "expected a JSON value",
             Self::InvalidNumber => "invalid number",
             Self::UnterminatedString => "unterminated string",

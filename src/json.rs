@@ -209,6 +209,23 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| ParseError::syntax(Syntax::IntegerOutOfRange, start))
     }
 
+    /// Reads an integer (no fraction, no exponent) that fits an `i64` (epoch seconds).
+    pub(crate) fn long(&mut self) -> Result<i64, ParseError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.error(Syntax::ExpectedInteger));
+        }
+        let start = self.pos;
+        self.scan_number()?;
+        let text = &self.input[start..self.pos];
+        if text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+            return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
+        }
+        std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| ParseError::syntax(Syntax::IntegerOutOfRange, start))
+    }
+
     /// Skips any JSON value, checking its syntax.
     pub(crate) fn skip(&mut self) -> Result<(), ParseError> {
         self.skip_at(0)

@@ -7,6 +7,7 @@
 mod any_request;
 #[cfg(feature = "aws-sdk")]
 mod aws_sdk;
+mod device;
 mod error;
 mod fields;
 pub mod grant;
@@ -14,6 +15,8 @@ pub mod grant;
 mod http;
 mod json;
 mod oauth_error;
+mod pkce;
+mod register;
 mod request;
 mod response;
 mod secret;
@@ -39,3 +42,16 @@ pub use aws_sdk::SendError;
 pub use http::{Endpoint, EndpointError};
 #[cfg(feature = "sigv4")]
 pub use sigv4::{sign, SignError, SigningCredentials, SIGNING_NAME};
+
+pub use device::{
+    DevicePoller, PollError, PollFailure, PollOutcome, StartDeviceAuthorization,
+    StartDeviceAuthorizationBuilder, StartDeviceAuthorizationFields,
+    StartDeviceAuthorizationResponse,
+};
+pub use pkce::{
+    AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, AuthorizeUrlFields, CallbackError,
+    Pkce, QueryProblem,
+};
+pub use register::{
+    RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
+};
