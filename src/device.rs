@@ -434,7 +434,9 @@ impl std::error::Error for PollError {
 /// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
 ///
 /// The interval starts at the authorization's `interval`, or 5 seconds when it is
-/// absent (or not positive); the first poll is one interval after the start.
+/// absent (or not positive). The first poll is right away, as the AWS CLI does (the
+/// interval is the least time *between* polls, RFC 8628 section 3.2); each later
+/// poll is one interval after the previous answer arrived.
 ///
 /// ```
 /// use std::time::{Duration, Instant};
@@ -445,7 +447,7 @@ impl std::error::Error for PollError {
 ///     br#"{"deviceCode":"d","userCode":"U","verificationUri":"https://v","expiresIn":600}"#)?;
 /// let start = Instant::now();
 /// let mut poller = DevicePoller::new(&client, authorization, start)?;
-/// assert_eq!(poller.next_poll_at(), start + Duration::from_secs(5));
+/// assert_eq!(poller.next_poll_at(), start);
 ///
 /// // At next_poll_at(), send poller.request().to_json() to POST /token; then:
 /// let now = poller.next_poll_at();
@@ -520,11 +522,10 @@ impl DevicePoller {
             .map_or(Self::DEFAULT_INTERVAL, Duration::from_secs);
         let lifetime = Duration::from_secs(u64::try_from(expires_in).unwrap_or(0));
         let expires_at = now.checked_add(lifetime).unwrap_or(now);
-        let next_poll_at = now.checked_add(interval).unwrap_or(expires_at);
         Ok(Self {
             request,
             interval,
-            next_poll_at,
+            next_poll_at: now,
             expires_at,
             failures: 0,
             finished: false,
