@@ -316,19 +316,17 @@ fn device_poller_leaves_no_unwiped_copy() {
     }
 }
 
-/// A code verifier made of canaries: 43 to 128 unreserved characters.
-fn verifier_input(input: Input) -> impl FnOnce(Handed) -> Pkce {
-    let _ = input;
-    |verifier| {
-        match verifier {
-            Handed::Str(v) => Pkce::from_verifier(v),
-            Handed::String(v) => Pkce::from_verifier(v),
-            Handed::Box(v) => Pkce::from_verifier(v),
-            Handed::Secret(v) => Pkce::from_verifier(v),
-            Handed::Zeroizing(v) => Pkce::from_verifier(v),
-        }
-        .unwrap()
+/// `Pkce::from_verifier` with a verifier made of canaries (43 to 128 unreserved
+/// characters), whatever its input type.
+fn pkce_from(verifier: Handed) -> Pkce {
+    match verifier {
+        Handed::Str(v) => Pkce::from_verifier(v),
+        Handed::String(v) => Pkce::from_verifier(v),
+        Handed::Box(v) => Pkce::from_verifier(v),
+        Handed::Secret(v) => Pkce::from_verifier(v),
+        Handed::Zeroizing(v) => Pkce::from_verifier(v),
     }
+    .unwrap()
 }
 
 #[test]
@@ -336,7 +334,7 @@ fn pkce_verifier_leaves_no_unwiped_copy() {
     for input in INPUTS {
         for len in [48, 128] {
             let leaks = leaks_during(|| {
-                let pkce = with_secret(input, len, verifier_input(input));
+                let pkce = with_secret(input, len, pkce_from);
                 assert!(contains_canary(pkce.verifier().expose_secret().as_bytes()));
                 assert!(!format!("{pkce:?}").contains("CANARY"));
                 assert_eq!(pkce.challenge().len(), 43);
