@@ -96,10 +96,21 @@ fn run(
     panic!("the script ran out of answers after polls at {polls:?}");
 }
 
+/// A scripted run: its name, the authorization's interval and lifetime, the
+/// answers, the expected poll times (seconds after the start) and ending.
+type Case = (
+    &'static str,
+    Option<i32>,
+    i32,
+    &'static [(u16, &'static str)],
+    &'static [u64],
+    End,
+);
+
 #[test]
 fn scripted_answers() {
     let zero = Duration::ZERO;
-    let cases: &[(&str, Option<i32>, i32, &[(u16, &str)], &[u64], End)] = &[
+    let cases: &[Case] = &[
         (
             "pending, pending, slow_down, pending, token: 5 s, then 10 s from the slow_down on",
             Some(5),
