@@ -241,6 +241,39 @@ fn register_response_and_device_authorization_leave_no_unwiped_copy() {
 }
 
 #[test]
+fn refused_responses_leave_no_unwiped_copy() {
+    for len in [16, 1_024] {
+        for secret in json_secrets(len) {
+            let leaks = leaks_during(|| {
+                // The secret is read, then the body turns out bad: it must be wiped.
+                let duplicate = body(&[
+                    br#"{"clientId":"c","clientSecret":""#,
+                    secret.as_bytes(),
+                    br#"","clientSecret":"again"}"#,
+                ]);
+                assert!(RegisterClientResponse::from_json(&duplicate).is_err());
+                let truncated = body(&[br#"{"clientId":"c","clientSecret":""#, secret.as_bytes()]);
+                assert!(RegisterClientResponse::from_json(&truncated).is_err());
+                let missing = body(&[
+                    br#"{"deviceCode":""#,
+                    secret.as_bytes(),
+                    br#"","expiresIn":600}"#,
+                ]);
+                let err = StartDeviceAuthorizationResponse::from_json(&missing).unwrap_err();
+                assert!(!format!("{err} {err:?}").contains("CANARY"));
+                let wrong_type = body(&[
+                    br#"{"deviceCode":""#,
+                    secret.as_bytes(),
+                    br#"","userCode":"U","verificationUri":"v","expiresIn":"600"}"#,
+                ]);
+                assert!(StartDeviceAuthorizationResponse::from_json(&wrong_type).is_err());
+            });
+            assert_eq!(leaks, 0, "len {len}: refused responses");
+        }
+    }
+}
+
+#[test]
 fn start_device_authorization_of_every_input_type_leaves_no_copy() {
     for input in INPUTS {
         for len in [16, 1_024] {
