@@ -334,9 +334,9 @@ impl StartDeviceAuthorizationResponse {
     }
 }
 
-/// What to do after an answer from the token endpoint.
+/// What to do after an answer from the token endpoint. Exhaustive on purpose: a
+/// polling loop handles every case.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum PollOutcome {
     /// The user authorized the device: here is the token. Polling is over.
     Token(CreateTokenResponse),
