@@ -121,6 +121,8 @@ fn start_device_authorization_checks_its_fields_without_echoing_the_secret() {
         .unwrap();
     assert_eq!(ok.start_url(), "https://d-1234567890.awsapps.com/start/#");
     assert!(!format!("{ok:?}").contains("the-client-secret"));
+    let builder = StartDeviceAuthorization::builder().client_secret("the-client-secret");
+    assert!(!format!("{builder:?}").contains("the-client-secret"));
     assert_eq!(ok.client_secret().expose_secret(), "the-client-secret");
 }
 

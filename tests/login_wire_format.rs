@@ -345,3 +345,38 @@ fn to_http_matches_sdk_method_path_and_content_type() {
         assert!(sdk.headers().get("authorization").is_none());
     }
 }
+
+#[cfg(feature = "http")]
+#[test]
+fn to_http_at_custom_and_fips_endpoints() {
+    use ssooidc_token::{Endpoint, EndpointError};
+    let register = RegisterClient::builder()
+        .client_name("my-cli")
+        .build()
+        .unwrap();
+    let local = Endpoint::custom("http://127.0.0.1:8080", "us-east-1").unwrap();
+    assert_eq!(
+        register.to_http_at(&local).uri(),
+        "http://127.0.0.1:8080/client/register"
+    );
+    let start = StartDeviceAuthorization::builder()
+        .client_id("c")
+        .client_secret("s")
+        .start_url("https://d-1.awsapps.com/start/#")
+        .build()
+        .unwrap();
+    assert_eq!(
+        start
+            .to_http_at(&Endpoint::fips("us-gov-west-1").unwrap())
+            .uri(),
+        "https://oidc-fips.us-gov-west-1.amazonaws.com/device_authorization"
+    );
+    assert_eq!(
+        start.to_http("cn-north-1").unwrap().uri(),
+        "https://oidc.cn-north-1.amazonaws.com.cn/device_authorization"
+    );
+    assert_eq!(
+        register.to_http("us-east-1/../x").unwrap_err(),
+        EndpointError::InvalidRegion
+    );
+}
