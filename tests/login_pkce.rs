@@ -312,3 +312,70 @@ proptest! {
         }
     }
 }
+
+/// Reads a query back: `name=value` pairs, `%XX` decoded.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap();
+            let mut bytes = Vec::new();
+            let raw = value.as_bytes();
+            let mut i = 0;
+            while i < raw.len() {
+                if raw[i] == b'%' {
+                    let hex = std::str::from_utf8(&raw[i + 1..i + 3]).unwrap();
+                    bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                    i += 3;
+                } else {
+                    assert!(
+                        unreserved(raw[i]),
+                        "{value}: unencoded {}",
+                        char::from(raw[i])
+                    );
+                    bytes.push(raw[i]);
+                    i += 1;
+                }
+            }
+            (name.to_owned(), String::from_utf8(bytes).unwrap())
+        })
+        .collect()
+}
+
+proptest! {
+    /// Whatever the values, every parameter is percent-encoded and decodes back to
+    /// what was given, in the AWS CLI's order.
+    #[test]
+    fn authorize_url_encodes_every_value(
+        client_id in ".{1,30}",
+        path in "[^#\\s\\p{Cc}]{0,20}",
+        scopes in prop::collection::vec("[!#-\\[\\]-~]{1,12}", 0..4),
+        state in "[ -~]{1,30}",
+    ) {
+        let pkce = Pkce::from_verifier(RFC_VERIFIER).unwrap();
+        let redirect_uri = format!("http://127.0.0.1:8400/{path}");
+        let mut builder = AuthorizeUrl::builder()
+            .region("us-west-2")
+            .client_id(client_id.as_str())
+            .redirect_uri(redirect_uri.as_str())
+            .pkce(&pkce);
+        for scope in &scopes {
+            builder = builder.scope(scope.as_str());
+        }
+        let authorize = builder.state(state.as_str()).build().unwrap();
+        let (base, query) = authorize.url().split_once('?').unwrap();
+        prop_assert_eq!(base, "https://oidc.us-west-2.amazonaws.com/authorize");
+        let mut expected = vec![
+            ("response_type".to_owned(), "code".to_owned()),
+            ("client_id".to_owned(), client_id),
+            ("redirect_uri".to_owned(), redirect_uri),
+            ("state".to_owned(), state),
+            ("code_challenge".to_owned(), RFC_CHALLENGE.to_owned()),
+            ("code_challenge_method".to_owned(), "S256".to_owned()),
+        ];
+        if !scopes.is_empty() {
+            expected.push(("scopes".to_owned(), scopes.join(" ")));
+        }
+        prop_assert_eq!(query_pairs(query), expected);
+    }
+}
