@@ -9,8 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::ParseError;
 use crate::grant::DeviceCode;
-use crate::json::Reader;
-use crate::register::{missing, optional, serialize_members};
+use crate::json::{missing, optional, Reader};
+use crate::register::serialize_members;
 use crate::validation::Checks;
 use crate::wire::{self, Layout, Members, Value, Visit};
 use crate::{

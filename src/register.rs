@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use secrecy::SecretString;
 use serde::ser::SerializeMap;
 
-use crate::error::{ParseError, ParseErrorKind, Rule};
+use crate::error::{ParseError, Rule};
 use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
-use crate::json::Reader;
+use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
 use crate::wire::{self, Count, Layout, Members, SerdeMap, Value, Visit};
 use crate::{BuildError, JsonBody};
@@ -339,34 +339,6 @@ impl RegisterClient {
     pub fn to_http_at(&self, endpoint: &crate::Endpoint) -> ::http::Request<JsonBody> {
         crate::http::post_json(endpoint, "/client/register", self.to_json())
     }
-}
-
-/// Reads an optional member of a response: `null` counts as absent (as the SDK
-/// does); a second occurrence is refused.
-pub(crate) fn optional<'a, T>(
-    reader: &mut Reader<'a>,
-    slot: &mut Option<T>,
-    seen: &mut bool,
-    name: &'static str,
-    offset: usize,
-    read: impl FnOnce(&mut Reader<'a>) -> Result<T, ParseError>,
-) -> Result<(), ParseError> {
-    if std::mem::replace(seen, true) {
-        return Err(ParseError::new(
-            ParseErrorKind::Duplicate,
-            Some(name),
-            Some(offset),
-        ));
-    }
-    if !reader.null() {
-        *slot = Some(read(reader).map_err(|e| e.in_member(name))?);
-    }
-    Ok(())
-}
-
-/// A required member that was absent.
-pub(crate) fn missing<T>(slot: Option<T>, name: &'static str) -> Result<T, ParseError> {
-    slot.ok_or_else(|| ParseError::new(ParseErrorKind::Missing { grant: None }, Some(name), None))
 }
 
 /// The successful response of `RegisterClient`.
