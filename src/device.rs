@@ -434,9 +434,10 @@ impl std::error::Error for PollError {
 /// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
 ///
 /// The interval starts at the authorization's `interval`, or 5 seconds when it is
-/// absent (or not positive). The first poll is right away, as the AWS CLI does (the
-/// interval is the least time *between* polls, RFC 8628 section 3.2); each later
-/// poll is one interval after the previous answer arrived.
+/// absent (or not positive). The first poll is right away (the interval is the
+/// least time *between* polls, RFC 8628 section 3.2, and a device code that expires
+/// within one interval still gets one poll); each later poll is one interval after
+/// the previous answer arrived.
 ///
 /// ```
 /// use std::time::{Duration, Instant};
