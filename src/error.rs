@@ -157,6 +157,22 @@ pub enum Rule {
     TagValue,
     /// Tag keys must be unique, ignoring case (STS `AssumeRole`).
     DuplicateTagKey,
+    /// A registered `grant_type` must be one a public client can use:
+    /// `authorization_code`, `refresh_token` or
+    /// `urn:ietf:params:oauth:grant-type:device_code`.
+    KnownGrantType,
+    /// A client registered for `authorization_code` needs a `redirect_uri`.
+    RedirectUriRequired,
+    /// A plain `http://` redirect URI must point to the loopback interface,
+    /// `127.0.0.1` or `[::1]` (RFC 8252 section 7.3, 8.3); elsewhere use `https://`
+    /// or a private-use scheme.
+    LoopbackHttp,
+    /// A region must be DNS labels of letters, digits and `-` (`us-east-1`).
+    Region,
+    /// A `state` must be printable ASCII (RFC 6749 appendix A.5).
+    StateChars,
+    /// The value could not be generated: the operating system's random source failed.
+    RandomSource,
 }
 
 impl fmt::Display for Rule {
@@ -195,6 +211,22 @@ impl fmt::Display for Rule {
             Self::TagKey => "key must be 1 to 128 letters, digits, spaces and _ . : / = + - @",
             Self::TagValue => "value must be at most 256 letters, digits, spaces and _ . : / = + - @",
             Self::DuplicateTagKey => "key repeats an earlier key (keys are compared ignoring case)",
+            Self::KnownGrantType => {
+                "must be authorization_code, refresh_token or urn:ietf:params:oauth:grant-type:device_code"
+            }
+            Self::RedirectUriRequired => {
+                "must be given at least once when authorization_code is registered"
+            }
+            Self::LoopbackHttp => {
+                "must use https, or plain http only to 127.0.0.1 or [::1] (RFC 8252 7.3)"
+            }
+            Self::Region => {
+                "must be DNS labels of letters, digits and `-` (for example us-east-1)"
+            }
+            Self::StateChars => "must be printable ASCII (RFC 6749 A.5)",
+            Self::RandomSource => {
+                "could not be generated: the operating system's random source failed"
+            }
         })
     }
 }
@@ -268,7 +300,7 @@ pub enum Syntax {
     ExpectedArray,
     /// Expected an integer (no fraction or exponent).
     ExpectedInteger,
-    /// An integer does not fit 32 bits.
+    /// An integer does not fit the member's type (32 bits; 64 bits for epoch times).
     IntegerOutOfRange,
     /// Expected a JSON value.
     ExpectedValue,
@@ -310,7 +342,7 @@ impl fmt::Display for Syntax {
             Self::ExpectedString => "expected a string",
             Self::ExpectedArray => "expected an array of strings",
             Self::ExpectedInteger => "expected an integer",
-            Self::IntegerOutOfRange => "integer out of the 32-bit range",
+            Self::IntegerOutOfRange => "integer out of range",
             Self::ExpectedValue => "expected a JSON value",
             Self::InvalidNumber => "invalid number",
             Self::UnterminatedString => "unterminated string",

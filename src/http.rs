@@ -235,3 +235,13 @@ impl<G: PublicClientGrant> CreateToken<G> {
         post(endpoint.uri("/token"), self.to_json(), "application/json")
     }
 }
+
+/// An unsigned JSON `POST` to `path` at `endpoint`: the public-client calls
+/// (`/client/register`, `/device_authorization`).
+pub(crate) fn post_json(
+    endpoint: &Endpoint,
+    path: &'static str,
+    body: JsonBody,
+) -> Request<JsonBody> {
+    post(endpoint.uri(path), body, "application/json")
+}

@@ -11,7 +11,7 @@
 use secrecy::{SecretBox, SecretString};
 use zeroize::Zeroize;
 
-use crate::error::{ParseError, Syntax};
+use crate::error::{ParseError, ParseErrorKind, Syntax};
 
 /// How deeply unknown values may nest before the input is refused.
 const MAX_DEPTH: usize = 64;
@@ -194,6 +194,23 @@ impl<'a> Reader<'a> {
 
     /// Reads an integer (no fraction, no exponent) that fits an `i32`.
     pub(crate) fn integer(&mut self) -> Result<i32, ParseError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.error(Syntax::ExpectedInteger));
+        }
+        let start = self.pos;
+        self.scan_number()?;
+        let text = &self.input[start..self.pos];
+        if text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+            return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
+        }
+        std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| ParseError::syntax(Syntax::IntegerOutOfRange, start))
+    }
+
+    /// Reads an integer (no fraction, no exponent) that fits an `i64` (epoch seconds).
+    pub(crate) fn long(&mut self) -> Result<i64, ParseError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.error(Syntax::ExpectedInteger));
         }
@@ -430,4 +447,32 @@ fn hex4_unchecked(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |acc, &d| {
         acc * 16 + char::from(d).to_digit(16).unwrap_or(0)
     })
+}
+
+/// Reads an optional member of a response: `null` counts as absent (as the SDK
+/// does); a second occurrence is refused.
+pub(crate) fn optional<'a, T>(
+    reader: &mut Reader<'a>,
+    slot: &mut Option<T>,
+    seen: &mut bool,
+    name: &'static str,
+    offset: usize,
+    read: impl FnOnce(&mut Reader<'a>) -> Result<T, ParseError>,
+) -> Result<(), ParseError> {
+    if std::mem::replace(seen, true) {
+        return Err(ParseError::new(
+            ParseErrorKind::Duplicate,
+            Some(name),
+            Some(offset),
+        ));
+    }
+    if !reader.null() {
+        *slot = Some(read(reader).map_err(|e| e.in_member(name))?);
+    }
+    Ok(())
+}
+
+/// A required member that was absent.
+pub(crate) fn missing<T>(slot: Option<T>, name: &'static str) -> Result<T, ParseError> {
+    slot.ok_or_else(|| ParseError::new(ParseErrorKind::Missing { grant: None }, Some(name), None))
 }

@@ -9,6 +9,7 @@ mod any_request;
 #[cfg(feature = "aws-sdk")]
 mod aws_sdk;
 mod builder_state;
+mod device;
 mod error;
 mod fields;
 pub mod grant;
@@ -16,6 +17,8 @@ pub mod grant;
 mod http;
 mod json;
 mod oauth_error;
+mod pkce;
+mod register;
 mod request;
 #[cfg(feature = "reqwest")]
 mod reqwest_client;
@@ -61,3 +64,16 @@ pub use send::SendError;
 #[cfg(feature = "sigv4")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sigv4")))]
 pub use sigv4::{sign, sign_for_service, SignError, SigningCredentials, SIGNING_NAME};
+
+pub use device::{
+    DevicePoller, PollError, PollFailure, PollOutcome, StartDeviceAuthorization,
+    StartDeviceAuthorizationBuilder, StartDeviceAuthorizationFields,
+    StartDeviceAuthorizationResponse,
+};
+pub use pkce::{
+    AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, AuthorizeUrlFields, CallbackError,
+    Pkce, QueryProblem,
+};
+pub use register::{
+    RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
+};

@@ -87,6 +87,47 @@ impl Checks {
         }
     }
 
+    /// Records a problem found by a check that lives with its request type.
+    pub(crate) fn problem(&mut self, field: &'static str, index: Option<usize>, rule: Rule) {
+        self.fail(field, index, rule);
+    }
+
+    /// An absolute URI (a fragment is allowed: start URLs often end in `/#`).
+    pub(crate) fn absolute_uri(
+        &mut self,
+        field: &'static str,
+        index: Option<usize>,
+        value: &str,
+    ) -> bool {
+        if value.is_empty() {
+            self.fail(field, index, Rule::Empty);
+            return false;
+        }
+        if !is_absolute_uri(value) {
+            self.fail(field, index, Rule::AbsoluteUri);
+            return false;
+        }
+        true
+    }
+
+    /// An AWS region: DNS labels (the same rule as `Endpoint::new`).
+    pub(crate) fn region(&mut self, value: &str) {
+        let labels_ok = !value.is_empty()
+            && value.len() <= 253
+            && value.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !labels_ok {
+            self.fail("region", None, Rule::Region);
+        }
+    }
+
     pub(crate) fn finish(self, operation: &'static str) -> Result<(), BuildError> {
         if self.problems.is_empty() {
             Ok(())

@@ -1,0 +1,632 @@
+//! The device login (RFC 8628): `StartDeviceAuthorization`, then
+//! [`DevicePoller`], a sans-IO state machine that says when to poll the token
+//! endpoint and what each answer means.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::ParseError;
+use crate::grant::DeviceCode;
+use crate::json::{missing, optional, Reader};
+use crate::register::serialize_members;
+use crate::validation::Checks;
+use crate::wire::{self, Layout, Members, Value, Visit};
+use crate::{
+    BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, JsonBody,
+    RegisterClientResponse, TokenError,
+};
+
+/// The fields of a [`StartDeviceAuthorization`] request, as its builder collects
+/// them. The request dereferences to this.
+#[derive(Debug, typed_builder::TypedBuilder)]
+#[builder(
+    builder_type(
+        name = StartDeviceAuthorizationBuilder,
+        doc = "Builds a [`StartDeviceAuthorization`](crate::StartDeviceAuthorization). Start with [`StartDeviceAuthorization::builder`](crate::StartDeviceAuthorization::builder).\n\nRequired: `client_id`, `client_secret`, `start_url`.",
+        attributes(#[derive(Debug)]),
+    ),
+    builder_method(vis = "pub(crate)"),
+    build_method(
+        into = Result<StartDeviceAuthorization, BuildError>,
+        doc = "Checks the fields' content and returns the request, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once every required field is set.",
+    ),
+)]
+pub struct StartDeviceAuthorizationFields {
+    #[builder(setter(
+        into,
+        doc = "Sets `clientId` (required): the id `RegisterClient` returned."
+    ))]
+    pub(crate) client_id: String,
+    #[builder(setter(
+        fn transform(value: impl crate::IntoSecret) -> SecretString {
+            crate::IntoSecret::into_secret(value)
+        },
+        doc = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+    ))]
+    pub(crate) client_secret: SecretString,
+    #[builder(setter(
+        into,
+        doc = "Sets `startUrl` (required): the AWS access portal URL, such as `https://d-1234567890.awsapps.com/start/#`."
+    ))]
+    pub(crate) start_url: String,
+}
+
+impl StartDeviceAuthorizationFields {
+    /// `clientId`.
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// `clientSecret`.
+    #[must_use]
+    pub fn client_secret(&self) -> &SecretString {
+        &self.client_secret
+    }
+
+    /// `startUrl`.
+    #[must_use]
+    pub fn start_url(&self) -> &str {
+        &self.start_url
+    }
+}
+
+impl Members for StartDeviceAuthorizationFields {
+    fn visit<V: Visit>(&self, v: &mut V) -> Result<(), V::Error> {
+        v.member("clientId", Value::Str(&self.client_id))?;
+        v.member(
+            "clientSecret",
+            Value::Str(self.client_secret.expose_secret()),
+        )?;
+        v.member("startUrl", Value::Str(&self.start_url))
+    }
+}
+
+/// A checked `StartDeviceAuthorization` request (`POST /device_authorization`,
+/// unsigned): asks for a device code and a user code for a registered client.
+///
+/// ```
+/// use ssooidc_token::{ExposeSecret, StartDeviceAuthorization};
+///
+/// let request = StartDeviceAuthorization::builder()
+///     .client_id("_yzkThXVzLWVhc3QtMQ")
+///     .client_secret("VERYLONGSECRET")
+///     .start_url("https://d-1234567890.awsapps.com/start/#")
+///     .build()?;
+/// assert_eq!(
+///     request.to_json().expose_secret(),
+///     br#"{"clientId":"_yzkThXVzLWVhc3QtMQ","clientSecret":"VERYLONGSECRET","startUrl":"https://d-1234567890.awsapps.com/start/#"}"#
+/// );
+/// assert!(!format!("{request:?}").contains("VERYLONGSECRET"));
+/// # Ok::<(), ssooidc_token::BuildError>(())
+/// ```
+pub struct StartDeviceAuthorization {
+    fields: StartDeviceAuthorizationFields,
+    layout: Layout,
+}
+
+impl StartDeviceAuthorization {
+    /// Starts a device authorization request.
+    pub fn builder() -> StartDeviceAuthorizationBuilder {
+        StartDeviceAuthorizationFields::builder()
+    }
+
+    fn from_fields(fields: StartDeviceAuthorizationFields) -> Result<Self, BuildError> {
+        let mut checks = Checks::default();
+        checks.non_empty("client_id", &fields.client_id);
+        checks.secret("client_secret", &fields.client_secret);
+        checks.absolute_uri("start_url", None, &fields.start_url);
+        checks.finish("StartDeviceAuthorization")?;
+        let layout = wire::measure(&fields);
+        Ok(Self { fields, layout })
+    }
+
+    /// The exact length in bytes of the body [`to_json`](Self::to_json) returns.
+    #[must_use]
+    pub fn json_len(&self) -> usize {
+        self.layout.len
+    }
+
+    /// Serializes the body as `aws-sdk-ssooidc` does (`clientId`, `clientSecret`,
+    /// `startUrl`), into one exact-size allocation wiped when dropped.
+    #[must_use]
+    pub fn to_json(&self) -> JsonBody {
+        JsonBody::new(wire::write(&self.fields, self.layout))
+    }
+}
+
+impl From<StartDeviceAuthorizationFields> for Result<StartDeviceAuthorization, BuildError> {
+    fn from(fields: StartDeviceAuthorizationFields) -> Self {
+        StartDeviceAuthorization::from_fields(fields)
+    }
+}
+
+/// Gives the fields' accessors (`client_id()`, `start_url()`...) on the request.
+impl std::ops::Deref for StartDeviceAuthorization {
+    type Target = StartDeviceAuthorizationFields;
+    fn deref(&self) -> &StartDeviceAuthorizationFields {
+        &self.fields
+    }
+}
+
+/// The client secret shows as `[REDACTED]`.
+impl fmt::Debug for StartDeviceAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartDeviceAuthorization")
+            .field("fields", &self.fields)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serializes with the same member names and order as [`to_json`](Self::to_json).
+///
+/// This exposes the client secret to the serializer, whose buffer this crate does
+/// not wipe; for JSON, prefer `to_json`.
+impl serde::Serialize for StartDeviceAuthorization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_members(&self.fields, serializer)
+    }
+}
+
+#[cfg(feature = "http")]
+impl StartDeviceAuthorization {
+    /// `POST https://oidc.{region}.amazonaws.com/device_authorization` with
+    /// `content-type: application/json`, `content-length` and the zeroizing body.
+    /// Not signed.
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidRegion`](crate::EndpointError::InvalidRegion) if
+    /// `region` is not a DNS label sequence.
+    pub fn to_http(&self, region: &str) -> Result<::http::Request<JsonBody>, crate::EndpointError> {
+        Ok(self.to_http_at(&crate::Endpoint::new(region)?))
+    }
+
+    /// As [`to_http`](Self::to_http), to any [`Endpoint`](crate::Endpoint).
+    #[must_use]
+    pub fn to_http_at(&self, endpoint: &crate::Endpoint) -> ::http::Request<JsonBody> {
+        crate::http::post_json(endpoint, "/device_authorization", self.to_json())
+    }
+}
+
+/// The successful response of `StartDeviceAuthorization`.
+///
+/// ```
+/// use ssooidc_token::{ExposeSecret, StartDeviceAuthorizationResponse};
+///
+/// let response = StartDeviceAuthorizationResponse::from_json(br#"{"deviceCode":"devc-example",
+///     "userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/",
+///     "verificationUriComplete":"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
+///     "expiresIn":600,"interval":1}"#)?;
+/// assert_eq!(response.user_code(), "ABCD-EFGH");
+/// assert_eq!(response.interval(), Some(1));
+/// assert!(!format!("{response:?}").contains("devc-example"));
+/// # Ok::<(), ssooidc_token::ParseError>(())
+/// ```
+#[derive(Debug)]
+pub struct StartDeviceAuthorizationResponse {
+    device_code: SecretString,
+    user_code: String,
+    verification_uri: String,
+    verification_uri_complete: Option<String>,
+    expires_in: i32,
+    interval: Option<i32>,
+}
+
+impl StartDeviceAuthorizationResponse {
+    /// Parses a `StartDeviceAuthorization` response body. `deviceCode`, `userCode`,
+    /// `verificationUri` and `expiresIn` are required (RFC 8628 section 3.2);
+    /// members this version does not know are ignored. The device code is decoded
+    /// straight into a zeroizing buffer.
+    ///
+    /// # Errors
+    /// A [`ParseError`] naming the member and the problem; it never holds a value.
+    pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
+        let mut device_code = None;
+        let mut user_code = None;
+        let mut verification_uri = None;
+        let mut verification_uri_complete = None;
+        let mut expires_in = None;
+        let mut interval = None;
+        let mut seen = [false; 6];
+        let mut reader = Reader::new(body);
+        reader.object(|r, key| {
+            let at = key.offset;
+            match key.as_bytes() {
+                Some(b"deviceCode") => optional(
+                    r,
+                    &mut device_code,
+                    &mut seen[0],
+                    "deviceCode",
+                    at,
+                    Reader::secret,
+                ),
+                Some(b"userCode") => optional(
+                    r,
+                    &mut user_code,
+                    &mut seen[1],
+                    "userCode",
+                    at,
+                    Reader::string,
+                ),
+                Some(b"verificationUri") => optional(
+                    r,
+                    &mut verification_uri,
+                    &mut seen[2],
+                    "verificationUri",
+                    at,
+                    Reader::string,
+                ),
+                Some(b"verificationUriComplete") => optional(
+                    r,
+                    &mut verification_uri_complete,
+                    &mut seen[3],
+                    "verificationUriComplete",
+                    at,
+                    Reader::string,
+                ),
+                Some(b"expiresIn") => optional(
+                    r,
+                    &mut expires_in,
+                    &mut seen[4],
+                    "expiresIn",
+                    at,
+                    Reader::integer,
+                ),
+                Some(b"interval") => optional(
+                    r,
+                    &mut interval,
+                    &mut seen[5],
+                    "interval",
+                    at,
+                    Reader::integer,
+                ),
+                _ => r.skip(),
+            }
+        })?;
+        reader.end()?;
+        Ok(Self {
+            device_code: missing(device_code, "deviceCode")?,
+            user_code: missing(user_code, "userCode")?,
+            verification_uri: missing(verification_uri, "verificationUri")?,
+            verification_uri_complete,
+            expires_in: missing(expires_in, "expiresIn")?,
+            interval,
+        })
+    }
+
+    /// `deviceCode`: what the poller sends to the token endpoint.
+    #[must_use]
+    pub fn device_code(&self) -> &SecretString {
+        &self.device_code
+    }
+
+    /// `userCode`: show it to the user, who confirms it in the browser.
+    #[must_use]
+    pub fn user_code(&self) -> &str {
+        &self.user_code
+    }
+
+    /// `verificationUri`: where the user goes to enter the user code.
+    #[must_use]
+    pub fn verification_uri(&self) -> &str {
+        &self.verification_uri
+    }
+
+    /// `verificationUriComplete`, if sent: the verification URI with the user code
+    /// filled in.
+    #[must_use]
+    pub fn verification_uri_complete(&self) -> Option<&str> {
+        self.verification_uri_complete.as_deref()
+    }
+
+    /// `expiresIn`: seconds from now until the device code expires.
+    #[must_use]
+    pub fn expires_in(&self) -> i32 {
+        self.expires_in
+    }
+
+    /// `interval`, if sent: the seconds to wait between polls (5 when absent).
+    #[must_use]
+    pub fn interval(&self) -> Option<i32> {
+        self.interval
+    }
+}
+
+/// What to do after an answer from the token endpoint. Exhaustive on purpose: a
+/// polling loop handles every case.
+#[derive(Debug)]
+pub enum PollOutcome {
+    /// The user authorized the device: here is the token. Polling is over.
+    Token(CreateTokenResponse),
+    /// Not yet: send [`request()`](DevicePoller::request) again at `until`.
+    Wait {
+        /// When to poll next ([`DevicePoller::next_poll_at`]).
+        until: Instant,
+    },
+    /// The user refused (`access_denied`). Polling is over.
+    Denied,
+    /// The device code expired (`expired_token`, or `expiresIn` would pass before
+    /// the next poll). Polling is over; start a new authorization.
+    Expired,
+    /// Polling failed for good.
+    Failed(PollError),
+}
+
+/// Why polling failed (see [`PollOutcome::Failed`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PollError {
+    /// The token endpoint refused the request (`invalid_client`, `invalid_grant`,
+    /// `unauthorized_client`...).
+    Refused(TokenError),
+    /// Too many server errors or unreadable answers in a row.
+    Unavailable {
+        /// How many consecutive polls failed.
+        failures: u32,
+        /// The last failure.
+        last: PollFailure,
+    },
+    /// An answer arrived after polling was already over.
+    Finished,
+}
+
+/// A failed poll that is retried (up to [`DevicePoller::MAX_CONSECUTIVE_FAILURES`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PollFailure {
+    /// A 5xx answer or a `server_error`, with an OAuth error body.
+    Server(TokenError),
+    /// A body that is neither a token nor an OAuth error body (a proxy's HTML page,
+    /// a truncated body).
+    Unreadable {
+        /// The HTTP status it came with.
+        status: u16,
+        /// Why it could not be read.
+        reason: ParseError,
+    },
+}
+
+impl fmt::Display for PollError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused(_) => f.write_str("the token endpoint refused the device code request"),
+            Self::Unavailable { failures, .. } => {
+                write!(f, "gave up after {failures} consecutive failed polls")
+            }
+            Self::Finished => f.write_str("polling had already ended"),
+        }
+    }
+}
+
+impl std::error::Error for PollError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Refused(err)
+            | Self::Unavailable {
+                last: PollFailure::Server(err),
+                ..
+            } => Some(err),
+            Self::Unavailable {
+                last: PollFailure::Unreadable { reason, .. },
+                ..
+            } => Some(reason),
+            Self::Finished => None,
+        }
+    }
+}
+
+/// Polls the token endpoint during a device login, by the rules of RFC 8628
+/// section 3.4 and 3.5. Sans-IO: it never sleeps, reads no clock and opens no
+/// socket; the caller sends [`request()`](Self::request) at
+/// [`next_poll_at()`](Self::next_poll_at) and hands every answer to
+/// [`on_response`](Self::on_response) with the time it arrived.
+///
+/// | answer | outcome |
+/// |---|---|
+/// | 200 with a token | [`PollOutcome::Token`] |
+/// | `authorization_pending` | wait one interval |
+/// | `slow_down` | add 5 s to the interval, for this and every later poll, and wait it |
+/// | `access_denied` | [`PollOutcome::Denied`] |
+/// | `expired_token`, or the next poll would be at or after `expiresIn` | [`PollOutcome::Expired`] |
+/// | 5xx, `server_error`, or a body that is not an OAuth error | wait one interval; the [`MAX_CONSECUTIVE_FAILURES`](Self::MAX_CONSECUTIVE_FAILURES)th in a row is [`PollError::Unavailable`] |
+/// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
+///
+/// The interval starts at the authorization's `interval`, or 5 seconds when it is
+/// absent (or not positive). The first poll is right away (the interval is the
+/// least time *between* polls, RFC 8628 section 3.2, and a device code that expires
+/// within one interval still gets one poll); each later poll is one interval after
+/// the previous answer arrived.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use ssooidc_token::{DevicePoller, PollOutcome, RegisterClientResponse, StartDeviceAuthorizationResponse};
+///
+/// let client = RegisterClientResponse::from_json(br#"{"clientId":"c","clientSecret":"s"}"#)?;
+/// let authorization = StartDeviceAuthorizationResponse::from_json(
+///     br#"{"deviceCode":"d","userCode":"U","verificationUri":"https://v","expiresIn":600}"#)?;
+/// let start = Instant::now();
+/// let mut poller = DevicePoller::new(&client, authorization, start)?;
+/// assert_eq!(poller.next_poll_at(), start);
+///
+/// // At next_poll_at(), send poller.request().to_json() to POST /token; then:
+/// let now = poller.next_poll_at();
+/// let outcome = poller.on_response(400, br#"{"error":"slow_down"}"#, now);
+/// assert!(matches!(outcome, PollOutcome::Wait { until } if until == now + Duration::from_secs(10)));
+/// let outcome = poller.on_response(200, br#"{"accessToken":"a","expiresIn":3600}"#, poller.next_poll_at());
+/// assert!(matches!(outcome, PollOutcome::Token(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct DevicePoller {
+    request: CreateToken<DeviceCode>,
+    interval: Duration,
+    next_poll_at: Instant,
+    expires_at: Instant,
+    failures: u32,
+    finished: bool,
+}
+
+impl DevicePoller {
+    /// The interval when the authorization sends none (RFC 8628 section 3.2).
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+    /// What each `slow_down` adds to the interval (RFC 8628 section 3.5).
+    pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+    /// How many failed polls (5xx, unreadable bodies) in a row end the polling.
+    pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;
+
+    /// Starts polling for a client registered just before, with the authorization
+    /// `StartDeviceAuthorization` returned at `now`. The client secret is cloned
+    /// into the request (a zeroizing copy); the device code is moved.
+    ///
+    /// # Errors
+    /// A [`BuildError`] if the client id, client secret or device code is empty.
+    pub fn new(
+        client: &RegisterClientResponse,
+        authorization: StartDeviceAuthorizationResponse,
+        now: Instant,
+    ) -> Result<Self, BuildError> {
+        Self::from_client(
+            client.client_id(),
+            client.client_secret().clone(),
+            authorization,
+            now,
+        )
+    }
+
+    /// Starts polling for a client registered earlier (its id and secret kept by
+    /// the caller).
+    ///
+    /// # Errors
+    /// A [`BuildError`] if the client id, client secret or device code is empty.
+    pub fn from_client(
+        client_id: impl Into<String>,
+        client_secret: impl IntoSecret,
+        authorization: StartDeviceAuthorizationResponse,
+        now: Instant,
+    ) -> Result<Self, BuildError> {
+        let StartDeviceAuthorizationResponse {
+            device_code,
+            expires_in,
+            interval,
+            ..
+        } = authorization;
+        let request = CreateToken::device_code()
+            .client_id(client_id)
+            .client_secret(client_secret)
+            .device_code(device_code)
+            .build()?;
+        let interval = interval
+            .and_then(|seconds| u64::try_from(seconds).ok())
+            .filter(|&seconds| seconds > 0)
+            .map_or(Self::DEFAULT_INTERVAL, Duration::from_secs);
+        let lifetime = Duration::from_secs(u64::try_from(expires_in).unwrap_or(0));
+        let expires_at = now.checked_add(lifetime).unwrap_or(now);
+        Ok(Self {
+            request,
+            interval,
+            next_poll_at: now,
+            expires_at,
+            failures: 0,
+            finished: false,
+        })
+    }
+
+    /// The request to send at each poll (built once; the device code and client
+    /// secret stay in zeroizing buffers). Send `request().to_json()` (or, with
+    /// feature `http`, `request().to_http(region)`).
+    #[must_use]
+    pub fn request(&self) -> &CreateToken<DeviceCode> {
+        &self.request
+    }
+
+    /// When to send the next poll: never earlier.
+    #[must_use]
+    pub fn next_poll_at(&self) -> Instant {
+        self.next_poll_at
+    }
+
+    /// The current interval between polls (grown by every `slow_down`).
+    #[must_use]
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// When the device code expires (`expiresIn` after the start).
+    #[must_use]
+    pub fn expires_at(&self) -> Instant {
+        self.expires_at
+    }
+
+    /// Whether polling is over (a final outcome was returned).
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Takes the token endpoint's answer (`status` and `body`), received at `now`,
+    /// and says what to do next. See the table on [`DevicePoller`].
+    pub fn on_response(&mut self, status: u16, body: &[u8], now: Instant) -> PollOutcome {
+        if self.finished {
+            return PollOutcome::Failed(PollError::Finished);
+        }
+        if (200..300).contains(&status) {
+            return match CreateTokenResponse::from_json(body) {
+                Ok(token) => self.finish(PollOutcome::Token(token)),
+                Err(reason) => self.failed_poll(now, PollFailure::Unreadable { status, reason }),
+            };
+        }
+        let error = match TokenError::from_json(status, body) {
+            Ok(error) => error,
+            Err(unexpected) => {
+                let reason = unexpected.reason().clone();
+                return self.failed_poll(now, PollFailure::Unreadable { status, reason });
+            }
+        };
+        if status >= 500 || *error.code() == ErrorCode::ServerError {
+            return self.failed_poll(now, PollFailure::Server(error));
+        }
+        match error.code() {
+            ErrorCode::AuthorizationPending => {
+                self.failures = 0;
+                self.wait(now)
+            }
+            ErrorCode::SlowDown => {
+                self.failures = 0;
+                self.interval = self.interval.saturating_add(Self::SLOW_DOWN_STEP);
+                self.wait(now)
+            }
+            ErrorCode::AccessDenied => self.finish(PollOutcome::Denied),
+            ErrorCode::ExpiredToken => self.finish(PollOutcome::Expired),
+            _ => self.finish(PollOutcome::Failed(PollError::Refused(error))),
+        }
+    }
+
+    fn finish(&mut self, outcome: PollOutcome) -> PollOutcome {
+        self.finished = true;
+        outcome
+    }
+
+    /// Waits one interval from `now`, unless the code would expire first.
+    fn wait(&mut self, now: Instant) -> PollOutcome {
+        match now.checked_add(self.interval) {
+            Some(until) if until < self.expires_at => {
+                self.next_poll_at = until;
+                PollOutcome::Wait { until }
+            }
+            _ => self.finish(PollOutcome::Expired),
+        }
+    }
+
+    fn failed_poll(&mut self, now: Instant, failure: PollFailure) -> PollOutcome {
+        self.failures += 1;
+        if self.failures >= Self::MAX_CONSECUTIVE_FAILURES {
+            return self.finish(PollOutcome::Failed(PollError::Unavailable {
+                failures: self.failures,
+                last: failure,
+            }));
+        }
+        self.wait(now)
+    }
+}

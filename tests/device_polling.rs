@@ -1,0 +1,438 @@
+//! `DevicePoller` against a simulated clock: scripted answers from the token
+//! endpoint, and when the poller says to poll (RFC 8628 section 3.4, 3.5). No test
+//! here sleeps: time is an `Instant` the test moves.
+
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use ssooidc_token::{
+    CreateToken, DevicePoller, ErrorCode, ExposeSecret, PollError, PollFailure, PollOutcome,
+    RegisterClientResponse, StartDeviceAuthorizationResponse,
+};
+
+const PENDING: (u16, &str) = (
+    400,
+    r#"{"error":"authorization_pending","error_description":"wait"}"#,
+);
+const SLOW_DOWN: (u16, &str) = (400, r#"{"error":"slow_down"}"#);
+const DENIED: (u16, &str) = (400, r#"{"error":"access_denied"}"#);
+const EXPIRED: (u16, &str) = (400, r#"{"error":"expired_token"}"#);
+const INVALID_CLIENT: (u16, &str) = (401, r#"{"error":"invalid_client"}"#);
+const INVALID_GRANT: (u16, &str) = (400, r#"{"error":"invalid_grant"}"#);
+const SERVER_ERROR: (u16, &str) = (500, r#"{"error":"server_error"}"#);
+const BAD_GATEWAY: (u16, &str) = (502, "<html>Bad Gateway</html>");
+const NOT_OAUTH: (u16, &str) = (400, "not json at all");
+const TOKEN: (u16, &str) = (
+    200,
+    r#"{"accessToken":"aoal-token","tokenType":"Bearer","expiresIn":28800,"refreshToken":"aorv-token"}"#,
+);
+
+fn client() -> RegisterClientResponse {
+    RegisterClientResponse::from_json(
+        br#"{"clientId":"_yzkThXVzLWVhc3QtMQ","clientSecret":"client-secret-value"}"#,
+    )
+    .unwrap()
+}
+
+fn authorization(interval: Option<i32>, expires_in: i32) -> StartDeviceAuthorizationResponse {
+    let interval = interval.map_or(String::new(), |i| format!(r#","interval":{i}"#));
+    let body = format!(
+        r#"{{"deviceCode":"device-code-value","userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/","expiresIn":{expires_in}{interval}}}"#
+    );
+    StartDeviceAuthorizationResponse::from_json(body.as_bytes()).unwrap()
+}
+
+/// What a scripted run ended with.
+#[derive(Debug, PartialEq, Eq)]
+enum End {
+    Token,
+    Denied,
+    Expired,
+    Refused(ErrorCode),
+    Unavailable(u32),
+}
+
+/// Answers each poll (sent exactly at `next_poll_at()`) with the next scripted
+/// answer, received `latency` later. Returns the poll times in seconds after the
+/// start, and how it ended.
+fn run(
+    interval: Option<i32>,
+    expires_in: i32,
+    latency: Duration,
+    answers: &[(u16, &str)],
+) -> (Vec<u64>, End) {
+    let start = Instant::now();
+    let mut poller =
+        DevicePoller::new(&client(), authorization(interval, expires_in), start).unwrap();
+    let mut polls = Vec::new();
+    for &(status, body) in answers {
+        let at = poller.next_poll_at();
+        polls.push((at - start).as_secs());
+        let end = match poller.on_response(status, body.as_bytes(), at + latency) {
+            PollOutcome::Wait { until } => {
+                assert_eq!(until, poller.next_poll_at());
+                assert_eq!(until, at + latency + poller.interval());
+                continue;
+            }
+            PollOutcome::Token(token) => {
+                assert_eq!(token.access_token().expose_secret(), "aoal-token");
+                End::Token
+            }
+            PollOutcome::Denied => End::Denied,
+            PollOutcome::Expired => End::Expired,
+            PollOutcome::Failed(PollError::Refused(err)) => End::Refused(err.code().clone()),
+            PollOutcome::Failed(PollError::Unavailable { failures, .. }) => {
+                End::Unavailable(failures)
+            }
+            other => panic!("unexpected outcome {other:?}"),
+        };
+        assert!(poller.is_finished());
+        assert!(matches!(
+            poller.on_response(TOKEN.0, TOKEN.1.as_bytes(), at + latency),
+            PollOutcome::Failed(PollError::Finished)
+        ));
+        return (polls, end);
+    }
+    panic!("the script ran out of answers after polls at {polls:?}");
+}
+
+/// A scripted run: its name, the authorization's interval and lifetime, the
+/// answers, the expected poll times (seconds after the start) and ending.
+type Case = (
+    &'static str,
+    Option<i32>,
+    i32,
+    &'static [(u16, &'static str)],
+    &'static [u64],
+    End,
+);
+
+#[test]
+fn scripted_answers() {
+    let zero = Duration::ZERO;
+    let cases: &[Case] = &[
+        (
+            "pending, pending, slow_down, pending, token: 5 s, then 10 s from the slow_down on",
+            Some(5),
+            600,
+            &[PENDING, PENDING, SLOW_DOWN, PENDING, TOKEN],
+            &[0, 5, 10, 20, 30],
+            End::Token,
+        ),
+        (
+            "two slow_downs in a row: 10 s, then 15 s",
+            Some(5),
+            600,
+            &[SLOW_DOWN, SLOW_DOWN, PENDING, TOKEN],
+            &[0, 10, 25, 40],
+            End::Token,
+        ),
+        (
+            "no interval in the authorization: 5 s",
+            None,
+            600,
+            &[PENDING, TOKEN],
+            &[0, 5],
+            End::Token,
+        ),
+        (
+            "a zero interval counts as absent",
+            Some(0),
+            600,
+            &[PENDING, TOKEN],
+            &[0, 5],
+            End::Token,
+        ),
+        (
+            "a short interval is kept",
+            Some(1),
+            600,
+            &[PENDING, PENDING, TOKEN],
+            &[0, 1, 2],
+            End::Token,
+        ),
+        (
+            "expiry reached while pending: no poll at or after expiresIn",
+            Some(5),
+            12,
+            &[PENDING, PENDING, PENDING],
+            &[0, 5, 10],
+            End::Expired,
+        ),
+        (
+            "a slow_down that would push the next poll past expiresIn",
+            Some(5),
+            14,
+            &[PENDING, SLOW_DOWN, PENDING],
+            &[0, 5],
+            End::Expired,
+        ),
+        (
+            "expired_token from the service",
+            Some(5),
+            600,
+            &[PENDING, EXPIRED],
+            &[0, 5],
+            End::Expired,
+        ),
+        (
+            "denied",
+            Some(5),
+            600,
+            &[PENDING, DENIED],
+            &[0, 5],
+            End::Denied,
+        ),
+        (
+            "500 then success",
+            Some(5),
+            600,
+            &[SERVER_ERROR, TOKEN],
+            &[0, 5],
+            End::Token,
+        ),
+        (
+            "a proxy's 502 page, a non-OAuth 400 body, then success",
+            Some(5),
+            600,
+            &[BAD_GATEWAY, NOT_OAUTH, TOKEN],
+            &[0, 5, 10],
+            End::Token,
+        ),
+        (
+            "a 200 that is not a token counts as a failed poll",
+            Some(5),
+            600,
+            &[(200, "{}"), TOKEN],
+            &[0, 5],
+            End::Token,
+        ),
+        (
+            "the consecutive-failure bound: the 5th failure in a row ends it",
+            Some(5),
+            600,
+            &[
+                SERVER_ERROR,
+                BAD_GATEWAY,
+                NOT_OAUTH,
+                SERVER_ERROR,
+                BAD_GATEWAY,
+            ],
+            &[0, 5, 10, 15, 20],
+            End::Unavailable(5),
+        ),
+        (
+            "an answer that is not a failure resets the count",
+            Some(5),
+            600,
+            &[
+                SERVER_ERROR,
+                SERVER_ERROR,
+                SERVER_ERROR,
+                SERVER_ERROR,
+                PENDING,
+                SERVER_ERROR,
+                SERVER_ERROR,
+                SERVER_ERROR,
+                SERVER_ERROR,
+                TOKEN,
+            ],
+            &[0, 5, 10, 15, 20, 25, 30, 35, 40, 45],
+            End::Token,
+        ),
+        (
+            "invalid_client ends with the error",
+            Some(5),
+            600,
+            &[PENDING, INVALID_CLIENT],
+            &[0, 5],
+            End::Refused(ErrorCode::InvalidClient),
+        ),
+        (
+            "invalid_grant ends with the error",
+            Some(5),
+            600,
+            &[INVALID_GRANT],
+            &[0],
+            End::Refused(ErrorCode::InvalidGrant),
+        ),
+    ];
+    for (name, interval, expires_in, answers, polls, end) in cases {
+        let (got_polls, got_end) = run(*interval, *expires_in, zero, answers);
+        assert_eq!((&got_polls[..], &got_end), (*polls, end), "{name}");
+    }
+}
+
+#[test]
+fn waits_count_from_when_the_answer_arrived() {
+    // With 2 s of latency, each poll is one interval after the previous answer
+    // (the first is right away).
+    let (polls, end) = run(
+        Some(5),
+        600,
+        Duration::from_secs(2),
+        &[PENDING, SLOW_DOWN, TOKEN],
+    );
+    assert_eq!(polls, [0, 7, 19]);
+    assert_eq!(end, End::Token);
+}
+
+#[test]
+fn the_request_carries_the_client_and_device_code() {
+    let poller = DevicePoller::new(&client(), authorization(Some(5), 600), Instant::now()).unwrap();
+    let expected = CreateToken::device_code()
+        .client_id("_yzkThXVzLWVhc3QtMQ")
+        .client_secret("client-secret-value")
+        .device_code("device-code-value")
+        .build()
+        .unwrap();
+    assert_eq!(
+        poller.request().to_json().expose_secret(),
+        expected.to_json().expose_secret()
+    );
+    let debug = format!("{poller:?}");
+    assert!(!debug.contains("client-secret-value") && !debug.contains("device-code-value"));
+
+    let earlier = DevicePoller::from_client(
+        "_yzkThXVzLWVhc3QtMQ",
+        String::from("client-secret-value"),
+        authorization(None, 600),
+        Instant::now(),
+    )
+    .unwrap();
+    assert_eq!(
+        earlier.request().to_json().expose_secret(),
+        expected.to_json().expose_secret()
+    );
+}
+
+#[test]
+fn failures_keep_their_cause_without_secrets() {
+    let start = Instant::now();
+    let mut poller = DevicePoller::new(&client(), authorization(Some(1), 600), start).unwrap();
+    let mut outcome = None;
+    for _ in 0..DevicePoller::MAX_CONSECUTIVE_FAILURES {
+        outcome = Some(poller.on_response(
+            BAD_GATEWAY.0,
+            BAD_GATEWAY.1.as_bytes(),
+            poller.next_poll_at(),
+        ));
+    }
+    let Some(PollOutcome::Failed(err)) = outcome else {
+        panic!("expected a failure, got {outcome:?}");
+    };
+    assert_eq!(err.to_string(), "gave up after 5 consecutive failed polls");
+    let PollError::Unavailable {
+        last: PollFailure::Unreadable { status, .. },
+        ..
+    } = &err
+    else {
+        panic!("expected an unreadable answer, got {err:?}");
+    };
+    assert_eq!(*status, 502);
+    assert!(std::error::Error::source(&err).is_some());
+
+    let mut poller = DevicePoller::new(&client(), authorization(Some(1), 600), start).unwrap();
+    let PollOutcome::Failed(err) = poller.on_response(
+        400,
+        br#"{"error":"invalid_grant","error_description":"bad code"}"#,
+        start,
+    ) else {
+        panic!("expected a failure");
+    };
+    assert_eq!(
+        err.to_string(),
+        "the token endpoint refused the device code request"
+    );
+    assert_eq!(
+        std::error::Error::source(&err).unwrap().to_string(),
+        "invalid_grant (HTTP 400): bad code"
+    );
+}
+
+/// An answer the service can give while the user has not decided yet.
+fn non_final_answer() -> impl Strategy<Value = (u16, &'static str)> {
+    prop::sample::select(vec![
+        PENDING,
+        SLOW_DOWN,
+        SERVER_ERROR,
+        BAD_GATEWAY,
+        NOT_OAUTH,
+    ])
+}
+
+proptest! {
+    /// Over random answer sequences and latencies, polls are never closer than the
+    /// interval in force, never at or after the deadline, and the interval is the
+    /// base plus 5 s per slow_down.
+    #[test]
+    fn polls_respect_interval_and_deadline(
+        interval in proptest::option::of(1i32..8),
+        expires_in in 5i32..400,
+        answers in prop::collection::vec(
+            (non_final_answer(), 0u64..4_000),
+            1..60,
+        ),
+        last in prop::sample::select(vec![TOKEN, DENIED, EXPIRED, INVALID_GRANT, PENDING]),
+    ) {
+        let start = Instant::now();
+        let deadline = start + Duration::from_secs(u64::try_from(expires_in).unwrap());
+        let base = Duration::from_secs(interval.map_or(5, |i| u64::try_from(i).unwrap()));
+        let mut poller = DevicePoller::new(&client(), authorization(interval, expires_in), start).unwrap();
+        prop_assert_eq!(poller.next_poll_at(), start);
+        let mut slow_downs = 0u32;
+        let mut failures = 0u32;
+        let mut previous_poll: Option<Instant> = None;
+        let script = answers
+            .iter()
+            .map(|&(answer, latency)| (answer, latency))
+            .chain(std::iter::once((last, 0)));
+        for ((status, body), latency_ms) in script {
+            let poll = poller.next_poll_at();
+            prop_assert!(poll < deadline, "a poll at or after the deadline");
+            if let Some(previous) = previous_poll {
+                prop_assert!(poll - previous >= poller.interval(), "polls too close");
+            }
+            previous_poll = Some(poll);
+            let received = poll + Duration::from_millis(latency_ms);
+            let outcome = poller.on_response(status, body.as_bytes(), received);
+            if body == SLOW_DOWN.1 {
+                slow_downs += 1;
+            }
+            let failed = status >= 500 || body == NOT_OAUTH.1;
+            failures = if failed { failures + 1 } else { 0 };
+            prop_assert_eq!(poller.interval(), base + Duration::from_secs(5) * slow_downs);
+            match outcome {
+                PollOutcome::Wait { until } => {
+                    prop_assert_eq!(until, received + poller.interval());
+                    prop_assert!(until < deadline);
+                }
+                PollOutcome::Expired => {
+                    prop_assert!(
+                        body == EXPIRED.1 || received + poller.interval() >= deadline,
+                        "expired early"
+                    );
+                    break;
+                }
+                PollOutcome::Failed(PollError::Unavailable { failures: n, .. }) => {
+                    prop_assert_eq!(n, DevicePoller::MAX_CONSECUTIVE_FAILURES);
+                    prop_assert_eq!(failures, n);
+                    break;
+                }
+                PollOutcome::Token(_) => {
+                    prop_assert_eq!(body, TOKEN.1);
+                    break;
+                }
+                PollOutcome::Denied => {
+                    prop_assert_eq!(body, DENIED.1);
+                    break;
+                }
+                PollOutcome::Failed(PollError::Refused(err)) => {
+                    prop_assert_eq!(err.code(), &ErrorCode::InvalidGrant);
+                    break;
+                }
+                other => prop_assert!(false, "unexpected outcome {:?}", other),
+            }
+        }
+    }
+}

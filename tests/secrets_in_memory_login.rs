@@ -1,0 +1,499 @@
+//! No copy of a login secret is freed without being wiped: the client secret, the
+//! device code, the PKCE verifier and the authorization code, through the
+//! builders, bodies, responses, the device poller and callback parsing.
+//!
+//! A test binary of its own with its own global allocator (the probe is the one in
+//! `secrets_in_memory.rs`): while armed, it scans every block before it is freed,
+//! and every block a reallocation moves, for a canary planted in every secret.
+//! Positive controls show it catches real leaks.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use ssooidc_token::{
+    AuthorizationCallback, CreateToken, DevicePoller, ExposeSecret, Pkce, PollOutcome,
+    RegisterClientResponse, SecretString, StartDeviceAuthorization,
+    StartDeviceAuthorizationResponse,
+};
+use zeroize::Zeroizing;
+
+/// Letters and digits only, so it is valid inside a code verifier and a JWT.
+const CANARY: &[u8] = b"Zq7CANARYw0Pm3Xv";
+
+static ARMED: AtomicBool = AtomicBool::new(false);
+static LEAKS: AtomicUsize = AtomicUsize::new(0);
+static SCANNED: AtomicUsize = AtomicUsize::new(0);
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+struct Probe;
+
+fn contains_canary(block: &[u8]) -> bool {
+    block.windows(CANARY.len()).any(|w| w == CANARY)
+}
+
+/// # Safety
+/// `ptr` must point to `size` readable bytes.
+unsafe fn inspect(ptr: *mut u8, size: usize) {
+    if ARMED.load(Ordering::SeqCst) {
+        SCANNED.fetch_add(1, Ordering::SeqCst);
+        if contains_canary(std::slice::from_raw_parts(ptr, size)) {
+            LEAKS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+unsafe impl GlobalAlloc for Probe {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // Zeroed, so that a canary in a block is one written there since, never
+        // stale bytes from an earlier (for example a positive control's) block.
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        inspect(ptr, layout.size());
+        System.dealloc(ptr, layout);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Always move, so that every block a reallocation leaves behind is inspected.
+        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+        let new = System.alloc_zeroed(new_layout);
+        if !new.is_null() {
+            std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+            inspect(ptr, layout.size());
+            System.dealloc(ptr, layout);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Probe = Probe;
+
+/// Runs `f` with the probe armed and returns how many freed blocks held the canary.
+fn leaks_during(f: impl FnOnce()) -> usize {
+    let _guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let before = LEAKS.load(Ordering::SeqCst);
+    let scanned_before = SCANNED.load(Ordering::SeqCst);
+    ARMED.store(true, Ordering::SeqCst);
+    f();
+    ARMED.store(false, Ordering::SeqCst);
+    assert!(
+        SCANNED.load(Ordering::SeqCst) > scanned_before,
+        "the probe saw no freed block"
+    );
+    LEAKS.load(Ordering::SeqCst) - before
+}
+
+/// A secret of `len` bytes made of repeated canaries (and `-` filler), written into
+/// a `String` of capacity `capacity` without any reallocation.
+fn secret_string(len: usize, capacity: usize) -> String {
+    let mut s = String::with_capacity(capacity);
+    while s.len() + CANARY.len() <= len {
+        s.push_str(std::str::from_utf8(CANARY).unwrap());
+    }
+    while s.len() < len {
+        s.push('-');
+    }
+    assert_eq!(s.capacity(), capacity);
+    s
+}
+
+/// The ways a caller can hand a secret over.
+#[derive(Clone, Copy, Debug)]
+enum Input {
+    Str,
+    ExactString,
+    SpareString,
+    BoxStr,
+    Secret,
+    Zeroizing,
+}
+
+const INPUTS: [Input; 6] = [
+    Input::Str,
+    Input::ExactString,
+    Input::SpareString,
+    Input::BoxStr,
+    Input::Secret,
+    Input::Zeroizing,
+];
+
+/// Hands `f` a secret of `len` bytes in the form `input`, and cleans up what the
+/// caller keeps (the `&str` case's source is the caller's, wiped here).
+fn with_secret<R>(input: Input, len: usize, f: impl FnOnce(Handed) -> R) -> R {
+    match input {
+        Input::Str => {
+            let source = Zeroizing::new(secret_string(len, len));
+            f(Handed::Str(source.as_str()))
+        }
+        Input::ExactString => f(Handed::String(secret_string(len, len))),
+        Input::SpareString => f(Handed::String(secret_string(len, len * 2 + 7))),
+        Input::BoxStr => f(Handed::Box(secret_string(len, len).into_boxed_str())),
+        Input::Secret => f(Handed::Secret(SecretString::from(
+            secret_string(len, len).into_boxed_str(),
+        ))),
+        Input::Zeroizing => f(Handed::Zeroizing(Zeroizing::new(secret_string(
+            len,
+            len * 2,
+        )))),
+    }
+}
+
+/// A secret in one of the accepted input types.
+enum Handed<'a> {
+    Str(&'a str),
+    String(String),
+    Box(Box<str>),
+    Secret(SecretString),
+    Zeroizing(Zeroizing<String>),
+}
+
+/// Calls the setter with the handed value, whatever its type.
+macro_rules! set {
+    ($builder:expr, $setter:ident, $handed:expr) => {
+        match $handed {
+            Handed::Str(v) => $builder.$setter(v),
+            Handed::String(v) => $builder.$setter(v),
+            Handed::Box(v) => $builder.$setter(v),
+            Handed::Secret(v) => $builder.$setter(v),
+            Handed::Zeroizing(v) => $builder.$setter(v),
+        }
+    };
+}
+
+/// A body assembled from parts into one exact-size buffer (no reallocation), wiped
+/// when dropped: the input is the caller's, and this caller wipes it.
+fn body(parts: &[&[u8]]) -> Zeroizing<Vec<u8>> {
+    let len = parts.iter().map(|p| p.len()).sum();
+    let mut v = Vec::with_capacity(len);
+    for part in parts {
+        v.extend_from_slice(part);
+    }
+    Zeroizing::new(v)
+}
+
+/// Secret values as they appear inside JSON strings: plain, or with escapes
+/// between the canaries, so that decoding has to do real work.
+fn json_secrets(len: usize) -> [Zeroizing<String>; 2] {
+    let plain = Zeroizing::new(secret_string(len, len));
+    let canary = std::str::from_utf8(CANARY).unwrap();
+    let unit = [canary, "\\/", canary, "\\\"", canary, "\\u00e9", canary];
+    let unit_len: usize = unit.iter().map(|p| p.len()).sum();
+    let count = (len / unit_len).max(1);
+    let mut escaped = String::with_capacity(count * unit_len);
+    for _ in 0..count {
+        for part in unit {
+            escaped.push_str(part);
+        }
+    }
+    [plain, Zeroizing::new(escaped)]
+}
+
+const START_URL: &str = "https://d-1234567890.awsapps.com/start/#";
+
+fn registration(secret: &str) -> RegisterClientResponse {
+    let b = body(&[
+        br#"{"clientId":"_yzkThXVzLWVhc3QtMQ","clientSecret":""#,
+        secret.as_bytes(),
+        br#"","clientIdIssuedAt":1700000000,"clientSecretExpiresAt":1707776000}"#,
+    ]);
+    RegisterClientResponse::from_json(&b).unwrap()
+}
+
+fn authorization(device_code: &str) -> StartDeviceAuthorizationResponse {
+    let b = body(&[
+        br#"{"deviceCode":""#,
+        device_code.as_bytes(),
+        br#"","userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/","expiresIn":600,"interval":1}"#,
+    ]);
+    StartDeviceAuthorizationResponse::from_json(&b).unwrap()
+}
+
+#[test]
+fn register_response_and_device_authorization_leave_no_unwiped_copy() {
+    for len in [16, 1_024, 4_096] {
+        for secret in json_secrets(len) {
+            let leaks = leaks_during(|| {
+                let client = registration(&secret);
+                assert!(contains_canary(
+                    client.client_secret().expose_secret().as_bytes()
+                ));
+                let request = StartDeviceAuthorization::builder()
+                    .client_id(client.client_id())
+                    .client_secret(client.client_secret().clone())
+                    .start_url(START_URL)
+                    .build()
+                    .unwrap();
+                let json = request.to_json();
+                assert!(contains_canary(json.expose_secret()));
+                drop((json, request, client));
+            });
+            assert_eq!(
+                leaks, 0,
+                "len {len}: unwiped client-secret copies were freed"
+            );
+        }
+    }
+}
+
+#[test]
+fn refused_responses_leave_no_unwiped_copy() {
+    for len in [16, 1_024] {
+        for secret in json_secrets(len) {
+            let leaks = leaks_during(|| {
+                // The secret is read, then the body turns out bad: it must be wiped.
+                let duplicate = body(&[
+                    br#"{"clientId":"c","clientSecret":""#,
+                    secret.as_bytes(),
+                    br#"","clientSecret":"again"}"#,
+                ]);
+                assert!(RegisterClientResponse::from_json(&duplicate).is_err());
+                let truncated = body(&[br#"{"clientId":"c","clientSecret":""#, secret.as_bytes()]);
+                assert!(RegisterClientResponse::from_json(&truncated).is_err());
+                let missing = body(&[
+                    br#"{"deviceCode":""#,
+                    secret.as_bytes(),
+                    br#"","expiresIn":600}"#,
+                ]);
+                let err = StartDeviceAuthorizationResponse::from_json(&missing).unwrap_err();
+                assert!(!format!("{err} {err:?}").contains("CANARY"));
+                let wrong_type = body(&[
+                    br#"{"deviceCode":""#,
+                    secret.as_bytes(),
+                    br#"","userCode":"U","verificationUri":"v","expiresIn":"600"}"#,
+                ]);
+                assert!(StartDeviceAuthorizationResponse::from_json(&wrong_type).is_err());
+            });
+            assert_eq!(leaks, 0, "len {len}: refused responses");
+        }
+    }
+}
+
+#[test]
+fn start_device_authorization_of_every_input_type_leaves_no_copy() {
+    for input in INPUTS {
+        for len in [16, 1_024] {
+            let leaks = leaks_during(|| {
+                let request = with_secret(input, len, |secret| {
+                    set!(
+                        StartDeviceAuthorization::builder()
+                            .client_id("c")
+                            .start_url(START_URL),
+                        client_secret,
+                        secret
+                    )
+                    .build()
+                    .unwrap()
+                });
+                assert!(contains_canary(request.to_json().expose_secret()));
+                assert!(!format!("{request:?}").contains("CANARY"));
+            });
+            assert_eq!(leaks, 0, "{input:?}, len {len}");
+        }
+    }
+}
+
+#[test]
+fn device_poller_leaves_no_unwiped_copy() {
+    let answers: [(u16, &[u8]); 5] = [
+        (400, br#"{"error":"authorization_pending"}"#),
+        (400, br#"{"error":"slow_down"}"#),
+        (502, b"<html>Bad Gateway</html>"),
+        (200, b"{}"),
+        (200, br#"{"accessToken":"aoal","expiresIn":3600}"#),
+    ];
+    for len in [16, 1_024] {
+        for (secret, device_code) in json_secrets(len).into_iter().zip(json_secrets(len + 7)) {
+            let leaks = leaks_during(|| {
+                let start = std::time::Instant::now();
+                let client = registration(&secret);
+                let mut poller =
+                    DevicePoller::new(&client, authorization(&device_code), start).unwrap();
+                drop(client);
+                let mut outcome = None;
+                for (status, answer) in answers {
+                    let json = poller.request().to_json();
+                    assert!(contains_canary(json.expose_secret()));
+                    drop(json);
+                    outcome = Some(poller.on_response(status, answer, poller.next_poll_at()));
+                }
+                assert!(matches!(outcome, Some(PollOutcome::Token(_))));
+                assert!(!format!("{poller:?}").contains("CANARY"));
+                drop(poller);
+            });
+            assert_eq!(
+                leaks, 0,
+                "len {len}: unwiped secret copies freed while polling"
+            );
+            // A poller made from a client registered earlier, ending with a refusal.
+            let leaks = leaks_during(|| {
+                let mut poller = with_secret(Input::SpareString, len, |secret| {
+                    let auth = authorization(&device_code);
+                    let now = std::time::Instant::now();
+                    match secret {
+                        Handed::String(s) => DevicePoller::from_client("c", s, auth, now),
+                        _ => unreachable!(),
+                    }
+                    .unwrap()
+                });
+                let outcome =
+                    poller.on_response(400, br#"{"error":"invalid_grant"}"#, poller.next_poll_at());
+                assert!(matches!(outcome, PollOutcome::Failed(_)));
+            });
+            assert_eq!(leaks, 0, "len {len}: DevicePoller::from_client");
+        }
+    }
+}
+
+/// `Pkce::from_verifier` with a verifier made of canaries (43 to 128 unreserved
+/// characters), whatever its input type.
+fn pkce_from(verifier: Handed) -> Pkce {
+    match verifier {
+        Handed::Str(v) => Pkce::from_verifier(v),
+        Handed::String(v) => Pkce::from_verifier(v),
+        Handed::Box(v) => Pkce::from_verifier(v),
+        Handed::Secret(v) => Pkce::from_verifier(v),
+        Handed::Zeroizing(v) => Pkce::from_verifier(v),
+    }
+    .unwrap()
+}
+
+#[test]
+fn pkce_verifier_leaves_no_unwiped_copy() {
+    for input in INPUTS {
+        for len in [48, 128] {
+            let leaks = leaks_during(|| {
+                let pkce = with_secret(input, len, pkce_from);
+                assert!(contains_canary(pkce.verifier().expose_secret().as_bytes()));
+                assert!(!format!("{pkce:?}").contains("CANARY"));
+                assert_eq!(pkce.challenge().len(), 43);
+                let request = CreateToken::authorization_code()
+                    .client_id("c")
+                    .client_secret("s")
+                    .code("code")
+                    .redirect_uri("http://127.0.0.1:8400/oauth/callback")
+                    .code_verifier(pkce.into_verifier())
+                    .build()
+                    .unwrap();
+                assert!(contains_canary(request.to_json().expose_secret()));
+            });
+            assert_eq!(leaks, 0, "{input:?}, len {len}: PKCE verifier");
+        }
+    }
+    // A refused verifier (too long) is wiped too.
+    let leaks = leaks_during(|| {
+        assert!(with_secret(Input::SpareString, 200, |v| match v {
+            Handed::String(v) => Pkce::from_verifier(v),
+            _ => unreachable!(),
+        })
+        .is_err());
+    });
+    assert_eq!(leaks, 0, "refused verifier");
+}
+
+/// A redirect query carrying a canary code: plain, or percent-encoded between the
+/// canaries so that decoding has to do real work.
+fn queries(len: usize, state: &str, tail: &str) -> [Zeroizing<String>; 2] {
+    let plain = Zeroizing::new(secret_string(len, len));
+    let canary = std::str::from_utf8(CANARY).unwrap();
+    let parts = ["state=", state, "&code=", &plain, tail];
+    let mut q1 = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        q1.push_str(part);
+    }
+    let unit = [canary, "%2F", canary, "+", canary, "%C3%A9"];
+    let count = (len / 40).max(1);
+    let capacity =
+        6 + state.len() + 6 + count * unit.iter().map(|p| p.len()).sum::<usize>() + tail.len();
+    let mut q2 = String::with_capacity(capacity);
+    q2.push_str("state=");
+    q2.push_str(state);
+    q2.push_str("&code=");
+    for _ in 0..count {
+        for part in unit {
+            q2.push_str(part);
+        }
+    }
+    q2.push_str(tail);
+    assert_eq!(q2.len(), q2.capacity());
+    [Zeroizing::new(q1), Zeroizing::new(q2)]
+}
+
+#[test]
+fn callback_parsing_leaves_no_unwiped_copy() {
+    for len in [16, 1_024, 4_096] {
+        for query in queries(len, "st", "&iss=x") {
+            let leaks = leaks_during(|| {
+                let code = AuthorizationCallback::parse(&query, "st").unwrap();
+                assert!(contains_canary(code.expose_secret().as_bytes()));
+                let request = CreateToken::authorization_code()
+                    .client_id("c")
+                    .client_secret("s")
+                    .code(code)
+                    .redirect_uri("http://127.0.0.1:8400/oauth/callback")
+                    .build()
+                    .unwrap();
+                assert!(contains_canary(request.to_json().expose_secret()));
+            });
+            assert_eq!(leaks, 0, "len {len}: authorization code");
+        }
+        // Refused: wrong state, bad UTF-8 after decoding, a second code.
+        for (state, tail) in [("forged", ""), ("st", "%FF"), ("st", "&code=x")] {
+            for query in queries(len, state, tail) {
+                let leaks = leaks_during(|| {
+                    let err = AuthorizationCallback::parse(&query, "st").unwrap_err();
+                    assert!(!format!("{err} {err:?}").contains("CANARY"));
+                });
+                assert_eq!(leaks, 0, "len {len}, state {state}, tail {tail}");
+            }
+        }
+    }
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn http_requests_leave_no_unwiped_copy() {
+    let leaks = leaks_during(|| {
+        let request = with_secret(Input::SpareString, 1_024, |secret| {
+            set!(
+                StartDeviceAuthorization::builder()
+                    .client_id("c")
+                    .start_url(START_URL),
+                client_secret,
+                secret
+            )
+            .build()
+            .unwrap()
+        });
+        let http = request.to_http("us-east-1").unwrap();
+        assert!(contains_canary(http.body().expose_secret()));
+    });
+    assert_eq!(leaks, 0, "unwiped copies freed around to_http");
+}
+
+#[test]
+fn positive_control_plain_string_drop_leaks() {
+    let leaks = leaks_during(|| drop(secret_string(64, 64)));
+    assert_eq!(leaks, 1);
+}
+
+#[test]
+fn positive_control_naive_query_decoding_leaks() {
+    // What AuthorizationCallback::parse avoids: decoding into a growing String
+    // leaves the outgrown blocks, holding parts of the code, unwiped.
+    let leaks = leaks_during(|| {
+        for query in queries(1_024, "st", "") {
+            let raw = query.split("code=").nth(1).unwrap();
+            let mut decoded = String::new();
+            for c in raw.chars() {
+                decoded.push(if c == '+' { ' ' } else { c });
+            }
+            drop(Zeroizing::new(decoded));
+        }
+    });
+    assert!(leaks > 0, "the probe missed a growing String's copies");
+}
