@@ -208,6 +208,46 @@ pub mod field {
             setter: "call `.device_code(...)` before `.build()`",
             twice: "field `device_code` is set twice",
         }
+        client_name {
+            missing: "missing required field `client_name`",
+            setter: "call `.client_name(...)` before `.build()`",
+            twice: "field `client_name` is set twice",
+        }
+        issuer_url {
+            missing: "missing required field `issuer_url`",
+            setter: "call `.issuer_url(...)` before `.build()`",
+            twice: "field `issuer_url` is set twice",
+        }
+        entitled_application_arn {
+            missing: "missing required field `entitled_application_arn`",
+            setter: "call `.entitled_application_arn(...)` before `.build()`",
+            twice: "field `entitled_application_arn` is set twice",
+        }
+        start_url {
+            missing: "missing required field `start_url`",
+            setter: "call `.start_url(...)` before `.build()`",
+            twice: "field `start_url` is set twice",
+        }
+        region {
+            missing: "missing required field `region`",
+            setter: "call `.region(...)` before `.build()`",
+            twice: "field `region` is set twice",
+        }
+        pkce {
+            missing: "missing required field `pkce`",
+            setter: "call `.pkce(...)` before `.build()`",
+            twice: "field `pkce` is set twice",
+        }
+        state {
+            missing: "missing required field `state`",
+            setter: "call `.state(...)` before `.build()`",
+            twice: "field `state` is set twice",
+        }
+        authorization_endpoint {
+            missing: "missing required field `authorization_endpoint`",
+            setter: "call `.authorization_endpoint(...)` before `.build()`",
+            twice: "field `authorization_endpoint` is set twice",
+        }
         role_arn {
             missing: "missing required field `role_arn`",
             setter: "call `.role_arn(...)` before `.build()`",

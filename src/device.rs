@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::builder_state::{field, FieldState};
 use crate::error::ParseError;
 use crate::grant::DeviceCode;
 use crate::json::{missing, optional, Reader};
@@ -28,26 +29,36 @@ use crate::{
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
-    build_method(
-        into = Result<StartDeviceAuthorization, BuildError>,
-        doc = "Checks the fields' content and returns the request, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once every required field is set.",
-    ),
+    build_method(vis = "", name = __build),
 )]
 pub struct StartDeviceAuthorizationFields {
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::client_id::Name>>::State: field::client_id::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `clientId` (required): the id `RegisterClient` returned."
     ))]
     pub(crate) client_id: String,
     #[builder(setter(
-        fn transform(value: impl crate::IntoSecret) -> SecretString {
+        fn transform(value: impl crate::IntoSecret) -> SecretString
+        where
+            <Self as FieldState<field::client_secret::Name>>::State: field::client_secret::Unset,
+        {
             crate::IntoSecret::into_secret(value)
         },
         doc = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
     ))]
     pub(crate) client_secret: SecretString,
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::start_url::Name>>::State: field::start_url::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `startUrl` (required): the AWS access portal URL, such as `https://d-1234567890.awsapps.com/start/#`."
     ))]
     pub(crate) start_url: String,
@@ -137,9 +148,36 @@ impl StartDeviceAuthorization {
     }
 }
 
-impl From<StartDeviceAuthorizationFields> for Result<StartDeviceAuthorization, BuildError> {
-    fn from(fields: StartDeviceAuthorizationFields) -> Self {
-        StartDeviceAuthorization::from_fields(fields)
+crate::builder_state::field_states!(
+    StartDeviceAuthorizationBuilder
+    [client_id client_secret start_url]
+    client_id client_secret start_url
+);
+
+#[allow(non_camel_case_types)]
+impl<client_id, client_secret, start_url>
+    StartDeviceAuthorizationBuilder<(client_id, client_secret, start_url)>
+{
+    /// Checks the fields' content and returns the request, or a
+    /// [`BuildError`](crate::BuildError) listing every problem.
+    ///
+    /// Only compiles once `client_id`, `client_secret` and `start_url` are set;
+    /// each one missing is its own compile error naming it.
+    ///
+    /// # Errors
+    /// [`BuildError`] naming every field that breaks a rule.
+    pub fn build(self) -> Result<StartDeviceAuthorization, BuildError>
+    where
+        client_id: field::client_id::Required<String>,
+        client_secret: field::client_secret::Required<SecretString>,
+        start_url: field::start_url::Required<String>,
+    {
+        let (client_id, client_secret, start_url) = self.fields;
+        StartDeviceAuthorization::from_fields(StartDeviceAuthorizationFields {
+            client_id: client_id.into_value(),
+            client_secret: client_secret.into_value(),
+            start_url: start_url.into_value(),
+        })
     }
 }
 

@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::builder_state::{field, FieldState, Optional};
 use crate::error::Rule;
 use crate::validation::Checks;
 use crate::{BuildError, IntoSecret};
@@ -178,10 +179,7 @@ fn percent_encode_into(out: &mut String, value: &str) {
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
-    build_method(
-        into = Result<AuthorizeUrl, BuildError>,
-        doc = "Checks the fields, draws a random `state` unless one was given, and returns the URL, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once every required field is set.",
-    ),
+    build_method(vis = "", name = __build),
     mutators(
         /// Adds one scope (repeatable; sent space-separated in `scopes`, in order),
         /// such as `sso:account:access`.
@@ -192,22 +190,40 @@ fn percent_encode_into(out: &mut String, value: &str) {
 )]
 pub struct AuthorizeUrlFields {
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::region::Name>>::State: field::region::Unset,
+        {
+            value.into()
+        },
         doc = "Sets the region (required): the URL is `https://oidc.{region}.amazonaws.com/authorize`."
     ))]
     pub(crate) region: String,
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::client_id::Name>>::State: field::client_id::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `client_id` (required): the id `RegisterClient` returned."
     ))]
     pub(crate) client_id: String,
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::redirect_uri::Name>>::State: field::redirect_uri::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `redirect_uri` (required): one the client registered, such as `http://127.0.0.1:8400/oauth/callback`."
     ))]
     pub(crate) redirect_uri: String,
     #[builder(setter(
-        fn transform(pkce: &Pkce) -> String {
+        fn transform(pkce: &Pkce) -> String
+        where
+            <Self as FieldState<field::pkce::Name>>::State: field::pkce::Unset,
+        {
             pkce.challenge().to_owned()
         },
         doc = "Sets `code_challenge` (required) from a [`Pkce`](crate::Pkce) pair; keep the pair for the token request.",
@@ -216,8 +232,12 @@ pub struct AuthorizeUrlFields {
     #[builder(
         default,
         setter(
-            into,
-            strip_option,
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+                <Self as FieldState<field::state::Name>>::State: field::state::Unset,
+            {
+                Some(value.into())
+            },
             doc = "Sets `state` (optional): by default 32 random bytes in base64url. Give your own only if you have a better source."
         )
     )]
@@ -225,8 +245,12 @@ pub struct AuthorizeUrlFields {
     #[builder(
         default,
         setter(
-            into,
-            strip_option,
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+                <Self as FieldState<field::authorization_endpoint::Name>>::State: field::authorization_endpoint::Unset,
+            {
+                Some(value.into())
+            },
             doc = "Sets the authorize endpoint (optional) instead of the region's, such as the `authorizationEndpoint` `RegisterClient` returned or a local test server."
         )
     )]
@@ -352,9 +376,54 @@ impl AuthorizeUrl {
     }
 }
 
-impl From<AuthorizeUrlFields> for Result<AuthorizeUrl, BuildError> {
-    fn from(fields: AuthorizeUrlFields) -> Self {
-        AuthorizeUrl::from_fields(fields)
+crate::builder_state::field_states!(
+    AuthorizeUrlBuilder
+    [region client_id redirect_uri pkce state authorization_endpoint scope]
+    region client_id redirect_uri pkce state authorization_endpoint
+);
+
+#[allow(non_camel_case_types)]
+impl<region, client_id, redirect_uri, pkce, state, authorization_endpoint>
+    AuthorizeUrlBuilder<(
+        region,
+        client_id,
+        redirect_uri,
+        pkce,
+        state,
+        authorization_endpoint,
+        (Vec<String>,),
+    )>
+{
+    /// Checks the fields, draws a random `state` unless one was given, and
+    /// returns the URL, or a [`BuildError`](crate::BuildError) listing every
+    /// problem.
+    ///
+    /// Only compiles once `region`, `client_id`, `redirect_uri` and `pkce` are
+    /// set; each one missing is its own compile error naming it.
+    ///
+    /// # Errors
+    /// [`BuildError`] naming every field that breaks a rule, or
+    /// [`Rule::RandomSource`](crate::Rule::RandomSource) if no `state` could be drawn.
+    pub fn build(self) -> Result<AuthorizeUrl, BuildError>
+    where
+        region: field::region::Required<String>,
+        client_id: field::client_id::Required<String>,
+        redirect_uri: field::redirect_uri::Required<String>,
+        pkce: field::pkce::Required<String>,
+        state: Optional<Option<String>>,
+        authorization_endpoint: Optional<Option<String>>,
+    {
+        let (region, client_id, redirect_uri, pkce, state, authorization_endpoint, (scope,)) =
+            self.fields;
+        AuthorizeUrl::from_fields(AuthorizeUrlFields {
+            region: region.into_value(),
+            client_id: client_id.into_value(),
+            redirect_uri: redirect_uri.into_value(),
+            pkce: pkce.into_value(),
+            state: state.into_value(),
+            authorization_endpoint: authorization_endpoint.into_value(),
+            scope,
+        })
     }
 }
 

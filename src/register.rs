@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use secrecy::SecretString;
 use serde::ser::SerializeMap;
 
+use crate::builder_state::{field, FieldState, Optional};
 use crate::error::{ParseError, Rule};
 use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
 use crate::json::{missing, optional, Reader};
@@ -34,10 +35,7 @@ const KNOWN_GRANT_TYPES: [&str; 3] = [
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
-    build_method(
-        into = Result<RegisterClient, BuildError>,
-        doc = "Checks the fields' content and returns the request, or a [`BuildError`](crate::BuildError) listing every problem.\n\nOnly callable once `client_name` is set.",
-    ),
+    build_method(vis = "", name = __build),
     mutators(
         /// Adds one scope to register (repeatable, sent in the order added), such
         /// as `sso:account:access`.
@@ -59,15 +57,24 @@ const KNOWN_GRANT_TYPES: [&str; 3] = [
 )]
 pub struct RegisterClientFields {
     #[builder(setter(
-        into,
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::client_name::Name>>::State: field::client_name::Unset,
+        {
+            value.into()
+        },
         doc = "Sets `clientName` (required): the name users see when they authorize the client."
     ))]
     pub(crate) client_name: String,
     #[builder(
         default,
         setter(
-            into,
-            strip_option,
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+            <Self as FieldState<field::issuer_url::Name>>::State: field::issuer_url::Unset,
+            {
+                Some(value.into())
+            },
             doc = "Sets `issuerUrl` (optional): the IAM Identity Center issuer URL the client is for."
         )
     )]
@@ -75,8 +82,12 @@ pub struct RegisterClientFields {
     #[builder(
         default,
         setter(
-            into,
-            strip_option,
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+            <Self as FieldState<field::entitled_application_arn::Name>>::State: field::entitled_application_arn::Unset,
+            {
+                Some(value.into())
+            },
             doc = "Sets `entitledApplicationArn` (optional): the application the client acts for."
         )
     )]
@@ -273,9 +284,52 @@ impl RegisterClient {
     }
 }
 
-impl From<RegisterClientFields> for Result<RegisterClient, BuildError> {
-    fn from(fields: RegisterClientFields) -> Self {
-        RegisterClient::from_fields(fields)
+crate::builder_state::field_states!(
+    RegisterClientBuilder
+    [client_name issuer_url entitled_application_arn scope grant_type redirect_uri]
+    client_name issuer_url entitled_application_arn
+);
+
+#[allow(non_camel_case_types)]
+impl<client_name, issuer_url, entitled_application_arn>
+    RegisterClientBuilder<(
+        client_name,
+        issuer_url,
+        entitled_application_arn,
+        (Vec<String>,),
+        (Vec<String>,),
+        (Vec<String>,),
+    )>
+{
+    /// Checks the fields' content and returns the request, or a
+    /// [`BuildError`](crate::BuildError) listing every problem.
+    ///
+    /// Only compiles once `client_name` is set.
+    ///
+    /// # Errors
+    /// [`BuildError`] naming every field that breaks a rule.
+    pub fn build(self) -> Result<RegisterClient, BuildError>
+    where
+        client_name: field::client_name::Required<String>,
+        issuer_url: Optional<Option<String>>,
+        entitled_application_arn: Optional<Option<String>>,
+    {
+        let (
+            client_name,
+            issuer_url,
+            entitled_application_arn,
+            (scope,),
+            (grant_type,),
+            (redirect_uri,),
+        ) = self.fields;
+        RegisterClient::from_fields(RegisterClientFields {
+            client_name: client_name.into_value(),
+            issuer_url: issuer_url.into_value(),
+            entitled_application_arn: entitled_application_arn.into_value(),
+            scope,
+            grant_type,
+            redirect_uri,
+        })
     }
 }
 
