@@ -11,7 +11,7 @@ use bytes::Bytes;
 use zeroize::Zeroize;
 
 use crate::grant::{IamGrant, PublicClientGrant};
-use crate::send::{read_iam, read_public, Read, SendError};
+use crate::send::{read_json, Read, SendError};
 use crate::{
     CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint,
     SigningCredentials,
@@ -74,7 +74,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
         credentials: &SigningCredentials,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
         let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
-        exchange(client, request, read_iam).await
+        exchange(client, request, read_json).await
     }
 }
 
@@ -90,7 +90,39 @@ impl<G: PublicClientGrant> CreateToken<G> {
         client: &reqwest::Client,
         endpoint: &Endpoint,
     ) -> Result<CreateTokenResponse, SendError> {
-        exchange(client, self.to_http_at(endpoint), read_public).await
+        exchange(client, self.to_http_at(endpoint), read_json).await
+    }
+}
+
+impl crate::RegisterClient {
+    /// Sends the (unsigned) registration with `client` and reads the answer
+    /// (feature `reqwest`).
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
+    /// client failed.
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &Endpoint,
+    ) -> Result<crate::RegisterClientResponse, SendError> {
+        exchange(client, self.to_http_at(endpoint), read_json).await
+    }
+}
+
+impl crate::StartDeviceAuthorization {
+    /// Sends the (unsigned) device authorization with `client` and reads the
+    /// answer (feature `reqwest`).
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
+    /// client failed.
+    pub async fn send(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &Endpoint,
+    ) -> Result<crate::StartDeviceAuthorizationResponse, SendError> {
+        exchange(client, self.to_http_at(endpoint), read_json).await
     }
 }
 

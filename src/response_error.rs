@@ -167,8 +167,19 @@ pub(crate) fn read_json<T>(
     Err(ResponseError::new(kind))
 }
 
+/// A success answer of the OIDC service, read from its JSON body.
+pub(crate) trait JsonAnswer: Sized {
+    fn parse(body: &[u8]) -> Result<Self, ParseError>;
+}
+
 macro_rules! from_http {
     ($ty:ty, $doc_name:literal) => {
+        impl JsonAnswer for $ty {
+            fn parse(body: &[u8]) -> Result<Self, ParseError> {
+                Self::from_json(body)
+            }
+        }
+
         impl $ty {
             #[doc = concat!("Reads an HTTP answer of ", $doc_name, ": the response on a 2xx status, else the OAuth error")]
             /// body ([`ResponseErrorKind::Token`]); anything unreadable is
@@ -207,6 +218,11 @@ macro_rules! from_http {
 
 from_http!(CreateTokenWithIamResponse, "`CreateTokenWithIAM`");
 from_http!(CreateTokenResponse, "`CreateToken`");
+from_http!(crate::RegisterClientResponse, "`RegisterClient`");
+from_http!(
+    crate::StartDeviceAuthorizationResponse,
+    "`StartDeviceAuthorization`"
+);
 
 /// `x-amzn-ErrorType` (the part before `:`) and `x-amzn-RequestId`.
 #[cfg(feature = "http")]

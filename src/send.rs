@@ -98,36 +98,17 @@ impl From<crate::SignError> for SendError {
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) type Read<T> = fn(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>;
 
+/// Reads an answer of the OIDC service: the success type, the OAuth error (or
+/// the `x-amzn-ErrorType` header's), or unreadable; keeps the request id.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-pub(crate) fn read_iam(
+pub(crate) fn read_json<T: crate::response_error::JsonAnswer>(
     status: u16,
     headers: &http::HeaderMap,
     body: &[u8],
-) -> Result<crate::CreateTokenWithIamResponse, ResponseError> {
+) -> Result<T, ResponseError> {
     let (error_type, request_id) = crate::response_error::amzn_headers(headers);
-    crate::response_error::read_json(
-        status,
-        body,
-        error_type,
-        crate::CreateTokenWithIamResponse::from_json,
-    )
-    .map_err(|e| e.with_request_id(request_id))
-}
-
-#[cfg(any(feature = "reqwest", feature = "ureq"))]
-pub(crate) fn read_public(
-    status: u16,
-    headers: &http::HeaderMap,
-    body: &[u8],
-) -> Result<crate::CreateTokenResponse, ResponseError> {
-    let (error_type, request_id) = crate::response_error::amzn_headers(headers);
-    crate::response_error::read_json(
-        status,
-        body,
-        error_type,
-        crate::CreateTokenResponse::from_json,
-    )
-    .map_err(|e| e.with_request_id(request_id))
+    crate::response_error::read_json(status, body, error_type, T::parse)
+        .map_err(|e| e.with_request_id(request_id))
 }
 
 #[cfg(all(feature = "sts", any(feature = "reqwest", feature = "ureq")))]

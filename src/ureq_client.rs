@@ -12,7 +12,7 @@ use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use crate::grant::{IamGrant, PublicClientGrant};
-use crate::send::{read_iam, read_public, Read, SendError};
+use crate::send::{read_json, Read, SendError};
 use crate::{
     CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint,
     SigningCredentials,
@@ -89,7 +89,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
         credentials: &SigningCredentials,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
         let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
-        exchange(agent, request, read_iam)
+        exchange(agent, request, read_json)
     }
 }
 
@@ -105,7 +105,39 @@ impl<G: PublicClientGrant> CreateToken<G> {
         agent: &ureq::Agent,
         endpoint: &Endpoint,
     ) -> Result<CreateTokenResponse, SendError> {
-        exchange(agent, self.to_http_at(endpoint), read_public)
+        exchange(agent, self.to_http_at(endpoint), read_json)
+    }
+}
+
+impl crate::RegisterClient {
+    /// Sends the (unsigned) registration with `agent`, blocking, and reads the
+    /// answer (feature `ureq`).
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
+    /// client failed.
+    pub fn send_blocking(
+        &self,
+        agent: &ureq::Agent,
+        endpoint: &Endpoint,
+    ) -> Result<crate::RegisterClientResponse, SendError> {
+        exchange(agent, self.to_http_at(endpoint), read_json)
+    }
+}
+
+impl crate::StartDeviceAuthorization {
+    /// Sends the (unsigned) device authorization with `agent`, blocking, and
+    /// reads the answer (feature `ureq`).
+    ///
+    /// # Errors
+    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
+    /// client failed.
+    pub fn send_blocking(
+        &self,
+        agent: &ureq::Agent,
+        endpoint: &Endpoint,
+    ) -> Result<crate::StartDeviceAuthorizationResponse, SendError> {
+        exchange(agent, self.to_http_at(endpoint), read_json)
     }
 }
 

@@ -171,3 +171,20 @@ fn sts_answers_read_in_one_call() {
     let err = AssumeRoleResponse::from_http(200, b"<AssumeRoleResponse/>").unwrap_err();
     assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)));
 }
+
+#[test]
+fn login_answers_read_in_one_call() {
+    use ssooidc_token::{RegisterClientResponse, StartDeviceAuthorizationResponse};
+    let registered =
+        RegisterClientResponse::from_http(200, br#"{"clientId":"cid","clientSecret":"csecret"}"#)
+            .unwrap();
+    assert_eq!(registered.client_id(), "cid");
+    let err =
+        RegisterClientResponse::from_http(400, br#"{"error":"invalid_request"}"#).unwrap_err();
+    assert_eq!(
+        err.token_error().unwrap().code(),
+        &ErrorCode::InvalidRequest
+    );
+    let err = StartDeviceAuthorizationResponse::from_http(500, b"").unwrap_err();
+    assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)) && err.is_retryable());
+}

@@ -66,6 +66,29 @@ fn public_types_are_send_sync_and_static() {
     // Credentials.
     #[cfg(feature = "sigv4")]
     is_send_sync_static::<ssooidc_token::SigningCredentials>();
+    // Public-client login.
+    {
+        use ssooidc_token::{
+            AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, CallbackError, DevicePoller,
+            Pkce, PollError, PollOutcome, RegisterClient, RegisterClientBuilder,
+            RegisterClientResponse, StartDeviceAuthorization, StartDeviceAuthorizationBuilder,
+            StartDeviceAuthorizationResponse,
+        };
+        is_send_sync_static::<RegisterClient>();
+        is_send_sync_static::<RegisterClientBuilder>();
+        is_send_sync_static::<RegisterClientResponse>();
+        is_send_sync_static::<StartDeviceAuthorization>();
+        is_send_sync_static::<StartDeviceAuthorizationBuilder>();
+        is_send_sync_static::<StartDeviceAuthorizationResponse>();
+        is_send_sync_static::<DevicePoller>();
+        is_send_sync_static::<PollOutcome>();
+        is_send_sync_static::<PollError>();
+        is_send_sync_static::<Pkce>();
+        is_send_sync_static::<AuthorizeUrl>();
+        is_send_sync_static::<AuthorizeUrlBuilder>();
+        is_send_sync_static::<AuthorizationCallback>();
+        is_send_sync_static::<CallbackError>();
+    }
     // Trusted identity propagation.
     #[cfg(feature = "sts")]
     {
@@ -92,6 +115,8 @@ fn error_types_are_errors() {
     #[cfg(feature = "sigv4")]
     is_error::<ssooidc_token::SignError>();
     is_error::<ssooidc_token::ResponseError>();
+    is_error::<ssooidc_token::PollError>();
+    is_error::<ssooidc_token::CallbackError>();
     #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
     is_error::<ssooidc_token::SendError>();
     #[cfg(feature = "sts")]
@@ -175,6 +200,11 @@ fn display_does_not_repeat_the_source() {
     assert_eq!(check_chain(&refused), 1);
     let unreadable = CreateTokenResponse::from_http(502, b"<html></html>").unwrap_err();
     assert_eq!(check_chain(&unreadable), 2);
+
+    // Login errors: a callback's error shows itself; a poller that gave up has
+    // the last failure as its source.
+    assert_eq!(check_chain(&ssooidc_token::CallbackError::StateMismatch), 1);
+    assert_eq!(check_chain(&ssooidc_token::CallbackError::MissingCode), 1);
 
     #[cfg(feature = "sigv4")]
     {

@@ -289,3 +289,75 @@ mod sts {
             .block_on(future)
     }
 }
+
+/// The public-client login's requests get the same one-call shape.
+mod login {
+    use super::*;
+    use ssooidc_token::{RegisterClient, StartDeviceAuthorization};
+
+    const REGISTERED: &str = r#"{"clientId":"cid","clientSecret":"csecret","clientIdIssuedAt":1700000000,"clientSecretExpiresAt":1707776000}"#;
+    const STARTED: &str = r#"{"deviceCode":"dcode","userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/","verificationUriComplete":"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH","expiresIn":600,"interval":5}"#;
+
+    fn local(path: &'static str, body: &'static str) -> Local<()> {
+        Local::start_unsigned(move |received| {
+            if received.target != path {
+                return Err(format!("unexpected target {}", received.target));
+            }
+            Ok(((200, "application/json", body.to_owned()), ()))
+        })
+    }
+
+    fn register() -> RegisterClient {
+        RegisterClient::builder()
+            .client_name("cli")
+            .build()
+            .unwrap()
+    }
+
+    fn start() -> StartDeviceAuthorization {
+        StartDeviceAuthorization::builder()
+            .client_id("cid")
+            .client_secret("csecret")
+            .start_url("https://d-1234567890.awsapps.com/start/#")
+            .build()
+            .unwrap()
+    }
+
+    #[cfg(feature = "ureq")]
+    #[test]
+    fn register_and_start_with_ureq() {
+        let agent = ureq::Agent::new_with_defaults();
+        let server = local("/client/register", REGISTERED);
+        let registered = register()
+            .send_blocking(&agent, &endpoint(&server))
+            .unwrap();
+        server.outcome().unwrap();
+        assert_eq!(registered.client_id(), "cid");
+        let server = local("/device_authorization", STARTED);
+        let started = start().send_blocking(&agent, &endpoint(&server)).unwrap();
+        server.outcome().unwrap();
+        assert_eq!(started.user_code(), "ABCD-EFGH");
+    }
+
+    #[cfg(feature = "reqwest")]
+    #[test]
+    fn register_and_start_with_reqwest() {
+        let client = reqwest::Client::new();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = local("/client/register", REGISTERED);
+        let registered = runtime
+            .block_on(register().send(&client, &endpoint(&server)))
+            .unwrap();
+        server.outcome().unwrap();
+        assert_eq!(registered.client_secret().expose_secret(), "csecret");
+        let server = local("/device_authorization", STARTED);
+        let started = runtime
+            .block_on(start().send(&client, &endpoint(&server)))
+            .unwrap();
+        server.outcome().unwrap();
+        assert_eq!(started.device_code().expose_secret(), "dcode");
+    }
+}
