@@ -62,17 +62,7 @@ impl fmt::Display for EndpointError {
 impl std::error::Error for EndpointError {}
 
 fn is_dns_labels(region: &str) -> bool {
-    !region.is_empty()
-        && region.len() <= 253
-        && region.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
+    crate::validation::is_region(region)
 }
 
 impl Endpoint {

@@ -398,7 +398,7 @@ fn check_inputs(
     if credentials.secret_access_key.expose_secret().is_empty() {
         return Err(SignError::EmptySecretAccessKey);
     }
-    if !is_region(region) {
+    if !crate::validation::is_region(region) {
         return Err(SignError::InvalidRegion);
     }
     let name = signing_name.as_bytes();
@@ -413,20 +413,6 @@ fn check_inputs(
     Ok(())
 }
 
-/// Lower-case DNS labels: what a region is, and what may go into a signing scope.
-pub(crate) fn is_region(region: &str) -> bool {
-    !region.is_empty()
-        && region.len() <= 253
-        && region.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-}
 
 /// The session token as a header value whose bytes are wiped when the request
 /// (and every clone of the header value) is dropped.

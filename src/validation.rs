@@ -112,18 +112,7 @@ impl Checks {
 
     /// An AWS region: DNS labels (the same rule as `Endpoint::new`).
     pub(crate) fn region(&mut self, value: &str) {
-        let labels_ok = !value.is_empty()
-            && value.len() <= 253
-            && value.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            });
-        if !labels_ok {
+        if !is_region(value) {
             self.fail("region", None, Rule::Region);
         }
     }
@@ -148,4 +137,21 @@ fn is_absolute_uri(value: &str) -> bool {
     let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     scheme_ok && !rest.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// An AWS region: lower-case DNS labels of letters, digits and `-` (not starting
+/// or ending with `-`, at most 63 each) joined by `.`. Lower-case only: a
+/// signature scoped to `US-EAST-1` is not valid, and no region is spelt so.
+pub(crate) fn is_region(region: &str) -> bool {
+    !region.is_empty()
+        && region.len() <= 253
+        && region.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }

@@ -351,7 +351,7 @@ proptest! {
         client_id in ".{1,30}".prop_filter("not blank", |s| !s.trim().is_empty()),
         path in "[^#\\s\\p{Cc}]{0,20}",
         scopes in prop::collection::vec("[!#-\\[\\]-~]{1,12}", 0..4),
-        state in "[ -~]{1,30}",
+        state in "[ -~]{1,30}".prop_filter("not blank", |s| !s.trim().is_empty()),
     ) {
         let pkce = Pkce::from_verifier(RFC_VERIFIER).unwrap();
         let redirect_uri = format!("http://127.0.0.1:8400/{path}");
