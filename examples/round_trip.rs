@@ -6,6 +6,8 @@
 
 #[path = "support/mock_token_endpoint.rs"]
 mod mock_token_endpoint;
+#[path = "support/sigv4_endpoint.rs"]
+mod sigv4_endpoint;
 
 use std::time::SystemTime;
 

@@ -413,7 +413,6 @@ fn check_inputs(
     Ok(())
 }
 
-
 /// The session token as a header value whose bytes are wiped when the request
 /// (and every clone of the header value) is dropped.
 fn session_token_header(token: &SecretString) -> Result<HeaderValue, SignError> {
