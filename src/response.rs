@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{ParseError, ParseErrorKind};
-use crate::json::Reader;
+use crate::json::{optional, Reader};
 use crate::TokenType;
 
 /// The members both responses share, read in one pass.
@@ -20,29 +20,6 @@ struct Members {
     issued_token_type: Option<TokenType>,
     scope: Option<Vec<String>>,
     aws_additional_details: Option<AwsAdditionalDetails>,
-}
-
-/// Reads an optional member: `null` counts as absent (as the SDK does); a second
-/// occurrence is refused.
-fn optional<'a, T>(
-    reader: &mut Reader<'a>,
-    slot: &mut Option<T>,
-    seen: &mut bool,
-    name: &'static str,
-    offset: usize,
-    read: impl FnOnce(&mut Reader<'a>) -> Result<T, ParseError>,
-) -> Result<(), ParseError> {
-    if std::mem::replace(seen, true) {
-        return Err(ParseError::new(
-            ParseErrorKind::Duplicate,
-            Some(name),
-            Some(offset),
-        ));
-    }
-    if !reader.null() {
-        *slot = Some(read(reader).map_err(|e| e.in_member(name))?);
-    }
-    Ok(())
 }
 
 impl Members {

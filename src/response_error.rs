@@ -168,12 +168,14 @@ pub(crate) fn read_json<T>(
 }
 
 /// A success answer of the OIDC service, read from its JSON body.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) trait JsonAnswer: Sized {
     fn parse(body: &[u8]) -> Result<Self, ParseError>;
 }
 
 macro_rules! from_http {
     ($ty:ty, $doc_name:literal) => {
+        #[cfg(any(feature = "reqwest", feature = "ureq"))]
         impl JsonAnswer for $ty {
             fn parse(body: &[u8]) -> Result<Self, ParseError> {
                 Self::from_json(body)

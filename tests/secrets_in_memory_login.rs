@@ -7,10 +7,6 @@
 //! and every block a reallocation moves, for a canary planted in every secret.
 //! Positive controls show it catches real leaks.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
-
 use ssooidc_token::{
     AuthorizationCallback, CreateToken, DevicePoller, ExposeSecret, Pkce, PollOutcome,
     RegisterClientResponse, SecretString, StartDeviceAuthorization,
@@ -18,89 +14,10 @@ use ssooidc_token::{
 };
 use zeroize::Zeroizing;
 
-/// Letters and digits only, so it is valid inside a code verifier and a JWT.
-const CANARY: &[u8] = b"Zq7CANARYw0Pm3Xv";
+#[path = "common/probe.rs"]
+mod probe;
 
-static ARMED: AtomicBool = AtomicBool::new(false);
-static LEAKS: AtomicUsize = AtomicUsize::new(0);
-static SCANNED: AtomicUsize = AtomicUsize::new(0);
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-struct Probe;
-
-fn contains_canary(block: &[u8]) -> bool {
-    block.windows(CANARY.len()).any(|w| w == CANARY)
-}
-
-/// # Safety
-/// `ptr` must point to `size` readable bytes.
-unsafe fn inspect(ptr: *mut u8, size: usize) {
-    if ARMED.load(Ordering::SeqCst) {
-        SCANNED.fetch_add(1, Ordering::SeqCst);
-        if contains_canary(std::slice::from_raw_parts(ptr, size)) {
-            LEAKS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-unsafe impl GlobalAlloc for Probe {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // Zeroed, so that a canary in a block is one written there since, never
-        // stale bytes from an earlier (for example a positive control's) block.
-        System.alloc_zeroed(layout)
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        inspect(ptr, layout.size());
-        System.dealloc(ptr, layout);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // Always move, so that every block a reallocation leaves behind is inspected.
-        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
-        let new = System.alloc_zeroed(new_layout);
-        if !new.is_null() {
-            std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
-            inspect(ptr, layout.size());
-            System.dealloc(ptr, layout);
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Probe = Probe;
-
-/// Runs `f` with the probe armed and returns how many freed blocks held the canary.
-fn leaks_during(f: impl FnOnce()) -> usize {
-    let _guard = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let before = LEAKS.load(Ordering::SeqCst);
-    let scanned_before = SCANNED.load(Ordering::SeqCst);
-    ARMED.store(true, Ordering::SeqCst);
-    f();
-    ARMED.store(false, Ordering::SeqCst);
-    assert!(
-        SCANNED.load(Ordering::SeqCst) > scanned_before,
-        "the probe saw no freed block"
-    );
-    LEAKS.load(Ordering::SeqCst) - before
-}
-
-/// A secret of `len` bytes made of repeated canaries (and `-` filler), written into
-/// a `String` of capacity `capacity` without any reallocation.
-fn secret_string(len: usize, capacity: usize) -> String {
-    let mut s = String::with_capacity(capacity);
-    while s.len() + CANARY.len() <= len {
-        s.push_str(std::str::from_utf8(CANARY).unwrap());
-    }
-    while s.len() < len {
-        s.push('-');
-    }
-    assert_eq!(s.capacity(), capacity);
-    s
-}
+use probe::{contains_canary, leaks_during, secret_string, CANARY};
 
 /// The ways a caller can hand a secret over.
 #[derive(Clone, Copy, Debug)]
