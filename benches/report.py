@@ -65,7 +65,7 @@ def machine():
 
 def main():
     if "--run" in sys.argv:
-        subprocess.run(["cargo", "bench", "--benches"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "bench", "--benches", "--features", "sigv4"], cwd=ROOT, check=True)
     results = load()
     if not results:
         sys.exit("no criterion results under target/criterion: run `cargo bench --benches` first")
@@ -114,7 +114,7 @@ def main():
         "",
         f"Machine: {machine()}.",
         "",
-        "Commands: `cargo bench --benches`, then `python3 benches/report.py`.",
+        "Commands: `cargo bench --benches --features sigv4`, then `python3 benches/report.py`.",
         "",
         "Allocation counts are tested, not benched: `cargo test --test allocations`.",
         "",
