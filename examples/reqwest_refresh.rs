@@ -32,7 +32,10 @@ fn local(status: u16, body: &'static str) -> Local<()> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = reqwest::Client::new();
+    // No redirects: a followed one would carry the signed request elsewhere.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
     let credentials = SigningCredentials::new(KEY_ID, SECRET);
 
     // 1. The user's IdP token for an IAM Identity Center token.

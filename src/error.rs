@@ -330,6 +330,8 @@ pub enum Syntax {
     ExpectedElement,
     /// A timestamp is not ISO 8601 (`2026-11-27T13:00:00Z`).
     InvalidTimestamp,
+    /// The body is larger than this crate reads (1 MiB); the offset is the limit.
+    TooLarge,
 }
 
 impl fmt::Display for Syntax {
@@ -357,6 +359,7 @@ impl fmt::Display for Syntax {
             Self::UnexpectedElement => "an element where text was expected",
             Self::ExpectedElement => "expected an XML element",
             Self::InvalidTimestamp => "not an ISO 8601 timestamp",
+            Self::TooLarge => "larger than the 1 MiB this crate reads",
         })
     }
 }

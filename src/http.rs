@@ -86,7 +86,9 @@ impl Endpoint {
     }
 
     /// The public endpoint of `region`: `https://oidc.{region}.amazonaws.com`
-    /// (`.amazonaws.com.cn` for China regions).
+    /// (`.amazonaws.com.cn` for China regions). Regions of the isolated and
+    /// sovereign partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`, `eusc-*`...)
+    /// have other DNS suffixes: give their endpoint to [`custom`](Self::custom).
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.

@@ -607,10 +607,18 @@ impl AuthorizationCallback {
     /// # Errors
     /// A [`CallbackError`]; none holds the code or echoes the query.
     pub fn parse(query: &str, expected_state: &str) -> Result<SecretString, CallbackError> {
+        // An empty expected state would accept a redirect without one: no CSRF
+        // protection at all. Refuse it as a mismatch.
+        if expected_state.is_empty() {
+            return Err(CallbackError::StateMismatch);
+        }
         let query = query.strip_prefix('?').unwrap_or(query);
         let mut code = None;
         let mut state = None;
         let mut error = None;
+        // Problems with `code` or `error` are reported only once the state
+        // matched: a forged redirect learns nothing but "state mismatch".
+        let mut duplicate = None;
         for pair in query.split('&') {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (slot, parameter) = match name {
@@ -620,15 +628,24 @@ impl AuthorizationCallback {
                 _ => continue,
             };
             if slot.replace(value).is_some() {
-                return Err(CallbackError::Malformed {
-                    parameter,
-                    problem: QueryProblem::Duplicate,
-                });
+                if parameter == "state" {
+                    return Err(CallbackError::Malformed {
+                        parameter,
+                        problem: QueryProblem::Duplicate,
+                    });
+                }
+                duplicate.get_or_insert(parameter);
             }
         }
         let state = Zeroizing::new(decode(state.ok_or(CallbackError::StateMismatch)?, "state")?);
         if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
             return Err(CallbackError::StateMismatch);
+        }
+        if let Some(parameter) = duplicate {
+            return Err(CallbackError::Malformed {
+                parameter,
+                problem: QueryProblem::Duplicate,
+            });
         }
         if let Some(error) = error {
             let error = decode(error, "error")?;

@@ -4,6 +4,14 @@
 //! `reqwest` is a dependency with its default features off, so your own choice
 //! of TLS (`reqwest/rustls`, `reqwest/native-tls`...) applies: enable one in your
 //! `Cargo.toml` to reach `https://` endpoints.
+//!
+//! **Build the client without redirects** (`reqwest::Client::builder()
+//! .redirect(reqwest::redirect::Policy::none())`): `reqwest` follows redirects by
+//! default, and a followed redirect carries the session token (and, on a 307 or
+//! 308, the body with its secrets) to the other host. These calls refuse an
+//! answer that came from another URL ([`SendError::Redirected`]), but by then the
+//! request has gone; with `Policy::none()` a 3xx comes back as an unreadable
+//! answer and nothing is sent anywhere else.
 
 use std::time::SystemTime;
 
@@ -11,7 +19,7 @@ use bytes::Bytes;
 use zeroize::Zeroize;
 
 use crate::grant::{IamGrant, PublicClientGrant};
-use crate::send::{read_json, Read, SendError};
+use crate::send::{read_json, too_large, AnswerBuffer, Read, SendError};
 use crate::{
     CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint,
     SigningCredentials,
@@ -22,8 +30,10 @@ fn transport(err: reqwest::Error) -> SendError {
 }
 
 /// Sends `request` (its body handed over as a `Bytes` that wipes itself when
-/// the client drops it), reads the answer with `read`, and wipes the answer's
-/// buffer when `reqwest` hands it over unshared.
+/// the client drops it), reads the answer chunk by chunk into zeroizing memory
+/// (see `AnswerBuffer`; each chunk `reqwest` hands over unshared is wiped too),
+/// and reads it with `read`. An answer that came from another URL (the client
+/// followed a redirect) is refused.
 pub(crate) async fn exchange<B: Into<Bytes>, T>(
     client: &reqwest::Client,
     request: http::Request<B>,
@@ -32,15 +42,23 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     let (parts, body) = request.into_parts();
     let request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
         .map_err(transport)?;
-    let response = client.execute(request).await.map_err(transport)?;
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(transport)?;
-    let result = read(status, &headers, &body);
-    if let Ok(mut unshared) = body.try_into_mut() {
-        unshared.as_mut().zeroize();
+    let url = request.url().clone();
+    let mut response = client.execute(request).await.map_err(transport)?;
+    if response.url() != &url {
+        return Err(SendError::Redirected);
     }
-    Ok(result?)
+    let status = response.status().as_u16();
+    let mut buffer = AnswerBuffer::new(response.content_length());
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        let fits = buffer.push(&chunk);
+        if let Ok(mut unshared) = chunk.try_into_mut() {
+            unshared.as_mut().zeroize();
+        }
+        if !fits {
+            return Err(too_large(status));
+        }
+    }
+    Ok(read(status, response.headers(), buffer.bytes())?)
 }
 
 impl<G: IamGrant> CreateTokenWithIam<G> {
@@ -53,7 +71,9 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use ssooidc_token::{CreateTokenWithIam, Endpoint, SigningCredentials};
     ///
-    /// let client = reqwest::Client::new();
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
     /// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     /// let response = CreateTokenWithIam::jwt_bearer()
     ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")

@@ -25,6 +25,12 @@ pub enum SendError {
     /// The HTTP client failed before there was an answer: connection, timeout,
     /// TLS, a request it would not send.
     Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// The HTTP client followed a redirect to another URL: its answer is not the
+    /// service's and is not read. The request (with its signature, session
+    /// token and body) went there too: build the `reqwest::Client` with
+    /// `reqwest::redirect::Policy::none()`. (`ureq` agents are told not to
+    /// follow redirects for these calls; a 3xx comes back as an unreadable answer.)
+    Redirected,
     /// The SDK failed before or without a service answer (feature `aws-sdk`).
     #[cfg(feature = "aws-sdk")]
     Sdk(Box<dyn std::error::Error + Send + Sync>),
@@ -62,6 +68,9 @@ impl fmt::Display for SendError {
             #[cfg(feature = "sigv4")]
             Self::Sign(err) => write!(f, "{err}"),
             Self::Transport(_) => f.write_str("the HTTP request failed"),
+            Self::Redirected => f.write_str(
+                "the HTTP client followed a redirect to another URL; build it without redirects (reqwest::redirect::Policy::none())",
+            ),
             #[cfg(feature = "aws-sdk")]
             Self::Sdk(_) => f.write_str("aws-sdk-ssooidc failed"),
         }
@@ -75,6 +84,7 @@ impl std::error::Error for SendError {
             #[cfg(feature = "sigv4")]
             Self::Sign(err) => std::error::Error::source(err),
             Self::Transport(err) => Some(&**err),
+            Self::Redirected => None,
             #[cfg(feature = "aws-sdk")]
             Self::Sdk(err) => Some(&**err),
         }
@@ -92,6 +102,60 @@ impl From<crate::SignError> for SendError {
     fn from(err: crate::SignError) -> Self {
         Self::Sign(err)
     }
+}
+
+/// The largest answer read: token, registration and STS answers are a few KB.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) const ANSWER_LIMIT: usize = 1024 * 1024;
+
+/// An answer's body, read into zeroizing memory. It starts at the announced
+/// length; when it must grow, the bytes move to a buffer twice the size and the
+/// old one is wiped before it is freed (a `Vec` growing by itself would free it
+/// unwiped).
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) struct AnswerBuffer(zeroize::Zeroizing<Vec<u8>>);
+
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+impl AnswerBuffer {
+    pub(crate) fn new(announced: Option<u64>) -> Self {
+        let capacity = announced
+            .and_then(|len| usize::try_from(len).ok())
+            .unwrap_or(0)
+            .min(ANSWER_LIMIT);
+        Self(zeroize::Zeroizing::new(Vec::with_capacity(capacity)))
+    }
+
+    /// Appends `bytes`; `false` once the answer would pass [`ANSWER_LIMIT`].
+    pub(crate) fn push(&mut self, bytes: &[u8]) -> bool {
+        let needed = self.0.len() + bytes.len();
+        if needed > ANSWER_LIMIT {
+            return false;
+        }
+        if needed > self.0.capacity() {
+            let capacity = needed.max(self.0.capacity() * 2).min(ANSWER_LIMIT);
+            let mut grown = zeroize::Zeroizing::new(Vec::with_capacity(capacity));
+            grown.extend_from_slice(&self.0);
+            // The old buffer is wiped as it drops here.
+            self.0 = grown;
+        }
+        self.0.extend_from_slice(bytes);
+        true
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// An answer larger than this crate reads: unreadable, with its status kept.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) fn too_large(status: u16) -> SendError {
+    SendError::Response(ResponseError::new(crate::ResponseErrorKind::Unreadable(
+        crate::UnexpectedResponse::new(
+            status,
+            crate::ParseError::syntax(crate::Syntax::TooLarge, ANSWER_LIMIT),
+        ),
+    )))
 }
 
 /// How an answer is read: status, headers, body.
@@ -120,4 +184,24 @@ pub(crate) fn read_sts(
     let (_, request_id) = crate::response_error::amzn_headers(headers);
     crate::sts::AssumeRoleResponse::from_http(status, body)
         .map_err(|e| e.with_request_id(request_id))
+}
+
+#[cfg(all(test, any(feature = "reqwest", feature = "ureq")))]
+mod tests {
+    use super::{AnswerBuffer, ANSWER_LIMIT};
+
+    #[test]
+    fn the_answer_buffer_grows_by_moving_and_stops_at_the_limit() {
+        let mut buffer = AnswerBuffer::new(Some(4));
+        assert!(buffer.push(b"abcd"));
+        assert_eq!(buffer.0.capacity(), 4);
+        assert!(buffer.push(b"efghij"));
+        assert_eq!(buffer.bytes(), b"abcdefghij");
+        assert!(buffer.0.capacity() >= 10);
+        let mut big = AnswerBuffer::new(Some(u64::MAX));
+        assert_eq!(big.0.capacity(), ANSWER_LIMIT);
+        assert!(big.push(&vec![0u8; ANSWER_LIMIT]));
+        assert!(!big.push(b"x"), "one byte past the limit is refused");
+        assert_eq!(big.bytes().len(), ANSWER_LIMIT);
+    }
 }

@@ -23,6 +23,12 @@
 //! `host` taken from the URI when the request has none, values trimmed with inner
 //! runs of spaces collapsed, repeated headers joined with `,`, and the SHA-256 of
 //! the body. The tests compare every signature with `aws-sigv4`'s.
+//!
+//! One deliberate difference: when the request has no `host` header, the host
+//! signed is the one HTTP clients send (`host` or `host:port`, without user info,
+//! with the port as a number). `aws-sigv4` signs the URI's authority text as it
+//! stands, so for a URI with user info (`https://user@host/`) or an unusual port
+//! spelling (`:0443`) the two differ; no request this crate builds has either.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};

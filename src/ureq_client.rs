@@ -12,23 +12,22 @@ use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use crate::grant::{IamGrant, PublicClientGrant};
-use crate::send::{read_json, Read, SendError};
+use crate::send::{read_json, too_large, AnswerBuffer, Read, SendError};
 use crate::{
     CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse, Endpoint,
     SigningCredentials,
 };
-
-/// The largest answer read (token answers are a few KB).
-const LIMIT: u64 = 1024 * 1024;
 
 fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
     SendError::Transport(Box::new(err))
 }
 
 /// Sends `request` (the body lent to `ureq` by reference, and wiped when the
-/// request drops here), reads the answer into a zeroizing buffer (allocated at
-/// its announced length), and reads it with `read`. Whatever the agent's own
-/// setting, a 4xx or 5xx status comes back as an answer to read, not an error.
+/// request drops here), reads the answer into zeroizing memory (see
+/// `AnswerBuffer`), and reads it with `read`. Whatever the agent's own settings,
+/// a 4xx or 5xx status comes back as an answer to read, and no redirect is
+/// followed (a 3xx is an unreadable answer): a redirect would carry the
+/// signature, the session token and the body to another host.
 pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
     agent: &ureq::Agent,
     request: http::Request<B>,
@@ -38,6 +37,7 @@ pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
     let request = agent
         .configure_request(http::Request::from_parts(parts, body.expose_secret()))
         .http_status_as_error(false)
+        .max_redirects(0)
         .build();
     let mut response = agent.run(request).map_err(transport)?;
     drop(body);
@@ -46,18 +46,21 @@ pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
         .headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0)
-        .min(LIMIT);
-    let mut buffer = Zeroizing::new(Vec::with_capacity(usize::try_from(announced).unwrap_or(0)));
-    response
-        .body_mut()
-        .with_config()
-        .limit(LIMIT)
-        .reader()
-        .read_to_end(&mut buffer)
-        .map_err(transport)?;
-    Ok(read(status, response.headers(), &buffer)?)
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut buffer = AnswerBuffer::new(announced);
+    let mut chunk = Zeroizing::new([0u8; 8192]);
+    let mut reader = response.body_mut().as_reader();
+    loop {
+        let n = reader.read(&mut chunk[..]).map_err(transport)?;
+        if n == 0 {
+            break;
+        }
+        if !buffer.push(&chunk[..n]) {
+            return Err(too_large(status));
+        }
+    }
+    drop(reader);
+    Ok(read(status, response.headers(), buffer.bytes())?)
 }
 
 impl<G: IamGrant> CreateTokenWithIam<G> {

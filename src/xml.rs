@@ -24,6 +24,22 @@ pub(crate) fn walk(
     paths: &[&[&'static str]],
     mut leaf: impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
+    // A UTF-8 byte-order mark is skipped here, so that the spans quick-xml reports
+    // index `input` as it is read (with the mark left in, they would be 3 bytes
+    // early); `base` puts the offsets in errors back on the original body.
+    let (input, base) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (input, 0),
+    };
+    walk_from(input, base, paths, &mut leaf)
+}
+
+fn walk_from(
+    input: &[u8],
+    base: usize,
+    paths: &[&[&'static str]],
+    leaf: &mut impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
     let mut reader = Reader::from_reader(input);
     // A stack of the open elements' names, while they are ones a path names;
     // `unknown` counts the open elements below the last known one.
@@ -31,8 +47,8 @@ pub(crate) fn walk(
     let mut unknown = 0usize;
     let mut root_seen = false;
     loop {
-        let at = position(&reader);
-        let event = reader.read_event().map_err(|_| xml_error(&reader))?;
+        let at = base + position(&reader);
+        let event = reader.read_event().map_err(|_| xml_error(&reader, base))?;
         match event {
             Event::Start(start) => {
                 if path.len() + unknown >= MAX_DEPTH {
@@ -61,10 +77,10 @@ pub(crate) fn walk(
                     .iter()
                     .position(|p| matches(p) && p.len() == depth + 1);
                 if let Some(index) = leaf_index {
-                    let text_at = position(&reader);
+                    let text_at = base + position(&reader);
                     let span = reader
                         .read_to_end(start.name())
-                        .map_err(|_| xml_error(&reader))?;
+                        .map_err(|_| xml_error(&reader, base))?;
                     let (from, to) = (to_usize(span.start), to_usize(span.end));
                     leaf(index, &input[from..to], text_at)?;
                 } else {
@@ -111,9 +127,9 @@ fn to_usize(offset: u64) -> usize {
     usize::try_from(offset).unwrap_or(usize::MAX)
 }
 
-fn xml_error<R>(reader: &Reader<R>) -> ParseError {
+fn xml_error<R>(reader: &Reader<R>, base: usize) -> ParseError {
     // quick-xml's own error may quote the input: only its position is kept.
-    ParseError::syntax(Syntax::InvalidXml, to_usize(reader.error_position()))
+    ParseError::syntax(Syntax::InvalidXml, base + to_usize(reader.error_position()))
 }
 
 /// One piece of decoded text.

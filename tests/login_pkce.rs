@@ -262,11 +262,23 @@ fn callback_errors_are_distinct_and_never_hold_the_code() {
             assert!(!text.contains("SECRETCODE"), "{query}: {text}");
         }
     }
-    // A forged redirect cannot even report an error.
+    // A forged redirect cannot even report an error, nor a malformed code.
     assert_eq!(
         AuthorizationCallback::parse("error=access_denied&state=forged", "st").unwrap_err(),
         CallbackError::StateMismatch
     );
+    assert_eq!(
+        AuthorizationCallback::parse("code=a&code=b&state=forged", "st").unwrap_err(),
+        CallbackError::StateMismatch
+    );
+    // An empty expected state (an unset session value) protects nothing: refused.
+    for query in ["code=a&state=", "code=a"] {
+        assert_eq!(
+            AuthorizationCallback::parse(query, "").unwrap_err(),
+            CallbackError::StateMismatch,
+            "{query}"
+        );
+    }
 }
 
 /// Form-encodes like a browser would (`%XX` for everything but unreserved).

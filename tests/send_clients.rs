@@ -361,3 +361,123 @@ mod login {
         assert_eq!(started.device_code().expose_secret(), "dcode");
     }
 }
+
+/// A followed redirect would carry the signature, the session token and the
+/// body to another host: `ureq` is told not to follow one, and `reqwest`'s
+/// answer from another URL is refused.
+mod redirects {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+
+    /// Answers one request with a 307 to `location`; bounded to 10 s.
+    fn redirecting(location: String) -> (Endpoint, std::thread::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            listener.set_nonblocking(true).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut stream = loop {
+                match listener.accept() {
+                    Ok((stream, _)) => break stream,
+                    Err(_) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(_) => return,
+                }
+            };
+            stream.set_nonblocking(false).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        });
+        (Endpoint::custom(&base, REGION).unwrap(), handle)
+    }
+
+    /// Where the redirect points; whether anything connected there.
+    struct Elsewhere(TcpListener);
+
+    impl Elsewhere {
+        fn new() -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            Self(listener)
+        }
+        fn url(&self) -> String {
+            format!("http://{}/steal", self.0.local_addr().unwrap())
+        }
+        fn reached(&self) -> bool {
+            // A connection the client made is queued by now (the call returned).
+            self.0.accept().is_ok()
+        }
+    }
+
+    fn session_credentials() -> SigningCredentials {
+        credentials().with_session_token("SESSION-TOKEN-not-for-elsewhere")
+    }
+
+    fn is_unreadable_307<T: std::fmt::Debug>(result: &Result<T, SendError>) -> bool {
+        matches!(result, Err(SendError::Response(err))
+            if err.status() == 307 && matches!(err.kind(), ResponseErrorKind::Unreadable(_)))
+    }
+
+    #[cfg(feature = "ureq")]
+    #[test]
+    fn ureq_does_not_follow() {
+        let elsewhere = Elsewhere::new();
+        let (endpoint, server) = redirecting(elsewhere.url());
+        let agent = ureq::Agent::new_with_defaults(); // follows redirects by default
+        let result = jwt_bearer().send_blocking(&agent, &endpoint, &session_credentials());
+        server.join().unwrap();
+        assert!(is_unreadable_307(&result), "{result:?}");
+        assert!(
+            !elsewhere.reached(),
+            "the request went to the redirect's target"
+        );
+    }
+
+    #[cfg(feature = "reqwest")]
+    #[test]
+    fn reqwest_without_redirects_gets_the_3xx_and_a_followed_one_is_refused() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // As the docs say to build it: nothing goes elsewhere.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let elsewhere = Elsewhere::new();
+        let (endpoint, server) = redirecting(elsewhere.url());
+        let result =
+            runtime.block_on(jwt_bearer().send(&client, &endpoint, &session_credentials()));
+        server.join().unwrap();
+        assert!(is_unreadable_307(&result), "{result:?}");
+        assert!(!elsewhere.reached());
+        // A default client follows; whatever answers there is not taken as the
+        // service's answer.
+        let stand_in =
+            Local::start_unsigned(|_| Ok(((200, "application/json", TOKEN.to_owned()), ())));
+        let (endpoint, server) = redirecting(format!("{}/token", stand_in.base_url()));
+        let result =
+            runtime.block_on(jwt_bearer().send(&reqwest::Client::new(), &endpoint, &credentials()));
+        server.join().unwrap();
+        let _ = stand_in.outcome();
+        assert!(matches!(result, Err(SendError::Redirected)), "{result:?}");
+        assert!(!result.unwrap_err().is_retryable());
+    }
+}

@@ -299,3 +299,29 @@ mod base64_free {
         out
     }
 }
+
+/// A UTF-8 byte-order mark before the root shifts nothing.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let with_bom = format!("\u{feff}{GOOD}");
+    let r = AssumeRoleResponse::from_xml(with_bom.as_bytes()).unwrap();
+    assert_eq!(
+        r.credentials().secret_access_key().expose_secret(),
+        "SECRETxKEYxVALUE"
+    );
+    assert_eq!(r.credentials().access_key_id(), "ASIAEXAMPLE");
+    let err = StsError::from_xml(
+        403,
+        "\u{feff}<ErrorResponse><Error><Code>AccessDenied</Code><Message>hello world</Message></Error></ErrorResponse>".as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(
+        (err.code(), err.message()),
+        ("AccessDenied", Some("hello world"))
+    );
+    // Offsets in errors still point into the body as received.
+    let broken = format!("\u{feff}{}", GOOD.replace("2030-01-01T00:00:00Z", "x"));
+    let err = AssumeRoleResponse::from_xml(broken.as_bytes()).unwrap_err();
+    let at = broken.find("<Expiration>").unwrap() + "<Expiration>".len();
+    assert_eq!(err.offset(), Some(at));
+}

@@ -66,7 +66,9 @@ pub const IDENTITY_CENTER_CONTEXT_PROVIDER: &str =
 pub struct StsEndpoint(Endpoint);
 
 impl StsEndpoint {
-    /// `https://sts.{region}.amazonaws.com/` (`.amazonaws.com.cn` in China).
+    /// `https://sts.{region}.amazonaws.com/` (`.amazonaws.com.cn` in China). For
+    /// the isolated and sovereign partitions, whose DNS suffixes differ, use
+    /// [`custom`](Self::custom).
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
