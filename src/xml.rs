@@ -140,7 +140,7 @@ enum Piece<'a> {
 
 /// Calls `piece` with the decoded text of `raw`, in order: runs of plain text,
 /// the characters entities and character references stand for, and CDATA
-/// sections as they are. Returns an error (with an offset into `raw`) for a
+/// sections as they are (comments are skipped). Returns an error (with an offset into `raw`) for a
 /// child element, an unknown entity or a bad character reference.
 fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Syntax, usize)> {
     let mut i = 0;
@@ -165,6 +165,16 @@ fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Sy
                 };
                 piece(Piece::Char(c));
                 i += end + 1;
+                run = i;
+            }
+            b'<' if raw[i..].starts_with(b"<!--") => {
+                // A comment inside the text: skipped.
+                piece(Piece::Raw(&raw[run..i]));
+                let close = raw[i + 4..]
+                    .windows(3)
+                    .position(|w| w == b"-->")
+                    .ok_or((Syntax::InvalidXml, i))?;
+                i += 4 + close + 3;
                 run = i;
             }
             b'<' => {

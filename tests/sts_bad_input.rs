@@ -300,6 +300,19 @@ mod base64_free {
     }
 }
 
+/// A comment inside a value is not part of it.
+#[test]
+fn a_comment_inside_a_value_is_skipped() {
+    let commented = GOOD.replace("TOKENxVALUExHERE", "TOKENx<!-- a comment -->VALUExHERE");
+    let r = AssumeRoleResponse::from_xml(commented.as_bytes()).unwrap();
+    assert_eq!(
+        r.credentials().session_token().expose_secret(),
+        "TOKENxVALUExHERE"
+    );
+    let unclosed = GOOD.replace("TOKENxVALUExHERE", "TOKENx<!-- never closed");
+    assert!(AssumeRoleResponse::from_xml(unclosed.as_bytes()).is_err());
+}
+
 /// A UTF-8 byte-order mark before the root shifts nothing.
 #[test]
 fn a_byte_order_mark_is_skipped() {
