@@ -11,7 +11,6 @@ use crate::builder_state::{field, FieldState};
 use crate::error::ParseError;
 use crate::grant::DeviceCode;
 use crate::json::{missing, optional, Reader};
-use crate::register::serialize_members;
 use crate::validation::Checks;
 use crate::wire::{self, Layout, Members, Value, Visit};
 use crate::{
@@ -204,7 +203,7 @@ impl fmt::Debug for StartDeviceAuthorization {
 /// not wipe; for JSON, prefer `to_json`.
 impl serde::Serialize for StartDeviceAuthorization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_members(&self.fields, serializer)
+        wire::serialize(&self.fields, serializer)
     }
 }
 

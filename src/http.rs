@@ -61,21 +61,13 @@ impl fmt::Display for EndpointError {
 
 impl std::error::Error for EndpointError {}
 
-fn is_dns_labels(region: &str) -> bool {
-    crate::validation::is_region(region)
-}
-
 impl Endpoint {
     /// `https://{prefix}.{region}.amazonaws.com` (`.com.cn` in China).
     pub(crate) fn for_service(prefix: &str, region: &str) -> Result<Self, EndpointError> {
-        if !is_dns_labels(region) {
+        if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
         }
-        let suffix = if region.starts_with("cn-") {
-            "amazonaws.com.cn"
-        } else {
-            "amazonaws.com"
-        };
+        let suffix = crate::validation::dns_suffix(region);
         let authority = Authority::try_from(format!("{prefix}.{region}.{suffix}"))
             .map_err(|_| EndpointError::InvalidRegion)?;
         Ok(Self {
@@ -109,7 +101,7 @@ impl Endpoint {
     /// # Errors
     /// [`EndpointError::InvalidBaseUrl`] or [`EndpointError::InvalidRegion`].
     pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
-        if !is_dns_labels(region) {
+        if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
         }
         let uri: Uri = base_url

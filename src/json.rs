@@ -194,23 +194,15 @@ impl<'a> Reader<'a> {
 
     /// Reads an integer (no fraction, no exponent) that fits an `i32`.
     pub(crate) fn integer(&mut self) -> Result<i32, ParseError> {
-        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
-            return Err(self.error(Syntax::ExpectedInteger));
-        }
-        let start = self.pos;
-        self.scan_number()?;
-        let text = &self.input[start..self.pos];
-        if text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-            return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
-        }
-        std::str::from_utf8(text)
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| ParseError::syntax(Syntax::IntegerOutOfRange, start))
+        self.whole_number()
     }
 
     /// Reads an integer (no fraction, no exponent) that fits an `i64` (epoch seconds).
     pub(crate) fn long(&mut self) -> Result<i64, ParseError> {
+        self.whole_number()
+    }
+
+    fn whole_number<T: std::str::FromStr>(&mut self) -> Result<T, ParseError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.error(Syntax::ExpectedInteger));
         }

@@ -332,11 +332,7 @@ impl AuthorizeUrl {
         let mut url = if let Some(endpoint) = &fields.authorization_endpoint {
             endpoint.clone()
         } else {
-            let suffix = if fields.region.starts_with("cn-") {
-                "amazonaws.com.cn"
-            } else {
-                "amazonaws.com"
-            };
+            let suffix = crate::validation::dns_suffix(&fields.region);
             format!("https://oidc.{}.{suffix}/authorize", fields.region)
         };
         url.push(if url.contains('?') { '&' } else { '?' });

@@ -5,14 +5,13 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::SecretString;
-use serde::ser::SerializeMap;
 
 use crate::builder_state::{field, FieldState, Optional};
 use crate::error::{ParseError, Rule};
 use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
-use crate::wire::{self, Count, Layout, Members, SerdeMap, Value, Visit};
+use crate::wire::{self, Layout, Members, Value, Visit};
 use crate::{BuildError, JsonBody};
 
 /// The only client type AWS accepts.
@@ -352,20 +351,8 @@ impl fmt::Debug for RegisterClient {
 /// Serializes with the same member names and order as [`to_json`](Self::to_json).
 impl serde::Serialize for RegisterClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serialize_members(&self.fields, serializer)
+        wire::serialize(&self.fields, serializer)
     }
-}
-
-/// A request's members through serde (for the public-client requests).
-pub(crate) fn serialize_members<M: Members, S: serde::Serializer>(
-    members: &M,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let mut count = Count(0);
-    let Ok(()) = members.visit(&mut count);
-    let mut map = SerdeMap(serializer.serialize_map(Some(count.0))?);
-    members.visit(&mut map)?;
-    map.0.end()
 }
 
 #[cfg(feature = "http")]

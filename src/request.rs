@@ -2,12 +2,10 @@
 
 use std::fmt;
 
-use serde::ser::SerializeMap;
-
 use crate::fields::GrantFields;
 use crate::grant::{IamGrant, PublicClientGrant};
 use crate::validation::Checks;
-use crate::wire::{self, Count, Layout, SerdeMap};
+use crate::wire::{self, Layout};
 use crate::{BuildError, JsonBody};
 
 /// A checked `CreateTokenWithIAM` request for grant `G`: an IAM-signed call
@@ -80,17 +78,6 @@ fn check_and_measure<F: GrantFields>(
     Ok(wire::measure(fields))
 }
 
-fn serialize<F: GrantFields, S: serde::Serializer>(
-    fields: &F,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let mut count = Count(0);
-    let Ok(()) = wire::Members::visit(fields, &mut count);
-    let mut map = SerdeMap(serializer.serialize_map(Some(count.0))?);
-    wire::Members::visit(fields, &mut map)?;
-    map.0.end()
-}
-
 /// The parts the two request types share.
 macro_rules! request_common {
     ($ty:ident, $bound:ident, $operation:literal) => {
@@ -149,7 +136,7 @@ macro_rules! request_common {
         /// `to_json`.
         impl<G: $bound> serde::Serialize for $ty<G> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serialize(&self.fields, serializer)
+                wire::serialize(&self.fields, serializer)
             }
         }
 

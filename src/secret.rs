@@ -101,7 +101,6 @@ macro_rules! zeroizing_body {
         pub struct $name(Box<[u8]>);
 
         impl $name {
-            #[cfg_attr(not(feature = "sts"), allow(dead_code))]
             pub(crate) fn new(bytes: Vec<u8>) -> Self {
                 debug_assert_eq!(bytes.len(), bytes.capacity());
                 Self(bytes.into_boxed_slice())

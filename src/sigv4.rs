@@ -98,7 +98,7 @@ impl SigningCredentials {
 
     /// Credentials from secrets this crate already holds zeroizing (an STS
     /// answer): no copy is made.
-    #[allow(dead_code)]
+    #[cfg_attr(not(feature = "sts"), allow(dead_code))]
     pub(crate) fn from_secrets(
         access_key_id: String,
         secret_access_key: SecretString,

@@ -139,6 +139,17 @@ fn is_absolute_uri(value: &str) -> bool {
     scheme_ok && !rest.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// The DNS suffix of a region's AWS endpoints: `amazonaws.com.cn` in China,
+/// `amazonaws.com` elsewhere (the isolated and sovereign partitions, which differ,
+/// take a custom endpoint).
+pub(crate) fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
 /// An AWS region: lower-case DNS labels of letters, digits and `-` (not starting
 /// or ending with `-`, at most 63 each) joined by `.`. Lower-case only: a
 /// signature scoped to `US-EAST-1` is not valid, and no region is spelt so.

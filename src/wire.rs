@@ -249,7 +249,7 @@ pub(crate) fn write(members: &impl Members, layout: Layout) -> Vec<u8> {
 }
 
 /// Feeds the members to a serde map serializer.
-pub(crate) struct SerdeMap<M>(pub(crate) M);
+struct SerdeMap<M>(M);
 
 impl<M: serde::ser::SerializeMap> Visit for SerdeMap<M> {
     type Error = M::Error;
@@ -261,8 +261,22 @@ impl<M: serde::ser::SerializeMap> Visit for SerdeMap<M> {
     }
 }
 
+/// Serializes a request's members as a serde map, in wire order: the same
+/// member list `to_json` writes, for every request type.
+pub(crate) fn serialize<M: Members, S: serde::Serializer>(
+    members: &M,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    let mut count = Count(0);
+    let Ok(()) = members.visit(&mut count);
+    let mut map = SerdeMap(serializer.serialize_map(Some(count.0))?);
+    members.visit(&mut map)?;
+    map.0.end()
+}
+
 /// Counts the members, for serde's map length hint.
-pub(crate) struct Count(pub(crate) usize);
+struct Count(usize);
 
 impl Visit for Count {
     type Error = Infallible;

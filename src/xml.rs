@@ -247,11 +247,6 @@ pub(crate) fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
     })
 }
 
-/// A required element was not found.
-pub(crate) fn missing(element: &'static str) -> ParseError {
-    ParseError::new(ParseErrorKind::Missing { grant: None }, Some(element), None)
-}
-
 /// An element appeared twice.
 pub(crate) fn duplicate(element: &'static str, offset: usize) -> ParseError {
     ParseError::new(ParseErrorKind::Duplicate, Some(element), Some(offset))

@@ -847,6 +847,12 @@ fn the_identity_chain_leaves_no_unwiped_copy() {
                 .unwrap();
             let form = request.to_form();
             assert!(contains_canary(form.expose_secret()));
+            // Handed to a client as `Bytes`: wiped when the last clone goes.
+            let form_bytes = request.to_form().into_bytes();
+            let clone = form_bytes.clone();
+            drop(form_bytes);
+            assert!(contains_canary(&clone));
+            drop(clone);
             let app = canary_credentials(Input::ExactString, true);
             let signed = request
                 .to_signed_http(

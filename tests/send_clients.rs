@@ -290,6 +290,42 @@ mod sts {
     }
 }
 
+/// An answer past 1 MiB is not read: unreadable, with its status kept.
+mod too_large {
+    use super::*;
+
+    fn huge() -> Local<()> {
+        Local::start_unsigned(|_| Ok(((200, "application/json", "x".repeat(1024 * 1024 + 1)), ())))
+    }
+
+    fn is_too_large<T: std::fmt::Debug>(result: &Result<T, SendError>) -> bool {
+        matches!(result, Err(SendError::Response(err)) if matches!(err.kind(),
+            ResponseErrorKind::Unreadable(u) if u.reason().kind() == &ssooidc_token::ParseErrorKind::Syntax(ssooidc_token::Syntax::TooLarge)))
+    }
+
+    #[cfg(feature = "ureq")]
+    #[test]
+    fn with_ureq() {
+        let local = huge();
+        let result = device().send_blocking(&ureq::Agent::new_with_defaults(), &endpoint(&local));
+        let _ = local.outcome();
+        assert!(is_too_large(&result), "{result:?}");
+    }
+
+    #[cfg(feature = "reqwest")]
+    #[test]
+    fn with_reqwest() {
+        let local = huge();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(device().send(&reqwest::Client::new(), &endpoint(&local)));
+        let _ = local.outcome();
+        assert!(is_too_large(&result), "{result:?}");
+    }
+}
+
 /// The public-client login's requests get the same one-call shape.
 mod login {
     use super::*;

@@ -61,7 +61,7 @@ impl IdentityContext {
             .aws_additional_details()
             .and_then(crate::AwsAdditionalDetails::identity_context)
         {
-            return Self::new(context.expose_secret());
+            return Self::new(context);
         }
         let id_token = response.id_token().ok_or(IdentityContextError::Missing)?;
         Self::from_id_token(id_token.expose_secret())

@@ -7,6 +7,7 @@ use secrecy::{SecretBox, SecretString};
 use zeroize::Zeroize;
 
 use crate::error::{ParseError, Syntax};
+use crate::json::missing as required;
 use crate::xml;
 use crate::{ResponseError, ResponseErrorKind, SigningCredentials, UnexpectedResponse};
 
@@ -152,10 +153,6 @@ struct Found {
     source_identity: Option<String>,
     packed_policy_size: Option<u32>,
     request_id: Option<String>,
-}
-
-fn required<T>(slot: Option<T>, element: &'static str) -> Result<T, ParseError> {
-    slot.ok_or_else(|| xml::missing(element))
 }
 
 fn secret(text: String) -> SecretString {
@@ -459,7 +456,7 @@ impl StsError {
             }
             Ok(())
         })?;
-        out.code = code.ok_or_else(|| xml::missing("Code"))?;
+        out.code = required(code, "Code")?;
         Ok(out)
     }
 
