@@ -19,10 +19,11 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use ssooidc_token::grant::{DeviceCode, Grant, RefreshToken};
-use ssooidc_token::{
-    CreateTokenResponse, DevicePoller, ExposeSecret, JsonBody, PollOutcome, RegisterClient,
-    RegisterClientResponse, StartDeviceAuthorization, StartDeviceAuthorizationResponse, TokenError,
+use ssooidc_token::login::{
+    DevicePoller, PollOutcome, RegisterClient, RegisterClientResponse, StartDeviceAuthorization,
+    StartDeviceAuthorizationResponse,
 };
+use ssooidc_token::{CreateTokenResponse, ExposeSecret, JsonBody, TokenError};
 
 /// What the stand-in answers the polls with.
 pub const SCRIPT: &[&str] = &["authorization_pending", "slow_down", "token"];

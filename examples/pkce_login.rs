@@ -18,10 +18,10 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::{Duration, Instant};
 
 use ssooidc_token::grant::{AuthorizationCode, Grant, RefreshToken};
-use ssooidc_token::{
-    AuthorizationCallback, AuthorizeUrl, CreateToken, CreateTokenResponse, ExposeSecret, Pkce,
-    RegisterClient, RegisterClientResponse, SecretString, TokenError,
+use ssooidc_token::login::{
+    AuthorizationCallback, AuthorizeUrl, Pkce, RegisterClient, RegisterClientResponse,
 };
+use ssooidc_token::{CreateToken, CreateTokenResponse, ExposeSecret, SecretString, TokenError};
 
 fn expect_ok(answer: &loopback::Message) -> Result<&[u8], Box<dyn Error>> {
     if answer.status() == 200 {

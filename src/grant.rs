@@ -24,6 +24,19 @@
 //! use ssooidc_token::CreateTokenWithIam;
 //! let builder = CreateTokenWithIam::device_code(); // use `CreateToken::device_code()`
 //! ```
+//!
+//! The markers live here, and only here; a user names them in a request's type:
+//!
+//! ```
+//! use ssooidc_token::grant::{Grant, TokenExchange};
+//! use ssooidc_token::CreateTokenWithIam;
+//!
+//! fn exchange(request: &CreateTokenWithIam<TokenExchange>) -> &'static str {
+//!     request.grant_type()
+//! }
+//! assert_eq!(TokenExchange::GRANT_TYPE, "urn:ietf:params:oauth:grant-type:token-exchange");
+//! # let _ = exchange;
+//! ```
 
 mod authorization_code;
 mod device_code;
@@ -353,9 +366,9 @@ macro_rules! fields {
                 $check
             }
             fn from_members(
-                m: crate::any_request::RequestMembers,
+                m: crate::fields::RequestMembers,
             ) -> Result<Self, crate::ParseError> {
-                use crate::any_request::required;
+                use crate::fields::required;
                 let grant = <$grant as crate::grant::Grant>::NAME;
                 m.only(
                     &[

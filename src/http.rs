@@ -222,6 +222,7 @@ impl<G: PublicClientGrant> CreateToken<G> {
 
 /// An unsigned JSON `POST` to `path` at `endpoint`: the public-client calls
 /// (`/client/register`, `/device_authorization`).
+#[cfg_attr(not(feature = "login"), allow(dead_code))]
 pub(crate) fn post_json(
     endpoint: &Endpoint,
     path: &'static str,

@@ -198,6 +198,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an integer (no fraction, no exponent) that fits an `i64` (epoch seconds).
+    #[cfg_attr(not(feature = "login"), allow(dead_code))]
     pub(crate) fn long(&mut self) -> Result<i64, ParseError> {
         self.whole_number()
     }
@@ -465,6 +466,7 @@ pub(crate) fn optional<'a, T>(
 }
 
 /// A required member that was absent.
+#[cfg_attr(not(any(feature = "login", feature = "sts")), allow(dead_code))]
 pub(crate) fn missing<T>(slot: Option<T>, name: &'static str) -> Result<T, ParseError> {
     slot.ok_or_else(|| ParseError::new(ParseErrorKind::Missing { grant: None }, Some(name), None))
 }

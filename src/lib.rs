@@ -6,22 +6,18 @@
 #![allow(clippy::module_name_repetitions, clippy::doc_markdown)]
 
 mod any_request;
-#[cfg(feature = "aws-sdk")]
-mod aws_sdk;
 mod builder_state;
-mod device;
 mod error;
 mod fields;
 pub mod grant;
 #[cfg(feature = "http")]
 mod http;
 mod json;
+#[cfg(feature = "login")]
+#[cfg_attr(docsrs, doc(cfg(feature = "login")))]
+pub mod login;
 mod oauth_error;
-mod pkce;
-mod register;
 mod request;
-#[cfg(feature = "reqwest")]
-mod reqwest_client;
 mod response;
 mod response_error;
 mod secret;
@@ -30,10 +26,11 @@ mod send;
 #[cfg(feature = "sigv4")]
 mod sigv4;
 #[cfg(feature = "sts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sts")))]
 pub mod sts;
+#[cfg(feature = "sigv4")]
+mod time;
 mod token_type;
-#[cfg(feature = "ureq")]
-mod ureq_client;
 mod validation;
 mod wire;
 #[cfg(feature = "sts")]
@@ -64,16 +61,3 @@ pub use send::SendError;
 #[cfg(feature = "sigv4")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sigv4")))]
 pub use sigv4::{sign, sign_for_service, SignError, SigningCredentials, SIGNING_NAME};
-
-pub use device::{
-    DevicePoller, PollError, PollFailure, PollOutcome, StartDeviceAuthorization,
-    StartDeviceAuthorizationBuilder, StartDeviceAuthorizationFields,
-    StartDeviceAuthorizationResponse,
-};
-pub use pkce::{
-    AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, AuthorizeUrlFields, CallbackError,
-    Pkce, QueryProblem,
-};
-pub use register::{
-    RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
-};

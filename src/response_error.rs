@@ -220,9 +220,11 @@ macro_rules! from_http {
 
 from_http!(CreateTokenWithIamResponse, "`CreateTokenWithIAM`");
 from_http!(CreateTokenResponse, "`CreateToken`");
-from_http!(crate::RegisterClientResponse, "`RegisterClient`");
+#[cfg(feature = "login")]
+from_http!(crate::login::RegisterClientResponse, "`RegisterClient`");
+#[cfg(feature = "login")]
 from_http!(
-    crate::StartDeviceAuthorizationResponse,
+    crate::login::StartDeviceAuthorizationResponse,
     "`StartDeviceAuthorization`"
 );
 

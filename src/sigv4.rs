@@ -31,7 +31,7 @@
 //! spelling (`:0443`) the two differ; no request this crate builds has either.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
@@ -43,6 +43,7 @@ use zeroize::Zeroizing;
 
 use crate::grant::IamGrant;
 use crate::secret::{WipedOnDrop, ZeroizingBody};
+use crate::time::AmzDate;
 use crate::{CreateTokenWithIam, Endpoint, IntoSecret, JsonBody};
 
 /// The SigV4 signing name of the SSO OIDC service.
@@ -270,7 +271,7 @@ pub fn sign_for_service<B: ZeroizingBody>(
     time: SystemTime,
 ) -> Result<(), SignError> {
     check_inputs(credentials, region, signing_name)?;
-    let stamp = Timestamp::new(time)?;
+    let stamp = AmzDate::new(time).ok_or(SignError::TimeOutOfRange)?;
     let token = credentials.session_token.as_ref();
     // Built (and checked) before anything is hashed, so a bad token changes nothing.
     let token_value = token.map(session_token_header).transpose()?;
@@ -350,7 +351,7 @@ fn hash_canonical_request<B: ZeroizingBody>(
     signed_headers: &str,
     uri_host: Option<&str>,
     token: Option<&SecretString>,
-    stamp: &Timestamp,
+    stamp: &AmzDate,
 ) -> Result<[u8; 64], SignError> {
     let headers = request.headers();
     let mut canonical = Sha256::new();
@@ -644,7 +645,7 @@ fn hmac(key: &[u8], data: &[u8]) -> Key {
 /// secret` key sits in one exact-size zeroizing buffer, the MACs in `CtOutput`s.
 fn derive_signing_key(
     credentials: &SigningCredentials,
-    stamp: &Timestamp,
+    stamp: &AmzDate,
     region: &str,
     signing_name: &str,
 ) -> Key {
@@ -661,7 +662,7 @@ fn derive_signing_key(
 
 fn authorization_value(
     credentials: &SigningCredentials,
-    stamp: &Timestamp,
+    stamp: &AmzDate,
     region: &str,
     signing_name: &str,
     signed_headers: &str,
@@ -705,73 +706,6 @@ fn hex(bytes: &[u8]) -> [u8; 64] {
         out[2 * i + 1] = HEX[usize::from(b & 0xf)];
     }
     out
-}
-
-/// `YYYYMMDDTHHMMSSZ` in UTC.
-struct Timestamp([u8; 16]);
-
-impl Timestamp {
-    fn new(time: SystemTime) -> Result<Self, SignError> {
-        let secs = time
-            .duration_since(UNIX_EPOCH)
-            .map_err(|_| SignError::TimeOutOfRange)?
-            .as_secs();
-        let days = i64::try_from(secs / 86_400).map_err(|_| SignError::TimeOutOfRange)?;
-        let (year, month, day) = civil_from_days(days);
-        if year > 9999 {
-            return Err(SignError::TimeOutOfRange);
-        }
-        let rest = secs % 86_400;
-        let mut out = [0u8; 16];
-        let mut put = |at: usize, value: u64, width: usize| {
-            let mut value = value;
-            for i in (0..width).rev() {
-                // One decimal digit.
-                out[at + i] = b'0' + u8::try_from(value % 10).unwrap_or(0);
-                value /= 10;
-            }
-        };
-        put(
-            0,
-            u64::try_from(year).map_err(|_| SignError::TimeOutOfRange)?,
-            4,
-        );
-        put(4, u64::from(month), 2);
-        put(6, u64::from(day), 2);
-        put(9, rest / 3600, 2);
-        put(11, rest / 60 % 60, 2);
-        put(13, rest % 60, 2);
-        out[8] = b'T';
-        out[15] = b'Z';
-        Ok(Self(out))
-    }
-
-    fn date_time(&self) -> &[u8] {
-        &self.0
-    }
-
-    fn date(&self) -> &[u8] {
-        &self.0[..8]
-    }
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard
-/// Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
 }
 
 impl<G: IamGrant> CreateTokenWithIam<G> {

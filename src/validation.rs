@@ -88,11 +88,13 @@ impl Checks {
     }
 
     /// Records a problem found by a check that lives with its request type.
+    #[cfg_attr(not(feature = "login"), allow(dead_code))]
     pub(crate) fn problem(&mut self, field: &'static str, index: Option<usize>, rule: Rule) {
         self.fail(field, index, rule);
     }
 
     /// An absolute URI (a fragment is allowed: start URLs often end in `/#`).
+    #[cfg_attr(not(feature = "login"), allow(dead_code))]
     pub(crate) fn absolute_uri(
         &mut self,
         field: &'static str,
@@ -111,6 +113,7 @@ impl Checks {
     }
 
     /// An AWS region: DNS labels (the same rule as `Endpoint::new`).
+    #[cfg_attr(not(feature = "login"), allow(dead_code))]
     pub(crate) fn region(&mut self, value: &str) {
         if !is_region(value) {
             self.fail("region", None, Rule::Region);
@@ -142,6 +145,7 @@ fn is_absolute_uri(value: &str) -> bool {
 /// The DNS suffix of a region's AWS endpoints: `amazonaws.com.cn` in China,
 /// `amazonaws.com` elsewhere (the isolated and sovereign partitions, which differ,
 /// take a custom endpoint).
+#[cfg_attr(not(any(feature = "login", feature = "http")), allow(dead_code))]
 pub(crate) fn dns_suffix(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -153,6 +157,7 @@ pub(crate) fn dns_suffix(region: &str) -> &'static str {
 /// An AWS region: lower-case DNS labels of letters, digits and `-` (not starting
 /// or ending with `-`, at most 63 each) joined by `.`. Lower-case only: a
 /// signature scoped to `US-EAST-1` is not valid, and no region is spelt so.
+#[cfg_attr(not(any(feature = "login", feature = "http")), allow(dead_code))]
 pub(crate) fn is_region(region: &str) -> bool {
     !region.is_empty()
         && region.len() <= 253

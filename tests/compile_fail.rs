@@ -18,3 +18,12 @@ fn compile_fail_sts() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail_sts/*.rs");
 }
+
+/// The login builders (feature `login`): every missing field named, a field set
+/// twice refused, no authorize URL without its PKCE pair.
+#[cfg(feature = "login")]
+#[test]
+fn compile_fail_login() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_login/*.rs");
+}

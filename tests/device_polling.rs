@@ -5,10 +5,11 @@
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use ssooidc_token::{
-    CreateToken, DevicePoller, ErrorCode, ExposeSecret, PollError, PollFailure, PollOutcome,
-    RegisterClientResponse, StartDeviceAuthorizationResponse,
+use ssooidc_token::login::{
+    DevicePoller, PollError, PollFailure, PollOutcome, RegisterClientResponse,
+    StartDeviceAuthorizationResponse,
 };
+use ssooidc_token::{CreateToken, ErrorCode, ExposeSecret};
 
 const PENDING: (u16, &str) = (
     400,

@@ -172,9 +172,10 @@ fn sts_answers_read_in_one_call() {
     assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)));
 }
 
+#[cfg(feature = "login")]
 #[test]
 fn login_answers_read_in_one_call() {
-    use ssooidc_token::{RegisterClientResponse, StartDeviceAuthorizationResponse};
+    use ssooidc_token::login::{RegisterClientResponse, StartDeviceAuthorizationResponse};
     let registered =
         RegisterClientResponse::from_http(200, br#"{"clientId":"cid","clientSecret":"csecret"}"#)
             .unwrap();

@@ -2,10 +2,10 @@
 //! URL, and reading the loopback redirect.
 
 use proptest::prelude::*;
-use ssooidc_token::{
-    AuthorizationCallback, AuthorizeUrl, CallbackError, CreateToken, ExposeSecret, Pkce,
-    QueryProblem, Rule,
+use ssooidc_token::login::{
+    AuthorizationCallback, AuthorizeUrl, CallbackError, Pkce, QueryProblem,
 };
+use ssooidc_token::{CreateToken, ExposeSecret, Rule};
 
 const RFC_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const RFC_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";

@@ -6,10 +6,11 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use proptest::prelude::*;
 use ssooidc_token::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
-use ssooidc_token::{
-    ExposeSecret, ParseErrorKind, RegisterClient, RegisterClientResponse, Rule,
-    StartDeviceAuthorization, StartDeviceAuthorizationResponse, Syntax,
+use ssooidc_token::login::{
+    RegisterClient, RegisterClientResponse, StartDeviceAuthorization,
+    StartDeviceAuthorizationResponse,
 };
+use ssooidc_token::{ExposeSecret, ParseErrorKind, Rule, Syntax};
 
 fn problems(err: &ssooidc_token::BuildError) -> Vec<(&'static str, Option<usize>, Rule)> {
     err.problems()

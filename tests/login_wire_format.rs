@@ -9,7 +9,8 @@ use aws_sdk_ssooidc::operation::register_client::builders::RegisterClientFluentB
 use aws_sdk_ssooidc::operation::start_device_authorization::builders::StartDeviceAuthorizationFluentBuilder;
 use common::sdk::{block_on, Setup};
 use proptest::prelude::*;
-use ssooidc_token::{ExposeSecret, RegisterClient, StartDeviceAuthorization};
+use ssooidc_token::login::{RegisterClient, StartDeviceAuthorization};
+use ssooidc_token::ExposeSecret;
 
 /// The SDK's captured request as an `http::Request` (its own type is not a
 /// dependency of this crate).

@@ -67,8 +67,9 @@ fn public_types_are_send_sync_and_static() {
     #[cfg(feature = "sigv4")]
     is_send_sync_static::<ssooidc_token::SigningCredentials>();
     // Public-client login.
+    #[cfg(feature = "login")]
     {
-        use ssooidc_token::{
+        use ssooidc_token::login::{
             AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, CallbackError, DevicePoller,
             Pkce, PollError, PollOutcome, RegisterClient, RegisterClientBuilder,
             RegisterClientResponse, StartDeviceAuthorization, StartDeviceAuthorizationBuilder,
@@ -115,8 +116,10 @@ fn error_types_are_errors() {
     #[cfg(feature = "sigv4")]
     is_error::<ssooidc_token::SignError>();
     is_error::<ssooidc_token::ResponseError>();
-    is_error::<ssooidc_token::PollError>();
-    is_error::<ssooidc_token::CallbackError>();
+    #[cfg(feature = "login")]
+    is_error::<ssooidc_token::login::PollError>();
+    #[cfg(feature = "login")]
+    is_error::<ssooidc_token::login::CallbackError>();
     #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
     is_error::<ssooidc_token::SendError>();
     #[cfg(feature = "sts")]
@@ -203,8 +206,12 @@ fn display_does_not_repeat_the_source() {
 
     // Login errors: a callback's error shows itself; a poller that gave up has
     // the last failure as its source.
-    assert_eq!(check_chain(&ssooidc_token::CallbackError::StateMismatch), 1);
-    assert_eq!(check_chain(&ssooidc_token::CallbackError::MissingCode), 1);
+    #[cfg(feature = "login")]
+    {
+        use ssooidc_token::login::CallbackError;
+        assert_eq!(check_chain(&CallbackError::StateMismatch), 1);
+        assert_eq!(check_chain(&CallbackError::MissingCode), 1);
+    }
 
     #[cfg(feature = "sigv4")]
     {

@@ -7,11 +7,11 @@
 //! and every block a reallocation moves, for a canary planted in every secret.
 //! Positive controls show it catches real leaks.
 
-use ssooidc_token::{
-    AuthorizationCallback, CreateToken, DevicePoller, ExposeSecret, Pkce, PollOutcome,
-    RegisterClientResponse, SecretString, StartDeviceAuthorization,
-    StartDeviceAuthorizationResponse,
+use ssooidc_token::login::{
+    AuthorizationCallback, DevicePoller, Pkce, PollOutcome, RegisterClientResponse,
+    StartDeviceAuthorization, StartDeviceAuthorizationResponse,
 };
+use ssooidc_token::{CreateToken, ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 #[path = "common/probe.rs"]

@@ -327,9 +327,10 @@ mod too_large {
 }
 
 /// The public-client login's requests get the same one-call shape.
+#[cfg(feature = "login")]
 mod login {
     use super::*;
-    use ssooidc_token::{RegisterClient, StartDeviceAuthorization};
+    use ssooidc_token::login::{RegisterClient, StartDeviceAuthorization};
 
     const REGISTERED: &str = r#"{"clientId":"cid","clientSecret":"csecret","clientIdIssuedAt":1700000000,"clientSecretExpiresAt":1707776000}"#;
     const STARTED: &str = r#"{"deviceCode":"dcode","userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/","verificationUriComplete":"https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH","expiresIn":600,"interval":5}"#;

@@ -2,7 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssooidc_token::{AuthorizationCallback, CallbackError, ExposeSecret};
+use ssooidc_token::ExposeSecret;
+use ssooidc_token::login::{AuthorizationCallback, CallbackError};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

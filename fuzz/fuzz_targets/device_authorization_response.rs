@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use libfuzzer_sys::fuzz_target;
-use ssooidc_token::{DevicePoller, StartDeviceAuthorizationResponse};
+use ssooidc_token::login::{DevicePoller, StartDeviceAuthorizationResponse};
 
 fuzz_target!(|data: &[u8]| {
     match StartDeviceAuthorizationResponse::from_json(data) {

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use ssooidc_token::{DevicePoller, PollOutcome, StartDeviceAuthorizationResponse};
+use ssooidc_token::login::{DevicePoller, PollOutcome, StartDeviceAuthorizationResponse};
 
 fuzz_target!(|data: &[u8]| {
     let authorization = StartDeviceAuthorizationResponse::from_json(

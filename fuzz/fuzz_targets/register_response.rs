@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssooidc_token::{ExposeSecret, RegisterClientResponse};
+use ssooidc_token::ExposeSecret;
+use ssooidc_token::login::RegisterClientResponse;
 
 fuzz_target!(|data: &[u8]| {
     match RegisterClientResponse::from_json(data) {

@@ -34,6 +34,12 @@
 //! # let _ = signed;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! These types have this one path; the crate root does not re-export them:
+//!
+//! ```compile_fail
+//! use ssooidc_token::AssumeRole;
+//! ```
 
 use crate::{Endpoint, EndpointError};
 

@@ -1,14 +1,14 @@
 //! What STS answers: the session's credentials, or an error.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use secrecy::{SecretBox, SecretString};
 use zeroize::Zeroize;
 
 use crate::error::{ParseError, Syntax};
 use crate::json::missing as required;
-use crate::xml;
+use crate::{time, xml};
 use crate::{ResponseError, ResponseErrorKind, SigningCredentials, UnexpectedResponse};
 
 /// Temporary credentials of an (identity-enhanced) session. The secret key and
@@ -308,86 +308,10 @@ impl fmt::Debug for AssumeRoleResponse {
 }
 
 /// ISO 8601 in UTC as STS writes it: `2026-11-27T13:00:00Z`, with optional
-/// fractional seconds, and `Z` or a `+hh:mm`/`-hh:mm` offset.
+/// fractional seconds, and `Z` or a `+hh:mm`/`-hh:mm` offset; ASCII white space
+/// around it (pretty-printed XML) is ignored.
 fn parse_timestamp(text: &str) -> Option<SystemTime> {
-    let b = text.trim().as_bytes();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let digits = b.get(range)?;
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(digits).ok()?.parse().ok()
-    };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
-        return None;
-    }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut i = 19;
-    let mut nanos = 0u32;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 9 {
-                nanos = nanos * 10 + u32::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        for _ in (i - start).min(9)..9 {
-            nanos *= 10;
-        }
-    }
-    let offset = match b.get(i..)? {
-        b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let digits = [*h1, *h2, *m1, *m2];
-            if !digits.iter().all(u8::is_ascii_digit) {
-                return None;
-            }
-            let minutes = i64::from(h1 - b'0') * 600
-                + i64::from(h2 - b'0') * 60
-                + i64::from(m1 - b'0') * 10
-                + i64::from(m2 - b'0');
-            if *sign == b'+' {
-                minutes * 60
-            } else {
-                -minutes * 60
-            }
-        }
-        _ => return None,
-    };
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if day < 1 || day > days_in_month || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
-    let secs = u64::try_from(secs).ok()?;
-    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    time::parse_rfc3339(text.trim_ascii().as_bytes(), time::Zones::Rfc3339)
 }
 
 /// An error STS answered: `ErrorResponse/Error/{Type, Code, Message}` and
@@ -575,6 +499,7 @@ impl std::error::Error for StsError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn timestamps_read_as_sts_writes_them() {
@@ -602,6 +527,8 @@ mod tests {
             "2026-11-27T13:00:00.Z",
             "1969-12-31T23:59:59Z",
             "2026-11-27T13:00:00+1:00",
+            "2026-11-27T13:00:00+99:99",
+            "\u{2003}2026-11-27T13:00:00Z",
         ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }

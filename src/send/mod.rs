@@ -8,6 +8,13 @@
 //! buffer this crate wipes after parsing (when the client hands it over
 //! unshared). What is not: the client's own connection and TLS buffers.
 
+#[cfg(feature = "aws-sdk")]
+mod aws_sdk;
+#[cfg(feature = "reqwest")]
+mod reqwest;
+#[cfg(feature = "ureq")]
+mod ureq;
+
 use std::fmt;
 
 use crate::ResponseError;

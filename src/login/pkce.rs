@@ -67,7 +67,8 @@ fn s256(verifier: &str) -> String {
 /// and zeroizing, and its S256 challenge, sent in the authorize URL.
 ///
 /// ```
-/// use ssooidc_token::{ExposeSecret, Pkce};
+/// use ssooidc_token::ExposeSecret;
+/// use ssooidc_token::login::Pkce;
 ///
 /// // RFC 7636 Appendix B.
 /// let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")?;
@@ -175,7 +176,7 @@ fn percent_encode_into(out: &mut String, value: &str) {
 #[builder(
     builder_type(
         name = AuthorizeUrlBuilder,
-        doc = "Builds an [`AuthorizeUrl`](crate::AuthorizeUrl). Start with [`AuthorizeUrl::builder`](crate::AuthorizeUrl::builder).\n\nRequired: `region`, `client_id`, `redirect_uri`, `pkce`. Optional: `scope` (repeatable), `state`, `authorization_endpoint`.",
+        doc = "Builds an [`AuthorizeUrl`](crate::login::AuthorizeUrl). Start with [`AuthorizeUrl::builder`](crate::login::AuthorizeUrl::builder).\n\nRequired: `region`, `client_id`, `redirect_uri`, `pkce`. Optional: `scope` (repeatable), `state`, `authorization_endpoint`.",
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
@@ -226,7 +227,7 @@ pub struct AuthorizeUrlFields {
         {
             pkce.challenge().to_owned()
         },
-        doc = "Sets `code_challenge` (required) from a [`Pkce`](crate::Pkce) pair; keep the pair for the token request.",
+        doc = "Sets `code_challenge` (required) from a [`Pkce`](crate::login::Pkce) pair; keep the pair for the token request.",
     ))]
     pub(crate) pkce: String,
     #[builder(
@@ -265,7 +266,7 @@ pub struct AuthorizeUrlFields {
 /// `scopes` (space-separated), each percent-encoded.
 ///
 /// ```
-/// use ssooidc_token::{AuthorizeUrl, Pkce};
+/// use ssooidc_token::login::{AuthorizeUrl, Pkce};
 ///
 /// let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")?;
 /// let authorize = AuthorizeUrl::builder()
@@ -433,7 +434,8 @@ impl fmt::Display for AuthorizeUrl {
 /// Reads the redirect that ends the browser's part of the login.
 ///
 /// ```
-/// use ssooidc_token::{AuthorizationCallback, CallbackError, ExposeSecret};
+/// use ssooidc_token::login::{AuthorizationCallback, CallbackError};
+/// use ssooidc_token::ExposeSecret;
 ///
 /// let code = AuthorizationCallback::parse("code=a%2Fone-time+code&state=xyz", "xyz")?;
 /// assert_eq!(code.expose_secret(), "a/one-time code");

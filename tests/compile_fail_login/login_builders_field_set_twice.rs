@@ -1,4 +1,4 @@
-use ssooidc_token::StartDeviceAuthorization;
+use ssooidc_token::login::StartDeviceAuthorization;
 
 fn main() {
     let _ = StartDeviceAuthorization::builder()

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::RegisterClientResponse;
 use crate::builder_state::{field, FieldState};
 use crate::error::ParseError;
 use crate::grant::DeviceCode;
@@ -14,8 +15,7 @@ use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
 use crate::wire::{self, Layout, Members, Value, Visit};
 use crate::{
-    BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, JsonBody,
-    RegisterClientResponse, TokenError,
+    BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, JsonBody, TokenError,
 };
 
 /// The fields of a [`StartDeviceAuthorization`] request, as its builder collects
@@ -24,7 +24,7 @@ use crate::{
 #[builder(
     builder_type(
         name = StartDeviceAuthorizationBuilder,
-        doc = "Builds a [`StartDeviceAuthorization`](crate::StartDeviceAuthorization). Start with [`StartDeviceAuthorization::builder`](crate::StartDeviceAuthorization::builder).\n\nRequired: `client_id`, `client_secret`, `start_url`.",
+        doc = "Builds a [`StartDeviceAuthorization`](crate::login::StartDeviceAuthorization). Start with [`StartDeviceAuthorization::builder`](crate::login::StartDeviceAuthorization::builder).\n\nRequired: `client_id`, `client_secret`, `start_url`.",
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
@@ -98,7 +98,8 @@ impl Members for StartDeviceAuthorizationFields {
 /// unsigned): asks for a device code and a user code for a registered client.
 ///
 /// ```
-/// use ssooidc_token::{ExposeSecret, StartDeviceAuthorization};
+/// use ssooidc_token::login::StartDeviceAuthorization;
+/// use ssooidc_token::ExposeSecret;
 ///
 /// let request = StartDeviceAuthorization::builder()
 ///     .client_id("_yzkThXVzLWVhc3QtMQ")
@@ -207,30 +208,11 @@ impl serde::Serialize for StartDeviceAuthorization {
     }
 }
 
-#[cfg(feature = "http")]
-impl StartDeviceAuthorization {
-    /// `POST https://oidc.{region}.amazonaws.com/device_authorization` with
-    /// `content-type: application/json`, `content-length` and the zeroizing body.
-    /// Not signed.
-    ///
-    /// # Errors
-    /// [`EndpointError::InvalidRegion`](crate::EndpointError::InvalidRegion) if
-    /// `region` is not a DNS label sequence.
-    pub fn to_http(&self, region: &str) -> Result<::http::Request<JsonBody>, crate::EndpointError> {
-        Ok(self.to_http_at(&crate::Endpoint::new(region)?))
-    }
-
-    /// As [`to_http`](Self::to_http), to any [`Endpoint`](crate::Endpoint).
-    #[must_use]
-    pub fn to_http_at(&self, endpoint: &crate::Endpoint) -> ::http::Request<JsonBody> {
-        crate::http::post_json(endpoint, "/device_authorization", self.to_json())
-    }
-}
-
 /// The successful response of `StartDeviceAuthorization`.
 ///
 /// ```
-/// use ssooidc_token::{ExposeSecret, StartDeviceAuthorizationResponse};
+/// use ssooidc_token::login::StartDeviceAuthorizationResponse;
+/// use ssooidc_token::ExposeSecret;
 ///
 /// let response = StartDeviceAuthorizationResponse::from_json(br#"{"deviceCode":"devc-example",
 ///     "userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/",
@@ -478,7 +460,7 @@ impl std::error::Error for PollError {
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use ssooidc_token::{DevicePoller, PollOutcome, RegisterClientResponse, StartDeviceAuthorizationResponse};
+/// use ssooidc_token::login::{DevicePoller, PollOutcome, RegisterClientResponse, StartDeviceAuthorizationResponse};
 ///
 /// let client = RegisterClientResponse::from_json(br#"{"clientId":"c","clientSecret":"s"}"#)?;
 /// let authorization = StartDeviceAuthorizationResponse::from_json(

@@ -1,4 +1,4 @@
-use ssooidc_token::{AuthorizeUrl, RegisterClient, StartDeviceAuthorization};
+use ssooidc_token::login::{AuthorizeUrl, RegisterClient, StartDeviceAuthorization};
 
 fn register_without_a_name() {
     let _ = RegisterClient::builder().grant_type("refresh_token").build();

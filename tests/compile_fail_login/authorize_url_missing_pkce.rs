@@ -1,6 +1,6 @@
 // An authorize URL without a PKCE challenge does not compile: the AWS CLI's
 // authorization-code login always sends one.
-use ssooidc_token::AuthorizeUrl;
+use ssooidc_token::login::AuthorizeUrl;
 
 fn main() {
     let _ = AuthorizeUrl::builder()

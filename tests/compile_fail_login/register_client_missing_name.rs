@@ -1,5 +1,5 @@
 // A registration needs a client name: `build()` is not callable without it.
-use ssooidc_token::RegisterClient;
+use ssooidc_token::login::RegisterClient;
 
 fn main() {
     let _ = RegisterClient::builder()

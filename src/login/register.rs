@@ -30,7 +30,7 @@ const KNOWN_GRANT_TYPES: [&str; 3] = [
 #[builder(
     builder_type(
         name = RegisterClientBuilder,
-        doc = "Builds a [`RegisterClient`](crate::RegisterClient). Start with [`RegisterClient::builder`](crate::RegisterClient::builder).\n\nRequired: `client_name`. Optional: `scope`, `grant_type`, `redirect_uri` (each repeatable), `issuer_url`, `entitled_application_arn`.",
+        doc = "Builds a [`RegisterClient`](crate::login::RegisterClient). Start with [`RegisterClient::builder`](crate::login::RegisterClient::builder).\n\nRequired: `client_name`. Optional: `scope`, `grant_type`, `redirect_uri` (each repeatable), `issuer_url`, `entitled_application_arn`.",
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
@@ -230,11 +230,12 @@ impl Members for RegisterClientFields {
 
 /// A checked `RegisterClient` request: registers a public client with IAM Identity
 /// Center (`POST /client/register`, unsigned). The response's client id and secret
-/// are what [`StartDeviceAuthorization`](crate::StartDeviceAuthorization) and
+/// are what [`StartDeviceAuthorization`](crate::login::StartDeviceAuthorization) and
 /// [`CreateToken`](crate::CreateToken) need.
 ///
 /// ```
-/// use ssooidc_token::{grant::{DeviceCode, Grant}, ExposeSecret, RegisterClient};
+/// use ssooidc_token::login::RegisterClient;
+/// use ssooidc_token::{grant::{DeviceCode, Grant}, ExposeSecret};
 ///
 /// let request = RegisterClient::builder()
 ///     .client_name("my-cli")
@@ -355,38 +356,12 @@ impl serde::Serialize for RegisterClient {
     }
 }
 
-#[cfg(feature = "http")]
-impl RegisterClient {
-    /// `POST https://oidc.{region}.amazonaws.com/client/register` with
-    /// `content-type: application/json`, `content-length` and the body. Not signed.
-    ///
-    /// ```
-    /// use ssooidc_token::RegisterClient;
-    ///
-    /// let request = RegisterClient::builder().client_name("my-cli").build()?.to_http("eu-west-1")?;
-    /// assert_eq!(request.uri(), "https://oidc.eu-west-1.amazonaws.com/client/register");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`EndpointError::InvalidRegion`](crate::EndpointError::InvalidRegion) if
-    /// `region` is not a DNS label sequence.
-    pub fn to_http(&self, region: &str) -> Result<::http::Request<JsonBody>, crate::EndpointError> {
-        Ok(self.to_http_at(&crate::Endpoint::new(region)?))
-    }
-
-    /// As [`to_http`](Self::to_http), to any [`Endpoint`](crate::Endpoint).
-    #[must_use]
-    pub fn to_http_at(&self, endpoint: &crate::Endpoint) -> ::http::Request<JsonBody> {
-        crate::http::post_json(endpoint, "/client/register", self.to_json())
-    }
-}
-
 /// The successful response of `RegisterClient`.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use ssooidc_token::{ExposeSecret, RegisterClientResponse};
+/// use ssooidc_token::ExposeSecret;
+/// use ssooidc_token::login::RegisterClientResponse;
 ///
 /// let response = RegisterClientResponse::from_json(br#"{"clientId":"_yzkThXVzLWVhc3QtMQ",
 ///     "clientSecret":"VERYLONGSECRET","clientIdIssuedAt":1700000000,
@@ -495,7 +470,7 @@ impl RegisterClientResponse {
         &self.client_id
     }
 
-    /// `clientSecret`: what [`StartDeviceAuthorization`](crate::StartDeviceAuthorization)
+    /// `clientSecret`: what [`StartDeviceAuthorization`](crate::login::StartDeviceAuthorization)
     /// and [`CreateToken`](crate::CreateToken) authenticate the client with.
     #[must_use]
     pub fn client_secret(&self) -> &SecretString {

@@ -1,5 +1,5 @@
 // A device authorization needs the access portal's start URL.
-use ssooidc_token::StartDeviceAuthorization;
+use ssooidc_token::login::StartDeviceAuthorization;
 
 fn main() {
     let _ = StartDeviceAuthorization::builder()

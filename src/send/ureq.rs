@@ -112,36 +112,32 @@ impl<G: PublicClientGrant> CreateToken<G> {
     }
 }
 
-impl crate::RegisterClient {
-    /// Sends the (unsigned) registration with `agent`, blocking, and reads the
-    /// answer (feature `ureq`).
-    ///
-    /// # Errors
-    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
-    /// client failed.
-    pub fn send_blocking(
-        &self,
-        agent: &ureq::Agent,
-        endpoint: &Endpoint,
-    ) -> Result<crate::RegisterClientResponse, SendError> {
-        exchange(agent, self.to_http_at(endpoint), read_json)
-    }
+/// `send_blocking` for the unsigned login requests, written once.
+#[cfg(feature = "login")]
+macro_rules! login_send_blocking {
+    ($($request:ident => $response:ident, $what:literal;)*) => {$(
+        impl crate::login::$request {
+            #[doc = concat!("Sends the (unsigned) ", $what, " with `agent`, blocking, and reads the")]
+            #[doc = "answer (features `login` and `ureq`)."]
+            ///
+            /// # Errors
+            /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
+            /// client failed.
+            pub fn send_blocking(
+                &self,
+                agent: &ureq::Agent,
+                endpoint: &Endpoint,
+            ) -> Result<crate::login::$response, SendError> {
+                exchange(agent, self.to_http_at(endpoint), read_json)
+            }
+        }
+    )*};
 }
 
-impl crate::StartDeviceAuthorization {
-    /// Sends the (unsigned) device authorization with `agent`, blocking, and
-    /// reads the answer (feature `ureq`).
-    ///
-    /// # Errors
-    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
-    /// client failed.
-    pub fn send_blocking(
-        &self,
-        agent: &ureq::Agent,
-        endpoint: &Endpoint,
-    ) -> Result<crate::StartDeviceAuthorizationResponse, SendError> {
-        exchange(agent, self.to_http_at(endpoint), read_json)
-    }
+#[cfg(feature = "login")]
+login_send_blocking! {
+    RegisterClient => RegisterClientResponse, "registration";
+    StartDeviceAuthorization => StartDeviceAuthorizationResponse, "device authorization";
 }
 
 #[cfg(feature = "sts")]

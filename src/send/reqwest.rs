@@ -114,36 +114,32 @@ impl<G: PublicClientGrant> CreateToken<G> {
     }
 }
 
-impl crate::RegisterClient {
-    /// Sends the (unsigned) registration with `client` and reads the answer
-    /// (feature `reqwest`).
-    ///
-    /// # Errors
-    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
-    /// client failed.
-    pub async fn send(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &Endpoint,
-    ) -> Result<crate::RegisterClientResponse, SendError> {
-        exchange(client, self.to_http_at(endpoint), read_json).await
-    }
+/// `send` for the unsigned login requests, written once.
+#[cfg(feature = "login")]
+macro_rules! login_send {
+    ($($request:ident => $response:ident, $what:literal;)*) => {$(
+        impl crate::login::$request {
+            #[doc = concat!("Sends the (unsigned) ", $what, " with `client` and reads the")]
+            #[doc = "answer (features `login` and `reqwest`)."]
+            ///
+            /// # Errors
+            /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
+            /// client failed.
+            pub async fn send(
+                &self,
+                client: &reqwest::Client,
+                endpoint: &Endpoint,
+            ) -> Result<crate::login::$response, SendError> {
+                exchange(client, self.to_http_at(endpoint), read_json).await
+            }
+        }
+    )*};
 }
 
-impl crate::StartDeviceAuthorization {
-    /// Sends the (unsigned) device authorization with `client` and reads the
-    /// answer (feature `reqwest`).
-    ///
-    /// # Errors
-    /// [`SendError`]: the service refused, the answer was unreadable, or the HTTP
-    /// client failed.
-    pub async fn send(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &Endpoint,
-    ) -> Result<crate::StartDeviceAuthorizationResponse, SendError> {
-        exchange(client, self.to_http_at(endpoint), read_json).await
-    }
+#[cfg(feature = "login")]
+login_send! {
+    RegisterClient => RegisterClientResponse, "registration";
+    StartDeviceAuthorization => StartDeviceAuthorizationResponse, "device authorization";
 }
 
 #[cfg(feature = "sts")]

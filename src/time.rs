@@ -1,0 +1,325 @@
+//! Civil-date arithmetic and every timestamp form the crate reads or writes:
+//! SigV4's `x-amz-date`, STS's `Expiration`, and the RFC 3339 forms of the SSO
+//! token cache.
+//!
+//! Written once here so that the signer, the STS reader and the cache agree on
+//! the calendar (proleptic Gregorian, Howard Hinnant's algorithms) and on what a
+//! timestamp may look like.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (`days_from_civil`).
+#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `days` after 1970-01-01 as (year, month, day) (`civil_from_days`).
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// A moment broken into UTC fields, for writers. `None` before 1970 or after
+/// 9999.
+struct Civil {
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+}
+
+impl Civil {
+    fn of(time: SystemTime) -> Option<Self> {
+        let secs = time.duration_since(UNIX_EPOCH).ok()?.as_secs();
+        let (year, month, day) = civil_from_days(i64::try_from(secs / 86_400).ok()?);
+        let year = u32::try_from(year).ok().filter(|y| *y <= 9999)?;
+        let rest = u32::try_from(secs % 86_400).ok()?;
+        Some(Self {
+            year,
+            month,
+            day,
+            hour: rest / 3600,
+            minute: rest / 60 % 60,
+            second: rest % 60,
+        })
+    }
+}
+
+/// Writes `value` as `width` decimal digits at `out[at..]`.
+fn put_digits(out: &mut [u8], at: usize, value: u32, width: usize) {
+    let mut value = value;
+    for i in (0..width).rev() {
+        out[at + i] = b'0' + u8::try_from(value % 10).unwrap_or(0);
+        value /= 10;
+    }
+}
+
+/// SigV4's `x-amz-date`: `YYYYMMDDTHHMMSSZ` in UTC; its first 8 bytes are the
+/// credential scope's date.
+pub(crate) struct AmzDate([u8; 16]);
+
+impl AmzDate {
+    /// `None` before 1970 or after 9999.
+    pub(crate) fn new(time: SystemTime) -> Option<Self> {
+        let c = Civil::of(time)?;
+        let mut out = *b"00000000T000000Z";
+        put_digits(&mut out, 0, c.year, 4);
+        put_digits(&mut out, 4, c.month, 2);
+        put_digits(&mut out, 6, c.day, 2);
+        put_digits(&mut out, 9, c.hour, 2);
+        put_digits(&mut out, 11, c.minute, 2);
+        put_digits(&mut out, 13, c.second, 2);
+        Some(Self(out))
+    }
+
+    pub(crate) fn date_time(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub(crate) fn date(&self) -> &[u8] {
+        &self.0[..8]
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` in UTC, fractions dropped: the one form every reader
+/// of the SSO token cache accepts. `None` before 1970 or after 9999.
+#[allow(dead_code)] // the SSO token cache's writer
+pub(crate) fn rfc3339_z(time: SystemTime) -> Option<[u8; 20]> {
+    let c = Civil::of(time)?;
+    let mut out = *b"0000-00-00T00:00:00Z";
+    put_digits(&mut out, 0, c.year, 4);
+    put_digits(&mut out, 5, c.month, 2);
+    put_digits(&mut out, 8, c.day, 2);
+    put_digits(&mut out, 11, c.hour, 2);
+    put_digits(&mut out, 14, c.minute, 2);
+    put_digits(&mut out, 17, c.second, 2);
+    Some(out)
+}
+
+/// Which zone designators a reader takes besides `Z` and numeric offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+pub(crate) enum Zones {
+    /// `Z` and `±hh:mm` (STS, RFC 3339).
+    Rfc3339,
+    /// Also `UTC` (written by AWS CLIs before December 2020), `±hhmm` and
+    /// `±hh`, as botocore's dateutil reads them.
+    #[allow(dead_code)] // the SSO token cache's reader
+    Lenient,
+}
+
+/// Reads `YYYY-MM-DDTHH:MM:SS[.fraction]<zone>`. Nothing else is accepted: no
+/// surrounding space, no offset beyond ±23:59, no field out of range (a leap
+/// second, `:60`, is accepted as RFC 3339 allows). Fractions beyond nanoseconds
+/// are truncated.
+#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
+    fn num(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
+        let digits = b.get(range)?;
+        let mut value = 0u32;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(d - b'0');
+        }
+        Some(value)
+    }
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (i64::from(num(b, 0..4)?), num(b, 5..7)?, num(b, 8..10)?);
+    let (hour, minute, second) = (num(b, 11..13)?, num(b, 14..16)?, num(b, 17..19)?);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start).min(9)..9 {
+            nanos *= 10;
+        }
+    }
+    let offset_minutes = |sign: u8, h: u32, m: u32| -> Option<i64> {
+        if h > 23 || m > 59 {
+            return None;
+        }
+        let minutes = i64::from(h * 60 + m);
+        Some(if sign == b'-' { -minutes } else { minutes })
+    };
+    let lenient = zones == Zones::Lenient;
+    let zone = b.get(i..)?;
+    let offset = match zone {
+        b"Z" | b"z" => 0,
+        b"UTC" | b"utc" if lenient => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            offset_minutes(*sign, num(zone, 1..3)?, num(zone, 4..6)?)?
+        }
+        [sign @ (b'+' | b'-'), _, _, _, _] if lenient => {
+            offset_minutes(*sign, num(zone, 1..3)?, num(zone, 3..5)?)?
+        }
+        [sign @ (b'+' | b'-'), _, _] if lenient => offset_minutes(*sign, num(zone, 1..3)?, 0)?,
+        _ => return None,
+    };
+    if month == 0
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400
+        + i64::from(hour * 3600 + minute * 60 + second)
+        - offset * 60;
+    let secs = u64::try_from(secs).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for days in [-719_468, -1, 0, 1, 10_957, 11_016, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn amz_date() {
+        let d = AmzDate::new(at(1_440_938_160)).unwrap();
+        assert_eq!(d.date_time(), b"20150830T123600Z");
+        assert_eq!(d.date(), b"20150830");
+        assert!(AmzDate::new(at(253_402_300_800)).is_none(), "year 10000");
+        assert!(AmzDate::new(UNIX_EPOCH - Duration::from_secs(1)).is_none());
+    }
+
+    #[test]
+    fn writes_z() {
+        let t = at(1_764_248_400) + Duration::from_millis(999);
+        assert_eq!(&rfc3339_z(t).unwrap(), b"2025-11-27T13:00:00Z");
+        assert_eq!(&rfc3339_z(at(0)).unwrap(), b"1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn reads_every_form() {
+        let t = at(1_764_248_400);
+        for (text, zones) in [
+            ("2025-11-27T13:00:00Z", Zones::Rfc3339),
+            ("2025-11-27t13:00:00z", Zones::Rfc3339),
+            ("2025-11-27T14:30:00+01:30", Zones::Rfc3339),
+            ("2025-11-27T08:00:00-05:00", Zones::Rfc3339),
+            ("2025-11-27T13:00:00UTC", Zones::Lenient),
+            ("2025-11-27T13:00:00+00:00", Zones::Lenient),
+            ("2025-11-27T14:00:00+0100", Zones::Lenient),
+            ("2025-11-27T14:00:00+01", Zones::Lenient),
+        ] {
+            assert_eq!(parse_rfc3339(text.as_bytes(), zones), Some(t), "{text}");
+        }
+        assert_eq!(
+            parse_rfc3339(b"2025-11-27T13:00:00.123456Z", Zones::Rfc3339),
+            Some(t + Duration::from_micros(123_456))
+        );
+        assert_eq!(
+            parse_rfc3339(b"2025-11-27T13:00:00.1234567891Z", Zones::Rfc3339),
+            Some(t + Duration::from_nanos(123_456_789))
+        );
+    }
+
+    #[test]
+    fn refuses_the_rest() {
+        for text in [
+            "",
+            "2025-11-27",
+            "2025-11-27 13:00:00Z",
+            " 2025-11-27T13:00:00Z",
+            "2025-11-27T13:00:00Z ",
+            "2025-11-27T13:00:00\u{a0}Z",
+            "2025-11-27T13:00:00",
+            "2025-11-27T13:00:00.Z",
+            "2025-13-27T13:00:00Z",
+            "2025-02-29T13:00:00Z",
+            "2025-11-31T13:00:00Z",
+            "2025-11-27T24:00:00Z",
+            "2025-11-27T13:60:00Z",
+            "2025-11-27T13:00:61Z",
+            "2025-11-27T13:00:00+99:99",
+            "2025-11-27T13:00:00+24:00",
+            "2025-11-27T13:00:00+23:60",
+            "2025-11-27T13:00:00+1:00",
+            "1969-12-31T23:59:59Z",
+            "+025-11-27T13:00:00Z",
+        ] {
+            assert_eq!(
+                parse_rfc3339(text.as_bytes(), Zones::Lenient),
+                None,
+                "{text:?}"
+            );
+        }
+        for text in [
+            "2025-11-27T13:00:00UTC",
+            "2025-11-27T13:00:00+0000",
+            "2025-11-27T13:00:00+00",
+        ] {
+            assert_eq!(
+                parse_rfc3339(text.as_bytes(), Zones::Rfc3339),
+                None,
+                "{text}"
+            );
+        }
+        assert!(parse_rfc3339(b"2025-11-27T13:00:00+23:59", Zones::Rfc3339).is_some());
+    }
+}
