@@ -6,7 +6,7 @@
 //!
 //! `DevicePoller` decides when to poll; this program only sleeps and sends.
 //!
-//! Run with `cargo run --example device_login` (about 7 seconds: a 1-second
+//! Run with `cargo run --features login --example device_login` (about 7 seconds: a 1-second
 //! interval, then 6 after the `slow_down`).
 
 #[path = "support/loopback.rs"]

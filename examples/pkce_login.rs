@@ -6,7 +6,7 @@
 //! the PKCE verifier for a token. The stand-in checks the verifier against the
 //! challenge.
 //!
-//! Run with `cargo run --example pkce_login`.
+//! Run with `cargo run --features login --example pkce_login`.
 
 #[path = "support/loopback.rs"]
 pub mod loopback;

@@ -14,9 +14,7 @@ use crate::grant::DeviceCode;
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
 use crate::wire::{self, Layout, Members, Value, Visit};
-use crate::{
-    BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, JsonBody, TokenError,
-};
+use crate::{BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, TokenError};
 
 /// The fields of a [`StartDeviceAuthorization`] request, as its builder collects
 /// them. The request dereferences to this.
@@ -114,8 +112,8 @@ impl Members for StartDeviceAuthorizationFields {
 /// # Ok::<(), ssooidc_token::BuildError>(())
 /// ```
 pub struct StartDeviceAuthorization {
-    fields: StartDeviceAuthorizationFields,
-    layout: Layout,
+    pub(super) fields: StartDeviceAuthorizationFields,
+    pub(super) layout: Layout,
 }
 
 impl StartDeviceAuthorization {
@@ -132,19 +130,6 @@ impl StartDeviceAuthorization {
         checks.finish("StartDeviceAuthorization")?;
         let layout = wire::measure(&fields);
         Ok(Self { fields, layout })
-    }
-
-    /// The exact length in bytes of the body [`to_json`](Self::to_json) returns.
-    #[must_use]
-    pub fn json_len(&self) -> usize {
-        self.layout.len
-    }
-
-    /// Serializes the body as `aws-sdk-ssooidc` does (`clientId`, `clientSecret`,
-    /// `startUrl`), into one exact-size allocation wiped when dropped.
-    #[must_use]
-    pub fn to_json(&self) -> JsonBody {
-        JsonBody::new(wire::write(&self.fields, self.layout))
     }
 }
 
@@ -178,33 +163,6 @@ impl<client_id, client_secret, start_url>
             client_secret: client_secret.into_value(),
             start_url: start_url.into_value(),
         })
-    }
-}
-
-/// Gives the fields' accessors (`client_id()`, `start_url()`...) on the request.
-impl std::ops::Deref for StartDeviceAuthorization {
-    type Target = StartDeviceAuthorizationFields;
-    fn deref(&self) -> &StartDeviceAuthorizationFields {
-        &self.fields
-    }
-}
-
-/// The client secret shows as `[REDACTED]`.
-impl fmt::Debug for StartDeviceAuthorization {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StartDeviceAuthorization")
-            .field("fields", &self.fields)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Serializes with the same member names and order as [`to_json`](Self::to_json).
-///
-/// This exposes the client secret to the serializer, whose buffer this crate does
-/// not wipe; for JSON, prefer `to_json`.
-impl serde::Serialize for StartDeviceAuthorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        wire::serialize(&self.fields, serializer)
     }
 }
 

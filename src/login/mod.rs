@@ -43,10 +43,57 @@ pub use register::{
     RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
 };
 
-/// `to_http` and `to_http_at` for an unsigned login request, written once.
-#[cfg(feature = "http")]
-macro_rules! unsigned_post {
-    ($request:ident, $path:literal) => {
+/// What every login request has besides its fields and checks, written once:
+/// the exact-size body, `Deref` to its fields, a redacting `Debug`, `Serialize`,
+/// and (feature `http`) `to_http` / `to_http_at`.
+macro_rules! login_request {
+    ($request:ident, $fields:ident, $path:literal, $members:literal) => {
+        impl $request {
+            /// The exact length in bytes of the body [`to_json`](Self::to_json) returns.
+            #[must_use]
+            pub fn json_len(&self) -> usize {
+                self.layout.len
+            }
+
+            #[doc = concat!(
+                "Serializes the body as `aws-sdk-ssooidc` does (", $members, "): compact\n",
+                "JSON, absent members and empty lists left out, into one exact-size\n",
+                "allocation wiped when dropped."
+            )]
+            #[must_use]
+            pub fn to_json(&self) -> crate::JsonBody {
+                crate::JsonBody::new(crate::wire::write(&self.fields, self.layout))
+            }
+        }
+
+        /// Gives the fields' accessors on the request.
+        impl std::ops::Deref for $request {
+            type Target = $fields;
+            fn deref(&self) -> &$fields {
+                &self.fields
+            }
+        }
+
+        /// Secrets show as `[REDACTED]`.
+        impl std::fmt::Debug for $request {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($request))
+                    .field("fields", &self.fields)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        /// Serializes with the same member names and order as [`to_json`](Self::to_json).
+        ///
+        /// A secret member is exposed to the serializer, whose buffer this crate
+        /// does not wipe; for JSON, prefer `to_json`.
+        impl serde::Serialize for $request {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::wire::serialize(&self.fields, serializer)
+            }
+        }
+
+        #[cfg(feature = "http")]
         #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
         impl $request {
             #[doc = concat!(
@@ -73,7 +120,15 @@ macro_rules! unsigned_post {
     };
 }
 
-#[cfg(feature = "http")]
-unsigned_post!(RegisterClient, "/client/register");
-#[cfg(feature = "http")]
-unsigned_post!(StartDeviceAuthorization, "/device_authorization");
+login_request!(
+    RegisterClient,
+    RegisterClientFields,
+    "/client/register",
+    "members in alphabetical order"
+);
+login_request!(
+    StartDeviceAuthorization,
+    StartDeviceAuthorizationFields,
+    "/device_authorization",
+    "`clientId`, `clientSecret`, `startUrl`"
+);

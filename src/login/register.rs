@@ -1,7 +1,6 @@
 //! `RegisterClient`: registering a public client (`POST /client/register`), the
 //! first step of the device and authorization-code logins.
 
-use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::SecretString;
@@ -12,7 +11,7 @@ use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
 use crate::wire::{self, Layout, Members, Value, Visit};
-use crate::{BuildError, JsonBody};
+use crate::BuildError;
 
 /// The only client type AWS accepts.
 const CLIENT_TYPE: &str = "public";
@@ -250,8 +249,8 @@ impl Members for RegisterClientFields {
 /// # Ok::<(), ssooidc_token::BuildError>(())
 /// ```
 pub struct RegisterClient {
-    fields: RegisterClientFields,
-    layout: Layout,
+    pub(super) fields: RegisterClientFields,
+    pub(super) layout: Layout,
 }
 
 impl RegisterClient {
@@ -266,21 +265,6 @@ impl RegisterClient {
         checks.finish("RegisterClient")?;
         let layout = wire::measure(&fields);
         Ok(Self { fields, layout })
-    }
-
-    /// The exact length in bytes of the body [`to_json`](Self::to_json) returns.
-    #[must_use]
-    pub fn json_len(&self) -> usize {
-        self.layout.len
-    }
-
-    /// Serializes the body as `aws-sdk-ssooidc` does: compact JSON, members in
-    /// alphabetical order, absent members and empty lists left out. One exact-size
-    /// allocation, wiped when dropped (the body holds no secret, but it is the same
-    /// [`JsonBody`] every request returns).
-    #[must_use]
-    pub fn to_json(&self) -> JsonBody {
-        JsonBody::new(wire::write(&self.fields, self.layout))
     }
 }
 
@@ -330,29 +314,6 @@ impl<client_name, issuer_url, entitled_application_arn>
             grant_type,
             redirect_uri,
         })
-    }
-}
-
-/// Gives the fields' accessors (`client_name()`, `grant_types()`...) on the request.
-impl std::ops::Deref for RegisterClient {
-    type Target = RegisterClientFields;
-    fn deref(&self) -> &RegisterClientFields {
-        &self.fields
-    }
-}
-
-impl fmt::Debug for RegisterClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RegisterClient")
-            .field("fields", &self.fields)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Serializes with the same member names and order as [`to_json`](Self::to_json).
-impl serde::Serialize for RegisterClient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        wire::serialize(&self.fields, serializer)
     }
 }
 
