@@ -9,7 +9,9 @@
 mod sigv4_endpoint;
 
 use sigv4_endpoint::{Endpoint as Local, Signer};
-use ssooidc_token::{CreateTokenWithIam, Endpoint, ExposeSecret, SendError, SigningCredentials};
+use ssooidc_token::{
+    CreateTokenWithIam, Endpoint, ExposeSecret, ReqwestClient, SendError, SigningCredentials,
+};
 
 const KEY_ID: &str = "AKIDAPPEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -32,10 +34,9 @@ fn local(status: u16, body: &'static str) -> Local<()> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // No redirects: a followed one would carry the signed request elsewhere.
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
+    // Follows no redirect (one would carry the signed request elsewhere), and
+    // times out: connect 10 s, each read 30 s, the exchange 60 s.
+    let client = ReqwestClient::new()?;
     let credentials = SigningCredentials::new(KEY_ID, SECRET);
 
     // 1. The user's IdP token for an IAM Identity Center token.

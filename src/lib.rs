@@ -52,6 +52,9 @@ pub use secrecy::{ExposeSecret, SecretString};
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub use http::{Endpoint, EndpointError};
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub use send::ReqwestClient;
 #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
 #[cfg_attr(
     docsrs,

@@ -160,3 +160,60 @@ fn an_empty_access_token_or_a_negative_lifetime_is_refused_on_the_sdk_road_too()
         );
     }
 }
+
+/// Every line of an error's `Debug` and of its `Display` chain.
+fn every_text(err: &SendError) -> String {
+    let mut text = format!("{err:?}\n{err:#?}\n");
+    let mut next: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = next {
+        text.push_str(&format!("{e}\n{e:?}\n"));
+        next = e.source();
+    }
+    text
+}
+
+/// Answers the SDK cannot read, and errors the service returns, all holding
+/// secrets: the SDK's own error prints its raw response (body and all) in
+/// `Debug`, so the crate keeps none of it; the answer is read again by the
+/// crate's own reader, which names members and never echoes values.
+#[test]
+fn no_error_on_the_sdk_road_shows_a_secret() {
+    const CANARY: &str = "CANARY-sdk-road-7f3a";
+    // (A 5xx is retried by the SDK, which the one-answer test client refuses.)
+    let bodies: [(u16, &'static str); 4] = [
+        (200, r#"{"accessToken":"CANARY-sdk-road-7f3a","refreshToken":"CANARY-sdk-road-7f3a","expiresIn":"soon"}"#),
+        (200, r#"{"accessToken":"CANARY-sdk-road-7f3a","refreshToken":"CANARY-sdk-road-7f3a","expi"#),
+        (200, r#"CANARY-sdk-road-7f3a"#),
+        (400, r#"{"error":"invalid_grant","refreshToken":"CANARY-sdk-road-7f3a"}"#),
+    ];
+    for (status, body) in bodies {
+        let (client, _receiver) = sdk_client(status, body);
+        let request = CreateTokenWithIam::refresh_token()
+            .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
+            .refresh_token("aorv-example")
+            .build()
+            .unwrap();
+        let err = block_on(request.send_with(&client)).unwrap_err();
+        let text = every_text(&err);
+        assert!(!text.contains(CANARY), "{status} {body}: {text}");
+        if status == 200 {
+            // Read by the crate's reader: an unreadable answer naming why.
+            assert!(
+                matches!(&err, SendError::Response(e) if e.status() == 200),
+                "{body}: {err:?}"
+            );
+        }
+    }
+    // The positive control: the SDK's own error does print the body.
+    let (client, _receiver) = sdk_client(200, bodies[0].1);
+    let sdk = block_on(
+        client
+            .create_token_with_iam()
+            .client_id("c")
+            .grant_type("refresh_token")
+            .refresh_token("r")
+            .send(),
+    )
+    .unwrap_err();
+    assert!(format!("{sdk:?}").contains(CANARY));
+}

@@ -8,6 +8,8 @@
 mod sigv4_endpoint;
 
 use sigv4_endpoint::{Answer, Endpoint as Local, Received, Signer};
+#[cfg(feature = "reqwest")]
+use ssooidc_token::ReqwestClient;
 use ssooidc_token::{
     CreateToken, CreateTokenWithIam, Endpoint, ErrorCode, ExposeSecret, ResponseErrorKind,
     SendError, SigningCredentials,
@@ -179,7 +181,7 @@ mod with_reqwest {
 
     #[test]
     fn success_refusal_and_unreadable_answer() {
-        let client = reqwest::Client::new();
+        let client = ReqwestClient::new().unwrap();
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
         check_success(
             block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())),
@@ -199,7 +201,7 @@ mod with_reqwest {
 
     #[test]
     fn unsigned_create_token_and_a_transport_failure() {
-        let client = reqwest::Client::new();
+        let client = ReqwestClient::new().unwrap();
         let local = answering((200, "application/json", TOKEN.to_owned()), false);
         let response = block_on(device().send(&client, &endpoint(&local))).unwrap();
         local.outcome().unwrap();
@@ -275,7 +277,7 @@ mod sts {
     fn sts_refusal_with_reqwest() {
         let local = sts_local();
         let endpoint = StsEndpoint::custom(&local.base_url(), REGION).unwrap();
-        let client = reqwest::Client::new();
+        let client = ReqwestClient::new().unwrap();
         let result = with_reqwest_block_on(assume_role().send(&client, &endpoint, &credentials()));
         check(result, local);
     }
@@ -320,7 +322,8 @@ mod too_large {
             .enable_all()
             .build()
             .unwrap();
-        let result = runtime.block_on(device().send(&reqwest::Client::new(), &endpoint(&local)));
+        let result =
+            runtime.block_on(device().send(&ReqwestClient::new().unwrap(), &endpoint(&local)));
         let _ = local.outcome();
         assert!(is_too_large(&result), "{result:?}");
     }
@@ -379,7 +382,7 @@ mod login {
     #[cfg(feature = "reqwest")]
     #[test]
     fn register_and_start_with_reqwest() {
-        let client = reqwest::Client::new();
+        let client = ReqwestClient::new().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -400,16 +403,25 @@ mod login {
 }
 
 /// A followed redirect would carry the signature, the session token and the
-/// body to another host: `ureq` is told not to follow one, and `reqwest`'s
-/// answer from another URL is refused.
+/// body to another host: no road of the crate follows one, whatever the client's
+/// own settings, and the answer says it was a redirect.
 mod redirects {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::time::{Duration, Instant};
 
-    /// Answers one request with a 307 to `location`; bounded to 10 s.
-    fn redirecting(location: String) -> (Endpoint, std::thread::JoinHandle<()>) {
+    const STATUSES: [(u16, &str); 3] = [
+        (302, "Found"),
+        (307, "Temporary Redirect"),
+        (308, "Permanent Redirect"),
+    ];
+
+    /// Answers one request with `status` to `location`; bounded to 10 s.
+    fn redirecting(
+        status: (u16, &'static str),
+        location: String,
+    ) -> (Endpoint, std::thread::JoinHandle<()>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let handle = std::thread::spawn(move || {
@@ -437,7 +449,8 @@ mod redirects {
                 }
             }
             let answer = format!(
-                "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                "HTTP/1.1 {} {}\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                status.0, status.1
             );
             let _ = stream.write_all(answer.as_bytes());
         });
@@ -466,55 +479,59 @@ mod redirects {
         credentials().with_session_token("SESSION-TOKEN-not-for-elsewhere")
     }
 
-    fn is_unreadable_307<T: std::fmt::Debug>(result: &Result<T, SendError>) -> bool {
-        matches!(result, Err(SendError::Response(err))
-            if err.status() == 307 && matches!(err.kind(), ResponseErrorKind::Unreadable(_)))
+    fn check<T: std::fmt::Debug>(result: &Result<T, SendError>, status: u16) {
+        let Err(err @ SendError::Redirected { status: got }) = result else {
+            panic!("{status}: {result:?}");
+        };
+        assert_eq!(*got, status);
+        assert!(!err.is_retryable());
+        let text = err.to_string();
+        assert!(
+            text.contains("redirect") && text.contains(&status.to_string()),
+            "{text}"
+        );
     }
 
     #[cfg(feature = "ureq")]
     #[test]
-    fn ureq_does_not_follow() {
-        let elsewhere = Elsewhere::new();
-        let (endpoint, server) = redirecting(elsewhere.url());
-        let agent = ureq::Agent::new_with_defaults(); // follows redirects by default
-        let result = jwt_bearer().send_blocking(&agent, &endpoint, &session_credentials());
-        server.join().unwrap();
-        assert!(is_unreadable_307(&result), "{result:?}");
-        assert!(
-            !elsewhere.reached(),
-            "the request went to the redirect's target"
-        );
+    fn ureq_follows_no_redirect_and_says_so() {
+        for status in STATUSES {
+            let elsewhere = Elsewhere::new();
+            let (endpoint, server) = redirecting(status, elsewhere.url());
+            let agent = ureq::Agent::new_with_defaults(); // follows redirects by default
+            let result = jwt_bearer().send_blocking(&agent, &endpoint, &session_credentials());
+            server.join().unwrap();
+            check(&result, status.0);
+            assert!(!elsewhere.reached(), "{}: the target was reached", status.0);
+        }
     }
 
     #[cfg(feature = "reqwest")]
     #[test]
-    fn reqwest_without_redirects_gets_the_3xx_and_a_followed_one_is_refused() {
+    fn reqwest_follows_no_redirect_whatever_the_builder_says() {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        // As the docs say to build it: nothing goes elsewhere.
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let elsewhere = Elsewhere::new();
-        let (endpoint, server) = redirecting(elsewhere.url());
-        let result =
-            runtime.block_on(jwt_bearer().send(&client, &endpoint, &session_credentials()));
-        server.join().unwrap();
-        assert!(is_unreadable_307(&result), "{result:?}");
-        assert!(!elsewhere.reached());
-        // A default client follows; whatever answers there is not taken as the
-        // service's answer.
-        let stand_in =
-            Local::start_unsigned(|_| Ok(((200, "application/json", TOKEN.to_owned()), ())));
-        let (endpoint, server) = redirecting(format!("{}/token", stand_in.base_url()));
-        let result =
-            runtime.block_on(jwt_bearer().send(&reqwest::Client::new(), &endpoint, &credentials()));
-        server.join().unwrap();
-        let _ = stand_in.outcome();
-        assert!(matches!(result, Err(SendError::Redirected)), "{result:?}");
-        assert!(!result.unwrap_err().is_retryable());
+        let clients = [
+            ReqwestClient::new().unwrap(),
+            // A default builder follows up to 10 redirects; the crate's client does not.
+            ReqwestClient::from_builder(reqwest::Client::builder()).unwrap(),
+            ReqwestClient::from_builder(
+                reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)),
+            )
+            .unwrap(),
+        ];
+        for client in &clients {
+            for status in STATUSES {
+                let elsewhere = Elsewhere::new();
+                let (endpoint, server) = redirecting(status, elsewhere.url());
+                let result =
+                    runtime.block_on(jwt_bearer().send(client, &endpoint, &session_credentials()));
+                server.join().unwrap();
+                check(&result, status.0);
+                assert!(!elsewhere.reached(), "{}: the target was reached", status.0);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::error::ParseError;
 use crate::response_error::read_json;
 pub use crate::send::SendError;
 use aws_sdk_ssooidc::error::SdkError;
@@ -21,29 +22,84 @@ use crate::response::TokenParts;
 use crate::wire::{Members, Value, Visit};
 use crate::{CreateToken, CreateTokenResponse, CreateTokenWithIam, CreateTokenWithIamResponse};
 
-fn map_error<E, R>(err: SdkError<E, R>) -> SendError
+/// The SDK's error, without the SDK's error: its `Debug` prints the raw HTTP
+/// response, body and all, and a 200 answer the SDK could not deserialize holds
+/// the tokens. An answer (service error or unreadable success) is read again by
+/// this crate's own reader, from the raw body, into a [`ResponseError`] that
+/// never echoes it; a failure before any answer keeps only its cause (timeout,
+/// connection), never the request or response.
+///
+/// [`ResponseError`]: crate::ResponseError
+fn map_error<E, R>(err: SdkError<E, R>, parse: fn(&[u8]) -> Result<(), ParseError>) -> SendError
 where
     E: std::error::Error + Send + Sync + 'static,
     R: fmt::Debug + Send + Sync + 'static,
-    SdkError<E, R>: std::error::Error + Send + Sync + 'static,
 {
-    if let SdkError::ServiceError(context) = &err {
-        let raw: &dyn std::any::Any = context.raw();
-        if let Some(raw) = raw.downcast_ref::<aws_sdk_ssooidc::config::http::HttpResponse>() {
-            if let Some(body) = raw.body().bytes() {
-                let status = raw.status().as_u16();
-                let error_type = raw.headers().get("x-amzn-errortype");
-                let error_type = error_type.map(|t| t.split(':').next().unwrap_or(t).trim());
-                let request_id = raw.headers().get("x-amzn-requestid").map(str::to_owned);
-                let Err(err) = read_json(status, body, error_type, |_| Ok(())) else {
-                    // A success status with a service error: unreadable as either.
-                    return SendError::Sdk(Box::new(err));
-                };
-                return SendError::Response(err.with_request_id(request_id));
-            }
-        }
+    let raw: Option<&dyn std::any::Any> = match &err {
+        SdkError::ServiceError(context) => Some(context.raw()),
+        SdkError::ResponseError(context) => Some(context.raw()),
+        _ => None,
+    };
+    if let Some(raw) = raw {
+        let Some(raw) = raw.downcast_ref::<aws_sdk_ssooidc::config::http::HttpResponse>() else {
+            return SendError::Sdk(SdkFailure::boxed("the SDK's answer was of an unknown type"));
+        };
+        let status = raw.status().as_u16();
+        let Some(body) = raw.body().bytes() else {
+            return SendError::Sdk(SdkFailure::boxed(
+                "the SDK's answer body was streamed, not read",
+            ));
+        };
+        let error_type = raw.headers().get("x-amzn-errortype");
+        let error_type = error_type.map(|t| t.split(':').next().unwrap_or(t).trim());
+        let request_id = raw.headers().get("x-amzn-requestid").map(str::to_owned);
+        return match read_json(status, body, error_type, parse) {
+            Err(err) => SendError::Response(err.with_request_id(request_id)),
+            // Readable by this crate, not by the SDK (or a success status with a
+            // service error): say so, without the SDK's words.
+            Ok(()) => SendError::Sdk(SdkFailure::boxed(
+                "aws-sdk-ssooidc could not read a success answer this crate reads",
+            )),
+        };
     }
-    SendError::Sdk(Box::new(err))
+    let what = match &err {
+        SdkError::ConstructionFailure(_) => "the SDK could not build the request",
+        SdkError::TimeoutError(_) => "the SDK timed out",
+        SdkError::DispatchFailure(_) => "the SDK could not send the request",
+        _ => "the SDK failed",
+    };
+    // The cause of a failure before any answer (a connector or timeout error)
+    // holds no request or response; the SdkError around it is dropped.
+    let cause = err.into_source().ok();
+    SendError::Sdk(Box::new(SdkFailure { what, cause }))
+}
+
+/// Why the SDK failed, in this crate's words, with the cause (never the raw
+/// request or response) as source.
+#[derive(Debug)]
+struct SdkFailure {
+    what: &'static str,
+    cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl SdkFailure {
+    fn boxed(what: &'static str) -> Box<Self> {
+        Box::new(Self { what, cause: None })
+    }
+}
+
+impl fmt::Display for SdkFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.what)
+    }
+}
+
+impl std::error::Error for SdkFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// Moves a member into a fluent builder, whichever builder it is.
@@ -105,7 +161,7 @@ fn fill<B: SdkInput>(builder: B, members: &impl Members) -> Result<B, SendError>
     let Ok(()) = members.visit(&mut fill);
     // `Fill` always hands the builder back; this error cannot happen.
     fill.0
-        .ok_or_else(|| SendError::Sdk("request builder lost while filling it".into()))
+        .ok_or_else(|| SendError::Sdk(SdkFailure::boxed("request builder lost while filling it")))
 }
 
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-sdk")))]
@@ -138,7 +194,10 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
         client: &aws_sdk_ssooidc::Client,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
         let builder = fill(client.create_token_with_iam(), self.members())?;
-        let output = builder.send().await.map_err(map_error)?;
+        let output = builder
+            .send()
+            .await
+            .map_err(|e| map_error(e, |b| CreateTokenWithIamResponse::from_json(b).map(drop)))?;
         from_iam_output(output)
     }
 }
@@ -157,7 +216,10 @@ impl<G: PublicClientGrant> CreateToken<G> {
         client: &aws_sdk_ssooidc::Client,
     ) -> Result<CreateTokenResponse, SendError> {
         let builder = fill(client.create_token(), self.members())?;
-        let output = builder.send().await.map_err(map_error)?;
+        let output = builder
+            .send()
+            .await
+            .map_err(|e| map_error(e, |b| CreateTokenResponse::from_json(b).map(drop)))?;
         from_public_output(output)
     }
 }

@@ -12,6 +12,8 @@
 mod aws_sdk;
 #[cfg(feature = "reqwest")]
 mod reqwest;
+#[cfg(feature = "reqwest")]
+pub use self::reqwest::ReqwestClient;
 #[cfg(feature = "ureq")]
 mod ureq;
 
@@ -32,12 +34,14 @@ pub enum SendError {
     /// The HTTP client failed before there was an answer: connection, timeout,
     /// TLS, a request it would not send.
     Transport(Box<dyn std::error::Error + Send + Sync>),
-    /// The HTTP client followed a redirect to another URL: its answer is not the
-    /// service's and is not read. The request (with its signature, session
-    /// token and body) went there too: build the `reqwest::Client` with
-    /// `reqwest::redirect::Policy::none()`. (`ureq` agents are told not to
-    /// follow redirects for these calls; a 3xx comes back as an unreadable answer.)
-    Redirected,
+    /// The answer was a redirect (a 3xx status), which was not followed: a
+    /// followed redirect would carry the request's signature, session token and
+    /// body to another host. Its body is not read. The service itself does not
+    /// redirect: check the endpoint, or a proxy in between.
+    Redirected {
+        /// The HTTP status of the answer.
+        status: u16,
+    },
     /// The SDK failed before or without a service answer (feature `aws-sdk`).
     #[cfg(feature = "aws-sdk")]
     Sdk(Box<dyn std::error::Error + Send + Sync>),
@@ -75,8 +79,9 @@ impl fmt::Display for SendError {
             #[cfg(feature = "sigv4")]
             Self::Sign(err) => write!(f, "{err}"),
             Self::Transport(_) => f.write_str("the HTTP request failed"),
-            Self::Redirected => f.write_str(
-                "the HTTP client followed a redirect to another URL; build it without redirects (reqwest::redirect::Policy::none())",
+            Self::Redirected { status } => write!(
+                f,
+                "the endpoint answered with a redirect (HTTP {status}), which was not followed: it would carry the request's secrets to another host"
             ),
             #[cfg(feature = "aws-sdk")]
             Self::Sdk(_) => f.write_str("aws-sdk-ssooidc failed"),
@@ -91,7 +96,7 @@ impl std::error::Error for SendError {
             #[cfg(feature = "sigv4")]
             Self::Sign(err) => std::error::Error::source(err),
             Self::Transport(err) => Some(&**err),
-            Self::Redirected => None,
+            Self::Redirected { .. } => None,
             #[cfg(feature = "aws-sdk")]
             Self::Sdk(err) => Some(&**err),
         }

@@ -1,19 +1,12 @@
-//! Sending with a `reqwest::Client` (feature `reqwest`): one `.await` from a
-//! checked request to a typed response.
+//! Sending with `reqwest` (feature `reqwest`): one `.await` from a checked
+//! request to a typed response, through a [`ReqwestClient`] that cannot follow a
+//! redirect.
 //!
 //! `reqwest` is a dependency with its default features off, so your own choice
 //! of TLS (`reqwest/rustls`, `reqwest/native-tls`...) applies: enable one in your
 //! `Cargo.toml` to reach `https://` endpoints.
-//!
-//! **Build the client without redirects** (`reqwest::Client::builder()
-//! .redirect(reqwest::redirect::Policy::none())`): `reqwest` follows redirects by
-//! default, and a followed redirect carries the session token (and, on a 307 or
-//! 308, the body with its secrets) to the other host. These calls refuse an
-//! answer that came from another URL ([`SendError::Redirected`]), but by then the
-//! request has gone; with `Policy::none()` a 3xx comes back as an unreadable
-//! answer and nothing is sent anywhere else.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use zeroize::Zeroize;
@@ -25,6 +18,82 @@ use crate::{
     SigningCredentials,
 };
 
+/// A `reqwest::Client` that never follows a redirect: the one client the
+/// crate's `send` calls take (feature `reqwest`).
+///
+/// `reqwest` follows up to 10 redirects by default, and a followed redirect
+/// carries the request to the other host: the session token on every status,
+/// and on a 307 or 308 the body with its secrets. A plain `reqwest::Client`
+/// cannot say which policy it was built with, so the crate builds the client
+/// itself, from your `reqwest::ClientBuilder` (TLS, proxies, pool, timeouts) with
+/// the redirect policy set to none. A 3xx answer then comes back as
+/// [`SendError::Redirected`] and nothing is sent anywhere else.
+///
+/// ```
+/// use std::time::Duration;
+/// use ssooidc_token::ReqwestClient;
+///
+/// // Timeouts: connect 10 s, each read 30 s, the whole exchange 60 s.
+/// let client = ReqwestClient::new()?;
+/// // Or your own settings; the redirect policy is set to none whatever you chose.
+/// let client = ReqwestClient::from_builder(
+///     reqwest::Client::builder()
+///         .connect_timeout(Duration::from_secs(5))
+///         .read_timeout(Duration::from_secs(20))
+///         .timeout(Duration::from_secs(30)),
+/// )?;
+/// # let _ = client;
+/// # Ok::<(), ssooidc_token::SendError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReqwestClient {
+    inner: reqwest::Client,
+}
+
+impl ReqwestClient {
+    /// Connect timeout of [`new`](Self::new).
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Timeout of each read of [`new`](Self::new): a server that stops sending
+    /// is given up on after this long.
+    pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Timeout of a whole exchange of [`new`](Self::new): a server that trickles
+    /// its answer is given up on after this long.
+    pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// A client with reqwest's defaults, no redirects, and the timeouts above.
+    ///
+    /// # Errors
+    /// [`SendError::Transport`] if reqwest cannot build a client (no TLS
+    /// backend could be initialised, for example).
+    pub fn new() -> Result<Self, SendError> {
+        Self::from_builder(
+            reqwest::Client::builder()
+                .connect_timeout(Self::CONNECT_TIMEOUT)
+                .read_timeout(Self::READ_TIMEOUT)
+                .timeout(Self::TIMEOUT),
+        )
+    }
+
+    /// A client from your builder, with its redirect policy set to none. Set
+    /// timeouts on the builder: reqwest sets none by default.
+    ///
+    /// # Errors
+    /// [`SendError::Transport`] if reqwest cannot build the client.
+    pub fn from_builder(builder: reqwest::ClientBuilder) -> Result<Self, SendError> {
+        let inner = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(transport)?;
+        Ok(Self { inner })
+    }
+
+    /// The underlying client (it follows no redirect), for your own requests.
+    #[must_use]
+    pub fn as_reqwest(&self) -> &reqwest::Client {
+        &self.inner
+    }
+}
+
 fn transport(err: reqwest::Error) -> SendError {
     SendError::Transport(Box::new(err))
 }
@@ -32,10 +101,10 @@ fn transport(err: reqwest::Error) -> SendError {
 /// Sends `request` (its body handed over as a `Bytes` that wipes itself when
 /// the client drops it), reads the answer chunk by chunk into zeroizing memory
 /// (see `AnswerBuffer`; each chunk `reqwest` hands over unshared is wiped too),
-/// and reads it with `read`. An answer that came from another URL (the client
-/// followed a redirect) is refused.
+/// and reads it with `read`. The client follows no redirect: a 3xx answer is
+/// refused unread, and so, as a second line, is an answer from another URL.
 pub(crate) async fn exchange<B: Into<Bytes>, T>(
-    client: &reqwest::Client,
+    client: &ReqwestClient,
     request: http::Request<B>,
     read: Read<T>,
 ) -> Result<T, SendError> {
@@ -43,11 +112,11 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     let request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
         .map_err(transport)?;
     let url = request.url().clone();
-    let mut response = client.execute(request).await.map_err(transport)?;
-    if response.url() != &url {
-        return Err(SendError::Redirected);
-    }
+    let mut response = client.inner.execute(request).await.map_err(transport)?;
     let status = response.status().as_u16();
+    if response.url() != &url || response.status().is_redirection() {
+        return Err(SendError::Redirected { status });
+    }
     let mut buffer = AnswerBuffer::new(response.content_length());
     while let Some(chunk) = response.chunk().await.map_err(transport)? {
         let fits = buffer.push(&chunk);
@@ -69,11 +138,9 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-    /// use ssooidc_token::{CreateTokenWithIam, Endpoint, SigningCredentials};
+    /// use ssooidc_token::{CreateTokenWithIam, Endpoint, ReqwestClient, SigningCredentials};
     ///
-    /// let client = reqwest::Client::builder()
-    ///     .redirect(reqwest::redirect::Policy::none())
-    ///     .build()?;
+    /// let client = ReqwestClient::new()?; // no redirects; connect, read and total timeouts
     /// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     /// let response = CreateTokenWithIam::jwt_bearer()
     ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
@@ -89,7 +156,7 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// [`SendError`], as above.
     pub async fn send(
         &self,
-        client: &reqwest::Client,
+        client: &ReqwestClient,
         endpoint: &Endpoint,
         credentials: &SigningCredentials,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
@@ -107,7 +174,7 @@ impl<G: PublicClientGrant> CreateToken<G> {
     /// unreadable, or the HTTP client failed.
     pub async fn send(
         &self,
-        client: &reqwest::Client,
+        client: &ReqwestClient,
         endpoint: &Endpoint,
     ) -> Result<CreateTokenResponse, SendError> {
         exchange(client, self.to_http_at(endpoint), read_json).await
@@ -127,7 +194,7 @@ macro_rules! login_send {
             /// client failed.
             pub async fn send(
                 &self,
-                client: &reqwest::Client,
+                client: &ReqwestClient,
                 endpoint: &Endpoint,
             ) -> Result<crate::login::$response, SendError> {
                 exchange(client, self.to_http_at(endpoint), read_json).await
@@ -152,7 +219,7 @@ impl crate::sts::AssumeRole {
     /// answer was unreadable, signing failed, or the HTTP client failed.
     pub async fn send(
         &self,
-        client: &reqwest::Client,
+        client: &ReqwestClient,
         endpoint: &crate::sts::StsEndpoint,
         credentials: &SigningCredentials,
     ) -> Result<crate::sts::AssumeRoleResponse, SendError> {

@@ -6,7 +6,7 @@
 //! `Cargo.toml` to reach `https://` endpoints.
 
 use std::io::Read as _;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
@@ -18,6 +18,10 @@ use crate::{
     SigningCredentials,
 };
 
+/// The time a whole exchange may take when the agent sets neither
+/// `timeout_global` nor `timeout_per_call`.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
 fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
     SendError::Transport(Box::new(err))
 }
@@ -26,22 +30,30 @@ fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
 /// request drops here), reads the answer into zeroizing memory (see
 /// `AnswerBuffer`), and reads it with `read`. Whatever the agent's own settings,
 /// a 4xx or 5xx status comes back as an answer to read, and no redirect is
-/// followed (a 3xx is an unreadable answer): a redirect would carry the
-/// signature, the session token and the body to another host.
+/// followed (a 3xx is [`SendError::Redirected`]): a redirect would carry the
+/// signature, the session token and the body to another host. An agent with no
+/// overall timeout gets [`DEFAULT_TIMEOUT`] for the exchange, so a server that
+/// trickles its answer cannot hold the caller.
 pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
     agent: &ureq::Agent,
     request: http::Request<B>,
     read: Read<T>,
 ) -> Result<T, SendError> {
     let (parts, body) = request.into_parts();
-    let request = agent
+    let timeouts = agent.config().timeouts();
+    let mut request = agent
         .configure_request(http::Request::from_parts(parts, body.expose_secret()))
         .http_status_as_error(false)
-        .max_redirects(0)
-        .build();
-    let mut response = agent.run(request).map_err(transport)?;
+        .max_redirects(0);
+    if timeouts.global.is_none() && timeouts.per_call.is_none() {
+        request = request.timeout_global(Some(DEFAULT_TIMEOUT));
+    }
+    let mut response = agent.run(request.build()).map_err(transport)?;
     drop(body);
     let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        return Err(SendError::Redirected { status });
+    }
     let announced = response
         .headers()
         .get(http::header::CONTENT_LENGTH)
@@ -71,7 +83,13 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use ssooidc_token::{CreateTokenWithIam, Endpoint, SigningCredentials};
     ///
-    /// let agent = ureq::Agent::new_with_defaults();
+    /// use std::time::Duration;
+    ///
+    /// let agent: ureq::Agent = ureq::Agent::config_builder()
+    ///     .timeout_connect(Some(Duration::from_secs(10)))
+    ///     .timeout_global(Some(Duration::from_secs(60)))
+    ///     .build()
+    ///     .into();
     /// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     /// let response = CreateTokenWithIam::refresh_token()
     ///     .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
