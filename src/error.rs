@@ -332,6 +332,13 @@ pub enum Syntax {
     InvalidTimestamp,
     /// The body is larger than this crate reads (1 MiB); the offset is the limit.
     TooLarge,
+    /// The XML document ends before its root element is closed.
+    TruncatedXml,
+    /// Something other than white space, a comment or the XML declaration
+    /// stands outside the root element.
+    ContentOutsideRoot,
+    /// A character XML does not allow (a control character, U+FFFE, U+FFFF).
+    XmlForbiddenCharacter,
 }
 
 impl fmt::Display for Syntax {
@@ -360,6 +367,11 @@ impl fmt::Display for Syntax {
             Self::ExpectedElement => "expected an XML element",
             Self::InvalidTimestamp => "not an ISO 8601 timestamp",
             Self::TooLarge => "larger than the 1 MiB this crate reads",
+            Self::TruncatedXml => "the XML ends before its root element is closed",
+            Self::ContentOutsideRoot => {
+                "only white space, comments and the declaration may stand outside the XML root element"
+            }
+            Self::XmlForbiddenCharacter => "a character XML does not allow (control character)",
         })
     }
 }

@@ -148,7 +148,8 @@ impl TokenError {
     /// [`UnexpectedResponse`], carrying the status, when the body is not an OAuth
     /// error body (HTML from a proxy, empty, truncated, no `error` member).
     pub fn from_json(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
-        Self::read(status, body).map_err(|reason| UnexpectedResponse { status, reason })
+        Self::read(status, body)
+            .map_err(|reason| UnexpectedResponse::new(status, reason, Expected::OAuthError))
     }
 
     /// An error known only by its code (from the `x-amzn-ErrorType` header).
@@ -309,11 +310,34 @@ impl std::error::Error for TokenError {}
 pub struct UnexpectedResponse {
     status: u16,
     reason: ParseError,
+    expected: Expected,
+}
+
+/// What an unreadable answer was read as: it names the protocol in the headline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expected {
+    /// A success answer of the OIDC service (JSON).
+    OidcSuccess,
+    /// An OAuth error body of the OIDC service (JSON).
+    OAuthError,
+    /// A success answer of STS (XML).
+    #[cfg_attr(not(feature = "sts"), allow(dead_code))]
+    StsSuccess,
+    /// An STS error body (XML).
+    #[cfg_attr(not(feature = "sts"), allow(dead_code))]
+    StsError,
+    /// Any answer: it could not be read at all (too large).
+    #[cfg_attr(not(any(feature = "reqwest", feature = "ureq")), allow(dead_code))]
+    Answer,
 }
 
 impl UnexpectedResponse {
-    pub(crate) fn new(status: u16, reason: ParseError) -> Self {
-        Self { status, reason }
+    pub(crate) fn new(status: u16, reason: ParseError, expected: Expected) -> Self {
+        Self {
+            status,
+            reason,
+            expected,
+        }
     }
 
     /// The HTTP status it came with.
@@ -332,11 +356,19 @@ impl UnexpectedResponse {
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Why the body could not be read is the source (`reason()`), not repeated here.
-        write!(
-            f,
-            "HTTP {} response is not an OAuth error body",
-            self.status
-        )
+        let status = self.status;
+        match self.expected {
+            Expected::OidcSuccess => write!(
+                f,
+                "HTTP {status} success response of the OIDC service could not be read"
+            ),
+            Expected::OAuthError => write!(f, "HTTP {status} response is not an OAuth error body"),
+            Expected::StsSuccess => {
+                write!(f, "HTTP {status} success response of STS could not be read")
+            }
+            Expected::StsError => write!(f, "HTTP {status} response is not an STS error body"),
+            Expected::Answer => write!(f, "HTTP {status} response could not be read"),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::oauth_error::ErrorCode;
+use crate::oauth_error::{ErrorCode, Expected};
 use crate::{
     CreateTokenResponse, CreateTokenWithIamResponse, ParseError, TokenError, UnexpectedResponse,
 };
@@ -153,7 +153,9 @@ pub(crate) fn read_json<T>(
     if (200..300).contains(&status) {
         return parse(body).map_err(|reason| {
             ResponseError::new(ResponseErrorKind::Unreadable(UnexpectedResponse::new(
-                status, reason,
+                status,
+                reason,
+                Expected::OidcSuccess,
             )))
         });
     }

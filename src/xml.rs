@@ -31,7 +31,79 @@ pub(crate) fn walk(
         Some(rest) => (rest, 3),
         None => (input, 0),
     };
+    // One mark at most: a second is text before the root (and quick-xml would
+    // skip it too, shifting every span by 3 bytes).
+    if input.starts_with(b"\xEF\xBB\xBF") {
+        return Err(ParseError::syntax(Syntax::ContentOutsideRoot, base));
+    }
+    if let Some(at) = forbidden_character(input) {
+        return Err(ParseError::syntax(Syntax::XmlForbiddenCharacter, base + at));
+    }
     walk_from(input, base, paths, &mut leaf)
+}
+
+/// The offset of the first character XML 1.0's `Char` production excludes:
+/// C0 controls but tab, line feed and carriage return, and U+FFFE, U+FFFF.
+fn forbidden_character(input: &[u8]) -> Option<usize> {
+    input.iter().enumerate().find_map(|(i, &b)| {
+        let control = b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+        let nonchar = b == 0xEF
+            && input.get(i + 1) == Some(&0xBF)
+            && matches!(input.get(i + 2), Some(0xBE | 0xBF));
+        (control || nonchar).then_some(i)
+    })
+}
+
+/// A start tag well formed: a valid name, and every attribute with a valid name,
+/// a quoted value without `<`, references that resolve, and no duplicate.
+fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(), ParseError> {
+    let bad = || ParseError::syntax(Syntax::InvalidXml, at);
+    if !is_name(start.name().into_inner()) {
+        return Err(bad());
+    }
+    // White space before each attribute: after the name, and after each value.
+    let raw = start.attributes_raw();
+    if raw.first().is_some_and(|b| !b.is_ascii_whitespace()) {
+        return Err(bad());
+    }
+    let mut quote = None;
+    for (i, &b) in raw.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => {
+                quote = None;
+                if raw.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
+                    return Err(bad());
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None => {}
+        }
+    }
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|_| bad())?;
+        let value: &[u8] = &attribute.value;
+        if !is_name(attribute.key.into_inner()) || value.contains(&b'<') {
+            return Err(bad());
+        }
+        pieces(value, |_| {}).map_err(|_| bad())?;
+    }
+    Ok(())
+}
+
+/// XML's `Name` production, for ASCII; any non-ASCII character is let through
+/// (the input is checked as UTF-8 where it is read).
+fn is_name(name: &[u8]) -> bool {
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || !b.is_ascii();
+    match name.split_first() {
+        Some((&first, rest)) => {
+            start(first)
+                && rest
+                    .iter()
+                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+        }
+        None => false,
+    }
 }
 
 fn walk_from(
@@ -41,6 +113,9 @@ fn walk_from(
     leaf: &mut impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     let mut reader = Reader::from_reader(input);
+    // `--` inside a comment is malformed XML.
+    reader.config_mut().check_comments = true;
+    let mut first = true;
     // A stack of the open elements' names, while they are ones a path names;
     // `unknown` counts the open elements below the last known one.
     let mut path: Vec<&'static str> = Vec::with_capacity(4);
@@ -49,8 +124,11 @@ fn walk_from(
     loop {
         let at = base + position(&reader);
         let event = reader.read_event().map_err(|_| xml_error(&reader, base))?;
+        let outside = path.is_empty() && unknown == 0;
+        let was_first = std::mem::take(&mut first);
         match event {
             Event::Start(start) => {
+                check_tag(&start, at)?;
                 if path.len() + unknown >= MAX_DEPTH {
                     return Err(ParseError::syntax(Syntax::TooDeep, at));
                 }
@@ -87,33 +165,67 @@ fn walk_from(
                     path.push(known[depth]);
                 }
             }
-            Event::End(_) => {
+            Event::End(end) => {
+                if !is_name(end.name().into_inner()) {
+                    return Err(ParseError::syntax(Syntax::InvalidXml, at));
+                }
                 if unknown > 0 {
                     unknown -= 1;
                 } else {
                     path.pop();
                 }
             }
-            Event::Empty(_) if path.is_empty() && unknown == 0 => {
+            Event::Empty(empty) => {
+                check_tag(&empty, at)?;
+                if !outside {
+                    continue;
+                }
                 if root_seen {
                     return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
                 }
                 root_seen = true;
             }
             // Only whitespace may stand outside the root element.
-            Event::Text(text)
-                if path.is_empty() && unknown == 0 && !text.iter().all(u8::is_ascii_whitespace) =>
-            {
-                return Err(ParseError::syntax(Syntax::InvalidXml, at));
+            Event::Text(text) if outside && !text.iter().all(u8::is_ascii_whitespace) => {
+                return Err(ParseError::syntax(Syntax::ContentOutsideRoot, at));
+            }
+            // Text between elements: `]]>` is not allowed in character data, and
+            // every reference must resolve.
+            Event::Text(text) => {
+                if text.windows(3).any(|w| w == b"]]>") || pieces(&text, |_| {}).is_err() {
+                    return Err(ParseError::syntax(Syntax::InvalidXml, at));
+                }
             }
             Event::Eof => {
+                if !outside {
+                    return Err(ParseError::syntax(Syntax::TruncatedXml, at));
+                }
                 if !root_seen {
                     return Err(ParseError::syntax(Syntax::ExpectedElement, at));
                 }
                 return Ok(());
             }
-            // Declarations, comments, processing instructions, CDATA and
-            // references between elements carry nothing this crate reads.
+            // The declaration only at the very start; no document type, no
+            // processing instruction, CDATA or reference outside the root.
+            Event::Decl(_) if !was_first => {
+                return Err(ParseError::syntax(Syntax::InvalidXml, at));
+            }
+            Event::DocType(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_)
+                if outside =>
+            {
+                return Err(ParseError::syntax(Syntax::ContentOutsideRoot, at));
+            }
+            // A document type only before the root (and refused there, above).
+            Event::DocType(_) => return Err(ParseError::syntax(Syntax::InvalidXml, at)),
+            Event::GeneralRef(reference) => {
+                let name: &[u8] = &reference;
+                let known = matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
+                if !known && char_reference(name).is_none() {
+                    return Err(ParseError::syntax(Syntax::InvalidXmlReference, at));
+                }
+            }
+            // Comments anywhere, and processing instructions, CDATA and
+            // references between elements, carry nothing this crate reads.
             _ => {}
         }
     }
@@ -168,11 +280,12 @@ fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Sy
                 run = i;
             }
             b'<' if raw[i..].starts_with(b"<!--") => {
-                // A comment inside the text: skipped.
+                // A comment inside the text: skipped. `--` may only close it.
                 piece(Piece::Raw(&raw[run..i]));
                 let close = raw[i + 4..]
-                    .windows(3)
-                    .position(|w| w == b"-->")
+                    .windows(2)
+                    .position(|w| w == b"--")
+                    .filter(|&dash| raw[i + 4 + dash..].starts_with(b"-->"))
                     .ok_or((Syntax::InvalidXml, i))?;
                 i += 4 + close + 3;
                 run = i;
@@ -192,6 +305,7 @@ fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Sy
                 i = body + close + 3;
                 run = i;
             }
+            b']' if raw[i..].starts_with(b"]]>") => return Err((Syntax::InvalidXml, i)),
             _ => i += 1,
         }
     }

@@ -181,10 +181,19 @@ fn no_error_on_the_sdk_road_shows_a_secret() {
     const CANARY: &str = "CANARY-sdk-road-7f3a";
     // (A 5xx is retried by the SDK, which the one-answer test client refuses.)
     let bodies: [(u16, &'static str); 4] = [
-        (200, r#"{"accessToken":"CANARY-sdk-road-7f3a","refreshToken":"CANARY-sdk-road-7f3a","expiresIn":"soon"}"#),
-        (200, r#"{"accessToken":"CANARY-sdk-road-7f3a","refreshToken":"CANARY-sdk-road-7f3a","expi"#),
+        (
+            200,
+            r#"{"accessToken":"CANARY-sdk-road-7f3a","refreshToken":"CANARY-sdk-road-7f3a","expiresIn":"soon"}"#,
+        ),
+        (
+            200,
+            r#"{"accessToken":"CANARY-sdk-road-7f3a","refreshToken":"CANARY-sdk-road-7f3a","expi"#,
+        ),
         (200, r#"CANARY-sdk-road-7f3a"#),
-        (400, r#"{"error":"invalid_grant","refreshToken":"CANARY-sdk-road-7f3a"}"#),
+        (
+            400,
+            r#"{"error":"invalid_grant","refreshToken":"CANARY-sdk-road-7f3a"}"#,
+        ),
     ];
     for (status, body) in bodies {
         let (client, _receiver) = sdk_client(status, body);

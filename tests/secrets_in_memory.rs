@@ -958,6 +958,30 @@ fn identity_chain_errors_leave_no_unwiped_copy() {
             b"</Message></Error></ErrorResponse>",
         ]);
         let err = StsError::from_xml(403, &error).unwrap();
+        // Error bodies that fail after a text quoting the secret was decoded:
+        // a later malformed element after `Code`, and a duplicated element.
+        for error in [
+            body(&[
+                b"<ErrorResponse><Error><Code>",
+                secret.as_bytes(),
+                b"</Code><Message>&bogus;</Message></Error></ErrorResponse>",
+            ]),
+            body(&[
+                b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>",
+                secret.as_bytes(),
+                b"</Message><Message>",
+                secret.as_bytes(),
+                b"</Message></Error></ErrorResponse>",
+            ]),
+            body(&[
+                b"<ErrorResponse><Error><Code>",
+                secret.as_bytes(),
+                b"</Code><Code>x</Code></Error></ErrorResponse>",
+            ]),
+        ] {
+            let unreadable = StsError::from_xml(403, &error).unwrap_err();
+            assert!(!format!("{unreadable} {unreadable:?}").contains("CANARY"));
+        }
         drop((err, response, answer));
     });
     assert_eq!(leaks, 0);

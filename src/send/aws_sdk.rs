@@ -277,7 +277,11 @@ fn from_public_output(mut output: CreateTokenOutput) -> Result<CreateTokenRespon
 /// negative `expiresIn`): unreadable, with the member named in the source.
 fn invalid(err: crate::ParseError) -> SendError {
     SendError::Response(crate::ResponseError::new(
-        crate::ResponseErrorKind::Unreadable(crate::UnexpectedResponse::new(200, err)),
+        crate::ResponseErrorKind::Unreadable(crate::UnexpectedResponse::new(
+            200,
+            err,
+            crate::oauth_error::Expected::OidcSuccess,
+        )),
     ))
 }
 

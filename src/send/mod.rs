@@ -166,6 +166,7 @@ pub(crate) fn too_large(status: u16) -> SendError {
         crate::UnexpectedResponse::new(
             status,
             crate::ParseError::syntax(crate::Syntax::TooLarge, ANSWER_LIMIT),
+            crate::oauth_error::Expected::Answer,
         ),
     )))
 }

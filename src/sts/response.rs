@@ -8,6 +8,7 @@ use zeroize::Zeroize;
 
 use crate::error::{ParseError, Syntax};
 use crate::json::missing as required;
+use crate::oauth_error::Expected;
 use crate::{time, xml};
 use crate::{ResponseError, ResponseErrorKind, SigningCredentials, UnexpectedResponse};
 
@@ -226,7 +227,9 @@ impl AssumeRoleResponse {
         if (200..300).contains(&status) {
             return Self::from_xml(body).map_err(|reason| {
                 ResponseError::new(ResponseErrorKind::Unreadable(UnexpectedResponse::new(
-                    status, reason,
+                    status,
+                    reason,
+                    Expected::StsSuccess,
                 )))
             });
         }
@@ -354,7 +357,8 @@ impl StsError {
     /// [`UnexpectedResponse`], carrying the status, when the body is not an STS
     /// error body (HTML from a proxy, empty, truncated, no `Code`).
     pub fn from_xml(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
-        Self::read(status, body).map_err(|reason| UnexpectedResponse::new(status, reason))
+        Self::read(status, body)
+            .map_err(|reason| UnexpectedResponse::new(status, reason, Expected::StsError))
     }
 
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
@@ -365,22 +369,25 @@ impl StsError {
             message: None,
             request_id: None,
         };
-        let mut code = None;
+        // Wiped on every path: `out` by its own `Drop`, `code` here, and the
+        // first of two duplicated texts below.
+        let mut code = zeroize::Zeroizing::new(None);
         xml::walk(body, &ERROR_PATHS, |index, raw, at| {
             let name = ERROR_NAMES[index];
             let text = xml::text(raw, at).map_err(|e| e.in_member(name))?;
             let slot = match index {
                 0 => &mut out.error_type,
-                1 => &mut code,
+                1 => &mut *code,
                 2 => &mut out.message,
                 _ => &mut out.request_id,
             };
-            if slot.replace(text).is_some() {
+            if let Some(mut first) = slot.replace(text) {
+                first.zeroize();
                 return Err(xml::duplicate(name, at));
             }
             Ok(())
         })?;
-        out.code = required(code, "Code")?;
+        out.code = required(code.take(), "Code")?;
         Ok(out)
     }
 

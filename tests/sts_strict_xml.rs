@@ -1,0 +1,311 @@
+//! The STS XML reader takes one complete, well-formed document and nothing
+//! else: a table with one case per malformed shape, the byte-order-mark cases,
+//! error headlines that name the protocol, and a differential against
+//! `roxmltree` (a strict, conforming parser): over generated documents, every
+//! one this crate accepts, `roxmltree` accepts too.
+#![cfg(feature = "sts")]
+
+use proptest::prelude::*;
+use ssooidc_token::sts::{AssumeRoleResponse, StsError};
+use ssooidc_token::{ExposeSecret, ParseErrorKind, ResponseErrorKind, Syntax};
+
+const HEAD: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>"#;
+const TAIL: &str = "</SecretAccessKey><SessionToken>TOKENxVALUE</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+const ERROR: &str = r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"#;
+
+fn answer(secret: &str) -> String {
+    format!("{HEAD}{secret}{TAIL}")
+}
+
+fn syntax(xml: &[u8]) -> Syntax {
+    let err = AssumeRoleResponse::from_xml(xml).expect_err("refused");
+    match err.kind() {
+        ParseErrorKind::Syntax(s) => *s,
+        other => panic!("{other:?} for {:?}", String::from_utf8_lossy(xml)),
+    }
+}
+
+#[test]
+fn a_well_formed_answer_with_declaration_comments_and_space_is_read() {
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- before -->\n{}\n<!-- after -->\n",
+        answer("KEY<!-- inside -->VALUE")
+    );
+    let response = AssumeRoleResponse::from_xml(xml.as_bytes()).unwrap();
+    assert_eq!(
+        response.credentials().secret_access_key().expose_secret(),
+        "KEYVALUE"
+    );
+    assert!(StsError::from_xml(403, ERROR.as_bytes()).is_ok());
+}
+
+#[test]
+fn each_malformed_shape_is_refused() {
+    let good = answer("SECRET");
+    let truncated = good.trim_end_matches("</AssumeRoleResult></AssumeRoleResponse>");
+    let cases: Vec<(String, Syntax)> = vec![
+        // Truncated: closing tags of the result and the root missing.
+        (truncated.to_owned(), Syntax::TruncatedXml),
+        (good[..good.len() - 1].to_owned(), Syntax::InvalidXml),
+        // Outside the root: text, references, CDATA, processing instructions,
+        // a document type, a second root.
+        (format!("x{good}"), Syntax::ContentOutsideRoot),
+        (format!("{good}junk"), Syntax::ContentOutsideRoot),
+        (format!("{good}&amp;"), Syntax::ContentOutsideRoot),
+        (format!("&#65;{good}"), Syntax::ContentOutsideRoot),
+        (format!("{good}<![CDATA[x]]>"), Syntax::ContentOutsideRoot),
+        (format!("<?pi x?>{good}"), Syntax::ContentOutsideRoot),
+        (
+            format!("<!DOCTYPE AssumeRoleResponse>{good}"),
+            Syntax::ContentOutsideRoot,
+        ),
+        (format!("{good}<Other/>"), Syntax::TrailingCharacters),
+        // The declaration anywhere but first.
+        (
+            format!(" <?xml version=\"1.0\"?>{good}"),
+            Syntax::InvalidXml,
+        ),
+        // Raw characters XML does not allow, in the secret.
+        (answer("SEC\0RET"), Syntax::XmlForbiddenCharacter),
+        (answer("SEC\u{1}RET"), Syntax::XmlForbiddenCharacter),
+        (answer("SEC\u{1b}RET"), Syntax::XmlForbiddenCharacter),
+        (answer("SEC\u{ffff}RET"), Syntax::XmlForbiddenCharacter),
+        (answer("SEC\u{fffe}RET"), Syntax::XmlForbiddenCharacter),
+        // Malformed attributes and names.
+        (
+            good.replacen(
+                "<AssumeRoleResponse xmlns",
+                "<AssumeRoleResponse a= xmlns",
+                1,
+            ),
+            Syntax::InvalidXml,
+        ),
+        (
+            good.replacen(
+                "<AssumeRoleResponse xmlns",
+                "<AssumeRoleResponse a=1 xmlns",
+                1,
+            ),
+            Syntax::InvalidXml,
+        ),
+        (
+            good.replacen(
+                "<AssumeRoleResponse xmlns",
+                "<AssumeRoleResponse a=\"1\" a=\"2\" xmlns",
+                1,
+            ),
+            Syntax::InvalidXml,
+        ),
+        (
+            good.replacen(
+                "<AssumeRoleResponse xmlns",
+                "<AssumeRoleResponse a=\"<\" xmlns",
+                1,
+            ),
+            Syntax::InvalidXml,
+        ),
+        (
+            good.replacen(
+                "<AssumeRoleResponse xmlns",
+                "<AssumeRoleResponse a=\"&bogus;\" xmlns",
+                1,
+            ),
+            Syntax::InvalidXml,
+        ),
+        (
+            good.replacen("<AssumedRoleUser>", "<AssumedRoleUser><1x/>", 1),
+            Syntax::InvalidXml,
+        ),
+        // `--` inside a comment, outside the root and inside a value.
+        (format!("<!-- a -- b -->{good}"), Syntax::InvalidXml),
+        (answer("SEC<!-- a -- b -->RET"), Syntax::InvalidXml),
+        // `]]>` in character data, and an unknown reference between elements.
+        (answer("SEC]]>RET"), Syntax::InvalidXml),
+        (
+            good.replacen("<AssumeRoleResult>", "<AssumeRoleResult>&bogus;", 1),
+            Syntax::InvalidXmlReference,
+        ),
+    ];
+    for (xml, expected) in cases {
+        assert_eq!(syntax(xml.as_bytes()), expected, "{xml:?}");
+        let err = AssumeRoleResponse::from_xml(xml.as_bytes()).unwrap_err();
+        assert!(!err.to_string().contains("SEC"), "{err}");
+    }
+    // The same reader serves STS error bodies.
+    let truncated_error = ERROR.trim_end_matches("</ErrorResponse>");
+    for xml in [
+        truncated_error.to_owned(),
+        format!("{ERROR}junk"),
+        ERROR.replace("AccessDenied", "Access\u{1}Denied"),
+    ] {
+        assert!(StsError::from_xml(403, xml.as_bytes()).is_err(), "{xml:?}");
+    }
+}
+
+#[test]
+fn one_byte_order_mark_is_read_and_two_are_refused() {
+    let good = answer("SECRET");
+    let one = format!("\u{feff}{good}");
+    let response = AssumeRoleResponse::from_xml(one.as_bytes()).unwrap();
+    assert_eq!(
+        response.credentials().secret_access_key().expose_secret(),
+        "SECRET"
+    );
+    let two = format!("\u{feff}\u{feff}{good}");
+    assert_eq!(syntax(two.as_bytes()), Syntax::ContentOutsideRoot);
+    let error = format!("\u{feff}{ERROR}");
+    assert_eq!(
+        StsError::from_xml(403, error.as_bytes()).unwrap().code(),
+        "AccessDenied"
+    );
+    let error = format!("\u{feff}\u{feff}{ERROR}");
+    assert!(StsError::from_xml(403, error.as_bytes()).is_err());
+}
+
+#[test]
+fn headlines_name_the_protocol_and_what_happened() {
+    let cases: [(String, &str); 3] = [
+        (
+            AssumeRoleResponse::from_http(200, b"{\"not\":\"xml\"}")
+                .unwrap_err()
+                .to_string(),
+            "HTTP 200 success response of STS could not be read",
+        ),
+        (
+            AssumeRoleResponse::from_http(502, b"<html><body>Bad Gateway</body></html>")
+                .unwrap_err()
+                .to_string(),
+            "HTTP 502 response is not an STS error body",
+        ),
+        (
+            ssooidc_token::CreateTokenResponse::from_http(200, b"{\"accessToken\":")
+                .unwrap_err()
+                .to_string(),
+            "HTTP 200 success response of the OIDC service could not be read",
+        ),
+    ];
+    for (got, want) in cases {
+        assert_eq!(got, want);
+    }
+    let err = AssumeRoleResponse::from_http(502, b"<html></html>").unwrap_err();
+    assert!(matches!(err.kind(), ResponseErrorKind::Unreadable(_)));
+}
+
+/// Pieces a mutation inserts: markup of every kind, right and wrong.
+const PIECES: &[&str] = &[
+    "<",
+    ">",
+    "</",
+    "/>",
+    "&amp;",
+    "&bogus;",
+    "&#65;",
+    "&#x1;",
+    "&#xZZ;",
+    "&",
+    ";",
+    "<![CDATA[x]]>",
+    "]]>",
+    "<!-- c -->",
+    "<!-- a -- b -->",
+    "<!--",
+    "-->",
+    "<?pi x?>",
+    "<?xml version=\"1.0\"?>",
+    "<!DOCTYPE x>",
+    "\u{0}",
+    "\u{1}",
+    "\u{ffff}",
+    "\u{feff}",
+    "a=",
+    " a=\"1\"",
+    " a='2'",
+    "\"",
+    "'",
+    "<x/>",
+    "<x>",
+    "</x>",
+    "<1>",
+    "< x>",
+    " ",
+    "\n",
+    "\t",
+    "=",
+    "x",
+    "é",
+];
+
+fn mutate(base: &str, edits: &[(usize, usize, usize)]) -> String {
+    let mut doc = base.to_owned();
+    for &(at, piece, cut) in edits {
+        let mut at = at % (doc.len() + 1);
+        while !doc.is_char_boundary(at) {
+            at -= 1;
+        }
+        match cut % 4 {
+            // Delete a short run.
+            0 => {
+                let mut end = (at + cut / 4 % 24).min(doc.len());
+                while !doc.is_char_boundary(end) {
+                    end += 1;
+                }
+                doc.replace_range(at..end, "");
+            }
+            _ => doc.insert_str(at, PIECES[piece % PIECES.len()]),
+        }
+    }
+    doc
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4_000, ..ProptestConfig::default() })]
+
+    /// Every document this crate accepts is well formed by `roxmltree`.
+    #[test]
+    fn nothing_a_strict_parser_refuses_is_accepted(
+        error_body in any::<bool>(),
+        edits in prop::collection::vec((any::<usize>(), any::<usize>(), any::<usize>()), 1..4),
+    ) {
+        let base = if error_body { ERROR.to_owned() } else { answer("SECRETxKEY") };
+        let doc = mutate(&base, &edits);
+        let ours = if error_body {
+            StsError::from_xml(403, doc.as_bytes()).is_ok()
+        } else {
+            AssumeRoleResponse::from_xml(doc.as_bytes()).is_ok()
+        };
+        if ours {
+            // roxmltree takes no byte-order mark; one is fine for both.
+            let text = doc.strip_prefix('\u{feff}').unwrap_or(&doc);
+            prop_assert!(roxmltree::Document::parse(text).is_ok(), "accepted, not well formed: {:?}", doc);
+        }
+    }
+}
+
+/// The differential is not vacuous: a good share of generated documents is
+/// accepted (and so compared), and a good share refused.
+#[test]
+fn the_generated_documents_mix_accepted_and_refused() {
+    let mut accepted = 0;
+    let mut refused = 0;
+    let base = answer("SECRETxKEY");
+    for i in 0..2_000usize {
+        let edits = [(
+            i.wrapping_mul(7919),
+            i.wrapping_mul(31),
+            i.wrapping_mul(17) + 1,
+        )];
+        let doc = mutate(&base, &edits);
+        let ours = AssumeRoleResponse::from_xml(doc.as_bytes()).is_ok();
+        let strict = roxmltree::Document::parse(&doc).is_ok();
+        assert!(!ours || strict, "{doc:?}");
+        if ours {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(
+        accepted > 200 && refused > 200,
+        "{accepted} accepted, {refused} refused"
+    );
+}
