@@ -75,9 +75,8 @@ fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(),
                     return Err(bad());
                 }
             }
-            Some(_) => {}
             None if b == b'"' || b == b'\'' => quote = Some(b),
-            None => {}
+            _ => {}
         }
     }
     for attribute in start.attributes() {
@@ -185,17 +184,6 @@ fn walk_from(
                 }
                 root_seen = true;
             }
-            // Only whitespace may stand outside the root element.
-            Event::Text(text) if outside && !text.iter().all(u8::is_ascii_whitespace) => {
-                return Err(ParseError::syntax(Syntax::ContentOutsideRoot, at));
-            }
-            // Text between elements: `]]>` is not allowed in character data, and
-            // every reference must resolve.
-            Event::Text(text) => {
-                if text.windows(3).any(|w| w == b"]]>") || pieces(&text, |_| {}).is_err() {
-                    return Err(ParseError::syntax(Syntax::InvalidXml, at));
-                }
-            }
             Event::Eof => {
                 if !outside {
                     return Err(ParseError::syntax(Syntax::TruncatedXml, at));
@@ -205,29 +193,47 @@ fn walk_from(
                 }
                 return Ok(());
             }
-            // The declaration only at the very start; no document type, no
-            // processing instruction, CDATA or reference outside the root.
-            Event::Decl(_) if !was_first => {
-                return Err(ParseError::syntax(Syntax::InvalidXml, at));
-            }
-            Event::DocType(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_)
-                if outside =>
-            {
-                return Err(ParseError::syntax(Syntax::ContentOutsideRoot, at));
-            }
-            // A document type only before the root (and refused there, above).
-            Event::DocType(_) => return Err(ParseError::syntax(Syntax::InvalidXml, at)),
-            Event::GeneralRef(reference) => {
-                let name: &[u8] = &reference;
-                let known = matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
-                if !known && char_reference(name).is_none() {
-                    return Err(ParseError::syntax(Syntax::InvalidXmlReference, at));
-                }
-            }
-            // Comments anywhere, and processing instructions, CDATA and
-            // references between elements, carry nothing this crate reads.
-            _ => {}
+            other => check_other(&other, outside, was_first, at)?,
         }
+    }
+}
+
+/// The events that carry nothing this crate reads, checked for well-formedness:
+/// only white space, comments and a leading declaration outside the root; no
+/// `]]>` in character data; references that resolve; no document type.
+fn check_other(
+    event: &Event<'_>,
+    outside: bool,
+    was_first: bool,
+    at: usize,
+) -> Result<(), ParseError> {
+    let fail = |syntax| Err(ParseError::syntax(syntax, at));
+    match event {
+        Event::Text(text) if outside && !text.iter().all(u8::is_ascii_whitespace) => {
+            fail(Syntax::ContentOutsideRoot)
+        }
+        Event::Text(text)
+            if text.windows(3).any(|w| w == b"]]>") || pieces(text, |_| {}).is_err() =>
+        {
+            fail(Syntax::InvalidXml)
+        }
+        Event::Decl(_) if !was_first => fail(Syntax::InvalidXml),
+        Event::DocType(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_) if outside => {
+            fail(Syntax::ContentOutsideRoot)
+        }
+        Event::DocType(_) => fail(Syntax::InvalidXml),
+        Event::GeneralRef(reference) => {
+            let name: &[u8] = reference;
+            let known = matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
+            if known || char_reference(name).is_some() {
+                Ok(())
+            } else {
+                fail(Syntax::InvalidXmlReference)
+            }
+        }
+        // Comments anywhere, and processing instructions and CDATA between
+        // elements.
+        _ => Ok(()),
     }
 }
 
