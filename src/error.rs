@@ -111,8 +111,10 @@ pub enum Rule {
     Empty,
     /// The value must not be only whitespace.
     Blank,
-    /// `redirect_uri` must be an absolute URI: a scheme, `:`, and no space or
-    /// control character (RFC 6749 section 3.1.2, RFC 3986).
+    /// `redirect_uri` must be an absolute URI: a scheme, `:`, and only the
+    /// characters RFC 3986 allows in a URI (ASCII letters, digits,
+    /// `-._~:/?#[]@!$&'()*+,;=` and `%` with two hex digits; RFC 6749 section
+    /// 3.1.2).
     AbsoluteUri,
     /// `redirect_uri` must not have a fragment (RFC 6749 section 3.1.2).
     UriFragment,
@@ -163,16 +165,30 @@ pub enum Rule {
     KnownGrantType,
     /// A client registered for `authorization_code` needs a `redirect_uri`.
     RedirectUriRequired,
-    /// A plain `http://` redirect URI must point to the loopback interface,
-    /// `127.0.0.1` or `[::1]` (RFC 8252 section 7.3, 8.3); elsewhere use `https://`
-    /// or a private-use scheme.
+    /// A plain `http://` redirect URI must point to the loopback interface by
+    /// its IP literal, `127.0.0.1` or `[::1]`, with at most a port (RFC 8252
+    /// section 7.3, 8.3; `localhost` may resolve elsewhere); elsewhere use
+    /// `https://` or a private-use scheme.
     LoopbackHttp,
-    /// A region must be DNS labels of letters, digits and `-` (`us-east-1`).
+    /// A region must be lower-case DNS labels of letters, digits and `-`
+    /// (`us-east-1`).
     Region,
     /// A `state` must be printable ASCII (RFC 6749 appendix A.5).
     StateChars,
     /// The value could not be generated: the operating system's random source failed.
     RandomSource,
+    /// A token (`assertion`, `subject_token`) must not start with white space
+    /// (a copy-and-paste or template slip; the service would refuse it).
+    LeadingWhitespace,
+    /// A token (`assertion`, `subject_token`) must not end with white space (a
+    /// line feed read with a file is the usual cause; the service would refuse it).
+    TrailingWhitespace,
+    /// A token must be given alone, without the `Bearer ` of an `Authorization`
+    /// header.
+    BearerPrefix,
+    /// A redirect URI must not use a scheme that runs or embeds content in the
+    /// browser (`javascript:`, `data:`, `vbscript:`).
+    UnsafeScheme,
 }
 
 impl fmt::Display for Rule {
@@ -181,7 +197,7 @@ impl fmt::Display for Rule {
             Self::Empty => "must not be empty",
             Self::Blank => "must not be only whitespace",
             Self::AbsoluteUri => {
-                "must be an absolute URI with a scheme and no space or control character (RFC 6749 3.1.2)"
+                "must be an absolute URI: a scheme, `:`, and only characters RFC 3986 allows (RFC 6749 3.1.2)"
             }
             Self::UriFragment => "must not contain a fragment `#` (RFC 6749 3.1.2)",
             Self::CodeVerifier => {
@@ -218,15 +234,19 @@ impl fmt::Display for Rule {
                 "must be given at least once when authorization_code is registered"
             }
             Self::LoopbackHttp => {
-                "must use https, or plain http only to 127.0.0.1 or [::1] (RFC 8252 7.3)"
+                "must use https, or plain http only to 127.0.0.1 or [::1], not localhost (RFC 8252 7.3, 8.3)"
             }
             Self::Region => {
-                "must be DNS labels of letters, digits and `-` (for example us-east-1)"
+                "must be lower-case DNS labels of letters, digits and `-` (for example us-east-1)"
             }
             Self::StateChars => "must be printable ASCII (RFC 6749 A.5)",
             Self::RandomSource => {
                 "could not be generated: the operating system's random source failed"
             }
+            Self::LeadingWhitespace => "has leading whitespace",
+            Self::TrailingWhitespace => "has trailing whitespace",
+            Self::BearerPrefix => "starts with `Bearer `: give the token alone",
+            Self::UnsafeScheme => "must not use the javascript:, data: or vbscript: scheme"
         })
     }
 }

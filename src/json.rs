@@ -119,6 +119,12 @@ impl<'a> Reader<'a> {
     fn key(&mut self) -> Result<Key, ParseError> {
         let offset = self.pos;
         let scanned = self.scan_string()?;
+        // Member names must be UTF-8 as values must (escapes are ASCII, and lone
+        // surrogates are refused by the scan), whether or not the name is one
+        // this crate knows.
+        if std::str::from_utf8(&self.input[scanned.start..scanned.end]).is_err() {
+            return Err(ParseError::syntax(Syntax::InvalidUtf8, scanned.start));
+        }
         let mut key = Key {
             bytes: [0; KEY_CAPACITY],
             len: None,

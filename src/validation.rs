@@ -31,18 +31,72 @@ impl Checks {
         true
     }
 
-    pub(crate) fn secret(&mut self, field: &'static str, value: &SecretString) {
-        self.non_empty(field, value.expose_secret());
+    pub(crate) fn secret(&mut self, field: &'static str, value: &SecretString) -> bool {
+        self.non_empty(field, value.expose_secret())
     }
 
+    /// A token the caller copies from elsewhere (a JWT, an access token): not
+    /// empty or blank, no white space around it (a line feed read with a file,
+    /// a copy-and-paste slip), and not with the `Bearer ` of an `Authorization`
+    /// header in front. Each gets its own message rather than "invalid".
+    pub(crate) fn token(&mut self, field: &'static str, value: &SecretString) -> bool {
+        let text = value.expose_secret();
+        if !self.non_empty(field, text) {
+            return false;
+        }
+        if text.starts_with(char::is_whitespace) {
+            self.fail(field, None, Rule::LeadingWhitespace);
+            return false;
+        }
+        if text.ends_with(char::is_whitespace) {
+            self.fail(field, None, Rule::TrailingWhitespace);
+            return false;
+        }
+        let v = text.as_bytes();
+        if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") {
+            self.fail(field, None, Rule::BearerPrefix);
+            return false;
+        }
+        true
+    }
+
+    /// The redirect URI of a confidential (IAM) application: absolute, without
+    /// a fragment, not a scheme that runs in the browser.
     pub(crate) fn redirect_uri(&mut self, value: &str) {
-        if !self.non_empty("redirect_uri", value) {
+        if self.non_empty("redirect_uri", value) {
+            if let Err(rule) = redirect_uri_rule(value) {
+                self.fail("redirect_uri", None, rule);
+            }
+        }
+    }
+
+    /// The redirect URI of a public client (registered with `RegisterClient`,
+    /// sent to `/authorize` and `CreateToken`): as [`redirect_uri`](Self::redirect_uri),
+    /// and plain `http://` only to the loopback interface by its IP literal.
+    /// One rule for every place a public client's redirect URI is given.
+    pub(crate) fn public_redirect_uri(
+        &mut self,
+        field: &'static str,
+        index: Option<usize>,
+        value: &str,
+    ) {
+        if value.is_empty() {
+            self.fail(field, index, Rule::Empty);
             return;
         }
-        if !is_absolute_uri(value) {
-            self.fail("redirect_uri", None, Rule::AbsoluteUri);
-        } else if value.contains('#') {
-            self.fail("redirect_uri", None, Rule::UriFragment);
+        if value.trim().is_empty() {
+            self.fail(field, index, Rule::Blank);
+            return;
+        }
+        let rule = redirect_uri_rule(value).and_then(|()| {
+            if plain_http_is_loopback(value) {
+                Ok(())
+            } else {
+                Err(Rule::LoopbackHttp)
+            }
+        });
+        if let Err(rule) = rule {
+            self.fail(field, index, rule);
         }
     }
 
@@ -56,10 +110,10 @@ impl Checks {
     }
 
     pub(crate) fn assertion(&mut self, value: &SecretString) {
-        let v = value.expose_secret();
-        if !self.non_empty("assertion", v) {
+        if !self.token("assertion", value) {
             return;
         }
+        let v = value.expose_secret();
         let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
         let parts = v.split('.').count();
         let header_empty = v.starts_with('.');
@@ -129,9 +183,11 @@ impl Checks {
     }
 }
 
-/// RFC 3986 absolute URI, loosely: `scheme ":" rest`, where the scheme is
-/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`, the rest is not empty, and nothing
-/// is a space or control character.
+/// An RFC 3986 absolute URI: `scheme ":" rest`, where the scheme is
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`, the rest is not empty, and every
+/// character is one a URI may hold (unreserved, reserved, or `%` with two hex
+/// digits): no space, control, quote, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}` or
+/// non-ASCII character.
 fn is_absolute_uri(value: &str) -> bool {
     let Some((scheme, rest)) = value.split_once(':') else {
         return false;
@@ -139,7 +195,66 @@ fn is_absolute_uri(value: &str) -> bool {
     let mut scheme_bytes = scheme.bytes();
     let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    scheme_ok && !rest.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+    let bytes = value.as_bytes();
+    let chars_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'%' => {
+            bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+        }
+        b if b.is_ascii_alphanumeric() => true,
+        _ => b"-._~:/?#[]@!$&'()*+,;=".contains(&b),
+    });
+    scheme_ok && !rest.is_empty() && chars_ok
+}
+
+/// What every redirect URI must be: absolute, without a fragment (RFC 6749
+/// 3.1.2), not a scheme that runs or embeds content in the browser.
+fn redirect_uri_rule(value: &str) -> Result<(), Rule> {
+    if !is_absolute_uri(value) {
+        return Err(Rule::AbsoluteUri);
+    }
+    if value.contains('#') {
+        return Err(Rule::UriFragment);
+    }
+    let scheme = value.split(':').next().unwrap_or_default();
+    if ["javascript", "data", "vbscript"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s))
+    {
+        return Err(Rule::UnsafeScheme);
+    }
+    Ok(())
+}
+
+/// A plain `http://` URI must name the loopback interface by its IP literal,
+/// with at most a port after it (RFC 8252 section 7.3 and 8.3); other schemes
+/// pass.
+fn plain_http_is_loopback(uri: &str) -> bool {
+    let Some(scheme_end) = uri.find(':') else {
+        return true;
+    };
+    if !uri[..scheme_end].eq_ignore_ascii_case("http") {
+        return true;
+    }
+    let Some(rest) = uri[scheme_end + 1..].strip_prefix("//") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, after) = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(end) => authority.split_at(end + 1),
+            None => return false,
+        }
+    } else {
+        authority.split_at(authority.find(':').unwrap_or(authority.len()))
+    };
+    // Nothing after the host but `:` and a port: `http://[::1]evil.example/`
+    // names another host.
+    let port_ok = after.is_empty()
+        || after
+            .strip_prefix(':')
+            .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+    port_ok && (host == "127.0.0.1" || host == "[::1]")
 }
 
 /// The DNS suffix of a region's AWS endpoints: `amazonaws.com.cn` in China,

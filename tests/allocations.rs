@@ -240,7 +240,7 @@ fn to_json_allocates_once_at_the_exact_size() {
         {
             let r = CreateTokenWithIam::token_exchange()
                 .client_id(ARN)
-                .subject_token("t\u{e9}\n".repeat(400))
+                .subject_token(format!("{}x", "t\u{e9}\n".repeat(400)))
                 .subject_token_type(TokenType::AccessToken)
                 .build()
                 .unwrap();

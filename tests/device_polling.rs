@@ -437,3 +437,65 @@ proptest! {
         }
     }
 }
+
+/// An answer handed over with an earlier `now` (a clock that went back, or a
+/// stale timestamp) never moves the next poll earlier.
+#[test]
+fn next_poll_at_never_moves_back() {
+    let start = Instant::now();
+    let mut poller = DevicePoller::new(&client(), authorization(Some(5), 600), start).unwrap();
+    let outcome = poller.on_response(
+        PENDING.0,
+        PENDING.1.as_bytes(),
+        start + Duration::from_secs(30),
+    );
+    assert!(matches!(outcome, PollOutcome::Wait { .. }));
+    let after_first = poller.next_poll_at();
+    assert_eq!(after_first, start + Duration::from_secs(35));
+    // The next answer claims to arrive before the poll it answers was due.
+    let outcome = poller.on_response(PENDING.0, PENDING.1.as_bytes(), start);
+    let PollOutcome::Wait { until } = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(
+        until >= after_first + Duration::from_secs(5),
+        "{:?}",
+        until - start
+    );
+    assert_eq!(poller.next_poll_at(), until);
+}
+
+/// With a clock that never moves, every answer still moves the next poll on by
+/// an interval, so the polling ends at the deadline: 600 s at 5 s is at most
+/// 120 answers, never an endless loop.
+#[test]
+fn polling_ends_by_the_deadline_even_if_the_clock_stalls() {
+    let start = Instant::now();
+    let mut poller = DevicePoller::new(&client(), authorization(Some(5), 600), start).unwrap();
+    let mut answers = 0;
+    let end = loop {
+        answers += 1;
+        assert!(answers <= 121, "still polling after {answers} answers");
+        match poller.on_response(PENDING.0, PENDING.1.as_bytes(), start) {
+            PollOutcome::Wait { until } => assert!(until < poller.expires_at()),
+            other => break other,
+        }
+    };
+    assert!(matches!(end, PollOutcome::Expired), "{end:?}");
+    assert!(answers >= 100, "{answers}");
+}
+
+/// An answer larger than the crate reads is not taken, whatever it holds.
+#[test]
+fn an_answer_over_one_mib_is_not_a_token() {
+    let start = Instant::now();
+    let mut poller = DevicePoller::new(&client(), authorization(Some(5), 600), start).unwrap();
+    let huge = format!(
+        r#"{{"accessToken":"{}","expiresIn":3600}}"#,
+        "a".repeat(2 * 1024 * 1024)
+    );
+    let outcome = poller.on_response(200, huge.as_bytes(), start);
+    assert!(matches!(outcome, PollOutcome::Wait { .. }), "{outcome:?}");
+    let outcome = poller.on_response(TOKEN.0, TOKEN.1.as_bytes(), poller.next_poll_at());
+    assert!(matches!(outcome, PollOutcome::Token(_)));
+}

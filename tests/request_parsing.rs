@@ -238,7 +238,16 @@ fn scopes() -> impl Strategy<Value = Vec<String>> {
 }
 
 fn redirect_uri() -> impl Strategy<Value = String> {
-    ("[a-z][a-z0-9+.-]{0,8}", "[^#\\s\\p{Cc}]{1,40}")
+    // RFC 3986 characters only (`%` with two hex digits); not a scheme that runs
+    // in the browser, nor plain http (which public clients may use only to the
+    // loopback interface).
+    (
+        "[a-z][a-z0-9+.-]{0,8}",
+        "([A-Za-z0-9._~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2}){1,40}",
+    )
+        .prop_filter("a safe scheme", |(scheme, _)| {
+            !["javascript", "data", "vbscript", "http"].contains(&scheme.as_str())
+        })
         .prop_map(|(scheme, rest)| format!("{scheme}:{rest}"))
 }
 
@@ -305,7 +314,8 @@ fn iam_request() -> impl Strategy<Value = Vec<u8>> {
         .prop_map(|(id, t, st, rt, s)| {
             let b = CreateTokenWithIam::token_exchange()
                 .client_id(id)
-                .subject_token(t)
+                // A token has no white space around it (its own rule).
+                .subject_token(format!("x{t}x"))
                 .subject_token_type(st)
                 .scopes(s);
             let r = match rt {

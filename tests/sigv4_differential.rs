@@ -262,7 +262,7 @@ proptest! {
             // token is the awkward string (escaped as the SDK escapes it).
             let request = CreateTokenWithIam::token_exchange()
                 .client_id("arn:aws:sso::123456789012:application/ssoins-1/apl-2")
-                .subject_token(format!("x{}", case.body))
+                .subject_token(format!("x{}x", case.body))
                 .subject_token_type(TokenType::AccessToken)
                 .build()
                 .unwrap();

@@ -61,7 +61,7 @@ fields! {
         check |f, checks| {
             checks.secret("client_secret", &f.client_secret);
             checks.secret("code", &f.code);
-            checks.redirect_uri(&f.redirect_uri);
+            checks.public_redirect_uri("redirect_uri", None, &f.redirect_uri);
             if let Some(verifier) = &f.code_verifier {
                 checks.code_verifier(verifier);
             }

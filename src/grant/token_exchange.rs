@@ -32,7 +32,7 @@ fields! {
             requested_token_type: TokenType = "Sets `requestedTokenType` (optional): the kind of token wanted; the service's default is an access token.",
         }
         check |f, checks| {
-            checks.secret("subject_token", &f.subject_token);
+            checks.token("subject_token", &f.subject_token);
             checks.token_type("subject_token_type", &f.subject_token_type);
             if let Some(requested) = &f.requested_token_type {
                 checks.token_type("requested_token_type", requested);

@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::RegisterClientResponse;
 use crate::builder_state::{field, FieldState};
-use crate::error::ParseError;
+use crate::error::{ParseError, Syntax};
 use crate::grant::DeviceCode;
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
@@ -452,6 +452,9 @@ impl DevicePoller {
     pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
     /// How many failed polls (5xx, unreadable bodies) in a row end the polling.
     pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;
+    /// The largest answer read (1 MiB, as the crate's own sending reads): a
+    /// larger one is an unreadable answer, whatever it holds.
+    pub const MAX_ANSWER: usize = 1024 * 1024;
 
     /// Starts polling for a client registered just before, with the authorization
     /// `StartDeviceAuthorization` returned at `now`. The client secret is cloned
@@ -548,6 +551,10 @@ impl DevicePoller {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
+        if body.len() > Self::MAX_ANSWER {
+            let reason = ParseError::syntax(Syntax::TooLarge, Self::MAX_ANSWER);
+            return self.failed_poll(now, PollFailure::Unreadable { status, reason });
+        }
         if (200..300).contains(&status) {
             return match CreateTokenResponse::from_json(body) {
                 Ok(token) => self.finish(PollOutcome::Token(token)),
@@ -585,9 +592,14 @@ impl DevicePoller {
         outcome
     }
 
-    /// Waits one interval from `now`, unless the code would expire first.
+    /// Waits one interval from `now`, unless the code would expire first. The
+    /// wait counts from `next_poll_at` when `now` is earlier (the poll was sent
+    /// no earlier than that, so a clock that went back or stalled is wrong):
+    /// `next_poll_at` never moves back, and every answer moves it on by at least
+    /// the interval, so polling ends by the deadline whatever the clock says.
     fn wait(&mut self, now: Instant) -> PollOutcome {
-        match now.checked_add(self.interval) {
+        let from = now.max(self.next_poll_at);
+        match from.checked_add(self.interval) {
             Some(until) if until < self.expires_at => {
                 self.next_poll_at = until;
                 PollOutcome::Wait { until }

@@ -304,7 +304,7 @@ impl AuthorizeUrl {
         let mut checks = Checks::default();
         checks.region(&fields.region);
         checks.non_empty("client_id", &fields.client_id);
-        checks.redirect_uri(&fields.redirect_uri);
+        checks.public_redirect_uri("redirect_uri", None, &fields.redirect_uri);
         checks.scopes(&fields.scope);
         if let Some(state) = &fields.state {
             if checks.non_empty("state", state)

@@ -155,14 +155,7 @@ impl RegisterClientFields {
             checks.absolute_uri("issuer_url", None, url);
         }
         for (i, uri) in self.redirect_uri.iter().enumerate() {
-            if !checks.absolute_uri("redirect_uri", Some(i), uri) {
-                continue;
-            }
-            if uri.contains('#') {
-                checks.problem("redirect_uri", Some(i), Rule::UriFragment);
-            } else if !plain_http_is_loopback(uri) {
-                checks.problem("redirect_uri", Some(i), Rule::LoopbackHttp);
-            }
+            checks.public_redirect_uri("redirect_uri", Some(i), uri);
         }
         if self.redirect_uri.is_empty()
             && self
@@ -174,33 +167,6 @@ impl RegisterClientFields {
         }
         checks.scopes(&self.scope);
     }
-}
-
-/// A plain `http://` URI must name the loopback interface by its IP literal (RFC
-/// 8252 section 7.3 and 8.3); other schemes pass.
-fn plain_http_is_loopback(uri: &str) -> bool {
-    let Some(scheme_end) = uri.find(':') else {
-        return true;
-    };
-    if !uri[..scheme_end].eq_ignore_ascii_case("http") {
-        return true;
-    }
-    let Some(rest) = uri[scheme_end + 1..].strip_prefix("//") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
-        return false;
-    }
-    let host = if authority.starts_with('[') {
-        authority.split_inclusive(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    let port_ok = authority[host.len()..]
-        .strip_prefix(':')
-        .is_none_or(|port| port.bytes().all(|b| b.is_ascii_digit()));
-    port_ok && (host == "127.0.0.1" || host == "[::1]")
 }
 
 impl Members for RegisterClientFields {

@@ -499,7 +499,7 @@ fn is_visible(text: &str) -> bool {
 
 /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: letters, separators, numbers and `_.:/=+-@`.
 fn is_tag_char(c: char) -> bool {
-    c.is_alphabetic()
+    super::letters::is_letter(c)
         || c.is_numeric()
         || matches!(c, '_' | '.' | ':' | '/' | '=' | '+' | '-' | '@')
         || matches!(

@@ -45,6 +45,7 @@ use crate::{Endpoint, EndpointError};
 
 mod assume_role;
 mod identity_context;
+mod letters;
 mod response;
 
 pub use assume_role::{AssumeRole, AssumeRoleBuilder, AssumeRoleFields, STS_SIGNING_NAME};
