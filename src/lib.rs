@@ -60,4 +60,7 @@ pub use http::{Endpoint, EndpointError};
 pub use send::SendError;
 #[cfg(feature = "sigv4")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sigv4")))]
-pub use sigv4::{sign, sign_for_service, SignError, SigningCredentials, SIGNING_NAME};
+pub use sigv4::{
+    sign, sign_for_service, sign_with, CredentialField, CredentialRule, Payload, SignError,
+    SigningCredentials, SIGNING_NAME,
+};
