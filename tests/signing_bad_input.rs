@@ -91,7 +91,7 @@ fn a_bad_access_key_id_or_session_token_is_refused() {
             &SignError::InvalidAccessKeyId,
         );
     }
-    for token in ["", "tok\u{e9}n", "tok\"en"] {
+    for token in ["", "tok\u{e9}n"] {
         refused(
             request(),
             &SigningCredentials::new("AKIDEXAMPLE", SECRET).with_session_token(token),
