@@ -648,12 +648,12 @@ fn signing_leaves_no_unwiped_copy_of_the_secret_key_or_session_token() {
                     .unwrap();
                 // S3's rules (the path as it stands, `x-amz-content-sha256`), then
                 // again with `UNSIGNED-PAYLOAD`: the token header is replaced again.
-                let mut s3 =
-                    http::Request::put("https://my-bucket.s3.eu-west-1.amazonaws.com/2026%20Q1.csv")
-                        .body(Zeroizing::new(b"a,b\n1,2\n".to_vec()))
-                        .unwrap();
-                sign_for_service(&mut s3, &credentials, "eu-west-1", "s3", signing_time())
-                    .unwrap();
+                let mut s3 = http::Request::put(
+                    "https://my-bucket.s3.eu-west-1.amazonaws.com/2026%20Q1.csv",
+                )
+                .body(Zeroizing::new(b"a,b\n1,2\n".to_vec()))
+                .unwrap();
+                sign_for_service(&mut s3, &credentials, "eu-west-1", "s3", signing_time()).unwrap();
                 ssooidc_token::sign_with(
                     &mut s3,
                     &credentials,
@@ -713,7 +713,10 @@ fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
             drop(credentials);
             // A secret key, then a session token, read with its line break:
             // refused before anything is derived or hashed, named without it.
-            for field in [CredentialField::SecretAccessKey, CredentialField::SessionToken] {
+            for field in [
+                CredentialField::SecretAccessKey,
+                CredentialField::SessionToken,
+            ] {
                 let mut flawed = Zeroizing::new(secret_string(40, 48));
                 flawed.push('\n');
                 let credentials = match field {
@@ -726,9 +729,14 @@ fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
                 let mut request = http::Request::put("https://b.s3.us-east-1.amazonaws.com/k")
                     .body(Zeroizing::new(b"x".to_vec()))
                     .unwrap();
-                let err =
-                    sign_for_service(&mut request, &credentials, "us-east-1", "s3", signing_time())
-                        .unwrap_err();
+                let err = sign_for_service(
+                    &mut request,
+                    &credentials,
+                    "us-east-1",
+                    "s3",
+                    signing_time(),
+                )
+                .unwrap_err();
                 assert_eq!(
                     err,
                     SignError::InvalidCredential {

@@ -105,18 +105,73 @@ fn a_bad_access_key_id_or_session_token_is_refused() {
 /// Each credential, each rule: the credential with the flaw, the expected
 /// rule, the message. `\n` at the end is what a key read from a file carries.
 const FLAWS: &[(&str, &str, CredentialRule, &str)] = &[
-    ("", "\n", CredentialRule::TrailingWhitespace, "has trailing whitespace"),
-    ("", " ", CredentialRule::TrailingWhitespace, "has trailing whitespace"),
-    ("", "\r\n", CredentialRule::TrailingWhitespace, "has trailing whitespace"),
-    ("", "\u{a0}", CredentialRule::TrailingWhitespace, "has trailing whitespace"),
-    (" ", "", CredentialRule::LeadingWhitespace, "starts with whitespace"),
-    ("\t", "", CredentialRule::LeadingWhitespace, "starts with whitespace"),
-    ("", "\u{0}x", CredentialRule::ControlCharacter, "contains a control character"),
-    ("", "\u{7f}x", CredentialRule::ControlCharacter, "contains a control character"),
-    ("", "\tx", CredentialRule::ControlCharacter, "contains a control character"),
-    ("", "\u{85}x", CredentialRule::ControlCharacter, "contains a control character"),
+    (
+        "",
+        "\n",
+        CredentialRule::TrailingWhitespace,
+        "has trailing whitespace",
+    ),
+    (
+        "",
+        " ",
+        CredentialRule::TrailingWhitespace,
+        "has trailing whitespace",
+    ),
+    (
+        "",
+        "\r\n",
+        CredentialRule::TrailingWhitespace,
+        "has trailing whitespace",
+    ),
+    (
+        "",
+        "\u{a0}",
+        CredentialRule::TrailingWhitespace,
+        "has trailing whitespace",
+    ),
+    (
+        " ",
+        "",
+        CredentialRule::LeadingWhitespace,
+        "starts with whitespace",
+    ),
+    (
+        "\t",
+        "",
+        CredentialRule::LeadingWhitespace,
+        "starts with whitespace",
+    ),
+    (
+        "",
+        "\u{0}x",
+        CredentialRule::ControlCharacter,
+        "contains a control character",
+    ),
+    (
+        "",
+        "\u{7f}x",
+        CredentialRule::ControlCharacter,
+        "contains a control character",
+    ),
+    (
+        "",
+        "\tx",
+        CredentialRule::ControlCharacter,
+        "contains a control character",
+    ),
+    (
+        "",
+        "\u{85}x",
+        CredentialRule::ControlCharacter,
+        "contains a control character",
+    ),
     ("", " x", CredentialRule::Whitespace, "contains whitespace"),
-    ("", "\u{2003}x", CredentialRule::Whitespace, "contains whitespace"),
+    (
+        "",
+        "\u{2003}x",
+        CredentialRule::Whitespace,
+        "contains whitespace",
+    ),
 ];
 
 const AKID: &str = "AKIDEXAMPLE";
@@ -139,7 +194,10 @@ fn refused_credential(
         &SignError::InvalidCredential { field, rule },
     );
     let message = credentials_error(credentials).to_string();
-    assert_eq!(message, format!("cannot sign: the {field_text} {rule_text}"));
+    assert_eq!(
+        message,
+        format!("cannot sign: the {field_text} {rule_text}")
+    );
     assert!(!message.contains(value.trim()), "{message}");
     // Through S3's rules too: the check comes before anything else.
     let mut s3 = http::Request::put("https://b.s3.us-east-1.amazonaws.com/k")

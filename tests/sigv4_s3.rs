@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
-    SigningSettings, UriPathNormalizationMode,
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
 };
 use aws_sigv4::sign::v4::SigningParams;
 use proptest::prelude::*;
@@ -26,8 +26,34 @@ const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-
 
 /// Pieces of object keys: what breaks a generic SigV4 signer.
 const ATOMS: &[&str] = &[
-    "..", ".", "~", "*", "+", "%2B", "%20", "%", " ", "  ", "é", "日本", "😀", "!", "'", "(", ")",
-    "$", ",", ";", "=", ":", "@", "&", "report.csv", "2026 Q1", "a", "-_.",
+    "..",
+    ".",
+    "~",
+    "*",
+    "+",
+    "%2B",
+    "%20",
+    "%",
+    " ",
+    "  ",
+    "é",
+    "日本",
+    "😀",
+    "!",
+    "'",
+    "(",
+    ")",
+    "$",
+    ",",
+    ";",
+    "=",
+    ":",
+    "@",
+    "&",
+    "report.csv",
+    "2026 Q1",
+    "a",
+    "-_.",
 ];
 
 const QUERIES: &[Option<&str>] = &[
@@ -105,7 +131,10 @@ fn cases() -> impl Strategy<Value = Case> {
             prop_oneof![Just(KeyInUri::SdkEncoded), Just(KeyInUri::AsTyped)],
             prop::sample::select(QUERIES),
             prop::collection::vec(
-                (prop::sample::select(HEADER_NAMES), "[ ]{0,2}[!-~]{1,8}[ ]{0,2}"),
+                (
+                    prop::sample::select(HEADER_NAMES),
+                    "[ ]{0,2}[!-~]{1,8}[ ]{0,2}",
+                ),
                 0..4,
             ),
             prop::collection::vec(any::<u8>(), 0..300),
@@ -393,9 +422,8 @@ fn the_keys_from_the_issue_are_signed_as_the_sdk_signs_them() {
     let case = fixed("report.csv", false);
     assert!(uri(&case).ends_with("amazonaws.com/my-bucket/report.csv"));
     let (authorization, _, sha, _) = ours(&case);
-    assert!(authorization.contains(
-        "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"
-    ));
+    assert!(authorization
+        .contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"));
     assert_eq!(
         sha.as_deref(),
         Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
@@ -503,13 +531,8 @@ fn a_loopback_endpoint_accepts_s3_signatures() {
         assert_eq!(received.target, path);
         assert!(received.header("x-amz-content-sha256").is_some());
     }
-    let received = send_to_loopback(
-        "/my-bucket/report.csv",
-        "PUT",
-        b"a,b\n",
-        Payload::Unsigned,
-    )
-    .unwrap();
+    let received =
+        send_to_loopback("/my-bucket/report.csv", "PUT", b"a,b\n", Payload::Unsigned).unwrap();
     assert_eq!(
         received.header("x-amz-content-sha256"),
         Some("UNSIGNED-PAYLOAD")

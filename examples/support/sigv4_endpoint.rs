@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
-    SigningSettings, UriPathNormalizationMode,
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
 };
 use aws_sigv4::sign::v4::SigningParams;
 
@@ -240,7 +240,7 @@ fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
         SignableBody::Bytes(&received.body)
     };
     let signable = SignableRequest::new(&received.method, uri, signed.into_iter(), body)
-    .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?;
     let (instructions, _) = sign(signable, &params)
         .map_err(|e| e.to_string())?
         .into_parts();
