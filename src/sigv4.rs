@@ -21,7 +21,7 @@
 //!
 //! | signing name | as `aws-sigv4` with | path | `x-amz-content-sha256` |
 //! |---|---|---|---|
-//! | `s3`, `s3-outposts`, `s3express` | `PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`, `PayloadChecksumKind::XAmzSha256` | as it stands in the URI (percent-encode the key once when building it) | added and signed: the body's SHA-256, or `UNSIGNED-PAYLOAD` ([`sign_with`]) |
+//! | `s3`, `s3-outposts`, `s3express`, `s3-object-lambda` | `PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`, `PayloadChecksumKind::XAmzSha256` | as it stands in the URI (percent-encode the key once when building it) | added and signed: the body's SHA-256, or `UNSIGNED-PAYLOAD` ([`sign_with`]) |
 //! | any other (`sso-oauth`, `sts`, ...) | its default settings | dot and empty segments removed, then percent-encoded again | not added |
 //!
 //! For every service: the query re-encoded and sorted, every header on the
@@ -76,7 +76,7 @@ const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// The signing names signed by S3's rules: the path as it stands, and a signed
 /// `x-amz-content-sha256`.
-const S3_SIGNING_NAMES: [&str; 3] = ["s3", "s3-outposts", "s3express"];
+const S3_SIGNING_NAMES: [&str; 4] = ["s3", "s3-outposts", "s3express", "s3-object-lambda"];
 
 /// Headers the SDK's signer never signs: proxies and HTTP clients may add or change
 /// them after signing.
@@ -380,7 +380,7 @@ pub fn sign<B: ZeroizingBody>(
 ///
 /// | signing name | canonical path | payload |
 /// |---|---|---|
-/// | `s3`, `s3-outposts`, `s3express` | the URI's path exactly as it stands: not normalized, not encoded again | the body's SHA-256, also sent and signed as `x-amz-content-sha256` |
+/// | `s3`, `s3-outposts`, `s3express`, `s3-object-lambda` | the URI's path exactly as it stands: not normalized, not encoded again | the body's SHA-256, also sent and signed as `x-amz-content-sha256` |
 /// | any other | dot segments and empty segments removed, then percent-encoded again (`%20` is signed as `%2520`) | the body's SHA-256, in the canonical request only |
 ///
 /// For S3, percent-encode the object key once when you build the URI (every
@@ -449,7 +449,7 @@ pub enum Payload {
 }
 
 /// As [`sign_for_service`], with the choice of [`Payload`]. For S3
-/// (`s3`, `s3-outposts`, `s3express`) the `x-amz-content-sha256` header holds
+/// (`s3`, `s3-outposts`, `s3express`, `s3-object-lambda`) the `x-amz-content-sha256` header holds
 /// the same value as the canonical request: the body's hash, or
 /// `UNSIGNED-PAYLOAD`. Other services get no such header (as the SDK's signer
 /// does by default).

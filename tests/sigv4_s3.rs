@@ -1,4 +1,4 @@
-//! S3 signing: `sign_for_service(.., "s3" | "s3-outposts" | "s3express", ..)`
+//! S3 signing: `sign_for_service(.., "s3" | "s3-outposts" | "s3express" | "s3-object-lambda", ..)`
 //! against `aws-sigv4` with the settings the SDK uses for S3 (single percent
 //! encoding, no path normalization, a signed `x-amz-content-sha256`), over
 //! generated object keys and bodies; the keys of issue 18 as fixed cases; and a
@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 #[path = "../examples/support/sigv4_endpoint.rs"]
 mod sigv4_endpoint;
 
-const S3_NAMES: &[&str] = &["s3", "s3-outposts", "s3express"];
+const S3_NAMES: &[&str] = &["s3", "s3-outposts", "s3express", "s3-object-lambda"];
 const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"];
 
 /// Pieces of object keys: what breaks a generic SigV4 signer.

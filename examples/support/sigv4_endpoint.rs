@@ -272,7 +272,10 @@ fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
 /// it stands, a signed `x-amz-content-sha256`), the defaults for the others.
 fn settings_for(signing_name: &str) -> SigningSettings {
     let mut settings = SigningSettings::default();
-    if matches!(signing_name, "s3" | "s3-outposts" | "s3express") {
+    if matches!(
+        signing_name,
+        "s3" | "s3-outposts" | "s3express" | "s3-object-lambda"
+    ) {
         settings.percent_encoding_mode = PercentEncodingMode::Single;
         settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
