@@ -63,4 +63,7 @@ pub use send::ReqwestClient;
 pub use send::SendError;
 #[cfg(feature = "sigv4")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sigv4")))]
-pub use sigv4::{sign, sign_for_service, SignError, SigningCredentials, SIGNING_NAME};
+pub use sigv4::{
+    sign, sign_for_service, sign_with, CredentialField, CredentialRule, Payload, SignError,
+    SigningCredentials, SIGNING_NAME,
+};

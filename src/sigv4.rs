@@ -16,13 +16,32 @@
 //! (it writes the header and body into its connection's buffers, and TLS encrypts
 //! from there).
 //!
-//! The canonical request follows the SDK's signer (`aws-sigv4` with its default
-//! settings) exactly: the path normalized and percent-encoded twice, the query
-//! re-encoded and sorted, every header on the request signed except
-//! `authorization`, `user-agent`, `x-amzn-trace-id` and `transfer-encoding`,
-//! `host` taken from the URI when the request has none, values trimmed with inner
-//! runs of spaces collapsed, repeated headers joined with `,`, and the SHA-256 of
-//! the body. The tests compare every signature with `aws-sigv4`'s.
+//! The canonical request follows the SDK's signer exactly, with the settings the
+//! SDK uses for the service the signing name names:
+//!
+//! | signing name | as `aws-sigv4` with | path | `x-amz-content-sha256` |
+//! |---|---|---|---|
+//! | `s3`, `s3-outposts`, `s3express`, `s3-object-lambda` | `PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`, `PayloadChecksumKind::XAmzSha256` | as it stands in the URI (percent-encode the key once when building it) | added and signed: the body's SHA-256, or `UNSIGNED-PAYLOAD` ([`sign_with`]) |
+//! | any other (`sso-oauth`, `sts`, ...) | its default settings | dot and empty segments removed, then percent-encoded again | not added |
+//!
+//! For every service: the query re-encoded and sorted, every header on the
+//! request signed except `authorization`, `user-agent`, `x-amzn-trace-id` and
+//! `transfer-encoding`, `host` taken from the URI when the request has none,
+//! values trimmed with inner runs of spaces collapsed, repeated headers joined
+//! with `,`, and the SHA-256 of the body (or `UNSIGNED-PAYLOAD`) as the last
+//! line. The tests compare every signature with `aws-sigv4`'s, with the S3
+//! settings for the S3 signing names.
+//!
+//! Credentials are checked when signing: an access key id, secret access key or
+//! session token with leading or trailing whitespace, a control character or
+//! inner whitespace is refused with [`SignError::InvalidCredential`], which names
+//! the credential and the rule, not the value.
+//!
+//! Not covered: S3 Express One Zone's session credentials (from
+//! `CreateSession`) are sent as `x-amz-s3session-token` by the SDK; this signer
+//! always sends a session token as `x-amz-security-token`. Presigned URLs
+//! (the signature in the query) and chunked `aws-chunked` uploads are not
+//! offered.
 //!
 //! One deliberate difference: when the request has no `host` header, the host
 //! signed is the one HTTP clients send (`host` or `host:port`, without user info,
@@ -52,6 +71,12 @@ pub const SIGNING_NAME: &str = "sso-oauth";
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 const X_AMZ_DATE: &str = "x-amz-date";
 const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// The signing names signed by S3's rules: the path as it stands, and a signed
+/// `x-amz-content-sha256`.
+const S3_SIGNING_NAMES: [&str; 4] = ["s3", "s3-outposts", "s3express", "s3-object-lambda"];
 
 /// Headers the SDK's signer never signs: proxies and HTTP clients may add or change
 /// them after signing.
@@ -66,6 +91,29 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// AWS credentials for signing, with the secret parts held zeroizing. `Debug`
 /// shows the access key id only.
+///
+/// Building them never fails; they are checked each time they sign. A value
+/// with leading or trailing whitespace (a `\n` read along with it), a control
+/// character or inner whitespace is refused then with
+/// [`SignError::InvalidCredential`] naming the credential and the rule, never
+/// the value:
+///
+/// ```
+/// use std::time::UNIX_EPOCH;
+/// use ssooidc_token::{sign, CredentialField, CredentialRule, SignError, SigningCredentials};
+/// use zeroize::Zeroizing;
+///
+/// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n");
+/// let mut request = http::Request::post("https://oidc.us-east-1.amazonaws.com/token")
+///     .body(Zeroizing::new(Vec::new()))?;
+/// let err = sign(&mut request, &credentials, "us-east-1", UNIX_EPOCH).unwrap_err();
+/// assert_eq!(err, SignError::InvalidCredential {
+///     field: CredentialField::SecretAccessKey,
+///     rule: CredentialRule::TrailingWhitespace,
+/// });
+/// assert_eq!(err.to_string(), "cannot sign: the secret access key has trailing whitespace");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// ```
 /// use ssooidc_token::SigningCredentials;
@@ -187,6 +235,86 @@ pub enum SignError {
     MissingHost,
     /// The signing time is before 1970 or after 9999.
     TimeOutOfRange,
+    /// A credential holds whitespace or a control character (a line break read
+    /// along with it from a file or an environment variable, most often), which
+    /// AWS would answer with `SignatureDoesNotMatch` or a refused header. The
+    /// error names the credential and the rule, never its value.
+    InvalidCredential {
+        /// Which credential.
+        field: CredentialField,
+        /// The rule it breaks.
+        rule: CredentialRule,
+    },
+}
+
+/// The credential a [`SignError::InvalidCredential`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialField {
+    /// The access key id.
+    AccessKeyId,
+    /// The secret access key.
+    SecretAccessKey,
+    /// The session token.
+    SessionToken,
+}
+
+impl fmt::Display for CredentialField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::AccessKeyId => "access key id",
+            Self::SecretAccessKey => "secret access key",
+            Self::SessionToken => "session token",
+        })
+    }
+}
+
+/// The rule a credential breaks, checked in this order: a value ending in `\n`
+/// is reported as trailing whitespace, a tab inside it as a control character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialRule {
+    /// It starts with whitespace (Unicode `White_Space`, line breaks included).
+    LeadingWhitespace,
+    /// It ends with whitespace.
+    TrailingWhitespace,
+    /// It contains a control character (Unicode `Cc`: C0, DEL, C1).
+    ControlCharacter,
+    /// It contains whitespace between its first and last characters.
+    Whitespace,
+}
+
+impl fmt::Display for CredentialRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::LeadingWhitespace => "starts with whitespace",
+            Self::TrailingWhitespace => "has trailing whitespace",
+            Self::ControlCharacter => "contains a control character",
+            Self::Whitespace => "contains whitespace",
+        })
+    }
+}
+
+/// The first rule `value` breaks, if any. Reads the value in place (no copy).
+fn credential_rule(value: &str) -> Option<CredentialRule> {
+    if value.starts_with(char::is_whitespace) {
+        Some(CredentialRule::LeadingWhitespace)
+    } else if value.ends_with(char::is_whitespace) {
+        Some(CredentialRule::TrailingWhitespace)
+    } else if value.contains(char::is_control) {
+        Some(CredentialRule::ControlCharacter)
+    } else if value.contains(char::is_whitespace) {
+        Some(CredentialRule::Whitespace)
+    } else {
+        None
+    }
+}
+
+fn check_credential(field: CredentialField, value: &str) -> Result<(), SignError> {
+    match credential_rule(value) {
+        Some(rule) => Err(SignError::InvalidCredential { field, rule }),
+        None => Ok(()),
+    }
 }
 
 impl fmt::Display for SignError {
@@ -217,6 +345,9 @@ impl fmt::Display for SignError {
             Self::TimeOutOfRange => {
                 f.write_str("cannot sign: the signing time must be between 1970 and 9999")
             }
+            Self::InvalidCredential { field, rule } => {
+                write!(f, "cannot sign: the {field} {rule}")
+            }
         }
     }
 }
@@ -243,7 +374,20 @@ pub fn sign<B: ZeroizingBody>(
 }
 
 /// As [`sign`], for any service: `signing_name` is the service's SigV4 name
-/// (`sso-oauth` for the OIDC service, `sts` for STS).
+/// (`sso-oauth` for the OIDC service, `sts` for STS, `s3` for S3).
+///
+/// The signing name chooses the rules, as the SDK chooses them per service:
+///
+/// | signing name | canonical path | payload |
+/// |---|---|---|
+/// | `s3`, `s3-outposts`, `s3express`, `s3-object-lambda` | the URI's path exactly as it stands: not normalized, not encoded again | the body's SHA-256, also sent and signed as `x-amz-content-sha256` |
+/// | any other | dot segments and empty segments removed, then percent-encoded again (`%20` is signed as `%2520`) | the body's SHA-256, in the canonical request only |
+///
+/// For S3, percent-encode the object key once when you build the URI (every
+/// byte but `A-Z a-z 0-9 - . _ ~` and `/`, as the SDK does): the path is signed
+/// as it is sent, so `a/../b.csv` names an object called `a/../b.csv` and
+/// `x%2By.csv` one called `x+y.csv`. [`sign_with`] signs S3 requests with
+/// `UNSIGNED-PAYLOAD` in place of the body's hash.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
@@ -258,6 +402,16 @@ pub fn sign<B: ZeroizingBody>(
 /// sign_for_service(&mut request, &credentials, "eu-west-1", "sts", time)?;
 /// let authorization = request.headers()["authorization"].to_str()?;
 /// assert!(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20231114/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="));
+///
+/// // S3: the key `2026 Q1.csv`, encoded once; the body's hash is sent and signed.
+/// let mut request = http::Request::get("https://my-bucket.s3.eu-west-1.amazonaws.com/2026%20Q1.csv")
+///     .body(Zeroizing::new(Vec::new()))?;
+/// sign_for_service(&mut request, &credentials, "eu-west-1", "s3", time)?;
+/// assert_eq!(
+///     request.headers()["x-amz-content-sha256"],
+///     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+/// );
+/// assert!(request.headers()["authorization"].to_str()?.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date,"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -270,11 +424,70 @@ pub fn sign_for_service<B: ZeroizingBody>(
     signing_name: &str,
     time: SystemTime,
 ) -> Result<(), SignError> {
+    sign_with(
+        request,
+        credentials,
+        region,
+        signing_name,
+        time,
+        Payload::Sha256,
+    )
+}
+
+/// What the signature says about the body: its SHA-256 (the default, and what
+/// [`sign`] and [`sign_for_service`] use), or `UNSIGNED-PAYLOAD`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload {
+    /// The body's SHA-256, as lower-case hex.
+    #[default]
+    Sha256,
+    /// The literal `UNSIGNED-PAYLOAD`: the body is not covered by the signature,
+    /// and is not read. S3 accepts it (over HTTPS, where TLS protects the body);
+    /// most other services refuse it.
+    Unsigned,
+}
+
+/// As [`sign_for_service`], with the choice of [`Payload`]. For S3
+/// (`s3`, `s3-outposts`, `s3express`, `s3-object-lambda`) the `x-amz-content-sha256` header holds
+/// the same value as the canonical request: the body's hash, or
+/// `UNSIGNED-PAYLOAD`. Other services get no such header (as the SDK's signer
+/// does by default).
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use ssooidc_token::{sign_with, Payload, SigningCredentials};
+/// use zeroize::Zeroizing;
+///
+/// let mut request = http::Request::put("https://my-bucket.s3.us-east-1.amazonaws.com/report.csv")
+///     .body(Zeroizing::new(b"a,b\n1,2\n".to_vec()))?;
+/// let credentials = SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// sign_with(&mut request, &credentials, "us-east-1", "s3", time, Payload::Unsigned)?;
+/// assert_eq!(request.headers()["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`sign_for_service`].
+pub fn sign_with<B: ZeroizingBody>(
+    request: &mut Request<B>,
+    credentials: &SigningCredentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+    payload: Payload,
+) -> Result<(), SignError> {
     check_inputs(credentials, region, signing_name)?;
     let stamp = AmzDate::new(time).ok_or(SignError::TimeOutOfRange)?;
     let token = credentials.session_token.as_ref();
     // Built (and checked) before anything is hashed, so a bad token changes nothing.
     let token_value = token.map(session_token_header).transpose()?;
+    let s3 = S3_SIGNING_NAMES.contains(&signing_name);
+    let payload_hash = match payload {
+        Payload::Sha256 => PayloadHash::Sha256(hex(&Sha256::digest(request.body().body_bytes()))),
+        Payload::Unsigned => PayloadHash::Unsigned,
+    };
 
     let uri_host = if request.headers().contains_key(HOST) {
         None
@@ -282,10 +495,12 @@ pub fn sign_for_service<B: ZeroizingBody>(
         Some(host_of(request.uri())?)
     };
     let headers = request.headers();
-    let mut names: Vec<&str> = Vec::with_capacity(headers.keys_len() + 3);
+    let mut names: Vec<&str> = Vec::with_capacity(headers.keys_len() + 4);
     for name in headers.keys() {
         let name = name.as_str();
-        let replaced = name == X_AMZ_DATE || (token.is_some() && name == X_AMZ_SECURITY_TOKEN);
+        let replaced = name == X_AMZ_DATE
+            || (token.is_some() && name == X_AMZ_SECURITY_TOKEN)
+            || (s3 && name == X_AMZ_CONTENT_SHA256);
         if !replaced && !UNSIGNED_HEADERS.contains(&name) {
             names.push(name);
         }
@@ -297,11 +512,22 @@ pub fn sign_for_service<B: ZeroizingBody>(
     if token.is_some() {
         names.push(X_AMZ_SECURITY_TOKEN);
     }
+    if s3 {
+        names.push(X_AMZ_CONTENT_SHA256);
+    }
     names.sort_unstable();
 
     let signed_headers = join_names(&names);
-    let canonical_hash =
-        hash_canonical_request(request, &names, &signed_headers, uri_host, token, &stamp)?;
+    let canonical = Canonical {
+        names: &names,
+        signed_headers: &signed_headers,
+        uri_host,
+        token,
+        stamp: &stamp,
+        payload_hash: payload_hash.as_bytes(),
+        s3,
+    };
+    let canonical_hash = hash_canonical_request(request, &canonical)?;
 
     let signing_key = derive_signing_key(credentials, &stamp, region, signing_name);
     let mut to_sign = new_hmac(signing_key.as_bytes());
@@ -331,6 +557,7 @@ pub fn sign_for_service<B: ZeroizingBody>(
         &signed_headers,
         &signature,
     );
+    let content_sha256 = s3.then(|| payload_hash.header_value());
     let headers = request.headers_mut();
     headers.insert(
         HeaderName::from_static(X_AMZ_DATE),
@@ -339,37 +566,76 @@ pub fn sign_for_service<B: ZeroizingBody>(
     if let Some(value) = token_value {
         headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value);
     }
+    if let Some(value) = content_sha256 {
+        headers.insert(HeaderName::from_static(X_AMZ_CONTENT_SHA256), value);
+    }
     headers.insert(AUTHORIZATION, authorization);
     Ok(())
+}
+
+/// The last line of the canonical request.
+enum PayloadHash {
+    Sha256([u8; 64]),
+    Unsigned,
+}
+
+impl PayloadHash {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Sha256(hex) => hex,
+            Self::Unsigned => UNSIGNED_PAYLOAD.as_bytes(),
+        }
+    }
+
+    fn header_value(&self) -> HeaderValue {
+        match self {
+            // Lower-case hex digits: always a valid header value.
+            Self::Sha256(hex) => HeaderValue::from_bytes(hex).unwrap_or_else(|_| unreachable!()),
+            Self::Unsigned => HeaderValue::from_static(UNSIGNED_PAYLOAD),
+        }
+    }
+}
+
+/// What the canonical request is made of besides the request itself.
+struct Canonical<'a> {
+    names: &'a [&'a str],
+    signed_headers: &'a str,
+    uri_host: Option<&'a str>,
+    token: Option<&'a SecretString>,
+    stamp: &'a AmzDate,
+    payload_hash: &'a [u8],
+    /// S3's rules: the path as it stands.
+    s3: bool,
 }
 
 /// SHA-256 of the canonical request, fed piece by piece (so nothing that holds
 /// the session token is ever built), as lower-case hex.
 fn hash_canonical_request<B: ZeroizingBody>(
     request: &Request<B>,
-    names: &[&str],
-    signed_headers: &str,
-    uri_host: Option<&str>,
-    token: Option<&SecretString>,
-    stamp: &AmzDate,
+    parts: &Canonical<'_>,
 ) -> Result<[u8; 64], SignError> {
     let headers = request.headers();
     let mut canonical = Sha256::new();
     canonical.update(request.method().as_str().as_bytes());
     canonical.update(b"\n");
-    hash_canonical_path(&mut canonical, request.uri().path());
+    if parts.s3 {
+        hash_s3_path(&mut canonical, request.uri().path());
+    } else {
+        hash_canonical_path(&mut canonical, request.uri().path());
+    }
     canonical.update(b"\n");
     hash_canonical_query(&mut canonical, request.uri().query());
     canonical.update(b"\n");
-    for &name in names {
+    for &name in parts.names {
         canonical.update(name.as_bytes());
         canonical.update(b":");
-        match (name, uri_host, token) {
+        match (name, parts.uri_host, parts.token) {
             ("host", Some(host), _) => canonical.update(host.as_bytes()),
-            (X_AMZ_DATE, ..) => canonical.update(stamp.date_time()),
+            (X_AMZ_DATE, ..) => canonical.update(parts.stamp.date_time()),
             (X_AMZ_SECURITY_TOKEN, _, Some(token)) => {
                 canonical.update(token.expose_secret().as_bytes());
             }
+            (X_AMZ_CONTENT_SHA256, ..) if parts.s3 => canonical.update(parts.payload_hash),
             _ => {
                 for (i, value) in headers.get_all(name).iter().enumerate() {
                     if value.to_str().is_err() {
@@ -387,9 +653,9 @@ fn hash_canonical_request<B: ZeroizingBody>(
         canonical.update(b"\n");
     }
     canonical.update(b"\n");
-    canonical.update(signed_headers.as_bytes());
+    canonical.update(parts.signed_headers.as_bytes());
     canonical.update(b"\n");
-    canonical.update(hex(&Sha256::digest(request.body().body_bytes())).as_slice());
+    canonical.update(parts.payload_hash);
     Ok(hex(&canonical.finalize()))
 }
 
@@ -398,6 +664,14 @@ fn check_inputs(
     region: &str,
     signing_name: &str,
 ) -> Result<(), SignError> {
+    check_credential(CredentialField::AccessKeyId, &credentials.access_key_id)?;
+    check_credential(
+        CredentialField::SecretAccessKey,
+        credentials.secret_access_key.expose_secret(),
+    )?;
+    if let Some(token) = &credentials.session_token {
+        check_credential(CredentialField::SessionToken, token.expose_secret())?;
+    }
     let id = credentials.access_key_id.as_bytes();
     if id.is_empty() || !id.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_') {
         return Err(SignError::InvalidAccessKeyId);
@@ -545,6 +819,15 @@ fn hash_canonical_path(hasher: &mut Sha256, path: &str) {
     if ends_with_slash && !segments.is_empty() {
         hasher.update(b"/");
     }
+}
+
+/// S3's canonical URI: the path exactly as the URI holds it (already
+/// percent-encoded once, since `http::Uri` admits only visible ASCII), neither
+/// normalized nor encoded again, as the SDK's signer signs it for S3
+/// (`PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`). An
+/// empty path (only an authority-form URI has one) is signed as `/`.
+fn hash_s3_path(hasher: &mut Sha256, path: &str) {
+    hasher.update(if path.is_empty() { "/" } else { path }.as_bytes());
 }
 
 /// Decodes one `application/x-www-form-urlencoded` name or value as the SDK's

@@ -646,6 +646,24 @@ fn signing_leaves_no_unwiped_copy_of_the_secret_key_or_session_token() {
                     .unwrap();
                 sign_for_service(&mut other, &credentials, "eu-west-1", "sts", signing_time())
                     .unwrap();
+                // S3's rules (the path as it stands, `x-amz-content-sha256`), then
+                // again with `UNSIGNED-PAYLOAD`: the token header is replaced again.
+                let mut s3 = http::Request::put(
+                    "https://my-bucket.s3.eu-west-1.amazonaws.com/2026%20Q1.csv",
+                )
+                .body(Zeroizing::new(b"a,b\n1,2\n".to_vec()))
+                .unwrap();
+                sign_for_service(&mut s3, &credentials, "eu-west-1", "s3", signing_time()).unwrap();
+                ssooidc_token::sign_with(
+                    &mut s3,
+                    &credentials,
+                    "eu-west-1",
+                    "s3",
+                    signing_time(),
+                    ssooidc_token::Payload::Unsigned,
+                )
+                .unwrap();
+                drop(s3);
                 // The header's bytes outlive the request through a clone, and are
                 // wiped when the last clone goes.
                 drop(signed);
@@ -664,7 +682,9 @@ fn signing_leaves_no_unwiped_copy_of_the_secret_key_or_session_token() {
 #[cfg(feature = "sigv4")]
 #[test]
 fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
-    use ssooidc_token::{sign, SignError};
+    use ssooidc_token::{
+        sign, sign_for_service, CredentialField, CredentialRule, SignError, SigningCredentials,
+    };
     for input in INPUTS {
         let leaks = leaks_during(|| {
             let credentials = canary_credentials(input, true);
@@ -691,6 +711,43 @@ fn signing_errors_leave_no_unwiped_copy_and_name_no_secret() {
             assert_eq!(err, SignError::InvalidRegion);
             drop(request);
             drop(credentials);
+            // A secret key, then a session token, read with its line break:
+            // refused before anything is derived or hashed, named without it.
+            for field in [
+                CredentialField::SecretAccessKey,
+                CredentialField::SessionToken,
+            ] {
+                let mut flawed = Zeroizing::new(secret_string(40, 48));
+                flawed.push('\n');
+                let credentials = match field {
+                    CredentialField::SecretAccessKey => {
+                        SigningCredentials::new("AKIDEXAMPLE", flawed.as_str())
+                    }
+                    _ => SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI")
+                        .with_session_token(flawed.as_str()),
+                };
+                let mut request = http::Request::put("https://b.s3.us-east-1.amazonaws.com/k")
+                    .body(Zeroizing::new(b"x".to_vec()))
+                    .unwrap();
+                let err = sign_for_service(
+                    &mut request,
+                    &credentials,
+                    "us-east-1",
+                    "s3",
+                    signing_time(),
+                )
+                .unwrap_err();
+                assert_eq!(
+                    err,
+                    SignError::InvalidCredential {
+                        field,
+                        rule: CredentialRule::TrailingWhitespace
+                    }
+                );
+                let message = err.to_string();
+                assert!(!message.contains("CANARY"), "{message}");
+                assert!(request.headers().is_empty());
+            }
         });
         assert_eq!(
             leaks, 0,

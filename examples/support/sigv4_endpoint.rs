@@ -1,6 +1,7 @@
 //! A local HTTP endpoint for the examples and their tests: it listens on
 //! 127.0.0.1 only, serves exactly one request, checks its SigV4 signature with
-//! `aws-sigv4` (the SDK's signer, as an independent verifier) for the expected
+//! `aws-sigv4` (the SDK's signer, as an independent verifier, with the settings
+//! the SDK uses for the signing name: S3's for `s3`) for the expected
 //! credentials and signing name, hands the request to a handler, and writes the
 //! handler's answer. Bounded in time: it gives up after 10 seconds.
 
@@ -12,7 +13,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
+};
 use aws_sigv4::sign::v4::SigningParams;
 
 /// Who must have signed the request, and for what.
@@ -213,7 +217,7 @@ fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
         .region(signer.region)
         .name(signer.signing_name)
         .time(time)
-        .settings(SigningSettings::default())
+        .settings(settings_for(signer.signing_name))
         .build()
         .map_err(|e| e.to_string())?
         .into();
@@ -222,16 +226,21 @@ fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
     let signed: Vec<(&str, &str)> = received
         .headers
         .iter()
-        .filter(|(n, _)| signed_headers.split(';').any(|s| s == n) && n != "x-amz-security-token")
+        .filter(|(n, _)| {
+            signed_headers.split(';').any(|s| s == n)
+                && n != "x-amz-security-token"
+                && n != "x-amz-content-sha256"
+        })
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    let signable = SignableRequest::new(
-        &received.method,
-        uri,
-        signed.into_iter(),
-        SignableBody::Bytes(&received.body),
-    )
-    .map_err(|e| e.to_string())?;
+    let content_sha256 = received.header("x-amz-content-sha256");
+    let body = if content_sha256 == Some("UNSIGNED-PAYLOAD") {
+        SignableBody::UnsignedPayload
+    } else {
+        SignableBody::Bytes(&received.body)
+    };
+    let signable = SignableRequest::new(&received.method, uri, signed.into_iter(), body)
+        .map_err(|e| e.to_string())?;
     let (instructions, _) = sign(signable, &params)
         .map_err(|e| e.to_string())?
         .into_parts();
@@ -246,7 +255,32 @@ fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
             "signature mismatch:\n  got      {authorization}\n  expected {expected}"
         ));
     }
+    // S3: the header sent is the one signed, and (unless unsigned) the body's hash.
+    let expected_sha256 = expected_headers
+        .iter()
+        .find(|h| h.name() == "x-amz-content-sha256")
+        .map(|h| h.value());
+    if content_sha256 != expected_sha256 {
+        return Err(format!(
+            "x-amz-content-sha256 is {content_sha256:?}, expected {expected_sha256:?}"
+        ));
+    }
     Ok(())
+}
+
+/// The settings the SDK signs with: S3's for the S3 signing names (the path as
+/// it stands, a signed `x-amz-content-sha256`), the defaults for the others.
+fn settings_for(signing_name: &str) -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    if matches!(
+        signing_name,
+        "s3" | "s3-outposts" | "s3express" | "s3-object-lambda"
+    ) {
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    settings
 }
 
 /// `YYYYMMDDTHHMMSSZ` as a time.
