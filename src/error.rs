@@ -173,6 +173,9 @@ pub enum Rule {
     StateChars,
     /// The value could not be generated: the operating system's random source failed.
     RandomSource,
+    /// A time written to the SSO token cache must be from 1970 to 9999 (the
+    /// `YYYY-MM-DDTHH:MM:SSZ` form every reader of the cache accepts).
+    Timestamp,
 }
 
 impl fmt::Display for Rule {
@@ -227,6 +230,7 @@ impl fmt::Display for Rule {
             Self::RandomSource => {
                 "could not be generated: the operating system's random source failed"
             }
+            Self::Timestamp => "must be a time from 1970 to 9999 (written as YYYY-MM-DDTHH:MM:SSZ)",
         })
     }
 }
