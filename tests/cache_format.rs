@@ -52,11 +52,20 @@ fn token_file_names_match_the_spec_and_python() {
     );
 }
 
+/// Start URL, region, scopes, session name, expected SHA-1.
+type RegistrationCase<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a [&'a str]>,
+    Option<&'a str>,
+    &'a str,
+);
+
 #[test]
 fn registration_file_names_match_the_cli() {
     // Each from python3: sha1(json.dumps({"tool": "botocore", "startUrl": ...,
     // "region": ..., "scopes": ..., "session_name": ...}, sort_keys=True)).
-    let cases: [(&str, &str, Option<&[&str]>, Option<&str>, &str); 5] = [
+    let cases: [RegistrationCase; 5] = [
         (
             "https://d-abc123.awsapps.com/start",
             "us-west-2",

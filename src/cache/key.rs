@@ -150,7 +150,7 @@ fn python_string(out: &mut String, s: &str) {
 fn sha1_hex(bytes: &[u8]) -> String {
     let digest = Sha1::digest(bytes);
     let mut hex = String::with_capacity(40);
-    for byte in digest.iter() {
+    for byte in &digest {
         let _ = write!(hex, "{byte:02x}");
     }
     hex
