@@ -272,7 +272,7 @@ fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
 }
 
 /// Creates the cache directory (0700 on Unix) when missing.
-fn create_dir(dir: &Path) -> Result<(), CacheError> {
+pub(super) fn create_dir(dir: &Path) -> Result<(), CacheError> {
     if dir.is_dir() {
         return Ok(());
     }

@@ -45,12 +45,17 @@ mod file;
 mod format;
 mod key;
 mod registration;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod session;
 mod token;
 
 pub use error::{CacheError, CacheErrorKind};
 pub use file::TokenCache;
 pub use key::{CacheKey, RegistrationKey};
 pub use registration::{CachedRegistration, Flow, REGISTRATION_MARGIN};
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]
+pub use session::{SessionError, SsoSession};
 pub use token::{
     CachedToken, CachedTokenBuilder, Freshness, NotRefreshable, REFRESH_NOW, REFRESH_SOON,
 };
