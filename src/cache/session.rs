@@ -373,13 +373,11 @@ mod wait_for_lock {
         type Output = io::Result<File>;
         fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<File>> {
             let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-            match shared.done.take() {
-                Some(result) => Poll::Ready(result),
-                None => {
-                    shared.waker = Some(cx.waker().clone());
-                    Poll::Pending
-                }
+            if let Some(result) = shared.done.take() {
+                return Poll::Ready(result);
             }
+            shared.waker = Some(cx.waker().clone());
+            Poll::Pending
         }
     }
 }
