@@ -143,6 +143,25 @@ impl TokenCache {
     /// not be read, is over 1 MiB, is not a JSON object, lacks `accessToken` or
     /// `expiresAt`, has a member of the wrong type, twice, or a time that is not
     /// RFC 3339.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, TokenCache};
+    /// use ssooidc_token::ExposeSecret;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-load-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let cache = TokenCache::new(&dir);
+    /// let key = CacheKey::session("dev");
+    /// assert!(cache.load(&key)?.is_none()); // not logged in
+    /// // As the AWS CLI wrote it before December 2020:
+    /// std::fs::write(cache.token_path(&key), r#"{"startUrl": "https://d-1.awsapps.com/start",
+    ///     "region": "us-east-1", "accessToken": "aoaA-token", "expiresAt": "2030-01-01T00:00:00UTC"}"#)?;
+    /// let token = cache.load(&key)?.expect("written above");
+    /// assert_eq!(token.access_token().expose_secret(), "aoaA-token");
+    /// assert_eq!(token.region(), Some("us-east-1"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load(&self, key: &CacheKey) -> Result<Option<CachedToken>, CacheError> {
         let path = self.token_path(key);
         let Some(bytes) = read_file(&path)? else {
@@ -159,6 +178,26 @@ impl TokenCache {
     /// # Errors
     /// A [`CacheError`] naming the file: the directory could not be created or the
     /// file could not be written (the temporary file is removed).
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-store-{}", std::process::id()));
+    /// let cache = TokenCache::new(&dir); // created (0700) when missing
+    /// let key = CacheKey::session("dev");
+    /// let token = CachedToken::builder()
+    ///     .access_token("aoaA-token")
+    ///     .expires_at(UNIX_EPOCH + Duration::from_millis(1_893_456_000_500))
+    ///     .build()?;
+    /// cache.store(&key, &token)?;
+    /// assert_eq!(
+    ///     std::fs::read_to_string(cache.token_path(&key))?,
+    ///     r#"{"accessToken":"aoaA-token","expiresAt":"2030-01-01T00:00:00Z"}"#
+    /// );
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn store(&self, key: &CacheKey, token: &CachedToken) -> Result<(), CacheError> {
         write_atomic(&self.dir, &key.file_name(), &token.to_file())
     }
@@ -167,6 +206,14 @@ impl TokenCache {
     ///
     /// # Errors
     /// [`CacheErrorKind::Remove`] naming the file, with the I/O error as source.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, TokenCache};
+    ///
+    /// let cache = TokenCache::new(std::env::temp_dir().join("ssooidc-doc-remove-none"));
+    /// cache.remove(&CacheKey::session("never-stored"))?; // nothing to remove: fine
+    /// # Ok::<(), ssooidc_token::cache::CacheError>(())
+    /// ```
     pub fn remove(&self, key: &CacheKey) -> Result<(), CacheError> {
         let path = self.token_path(key);
         match fs::remove_file(&path) {

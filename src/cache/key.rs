@@ -25,6 +25,12 @@ pub struct CacheKey {
 
 impl CacheKey {
     /// The key of an `sso_session` profile's token: SHA-1 of the session name.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::CacheKey;
+    ///
+    /// assert_eq!(CacheKey::session("dev").file_name(), "34c6fceca75e456f25e7e99531e2425c6c1de443.json");
+    /// ```
     #[must_use]
     pub fn session(name: &str) -> Self {
         Self {
@@ -34,6 +40,13 @@ impl CacheKey {
 
     /// The key of an old-style profile's token (`sso_start_url` in the profile):
     /// SHA-1 of the start URL, exactly as written in the profile.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::CacheKey;
+    ///
+    /// let key = CacheKey::start_url("https://d-abc123.awsapps.com/start");
+    /// assert_eq!(key.file_name(), "40a89917e3175433e361b710a9d43528d7f1890a.json");
+    /// ```
     #[must_use]
     pub fn start_url(url: &str) -> Self {
         Self {
@@ -79,6 +92,18 @@ impl RegistrationKey {
     /// The key of the registration the CLI makes for this start URL, region,
     /// scopes (`None`: none configured) and session (`None`: an old-style
     /// profile).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::RegistrationKey;
+    ///
+    /// let key = RegistrationKey::new(
+    ///     "https://d-abc123.awsapps.com/start",
+    ///     "us-east-1",
+    ///     Some(&["sso:account:access"]),
+    ///     Some("dev"),
+    /// );
+    /// assert_eq!(key.file_name(), "c6b2fc6aec0d9c2d2652036ffbe173a43a8ba2c3.json");
+    /// ```
     #[must_use]
     pub fn new(
         start_url: &str,

@@ -305,6 +305,25 @@ impl SsoSession {
     /// Callers within the process are serialized by that same file lock (a lock
     /// held through `.await` cannot be a `std` mutex).
     ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+    /// use ssooidc_token::{Endpoint, ExposeSecret};
+    ///
+    /// let session = SsoSession::new(
+    ///     TokenCache::default_location()?,
+    ///     CacheKey::session("my-sso"),
+    ///     Endpoint::new("us-east-1")?,
+    /// );
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let token = session.token(&client).await?;
+    /// # let _ = token.access_token().expose_secret();
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     /// As [`token_blocking`](Self::token_blocking).
     pub async fn token(&self, client: &reqwest::Client) -> Result<CachedToken, SessionError> {
