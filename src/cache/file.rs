@@ -361,7 +361,7 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> 
         .and_then(|()| file.sync_all())
         .and_then(|()| {
             drop(file);
-            fs::rename(&temp, &target)
+            rename(&temp, &target)
         });
     if let Err(err) = written {
         let _ = fs::remove_file(&temp);
@@ -375,4 +375,20 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> 
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// `fs::rename`. On Windows a reader that has the target open (without
+/// `FILE_SHARE_DELETE`, as `std` opens files) makes the replace fail for that
+/// moment: try a few more times before giving up.
+fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(windows)]
+    for _ in 0..20 {
+        match fs::rename(from, to) {
+            Err(err) if err.kind() == io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+    fs::rename(from, to)
 }
