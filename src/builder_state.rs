@@ -273,6 +273,21 @@ pub mod field {
             setter: "call `.policy(...)` before `.build()`",
             twice: "field `policy` is set twice",
         }
+        access_token {
+            missing: "missing required field `access_token`",
+            setter: "call `.access_token(...)` before `.build()`",
+            twice: "field `access_token` is set twice",
+        }
+        expires_at {
+            missing: "missing required field `expires_at`",
+            setter: "call `.expires_at(...)` before `.build()`",
+            twice: "field `expires_at` is set twice",
+        }
+        registration_expires_at {
+            missing: "missing required field `registration_expires_at`",
+            setter: "call `.registration_expires_at(...)` before `.build()`",
+            twice: "field `registration_expires_at` is set twice",
+        }
         source_identity {
             missing: "missing required field `source_identity`",
             setter: "call `.source_identity(...)` before `.build()`",

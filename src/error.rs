@@ -189,6 +189,9 @@ pub enum Rule {
     /// A redirect URI must not use a scheme that runs or embeds content in the
     /// browser (`javascript:`, `data:`, `vbscript:`).
     UnsafeScheme,
+    /// A time written to the SSO token cache must be from 1970 to 9999 (the
+    /// `YYYY-MM-DDTHH:MM:SSZ` form every reader of the cache accepts).
+    Timestamp,
 }
 
 impl fmt::Display for Rule {
@@ -246,7 +249,8 @@ impl fmt::Display for Rule {
             Self::LeadingWhitespace => "has leading whitespace",
             Self::TrailingWhitespace => "has trailing whitespace",
             Self::BearerPrefix => "starts with `Bearer `: give the token alone",
-            Self::UnsafeScheme => "must not use the javascript:, data: or vbscript: scheme"
+            Self::UnsafeScheme => "must not use the javascript:, data: or vbscript: scheme",
+            Self::Timestamp => "must be a time from 1970 to 9999 (written as YYYY-MM-DDTHH:MM:SSZ)",
         })
     }
 }

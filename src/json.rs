@@ -79,6 +79,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The offset of the next byte to read: right after a value just read or
+    /// skipped, so `input[key.offset..position()]` is a member's raw text.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Whether the next value is a string (nothing is consumed but whitespace).
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn at_string(&mut self) -> bool {
+        self.peek() == Some(b'"')
+    }
+
     /// Only whitespace may follow the value.
     pub(crate) fn end(&mut self) -> Result<(), ParseError> {
         if self.peek().is_some() {

@@ -7,6 +7,9 @@
 
 mod any_request;
 mod builder_state;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
+pub mod cache;
 mod error;
 mod fields;
 pub mod grant;
@@ -28,7 +31,7 @@ mod sigv4;
 #[cfg(feature = "sts")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sts")))]
 pub mod sts;
-#[cfg(feature = "sigv4")]
+#[cfg(any(feature = "sigv4", feature = "cache"))]
 mod time;
 mod token_type;
 mod validation;

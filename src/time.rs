@@ -9,7 +9,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (`days_from_civil`).
-#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let (month, day) = (i64::from(month), i64::from(day));
     let y = if month <= 2 { year - 1 } else { year };
@@ -39,7 +39,7 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     )
 }
 
-#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -89,8 +89,10 @@ fn put_digits(out: &mut [u8], at: usize, value: u32, width: usize) {
 
 /// SigV4's `x-amz-date`: `YYYYMMDDTHHMMSSZ` in UTC; its first 8 bytes are the
 /// credential scope's date.
+#[cfg_attr(not(feature = "sigv4"), allow(dead_code))]
 pub(crate) struct AmzDate([u8; 16]);
 
+#[cfg_attr(not(feature = "sigv4"), allow(dead_code))]
 impl AmzDate {
     /// `None` before 1970 or after 9999.
     pub(crate) fn new(time: SystemTime) -> Option<Self> {
@@ -116,7 +118,7 @@ impl AmzDate {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, fractions dropped: the one form every reader
 /// of the SSO token cache accepts. `None` before 1970 or after 9999.
-#[allow(dead_code)] // the SSO token cache's writer
+#[cfg_attr(not(feature = "cache"), allow(dead_code))]
 pub(crate) fn rfc3339_z(time: SystemTime) -> Option<[u8; 20]> {
     let c = Civil::of(time)?;
     let mut out = *b"0000-00-00T00:00:00Z";
@@ -131,13 +133,13 @@ pub(crate) fn rfc3339_z(time: SystemTime) -> Option<[u8; 20]> {
 
 /// Which zone designators a reader takes besides `Z` and numeric offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 pub(crate) enum Zones {
     /// `Z` and `±hh:mm` (STS, RFC 3339).
     Rfc3339,
     /// Also `UTC` (written by AWS CLIs before December 2020), `±hhmm` and
     /// `±hh`, as botocore's dateutil reads them.
-    #[allow(dead_code)] // the SSO token cache's reader
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     Lenient,
 }
 
@@ -145,7 +147,7 @@ pub(crate) enum Zones {
 /// surrounding space, no offset beyond ±23:59, no field out of range (a leap
 /// second, `:60`, is accepted as RFC 3339 allows). Fractions beyond nanoseconds
 /// are truncated.
-#[cfg_attr(not(feature = "sts"), allow(dead_code))]
+#[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
     fn num(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
         let digits = b.get(range)?;

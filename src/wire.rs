@@ -234,6 +234,13 @@ fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
 /// one allocation, never grown, so no partial copy of a secret is left behind by a
 /// reallocation.
 pub(crate) fn write(members: &impl Members, layout: Layout) -> Vec<u8> {
+    write_with_tail(members, layout, b"")
+}
+
+/// [`write`], with `tail` (raw JSON text: `,"name":value` for each member kept
+/// from a file this crate does not interpret) placed before the closing brace, in
+/// the same single allocation. `layout.len` must count `tail`.
+pub(crate) fn write_with_tail(members: &impl Members, layout: Layout, tail: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(layout.len);
     out.push(b'{');
     let mut writer = Write {
@@ -242,6 +249,7 @@ pub(crate) fn write(members: &impl Members, layout: Layout) -> Vec<u8> {
         plain: layout.plain,
     };
     let Ok(()) = members.visit(&mut writer);
+    out.extend_from_slice(tail);
     out.push(b'}');
     debug_assert_eq!(out.len(), layout.len, "measured and written lengths differ");
     debug_assert_eq!(out.capacity(), layout.len, "the body was reallocated");

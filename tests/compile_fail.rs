@@ -27,3 +27,12 @@ fn compile_fail_login() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail_login/*.rs");
 }
+
+/// The cached token's builder (feature `cache`): `access_token` and `expires_at`
+/// named when missing, a field set twice refused.
+#[cfg(feature = "cache")]
+#[test]
+fn compile_fail_cache() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_cache/*.rs");
+}

@@ -1,0 +1,394 @@
+//! `TokenCache`: the cache directory, and reading and atomically replacing its files.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use zeroize::{Zeroize, Zeroizing};
+
+use super::{
+    CacheError, CacheErrorKind, CacheKey, CachedRegistration, CachedToken, RegistrationKey,
+};
+
+/// The largest file read: far more than any tool writes (a token file is about
+/// 2 KiB), and the crate's limit for an HTTP answer too.
+const MAX_FILE: u64 = 1 << 20;
+
+/// The SSO token cache directory: where `aws sso login` writes tokens and client
+/// registrations, and where the AWS CLI, botocore and the AWS SDKs read them.
+///
+/// Reading parses the file with the crate's own JSON reader from a zeroizing
+/// buffer of the file's exact size. Writing builds the file in one exact-size
+/// zeroizing buffer and replaces the old file atomically: a temporary file in the
+/// same directory (mode 0600 on Unix), written, flushed to disk, renamed over the
+/// target; the directory is created (0700 on Unix) when missing. A reader, or a
+/// crash, sees the old file or the new one, never part of one.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
+/// use ssooidc_token::ExposeSecret;
+///
+/// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-cache-{}", std::process::id()));
+/// let cache = TokenCache::new(&dir); // or TokenCache::default_location()?
+/// let key = CacheKey::session("dev");
+/// assert!(cache.load(&key)?.is_none());
+///
+/// let token = CachedToken::builder()
+///     .access_token("aoaAAAAAGYm-access")
+///     .expires_at(SystemTime::now() + Duration::from_secs(3600))
+///     .build()?;
+/// cache.store(&key, &token)?;
+/// let loaded = cache.load(&key)?.expect("just stored");
+/// assert_eq!(loaded.access_token().expose_secret(), "aoaAAAAAGYm-access");
+///
+/// cache.remove(&key)?;
+/// assert!(cache.load(&key)?.is_none());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenCache {
+    dir: PathBuf,
+}
+
+impl TokenCache {
+    /// A cache in `dir` (created when first written).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::TokenCache;
+    ///
+    /// let cache = TokenCache::new("/tmp/sso-cache");
+    /// assert_eq!(cache.dir(), std::path::Path::new("/tmp/sso-cache"));
+    /// ```
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// The directory every AWS tool uses: `~/.aws/sso/cache`, home being `HOME`,
+    /// else `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH` (the order botocore and
+    /// `aws-config` look in).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::TokenCache;
+    ///
+    /// if let Ok(cache) = TokenCache::default_location() {
+    ///     assert!(cache.dir().ends_with(".aws/sso/cache"));
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    /// [`CacheErrorKind::NoHome`] when none of those variables is set.
+    pub fn default_location() -> Result<Self, CacheError> {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let home = var("HOME")
+            .or_else(|| var("USERPROFILE"))
+            .or_else(|| {
+                let mut drive = var("HOMEDRIVE")?;
+                drive.push(var("HOMEPATH")?);
+                Some(drive)
+            })
+            .ok_or_else(|| CacheError::new(CacheErrorKind::NoHome))?;
+        Ok(Self::new(
+            PathBuf::from(home).join(".aws").join("sso").join("cache"),
+        ))
+    }
+
+    /// The cache directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where the token of `key` is (or would be) stored.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, TokenCache};
+    ///
+    /// let path = TokenCache::new("/c").token_path(&CacheKey::session("dev"));
+    /// assert!(path.ends_with("34c6fceca75e456f25e7e99531e2425c6c1de443.json"));
+    /// ```
+    #[must_use]
+    pub fn token_path(&self, key: &CacheKey) -> PathBuf {
+        self.dir.join(key.file_name())
+    }
+
+    /// Where the registration of `key` is (or would be) stored.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{RegistrationKey, TokenCache};
+    ///
+    /// let key = RegistrationKey::new("https://d-abc123.awsapps.com/start", "us-west-2", None, None);
+    /// let path = TokenCache::new("/c").registration_path(&key);
+    /// assert!(path.ends_with("d75f79f67bab3f92a2b1450471c0c2574de0dca4.json"));
+    /// ```
+    #[must_use]
+    pub fn registration_path(&self, key: &RegistrationKey) -> PathBuf {
+        self.dir.join(key.file_name())
+    }
+
+    /// Reads the token of `key`: `Ok(None)` when there is no such file.
+    ///
+    /// Accepts what any AWS tool ever wrote: times ending in `Z`, `UTC` or an
+    /// offset, with or without fractions; member names in any case. A member this
+    /// crate does not know is kept, to be written back by [`store`](Self::store).
+    /// A known member holding `null` counts as absent; one holding another
+    /// non-string value is an error (`aws-config` ignores it; here the file is
+    /// refused rather than silently rewritten without it).
+    ///
+    /// # Errors
+    /// A [`CacheError`] naming the file, the member and the rule: the file could
+    /// not be read, is over 1 MiB, is not a JSON object, lacks `accessToken` or
+    /// `expiresAt`, has a member of the wrong type, twice, or a time that is not
+    /// RFC 3339.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, TokenCache};
+    /// use ssooidc_token::ExposeSecret;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-load-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let cache = TokenCache::new(&dir);
+    /// let key = CacheKey::session("dev");
+    /// assert!(cache.load(&key)?.is_none()); // not logged in
+    /// // As the AWS CLI wrote it before December 2020:
+    /// std::fs::write(cache.token_path(&key), r#"{"startUrl": "https://d-1.awsapps.com/start",
+    ///     "region": "us-east-1", "accessToken": "aoaA-token", "expiresAt": "2030-01-01T00:00:00UTC"}"#)?;
+    /// let token = cache.load(&key)?.expect("written above");
+    /// assert_eq!(token.access_token().expose_secret(), "aoaA-token");
+    /// assert_eq!(token.region(), Some("us-east-1"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load(&self, key: &CacheKey) -> Result<Option<CachedToken>, CacheError> {
+        let path = self.token_path(key);
+        let Some(bytes) = read_file(&path)? else {
+            return Ok(None);
+        };
+        CachedToken::from_file(&bytes)
+            .map(Some)
+            .map_err(|err| err.file(&path))
+    }
+
+    /// Writes `token` as the token of `key`, atomically, times as
+    /// `YYYY-MM-DDTHH:MM:SSZ` (the one form every reader accepts).
+    ///
+    /// # Errors
+    /// A [`CacheError`] naming the file: the directory could not be created or the
+    /// file could not be written (the temporary file is removed).
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-store-{}", std::process::id()));
+    /// let cache = TokenCache::new(&dir); // created (0700) when missing
+    /// let key = CacheKey::session("dev");
+    /// let token = CachedToken::builder()
+    ///     .access_token("aoaA-token")
+    ///     .expires_at(UNIX_EPOCH + Duration::from_millis(1_893_456_000_500))
+    ///     .build()?;
+    /// cache.store(&key, &token)?;
+    /// assert_eq!(
+    ///     std::fs::read_to_string(cache.token_path(&key))?,
+    ///     r#"{"accessToken":"aoaA-token","expiresAt":"2030-01-01T00:00:00Z"}"#
+    /// );
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn store(&self, key: &CacheKey, token: &CachedToken) -> Result<(), CacheError> {
+        write_atomic(&self.dir, &key.file_name(), &token.to_file())
+    }
+
+    /// Deletes the token of `key`; no file is not an error.
+    ///
+    /// # Errors
+    /// [`CacheErrorKind::Remove`] naming the file, with the I/O error as source.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, TokenCache};
+    ///
+    /// let cache = TokenCache::new(std::env::temp_dir().join("ssooidc-doc-remove-none"));
+    /// cache.remove(&CacheKey::session("never-stored"))?; // nothing to remove: fine
+    /// # Ok::<(), ssooidc_token::cache::CacheError>(())
+    /// ```
+    pub fn remove(&self, key: &CacheKey) -> Result<(), CacheError> {
+        let path = self.token_path(key);
+        match fs::remove_file(&path) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => {
+                Err(CacheError::io(CacheErrorKind::Remove, &path, err))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Reads the client registration of `key`: `Ok(None)` when there is no such
+    /// file. Read as tolerantly as [`load`](Self::load).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CachedRegistration, RegistrationKey, TokenCache};
+    /// use ssooidc_token::login::{RegisterClient, RegisterClientResponse};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-reg-{}", std::process::id()));
+    /// let cache = TokenCache::new(&dir);
+    /// let key = RegistrationKey::new("https://d-abc123.awsapps.com/start", "us-east-1", None, Some("dev"));
+    /// let request = RegisterClient::builder().client_name("botocore-client-dev").build()?;
+    /// let answer = RegisterClientResponse::from_json(br#"{"clientId":"c","clientSecret":"s","clientSecretExpiresAt":4102444800}"#)?;
+    /// cache.store_registration(&key, &CachedRegistration::from_response(&request, &answer)?)?;
+    /// assert_eq!(cache.load_registration(&key)?.unwrap().client_id(), "c");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`load`](Self::load); the required members are `clientId`,
+    /// `clientSecret` and `expiresAt`.
+    pub fn load_registration(
+        &self,
+        key: &RegistrationKey,
+    ) -> Result<Option<CachedRegistration>, CacheError> {
+        let path = self.registration_path(key);
+        let Some(bytes) = read_file(&path)? else {
+            return Ok(None);
+        };
+        CachedRegistration::from_file(&bytes)
+            .map(Some)
+            .map_err(|err| err.file(&path))
+    }
+
+    /// Writes `registration` as the registration of `key`, atomically.
+    ///
+    /// # Errors
+    /// As [`store`](Self::store).
+    pub fn store_registration(
+        &self,
+        key: &RegistrationKey,
+        registration: &CachedRegistration,
+    ) -> Result<(), CacheError> {
+        write_atomic(&self.dir, &key.file_name(), &registration.to_file())
+    }
+}
+
+/// Reads a whole file into a zeroizing buffer of its exact size; `None` when it
+/// does not exist.
+fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
+    let read_error = |err| CacheError::io(CacheErrorKind::Read, path, err);
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(read_error(err)),
+    };
+    // A tool that writes in place (the CLI, aws-config) can grow the file while it
+    // is read: start over then, a few times.
+    for _ in 0..3 {
+        let len = file.metadata().map_err(read_error)?.len();
+        if len > MAX_FILE {
+            return Err(CacheError::new(CacheErrorKind::TooLarge).file(path));
+        }
+        let mut buf = Zeroizing::new(vec![0u8; usize::try_from(len).unwrap_or(0)]);
+        let mut filled = 0;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(read_error(err)),
+            }
+        }
+        let mut more = [0u8; 1];
+        let grew = loop {
+            match file.read(&mut more) {
+                Ok(n) => break n > 0,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(read_error(err)),
+            }
+        };
+        more.zeroize();
+        if !grew {
+            // Shrinking only shortens the length: no reallocation.
+            buf.truncate(filled);
+            return Ok(Some(buf));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(read_error)?;
+    }
+    Err(read_error(io::Error::other(
+        "the file kept growing while it was read",
+    )))
+}
+
+/// Creates the cache directory (0700 on Unix) when missing.
+pub(super) fn create_dir(dir: &Path) -> Result<(), CacheError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|err| CacheError::io(CacheErrorKind::CreateDirectory, dir, err))
+}
+
+/// Replaces `dir/name` with `bytes`: a new temporary file in the same directory
+/// (mode 0600 on Unix), written, flushed to disk, renamed over the target. On
+/// error the temporary file is removed and the old file is left as it was.
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    create_dir(dir)?;
+    let target = dir.join(name);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    // Unique within the process (counter) and across processes (pid); not a
+    // `.json` name, so `aws sso logout` and the readers never take it for a token.
+    let temp = dir.join(format!(
+        ".{name}.tmp-{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&temp)
+        .map_err(|err| CacheError::io(CacheErrorKind::Write, &target, err))?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            rename(&temp, &target)
+        });
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(CacheError::io(CacheErrorKind::Write, &target, err));
+    }
+    // Make the rename itself durable; a directory cannot be opened for this
+    // everywhere (Windows), and the file is already in place, so this is best
+    // effort.
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// `fs::rename`. On Windows a reader that has the target open (without
+/// `FILE_SHARE_DELETE`, as `std` opens files) makes the replace fail for that
+/// moment: try a few more times before giving up.
+fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(windows)]
+    for _ in 0..20 {
+        match fs::rename(from, to) {
+            Err(err) if err.kind() == io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+    fs::rename(from, to)
+}

@@ -1,0 +1,164 @@
+//! The JSON of a cache file: known members read ignoring case, unknown members kept
+//! as raw text, and the file written back in one exact-size zeroizing buffer.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use super::{CacheError, CacheErrorKind};
+use crate::error::{ParseError, ParseErrorKind, Syntax};
+use crate::json::Reader;
+use crate::time::{parse_rfc3339, rfc3339_z, Zones};
+use crate::wire::{self, Members};
+
+/// Members of a file that this crate does not interpret, kept so that rewriting
+/// the file loses nothing another tool put there (as the Go SDK does). Held as raw
+/// JSON text, `,"name":value` per member, in one zeroizing allocation: another
+/// tool's member may be a secret.
+#[derive(Clone, Default)]
+pub(crate) struct Unknown(Option<Zeroizing<Box<[u8]>>>);
+
+impl Unknown {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.as_deref().map_or(&[], |b| &b[..])
+    }
+}
+
+/// Shows how many bytes are kept, never what they are.
+impl fmt::Debug for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Unknown({} bytes)", self.bytes().len())
+    }
+}
+
+/// Reads a cache file's object. `names` are the members this crate knows; each is
+/// matched ignoring ASCII case (as `aws-config` does), may appear once, and counts
+/// as absent when `null`; `read` is called with its index to read its value.
+/// Everything else is kept raw in the returned [`Unknown`].
+pub(crate) fn read_members(
+    input: &[u8],
+    names: &[&'static str],
+    mut read: impl FnMut(usize, &mut Reader<'_>) -> Result<(), CacheError>,
+) -> Result<Unknown, CacheError> {
+    let mut seen = vec![false; names.len()];
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut failure = None;
+    let mut reader = Reader::new(input);
+    let result = reader.object(|r, key| {
+        let known = key.as_bytes().and_then(|k| {
+            names
+                .iter()
+                .position(|n| n.as_bytes().eq_ignore_ascii_case(k))
+        });
+        let Some(i) = known else {
+            r.skip()?;
+            spans.push((key.offset, r.position()));
+            return Ok(());
+        };
+        let outcome = if std::mem::replace(&mut seen[i], true) {
+            Err(CacheError::for_member(CacheErrorKind::Duplicate, names[i]))
+        } else if r.null() {
+            Ok(())
+        } else {
+            read(i, r)
+        };
+        outcome.map_err(|err| {
+            failure = Some(err);
+            // Only a signal to stop: the error returned is `failure`.
+            ParseError::syntax(Syntax::ExpectedValue, key.offset)
+        })
+    });
+    if let Err(err) = result.and_then(|()| reader.end()) {
+        return Err(failure.unwrap_or_else(|| CacheError::new(CacheErrorKind::Syntax).source(err)));
+    }
+    if spans.is_empty() {
+        return Ok(Unknown::default());
+    }
+    let len = spans.iter().map(|(start, end)| end - start + 1).sum();
+    let mut raw = Vec::with_capacity(len);
+    for (start, end) in spans {
+        raw.push(b',');
+        raw.extend_from_slice(&input[start..end]);
+    }
+    debug_assert_eq!(raw.len(), raw.capacity());
+    Ok(Unknown(Some(Zeroizing::new(raw.into_boxed_slice()))))
+}
+
+fn not_string(name: &'static str) -> CacheError {
+    CacheError::for_member(CacheErrorKind::NotString, name)
+}
+
+fn syntax_in(name: &'static str, err: ParseError) -> CacheError {
+    CacheError::for_member(CacheErrorKind::Syntax, name).source(err)
+}
+
+/// A string member.
+pub(crate) fn string(r: &mut Reader<'_>, name: &'static str) -> Result<String, CacheError> {
+    if !r.at_string() {
+        return Err(not_string(name));
+    }
+    r.string().map_err(|err| syntax_in(name, err))
+}
+
+/// A non-empty string member.
+pub(crate) fn non_empty(r: &mut Reader<'_>, name: &'static str) -> Result<String, CacheError> {
+    let value = string(r, name)?;
+    if value.is_empty() {
+        return Err(CacheError::for_member(CacheErrorKind::Empty, name));
+    }
+    Ok(value)
+}
+
+/// A secret member, decoded straight into zeroizing memory.
+pub(crate) fn secret(r: &mut Reader<'_>, name: &'static str) -> Result<SecretString, CacheError> {
+    if !r.at_string() {
+        return Err(not_string(name));
+    }
+    r.secret().map_err(|err| syntax_in(name, err))
+}
+
+/// A time member, in any form the four tools ever wrote: `Z`, `UTC`, offsets,
+/// fractions. It must also be writable back (1970 to 9999).
+pub(crate) fn time(r: &mut Reader<'_>, name: &'static str) -> Result<SystemTime, CacheError> {
+    let text = string(r, name)?;
+    parse_rfc3339(text.as_bytes(), Zones::Lenient)
+        .filter(|t| rfc3339_z(*t).is_some())
+        .ok_or_else(|| CacheError::for_member(CacheErrorKind::Timestamp, name))
+}
+
+/// An array-of-strings member.
+pub(crate) fn strings(r: &mut Reader<'_>, name: &'static str) -> Result<Vec<String>, CacheError> {
+    r.strings().map_err(|err| match err.kind() {
+        ParseErrorKind::Syntax(Syntax::ExpectedArray | Syntax::ExpectedString) => not_string(name),
+        _ => syntax_in(name, err),
+    })
+}
+
+/// A required member that was absent.
+pub(crate) fn required<T>(slot: Option<T>, name: &'static str) -> Result<T, CacheError> {
+    slot.ok_or_else(|| CacheError::for_member(CacheErrorKind::Missing, name))
+}
+
+/// `time` as the cache writes it. Every time this crate holds was checked to be
+/// writable when it came in (builder, file, response).
+pub(crate) fn timestamp(time: SystemTime) -> [u8; 20] {
+    rfc3339_z(time).unwrap_or(*b"9999-12-31T23:59:59Z")
+}
+
+/// The latest time the cache can write, for times computed from a response.
+pub(crate) fn writable(time: SystemTime) -> SystemTime {
+    if rfc3339_z(time).is_some() {
+        return time;
+    }
+    parse_rfc3339(b"9999-12-31T23:59:59Z", Zones::Rfc3339).unwrap_or(time)
+}
+
+/// The file's bytes: the known members, then the kept unknown ones, compact, in
+/// one allocation of exactly the right size, wiped when dropped.
+pub(crate) fn write(members: &impl Members, unknown: &Unknown) -> Zeroizing<Vec<u8>> {
+    let mut layout = wire::measure(members);
+    layout.len += unknown.bytes().len();
+    Zeroizing::new(wire::write_with_tail(members, layout, unknown.bytes()))
+}

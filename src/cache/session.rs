@@ -1,0 +1,400 @@
+//! `SsoSession`: the cached token, refreshed when due, once however many threads
+//! and processes ask at the same moment.
+
+use std::error::Error;
+use std::fmt;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use super::{CacheError, CacheErrorKind, CacheKey, CachedToken, Freshness, TokenCache};
+use crate::grant::RefreshToken;
+use crate::{CreateToken, CreateTokenResponse, Endpoint};
+
+/// After a failed refresh in the advisory window, the next try waits this long
+/// (botocore's rule); the mandatory window always tries.
+const RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Why [`SsoSession`] returned no token.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// No token in the cache for this key: log in first.
+    NotLoggedIn,
+    /// The cache could not be read, written or locked.
+    Cache(CacheError),
+    /// The token has expired and could not be refreshed; the source says why (a
+    /// [`NotRefreshable`](super::NotRefreshable) or a
+    /// [`SendError`](crate::SendError)). Log in again.
+    LoginAgain(Box<dyn Error + Send + Sync + 'static>),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotLoggedIn => f.write_str("no sso token in the cache: log in first"),
+            Self::Cache(err) => fmt::Display::fmt(err, f),
+            Self::LoginAgain(_) => {
+                f.write_str("the sso token has expired and could not be refreshed: log in again")
+            }
+        }
+    }
+}
+
+impl Error for SessionError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            Self::NotLoggedIn => None,
+            Self::Cache(err) => err.source(),
+            Self::LoginAgain(err) => Some(&**err),
+        }
+    }
+}
+
+impl From<CacheError> for SessionError {
+    fn from(err: CacheError) -> Self {
+        Self::Cache(err)
+    }
+}
+
+/// What to do with the token just loaded.
+enum Step {
+    Use(CachedToken),
+    /// Refresh if no one else is at it; otherwise go on with this token.
+    RefreshIfFree(CachedToken),
+    /// Wait for the lock, then refresh unless someone else just did.
+    RefreshAndWait,
+}
+
+/// A login kept alive: the token of one cache key, refreshed through `endpoint`
+/// when due, the way botocore does it, and better.
+///
+/// - More than 15 minutes left: the cached token is returned.
+/// - 15 to 10 minutes left: one caller refreshes (if no other thread or process is
+///   at it, and no refresh failed in the last minute); the others, and that
+///   caller if the refresh fails, go on with the current token.
+/// - Under 10 minutes, or expired: every caller waits for the refresh; one
+///   refreshes, the others read what it stored.
+/// - Expired and not refreshable, or the refresh failed:
+///   [`SessionError::LoginAgain`], never the expired token.
+///
+/// One refresh at a time: within the process (a mutex) and across processes (an
+/// exclusive lock on `<sha1>.json.lock` beside the token, which no AWS tool reads;
+/// the file is left in place, as lock files are). The refreshed token is stored
+/// atomically before it is returned, so every AWS tool on the machine sees it.
+///
+/// ```no_run
+/// # #[cfg(feature = "ureq")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+/// use ssooidc_token::{Endpoint, ExposeSecret};
+///
+/// let session = SsoSession::new(
+///     TokenCache::default_location()?,
+///     CacheKey::session("my-sso"),
+///     Endpoint::new("us-east-1")?,
+/// );
+/// let agent = ureq::Agent::new_with_defaults();
+/// let token = session.token_blocking(&agent)?;
+/// let bearer = token.access_token().expose_secret();
+/// # let _ = bearer;
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "ureq"))]
+/// # fn main() {}
+/// ```
+#[derive(Debug)]
+pub struct SsoSession {
+    cache: TokenCache,
+    key: CacheKey,
+    endpoint: Endpoint,
+    /// Held by the thread of this process that refreshes (blocking callers).
+    #[cfg(feature = "ureq")]
+    refreshing: Mutex<()>,
+    /// When the last refresh failed.
+    last_failure: Mutex<Option<SystemTime>>,
+}
+
+impl SsoSession {
+    /// A session for the token of `key` in `cache`, refreshed through `endpoint`
+    /// (the IAM Identity Center region's OIDC endpoint, the token's `region`).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let session = SsoSession::new(TokenCache::new("/tmp/c"), CacheKey::session("dev"), Endpoint::new("eu-west-1")?);
+    /// assert_eq!(session.key(), &CacheKey::session("dev"));
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
+    #[must_use]
+    pub fn new(cache: TokenCache, key: CacheKey, endpoint: Endpoint) -> Self {
+        Self {
+            cache,
+            key,
+            endpoint,
+            #[cfg(feature = "ureq")]
+            refreshing: Mutex::new(()),
+            last_failure: Mutex::new(None),
+        }
+    }
+
+    /// The cache the token is in.
+    #[must_use]
+    pub fn cache(&self) -> &TokenCache {
+        &self.cache
+    }
+
+    /// The token's key.
+    #[must_use]
+    pub fn key(&self) -> &CacheKey {
+        &self.key
+    }
+
+    fn load(&self) -> Result<CachedToken, SessionError> {
+        self.cache.load(&self.key)?.ok_or(SessionError::NotLoggedIn)
+    }
+
+    /// The pure decision: what `freshness` at `now` asks for.
+    fn step(&self, token: CachedToken, now: SystemTime) -> Step {
+        match token.freshness(now) {
+            Freshness::Fresh => Step::Use(token),
+            Freshness::RefreshSoon => {
+                let failed = *self
+                    .last_failure
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                let recently = failed.is_some_and(|at| {
+                    now.duration_since(at)
+                        .map_or(true, |since| since < RETRY_AFTER)
+                });
+                if recently {
+                    Step::Use(token)
+                } else {
+                    Step::RefreshIfFree(token)
+                }
+            }
+            Freshness::RefreshNow | Freshness::Expired => Step::RefreshAndWait,
+        }
+    }
+
+    /// The lock file beside the token, created (0600 on Unix) when missing.
+    fn lock_file(&self) -> Result<File, SessionError> {
+        super::file::create_dir(self.cache.dir())?;
+        let path = self.cache.dir().join(self.key.lock_file_name());
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(&path)
+            .map_err(|err| CacheError::io(CacheErrorKind::Lock, &path, err).into())
+    }
+
+    fn lock_error(&self, err: std::io::Error) -> SessionError {
+        let path = self.cache.dir().join(self.key.lock_file_name());
+        CacheError::io(CacheErrorKind::Lock, &path, err).into()
+    }
+
+    /// `Some(file)` holding the lock, or `None` when someone else holds it.
+    fn try_lock(&self) -> Result<Option<File>, SessionError> {
+        let file = self.lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(err)) => Err(self.lock_error(err)),
+        }
+    }
+
+    /// Under the lock: the token again (someone may have refreshed it while this
+    /// caller waited), and the request if it still needs refreshing.
+    fn under_lock(
+        &self,
+        now: SystemTime,
+    ) -> Result<(CachedToken, Option<CreateToken<RefreshToken>>), SessionError> {
+        let token = self.load()?;
+        if token.freshness(now) == Freshness::Fresh {
+            return Ok((token, None));
+        }
+        match token.refresh_request(now) {
+            Ok(request) => Ok((token, Some(request))),
+            Err(_) if token.freshness(now) != Freshness::Expired => Ok((token, None)),
+            Err(reason) => Err(SessionError::LoginAgain(Box::new(reason))),
+        }
+    }
+
+    /// Stores the refreshed token, or decides what a failure means.
+    fn finish<E: Error + Send + Sync + 'static>(
+        &self,
+        token: CachedToken,
+        answer: Result<CreateTokenResponse, E>,
+        now: SystemTime,
+    ) -> Result<CachedToken, SessionError> {
+        let mut failed = self
+            .last_failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match answer {
+            Ok(answer) => {
+                let refreshed = token.refreshed(&answer, now);
+                self.cache.store(&self.key, &refreshed)?;
+                *failed = None;
+                Ok(refreshed)
+            }
+            Err(err) => {
+                *failed = Some(now);
+                if token.freshness(SystemTime::now()) == Freshness::Expired {
+                    Err(SessionError::LoginAgain(Box::new(err)))
+                } else {
+                    Ok(token)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ureq")]
+impl SsoSession {
+    /// The access token, refreshed first when due (feature `ureq`): blocking.
+    /// See [`SsoSession`] for the windows and what concurrent callers do.
+    ///
+    /// # Errors
+    /// [`SessionError::NotLoggedIn`], [`SessionError::Cache`], or
+    /// [`SessionError::LoginAgain`] when the token has expired and could not be
+    /// refreshed.
+    pub fn token_blocking(&self, agent: &ureq::Agent) -> Result<CachedToken, SessionError> {
+        let token = self.load()?;
+        let (_in_process, _file) = match self.step(token, SystemTime::now()) {
+            Step::Use(token) => return Ok(token),
+            Step::RefreshIfFree(token) => {
+                let Ok(guard) = self.refreshing.try_lock() else {
+                    return Ok(token);
+                };
+                let Some(file) = self.try_lock()? else {
+                    return Ok(token);
+                };
+                (guard, file)
+            }
+            Step::RefreshAndWait => {
+                let guard = self
+                    .refreshing
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                let file = self.lock_file()?;
+                file.lock().map_err(|err| self.lock_error(err))?;
+                (guard, file)
+            }
+        };
+        let now = SystemTime::now();
+        let (token, request) = self.under_lock(now)?;
+        let Some(request) = request else {
+            return Ok(token);
+        };
+        let answer = request.send_blocking(agent, &self.endpoint);
+        self.finish(token, answer, now)
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl SsoSession {
+    /// The access token, refreshed first when due (feature `reqwest`). See
+    /// [`SsoSession`] for the windows and what concurrent callers do.
+    ///
+    /// Waiting for another caller's refresh (under 10 minutes left) does not block
+    /// the executor: a helper thread waits for the file lock and wakes this task.
+    /// Callers within the process are serialized by that same file lock (a lock
+    /// held through `.await` cannot be a `std` mutex).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+    /// use ssooidc_token::{Endpoint, ExposeSecret, ReqwestClient};
+    ///
+    /// let session = SsoSession::new(
+    ///     TokenCache::default_location()?,
+    ///     CacheKey::session("my-sso"),
+    ///     Endpoint::new("us-east-1")?,
+    /// );
+    /// let client = ReqwestClient::new()?;
+    /// let token = session.token(&client).await?;
+    /// # let _ = token.access_token().expose_secret();
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`token_blocking`](Self::token_blocking).
+    pub async fn token(&self, client: &crate::ReqwestClient) -> Result<CachedToken, SessionError> {
+        let token = self.load()?;
+        let _file = match self.step(token, SystemTime::now()) {
+            Step::Use(token) => return Ok(token),
+            Step::RefreshIfFree(token) => match self.try_lock()? {
+                Some(file) => file,
+                None => return Ok(token),
+            },
+            Step::RefreshAndWait => match self.try_lock()? {
+                Some(file) => file,
+                None => wait_for_lock::LockFuture::new(self.lock_file()?)
+                    .await
+                    .map_err(|err| self.lock_error(err))?,
+            },
+        };
+        let now = SystemTime::now();
+        let (token, request) = self.under_lock(now)?;
+        let Some(request) = request else {
+            return Ok(token);
+        };
+        let answer = request.send(client, &self.endpoint).await;
+        self.finish(token, answer, now)
+    }
+}
+
+/// Waiting for a file lock without blocking an async executor, whatever the
+/// runtime: a thread blocks on the lock and wakes the task.
+#[cfg(feature = "reqwest")]
+mod wait_for_lock {
+    use std::fs::File;
+    use std::future::Future;
+    use std::io;
+    use std::pin::Pin;
+    use std::sync::{Arc, Mutex, PoisonError};
+    use std::task::{Context, Poll, Waker};
+
+    #[derive(Default)]
+    struct Shared {
+        done: Option<io::Result<File>>,
+        waker: Option<Waker>,
+    }
+
+    pub(super) struct LockFuture {
+        shared: Arc<Mutex<Shared>>,
+    }
+
+    impl LockFuture {
+        pub(super) fn new(file: File) -> Self {
+            let shared = Arc::new(Mutex::new(Shared::default()));
+            let theirs = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                let result = file.lock().map(|()| file);
+                let mut shared = theirs.lock().unwrap_or_else(PoisonError::into_inner);
+                shared.done = Some(result);
+                if let Some(waker) = shared.waker.take() {
+                    waker.wake();
+                }
+            });
+            Self { shared }
+        }
+    }
+
+    impl Future for LockFuture {
+        type Output = io::Result<File>;
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<File>> {
+            let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(result) = shared.done.take() {
+                return Poll::Ready(result);
+            }
+            shared.waker = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! `SsoSession` against a loopback token endpoint: many callers in two processes
+//! refresh a due token exactly once; an expired token that cannot be refreshed is
+//! an error that says to log in again, never the expired token; a refresh that
+//! fails early is not retried for a minute.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use ssooidc_token::cache::{CacheKey, CachedToken, SessionError, SsoSession, TokenCache};
+use ssooidc_token::{Endpoint, ExposeSecret};
+
+#[path = "../examples/support/loopback.rs"]
+mod loopback;
+#[path = "common/temp_dir.rs"]
+mod temp_dir;
+use temp_dir::TempDir;
+
+const THREADS: usize = 8;
+const CHILD_ENV: &str = "SSOOIDC_SESSION_CHILD";
+const REFRESHED: &str = r#"{"accessToken":"new-access","tokenType":"Bearer","expiresIn":3600,"refreshToken":"new-refresh"}"#;
+const REFUSED: &str = r#"{"error":"invalid_grant","error_description":"refresh token expired"}"#;
+
+/// A token endpoint on 127.0.0.1 that counts refresh requests and answers each
+/// after `delay` (so that concurrent callers really overlap).
+struct TokenEndpoint {
+    base_url: String,
+    refreshes: Arc<AtomicUsize>,
+    bodies: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TokenEndpoint {
+    fn start(status: u16, body: &'static str, delay: Duration) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let refreshes = Arc::new(AtomicUsize::new(0));
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (count, seen, done) = (refreshes.clone(), bodies.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                };
+                stream.set_nonblocking(false).unwrap();
+                let Ok(message) = loopback::read_message(&mut stream) else {
+                    continue;
+                };
+                if message.method_and_target() == ("POST", "/token") {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    seen.lock()
+                        .unwrap()
+                        .push(String::from_utf8_lossy(&message.body).into_owned());
+                }
+                std::thread::sleep(delay);
+                let _ = loopback::respond(
+                    &mut stream,
+                    status,
+                    &[("content-type", "application/json")],
+                    body.as_bytes(),
+                );
+            }
+        });
+        Self {
+            base_url,
+            refreshes,
+            bodies,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn refreshes(&self) -> usize {
+        self.refreshes.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for TokenEndpoint {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn session(dir: &Path, base_url: &str) -> SsoSession {
+    SsoSession::new(
+        TokenCache::new(dir),
+        CacheKey::session("dev"),
+        Endpoint::custom(base_url, "us-east-1").unwrap(),
+    )
+}
+
+/// Stores a token that expires `left` from now (negative: ago), refreshable.
+fn store_token(dir: &Path, expires_at: SystemTime) {
+    let token = CachedToken::builder()
+        .access_token("old-access")
+        .expires_at(expires_at)
+        .refresh_token("old-refresh")
+        .client_id("client")
+        .client_secret("client-secret")
+        .registration_expires_at(SystemTime::now() + Duration::from_secs(90 * 86_400))
+        .region("us-east-1")
+        .start_url("https://d-1.awsapps.com/start")
+        .build()
+        .unwrap();
+    TokenCache::new(dir)
+        .store(&CacheKey::session("dev"), &token)
+        .unwrap();
+}
+
+fn wait_for(path: &Path) {
+    let start = Instant::now();
+    while !path.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {path:?}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// `THREADS` threads that wait for `go`, then each ask `session` for a token.
+fn callers(dir: PathBuf, base_url: String, go: PathBuf) -> Vec<JoinHandle<String>> {
+    (0..THREADS)
+        .map(|_| {
+            let (dir, base_url, go) = (dir.clone(), base_url.clone(), go.clone());
+            std::thread::spawn(move || {
+                let session = session(&dir, &base_url);
+                let agent = ureq::Agent::new_with_defaults();
+                wait_for(&go);
+                let token = session.token_blocking(&agent).expect("a caller failed");
+                token.access_token().expose_secret().to_owned()
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn two_processes_of_eight_threads_refresh_a_due_token_once() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(300));
+    // 5 minutes left: every caller must wait for the refresh.
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
+    let (ready, go) = (dir.path().join("ready"), dir.path().join("go"));
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_callers",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env(
+            CHILD_ENV,
+            format!("{}\n{}", dir.path().display(), endpoint.base_url),
+        )
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&ready);
+    let mine = callers(
+        dir.path().to_path_buf(),
+        endpoint.base_url.clone(),
+        go.clone(),
+    );
+    std::fs::write(&go, "").unwrap();
+    for caller in mine {
+        assert_eq!(caller.join().unwrap(), "new-access");
+    }
+    assert!(child.wait().unwrap().success(), "the other process failed");
+    assert_eq!(endpoint.refreshes(), 1, "expected exactly one refresh");
+    let body = endpoint.bodies.lock().unwrap()[0].clone();
+    assert_eq!(
+        body,
+        r#"{"clientId":"client","clientSecret":"client-secret","grantType":"refresh_token","refreshToken":"old-refresh"}"#
+    );
+    let stored = TokenCache::new(dir.path())
+        .load(&CacheKey::session("dev"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.access_token().expose_secret(), "new-access");
+    assert_eq!(
+        stored.refresh_token().unwrap().expose_secret(),
+        "new-refresh"
+    );
+    assert_eq!(stored.client_id(), Some("client"));
+}
+
+/// The second process of the test above (run by it, with its directory and
+/// endpoint in the environment): its own `THREADS` callers.
+#[test]
+#[ignore = "run by two_processes_of_eight_threads_refresh_a_due_token_once"]
+fn child_process_callers() {
+    let setting = std::env::var(CHILD_ENV).expect("run by the two-process test");
+    let (dir, base_url) = setting.split_once('\n').unwrap();
+    let dir = PathBuf::from(dir);
+    let go = dir.join("go");
+    let mine = callers(dir.clone(), base_url.to_owned(), go);
+    std::fs::write(dir.join("ready"), "").unwrap();
+    for caller in mine {
+        assert_eq!(caller.join().unwrap(), "new-access");
+    }
+}
+
+#[test]
+fn async_callers_refresh_a_due_token_once() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(200));
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(120));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tokens = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        let tasks: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let (session, client) = (session.clone(), client.clone());
+                tokio::spawn(async move {
+                    let token = session.token(&client).await.expect("a caller failed");
+                    token.access_token().expose_secret().to_owned()
+                })
+            })
+            .collect();
+        let mut tokens = Vec::new();
+        for task in tasks {
+            tokens.push(task.await.unwrap());
+        }
+        tokens
+    });
+    assert_eq!(tokens, vec!["new-access"; THREADS]);
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
+#[test]
+fn an_expired_token_that_cannot_be_refreshed_is_never_returned() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::ZERO);
+    store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+    let err = session(dir.path(), &endpoint.base_url)
+        .token_blocking(&ureq::Agent::new_with_defaults())
+        .unwrap_err();
+    assert!(matches!(err, SessionError::LoginAgain(_)), "{err:?}");
+    assert!(err.to_string().contains("log in again"), "{err}");
+    assert!(std::error::Error::source(&err).is_some());
+    assert_eq!(endpoint.refreshes(), 1);
+
+    // Not refreshable at all (no refresh token): no request, same error.
+    let token = CachedToken::builder()
+        .access_token("old-access")
+        .expires_at(SystemTime::now() - Duration::from_secs(60))
+        .build()
+        .unwrap();
+    TokenCache::new(dir.path())
+        .store(&CacheKey::session("dev"), &token)
+        .unwrap();
+    let err = session(dir.path(), &endpoint.base_url)
+        .token_blocking(&ureq::Agent::new_with_defaults())
+        .unwrap_err();
+    assert!(err.to_string().contains("log in again"), "{err}");
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
+#[test]
+fn a_failed_early_refresh_keeps_the_valid_token_and_waits_a_minute() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::ZERO);
+    // 12 minutes left: the advisory window.
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(720));
+    let session = session(dir.path(), &endpoint.base_url);
+    let agent = ureq::Agent::new_with_defaults();
+    for _ in 0..3 {
+        let token = session.token_blocking(&agent).unwrap();
+        assert_eq!(token.access_token().expose_secret(), "old-access");
+    }
+    assert_eq!(endpoint.refreshes(), 1, "retried within a minute");
+}
+
+#[test]
+fn a_fresh_token_is_returned_without_a_request_and_no_token_is_an_error() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    let session = session(dir.path(), &endpoint.base_url);
+    let agent = ureq::Agent::new_with_defaults();
+    let err = session.token_blocking(&agent).unwrap_err();
+    assert!(matches!(err, SessionError::NotLoggedIn), "{err:?}");
+    assert!(err.to_string().contains("log in first"));
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(3600));
+    let token = session.token_blocking(&agent).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    assert_eq!(endpoint.refreshes(), 0);
+}
