@@ -1,87 +1,122 @@
-//! Building a request: this crate's typed builder and `build()` (content checks
-//! and length measurement included) next to (c) `aws-sdk-ssooidc`'s
-//! `CreateTokenWithIamInput::builder()...build()`, from the same owned inputs.
+//! Building a request, for each of the 7 grants: this crate's typed builder and
+//! `build()` (every content check, every secret moved into zeroizing memory)
+//! next to (c) `aws-sdk-ssooidc`'s `CreateTokenWithIamInput` /
+//! `CreateTokenInput` `builder()...build()`, from the same owned inputs.
+//! Dropping the result is timed too (ours wipes its secrets).
 
+use aws_sdk_ssooidc::operation::create_token::CreateTokenInput;
 use aws_sdk_ssooidc::operation::create_token_with_iam::CreateTokenWithIamInput;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
-use ssooidc_token::{CreateTokenWithIam, TokenType};
-use std::hint::black_box;
+use ssooidc_token::{CreateToken, CreateTokenWithIam, TokenType};
 
 mod fixtures;
 use fixtures::*;
 
-fn benches(c: &mut Criterion) {
-    let jwt = jwt();
-    let mut g = c.benchmark_group("build/iam-token-exchange-1k");
-    // Inputs are owned Strings made outside the timing, as a caller would hand them over.
-    let inputs = || (ARN.to_owned(), jwt.clone(), SCOPES.map(str::to_owned));
-    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
-        b.iter_batched(
-            inputs,
-            |(id, token, scopes)| {
-                CreateTokenWithIam::token_exchange()
-                    .client_id(id)
-                    .subject_token(token)
-                    .subject_token_type(TokenType::AccessToken)
-                    .requested_token_type(TokenType::RefreshToken)
-                    .scopes(scopes)
-                    .build()
-                    .unwrap()
-            },
-            BatchSize::SmallInput,
-        )
-    });
-    g.bench_function(BenchmarkId::from_parameter("baseline-c-aws-sdk"), |b| {
-        b.iter_batched(
-            inputs,
-            |(id, token, scopes)| {
-                CreateTokenWithIamInput::builder()
-                    .client_id(id)
-                    .grant_type("urn:ietf:params:oauth:grant-type:token-exchange")
-                    .subject_token(token)
-                    .subject_token_type(SUBJECT_TOKEN_TYPE)
-                    .requested_token_type(REQUESTED_TOKEN_TYPE)
-                    .set_scope(Some(scopes.into()))
-                    .build()
-                    .unwrap()
-            },
-            BatchSize::SmallInput,
-        )
-    });
-    g.finish();
+/// One group: `inputs` makes the owned values outside the timing; `ours` and
+/// `sdk` take them by value, as a caller hands them over.
+macro_rules! group {
+    ($c:expr, $name:literal, $inputs:expr, |$i:pat_param| ours: $ours:expr, sdk: $sdk:expr $(,)?) => {{
+        let mut g = $c.benchmark_group(concat!("build/", $name));
+        let inputs = $inputs;
+        g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+            b.iter_batched(&inputs, |$i| $ours, BatchSize::SmallInput)
+        });
+        g.bench_function(BenchmarkId::from_parameter("baseline-c-aws-sdk"), |b| {
+            b.iter_batched(&inputs, |$i| $sdk, BatchSize::SmallInput)
+        });
+        g.finish();
+    }};
+}
 
-    let refresh = refresh_token();
-    let mut g = c.benchmark_group("build/iam-refresh-token-1k");
-    let inputs = || (ARN.to_owned(), refresh.clone());
-    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
-        b.iter_batched(
-            inputs,
-            |(id, token)| {
-                CreateTokenWithIam::refresh_token()
-                    .client_id(id)
-                    .refresh_token(token)
-                    .build()
-                    .unwrap()
-            },
-            BatchSize::SmallInput,
-        )
-    });
-    g.bench_function(BenchmarkId::from_parameter("baseline-c-aws-sdk"), |b| {
-        b.iter_batched(
-            inputs,
-            |(id, token)| {
-                CreateTokenWithIamInput::builder()
-                    .client_id(id)
-                    .grant_type("refresh_token")
-                    .refresh_token(token)
-                    .build()
-                    .unwrap()
-            },
-            BatchSize::SmallInput,
-        )
-    });
-    g.finish();
-    black_box(());
+fn scopes() -> [String; 3] {
+    SCOPES.map(str::to_owned)
+}
+
+fn benches(c: &mut Criterion) {
+    let (jwt, refresh, secret, code, device) = (
+        jwt(),
+        refresh_token(),
+        client_secret(),
+        code(),
+        device_code(),
+    );
+
+    group!(c, "iam-authorization-code-small",
+        || (ARN.to_owned(), code.clone(), REDIRECT_URI.to_owned(), VERIFIER.to_owned()),
+        |(id, code, uri, verifier)|
+        ours: CreateTokenWithIam::authorization_code()
+            .client_id(id).code(code).redirect_uri(uri).code_verifier(verifier)
+            .build().unwrap(),
+        sdk: CreateTokenWithIamInput::builder()
+            .client_id(id).grant_type("authorization_code").code(code)
+            .redirect_uri(uri).code_verifier(verifier)
+            .build().unwrap(),
+    );
+    group!(c, "iam-refresh-token-1k",
+        || (ARN.to_owned(), refresh.clone()),
+        |(id, token)|
+        ours: CreateTokenWithIam::refresh_token().client_id(id).refresh_token(token)
+            .build().unwrap(),
+        sdk: CreateTokenWithIamInput::builder()
+            .client_id(id).grant_type("refresh_token").refresh_token(token)
+            .build().unwrap(),
+    );
+    group!(c, "iam-jwt-bearer-1k",
+        || (ARN.to_owned(), jwt.clone(), scopes()),
+        |(id, assertion, scopes)|
+        ours: CreateTokenWithIam::jwt_bearer().client_id(id).assertion(assertion).scopes(scopes)
+            .build().unwrap(),
+        sdk: CreateTokenWithIamInput::builder()
+            .client_id(id).grant_type("urn:ietf:params:oauth:grant-type:jwt-bearer")
+            .assertion(assertion).set_scope(Some(scopes.into()))
+            .build().unwrap(),
+    );
+    group!(c, "iam-token-exchange-1k",
+        || (ARN.to_owned(), jwt.clone(), scopes()),
+        |(id, token, scopes)|
+        ours: CreateTokenWithIam::token_exchange()
+            .client_id(id).subject_token(token)
+            .subject_token_type(TokenType::AccessToken)
+            .requested_token_type(TokenType::RefreshToken)
+            .scopes(scopes)
+            .build().unwrap(),
+        sdk: CreateTokenWithIamInput::builder()
+            .client_id(id).grant_type("urn:ietf:params:oauth:grant-type:token-exchange")
+            .subject_token(token).subject_token_type(SUBJECT_TOKEN_TYPE)
+            .requested_token_type(REQUESTED_TOKEN_TYPE).set_scope(Some(scopes.into()))
+            .build().unwrap(),
+    );
+    group!(c, "public-authorization-code-1k",
+        || (CLIENT_ID.to_owned(), secret.clone(), code.clone(), VERIFIER.to_owned()),
+        |(id, secret, code, verifier)|
+        ours: CreateToken::authorization_code()
+            .client_id(id).client_secret(secret).code(code)
+            .redirect_uri("http://127.0.0.1:8400/oauth/callback").code_verifier(verifier)
+            .build().unwrap(),
+        sdk: CreateTokenInput::builder()
+            .client_id(id).client_secret(secret).grant_type("authorization_code").code(code)
+            .redirect_uri("http://127.0.0.1:8400/oauth/callback").code_verifier(verifier)
+            .build().unwrap(),
+    );
+    group!(c, "public-device-code-1k",
+        || (CLIENT_ID.to_owned(), secret.clone(), device.clone()),
+        |(id, secret, device)|
+        ours: CreateToken::device_code().client_id(id).client_secret(secret).device_code(device)
+            .build().unwrap(),
+        sdk: CreateTokenInput::builder()
+            .client_id(id).client_secret(secret)
+            .grant_type("urn:ietf:params:oauth:grant-type:device_code").device_code(device)
+            .build().unwrap(),
+    );
+    group!(c, "public-refresh-token-1k",
+        || (CLIENT_ID.to_owned(), secret.clone(), refresh.clone()),
+        |(id, secret, token)|
+        ours: CreateToken::refresh_token().client_id(id).client_secret(secret).refresh_token(token)
+            .build().unwrap(),
+        sdk: CreateTokenInput::builder()
+            .client_id(id).client_secret(secret).grant_type("refresh_token").refresh_token(token)
+            .build().unwrap(),
+    );
 }
 
 criterion_group!(construction, benches);

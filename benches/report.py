@@ -28,6 +28,8 @@ def target(group, baseline):
         return 1.3
     if group.startswith("sign/") and baseline == "baseline-aws-sigv4":
         return 1.0
+    if group.startswith("build/") and baseline == "baseline-c-aws-sdk":
+        return 1.0
     return None
 
 

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::fields::GrantFields;
 use crate::grant::{IamGrant, PublicClientGrant};
 use crate::validation::Checks;
-use crate::wire::{self, Layout};
+use crate::wire;
 use crate::{BuildError, JsonBody};
 
 /// A checked `CreateTokenWithIAM` request for grant `G`: an IAM-signed call
@@ -36,7 +36,6 @@ use crate::{BuildError, JsonBody};
 /// ```
 pub struct CreateTokenWithIam<G: IamGrant> {
     fields: G::Fields,
-    layout: Layout,
 }
 
 /// A checked `CreateToken` request for grant `G`: the unsigned call a registered
@@ -61,21 +60,18 @@ pub struct CreateTokenWithIam<G: IamGrant> {
 /// ```
 pub struct CreateToken<G: PublicClientGrant> {
     fields: G::Fields,
-    layout: Layout,
 }
 
-/// Runs every content check and measures the body, so that `to_json` can allocate
-/// once at the exact size.
-fn check_and_measure<F: GrantFields>(
-    operation: &'static str,
-    fields: &F,
-) -> Result<Layout, BuildError> {
+/// Runs every content check. The body is measured when it is written (by
+/// `to_json`, which then allocates once at the exact size), not here: `build()`
+/// costs what its checks cost, and a request that is never serialized (a
+/// builder test, a request built and dropped) never scans its secrets twice.
+fn check<F: GrantFields>(operation: &'static str, fields: &F) -> Result<(), BuildError> {
     let mut checks = Checks::default();
     checks.non_empty("client_id", fields.client_id());
     fields.check_grant(&mut checks);
     checks.scopes(fields.scope());
-    checks.finish(operation)?;
-    Ok(wire::measure(fields))
+    checks.finish(operation)
 }
 
 /// The parts the two request types share.
@@ -83,8 +79,8 @@ macro_rules! request_common {
     ($ty:ident, $bound:ident, $operation:literal) => {
         impl<G: $bound> $ty<G> {
             pub(crate) fn from_fields(fields: G::Fields) -> Result<Self, BuildError> {
-                let layout = check_and_measure($operation, &fields)?;
-                Ok(Self { fields, layout })
+                check($operation, &fields)?;
+                Ok(Self { fields })
             }
 
             #[cfg(feature = "aws-sdk")]
@@ -110,22 +106,22 @@ macro_rules! request_common {
                 self.fields.scope()
             }
 
-            /// The exact length in bytes of the body [`to_json`](Self::to_json) returns,
-            /// known since `build()`.
+            /// The exact length in bytes of the body [`to_json`](Self::to_json) returns
+            /// (measured now, by one pass over the members).
             #[must_use]
             pub fn json_len(&self) -> usize {
-                self.layout.len
+                wire::measure(&self.fields).len
             }
 
             /// Serializes the request body as the AWS SDK does: compact JSON, members in
             /// alphabetical order of their wire names, absent members left out.
             ///
-            /// The body is written into one allocation of its exact final size (measured
-            /// at `build()`), so no reallocation leaves a partial copy of a secret behind;
-            /// the buffer is wiped when dropped.
+            /// The body is measured, then written into one allocation of its exact
+            /// final size, so no reallocation leaves a partial copy of a secret
+            /// behind; the buffer is wiped when dropped.
             #[must_use]
             pub fn to_json(&self) -> JsonBody {
-                JsonBody::new(wire::write(&self.fields, self.layout))
+                JsonBody::new(wire::write(&self.fields, wire::measure(&self.fields)))
             }
         }
 

@@ -24,7 +24,8 @@ impl Checks {
             self.fail(field, None, Rule::Empty);
             return false;
         }
-        if value.trim().is_empty() {
+        // Most values start with a visible character: no need to trim them.
+        if value.starts_with(char::is_whitespace) && value.trim().is_empty() {
             self.fail(field, None, Rule::Blank);
             return false;
         }
@@ -113,14 +114,10 @@ impl Checks {
         if !self.token("assertion", value) {
             return;
         }
-        let v = value.expose_secret();
-        let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-        let parts = v.split('.').count();
-        let header_empty = v.starts_with('.');
-        if !(parts == 3 || parts == 5)
-            || header_empty
-            || !v.bytes().all(|b| b == b'.' || base64url(b))
-        {
+        let v = value.expose_secret().as_bytes();
+        let (all_base64url, dots) = compact_jwt_scan(v);
+        let header_empty = v.first() == Some(&b'.');
+        if !(dots == 2 || dots == 4) || header_empty || !all_base64url {
             self.fail("assertion", None, Rule::CompactJwt);
         }
     }
@@ -183,40 +180,108 @@ impl Checks {
     }
 }
 
-/// An RFC 3986 absolute URI: `scheme ":" rest`, where the scheme is
-/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`, the rest is not empty, and every
-/// character is one a URI may hold (unreserved, reserved, or `%` with two hex
-/// digits): no space, control, quote, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}` or
-/// non-ASCII character.
-fn is_absolute_uri(value: &str) -> bool {
-    let Some((scheme, rest)) = value.split_once(':') else {
-        return false;
-    };
-    let mut scheme_bytes = scheme.bytes();
-    let scheme_ok = scheme_bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme_bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    let bytes = value.as_bytes();
-    let chars_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'%' => {
-            bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+/// Whether every byte of a compact JWT is base64url or `.`, and how many `.`
+/// there are: one pass, written without an early exit so that it compiles to
+/// vector code (a 1 KB token is scanned in tens of nanoseconds).
+// Bitwise `&` and `|` on purpose: without branches the loop compiles to vector code.
+#[allow(clippy::needless_bitwise_bool)]
+fn compact_jwt_scan(v: &[u8]) -> (bool, usize) {
+    let mut bad = 0u8;
+    let mut dots = 0usize;
+    for chunk in v.chunks(128) {
+        let mut chunk_dots = 0u8;
+        for &b in chunk {
+            // `b | 0x20` maps A-Z onto a-z and nothing else into a-z; `-` `.` and
+            // the digits are the run 0x2D..=0x39 but for `/`.
+            let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+            let dash_dot_digit = (b.wrapping_sub(b'-') < 13) & (b != b'/');
+            let dot = b == b'.';
+            bad |= u8::from(!(letter | dash_dot_digit | (b == b'_')));
+            chunk_dots += u8::from(dot);
         }
-        b if b.is_ascii_alphanumeric() => true,
-        _ => b"-._~:/?#[]@!$&'()*+,;=".contains(&b),
-    });
-    scheme_ok && !rest.is_empty() && chars_ok
+        dots += usize::from(chunk_dots);
+    }
+    (bad == 0, dots)
+}
+
+/// What one pass over an absolute URI found.
+struct AbsoluteUri {
+    /// Where the scheme ends (the index of the first `:`).
+    scheme_end: usize,
+    /// Whether it has a fragment (`#`).
+    fragment: bool,
+}
+
+/// An RFC 3986 absolute URI, in one pass: `scheme ":" rest`, where the scheme
+/// is `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`, the rest is not empty, and
+/// every character is one a URI may hold (unreserved, reserved, or `%` with two
+/// hex digits): no space, control, quote, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`,
+/// `}` or non-ASCII character.
+fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
+    let b = value.as_bytes();
+    if !b.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let scheme_end = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))?;
+    if b[scheme_end] != b':' || scheme_end + 1 == b.len() {
+        return None;
+    }
+    let hex = |at: usize| b.get(at).is_some_and(u8::is_ascii_hexdigit);
+    let mut fragment = false;
+    let mut i = scheme_end + 1;
+    while i < b.len() {
+        match b[i] {
+            b'%' if hex(i + 1) && hex(i + 2) => i += 2,
+            b'#' => fragment = true,
+            // Unreserved and reserved characters (RFC 3986 section 2).
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b':'
+            | b'/'
+            | b'?'
+            | b'['
+            | b']'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'=' => {}
+            _ => return None,
+        }
+        i += 1;
+    }
+    Some(AbsoluteUri {
+        scheme_end,
+        fragment,
+    })
+}
+
+fn is_absolute_uri(value: &str) -> bool {
+    scan_absolute_uri(value).is_some()
 }
 
 /// What every redirect URI must be: absolute, without a fragment (RFC 6749
 /// 3.1.2), not a scheme that runs or embeds content in the browser.
 fn redirect_uri_rule(value: &str) -> Result<(), Rule> {
-    if !is_absolute_uri(value) {
-        return Err(Rule::AbsoluteUri);
-    }
-    if value.contains('#') {
+    let uri = scan_absolute_uri(value).ok_or(Rule::AbsoluteUri)?;
+    if uri.fragment {
         return Err(Rule::UriFragment);
     }
-    let scheme = value.split(':').next().unwrap_or_default();
+    let scheme = &value[..uri.scheme_end];
     if ["javascript", "data", "vbscript"]
         .iter()
         .any(|s| scheme.eq_ignore_ascii_case(s))
