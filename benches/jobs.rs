@@ -1,0 +1,309 @@
+//! The jobs beyond the token request, each next to the closest peer a user
+//! would otherwise write, measured in the same run:
+//!
+//! - `sts/to_form`: `AssumeRole::to_form()` (identity context, tags, policy
+//!   ARN) against `serde_urlencoded` of a plain struct of `&str` (the SDK's
+//!   query serializer is not public);
+//! - `sts/from_xml`: `AssumeRoleResponse::from_xml` against `quick-xml`'s
+//!   event reader copying the same elements into a plain struct of `String`s;
+//! - `login/register-to_json`, `login/start-device-to_json`: the login
+//!   requests' `to_json()` against `serde_json::to_vec` of a plain struct;
+//! - `login/poll-pending`: `DevicePoller::on_response` on an
+//!   `authorization_pending` answer against `serde_json::from_slice` of the
+//!   error body into a plain struct.
+//!
+//! Every iteration drops what it made (ours wipes its secrets).
+
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
+use serde::{Deserialize, Serialize};
+use ssooidc_token::login::{
+    DevicePoller, RegisterClient, RegisterClientResponse, StartDeviceAuthorization,
+    StartDeviceAuthorizationResponse,
+};
+use ssooidc_token::sts::{AssumeRole, AssumeRoleResponse, IdentityContext};
+use std::hint::black_box;
+use std::time::Instant;
+
+mod fixtures;
+use fixtures::*;
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/identity-enhanced-reader";
+const PROVIDER_ARN: &str = "arn:aws:iam::aws:contextProvider/IdentityCenter";
+const POLICY_ARN: &str = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+
+/// `group/ssooidc-token` and `group/<baseline>`.
+fn pair(c: &mut Criterion, group: &str, baseline: &str, ours: impl Fn(), theirs: impl Fn()) {
+    let mut g = c.benchmark_group(group);
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(&ours);
+    });
+    g.bench_function(BenchmarkId::from_parameter(baseline), |b| b.iter(&theirs));
+    g.finish();
+}
+
+#[derive(Serialize)]
+struct PlainForm<'a> {
+    #[serde(rename = "Action")]
+    action: &'a str,
+    #[serde(rename = "Version")]
+    version: &'a str,
+    #[serde(rename = "RoleArn")]
+    role_arn: &'a str,
+    #[serde(rename = "RoleSessionName")]
+    role_session_name: &'a str,
+    #[serde(rename = "PolicyArns.member.1.arn")]
+    policy_arn: &'a str,
+    #[serde(rename = "DurationSeconds")]
+    duration_seconds: u32,
+    #[serde(rename = "Tags.member.1.Key")]
+    tag_key: &'a str,
+    #[serde(rename = "Tags.member.1.Value")]
+    tag_value: &'a str,
+    #[serde(rename = "ProvidedContexts.member.1.ProviderArn")]
+    provider_arn: &'a str,
+    #[serde(rename = "ProvidedContexts.member.1.ContextAssertion")]
+    context: &'a str,
+}
+
+fn to_form(c: &mut Criterion) {
+    let context = jwt(); // an identity context is an opaque token of about this size
+    let request = AssumeRole::builder()
+        .role_arn(ROLE_ARN)
+        .role_session_name("alice-session")
+        .identity_context(IdentityContext::new(context.as_str()).unwrap())
+        .policy_arn(POLICY_ARN)
+        .duration_seconds(3600)
+        .tag("project", "alpha")
+        .build()
+        .unwrap();
+    let plain = PlainForm {
+        action: "AssumeRole",
+        version: "2011-06-15",
+        role_arn: ROLE_ARN,
+        role_session_name: "alice-session",
+        policy_arn: POLICY_ARN,
+        duration_seconds: 3600,
+        tag_key: "project",
+        tag_value: "alpha",
+        provider_arn: PROVIDER_ARN,
+        context: &context,
+    };
+    pair(
+        c,
+        "sts/to_form",
+        "baseline-serde-urlencoded",
+        || drop(black_box(request.to_form())),
+        || {
+            drop(black_box(
+                serde_urlencoded::to_string(black_box(&plain)).unwrap(),
+            ))
+        },
+    );
+}
+
+fn sts_answer(token: &str) -> String {
+    format!(
+        r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <SourceIdentity>alice</SourceIdentity>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/identity-enhanced-reader/alice-session</Arn>
+      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:alice-session</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
+      <SessionToken>{token}</SessionToken>
+      <Expiration>2030-01-01T00:00:00Z</Expiration>
+    </Credentials>
+    <PackedPolicySize>6</PackedPolicySize>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>"#
+    )
+}
+
+/// The baseline: the same elements copied into `String`s with quick-xml.
+#[derive(Default)]
+struct PlainSession {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: String,
+    expiration: String,
+    arn: String,
+    role_id: String,
+    source_identity: String,
+    request_id: String,
+}
+
+fn quick_xml_plain(body: &[u8]) -> PlainSession {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut out = PlainSession::default();
+    let mut current: Option<Vec<u8>> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(start) => current = Some(start.local_name().as_ref().to_vec()),
+            Event::Text(text) => {
+                let slot = match current.as_deref() {
+                    Some(b"AccessKeyId") => &mut out.access_key_id,
+                    Some(b"SecretAccessKey") => &mut out.secret_access_key,
+                    Some(b"SessionToken") => &mut out.session_token,
+                    Some(b"Expiration") => &mut out.expiration,
+                    Some(b"Arn") => &mut out.arn,
+                    Some(b"AssumedRoleId") => &mut out.role_id,
+                    Some(b"SourceIdentity") => &mut out.source_identity,
+                    Some(b"RequestId") => &mut out.request_id,
+                    _ => continue,
+                };
+                *slot = String::from_utf8(text.to_vec()).unwrap();
+            }
+            Event::End(_) => current = None,
+            Event::Eof => return out,
+            _ => {}
+        }
+    }
+}
+
+fn from_xml(c: &mut Criterion) {
+    let body = sts_answer(&refresh_token());
+    let plain = quick_xml_plain(body.as_bytes());
+    let ours = AssumeRoleResponse::from_xml(body.as_bytes()).unwrap();
+    assert_eq!(ours.credentials().access_key_id(), plain.access_key_id);
+    pair(
+        c,
+        "sts/from_xml",
+        "baseline-quick-xml-struct",
+        || {
+            drop(black_box(
+                AssumeRoleResponse::from_xml(black_box(body.as_bytes())).unwrap(),
+            ))
+        },
+        || drop(black_box(quick_xml_plain(black_box(body.as_bytes())))),
+    );
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainRegister<'a> {
+    client_name: &'a str,
+    client_type: &'a str,
+    grant_types: &'a [&'a str],
+    issuer_url: &'a str,
+    redirect_uris: &'a [&'a str],
+    scopes: &'a [&'a str],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainStart<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+    start_url: &'a str,
+}
+
+fn login_to_json(c: &mut Criterion) {
+    const GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
+    const URIS: [&str; 1] = ["http://127.0.0.1:8400/oauth/callback"];
+    const LOGIN_SCOPES: [&str; 1] = ["sso:account:access"];
+    const START: &str = "https://d-1234567890.awsapps.com/start";
+    let register = RegisterClient::builder()
+        .client_name("botocore-client-my-sso")
+        .grant_type(GRANTS[0])
+        .grant_type(GRANTS[1])
+        .redirect_uri(URIS[0])
+        .scope(LOGIN_SCOPES[0])
+        .issuer_url(START)
+        .build()
+        .unwrap();
+    let plain = PlainRegister {
+        client_name: "botocore-client-my-sso",
+        client_type: "public",
+        grant_types: &GRANTS,
+        issuer_url: START,
+        redirect_uris: &URIS,
+        scopes: &LOGIN_SCOPES,
+    };
+    assert_eq!(
+        ssooidc_token::ExposeSecret::expose_secret(&register.to_json()),
+        serde_json::to_vec(&plain).unwrap().as_slice()
+    );
+    pair(
+        c,
+        "login/register-to_json",
+        "baseline-serde-struct",
+        || drop(black_box(register.to_json())),
+        || drop(black_box(serde_json::to_vec(black_box(&plain)).unwrap())),
+    );
+
+    let secret = client_secret();
+    let start = StartDeviceAuthorization::builder()
+        .client_id(CLIENT_ID)
+        .client_secret(secret.as_str())
+        .start_url(START)
+        .build()
+        .unwrap();
+    let plain = PlainStart {
+        client_id: CLIENT_ID,
+        client_secret: &secret,
+        start_url: START,
+    };
+    assert_eq!(
+        ssooidc_token::ExposeSecret::expose_secret(&start.to_json()),
+        serde_json::to_vec(&plain).unwrap().as_slice()
+    );
+    pair(
+        c,
+        "login/start-device-to_json",
+        "baseline-serde-struct",
+        || drop(black_box(start.to_json())),
+        || drop(black_box(serde_json::to_vec(black_box(&plain)).unwrap())),
+    );
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // read, not used: the baseline's work is the parsing
+struct PlainOAuthError {
+    error: String,
+    error_description: Option<String>,
+}
+
+fn poll_pending(c: &mut Criterion) {
+    const PENDING: &[u8] =
+        br#"{"error":"authorization_pending","error_description":"Authorization is pending"}"#;
+    let client =
+        RegisterClientResponse::from_json(br#"{"clientId":"c","clientSecret":"s"}"#).unwrap();
+    let poller = || {
+        let authorization = StartDeviceAuthorizationResponse::from_json(
+            br#"{"deviceCode":"d","userCode":"ABCD-EFGH","verificationUri":"https://device.sso.us-east-1.amazonaws.com/","expiresIn":600,"interval":5}"#,
+        )
+        .unwrap();
+        DevicePoller::new(&client, authorization, Instant::now()).unwrap()
+    };
+    let mut g = c.benchmark_group("login/poll-pending");
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter_batched_ref(
+            poller,
+            |p| {
+                drop(black_box(p.on_response(
+                    400,
+                    black_box(PENDING),
+                    p.next_poll_at(),
+                )))
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    g.bench_function(BenchmarkId::from_parameter("baseline-serde-struct"), |b| {
+        b.iter(|| {
+            let e: PlainOAuthError = serde_json::from_slice(black_box(PENDING)).unwrap();
+            drop(black_box(e));
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(jobs, to_form, from_xml, login_to_json, poll_pending);
+criterion_main!(jobs);
