@@ -30,6 +30,8 @@ mod device;
 mod pkce;
 mod register;
 
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+pub use device::DeviceLoginError;
 pub use device::{
     DevicePoller, PollError, PollFailure, PollOutcome, StartDeviceAuthorization,
     StartDeviceAuthorizationBuilder, StartDeviceAuthorizationFields,
