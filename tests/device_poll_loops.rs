@@ -92,10 +92,11 @@ fn blocking_outcome(script: &'static [&'static str]) -> (DeviceLoginError, Repor
     let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
     assert!(poller.is_finished());
     // Polling again does not send anything.
-    assert!(matches!(
-        poller.poll_blocking(&agent(), &endpoint),
-        Err(DeviceLoginError::Failed(PollError::Finished))
-    ));
+    let again = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(
+        matches!(&again, DeviceLoginError::Failed(e) if matches!(**e, PollError::Finished)),
+        "{again:?}"
+    );
     (err, server.finish().unwrap())
 }
 
@@ -117,7 +118,10 @@ fn an_expired_code_is_its_own_error() {
 #[test]
 fn a_refusal_is_its_own_error_and_names_no_secret() {
     let (err, report) = blocking_outcome(&["invalid_grant"]);
-    let DeviceLoginError::Failed(PollError::Refused(refusal)) = &err else {
+    let DeviceLoginError::Failed(failed) = &err else {
+        panic!("{err:?}");
+    };
+    let PollError::Refused(refusal) = &**failed else {
         panic!("{err:?}");
     };
     assert_eq!(refusal.code().as_str(), "invalid_grant");

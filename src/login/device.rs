@@ -635,8 +635,9 @@ pub enum DeviceLoginError {
     Expired,
     /// The token endpoint refused the request ([`PollError::Refused`]), polling
     /// gave up after failed polls ([`PollError::Unavailable`]), or the poller had
-    /// already finished ([`PollError::Finished`]).
-    Failed(PollError),
+    /// already finished ([`PollError::Finished`]). Boxed, so that the `Result`
+    /// stays small.
+    Failed(Box<PollError>),
     /// A poll got no answer the poller could judge: the HTTP client failed, the
     /// endpoint answered with a redirect (not followed), or the answer was larger
     /// than 1 MiB. The poller itself is not finished: calling the loop again
@@ -661,7 +662,7 @@ impl std::error::Error for DeviceLoginError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Denied | Self::Expired => None,
-            Self::Failed(err) => Some(err),
+            Self::Failed(err) => Some(&**err),
             Self::Send(err) => Some(err),
         }
     }
@@ -681,7 +682,7 @@ impl DevicePoller {
             Ok(PollOutcome::Wait { .. }) => Continue(()),
             Ok(PollOutcome::Denied) => Break(Err(DeviceLoginError::Denied)),
             Ok(PollOutcome::Expired) => Break(Err(DeviceLoginError::Expired)),
-            Ok(PollOutcome::Failed(err)) => Break(Err(DeviceLoginError::Failed(err))),
+            Ok(PollOutcome::Failed(err)) => Break(Err(DeviceLoginError::Failed(Box::new(err)))),
             Err(err) => Break(Err(DeviceLoginError::Send(err))),
         }
     }
@@ -689,6 +690,6 @@ impl DevicePoller {
     /// The error a loop returns when it is started on a finished poller.
     pub(crate) fn already_finished(&self) -> Option<DeviceLoginError> {
         self.finished
-            .then_some(DeviceLoginError::Failed(PollError::Finished))
+            .then(|| DeviceLoginError::Failed(Box::new(PollError::Finished)))
     }
 }

@@ -28,6 +28,7 @@
 
 mod device;
 mod pkce;
+mod redirect;
 mod register;
 
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
@@ -41,6 +42,7 @@ pub use pkce::{
     AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, AuthorizeUrlFields, CallbackError,
     Pkce, QueryProblem,
 };
+pub use redirect::{LoopbackRedirect, RedirectError};
 pub use register::{
     RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
 };
