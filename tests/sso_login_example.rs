@@ -5,10 +5,8 @@
 //! `TokenCache::load`, and a second run reuses the cached registration. Bounded:
 //! every socket operation has a timeout, the stand-in gives up after 30 seconds.
 
-#[allow(dead_code)]
 #[path = "../examples/support/loopback.rs"]
 mod loopback;
-#[allow(dead_code)]
 #[path = "../examples/support/mock_oidc.rs"]
 mod mock_oidc;
 #[allow(dead_code)]
