@@ -652,18 +652,20 @@ impl fmt::Display for DeviceLoginError {
             Self::Denied => f.write_str("the sign-in was denied (access_denied)"),
             Self::Expired => f.write_str("the device code expired before the sign-in was approved"),
             Self::Failed(err) => write!(f, "{err}"),
-            Self::Send(err) => write!(f, "a device code poll failed: {err}"),
+            Self::Send(err) => write!(f, "{err}"),
         }
     }
 }
 
+/// A failed or unsent poll shows as its own error (its sources are its own), so
+/// that a report of the chain shows each cause once.
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 impl std::error::Error for DeviceLoginError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Denied | Self::Expired => None,
-            Self::Failed(err) => Some(&**err),
-            Self::Send(err) => Some(err),
+            Self::Failed(err) => err.source(),
+            Self::Send(err) => err.source(),
         }
     }
 }

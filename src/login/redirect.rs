@@ -69,11 +69,13 @@ impl fmt::Display for RedirectError {
     }
 }
 
+/// A callback's error shows as itself; a listener failure has the
+/// [`io::Error`] as its source.
 impl std::error::Error for RedirectError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Timeout => None,
-            Self::Callback(err) => Some(err),
+            Self::Callback(err) => err.source(),
             Self::Io(err) => Some(err),
         }
     }
