@@ -102,11 +102,13 @@ impl<T> Optional<T> for (T,) {
     label = "a required field is not set on this builder",
     note = "call `.region(...)` or `.authorization_endpoint(...)` before `.build()`"
 )]
+#[cfg(feature = "login")]
 pub trait RegionOrEndpoint {
     /// The region and the endpoint, at least one of them `Some`.
     fn into_values(self) -> (Option<String>, Option<String>);
 }
 
+#[cfg(feature = "login")]
 #[diagnostic::do_not_recommend]
 impl RegionOrEndpoint for ((Option<String>,), ()) {
     fn into_values(self) -> (Option<String>, Option<String>) {
@@ -114,6 +116,7 @@ impl RegionOrEndpoint for ((Option<String>,), ()) {
     }
 }
 
+#[cfg(feature = "login")]
 #[diagnostic::do_not_recommend]
 impl RegionOrEndpoint for ((), (Option<String>,)) {
     fn into_values(self) -> (Option<String>, Option<String>) {
@@ -121,6 +124,7 @@ impl RegionOrEndpoint for ((), (Option<String>,)) {
     }
 }
 
+#[cfg(feature = "login")]
 #[diagnostic::do_not_recommend]
 impl RegionOrEndpoint for ((Option<String>,), (Option<String>,)) {
     fn into_values(self) -> (Option<String>, Option<String>) {

@@ -398,7 +398,10 @@ impl std::error::Error for PollError {
 /// section 3.4 and 3.5. Sans-IO: it never sleeps, reads no clock and opens no
 /// socket; the caller sends [`request()`](Self::request) at
 /// [`next_poll_at()`](Self::next_poll_at) and hands every answer to
-/// [`on_response`](Self::on_response) with the time it arrived.
+/// [`on_response`](Self::on_response) with the time it arrived. With feature
+/// `ureq` or `reqwest`, `poll_blocking(&agent, &endpoint)` or
+/// `poll(&client, &endpoint).await` runs that loop through the crate's own
+/// sending.
 ///
 /// | answer | outcome |
 /// |---|---|
