@@ -93,6 +93,45 @@ impl<T> Optional<T> for (T,) {
     }
 }
 
+/// `AuthorizeUrl`'s one either-or requirement: the region (the URL is then the
+/// region's `/authorize`) or the authorization endpoint, or both (the endpoint
+/// wins). Implemented for the states of the pair `(region, authorization_endpoint)`
+/// where at least one is set, so a builder with neither does not compile.
+#[diagnostic::on_unimplemented(
+    message = "missing required field `region` or `authorization_endpoint`",
+    label = "a required field is not set on this builder",
+    note = "call `.region(...)` or `.authorization_endpoint(...)` before `.build()`"
+)]
+#[cfg(feature = "login")]
+pub trait RegionOrEndpoint {
+    /// The region and the endpoint, at least one of them `Some`.
+    fn into_values(self) -> (Option<String>, Option<String>);
+}
+
+#[cfg(feature = "login")]
+#[diagnostic::do_not_recommend]
+impl RegionOrEndpoint for ((Option<String>,), ()) {
+    fn into_values(self) -> (Option<String>, Option<String>) {
+        (self.0 .0, None)
+    }
+}
+
+#[cfg(feature = "login")]
+#[diagnostic::do_not_recommend]
+impl RegionOrEndpoint for ((), (Option<String>,)) {
+    fn into_values(self) -> (Option<String>, Option<String>) {
+        (None, self.1 .0)
+    }
+}
+
+#[cfg(feature = "login")]
+#[diagnostic::do_not_recommend]
+impl RegionOrEndpoint for ((Option<String>,), (Option<String>,)) {
+    fn into_values(self) -> (Option<String>, Option<String>) {
+        (self.0 .0, self.1 .0)
+    }
+}
+
 /// The state of `Field` in a builder of type `Self`.
 pub trait FieldState<Field> {
     /// `()` or `(T,)`.

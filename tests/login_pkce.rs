@@ -153,6 +153,32 @@ fn china_regions_and_custom_endpoints() {
 }
 
 #[test]
+fn the_authorization_endpoint_alone_needs_no_region() {
+    // As RegisterClient's `authorizationEndpoint` gives it: no region to ask for.
+    let pkce = Pkce::from_verifier(RFC_VERIFIER).unwrap();
+    let url = AuthorizeUrl::builder()
+        .client_id("c")
+        .redirect_uri("http://127.0.0.1/cb")
+        .pkce(&pkce)
+        .authorization_endpoint("https://oidc.eu-west-1.amazonaws.com/authorize")
+        .build()
+        .unwrap();
+    assert!(url
+        .url()
+        .starts_with("https://oidc.eu-west-1.amazonaws.com/authorize?response_type=code&"));
+    // Its content is still checked.
+    let err = AuthorizeUrl::builder()
+        .client_id("c")
+        .redirect_uri("http://127.0.0.1/cb")
+        .pkce(&pkce)
+        .authorization_endpoint("https://x/authorize#frag")
+        .build()
+        .unwrap_err();
+    assert_eq!(err.problems()[0].field(), "authorization_endpoint");
+    assert_eq!(*err.problems()[0].rule(), Rule::UriFragment);
+}
+
+#[test]
 fn authorize_url_lists_every_problem() {
     let pkce = Pkce::from_verifier(RFC_VERIFIER).unwrap();
     let err = AuthorizeUrl::builder()

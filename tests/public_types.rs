@@ -89,6 +89,10 @@ fn public_types_are_send_sync_and_static() {
         is_send_sync_static::<AuthorizeUrlBuilder>();
         is_send_sync_static::<AuthorizationCallback>();
         is_send_sync_static::<CallbackError>();
+        is_send_sync_static::<ssooidc_token::login::LoopbackRedirect>();
+        is_send_sync_static::<ssooidc_token::login::RedirectError>();
+        #[cfg(any(feature = "ureq", feature = "reqwest"))]
+        is_send_sync_static::<ssooidc_token::login::DeviceLoginError>();
     }
     // Trusted identity propagation.
     #[cfg(feature = "sts")]
@@ -120,6 +124,10 @@ fn error_types_are_errors() {
     is_error::<ssooidc_token::login::PollError>();
     #[cfg(feature = "login")]
     is_error::<ssooidc_token::login::CallbackError>();
+    #[cfg(feature = "login")]
+    is_error::<ssooidc_token::login::RedirectError>();
+    #[cfg(all(feature = "login", any(feature = "ureq", feature = "reqwest")))]
+    is_error::<ssooidc_token::login::DeviceLoginError>();
     #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
     is_error::<ssooidc_token::SendError>();
     #[cfg(feature = "sts")]
@@ -211,6 +219,29 @@ fn display_does_not_repeat_the_source() {
         use ssooidc_token::login::CallbackError;
         assert_eq!(check_chain(&CallbackError::StateMismatch), 1);
         assert_eq!(check_chain(&CallbackError::MissingCode), 1);
+        use ssooidc_token::login::RedirectError;
+        assert_eq!(check_chain(&RedirectError::Timeout), 1);
+        assert_eq!(
+            check_chain(&RedirectError::Callback(CallbackError::AccessDenied)),
+            1
+        );
+        let io = RedirectError::Io(std::io::Error::other("address in use"));
+        assert_eq!(check_chain(&io), 2);
+    }
+
+    #[cfg(all(feature = "login", any(feature = "ureq", feature = "reqwest")))]
+    {
+        use ssooidc_token::login::DeviceLoginError;
+        use ssooidc_token::SendError;
+        assert_eq!(check_chain(&DeviceLoginError::Denied), 1);
+        assert_eq!(check_chain(&DeviceLoginError::Expired), 1);
+        let redirected = DeviceLoginError::Send(SendError::Redirected { status: 307 });
+        assert_eq!(check_chain(&redirected), 1);
+        let io: Box<dyn Error + Send + Sync> = Box::new(std::io::Error::other("reset"));
+        assert_eq!(
+            check_chain(&DeviceLoginError::Send(SendError::Transport(io))),
+            2
+        );
     }
 
     #[cfg(feature = "sigv4")]

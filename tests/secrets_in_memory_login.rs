@@ -8,8 +8,8 @@
 //! Positive controls show it catches real leaks.
 
 use ssooidc_token::login::{
-    AuthorizationCallback, DevicePoller, Pkce, PollOutcome, RegisterClientResponse,
-    StartDeviceAuthorization, StartDeviceAuthorizationResponse,
+    AuthorizationCallback, DevicePoller, LoopbackRedirect, Pkce, PollOutcome,
+    RegisterClientResponse, StartDeviceAuthorization, StartDeviceAuthorizationResponse,
 };
 use ssooidc_token::{CreateToken, ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -369,6 +369,68 @@ fn callback_parsing_leaves_no_unwiped_copy() {
             }
         }
     }
+}
+
+/// The browser's request carrying a code of `len` bytes, in one exact-size
+/// zeroizing buffer.
+fn redirect_request(len: usize) -> Zeroizing<Vec<u8>> {
+    let code = Zeroizing::new(secret_string(len, len));
+    body(&[
+        b"GET /oauth/callback?code=",
+        code.as_bytes(),
+        b"&state=st HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/html\r\n\r\n",
+    ])
+}
+
+#[test]
+fn loopback_redirect_leaves_no_unwiped_copy() {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+
+    for len in [16, 1_024, 4_096] {
+        let redirect = LoopbackRedirect::bind().unwrap();
+        let request = redirect_request(len);
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", redirect.port())).unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let leaks = leaks_during(|| {
+            let browser = std::thread::spawn(move || {
+                stream.write_all(&request).unwrap();
+                drop(request);
+                // The page holds no secret; read it into a fixed buffer.
+                let mut page = [0u8; 1024];
+                let n = stream.read(&mut page).unwrap();
+                page[..n].starts_with(b"HTTP/1.1 200 ")
+            });
+            let code = redirect.wait(Duration::from_secs(10), "st").unwrap();
+            assert_eq!(code.expose_secret().len(), len);
+            assert!(contains_canary(code.expose_secret().as_bytes()));
+            assert!(browser.join().unwrap());
+        });
+        assert_eq!(
+            leaks, 0,
+            "len {len}: authorization code through LoopbackRedirect"
+        );
+    }
+}
+
+#[test]
+fn positive_control_a_growing_request_buffer_leaks() {
+    // What LoopbackRedirect avoids: reading the request line into a growing
+    // String (as a hand-written listener with BufRead::read_line does).
+    use std::io::BufRead;
+    let request = redirect_request(1_024);
+    let leaks = leaks_during(|| {
+        let mut reader = std::io::BufReader::with_capacity(64, &request[..]);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        drop(Zeroizing::new(line));
+    });
+    assert!(leaks > 0, "the probe missed a growing request buffer");
 }
 
 #[cfg(feature = "http")]

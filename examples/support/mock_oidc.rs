@@ -77,7 +77,9 @@ struct State {
     base: String,
     answers: std::slice::Iter<'static, &'static str>,
     interval: Duration,
-    redirect_uris: Vec<String>,
+    /// `None` until a client registers in this run: a client registered in an
+    /// earlier run (its registration reused from a cache) is known too.
+    redirect_uris: Option<Vec<String>>,
     last_poll: Option<Instant>,
     first_poll: Option<Instant>,
     authorization: Option<(String, String, String)>,
@@ -153,19 +155,25 @@ fn register(state: &mut State, body: &[u8]) -> Answer {
     if body["clientType"] != "public" || body["clientName"].as_str().is_none() {
         return Err(format!("bad registration {body}"));
     }
-    state.redirect_uris = body["redirectUris"]
-        .as_array()
-        .map(|uris| {
-            uris.iter()
-                .filter_map(|u| u.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    state.redirect_uris = Some(
+        body["redirectUris"]
+            .as_array()
+            .map(|uris| {
+                uris.iter()
+                    .filter_map(|u| u.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     json_ok(&json!({
         "clientId": CLIENT_ID,
         "clientSecret": CLIENT_SECRET,
-        "clientIdIssuedAt": 1_700_000_000,
-        "clientSecretExpiresAt": 1_707_776_000,
+        "clientIdIssuedAt": now,
+        // 90 days, as IAM Identity Center gives.
+        "clientSecretExpiresAt": now + 90 * 24 * 3600,
         "authorizationEndpoint": format!("{}/authorize", state.base),
         "tokenEndpoint": format!("{}/token", state.base),
     }))
@@ -263,7 +271,11 @@ fn authorize(state: &mut State, query: &str) -> Answer {
         return Err("authorize: unknown client".into());
     }
     let redirect_uri = get("redirect_uri")?;
-    if !state.redirect_uris.contains(&redirect_uri) {
+    let known = match &state.redirect_uris {
+        Some(uris) => uris.iter().any(|u| same_loopback(u, &redirect_uri)),
+        None => redirect_uri.starts_with("http://127.0.0.1:"),
+    };
+    if !known {
         return Err("authorize: redirect_uri was not registered".into());
     }
     let scopes = get("scopes")?;
@@ -284,6 +296,22 @@ fn authorize(state: &mut State, query: &str) -> Answer {
         encode(&client_state)
     );
     Ok((302, vec![("location", location)], String::new(), false))
+}
+
+/// Whether two redirect URIs are the same, the port of a loopback one aside (a
+/// client registers `http://127.0.0.1/oauth/callback` and listens on any port,
+/// RFC 8252 section 7.3).
+fn same_loopback(registered: &str, used: &str) -> bool {
+    let without_port = |uri: &str| -> String {
+        match uri.strip_prefix("http://127.0.0.1:") {
+            Some(rest) => format!(
+                "http://127.0.0.1{}",
+                &rest[rest.find('/').unwrap_or(rest.len())..]
+            ),
+            None => uri.to_owned(),
+        }
+    };
+    registered == used || without_port(registered) == without_port(used)
 }
 
 fn token(state: &mut State, body: &[u8]) -> Answer {

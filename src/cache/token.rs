@@ -534,6 +534,32 @@ impl CachedToken {
         }
     }
 
+    /// Reads a token file's contents, as [`TokenCache::load`](super::TokenCache::load)
+    /// does, from bytes got elsewhere (another store, a test): the same tolerant
+    /// reader (every time form the AWS tools wrote, known keys in any case,
+    /// unknown members kept), secrets decoded straight into zeroizing buffers.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheErrorKind, CachedToken};
+    /// use ssooidc_token::ExposeSecret;
+    ///
+    /// let token = CachedToken::from_json(br#"{"accessToken":"aoaA-token",
+    ///     "expiresAt":"2030-01-01T00:00:00+01:00","X-Other":"kept"}"#)?;
+    /// assert_eq!(token.access_token().expose_secret(), "aoaA-token");
+    ///
+    /// let err = CachedToken::from_json(br#"{"accessToken":"aoaA-token"}"#).unwrap_err();
+    /// assert_eq!(err.member(), Some("expiresAt"));
+    /// assert!(matches!(err.kind(), CacheErrorKind::Missing));
+    /// # Ok::<(), ssooidc_token::cache::CacheError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`CacheError`] naming the member and the problem (no file: its
+    /// [`path`](CacheError::path) is `None`); it never holds a value.
+    pub fn from_json(input: &[u8]) -> Result<Self, CacheError> {
+        Self::from_file(input)
+    }
+
     /// Reads a token file's bytes.
     pub(crate) fn from_file(input: &[u8]) -> Result<Self, CacheError> {
         let mut access_token = None;

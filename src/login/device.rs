@@ -398,7 +398,10 @@ impl std::error::Error for PollError {
 /// section 3.4 and 3.5. Sans-IO: it never sleeps, reads no clock and opens no
 /// socket; the caller sends [`request()`](Self::request) at
 /// [`next_poll_at()`](Self::next_poll_at) and hands every answer to
-/// [`on_response`](Self::on_response) with the time it arrived.
+/// [`on_response`](Self::on_response) with the time it arrived. With feature
+/// `ureq` or `reqwest`, `poll_blocking(&agent, &endpoint)` or
+/// `poll(&client, &endpoint).await` runs that loop through the crate's own
+/// sending.
 ///
 /// | answer | outcome |
 /// |---|---|
@@ -617,5 +620,81 @@ impl DevicePoller {
             }));
         }
         self.wait(now)
+    }
+}
+
+/// Why a device login loop ([`DevicePoller::poll_blocking`] with feature `ureq`,
+/// [`DevicePoller::poll`] with feature `reqwest`) ended without a token. Each
+/// final answer of the token endpoint is its own variant; none holds a secret.
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DeviceLoginError {
+    /// The user refused (`access_denied`).
+    Denied,
+    /// The device code expired (`expired_token`, or it would have before the
+    /// next poll): start a new authorization.
+    Expired,
+    /// The token endpoint refused the request ([`PollError::Refused`]), polling
+    /// gave up after failed polls ([`PollError::Unavailable`]), or the poller had
+    /// already finished ([`PollError::Finished`]). Boxed, so that the `Result`
+    /// stays small.
+    Failed(Box<PollError>),
+    /// A poll got no answer the poller could judge: the HTTP client failed, the
+    /// endpoint answered with a redirect (not followed), or the answer was larger
+    /// than 1 MiB. The poller itself is not finished: calling the loop again
+    /// resumes polling.
+    Send(crate::SendError),
+}
+
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+impl fmt::Display for DeviceLoginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Denied => f.write_str("the sign-in was denied (access_denied)"),
+            Self::Expired => f.write_str("the device code expired before the sign-in was approved"),
+            Self::Failed(err) => write!(f, "{err}"),
+            Self::Send(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+/// A failed or unsent poll shows as its own error (its sources are its own), so
+/// that a report of the chain shows each cause once.
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+impl std::error::Error for DeviceLoginError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Denied | Self::Expired => None,
+            Self::Failed(err) => err.source(),
+            Self::Send(err) => err.source(),
+        }
+    }
+}
+
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+impl DevicePoller {
+    /// What a login loop does after one exchange: `Break` with the result once
+    /// polling is over (or the answer could not be judged), `Continue` to wait
+    /// for [`next_poll_at`](Self::next_poll_at) and poll again.
+    pub(crate) fn settle(
+        sent: Result<PollOutcome, crate::SendError>,
+    ) -> std::ops::ControlFlow<Result<CreateTokenResponse, DeviceLoginError>> {
+        use std::ops::ControlFlow::{Break, Continue};
+        match sent {
+            Ok(PollOutcome::Token(token)) => Break(Ok(token)),
+            Ok(PollOutcome::Wait { .. }) => Continue(()),
+            Ok(PollOutcome::Denied) => Break(Err(DeviceLoginError::Denied)),
+            Ok(PollOutcome::Expired) => Break(Err(DeviceLoginError::Expired)),
+            Ok(PollOutcome::Failed(err)) => Break(Err(DeviceLoginError::Failed(Box::new(err)))),
+            Err(err) => Break(Err(DeviceLoginError::Send(err))),
+        }
+    }
+
+    /// The error a loop returns when it is started on a finished poller.
+    pub(crate) fn already_finished(&self) -> Option<DeviceLoginError> {
+        self.finished
+            .then(|| DeviceLoginError::Failed(Box::new(PollError::Finished)))
     }
 }

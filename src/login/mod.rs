@@ -28,8 +28,11 @@
 
 mod device;
 mod pkce;
+mod redirect;
 mod register;
 
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+pub use device::DeviceLoginError;
 pub use device::{
     DevicePoller, PollError, PollFailure, PollOutcome, StartDeviceAuthorization,
     StartDeviceAuthorizationBuilder, StartDeviceAuthorizationFields,
@@ -39,6 +42,7 @@ pub use pkce::{
     AuthorizationCallback, AuthorizeUrl, AuthorizeUrlBuilder, AuthorizeUrlFields, CallbackError,
     Pkce, QueryProblem,
 };
+pub use redirect::{LoopbackRedirect, RedirectError};
 pub use register::{
     RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
 };

@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::builder_state::{field, FieldState, Optional};
+use crate::builder_state::{field, FieldState, Optional, RegionOrEndpoint};
 use crate::error::Rule;
 use crate::validation::Checks;
 use crate::{BuildError, IntoSecret};
@@ -176,7 +176,7 @@ fn percent_encode_into(out: &mut String, value: &str) {
 #[builder(
     builder_type(
         name = AuthorizeUrlBuilder,
-        doc = "Builds an [`AuthorizeUrl`](crate::login::AuthorizeUrl). Start with [`AuthorizeUrl::builder`](crate::login::AuthorizeUrl::builder).\n\nRequired: `region`, `client_id`, `redirect_uri`, `pkce`. Optional: `scope` (repeatable), `state`, `authorization_endpoint`.",
+        doc = "Builds an [`AuthorizeUrl`](crate::login::AuthorizeUrl). Start with [`AuthorizeUrl::builder`](crate::login::AuthorizeUrl::builder).\n\nRequired: `region` or `authorization_endpoint` (or both: the endpoint wins), `client_id`, `redirect_uri`, `pkce`. Optional: `scope` (repeatable), `state`.",
         attributes(#[derive(Debug)]),
     ),
     builder_method(vis = "pub(crate)"),
@@ -190,16 +190,19 @@ fn percent_encode_into(out: &mut String, value: &str) {
     ),
 )]
 pub struct AuthorizeUrlFields {
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::region::Name>>::State: field::region::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets the region (required): the URL is `https://oidc.{region}.amazonaws.com/authorize`."
-    ))]
-    pub(crate) region: String,
+    #[builder(
+        default,
+        setter(
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+                <Self as FieldState<field::region::Name>>::State: field::region::Unset,
+            {
+                Some(value.into())
+            },
+            doc = "Sets the region (required unless `authorization_endpoint` is set): the URL is `https://oidc.{region}.amazonaws.com/authorize`."
+        )
+    )]
+    pub(crate) region: Option<String>,
     #[builder(setter(
         fn transform(value: impl Into<String>) -> String
         where
@@ -252,7 +255,7 @@ pub struct AuthorizeUrlFields {
             {
                 Some(value.into())
             },
-            doc = "Sets the authorize endpoint (optional) instead of the region's, such as the `authorizationEndpoint` `RegisterClient` returned or a local test server."
+            doc = "Sets the authorize endpoint (required unless `region` is set; used instead of the region's), such as the `authorizationEndpoint` `RegisterClient` returned or a local test server."
         )
     )]
     pub(crate) authorization_endpoint: Option<String>,
@@ -302,7 +305,13 @@ impl AuthorizeUrl {
 
     fn from_fields(fields: AuthorizeUrlFields) -> Result<Self, BuildError> {
         let mut checks = Checks::default();
-        checks.region(&fields.region);
+        match (&fields.region, &fields.authorization_endpoint) {
+            (Some(region), _) => checks.region(region),
+            // The builder does not compile without one of the two; a region
+            // problem if it ever did.
+            (None, None) => checks.problem("region", None, Rule::Empty),
+            (None, Some(_)) => {}
+        }
         checks.non_empty("client_id", &fields.client_id);
         checks.public_redirect_uri("redirect_uri", None, &fields.redirect_uri);
         checks.scopes(&fields.scope);
@@ -330,11 +339,13 @@ impl AuthorizeUrl {
         checks.finish("authorize URL")?;
         let state = state.unwrap_or_default();
 
-        let mut url = if let Some(endpoint) = &fields.authorization_endpoint {
-            endpoint.clone()
-        } else {
-            let suffix = crate::validation::dns_suffix(&fields.region);
-            format!("https://oidc.{}.{suffix}/authorize", fields.region)
+        let mut url = match (&fields.authorization_endpoint, &fields.region) {
+            (Some(endpoint), _) => endpoint.clone(),
+            (None, Some(region)) => {
+                let suffix = crate::validation::dns_suffix(region);
+                format!("https://oidc.{region}.{suffix}/authorize")
+            }
+            (None, None) => String::new(),
         };
         url.push(if url.contains('?') { '&' } else { '?' });
         let params = [
@@ -395,30 +406,31 @@ impl<region, client_id, redirect_uri, pkce, state, authorization_endpoint>
     /// returns the URL, or a [`BuildError`](crate::BuildError) listing every
     /// problem.
     ///
-    /// Only compiles once `region`, `client_id`, `redirect_uri` and `pkce` are
-    /// set; each one missing is its own compile error naming it.
+    /// Only compiles once `client_id`, `redirect_uri`, `pkce`, and `region` or
+    /// `authorization_endpoint` (or both) are set; each one missing is its own
+    /// compile error naming it.
     ///
     /// # Errors
     /// [`BuildError`] naming every field that breaks a rule, or
     /// [`Rule::RandomSource`](crate::Rule::RandomSource) if no `state` could be drawn.
     pub fn build(self) -> Result<AuthorizeUrl, BuildError>
     where
-        region: field::region::Required<String>,
+        (region, authorization_endpoint): RegionOrEndpoint,
         client_id: field::client_id::Required<String>,
         redirect_uri: field::redirect_uri::Required<String>,
         pkce: field::pkce::Required<String>,
         state: Optional<Option<String>>,
-        authorization_endpoint: Optional<Option<String>>,
     {
         let (region, client_id, redirect_uri, pkce, state, authorization_endpoint, (scope,)) =
             self.fields;
+        let (region, authorization_endpoint) = (region, authorization_endpoint).into_values();
         AuthorizeUrl::from_fields(AuthorizeUrlFields {
-            region: region.into_value(),
+            region,
             client_id: client_id.into_value(),
             redirect_uri: redirect_uri.into_value(),
             pkce: pkce.into_value(),
             state: state.into_value(),
-            authorization_endpoint: authorization_endpoint.into_value(),
+            authorization_endpoint,
             scope,
         })
     }

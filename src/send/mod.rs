@@ -171,9 +171,17 @@ pub(crate) fn too_large(status: u16) -> SendError {
     )))
 }
 
-/// How an answer is read: status, headers, body.
+/// How an answer is read: status, headers, and the body still in its
+/// zeroizing [`AnswerBuffer`]. A closure, so that a reader can hold state (the
+/// device poller hands each answer to `on_response`).
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-pub(crate) type Read<T> = fn(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>;
+pub(crate) trait Read<T>:
+    FnOnce(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>
+{
+}
+
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+impl<T, F: FnOnce(u16, &http::HeaderMap, &[u8]) -> Result<T, ResponseError>> Read<T> for F {}
 
 /// Reads an answer of the OIDC service: the success type, the OAuth error (or
 /// the `x-amzn-ErrorType` header's), or unreadable; keeps the request id.

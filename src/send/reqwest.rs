@@ -106,7 +106,7 @@ fn transport(err: reqwest::Error) -> SendError {
 pub(crate) async fn exchange<B: Into<Bytes>, T>(
     client: &ReqwestClient,
     request: http::Request<B>,
-    read: Read<T>,
+    read: impl Read<T>,
 ) -> Result<T, SendError> {
     let (parts, body) = request.into_parts();
     let request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
@@ -225,5 +225,73 @@ impl crate::sts::AssumeRole {
     ) -> Result<crate::sts::AssumeRoleResponse, SendError> {
         let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
         exchange(client, request, crate::send::read_sts).await
+    }
+}
+
+#[cfg(feature = "login")]
+impl crate::login::DevicePoller {
+    /// Polls the token endpoint with `client` until the device login ends:
+    /// waits until [`next_poll_at`](Self::next_poll_at) (with
+    /// `tokio::time::sleep_until`: `reqwest` already runs on tokio, so this adds
+    /// no runtime), sends [`request()`](Self::request) through the same road as
+    /// `send` (no redirect followed, the answer capped at 1 MiB and read into
+    /// zeroizing memory), hands the status and body to
+    /// [`on_response`](Self::on_response), and goes on while it says to wait
+    /// (features `login` and `reqwest`).
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Instant;
+    /// use ssooidc_token::login::{DevicePoller, RegisterClient, StartDeviceAuthorization};
+    /// use ssooidc_token::{Endpoint, ReqwestClient};
+    ///
+    /// let client = ReqwestClient::new()?;
+    /// let endpoint = Endpoint::new("us-east-1")?;
+    /// let registration = RegisterClient::builder()
+    ///     .client_name("my-cli")
+    ///     .build()?
+    ///     .send(&client, &endpoint)
+    ///     .await?;
+    /// let authorization = StartDeviceAuthorization::builder()
+    ///     .client_id(registration.client_id())
+    ///     .client_secret(registration.client_secret().clone())
+    ///     .start_url("https://d-1234567890.awsapps.com/start")
+    ///     .build()?
+    ///     .send(&client, &endpoint)
+    ///     .await?;
+    /// println!("Open {} and enter {}", authorization.verification_uri(), authorization.user_code());
+    /// let mut poller = DevicePoller::new(&registration, authorization, Instant::now())?;
+    /// let token = poller.poll(&client, &endpoint).await?;
+    /// # let _ = token; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
+    /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
+    /// or `Send` for a poll without an answer to judge (transport failure,
+    /// redirect, an answer over 1 MiB), after which calling again resumes.
+    pub async fn poll(
+        &mut self,
+        client: &ReqwestClient,
+        endpoint: &Endpoint,
+    ) -> Result<CreateTokenResponse, crate::login::DeviceLoginError> {
+        if let Some(err) = self.already_finished() {
+            return Err(err);
+        }
+        loop {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(self.next_poll_at())).await;
+            let request = self.request().to_http_at(endpoint);
+            let sent = exchange(
+                client,
+                request,
+                |status, _: &http::HeaderMap, body: &[u8]| {
+                    Ok(self.on_response(status, body, std::time::Instant::now()))
+                },
+            )
+            .await;
+            if let std::ops::ControlFlow::Break(result) = Self::settle(sent) {
+                return result;
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
 pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
     agent: &ureq::Agent,
     request: http::Request<B>,
-    read: Read<T>,
+    read: impl Read<T>,
 ) -> Result<T, SendError> {
     let (parts, body) = request.into_parts();
     let timeouts = agent.config().timeouts();
@@ -174,5 +174,71 @@ impl crate::sts::AssumeRole {
     ) -> Result<crate::sts::AssumeRoleResponse, SendError> {
         let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
         exchange(agent, request, crate::send::read_sts)
+    }
+}
+
+#[cfg(feature = "login")]
+impl crate::login::DevicePoller {
+    /// Polls the token endpoint with `agent` until the device login ends,
+    /// blocking: sleeps until [`next_poll_at`](Self::next_poll_at), sends
+    /// [`request()`](Self::request) through the same road as `send_blocking`
+    /// (no redirect followed, the answer capped at 1 MiB and read into zeroizing
+    /// memory), hands the status and body to [`on_response`](Self::on_response),
+    /// and goes on while it says to wait (features `login` and `ureq`).
+    ///
+    /// ```no_run
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Instant;
+    /// use ssooidc_token::login::{DevicePoller, RegisterClient, StartDeviceAuthorization};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let agent = ureq::Agent::new_with_defaults();
+    /// let endpoint = Endpoint::new("us-east-1")?;
+    /// let client = RegisterClient::builder()
+    ///     .client_name("my-cli")
+    ///     .build()?
+    ///     .send_blocking(&agent, &endpoint)?;
+    /// let authorization = StartDeviceAuthorization::builder()
+    ///     .client_id(client.client_id())
+    ///     .client_secret(client.client_secret().clone())
+    ///     .start_url("https://d-1234567890.awsapps.com/start")
+    ///     .build()?
+    ///     .send_blocking(&agent, &endpoint)?;
+    /// println!("Open {} and enter {}", authorization.verification_uri(), authorization.user_code());
+    /// let mut poller = DevicePoller::new(&client, authorization, Instant::now())?;
+    /// let token = poller.poll_blocking(&agent, &endpoint)?;
+    /// # let _ = token; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
+    /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
+    /// or `Send` for a poll without an answer to judge (transport failure,
+    /// redirect, an answer over 1 MiB), after which calling again resumes.
+    pub fn poll_blocking(
+        &mut self,
+        agent: &ureq::Agent,
+        endpoint: &Endpoint,
+    ) -> Result<CreateTokenResponse, crate::login::DeviceLoginError> {
+        if let Some(err) = self.already_finished() {
+            return Err(err);
+        }
+        loop {
+            std::thread::sleep(
+                self.next_poll_at()
+                    .saturating_duration_since(std::time::Instant::now()),
+            );
+            let request = self.request().to_http_at(endpoint);
+            let sent = exchange(
+                agent,
+                request,
+                |status, _: &http::HeaderMap, body: &[u8]| {
+                    Ok(self.on_response(status, body, std::time::Instant::now()))
+                },
+            );
+            if let std::ops::ControlFlow::Break(result) = Self::settle(sent) {
+                return result;
+            }
+        }
     }
 }

@@ -1,0 +1,374 @@
+//! The loopback listener the browser comes back to at the end of the
+//! authorization-code login ([`LoopbackRedirect`]), as the AWS CLI runs it:
+//! `http://127.0.0.1:<port>/oauth/callback`.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use super::{AuthorizationCallback, CallbackError};
+
+/// Listens on `127.0.0.1` for the browser's redirect after the sign-in, answers
+/// it with a short page, and gives the authorization code (checked against the
+/// `state` sent, through [`AuthorizationCallback::parse`]).
+///
+/// Each connection's request is read into one fixed, zeroizing buffer of
+/// [`MAX_REQUEST`](Self::MAX_REQUEST) bytes (the code never lands in memory that
+/// is freed unwiped); a connection that sends nothing for
+/// [`IO_TIMEOUT`](Self::IO_TIMEOUT) is closed (a browser's speculative
+/// connection does not hold up the real one); requests for other paths
+/// (`/favicon.ico`) get a 404 and the wait goes on, until the deadline.
+///
+/// ```
+/// use std::time::Duration;
+/// use ssooidc_token::login::{LoopbackRedirect, RedirectError};
+///
+/// let redirect = LoopbackRedirect::bind()?;
+/// assert!(redirect.redirect_uri().starts_with("http://127.0.0.1:"));
+/// assert!(redirect.redirect_uri().ends_with("/oauth/callback"));
+/// // Register the client with redirect.redirect_uri(), build the AuthorizeUrl with
+/// // it, open the URL in the browser, then:
+/// // let code = redirect.wait(LoopbackRedirect::DEFAULT_TIMEOUT, authorize.state())?;
+/// let nobody_came = redirect.wait(Duration::from_millis(10), "state");
+/// assert!(matches!(nobody_came, Err(RedirectError::Timeout)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct LoopbackRedirect {
+    listener: TcpListener,
+    redirect_uri: String,
+}
+
+/// Why [`LoopbackRedirect::wait`] gave no authorization code. Never holds the
+/// code or echoes the request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RedirectError {
+    /// No redirect to the callback path came before the deadline.
+    Timeout,
+    /// The redirect came, without a code: a state that is not the one sent,
+    /// `access_denied`, another OAuth error, or a malformed query.
+    Callback(CallbackError),
+    /// The listener failed (binding, or accepting connections).
+    Io(io::Error),
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Timeout => {
+                f.write_str("the browser did not come back to the redirect URI in time")
+            }
+            Self::Callback(err) => write!(f, "{err}"),
+            Self::Io(_) => f.write_str("the loopback redirect listener failed"),
+        }
+    }
+}
+
+/// A callback's error shows as itself; a listener failure has the
+/// [`io::Error`] as its source.
+impl std::error::Error for RedirectError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Timeout => None,
+            Self::Callback(err) => err.source(),
+            Self::Io(err) => Some(err),
+        }
+    }
+}
+
+impl From<io::Error> for RedirectError {
+    fn from(err: io::Error) -> Self {
+        Self::Io(err)
+    }
+}
+
+impl LoopbackRedirect {
+    /// The path the browser is sent back to, as the AWS CLI uses it.
+    pub const PATH: &'static str = "/oauth/callback";
+    /// How long [`wait`](Self::wait) is usually given: a person signing in.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+    /// The largest request head read (request line and headers); a longer one
+    /// is answered 431 and ignored.
+    pub const MAX_REQUEST: usize = 16 * 1024;
+    /// How long one connection may take to send its request, and to take the
+    /// answer.
+    pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Connections read at the same time; more wait in the listen queue.
+    const MAX_CONNECTIONS: usize = 8;
+    /// How long the loop sleeps when no connection made progress.
+    const TICK: Duration = Duration::from_millis(10);
+
+    /// Binds `127.0.0.1` on a port the system picks.
+    ///
+    /// # Errors
+    /// The [`io::Error`] of binding.
+    pub fn bind() -> io::Result<Self> {
+        Self::bind_port(0)
+    }
+
+    /// Binds `127.0.0.1:port` (`0`: a port the system picks), for a client
+    /// registered with a fixed redirect URI.
+    ///
+    /// # Errors
+    /// The [`io::Error`] of binding (the port is taken, for example).
+    pub fn bind_port(port: u16) -> io::Result<Self> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
+        listener.set_nonblocking(true)?;
+        let redirect_uri = format!("http://{}{}", listener.local_addr()?, Self::PATH);
+        Ok(Self {
+            listener,
+            redirect_uri,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>/oauth/callback`: register the client with it and
+    /// give it to the authorize URL and the token request.
+    #[must_use]
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// The port listened on.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map_or(0, |addr| addr.port())
+    }
+
+    /// Waits up to `timeout` (usually [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT))
+    /// for the browser's `GET /oauth/callback?...`, answers it with a page
+    /// saying the tab can be closed (or that the sign-in failed), and returns the
+    /// code, checked against `expected_state` (the
+    /// [`AuthorizeUrl::state`](super::AuthorizeUrl::state) sent).
+    ///
+    /// # Errors
+    /// [`RedirectError::Timeout`] if no callback came in time,
+    /// [`RedirectError::Callback`] if it came without a code (or with another
+    /// state), [`RedirectError::Io`] if the listener failed.
+    pub fn wait(
+        &self,
+        timeout: Duration,
+        expected_state: &str,
+    ) -> Result<SecretString, RedirectError> {
+        let start = Instant::now();
+        let deadline = start
+            .checked_add(timeout)
+            .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600));
+        let mut connections: Vec<Connection> = Vec::new();
+        loop {
+            let mut progressed = false;
+            if connections.len() < Self::MAX_CONNECTIONS {
+                match self.listener.accept() {
+                    Ok((stream, _)) => {
+                        progressed = true;
+                        if let Ok(connection) = Connection::new(stream) {
+                            connections.push(connection);
+                        }
+                    }
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock
+                                | io::ErrorKind::Interrupted
+                                | io::ErrorKind::ConnectionAborted
+                                | io::ErrorKind::ConnectionReset
+                        ) => {}
+                    Err(e) => return Err(RedirectError::Io(e)),
+                }
+            }
+            let mut i = 0;
+            while i < connections.len() {
+                match connections[i].read() {
+                    Progress::Waiting => i += 1,
+                    Progress::Read => {
+                        progressed = true;
+                        i += 1;
+                    }
+                    Progress::Closed => {
+                        connections.swap_remove(i);
+                    }
+                    Progress::TooLarge => {
+                        let mut connection = connections.swap_remove(i);
+                        connection.answer(431, &page(false, "The request was too large."));
+                    }
+                    Progress::Head => {
+                        let mut connection = connections.swap_remove(i);
+                        if let Some(result) = connection.callback(expected_state) {
+                            return result.map_err(RedirectError::Callback);
+                        }
+                    }
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(RedirectError::Timeout);
+            }
+            if !progressed {
+                std::thread::sleep(Self::TICK.min(deadline - Instant::now()));
+            }
+        }
+    }
+}
+
+/// What a read on a connection gave.
+enum Progress {
+    /// Nothing yet.
+    Waiting,
+    /// Some bytes, not the whole head.
+    Read,
+    /// The whole head (up to the blank line).
+    Head,
+    /// The head would pass [`LoopbackRedirect::MAX_REQUEST`].
+    TooLarge,
+    /// Closed, failed or timed out: dropped.
+    Closed,
+}
+
+/// One browser connection: its request head read into a fixed, zeroizing
+/// buffer (allocated once at full size, so it never moves).
+struct Connection {
+    stream: TcpStream,
+    head: Zeroizing<Vec<u8>>,
+    filled: usize,
+    deadline: Instant,
+}
+
+impl Connection {
+    fn new(stream: TcpStream) -> io::Result<Self> {
+        stream.set_nonblocking(true)?;
+        Ok(Self {
+            stream,
+            head: Zeroizing::new(vec![0; LoopbackRedirect::MAX_REQUEST]),
+            filled: 0,
+            deadline: Instant::now() + LoopbackRedirect::IO_TIMEOUT,
+        })
+    }
+
+    fn head_end(&self) -> Option<usize> {
+        self.head[..self.filled]
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+    }
+
+    fn read(&mut self) -> Progress {
+        let mut progress = Progress::Waiting;
+        loop {
+            if self.head_end().is_some() {
+                return Progress::Head;
+            }
+            if self.filled == self.head.len() {
+                return Progress::TooLarge;
+            }
+            match self.stream.read(&mut self.head[self.filled..]) {
+                Ok(0) => return Progress::Closed,
+                Ok(n) => {
+                    self.filled += n;
+                    progress = Progress::Read;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    return if Instant::now() >= self.deadline {
+                        Progress::Closed
+                    } else {
+                        progress
+                    };
+                }
+                Err(_) => return Progress::Closed,
+            }
+        }
+    }
+
+    /// Answers the request whose head is read. `Some` for the callback path
+    /// (the code or why there is none), `None` for anything else (answered 404
+    /// or 400, and the wait goes on).
+    fn callback(&mut self, expected_state: &str) -> Option<Result<SecretString, CallbackError>> {
+        let line_end = self.head[..self.filled]
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .unwrap_or(0);
+        let Ok(line) = std::str::from_utf8(&self.head[..line_end]) else {
+            self.answer(400, &page(false, "The request could not be read."));
+            return None;
+        };
+        let mut parts = line.split(' ');
+        let (Some(method), Some(target), Some(_version), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            self.answer(400, &page(false, "The request could not be read."));
+            return None;
+        };
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if method != "GET" || path != LoopbackRedirect::PATH {
+            self.answer(404, &page(false, "Not found."));
+            return None;
+        }
+        let result = AuthorizationCallback::parse(query, expected_state);
+        let body = match &result {
+            Ok(_) => page(
+                true,
+                "Signed in. You can close this tab and go back to the terminal.",
+            ),
+            Err(err) => page(
+                false,
+                &format!("Sign-in failed: {err}. You can close this tab."),
+            ),
+        };
+        self.answer(if result.is_ok() { 200 } else { 400 }, &body);
+        Some(result)
+    }
+
+    /// Writes the answer and closes; a browser that went away is not an error.
+    fn answer(&mut self, status: u16, body: &str) {
+        let reason = match status {
+            200 => "OK",
+            400 => "Bad Request",
+            404 => "Not Found",
+            _ => "Request Header Fields Too Large",
+        };
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: text/html; charset=utf-8\r\n\
+             content-length: {}\r\ncache-control: no-store\r\nreferrer-policy: no-referrer\r\n\
+             connection: close\r\n\r\n",
+            body.len()
+        );
+        let written = self
+            .stream
+            .set_nonblocking(false)
+            .and_then(|()| {
+                self.stream
+                    .set_write_timeout(Some(LoopbackRedirect::IO_TIMEOUT))
+            })
+            .and_then(|()| self.stream.write_all(head.as_bytes()))
+            .and_then(|()| self.stream.write_all(body.as_bytes()))
+            .and_then(|()| self.stream.flush());
+        drop(written);
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// A short HTML page; `message` is escaped.
+fn page(success: bool, message: &str) -> String {
+    let title = if success {
+        "Signed in"
+    } else {
+        "Sign-in failed"
+    };
+    let mut escaped = String::with_capacity(message.len());
+    for c in message.chars() {
+        match c {
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '&' => escaped.push_str("&amp;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body><h1>{title}</h1><p>{escaped}</p></body></html>"
+    )
+}

@@ -1,0 +1,226 @@
+//! `DevicePoller::poll_blocking` (ureq) and `DevicePoller::poll` (reqwest): the
+//! login loops over real sockets on 127.0.0.1, against the local stand-in for IAM
+//! Identity Center the `device_login` example uses (which refuses polls that come
+//! early). Each final answer ends as its own error; a redirect is not followed.
+//! Bounded: the stand-in gives up after 30 seconds, every socket operation has a
+//! timeout.
+
+#[allow(dead_code)]
+#[path = "../examples/device_login.rs"]
+mod device_login;
+
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use device_login::loopback;
+use device_login::mock_oidc::{MockOidc, Report};
+use ssooidc_token::grant::{DeviceCode, Grant};
+use ssooidc_token::login::{
+    DeviceLoginError, DevicePoller, PollError, RegisterClient, StartDeviceAuthorization,
+    StartDeviceAuthorizationResponse,
+};
+use ssooidc_token::{Endpoint, ExposeSecret, ReqwestClient, SendError};
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// Registers and starts a device authorization through the crate's own
+/// `send_blocking`; the poller is ready for its first poll.
+fn start(server: &MockOidc) -> (DevicePoller, Endpoint) {
+    let endpoint = Endpoint::custom(&server.base_url(), "us-east-1").unwrap();
+    let agent = agent();
+    let client = RegisterClient::builder()
+        .client_name("poll-loops")
+        .grant_type(DeviceCode::GRANT_TYPE)
+        .build()
+        .unwrap()
+        .send_blocking(&agent, &endpoint)
+        .unwrap();
+    let authorization = StartDeviceAuthorization::builder()
+        .client_id(client.client_id())
+        .client_secret(client.client_secret().clone())
+        .start_url("https://d-1234567890.awsapps.com/start/#")
+        .build()
+        .unwrap()
+        .send_blocking(&agent, &endpoint)
+        .unwrap();
+    let poller = DevicePoller::new(&client, authorization, Instant::now()).unwrap();
+    (poller, endpoint)
+}
+
+fn check_pace(report: &Report) {
+    assert_eq!(report.poll_offsets.len(), 3, "{report:?}");
+    // The stand-in refuses early polls; these are its lower bounds: 1 s, then
+    // 1 + 5 s after the slow_down (20 ms timer slack).
+    let gaps: Vec<f64> = report
+        .poll_offsets
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .collect();
+    assert!(gaps[0] >= 0.98 && gaps[1] >= 5.98, "{gaps:?}");
+}
+
+#[test]
+fn poll_blocking_goes_through_pending_and_slow_down_to_the_token() {
+    let server = MockOidc::start(device_login::SCRIPT, 1);
+    let (mut poller, endpoint) = start(&server);
+    let token = poller.poll_blocking(&agent(), &endpoint).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "mock-access-token");
+    assert_eq!(poller.interval(), Duration::from_secs(6));
+    assert!(poller.is_finished());
+    check_pace(&server.finish().unwrap());
+}
+
+#[tokio::test]
+async fn poll_goes_through_pending_and_slow_down_to_the_token() {
+    let server = MockOidc::start(device_login::SCRIPT, 1);
+    let (mut poller, endpoint) = start(&server);
+    let client = ReqwestClient::new().unwrap();
+    let token = poller.poll(&client, &endpoint).await.unwrap();
+    assert_eq!(token.access_token().expose_secret(), "mock-access-token");
+    assert_eq!(poller.interval(), Duration::from_secs(6));
+    check_pace(&server.finish().unwrap());
+}
+
+fn blocking_outcome(script: &'static [&'static str]) -> (DeviceLoginError, Report) {
+    let server = MockOidc::start(script, 1);
+    let (mut poller, endpoint) = start(&server);
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(poller.is_finished());
+    // Polling again does not send anything.
+    let again = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(
+        matches!(&again, DeviceLoginError::Failed(e) if matches!(**e, PollError::Finished)),
+        "{again:?}"
+    );
+    (err, server.finish().unwrap())
+}
+
+#[test]
+fn a_denial_is_its_own_error() {
+    let (err, report) = blocking_outcome(&["authorization_pending", "access_denied"]);
+    assert!(matches!(err, DeviceLoginError::Denied), "{err:?}");
+    assert_eq!(err.to_string(), "the sign-in was denied (access_denied)");
+    assert_eq!(report.poll_offsets.len(), 2);
+}
+
+#[test]
+fn an_expired_code_is_its_own_error() {
+    let (err, report) = blocking_outcome(&["expired_token"]);
+    assert!(matches!(err, DeviceLoginError::Expired), "{err:?}");
+    assert_eq!(report.poll_offsets.len(), 1);
+}
+
+#[test]
+fn a_refusal_is_its_own_error_and_names_no_secret() {
+    let (err, report) = blocking_outcome(&["invalid_grant"]);
+    let DeviceLoginError::Failed(failed) = &err else {
+        panic!("{err:?}");
+    };
+    let PollError::Refused(refusal) = &**failed else {
+        panic!("{err:?}");
+    };
+    assert_eq!(refusal.code().as_str(), "invalid_grant");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("mock-device-code") && !shown.contains("mock-client-secret"));
+    assert_eq!(report.poll_offsets.len(), 1);
+}
+
+#[tokio::test]
+async fn the_async_loop_ends_on_a_denial_too() {
+    let server = MockOidc::start(&["access_denied"], 1);
+    let (mut poller, endpoint) = start(&server);
+    let client = ReqwestClient::new().unwrap();
+    let err = poller.poll(&client, &endpoint).await.unwrap_err();
+    assert!(matches!(err, DeviceLoginError::Denied), "{err:?}");
+    server.finish().unwrap();
+}
+
+/// A token endpoint that answers every poll with a redirect to another host;
+/// returns how many requests reached it (and reached the other host: none can,
+/// it does not exist).
+fn redirecting_endpoint(polls: usize) -> (Endpoint, std::thread::JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = Endpoint::custom(
+        &format!("http://{}", listener.local_addr().unwrap()),
+        "us-east-1",
+    )
+    .unwrap();
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = 0;
+        while seen < polls && Instant::now() < deadline {
+            let Ok((mut stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            };
+            stream.set_nonblocking(false).unwrap();
+            let request = loopback::read_message(&mut stream).unwrap();
+            assert_eq!(request.method_and_target(), ("POST", "/token"));
+            seen += 1;
+            loopback::respond(
+                &mut stream,
+                307,
+                &[("location", "http://127.0.0.2:9/steal")],
+                b"",
+            )
+            .unwrap();
+        }
+        seen
+    });
+    (endpoint, handle)
+}
+
+fn poller_for_redirect_test() -> DevicePoller {
+    let authorization = StartDeviceAuthorizationResponse::from_json(
+        br#"{"deviceCode":"device-code-canary","userCode":"U","verificationUri":"https://v","expiresIn":60,"interval":1}"#,
+    )
+    .unwrap();
+    DevicePoller::from_client(
+        "client",
+        "client-secret-canary",
+        authorization,
+        Instant::now(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_redirect_ends_the_blocking_loop_as_an_error() {
+    let (endpoint, server) = redirecting_endpoint(1);
+    let mut poller = poller_for_redirect_test();
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DeviceLoginError::Send(SendError::Redirected { status: 307 })
+        ),
+        "{err:?}"
+    );
+    assert!(
+        !poller.is_finished(),
+        "a transport-level failure does not end the poller"
+    );
+    assert_eq!(server.join().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_redirect_ends_the_async_loop_as_an_error() {
+    let (endpoint, server) = redirecting_endpoint(1);
+    let mut poller = poller_for_redirect_test();
+    let client = ReqwestClient::new().unwrap();
+    let err = poller.poll(&client, &endpoint).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DeviceLoginError::Send(SendError::Redirected { status: 307 })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.join().unwrap(), 1);
+}

@@ -1,0 +1,178 @@
+//! `LoopbackRedirect` over real sockets on 127.0.0.1: a stand-in for the browser
+//! connects and sends the redirect; the listener answers with a page and gives
+//! the code, or says why not. Bounded: every client socket operation has a
+//! 5-second timeout, every wait a deadline.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use ssooidc_token::login::{CallbackError, LoopbackRedirect, RedirectError};
+use ssooidc_token::ExposeSecret;
+
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn connect(redirect: &LoopbackRedirect) -> TcpStream {
+    let stream = TcpStream::connect_timeout(
+        &format!("127.0.0.1:{}", redirect.port()).parse().unwrap(),
+        IO_TIMEOUT,
+    )
+    .unwrap();
+    stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
+    stream
+}
+
+/// The browser: sends `GET target` and returns the status and the page.
+fn get(redirect: &LoopbackRedirect, target: &str) -> JoinHandle<(u16, String)> {
+    let mut stream = connect(redirect);
+    let request = format!(
+        "GET {target} HTTP/1.1\r\nhost: 127.0.0.1:{}\r\nuser-agent: test\r\naccept: text/html\r\n\r\n",
+        redirect.port()
+    );
+    std::thread::spawn(move || {
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, answer)
+    })
+}
+
+#[test]
+fn the_redirect_gives_the_code_and_a_page_that_says_to_close_the_tab() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    assert_eq!(
+        redirect.redirect_uri(),
+        format!("http://127.0.0.1:{}/oauth/callback", redirect.port())
+    );
+    let browser = get(&redirect, "/oauth/callback?code=one%2Ftime+code&state=xyz");
+    let code = redirect.wait(Duration::from_secs(10), "xyz").unwrap();
+    assert_eq!(code.expose_secret(), "one/time code");
+    let (status, page) = browser.join().unwrap();
+    assert_eq!(status, 200);
+    assert!(page.contains("content-type: text/html"), "{page}");
+    assert!(page.contains("You can close this tab"), "{page}");
+    assert!(!page.contains("one/time"), "{page}");
+}
+
+#[test]
+fn other_paths_get_404_and_the_wait_goes_on() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let favicon = get(&redirect, "/favicon.ico");
+    let post_like = get(&redirect, "/oauth/callbackx?code=c&state=s");
+    // A connection that never sends anything (a browser's speculative one).
+    let _silent = connect(&redirect);
+    let browser = std::thread::spawn({
+        let port = redirect.port();
+        move || {
+            std::thread::sleep(Duration::from_millis(200));
+            let mut stream = TcpStream::connect_timeout(
+                &format!("127.0.0.1:{port}").parse().unwrap(),
+                IO_TIMEOUT,
+            )
+            .unwrap();
+            stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
+            stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+            // Sent in pieces, as a slow client would.
+            stream.write_all(b"GET /oauth/callback?code=c&st").unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            stream
+                .write_all(b"ate=s HTTP/1.1\r\nhost: x\r\n\r\n")
+                .unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            answer
+        }
+    });
+    let code = redirect.wait(Duration::from_secs(10), "s").unwrap();
+    assert_eq!(code.expose_secret(), "c");
+    assert_eq!(favicon.join().unwrap().0, 404);
+    assert_eq!(post_like.join().unwrap().0, 404);
+    assert!(browser.join().unwrap().starts_with("HTTP/1.1 200 "));
+}
+
+#[test]
+fn a_wrong_state_is_refused_with_an_error_page() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let browser = get(&redirect, "/oauth/callback?code=stolen-code&state=forged");
+    let err = redirect
+        .wait(Duration::from_secs(10), "expected")
+        .unwrap_err();
+    assert!(
+        matches!(err, RedirectError::Callback(CallbackError::StateMismatch)),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("stolen-code"));
+    let (status, page) = browser.join().unwrap();
+    assert_eq!(status, 400);
+    assert!(page.contains("Sign-in failed"), "{page}");
+    assert!(!page.contains("stolen-code"), "{page}");
+}
+
+#[test]
+fn an_error_callback_is_refused_with_an_error_page() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let browser = get(&redirect, "/oauth/callback?error=access_denied&state=s");
+    let err = redirect.wait(Duration::from_secs(10), "s").unwrap_err();
+    assert!(
+        matches!(err, RedirectError::Callback(CallbackError::AccessDenied)),
+        "{err:?}"
+    );
+    let (status, page) = browser.join().unwrap();
+    assert_eq!(status, 400);
+    assert!(page.contains("access_denied"), "{page}");
+
+    // An error code with HTML in it is shown escaped.
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let browser = get(&redirect, "/oauth/callback?error=%3Cb%3Ebad&state=s");
+    let err = redirect.wait(Duration::from_secs(10), "s").unwrap_err();
+    assert!(matches!(
+        err,
+        RedirectError::Callback(CallbackError::Refused { .. })
+    ));
+    let (_, page) = browser.join().unwrap();
+    assert!(
+        page.contains("&lt;b&gt;bad") && !page.contains("<b>bad"),
+        "{page}"
+    );
+}
+
+#[test]
+fn nobody_coming_back_is_a_timeout() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let favicon = get(&redirect, "/favicon.ico");
+    let start = Instant::now();
+    let err = redirect.wait(Duration::from_millis(300), "s").unwrap_err();
+    let took = start.elapsed();
+    assert!(matches!(err, RedirectError::Timeout), "{err:?}");
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    assert_eq!(favicon.join().unwrap().0, 404);
+}
+
+#[test]
+fn an_oversized_request_is_answered_431_and_ignored() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    // Exactly the limit and no blank line: all of it is read (so closing does
+    // not reset the connection before the answer arrives), and it is too long.
+    let mut head = b"GET /oauth/callback?code=c&state=s&pad=".to_vec();
+    head.resize(LoopbackRedirect::MAX_REQUEST, b'a');
+    let mut stream = connect(&redirect);
+    let big = std::thread::spawn(move || {
+        stream.write_all(&head).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    });
+    let err = redirect.wait(Duration::from_millis(500), "s").unwrap_err();
+    assert!(matches!(err, RedirectError::Timeout), "{err:?}");
+    assert!(big.join().unwrap().starts_with("HTTP/1.1 431 "));
+}

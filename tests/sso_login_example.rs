@@ -1,0 +1,175 @@
+//! `examples/sso_login.rs`, run as a test: both flows against a local stand-in
+//! for IAM Identity Center on 127.0.0.1, with a temporary cache directory. The
+//! test plays the browser (it follows the authorize URL and its redirect back to
+//! the example's `LoopbackRedirect`); the token file is then read back with
+//! `TokenCache::load`, and a second run reuses the cached registration. Bounded:
+//! every socket operation has a timeout, the stand-in gives up after 30 seconds.
+
+#[path = "../examples/support/loopback.rs"]
+mod loopback;
+#[path = "../examples/support/mock_oidc.rs"]
+mod mock_oidc;
+#[allow(dead_code)]
+#[path = "../examples/sso_login.rs"]
+mod sso_login;
+
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use mock_oidc::{MockOidc, Report};
+use ssooidc_token::cache::{CacheKey, Flow, RegistrationKey, TokenCache};
+use ssooidc_token::ExposeSecret;
+
+const START_URL: &str = "https://d-1234567890.awsapps.com/start";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("ssooidc-sso-login-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The browser: follows the authorize URL to the stand-in, and its redirect
+/// back to the example's listener.
+fn browser(url: String) -> Result<(), String> {
+    let (addr, target) = loopback::split_url(&url).map_err(|e| e.to_string())?;
+    let answer = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
+    let location = answer
+        .header("location")
+        .filter(|_| answer.status() == 302)
+        .ok_or("the authorize endpoint did not redirect")?
+        .to_owned();
+    let (addr, target) = loopback::split_url(&location).map_err(|e| e.to_string())?;
+    if !target.starts_with("/oauth/callback?code=") {
+        return Err(format!("redirected to {target}"));
+    }
+    let page = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
+    match page.status() {
+        200 if String::from_utf8_lossy(&page.body).contains("close this tab") => Ok(()),
+        status => Err(format!("the listener answered {status}")),
+    }
+}
+
+/// Runs the example once against a new stand-in; what the stand-in saw.
+fn run(dir: &Path, device: bool, script: &'static [&'static str]) -> Report {
+    let server = MockOidc::start(script, 1);
+    let mut argv = vec![
+        "dev".to_owned(),
+        START_URL.to_owned(),
+        "us-east-1".to_owned(),
+        "--cache-dir".to_owned(),
+        dir.display().to_string(),
+        "--endpoint".to_owned(),
+        server.base_url(),
+    ];
+    if device {
+        argv.push("--device".to_owned());
+    }
+    let args = sso_login::Args::parse(argv.into_iter()).unwrap();
+    let mut opened: Option<JoinHandle<Result<(), String>>> = None;
+    let key = sso_login::login(&args, |url| {
+        if !device {
+            let url = url.to_owned();
+            opened = Some(std::thread::spawn(move || browser(url)));
+        }
+    })
+    .unwrap();
+    if let Some(browser) = opened {
+        browser.join().unwrap().unwrap();
+    }
+    assert_eq!(key, CacheKey::session("dev"));
+    server.finish().unwrap()
+}
+
+/// The file the example wrote, read back as every tool reads it.
+fn check_cache(dir: &Path, flow: Flow) {
+    let cache = TokenCache::new(dir);
+    let token = cache.load(&CacheKey::session("dev")).unwrap().unwrap();
+    assert_eq!(token.access_token().expose_secret(), "mock-access-token");
+    assert_eq!(
+        token.refresh_token().unwrap().expose_secret(),
+        "mock-refresh-token"
+    );
+    assert_eq!(token.client_id(), Some("mock-client-id"));
+    assert_eq!(
+        token.client_secret().unwrap().expose_secret(),
+        "mock-client-secret"
+    );
+    assert_eq!(token.region(), Some("us-east-1"));
+    assert_eq!(token.start_url(), Some(START_URL));
+    let left = token
+        .expires_at()
+        .duration_since(SystemTime::now())
+        .unwrap();
+    assert!(left > Duration::from_secs(3500) && left <= Duration::from_secs(3600));
+    assert!(token.registration_expires_at().unwrap() > SystemTime::now());
+    let key = RegistrationKey::new(
+        START_URL,
+        "us-east-1",
+        Some(&["sso:account:access"]),
+        Some("dev"),
+    );
+    let registration = cache.load_registration(&key).unwrap().unwrap();
+    assert!(registration.reusable_for(flow, SystemTime::now()));
+}
+
+fn registered(report: &Report) -> bool {
+    report.log.iter().any(|l| l == "POST /client/register")
+}
+
+#[test]
+fn pkce_login_writes_the_token_and_reuses_the_registration() {
+    let dir = TempDir::new("pkce");
+    let first = run(&dir.0, false, &[]);
+    assert_eq!(
+        first.log,
+        [
+            "POST /client/register",
+            "GET /authorize",
+            "authorize: scopes \"sso:account:access\"",
+            "POST /token",
+            "token: verifier matches the challenge",
+        ]
+    );
+    check_cache(&dir.0, Flow::Pkce);
+    let second = run(&dir.0, false, &[]);
+    assert!(!registered(&second), "{:?}", second.log);
+    assert!(second
+        .log
+        .iter()
+        .any(|l| l == "token: verifier matches the challenge"));
+    check_cache(&dir.0, Flow::Pkce);
+}
+
+#[test]
+fn device_login_writes_the_token_and_reuses_the_registration() {
+    let dir = TempDir::new("device");
+    let first = run(&dir.0, true, &["authorization_pending", "token"]);
+    assert_eq!(
+        first.log,
+        [
+            "POST /client/register",
+            "POST /device_authorization",
+            "POST /token",
+            "POST /token",
+        ]
+    );
+    check_cache(&dir.0, Flow::Device);
+    let second = run(&dir.0, true, &["token"]);
+    assert_eq!(second.log, ["POST /device_authorization", "POST /token"]);
+    // A device registration is not one the PKCE flow can use: it registers again.
+    let pkce = run(&dir.0, false, &[]);
+    assert!(registered(&pkce), "{:?}", pkce.log);
+    check_cache(&dir.0, Flow::Pkce);
+}
