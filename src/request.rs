@@ -1,6 +1,7 @@
 //! The two operations' request types.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use crate::fields::GrantFields;
 use crate::grant::{IamGrant, PublicClientGrant};
@@ -36,6 +37,9 @@ use crate::{BuildError, JsonBody};
 /// ```
 pub struct CreateTokenWithIam<G: IamGrant> {
     fields: G::Fields,
+    // Not the last field, `fields` must be sized: a grant the operation does not
+    // accept is then one plain error, without a misleading hint about sizes.
+    grant: PhantomData<G>,
 }
 
 /// A checked `CreateToken` request for grant `G`: the unsigned call a registered
@@ -60,6 +64,9 @@ pub struct CreateTokenWithIam<G: IamGrant> {
 /// ```
 pub struct CreateToken<G: PublicClientGrant> {
     fields: G::Fields,
+    // Not the last field, `fields` must be sized: a grant the operation does not
+    // accept is then one plain error, without a misleading hint about sizes.
+    grant: PhantomData<G>,
 }
 
 /// Runs every content check. The body is measured when it is written (by
@@ -80,7 +87,10 @@ macro_rules! request_common {
         impl<G: $bound> $ty<G> {
             pub(crate) fn from_fields(fields: G::Fields) -> Result<Self, BuildError> {
                 check($operation, &fields)?;
-                Ok(Self { fields })
+                Ok(Self {
+                    fields,
+                    grant: PhantomData,
+                })
             }
 
             #[cfg(feature = "aws-sdk")]
