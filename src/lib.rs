@@ -7,12 +7,12 @@
 
 mod any_request;
 mod builder_state;
-#[cfg(feature = "credentials")]
-#[cfg_attr(docsrs, doc(cfg(feature = "credentials")))]
-pub mod credentials;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
+#[cfg(feature = "credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credentials")))]
+pub mod credentials;
 mod error;
 mod fields;
 pub mod grant;

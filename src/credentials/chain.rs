@@ -246,6 +246,9 @@ mod tests {
         );
         let long = default_session_name("apl-22222222222222222222222222222222 x/y");
         assert!(long.len() <= 64, "{long}");
-        assert_eq!(default_session_name("a/b c"), "TrustedIdentityPropagationSDKPluginEnhanced-bc");
+        assert_eq!(
+            default_session_name("a/b c"),
+            "TrustedIdentityPropagationSDKPluginEnhanced-bc"
+        );
     }
 }

@@ -21,7 +21,7 @@
 //!     .sts_endpoint(StsEndpoint::new("us-east-1")?)
 //!     // The application's own credentials, asked afresh for every chain (a task
 //!     // role rotates them); any `ProvideCredentials` will do.
-//!     .app_credentials(Credentials::from_keys("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+//!     .app_credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "app"))
 //!     // A fresh IdP token, when the chain needs the jwt-bearer grant.
 //!     .idp_token(|| async { Ok(SecretString::from(user_jwt())) })
 //!     .client(ReqwestClient::new()?)

@@ -122,7 +122,7 @@ pub struct IdentityEnhancedCredentialsFields {
         {
             SharedCredentialsProvider::new(provider)
         },
-        doc = "Sets the provider of the application's own credentials (required), which sign CreateTokenWithIAM and `AssumeRole`. It is asked afresh for every chain, so credentials it rotates (a task or instance role) are honoured. A fixed pair: `aws_credential_types::Credentials::from_keys(..)`."
+        doc = "Sets the provider of the application's own credentials (required), which sign CreateTokenWithIAM and `AssumeRole`. It is asked afresh for every chain, so credentials it rotates (a task or instance role) are honoured. A fixed pair: `aws_credential_types::Credentials::new(..)`."
     ))]
     app_credentials: SharedCredentialsProvider,
     #[builder(setter(
@@ -350,11 +350,9 @@ impl Settings {
             .scopes(self.scopes.iter().map(String::as_str))
             .build()
         {
-            problems.extend(err.problems().iter().map(|problem| {
-                match problem.field() {
-                    "client_id" => Problem::new("application_arn", problem.index(), *problem.rule()),
-                    _ => problem.clone(),
-                }
+            problems.extend(err.problems().iter().map(|problem| match problem.field() {
+                "client_id" => Problem::new("application_arn", problem.index(), *problem.rule()),
+                _ => problem.clone(),
             }));
         }
         if !self.scopes.is_empty() && !self.scopes.iter().any(|s| s == "sts:identity_context") {
@@ -458,7 +456,7 @@ struct Inner {
 ///     .role_arn("arn:aws:iam::123456789012:role/identity-enhanced")
 ///     .oidc_endpoint(Endpoint::new("us-east-1")?)
 ///     .sts_endpoint(StsEndpoint::new("us-east-1")?)
-///     .app_credentials(Credentials::from_keys("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None))
+///     .app_credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "app"))
 ///     .idp_token(|| async { Ok(SecretString::from("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")) })
 ///     .client(ReqwestClient::new()?)
 ///     .scope("openid")
