@@ -43,6 +43,11 @@ pub type TransportFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SendErro
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot send the identity chain",
+    label = "not a `Transport`",
+    note = "use `ssooidc_token::ReqwestClient::from_builder(reqwest::Client::builder()...)`: a plain `reqwest::Client` follows redirects, which would carry signed requests and their secrets to another host"
+)]
 pub trait Transport: std::fmt::Debug + Send + Sync + 'static {
     /// Sends a signed `CreateTokenWithIAM` request and reads its answer.
     fn create_token_with_iam(
