@@ -62,7 +62,7 @@ pub trait Transport: std::fmt::Debug + Send + Sync + 'static {
     ) -> TransportFuture<'_, AssumeRoleResponse>;
 }
 
-/// Through [`exchange`]: the body handed over as a wiping `Bytes`, the answer
+/// The crate's own sending, as `send` does it: the body handed over as a wiping `Bytes`, the answer
 /// read into zeroizing memory, a redirect refused.
 impl Transport for ReqwestClient {
     fn create_token_with_iam(
