@@ -480,6 +480,26 @@ impl IdentityEnhancedCredentials {
     }
 
     /// The `RoleSessionName` sent (the default one if none was set).
+    ///
+    /// ```
+    /// use aws_credential_types::Credentials;
+    /// use ssooidc_token::credentials::IdentityEnhancedCredentials;
+    /// use ssooidc_token::sts::StsEndpoint;
+    /// use ssooidc_token::{Endpoint, ReqwestClient, SecretString};
+    ///
+    /// let provider = IdentityEnhancedCredentials::builder()
+    ///     .application_arn("arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222")
+    ///     .role_arn("arn:aws:iam::123456789012:role/identity-enhanced")
+    ///     .oidc_endpoint(Endpoint::new("us-east-1")?)
+    ///     .sts_endpoint(StsEndpoint::new("us-east-1")?)
+    ///     .app_credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "app"))
+    ///     .idp_token(|| async { Ok(SecretString::from("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")) })
+    ///     .client(ReqwestClient::new()?)
+    ///     .build()?;
+    /// assert_eq!(provider.role_session_name(), "TrustedIdentityPropagationSDKPluginEnhanced-apl-2222222222222222");
+    /// assert_eq!(provider.refresh_window(), ssooidc_token::credentials::DEFAULT_REFRESH_WINDOW);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn role_session_name(&self) -> &str {
         &self.inner.fields.role_session_name
