@@ -317,7 +317,9 @@ async fn after_the_window_the_refresh_token_renews_and_a_refused_one_falls_back_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_grant_after_the_fallback_is_a_refusal_not_retried() {
     let setup = setup(false);
-    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    // Sessions of 20 s: due at once, and too close to their end to be kept
+    // when the renewal fails.
+    setup.sts_state.lifetime.store(20, Ordering::SeqCst);
     bounded(setup.provider.provide_credentials()).await.unwrap();
     setup
         .oidc_state
@@ -334,6 +336,25 @@ async fn invalid_grant_after_the_fallback_is_a_refusal_not_retried() {
     assert!(error_chain_text(&err).contains("invalid_grant"));
     // Refresh token tried once, jwt-bearer once more, no AssumeRole.
     assert_eq!(setup.counts(), (2, 2, 1, 1));
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_early_renewal_keeps_the_credentials_sts_still_honours_and_rests() {
+    let setup = setup(false);
+    // Sessions of 40 s: due for renewal at once, still usable for 10 s more.
+    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    let first = bounded(setup.provider.provide_credentials()).await.unwrap();
+    setup.sts_state.deny.store(true, Ordering::SeqCst);
+    let kept = bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_eq!(kept.expiry(), first.expiry());
+    assert_eq!(setup.counts(), (1, 1, 1, 2), "the renewal ran and failed");
+    // It rests: the next loads get the same credentials without a chain.
+    for _ in 0..3 {
+        let again = bounded(setup.provider.provide_credentials()).await.unwrap();
+        assert_eq!(again.expiry(), first.expiry());
+    }
+    assert_eq!(setup.counts(), (1, 1, 1, 2));
     setup.no_refusals();
 }
 

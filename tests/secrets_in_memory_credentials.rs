@@ -129,8 +129,9 @@ impl Transport for InProcess {
                 return Ok(AssumeRoleResponse::from_http(403, &body)?);
             }
             let (secret, token) = (xml_secret(), xml_secret());
-            // Expires in 40 s: the next load runs another chain.
-            let expiration = SystemTime::now() + Duration::from_secs(40);
+            // Expires in 20 s: the next load runs another chain, and does
+            // not keep these when it fails.
+            let expiration = SystemTime::now() + Duration::from_secs(20);
             let secs = expiration
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .unwrap()

@@ -18,6 +18,10 @@ use crate::{
 /// must then get new credentials, not the ones it is replacing.
 pub(crate) const RENEW_AHEAD: Duration = Duration::from_secs(30);
 
+/// How long a failed early renewal rests before the next attempt, while the
+/// current credentials are still usable.
+pub(crate) const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
+
 /// What a run hands back: the SDK's credentials (expiry `refresh_window` before
 /// STS's), and STS's own `Expiration`.
 pub(crate) struct Loaded {
@@ -28,6 +32,13 @@ pub(crate) struct Loaded {
 /// Whether credentials that carry `expiry` can still be served at `now`.
 pub(crate) fn is_fresh(expiry: Option<SystemTime>, now: SystemTime) -> bool {
     expiry.is_some_and(|expiry| now + RENEW_AHEAD < expiry)
+}
+
+/// Whether credentials STS let expire at `expiration` can still sign at `now`
+/// (with 30 s to spare for the request they sign): served when a renewal
+/// fails.
+pub(crate) fn is_usable(expiration: SystemTime, now: SystemTime) -> bool {
+    now + RENEW_AHEAD < expiration
 }
 
 /// The expiry handed to the SDK: `refresh_window` before STS's `expiration`, but

@@ -142,9 +142,9 @@ impl ChainError {
     ///   providers return it for "a 503 from STS" as for a refusal.
     ///
     /// `provider_timed_out` is not used: it carries no source, and the SDK's
-    /// identity cache returns it itself when a load outlasts its timeout (5 s by
-    /// default); a timeout of the HTTP client is a `provider_error` whose
-    /// source says so.
+    /// identity cache returns it itself when a load outlasts its timeout (about
+    /// 22 s with the SDK's default retry and timeout settings); a timeout of
+    /// the HTTP client is a `provider_error` whose source says so.
     #[must_use]
     pub fn to_credentials_error(&self) -> CredentialsError {
         match &*self.0 {

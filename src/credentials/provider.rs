@@ -394,8 +394,11 @@ impl Settings {
 struct Session {
     /// The Identity Center refresh token of the last token answer, if any.
     refresh_token: Option<SecretString>,
-    /// The credentials of the last successful chain.
-    current: Option<Credentials>,
+    /// The credentials of the last successful chain, and STS's `Expiration`.
+    current: Option<(Credentials, SystemTime)>,
+    /// After a failed early renewal: no new chain before this time while the
+    /// current credentials are still usable.
+    retry_after: Option<SystemTime>,
     /// The number and error of the last chain, if it failed.
     failed: Option<(u64, ChainError)>,
 }
@@ -433,6 +436,16 @@ struct Inner {
 /// [`refresh_window`](IdentityEnhancedCredentialsBuilder::refresh_window) (5
 /// minutes) before STS's `Expiration`, so the SDK's identity cache renews them
 /// in time; until then, less 30 s, a load returns them without running a chain.
+/// When a renewal fails while STS still honours the current credentials (more
+/// than 30 s before its `Expiration`), the load returns them, and the next
+/// chain waits a minute (botocore's advisory refresh does the same); after
+/// that, the error reaches the caller.
+///
+/// The SDK's identity cache gives a load about 22 s (its default retry and
+/// timeout settings) and then drops it; a chain cut short starts again at the
+/// next load, keeping any refresh token already received. If your `idp_token`
+/// callback can be slow, raise it with
+/// `IdentityCache::lazy().load_timeout(..)` on the SDK config.
 ///
 /// One chain runs at a time: loads that arrive while one runs wait for it and
 /// share its credentials, or its error; this holds with or without the SDK's
@@ -516,8 +529,12 @@ impl IdentityEnhancedCredentials {
         let inner = &*self.inner;
         let runs_before = inner.runs.load(Ordering::Acquire);
         let mut session = inner.session.lock().await;
-        if let Some(current) = &session.current {
-            if chain::is_fresh(current.expiry(), SystemTime::now()) {
+        let now = SystemTime::now();
+        if let Some((current, expiration)) = &session.current {
+            let resting = session.retry_after.is_some_and(|after| now < after);
+            if chain::is_fresh(current.expiry(), now)
+                || (resting && chain::is_usable(*expiration, now))
+            {
                 return Ok(current.clone());
             }
         }
@@ -536,12 +553,23 @@ impl IdentityEnhancedCredentials {
                 expiration,
             }) => {
                 session.failed = None;
-                session.current = Some(credentials.clone());
+                session.retry_after = None;
+                session.current = Some((credentials.clone(), expiration));
                 *inner.last.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some((credentials.clone(), expiration));
                 Ok(credentials)
             }
             Err(err) => {
+                // An early renewal that failed keeps the credentials STS still
+                // honours, and rests before the next attempt.
+                let now = SystemTime::now();
+                if let Some((current, expiration)) = &session.current {
+                    if chain::is_usable(*expiration, now) {
+                        let current = current.clone();
+                        session.retry_after = Some(now + chain::RETRY_AFTER_FAILURE);
+                        return Ok(current);
+                    }
+                }
                 let out = err.to_credentials_error();
                 session.failed = Some((run, err));
                 Err(out)
