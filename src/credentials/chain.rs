@@ -209,6 +209,14 @@ mod tests {
     }
 
     #[test]
+    fn credentials_are_kept_after_a_failed_renewal_until_thirty_seconds_before_sts_expiration() {
+        let expiration = UNIX_EPOCH + Duration::from_secs(10_000);
+        assert!(is_usable(expiration, expiration - Duration::from_secs(31)));
+        assert!(!is_usable(expiration, expiration - Duration::from_secs(30)));
+        assert!(!is_usable(expiration, expiration + Duration::from_secs(1)));
+    }
+
+    #[test]
     fn the_expiry_is_the_window_before_expiration_at_most_half_the_lifetime() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
         let hour = now + Duration::from_secs(3_600);
