@@ -331,7 +331,7 @@ async fn invalid_grant_after_the_fallback_is_a_refusal_not_retried() {
         .unwrap_err();
     assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
     let chain = chain_error(&err).expect("the source is the chain's error");
-    assert_eq!(chain.step(), ChainStep::JwtBearer);
+    assert_eq!(chain.step(), ChainStep::JwtBearerGrant);
     assert!(!chain.is_retryable());
     assert!(error_chain_text(&err).contains("invalid_grant"));
     // Refresh token tried once, jwt-bearer once more, no AssumeRole.
@@ -390,7 +390,7 @@ async fn access_denied_reaches_the_sdk_caller_with_the_set_context_hint() {
     assert!(text.contains("sts:SetContext"), "{text}");
     assert!(text.contains("AccessDenied"), "{text}");
     let chain = chain_error(&err).expect("the chain's error is in the SDK error's sources");
-    assert_eq!(chain.step(), ChainStep::AssumeRole);
+    assert_eq!(chain.step(), ChainStep::AssumeRoleWithContext);
     assert!(!chain.is_retryable());
     assert_eq!(
         api.served(),
@@ -431,7 +431,7 @@ async fn a_closed_port_is_a_retryable_provider_error_and_no_secret_shows() {
     let err = bounded(provider.provide_credentials()).await.unwrap_err();
     assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
     let chain = chain_error(&err).unwrap();
-    assert_eq!(chain.step(), ChainStep::JwtBearer);
+    assert_eq!(chain.step(), ChainStep::JwtBearerGrant);
     assert!(chain.is_retryable());
     let text = format!("{} {err:?}", error_chain_text(&err));
     assert!(

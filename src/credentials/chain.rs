@@ -106,7 +106,7 @@ pub(crate) async fn run(
         *refresh_token = Some(next.into_secret());
     }
     let context = IdentityContext::from_response(&answer)
-        .map_err(|e| ChainError::new(ChainErrorKind::IdentityContext(e)))?;
+        .map_err(|e| ChainError::new(ChainErrorKind::NoIdentityContext(e)))?;
     drop(answer);
 
     let mut request = AssumeRole::builder()
@@ -125,8 +125,8 @@ pub(crate) async fn run(
         (None, Some(source)) => request.source_identity(source).build(),
         (None, None) => request.build(),
     }
-    .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRole, e)))?;
-    let assume_role = |err: SendError| ChainError::new(ChainErrorKind::AssumeRole(err));
+    .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRoleWithContext, e)))?;
+    let assume_role = |err: SendError| ChainError::new(ChainErrorKind::StsCall(err));
     let signed = request
         .to_signed_http(&fields.sts_endpoint, &app, SystemTime::now())
         .map_err(|e| assume_role(e.into()))?;
@@ -153,9 +153,9 @@ async fn create_token(
     refresh_token: &mut Option<SecretString>,
     app: &SigningCredentials,
 ) -> Result<CreateTokenWithIamResponse, ChainError> {
-    let failed = |step, err| ChainError::new(ChainErrorKind::CreateToken(step, err));
+    let failed = |step, err| ChainError::new(ChainErrorKind::TokenCall(step, err));
     if let Some(held) = refresh_token.as_ref() {
-        let step = ChainStep::RefreshToken;
+        let step = ChainStep::RefreshTokenGrant;
         let request = CreateTokenWithIam::refresh_token()
             .client_id(fields.application_arn.as_str())
             .refresh_token(held)
@@ -172,7 +172,7 @@ async fn create_token(
             Err(err) => return Err(failed(step, err)),
         }
     }
-    let step = ChainStep::JwtBearer;
+    let step = ChainStep::JwtBearerGrant;
     let assertion = (fields.idp_token.0)()
         .await
         .map_err(|e| ChainError::new(ChainErrorKind::IdpToken(e)))?;

@@ -19,13 +19,13 @@ pub enum ChainStep {
     /// Asking the `idp_token` callback for a fresh IdP token.
     IdpToken,
     /// CreateTokenWithIAM with the Identity Center refresh token.
-    RefreshToken,
+    RefreshTokenGrant,
     /// CreateTokenWithIAM with the jwt-bearer grant.
-    JwtBearer,
+    JwtBearerGrant,
     /// Taking the identity context out of the token answer.
-    IdentityContext,
+    ReadIdentityContext,
     /// STS `AssumeRole` with `ProvidedContexts`.
-    AssumeRole,
+    AssumeRoleWithContext,
 }
 
 impl fmt::Display for ChainStep {
@@ -33,10 +33,10 @@ impl fmt::Display for ChainStep {
         f.write_str(match self {
             Self::AppCredentials => "loading the application's credentials",
             Self::IdpToken => "getting a fresh IdP token",
-            Self::RefreshToken => "CreateTokenWithIAM with the refresh token",
-            Self::JwtBearer => "CreateTokenWithIAM with the jwt-bearer grant",
-            Self::IdentityContext => "taking the identity context out of the token answer",
-            Self::AssumeRole => "STS AssumeRole with the identity context",
+            Self::RefreshTokenGrant => "CreateTokenWithIAM with the refresh token",
+            Self::JwtBearerGrant => "CreateTokenWithIAM with the jwt-bearer grant",
+            Self::ReadIdentityContext => "taking the identity context out of the token answer",
+            Self::AssumeRoleWithContext => "STS AssumeRole with the identity context",
         })
     }
 }
@@ -53,14 +53,14 @@ pub enum ChainErrorKind {
     /// CreateTokenWithIAM failed: with the refresh token only when the failure
     /// was not a refusal of the token (that one falls back to jwt-bearer), or
     /// with jwt-bearer.
-    CreateToken(ChainStep, SendError),
+    TokenCall(ChainStep, SendError),
     /// The token answer carries no usable identity context.
-    IdentityContext(IdentityContextError),
+    NoIdentityContext(IdentityContextError),
     /// A request could not be built from the configuration (`build()` checks the
     /// configuration, so this is an IdP token `build()` refused).
     Build(ChainStep, BuildError),
     /// STS `AssumeRole` failed.
-    AssumeRole(SendError),
+    StsCall(SendError),
 }
 
 /// Why a run of the identity chain failed: the step, and the underlying error
@@ -102,9 +102,9 @@ impl ChainError {
         match &*self.0 {
             ChainErrorKind::AppCredentials(_) => ChainStep::AppCredentials,
             ChainErrorKind::IdpToken(_) => ChainStep::IdpToken,
-            ChainErrorKind::CreateToken(step, _) | ChainErrorKind::Build(step, _) => *step,
-            ChainErrorKind::IdentityContext(_) => ChainStep::IdentityContext,
-            ChainErrorKind::AssumeRole(_) => ChainStep::AssumeRole,
+            ChainErrorKind::TokenCall(step, _) | ChainErrorKind::Build(step, _) => *step,
+            ChainErrorKind::NoIdentityContext(_) => ChainStep::ReadIdentityContext,
+            ChainErrorKind::StsCall(_) => ChainStep::AssumeRoleWithContext,
         }
     }
 
@@ -121,11 +121,9 @@ impl ChainError {
                 err,
                 CredentialsError::ProviderError(_) | CredentialsError::ProviderTimedOut(_)
             ),
-            ChainErrorKind::CreateToken(_, err) | ChainErrorKind::AssumeRole(err) => {
-                err.is_retryable()
-            }
+            ChainErrorKind::TokenCall(_, err) | ChainErrorKind::StsCall(err) => err.is_retryable(),
             ChainErrorKind::IdpToken(_)
-            | ChainErrorKind::IdentityContext(_)
+            | ChainErrorKind::NoIdentityContext(_)
             | ChainErrorKind::Build(..) => false,
         }
     }
@@ -148,11 +146,11 @@ impl ChainError {
     #[must_use]
     pub fn to_credentials_error(&self) -> CredentialsError {
         match &*self.0 {
-            ChainErrorKind::Build(step, _) if *step != ChainStep::JwtBearer => {
+            ChainErrorKind::Build(step, _) if *step != ChainStep::JwtBearerGrant => {
                 CredentialsError::invalid_configuration(self.clone())
             }
-            ChainErrorKind::CreateToken(_, SendError::Response(err))
-            | ChainErrorKind::AssumeRole(SendError::Response(err))
+            ChainErrorKind::TokenCall(_, SendError::Response(err))
+            | ChainErrorKind::StsCall(SendError::Response(err))
                 if matches!(err.kind(), ResponseErrorKind::Unreadable(_))
                     && (200..300).contains(&err.status()) =>
             {
@@ -176,8 +174,8 @@ impl Error for ChainError {
         Some(match &*self.0 {
             ChainErrorKind::AppCredentials(err) => err,
             ChainErrorKind::IdpToken(err) => &**err,
-            ChainErrorKind::CreateToken(_, err) | ChainErrorKind::AssumeRole(err) => err,
-            ChainErrorKind::IdentityContext(err) => err,
+            ChainErrorKind::TokenCall(_, err) | ChainErrorKind::StsCall(err) => err,
+            ChainErrorKind::NoIdentityContext(err) => err,
             ChainErrorKind::Build(_, err) => err,
         })
     }

@@ -36,11 +36,11 @@ type IdpTokenFuture = Pin<Box<dyn Future<Output = Result<SecretString, BoxError>
 /// The `idp_token` callback, boxed (public in a private module: a setter's
 /// return type, never named by users).
 #[derive(Clone)]
-pub struct IdpToken(pub(crate) Arc<dyn Fn() -> IdpTokenFuture + Send + Sync>);
+pub struct IdpTokenCallback(pub(crate) Arc<dyn Fn() -> IdpTokenFuture + Send + Sync>);
 
-impl fmt::Debug for IdpToken {
+impl fmt::Debug for IdpTokenCallback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("IdpToken(<callback>)")
+        f.write_str("IdpTokenCallback(<callback>)")
     }
 }
 
@@ -126,17 +126,17 @@ pub struct IdentityEnhancedCredentialsFields {
     ))]
     app_credentials: SharedCredentialsProvider,
     #[builder(setter(
-        fn transform<F, Fut>(callback: F) -> IdpToken
+        fn transform<F, Fut>(callback: F) -> IdpTokenCallback
         where
             F: Fn() -> Fut + Send + Sync + 'static,
             Fut: Future<Output = Result<SecretString, Box<dyn Error + Send + Sync>>> + Send + 'static,
             <Self as FieldState<field::idp_token::Name>>::State: field::idp_token::Unset,
         {
-            IdpToken(Arc::new(move || -> IdpTokenFuture { Box::pin(callback()) }))
+            IdpTokenCallback(Arc::new(move || -> IdpTokenFuture { Box::pin(callback()) }))
         },
         doc = "Sets the callback that gives a fresh IdP token (required), a compact JWT, for the jwt-bearer grant: called for the first chain, and again whenever no Identity Center refresh token is held or the service refuses it."
     ))]
-    idp_token: IdpToken,
+    idp_token: IdpTokenCallback,
     #[builder(setter(
         fn transform(client: impl Transport) -> Arc<dyn Transport>
         where
@@ -267,7 +267,7 @@ impl<
         oidc_endpoint: field::oidc_endpoint::Required<Endpoint>,
         sts_endpoint: field::sts_endpoint::Required<StsEndpoint>,
         app_credentials: field::app_credentials::Required<SharedCredentialsProvider>,
-        idp_token: field::idp_token::Required<IdpToken>,
+        idp_token: field::idp_token::Required<IdpTokenCallback>,
         client: field::client::Required<Arc<dyn Transport>>,
         role_session_name: Optional<Option<String>>,
         duration_seconds: Optional<Option<u32>>,
@@ -329,7 +329,7 @@ pub(crate) struct Settings {
     pub(crate) oidc_endpoint: Endpoint,
     pub(crate) sts_endpoint: StsEndpoint,
     pub(crate) app_credentials: SharedCredentialsProvider,
-    pub(crate) idp_token: IdpToken,
+    pub(crate) idp_token: IdpTokenCallback,
     pub(crate) client: Arc<dyn Transport>,
     pub(crate) role_session_name: String,
     pub(crate) duration_seconds: Option<u32>,
