@@ -109,23 +109,8 @@ pub(crate) async fn run(
         .map_err(|e| ChainError::new(ChainErrorKind::NoIdentityContext(e)))?;
     drop(answer);
 
-    let mut request = AssumeRole::builder()
-        .role_arn(fields.role_arn.as_str())
-        .role_session_name(fields.role_session_name.as_str())
-        .identity_context(context);
-    for (key, value) in &fields.tags {
-        request = request.tag(key.as_str(), value.as_str());
-    }
-    let request = match (fields.duration_seconds, fields.source_identity.as_deref()) {
-        (Some(duration), Some(source)) => request
-            .duration_seconds(duration)
-            .source_identity(source)
-            .build(),
-        (Some(duration), None) => request.duration_seconds(duration).build(),
-        (None, Some(source)) => request.source_identity(source).build(),
-        (None, None) => request.build(),
-    }
-    .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRoleWithContext, e)))?;
+    let request = assume_role_request(fields, context)
+        .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRoleWithContext, e)))?;
     let assume_role = |err: SendError| ChainError::new(ChainErrorKind::StsCall(err));
     let signed = request
         .to_signed_http(&fields.sts_endpoint, &app, SystemTime::now())
@@ -143,6 +128,30 @@ pub(crate) async fn run(
         credentials: super::hand_over(&session, expiry),
         expiration,
     })
+}
+
+/// The `AssumeRole` request for `context`, from the settings (also used by
+/// `build()` with a placeholder context, to check them once).
+pub(crate) fn assume_role_request(
+    fields: &Settings,
+    context: IdentityContext,
+) -> Result<AssumeRole, crate::BuildError> {
+    let mut request = AssumeRole::builder()
+        .role_arn(fields.role_arn.as_str())
+        .role_session_name(fields.role_session_name.as_str())
+        .identity_context(context);
+    for (key, value) in &fields.tags {
+        request = request.tag(key.as_str(), value.as_str());
+    }
+    match (fields.duration_seconds, fields.source_identity.as_deref()) {
+        (Some(duration), Some(source)) => request
+            .duration_seconds(duration)
+            .source_identity(source)
+            .build(),
+        (Some(duration), None) => request.duration_seconds(duration).build(),
+        (None, Some(source)) => request.source_identity(source).build(),
+        (None, None) => request.build(),
+    }
 }
 
 /// CreateTokenWithIAM: the refresh-token grant while a refresh token is held;

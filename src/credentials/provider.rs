@@ -18,7 +18,7 @@ use super::error::ChainError;
 use super::transport::Transport;
 use crate::builder_state::{field, FieldState, Optional};
 use crate::error::{Problem, Rule};
-use crate::sts::{AssumeRole, IdentityContext, StsEndpoint};
+use crate::sts::{IdentityContext, StsEndpoint};
 use crate::{BuildError, CreateTokenWithIam, Endpoint};
 
 /// How long before STS's `Expiration` the credentials are renewed, unless
@@ -361,23 +361,7 @@ impl Settings {
         let Ok(placeholder) = IdentityContext::new("placeholder") else {
             unreachable!("a placeholder of 11 characters is a valid context")
         };
-        let mut request = AssumeRole::builder()
-            .role_arn(self.role_arn.as_str())
-            .role_session_name(self.role_session_name.as_str())
-            .identity_context(placeholder);
-        for (key, value) in &self.tags {
-            request = request.tag(key.as_str(), value.as_str());
-        }
-        let checked = match (self.duration_seconds, self.source_identity.as_deref()) {
-            (Some(duration), Some(source)) => request
-                .duration_seconds(duration)
-                .source_identity(source)
-                .build(),
-            (Some(duration), None) => request.duration_seconds(duration).build(),
-            (None, Some(source)) => request.source_identity(source).build(),
-            (None, None) => request.build(),
-        };
-        if let Err(err) = checked {
+        if let Err(err) = chain::assume_role_request(self, placeholder) {
             problems.extend(err.problems().iter().cloned());
         }
         if problems.is_empty() {
