@@ -327,6 +327,41 @@ pub mod field {
             setter: "call `.registration_expires_at(...)` before `.build()`",
             twice: "field `registration_expires_at` is set twice",
         }
+        application_arn {
+            missing: "missing required field `application_arn`",
+            setter: "call `.application_arn(...)` before `.build()`",
+            twice: "field `application_arn` is set twice",
+        }
+        oidc_endpoint {
+            missing: "missing required field `oidc_endpoint`",
+            setter: "call `.oidc_endpoint(...)` before `.build()`",
+            twice: "field `oidc_endpoint` is set twice",
+        }
+        sts_endpoint {
+            missing: "missing required field `sts_endpoint`",
+            setter: "call `.sts_endpoint(...)` before `.build()`",
+            twice: "field `sts_endpoint` is set twice",
+        }
+        app_credentials {
+            missing: "missing required field `app_credentials`",
+            setter: "call `.app_credentials(...)` before `.build()`",
+            twice: "field `app_credentials` is set twice",
+        }
+        idp_token {
+            missing: "missing required field `idp_token`",
+            setter: "call `.idp_token(...)` before `.build()`",
+            twice: "field `idp_token` is set twice",
+        }
+        client {
+            missing: "missing required field `client`",
+            setter: "call `.client(...)` before `.build()`",
+            twice: "field `client` is set twice",
+        }
+        refresh_window {
+            missing: "missing required field `refresh_window`",
+            setter: "call `.refresh_window(...)` before `.build()`",
+            twice: "field `refresh_window` is set twice",
+        }
         source_identity {
             missing: "missing required field `source_identity`",
             setter: "call `.source_identity(...)` before `.build()`",

@@ -192,6 +192,10 @@ pub enum Rule {
     /// A time written to the SSO token cache must be from 1970 to 9999 (the
     /// `YYYY-MM-DDTHH:MM:SSZ` form every reader of the cache accepts).
     Timestamp,
+    /// An explicit scope list for an identity-enhanced session must include
+    /// `sts:identity_context` (or send no scope): without it the token carries no
+    /// identity context for STS.
+    IdentityContextScope,
 }
 
 impl fmt::Display for Rule {
@@ -251,6 +255,9 @@ impl fmt::Display for Rule {
             Self::BearerPrefix => "starts with `Bearer `: give the token alone",
             Self::UnsafeScheme => "must not use the javascript:, data: or vbscript: scheme",
             Self::Timestamp => "must be a time from 1970 to 9999 (written as YYYY-MM-DDTHH:MM:SSZ)",
+            Self::IdentityContextScope => {
+                "must include `sts:identity_context` when scopes are listed (or list none)"
+            }
         })
     }
 }

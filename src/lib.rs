@@ -10,6 +10,9 @@ mod builder_state;
 #[cfg(feature = "cache")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
+#[cfg(feature = "credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credentials")))]
+pub mod credentials;
 mod error;
 mod fields;
 pub mod grant;

@@ -187,7 +187,7 @@ impl fmt::Debug for SigningCredentials {
 }
 
 /// The SDK's credentials (what `aws-config` loads) as [`SigningCredentials`]
-/// (features `sigv4` and `aws-sdk`). The secrets are copied once into exact-size
+/// (feature `aws-sdk` or `credentials`). The secrets are copied once into exact-size
 /// zeroizing buffers; the SDK's `Credentials` wipes its own copy when dropped.
 ///
 /// ```
@@ -199,7 +199,8 @@ impl fmt::Debug for SigningCredentials {
 /// assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
 /// assert!(credentials.has_session_token());
 /// ```
-#[cfg(feature = "aws-sdk")]
+#[cfg(any(feature = "aws-sdk", feature = "credentials"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "aws-sdk", feature = "credentials"))))]
 impl From<&aws_credential_types::Credentials> for SigningCredentials {
     fn from(credentials: &aws_credential_types::Credentials) -> Self {
         Self {

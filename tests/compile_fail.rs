@@ -36,3 +36,13 @@ fn compile_fail_cache() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail_cache/*.rs");
 }
+
+/// The identity-enhanced credentials provider (feature `credentials`): every
+/// missing field named, a field set twice refused, no plain `reqwest::Client`
+/// (it would follow redirects), no IdP token that is not a `SecretString`.
+#[cfg(feature = "credentials")]
+#[test]
+fn compile_fail_credentials() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_credentials/*.rs");
+}

@@ -134,7 +134,7 @@ fn serve_one<T>(
     Ok(result)
 }
 
-fn read_request(stream: &mut std::net::TcpStream) -> Result<Received, String> {
+pub fn read_request(stream: &mut std::net::TcpStream) -> Result<Received, String> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
@@ -184,7 +184,7 @@ fn read_request(stream: &mut std::net::TcpStream) -> Result<Received, String> {
 
 /// Signs what arrived with the expected credentials at the request's own time,
 /// and compares the signature.
-fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
+pub fn verify(received: &Received, signer: &Signer) -> Result<(), String> {
     let authorization = received.header("authorization").ok_or("no authorization")?;
     let scope = format!("/{}/{}/aws4_request", signer.region, signer.signing_name);
     if !authorization.contains(&format!("Credential={}/", signer.access_key_id))

@@ -12,6 +12,8 @@
 mod aws_sdk;
 #[cfg(feature = "reqwest")]
 mod reqwest;
+#[cfg(feature = "credentials")]
+pub(crate) use self::reqwest::exchange;
 #[cfg(feature = "reqwest")]
 pub use self::reqwest::ReqwestClient;
 #[cfg(feature = "ureq")]

@@ -1,0 +1,282 @@
+//! One run of the identity chain (CreateTokenWithIAM, the identity context, AssumeRole), and the pure rules around it: when credentials are fresh, what expiry they carry, when a refused refresh token falls back to jwt-bearer.
+
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::provider::ProvideCredentials;
+use secrecy::SecretString;
+
+use super::error::{ChainError, ChainErrorKind, ChainStep};
+use super::provider::Settings;
+use crate::sts::{AssumeRole, IdentityContext};
+use crate::{
+    CreateTokenWithIam, CreateTokenWithIamResponse, ErrorCode, IntoSecret, SendError,
+    SigningCredentials,
+};
+
+/// Cached credentials are renewed once less than this remains before the expiry
+/// they carry: the SDK's identity cache asks 10 to 15 s before that expiry, and
+/// must then get new credentials, not the ones it is replacing.
+pub(crate) const RENEW_AHEAD: Duration = Duration::from_secs(30);
+
+/// How long a failed early renewal rests before the next attempt, while the
+/// current credentials are still usable.
+pub(crate) const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
+
+/// What a run hands back: the SDK's credentials (expiry `refresh_window` before
+/// STS's), and STS's own `Expiration`.
+pub(crate) struct Loaded {
+    pub(crate) credentials: aws_credential_types::Credentials,
+    pub(crate) expiration: SystemTime,
+}
+
+/// Whether credentials that carry `expiry` can still be served at `now`.
+pub(crate) fn is_fresh(expiry: Option<SystemTime>, now: SystemTime) -> bool {
+    expiry.is_some_and(|expiry| now + RENEW_AHEAD < expiry)
+}
+
+/// Whether credentials STS let expire at `expiration` can still sign at `now`
+/// (with 30 s to spare for the request they sign): served when a renewal
+/// fails.
+pub(crate) fn is_usable(expiration: SystemTime, now: SystemTime) -> bool {
+    now + RENEW_AHEAD < expiration
+}
+
+/// The expiry handed to the SDK: `refresh_window` before STS's `expiration`, but
+/// never less than half of the session's remaining lifetime away (a window
+/// longer than the session would otherwise hand out credentials that look
+/// expired, and run a chain per request).
+pub(crate) fn reported_expiry(
+    now: SystemTime,
+    expiration: SystemTime,
+    refresh_window: Duration,
+) -> SystemTime {
+    let lifetime = expiration.duration_since(now).unwrap_or(Duration::ZERO);
+    expiration - refresh_window.min(lifetime / 2)
+}
+
+/// Whether a refused refresh-token grant falls back to jwt-bearer: the refresh
+/// token is invalid (`invalid_grant`) or has expired (`expired_token`).
+pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
+    let SendError::Response(response) = err else {
+        return false;
+    };
+    response.token_error().is_some_and(|token| {
+        matches!(
+            token.code(),
+            ErrorCode::InvalidGrant | ErrorCode::ExpiredToken
+        )
+    })
+}
+
+/// `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's
+/// plugins name the session, cut to STS's 64 characters; the application id is
+/// what follows the ARN's last `/`, its characters outside `[\w+=,.@-]` left out.
+pub(crate) fn default_session_name(application_arn: &str) -> String {
+    let id = application_arn
+        .rsplit('/')
+        .next()
+        .unwrap_or(application_arn);
+    let mut name = String::from(super::SESSION_NAME_PREFIX);
+    name.extend(
+        id.chars()
+            .filter(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '=' | ',' | '.' | '@' | '-')
+            })
+            .take(64 - super::SESSION_NAME_PREFIX.len()),
+    );
+    name
+}
+
+/// Runs the chain once. `refresh_token` is the Identity Center refresh token
+/// held between runs: used first if present, dropped when refused, replaced by
+/// the one each token answer brings.
+pub(crate) async fn run(
+    fields: &Settings,
+    refresh_token: &mut Option<SecretString>,
+) -> Result<Loaded, ChainError> {
+    let app = fields
+        .app_credentials
+        .provide_credentials()
+        .await
+        .map_err(|e| ChainError::new(ChainErrorKind::AppCredentials(e)))?;
+    let app = SigningCredentials::from(&app);
+
+    let answer = create_token(fields, refresh_token, &app).await?;
+    if let Some(next) = answer.refresh_token() {
+        *refresh_token = Some(next.into_secret());
+    }
+    let context = IdentityContext::from_response(&answer)
+        .map_err(|e| ChainError::new(ChainErrorKind::NoIdentityContext(e)))?;
+    drop(answer);
+
+    let request = assume_role_request(fields, context)
+        .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRoleWithContext, e)))?;
+    let assume_role = |err: SendError| ChainError::new(ChainErrorKind::StsCall(err));
+    let signed = request
+        .to_signed_http(&fields.sts_endpoint, &app, SystemTime::now())
+        .map_err(|e| assume_role(e.into()))?;
+    drop(request);
+    let session = fields
+        .client
+        .assume_role(signed)
+        .await
+        .map_err(assume_role)?
+        .into_credentials();
+    let expiration = session.expiration();
+    let expiry = reported_expiry(SystemTime::now(), expiration, fields.refresh_window);
+    Ok(Loaded {
+        credentials: super::hand_over(&session, expiry),
+        expiration,
+    })
+}
+
+/// The `AssumeRole` request for `context`, from the settings (also used by
+/// `build()` with a placeholder context, to check them once).
+pub(crate) fn assume_role_request(
+    fields: &Settings,
+    context: IdentityContext,
+) -> Result<AssumeRole, crate::BuildError> {
+    let mut request = AssumeRole::builder()
+        .role_arn(fields.role_arn.as_str())
+        .role_session_name(fields.role_session_name.as_str())
+        .identity_context(context);
+    for (key, value) in &fields.tags {
+        request = request.tag(key.as_str(), value.as_str());
+    }
+    match (fields.duration_seconds, fields.source_identity.as_deref()) {
+        (Some(duration), Some(source)) => request
+            .duration_seconds(duration)
+            .source_identity(source)
+            .build(),
+        (Some(duration), None) => request.duration_seconds(duration).build(),
+        (None, Some(source)) => request.source_identity(source).build(),
+        (None, None) => request.build(),
+    }
+}
+
+/// CreateTokenWithIAM: the refresh-token grant while a refresh token is held;
+/// on its refusal (`invalid_grant`, `expired_token`), once, jwt-bearer with a
+/// fresh IdP token.
+async fn create_token(
+    fields: &Settings,
+    refresh_token: &mut Option<SecretString>,
+    app: &SigningCredentials,
+) -> Result<CreateTokenWithIamResponse, ChainError> {
+    let failed = |step, err| ChainError::new(ChainErrorKind::TokenCall(step, err));
+    if let Some(held) = refresh_token.as_ref() {
+        let step = ChainStep::RefreshTokenGrant;
+        let request = CreateTokenWithIam::refresh_token()
+            .client_id(fields.application_arn.as_str())
+            .refresh_token(held)
+            .scopes(fields.scopes.iter().map(String::as_str))
+            .build()
+            .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
+        let signed = request
+            .to_signed_http(&fields.oidc_endpoint, app, SystemTime::now())
+            .map_err(|e| failed(step, e.into()))?;
+        drop(request);
+        match fields.client.create_token_with_iam(signed).await {
+            Ok(answer) => return Ok(answer),
+            Err(err) if refresh_token_refused(&err) => *refresh_token = None,
+            Err(err) => return Err(failed(step, err)),
+        }
+    }
+    let step = ChainStep::JwtBearerGrant;
+    let assertion = (fields.idp_token.0)()
+        .await
+        .map_err(|e| ChainError::new(ChainErrorKind::IdpToken(e)))?;
+    let request = CreateTokenWithIam::jwt_bearer()
+        .client_id(fields.application_arn.as_str())
+        .assertion(assertion)
+        .scopes(fields.scopes.iter().map(String::as_str))
+        .build()
+        .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
+    let signed = request
+        .to_signed_http(&fields.oidc_endpoint, app, SystemTime::now())
+        .map_err(|e| failed(step, e.into()))?;
+    drop(request);
+    fields
+        .client
+        .create_token_with_iam(signed)
+        .await
+        .map_err(|e| failed(step, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    #[test]
+    fn credentials_are_served_until_thirty_seconds_before_their_expiry() {
+        let expiry = UNIX_EPOCH + Duration::from_secs(10_000);
+        assert!(is_fresh(Some(expiry), expiry - Duration::from_secs(31)));
+        assert!(!is_fresh(Some(expiry), expiry - Duration::from_secs(30)));
+        assert!(!is_fresh(Some(expiry), expiry));
+        assert!(!is_fresh(Some(expiry), expiry + Duration::from_secs(1)));
+        assert!(!is_fresh(None, expiry));
+    }
+
+    #[test]
+    fn credentials_are_kept_after_a_failed_renewal_until_thirty_seconds_before_sts_expiration() {
+        let expiration = UNIX_EPOCH + Duration::from_secs(10_000);
+        assert!(is_usable(expiration, expiration - Duration::from_secs(31)));
+        assert!(!is_usable(expiration, expiration - Duration::from_secs(30)));
+        assert!(!is_usable(expiration, expiration + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn the_expiry_is_the_window_before_expiration_at_most_half_the_lifetime() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let hour = now + Duration::from_secs(3_600);
+        let five = Duration::from_secs(300);
+        assert_eq!(reported_expiry(now, hour, five), hour - five);
+        // A 15-minute session with a 10-minute window: half the lifetime.
+        let quarter = now + Duration::from_secs(900);
+        assert_eq!(
+            reported_expiry(now, quarter, Duration::from_secs(600)),
+            now + Duration::from_secs(450)
+        );
+        // Already expired (a clock skew): the expiration itself.
+        assert_eq!(reported_expiry(hour, now, five), now);
+    }
+
+    #[test]
+    fn only_a_refused_refresh_token_falls_back() {
+        use crate::{CreateTokenWithIamResponse as R, ResponseError};
+        let refusal = |body: &[u8], status| -> SendError {
+            let err: ResponseError = R::from_http(status, body).unwrap_err();
+            SendError::Response(err)
+        };
+        assert!(refresh_token_refused(&refusal(
+            br#"{"error":"invalid_grant"}"#,
+            400
+        )));
+        assert!(refresh_token_refused(&refusal(
+            br#"{"error":"expired_token"}"#,
+            400
+        )));
+        assert!(!refresh_token_refused(&refusal(
+            br#"{"error":"invalid_client"}"#,
+            401
+        )));
+        assert!(!refresh_token_refused(&refusal(b"<html>", 503)));
+        assert!(!refresh_token_refused(&SendError::Transport("x".into())));
+    }
+
+    #[test]
+    fn the_default_session_name_follows_the_plugins_and_fits_sts() {
+        assert_eq!(
+            default_session_name(
+                "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222"
+            ),
+            "TrustedIdentityPropagationSDKPluginEnhanced-apl-2222222222222222"
+        );
+        let long = default_session_name("apl-22222222222222222222222222222222 x/y");
+        assert!(long.len() <= 64, "{long}");
+        assert_eq!(
+            default_session_name("a/b c"),
+            "TrustedIdentityPropagationSDKPluginEnhanced-bc"
+        );
+    }
+}

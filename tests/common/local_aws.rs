@@ -1,0 +1,313 @@
+//! Local stand-ins for IAM Identity Center's OIDC endpoint, STS and an API,
+//! on 127.0.0.1, for the `credentials` tests: each serves any number of
+//! requests (one thread per connection, `connection: close`), verifies every
+//! SigV4 signature with `aws-sigv4` for the credentials it expects at that
+//! moment, counts what it served, and records every refusal. Bounded: reads
+//! time out after 5 s, and the server stops when dropped.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::sigv4_endpoint::{form_value, read_request, verify, Answer, Received, Signer};
+
+pub const REGION: &str = "us-east-1";
+pub const APPLICATION_ARN: &str =
+    "arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222";
+pub const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/identity-enhanced";
+pub const CONTEXT: &str = "AQoJb3JpZ2luX2VjEXAMPLEidentityContext+/=";
+pub const SESSION_KEY_ID: &str = "ASIAEXAMPLESESSION01";
+pub const SESSION_SECRET: &str = "sEsSiOnSeCrEt+/EXAMPLEKEYabcdefghij0123";
+pub const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLE+token&more/==";
+pub const PROVIDER_ARN: &str = "arn:aws:iam::aws:contextProvider/IdentityCenter";
+
+type Handler = dyn Fn(&Received) -> Result<Answer, String> + Send + Sync;
+
+/// A local endpoint serving many requests.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+    pub served: Arc<AtomicUsize>,
+    pub refusals: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(
+        handler: impl Fn(&Received) -> Result<Answer, String> + Send + Sync + 'static,
+    ) -> Self {
+        let handler: Arc<Handler> = Arc::new(handler);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr = listener.local_addr().expect("local address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let served = Arc::new(AtomicUsize::new(0));
+        let refusals = Arc::new(Mutex::new(Vec::new()));
+        let accept = {
+            let (stop, served, refusals) = (stop.clone(), served.clone(), refusals.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let Ok((mut stream, _)) = listener.accept() else {
+                        std::thread::sleep(Duration::from_millis(2));
+                        continue;
+                    };
+                    let (handler, served, refusals) =
+                        (handler.clone(), served.clone(), refusals.clone());
+                    std::thread::spawn(move || {
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                        let answer = read_request(&mut stream).and_then(|r| handler(&r));
+                        let (status, content_type, body) = match answer {
+                            Ok(answer) => {
+                                served.fetch_add(1, Ordering::SeqCst);
+                                answer
+                            }
+                            Err(why) => {
+                                refusals.lock().unwrap().push(why.clone());
+                                (400, "text/plain", why)
+                            }
+                        };
+                        let response = format!(
+                            "HTTP/1.1 {status} Answer\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nx-amzn-requestid: local-1\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let _ = stream.write_all(response.as_bytes());
+                    });
+                }
+            })
+        };
+        Self {
+            addr,
+            stop,
+            accept: Some(accept),
+            served,
+            refusals,
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn served(&self) -> usize {
+        self.served.load(Ordering::SeqCst)
+    }
+
+    pub fn refusals(&self) -> Vec<String> {
+        self.refusals.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// The application's signer for `signing_name`.
+pub fn app_signer(key_id: &str, secret: &str, signing_name: &'static str) -> Signer {
+    Signer {
+        access_key_id: key_id.into(),
+        secret_access_key: secret.into(),
+        session_token: None,
+        region: REGION,
+        signing_name,
+    }
+}
+
+/// What the local OIDC endpoint saw and how it behaves.
+#[derive(Default)]
+pub struct OidcState {
+    pub jwt_bearer: AtomicUsize,
+    pub refresh_token: AtomicUsize,
+    /// Refuse the refresh-token grant with `invalid_grant`.
+    pub refuse_refresh: AtomicBool,
+    /// Refuse the jwt-bearer grant with `invalid_grant`.
+    pub refuse_jwt: AtomicBool,
+    /// The number of the last refresh token handed out.
+    pub issued: AtomicU64,
+    /// The access key ids that signed, in order.
+    pub signed_by: Mutex<Vec<String>>,
+}
+
+/// The local OIDC endpoint: verifies the signature with the application's
+/// current credentials (`app`), answers jwt-bearer and refresh-token grants with
+/// an identity context and a new refresh token `aorv-<n>`.
+pub fn oidc(app: Arc<Mutex<(String, String)>>, state: Arc<OidcState>) -> Server {
+    Server::start(move |received| {
+        let (key_id, secret) = app.lock().unwrap().clone();
+        verify(received, &app_signer(&key_id, &secret, "sso-oauth"))?;
+        state.signed_by.lock().unwrap().push(key_id);
+        if received.target != "/token?aws_iam=t" {
+            return Err(format!("unexpected target {}", received.target));
+        }
+        let body: serde_json::Value =
+            serde_json::from_slice(&received.body).map_err(|e| e.to_string())?;
+        if body["clientId"] != APPLICATION_ARN {
+            return Err("wrong clientId".into());
+        }
+        let refuse = (
+            400,
+            "application/json",
+            r#"{"error":"invalid_grant","error_description":"refused"}"#.to_owned(),
+        );
+        match body["grantType"].as_str() {
+            Some("urn:ietf:params:oauth:grant-type:jwt-bearer") => {
+                state.jwt_bearer.fetch_add(1, Ordering::SeqCst);
+                if !body["assertion"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("eyJ"))
+                {
+                    return Err("no assertion".into());
+                }
+                if state.refuse_jwt.load(Ordering::SeqCst) {
+                    return Ok(refuse);
+                }
+            }
+            Some("refresh_token") => {
+                state.refresh_token.fetch_add(1, Ordering::SeqCst);
+                let expected = format!("aorv-{}", state.issued.load(Ordering::SeqCst));
+                if body["refreshToken"].as_str() != Some(expected.as_str()) {
+                    return Err(format!("refresh token is not {expected}"));
+                }
+                if state.refuse_refresh.load(Ordering::SeqCst) {
+                    return Ok(refuse);
+                }
+            }
+            other => return Err(format!("unexpected grant {other:?}")),
+        }
+        let next = state.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok((
+            200,
+            "application/json",
+            format!(
+                r#"{{"accessToken":"aoal-EXAMPLE","tokenType":"Bearer","expiresIn":3600,"refreshToken":"aorv-{next}","awsAdditionalDetails":{{"identityContext":"{CONTEXT}"}}}}"#
+            ),
+        ))
+    })
+}
+
+/// What the local STS saw and how it behaves.
+pub struct StsState {
+    pub assume_role: AtomicUsize,
+    /// Seconds from now to the `Expiration` it hands out.
+    pub lifetime: AtomicU64,
+    pub deny: AtomicBool,
+    pub signed_by: Mutex<Vec<String>>,
+}
+
+impl Default for StsState {
+    fn default() -> Self {
+        Self {
+            assume_role: AtomicUsize::new(0),
+            lifetime: AtomicU64::new(3_600),
+            deny: AtomicBool::new(false),
+            signed_by: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// `Expiration` as STS writes it.
+pub fn sts_time(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).unwrap().as_secs();
+    aws_smithy_types::DateTime::from_secs(i64::try_from(secs).unwrap())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap()
+}
+
+/// The local STS: verifies the signature with the application's current
+/// credentials and the `ProvidedContexts` members, then grants (with an
+/// `Expiration` `lifetime` seconds away, whole seconds) or denies like a trust
+/// policy without `sts:SetContext`.
+pub fn sts(app: Arc<Mutex<(String, String)>>, state: Arc<StsState>) -> Server {
+    Server::start(move |received| {
+        let (key_id, secret) = app.lock().unwrap().clone();
+        verify(received, &app_signer(&key_id, &secret, "sts"))?;
+        state.signed_by.lock().unwrap().push(key_id);
+        let form = |name: &str| form_value(&received.body, name);
+        for (name, expected) in [
+            ("Action", "AssumeRole"),
+            ("ProvidedContexts.member.1.ProviderArn", PROVIDER_ARN),
+            ("ProvidedContexts.member.1.ContextAssertion", CONTEXT),
+            ("RoleArn", ROLE_ARN),
+            (
+                "RoleSessionName",
+                "TrustedIdentityPropagationSDKPluginEnhanced-apl-2222222222222222",
+            ),
+        ] {
+            if form(name).as_deref() != Some(expected) {
+                return Err(format!("{name} is not {expected}"));
+            }
+        }
+        state.assume_role.fetch_add(1, Ordering::SeqCst);
+        if state.deny.load(Ordering::SeqCst) {
+            return Ok((
+                403,
+                "text/xml",
+                "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>\
+                 <Type>Sender</Type><Code>AccessDenied</Code><Message>User: \
+                 arn:aws:iam::123456789012:user/app is not authorized to perform: \
+                 sts:SetContext on resource: arn:aws:iam::123456789012:role/identity-enhanced\
+                 </Message></Error><RequestId>r-2</RequestId></ErrorResponse>"
+                    .to_owned(),
+            ));
+        }
+        let expiration =
+            SystemTime::now() + Duration::from_secs(state.lifetime.load(Ordering::SeqCst));
+        Ok((
+            200,
+            "text/xml",
+            format!(
+                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                 <AssumeRoleResult><AssumedRoleUser>\
+                 <Arn>arn:aws:sts::123456789012:assumed-role/identity-enhanced/alice</Arn>\
+                 <AssumedRoleId>AROAEXAMPLE:alice</AssumedRoleId></AssumedRoleUser>\
+                 <Credentials><AccessKeyId>{SESSION_KEY_ID}</AccessKeyId>\
+                 <SecretAccessKey>{}</SecretAccessKey><SessionToken>{}</SessionToken>\
+                 <Expiration>{}</Expiration></Credentials>\
+                 </AssumeRoleResult><ResponseMetadata><RequestId>r-1</RequestId>\
+                 </ResponseMetadata></AssumeRoleResponse>",
+                SESSION_SECRET.replace('+', "&#43;"),
+                SESSION_TOKEN.replace('&', "&amp;"),
+                sts_time(expiration),
+            ),
+        ))
+    })
+}
+
+/// An API that takes only requests signed by the identity-enhanced session
+/// (signing name `sts`: `aws-sdk-sts`'s `GetCallerIdentity`).
+pub fn api() -> Server {
+    let session = Signer {
+        access_key_id: SESSION_KEY_ID.into(),
+        secret_access_key: SESSION_SECRET.into(),
+        session_token: Some(SESSION_TOKEN.into()),
+        region: REGION,
+        signing_name: "sts",
+    };
+    Server::start(move |received| {
+        verify(received, &session)?;
+        if form_value(&received.body, "Action").as_deref() != Some("GetCallerIdentity") {
+            return Err("not GetCallerIdentity".into());
+        }
+        Ok((
+            200,
+            "text/xml",
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+             <GetCallerIdentityResult>\
+             <Arn>arn:aws:sts::123456789012:assumed-role/identity-enhanced/alice</Arn>\
+             <UserId>AROAEXAMPLE:alice</UserId><Account>123456789012</Account>\
+             </GetCallerIdentityResult><ResponseMetadata><RequestId>r-3</RequestId>\
+             </ResponseMetadata></GetCallerIdentityResponse>"
+                .to_owned(),
+        ))
+    })
+}

@@ -1,0 +1,482 @@
+//! `IdentityEnhancedCredentials` against local stand-ins for the OIDC
+//! endpoint, STS and an API on 127.0.0.1, each verifying every SigV4 signature
+//! with `aws-sigv4`: an official SDK client signs with the identity-enhanced
+//! session; one chain for 100 concurrent callers; refresh with the refresh
+//! token, and the fallback to jwt-bearer; rotating application credentials;
+//! refusals and transport failures as the SDK's errors. Every test is bounded
+//! (30 s).
+
+#[path = "common/local_aws.rs"]
+mod local_aws;
+#[path = "../examples/support/sigv4_endpoint.rs"]
+mod sigv4_endpoint;
+
+use std::error::Error;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{future, ProvideCredentials};
+use aws_credential_types::Credentials;
+use aws_smithy_types::body::SdkBody;
+use local_aws::{
+    api, oidc, sts, OidcState, Server, StsState, APPLICATION_ARN, REGION, ROLE_ARN, SESSION_KEY_ID,
+};
+use ssooidc_token::credentials::{ChainError, ChainStep, IdentityEnhancedCredentials};
+use ssooidc_token::sts::StsEndpoint;
+use ssooidc_token::{Endpoint, ReqwestClient, SecretString};
+
+const IDP_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+const APP_KEYS: [(&str, &str); 3] = [
+    (
+        "AKIDAPPEXAMPLE1",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY1",
+    ),
+    (
+        "AKIDAPPEXAMPLE2",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY2",
+    ),
+    (
+        "AKIDAPPEXAMPLE3",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY3",
+    ),
+];
+
+/// The application's credentials as a task role gives them: a new pair on every
+/// call (`APP_KEYS` in turn), which the local endpoints then expect.
+#[derive(Debug)]
+struct RotatingAppCredentials {
+    calls: AtomicUsize,
+    expected: Arc<Mutex<(String, String)>>,
+    rotate: bool,
+}
+
+impl ProvideCredentials for RotatingAppCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst);
+        let (key_id, secret) = APP_KEYS[if self.rotate { call % 3 } else { 0 }];
+        *self.expected.lock().unwrap() = (key_id.to_owned(), secret.to_owned());
+        future::ProvideCredentials::ready(Ok(Credentials::new(key_id, secret, None, None, "app")))
+    }
+}
+
+struct Setup {
+    oidc: Server,
+    sts: Server,
+    oidc_state: Arc<OidcState>,
+    sts_state: Arc<StsState>,
+    idp_calls: Arc<AtomicUsize>,
+    provider: IdentityEnhancedCredentials,
+}
+
+fn setup(rotate: bool) -> Setup {
+    let expected = Arc::new(Mutex::new((
+        APP_KEYS[0].0.to_owned(),
+        APP_KEYS[0].1.to_owned(),
+    )));
+    let oidc_state = Arc::new(OidcState::default());
+    let sts_state = Arc::new(StsState::default());
+    let oidc = oidc(expected.clone(), oidc_state.clone());
+    let sts = sts(expected.clone(), sts_state.clone());
+    let idp_calls = Arc::new(AtomicUsize::new(0));
+    let calls = idp_calls.clone();
+    let client = ReqwestClient::from_builder(
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10)),
+    )
+    .unwrap();
+    let provider = IdentityEnhancedCredentials::builder()
+        .application_arn(APPLICATION_ARN)
+        .role_arn(ROLE_ARN)
+        .oidc_endpoint(Endpoint::custom(&oidc.base_url(), REGION).unwrap())
+        .sts_endpoint(StsEndpoint::custom(&sts.base_url(), REGION).unwrap())
+        .app_credentials(RotatingAppCredentials {
+            calls: AtomicUsize::new(0),
+            expected,
+            rotate,
+        })
+        .idp_token(move || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Ok(SecretString::from(IDP_JWT)) }
+        })
+        .client(client)
+        .build()
+        .unwrap();
+    Setup {
+        oidc,
+        sts,
+        oidc_state,
+        sts_state,
+        idp_calls,
+        provider,
+    }
+}
+
+impl Setup {
+    fn counts(&self) -> (usize, usize, usize, usize) {
+        (
+            self.idp_calls.load(Ordering::SeqCst),
+            self.oidc_state.jwt_bearer.load(Ordering::SeqCst),
+            self.oidc_state.refresh_token.load(Ordering::SeqCst),
+            self.sts_state.assume_role.load(Ordering::SeqCst),
+        )
+    }
+
+    fn no_refusals(&self) {
+        assert_eq!(self.oidc.refusals(), Vec::<String>::new());
+        assert_eq!(self.sts.refusals(), Vec::<String>::new());
+    }
+}
+
+async fn bounded<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), f)
+        .await
+        .expect("the test took more than 30 s")
+}
+
+/// An SDK client whose HTTP layer forwards each request, as the SDK signed it,
+/// to `api` over a real socket (with `ureq`), and hands back the answer.
+fn sdk_client(api: &Server, provider: IdentityEnhancedCredentials) -> aws_sdk_sts::Client {
+    let base = api.base_url();
+    let http = aws_smithy_http_client::test_util::infallible_client_fn(
+        move |request: http::Request<SdkBody>| {
+            let (parts, body) = request.into_parts();
+            let mut outgoing = http::Request::builder()
+                .method(parts.method.clone())
+                .uri(format!(
+                    "{base}{}",
+                    parts.uri.path_and_query().map_or("/", |p| p.as_str())
+                ));
+            for (name, value) in &parts.headers {
+                if name != "content-length" {
+                    outgoing = outgoing.header(name, value);
+                }
+            }
+            let bytes = body.bytes().unwrap_or_default().to_vec();
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(10)))
+                .build()
+                .into();
+            let mut answer = agent.run(outgoing.body(bytes).unwrap()).unwrap();
+            let status = answer.status();
+            let body = answer.body_mut().read_to_vec().unwrap();
+            http::Response::builder()
+                .status(status)
+                .header("content-type", "text/xml")
+                .body(SdkBody::from(body))
+                .unwrap()
+        },
+    );
+    let config = aws_sdk_sts::Config::builder()
+        .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+        .region(aws_sdk_sts::config::Region::new(REGION))
+        .endpoint_url(api.base_url())
+        .credentials_provider(provider)
+        .http_client(http)
+        .build();
+    aws_sdk_sts::Client::from_conf(config)
+}
+
+fn chain_error<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a ChainError> {
+    let mut next = Some(err);
+    while let Some(err) = next {
+        if let Some(chain) = err.downcast_ref::<ChainError>() {
+            return Some(chain);
+        }
+        next = err.source();
+    }
+    None
+}
+
+fn error_chain_text(err: &(dyn Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(err) = next {
+        text.push_str(": ");
+        text.push_str(&err.to_string());
+        next = err.source();
+    }
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_sdk_client_signs_with_the_identity_enhanced_session_and_100_calls_run_one_chain() {
+    let setup = setup(false);
+    let api = api();
+    let client = sdk_client(&api, setup.provider.clone());
+    bounded(async {
+        let calls: Vec<_> = (0..100)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.get_caller_identity().send().await })
+            })
+            .collect();
+        for call in calls {
+            let identity = call.await.unwrap().expect("GetCallerIdentity");
+            assert_eq!(
+                identity.arn(),
+                Some("arn:aws:sts::123456789012:assumed-role/identity-enhanced/alice")
+            );
+        }
+    })
+    .await;
+    assert_eq!(api.refusals(), Vec::<String>::new());
+    assert_eq!(
+        api.served(),
+        100,
+        "every call reached the API, signed by the session"
+    );
+    // One chain: one IdP token, one jwt-bearer CreateTokenWithIAM, one AssumeRole.
+    assert_eq!(setup.counts(), (1, 1, 0, 1));
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_hundred_concurrent_loads_without_the_sdk_share_one_chain() {
+    let setup = setup(false);
+    let before = SystemTime::now();
+    let loads: Vec<_> = (0..100)
+        .map(|_| {
+            let provider = setup.provider.clone();
+            tokio::spawn(async move { provider.provide_credentials().await })
+        })
+        .collect();
+    let all = bounded(async {
+        let mut all = Vec::new();
+        for load in loads {
+            all.push(load.await.unwrap().expect("credentials"));
+        }
+        all
+    })
+    .await;
+    assert_eq!(setup.counts(), (1, 1, 0, 1));
+    setup.no_refusals();
+    for credentials in &all {
+        assert_eq!(credentials.access_key_id(), SESSION_KEY_ID);
+        assert_eq!(credentials.session_token(), Some(local_aws::SESSION_TOKEN));
+        // STS's Expiration (an hour, whole seconds) less the 5-minute window.
+        let expiry = credentials.expiry().unwrap();
+        let earliest = before + Duration::from_secs(3_600 - 300 - 1);
+        let latest = SystemTime::now() + Duration::from_secs(3_600 - 300);
+        assert!(expiry >= earliest && expiry <= latest, "{expiry:?}");
+    }
+    // Fresh credentials are served without a chain.
+    bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_eq!(setup.counts(), (1, 1, 0, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_window_the_refresh_token_renews_and_a_refused_one_falls_back_to_jwt_bearer() {
+    let setup = setup(false);
+    // The local STS hands out sessions of 40 s: the window (5 minutes, at most
+    // half a session's lifetime) puts their expiry 20 s away, inside the 30 s
+    // the provider renews ahead, so every load finds them due and runs a chain.
+    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    bounded(async {
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 0, 1), "first chain: jwt-bearer");
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(
+            setup.counts(),
+            (1, 1, 1, 2),
+            "second chain: the refresh token"
+        );
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(
+            setup.counts(),
+            (1, 1, 2, 3),
+            "third: the newer refresh token"
+        );
+        // The OIDC endpoint now refuses the refresh token: one refused
+        // refresh-token call, then jwt-bearer with a fresh IdP token.
+        setup
+            .oidc_state
+            .refuse_refresh
+            .store(true, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (2, 2, 3, 4), "fallback to jwt-bearer");
+        // And the refresh token that jwt-bearer brought is tried first again.
+        setup
+            .oidc_state
+            .refuse_refresh
+            .store(false, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (2, 2, 4, 5));
+    })
+    .await;
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_grant_after_the_fallback_is_a_refusal_not_retried() {
+    let setup = setup(false);
+    // Sessions of 20 s: due at once, and too close to their end to be kept
+    // when the renewal fails.
+    setup.sts_state.lifetime.store(20, Ordering::SeqCst);
+    bounded(setup.provider.provide_credentials()).await.unwrap();
+    setup
+        .oidc_state
+        .refuse_refresh
+        .store(true, Ordering::SeqCst);
+    setup.oidc_state.refuse_jwt.store(true, Ordering::SeqCst);
+    let err = bounded(setup.provider.provide_credentials())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
+    let chain = chain_error(&err).expect("the source is the chain's error");
+    assert_eq!(chain.step(), ChainStep::JwtBearerGrant);
+    assert!(!chain.is_retryable());
+    assert!(error_chain_text(&err).contains("invalid_grant"));
+    // Refresh token tried once, jwt-bearer once more, no AssumeRole.
+    assert_eq!(setup.counts(), (2, 2, 1, 1));
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_early_renewal_keeps_the_credentials_sts_still_honours_and_rests() {
+    let setup = setup(false);
+    // Sessions of 40 s: due for renewal at once, still usable for 10 s more.
+    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    let first = bounded(setup.provider.provide_credentials()).await.unwrap();
+    setup.sts_state.deny.store(true, Ordering::SeqCst);
+    let kept = bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_eq!(kept.expiry(), first.expiry());
+    assert_eq!(setup.counts(), (1, 1, 1, 2), "the renewal ran and failed");
+    // It rests: the next loads get the same credentials without a chain.
+    for _ in 0..3 {
+        let again = bounded(setup.provider.provide_credentials()).await.unwrap();
+        assert_eq!(again.expiry(), first.expiry());
+    }
+    assert_eq!(setup.counts(), (1, 1, 1, 2));
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_chain_is_signed_with_the_application_credentials_of_the_moment() {
+    let setup = setup(true);
+    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    bounded(async {
+        for _ in 0..3 {
+            setup.provider.provide_credentials().await.unwrap();
+        }
+    })
+    .await;
+    setup.no_refusals();
+    let keys: Vec<String> = APP_KEYS.iter().map(|(id, _)| (*id).to_owned()).collect();
+    assert_eq!(*setup.oidc_state.signed_by.lock().unwrap(), keys);
+    assert_eq!(*setup.sts_state.signed_by.lock().unwrap(), keys);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn access_denied_reaches_the_sdk_caller_with_the_set_context_hint() {
+    let setup = setup(false);
+    setup.sts_state.deny.store(true, Ordering::SeqCst);
+    let api = api();
+    let client = sdk_client(&api, setup.provider.clone());
+    let err = bounded(client.get_caller_identity().send())
+        .await
+        .unwrap_err();
+    let text = format!(
+        "{}",
+        aws_smithy_types::error::display::DisplayErrorContext(&err)
+    );
+    assert!(text.contains("sts:SetContext"), "{text}");
+    assert!(text.contains("AccessDenied"), "{text}");
+    let chain = chain_error(&err).expect("the chain's error is in the SDK error's sources");
+    assert_eq!(chain.step(), ChainStep::AssumeRoleWithContext);
+    assert!(!chain.is_retryable());
+    assert_eq!(
+        api.served(),
+        0,
+        "nothing was sent unsigned or with other credentials"
+    );
+    // Without the SDK: a provider error, not retryable, the hint in its chain.
+    let err = bounded(setup.provider.provide_credentials())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
+    assert!(error_chain_text(&err).contains("sts:SetContext"));
+    assert!(!chain_error(&err).unwrap().is_retryable());
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_port_is_a_retryable_provider_error_and_no_secret_shows() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let provider = IdentityEnhancedCredentials::builder()
+        .application_arn(APPLICATION_ARN)
+        .role_arn(ROLE_ARN)
+        .oidc_endpoint(Endpoint::custom(&format!("http://127.0.0.1:{port}"), REGION).unwrap())
+        .sts_endpoint(StsEndpoint::custom(&format!("http://127.0.0.1:{port}"), REGION).unwrap())
+        .app_credentials(Credentials::new(
+            APP_KEYS[0].0,
+            APP_KEYS[0].1,
+            None,
+            None,
+            "app",
+        ))
+        .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
+        .client(ReqwestClient::new().unwrap())
+        .build()
+        .unwrap();
+    let err = bounded(provider.provide_credentials()).await.unwrap_err();
+    assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
+    let chain = chain_error(&err).unwrap();
+    assert_eq!(chain.step(), ChainStep::JwtBearerGrant);
+    assert!(chain.is_retryable());
+    let text = format!("{} {err:?}", error_chain_text(&err));
+    assert!(
+        !text.contains(APP_KEYS[0].1) && !text.contains("eyJ"),
+        "{text}"
+    );
+    assert!(provider.fallback_on_interrupt().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fallback_on_interrupt_gives_the_last_credentials_while_sts_still_honours_them() {
+    let setup = setup(false);
+    assert!(setup.provider.fallback_on_interrupt().is_none());
+    let loaded = bounded(setup.provider.provide_credentials()).await.unwrap();
+    let fallback = setup.provider.fallback_on_interrupt().unwrap();
+    assert_eq!(fallback.access_key_id(), loaded.access_key_id());
+    assert_eq!(fallback.expiry(), loaded.expiry());
+}
+
+#[test]
+fn the_builder_refuses_what_sts_and_the_oidc_service_would_refuse() {
+    let err = IdentityEnhancedCredentials::builder()
+        .application_arn(" ")
+        .role_arn("arn:aws:iam::123:role/x")
+        .oidc_endpoint(Endpoint::new(REGION).unwrap())
+        .sts_endpoint(StsEndpoint::new(REGION).unwrap())
+        .app_credentials(Credentials::new("AKID", "secret", None, None, "app"))
+        .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
+        .client(ReqwestClient::new().unwrap())
+        .scope("openid")
+        .duration_seconds(60)
+        .tag("a", "1")
+        .tag("A", "2")
+        .build()
+        .unwrap_err();
+    let fields: Vec<&str> = err.problems().iter().map(|p| p.field()).collect();
+    assert_eq!(
+        fields,
+        [
+            "application_arn",
+            "scope",
+            "role_arn",
+            "duration_seconds",
+            "tag"
+        ],
+        "{err}"
+    );
+}
