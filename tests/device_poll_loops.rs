@@ -198,7 +198,7 @@ fn a_redirect_ends_the_blocking_loop_as_an_error() {
     assert!(
         matches!(
             err,
-            DeviceLoginError::Send(SendError::Redirected { status: 307 })
+            DeviceLoginError::Sending(SendError::Redirected { status: 307 })
         ),
         "{err:?}"
     );
@@ -218,7 +218,7 @@ async fn a_redirect_ends_the_async_loop_as_an_error() {
     assert!(
         matches!(
             err,
-            DeviceLoginError::Send(SendError::Redirected { status: 307 })
+            DeviceLoginError::Sending(SendError::Redirected { status: 307 })
         ),
         "{err:?}"
     );

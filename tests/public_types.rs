@@ -235,11 +235,11 @@ fn display_does_not_repeat_the_source() {
         use ssooidc_token::SendError;
         assert_eq!(check_chain(&DeviceLoginError::Denied), 1);
         assert_eq!(check_chain(&DeviceLoginError::Expired), 1);
-        let redirected = DeviceLoginError::Send(SendError::Redirected { status: 307 });
+        let redirected = DeviceLoginError::Sending(SendError::Redirected { status: 307 });
         assert_eq!(check_chain(&redirected), 1);
         let io: Box<dyn Error + Send + Sync> = Box::new(std::io::Error::other("reset"));
         assert_eq!(
-            check_chain(&DeviceLoginError::Send(SendError::Transport(io))),
+            check_chain(&DeviceLoginError::Sending(SendError::Transport(io))),
             2
         );
     }

@@ -645,7 +645,7 @@ pub enum DeviceLoginError {
     /// endpoint answered with a redirect (not followed), or the answer was larger
     /// than 1 MiB. The poller itself is not finished: calling the loop again
     /// resumes polling.
-    Send(crate::SendError),
+    Sending(crate::SendError),
 }
 
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
@@ -655,7 +655,7 @@ impl fmt::Display for DeviceLoginError {
             Self::Denied => f.write_str("the sign-in was denied (access_denied)"),
             Self::Expired => f.write_str("the device code expired before the sign-in was approved"),
             Self::Failed(err) => write!(f, "{err}"),
-            Self::Send(err) => write!(f, "{err}"),
+            Self::Sending(err) => write!(f, "{err}"),
         }
     }
 }
@@ -668,7 +668,7 @@ impl std::error::Error for DeviceLoginError {
         match self {
             Self::Denied | Self::Expired => None,
             Self::Failed(err) => err.source(),
-            Self::Send(err) => err.source(),
+            Self::Sending(err) => err.source(),
         }
     }
 }
@@ -688,7 +688,7 @@ impl DevicePoller {
             Ok(PollOutcome::Denied) => Break(Err(DeviceLoginError::Denied)),
             Ok(PollOutcome::Expired) => Break(Err(DeviceLoginError::Expired)),
             Ok(PollOutcome::Failed(err)) => Break(Err(DeviceLoginError::Failed(Box::new(err)))),
-            Err(err) => Break(Err(DeviceLoginError::Send(err))),
+            Err(err) => Break(Err(DeviceLoginError::Sending(err))),
         }
     }
 
