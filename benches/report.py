@@ -30,6 +30,15 @@ def target(group, baseline):
         return 1.0
     if group.startswith("build/") and baseline == "baseline-c-aws-sdk":
         return 1.0
+    # The other jobs: writing as fast as the plain serializer, reading within
+    # the 1.3 allowed for token responses (ours checks and wipes), the session's
+    # cached path within 2x a provider that holds one fixed value.
+    if group in ("sts/to_form", "login/register-to_json", "login/start-device-to_json"):
+        return 1.0
+    if group in ("sts/from_xml", "login/poll-pending", "cache/load", "cache/store"):
+        return 1.3
+    if group == "credentials/provide-cached":
+        return 2.0
     return None
 
 
@@ -67,11 +76,11 @@ def machine():
 
 def main():
     if "--run" in sys.argv:
-        subprocess.run(["cargo", "bench", "--benches", "--features", "sigv4"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "bench", "--benches", "--features", "sigv4,login,sts,cache,credentials"], cwd=ROOT, check=True)
     results = load()
     if not results:
         sys.exit("no criterion results under target/criterion: run `cargo bench --benches` first")
-    rows, headline = [], []
+    rows, headline, worst = [], [], {}
     for group in sorted(results):
         functions = results[group]
         if OURS not in functions:
@@ -84,6 +93,10 @@ def main():
             rows.append(f"| {group} | {fmt_ns(ours)} | {baseline} | {fmt_ns(functions[baseline])} | {ratio:.2f} | {verdict} |")
             if group.startswith("to_json/") and baseline == "baseline-a-serde-struct":
                 headline.append(ratio)
+            if goal is not None:
+                job = group.split("/")[0]
+                if job not in worst or ratio / goal > worst[job][0] / worst[job][2]:
+                    worst[job] = (ratio, group, goal)
     lines = [
         "# Benchmarks",
         "",
@@ -95,8 +108,12 @@ def main():
         "Parsing timings include dropping the parsed value (ours wipes its secrets).",
         "",
     ]
+    if worst:
+        jobs = sorted(worst.values(), key=lambda w: w[0] / w[2], reverse=True)
+        parts = [f"`{g}` **{r:.2f}×** (target {t:.1f})" for r, g, t in jobs]
+        lines += ["Headline, every job's worst ratio against its target, worst first: " + "; ".join(parts) + ".", ""]
     if headline:
-        lines += [f"Headline: `to_json` takes at most **{max(headline):.2f}×** the time of `serde_json::to_vec` on a plain struct (worst grant; best {min(headline):.2f}×).", ""]
+        lines += [f"`to_json` takes at most **{max(headline):.2f}×** the time of `serde_json::to_vec` on a plain struct (worst grant; best {min(headline):.2f}×).", ""]
     lines += [
         "| group | ssooidc-token | baseline | baseline time | ratio | target |",
         "|---|---|---|---|---|---|",
@@ -116,7 +133,14 @@ def main():
         "",
         f"Machine: {machine()}.",
         "",
-        "Commands: `cargo bench --benches --features sigv4`, then `python3 benches/report.py`.",
+        "Other jobs: `sts/to_form` against `serde_urlencoded` of a plain struct; `sts/from_xml` against",
+        "quick-xml's reader copying the same elements into `String`s (ours also checks the document is",
+        "well formed and decodes into zeroizing buffers); `login/*-to_json` against `serde_json`;",
+        "`login/poll-pending` against `serde_json::from_slice` of the error body; `cache/store` and",
+        "`cache/load` against `serde_json` + `std::fs` (the same durable write: temporary file, `sync_all`,",
+        "rename); `credentials/provide-cached` against a static `Credentials` provider.",
+        "",
+        "Commands: `cargo bench --benches --features sigv4,login,sts,cache,credentials`, then `python3 benches/report.py`.",
         "",
         "Allocation counts are tested, not benched: `cargo test --test allocations`.",
         "",

@@ -45,6 +45,18 @@ pub(crate) fn walk(
 /// The offset of the first character XML 1.0's `Char` production excludes:
 /// C0 controls but tab, line feed and carriage return, and U+FFFE, U+FFFF.
 fn forbidden_character(input: &[u8]) -> Option<usize> {
+    // A branch-free pass first (it compiles to vector code); the exact place is
+    // looked for only when there is a candidate (a control byte, or 0xEF, the
+    // first byte of U+FFFE, U+FFFF and of ordinary characters).
+    let mut candidate = 0u8;
+    for &b in input {
+        let control =
+            u8::from(b < 0x20) & u8::from(b != b'\t') & u8::from(b != b'\n') & u8::from(b != b'\r');
+        candidate |= control | u8::from(b == 0xEF);
+    }
+    if candidate == 0 {
+        return None;
+    }
     input.iter().enumerate().find_map(|(i, &b)| {
         let control = b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
         let nonchar = b == 0xEF
@@ -143,8 +155,16 @@ fn walk_from(
                     continue;
                 }
                 let depth = path.len();
+                // The element's own name first: it tells most paths apart at once.
+                // `path` holds the very `&'static str`s of `paths`, so the prefix is
+                // compared by address before by content.
                 let matches = |p: &[&'static str]| {
-                    p.len() > depth && p[..depth] == path[..] && p[depth].as_bytes() == name
+                    p.len() > depth
+                        && p[depth].as_bytes() == name
+                        && p[..depth]
+                            .iter()
+                            .zip(&path)
+                            .all(|(a, b)| std::ptr::eq(*a, *b) || a == b)
                 };
                 let Some(known) = paths.iter().find(|p| matches(p)) else {
                     unknown = 1;
@@ -261,6 +281,16 @@ enum Piece<'a> {
 /// sections as they are (comments are skipped). Returns an error (with an offset into `raw`) for a
 /// child element, an unknown entity or a bad character reference.
 fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Syntax, usize)> {
+    // Most values (keys, tokens, ARNs) hold no markup at all: one branch-free
+    // pass (vector code) says so, and the text is then taken as it stands.
+    let mut markup = 0u8;
+    for &b in raw {
+        markup |= u8::from(b == b'&') | u8::from(b == b'<') | u8::from(b == b']');
+    }
+    if markup == 0 {
+        piece(Piece::Raw(raw));
+        return Ok(());
+    }
     let mut i = 0;
     let mut run = 0;
     while i < raw.len() {
