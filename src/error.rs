@@ -313,6 +313,15 @@ pub enum ParseErrorKind {
     Content(BuildError),
 }
 
+/// The most this crate reads of one body: an HTTP answer, a cache file, an
+/// answer handed to the device poller (token, registration, STS answers and
+/// cache files are a few KiB). [`Syntax::TooLarge`] names it.
+#[cfg_attr(
+    not(any(feature = "reqwest", feature = "ureq", feature = "login")),
+    allow(dead_code)
+)]
+pub(crate) const MAX_READ: usize = 1024 * 1024;
+
 /// A JSON syntax or type problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

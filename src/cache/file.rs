@@ -13,8 +13,8 @@ use super::{
 };
 
 /// The largest file read: far more than any tool writes (a token file is about
-/// 2 KiB), and the crate's limit for an HTTP answer too.
-const MAX_FILE: u64 = 1 << 20;
+/// 2 KiB); the crate's one read limit.
+const MAX_FILE: u64 = crate::error::MAX_READ as u64;
 
 /// The SSO token cache directory: where `aws sso login` writes tokens and client
 /// registrations, and where the AWS CLI, botocore and the AWS SDKs read them.

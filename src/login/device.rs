@@ -457,7 +457,7 @@ impl DevicePoller {
     pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;
     /// The largest answer read (1 MiB, as the crate's own sending reads): a
     /// larger one is an unreadable answer, whatever it holds.
-    pub const MAX_ANSWER: usize = 1024 * 1024;
+    pub const MAX_ANSWER: usize = crate::error::MAX_READ;
 
     /// Starts polling for a client registered just before, with the authorization
     /// `StartDeviceAuthorization` returned at `now`. The client secret is cloned

@@ -118,9 +118,9 @@ impl From<crate::SignError> for SendError {
     }
 }
 
-/// The largest answer read: token, registration and STS answers are a few KB.
+/// The largest answer read.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
-pub(crate) const ANSWER_LIMIT: usize = 1024 * 1024;
+pub(crate) const ANSWER_LIMIT: usize = crate::error::MAX_READ;
 
 /// An answer's body, read into zeroizing memory. It starts at the announced
 /// length; when it must grow, the bytes move to a buffer twice the size and the
