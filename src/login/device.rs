@@ -13,7 +13,7 @@ use crate::error::{ParseError, Syntax};
 use crate::grant::DeviceCode;
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
-use crate::wire::{self, Layout, Members, Value, Visit};
+use crate::wire::{Members, Value, Visit};
 use crate::{BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, TokenError};
 
 /// The fields of a [`StartDeviceAuthorization`] request, as its builder collects
@@ -113,7 +113,6 @@ impl Members for StartDeviceAuthorizationFields {
 /// ```
 pub struct StartDeviceAuthorization {
     pub(super) fields: StartDeviceAuthorizationFields,
-    pub(super) layout: Layout,
 }
 
 impl StartDeviceAuthorization {
@@ -128,8 +127,7 @@ impl StartDeviceAuthorization {
         checks.secret("client_secret", &fields.client_secret);
         checks.absolute_uri("start_url", None, &fields.start_url);
         checks.finish("StartDeviceAuthorization")?;
-        let layout = wire::measure(&fields);
-        Ok(Self { fields, layout })
+        Ok(Self { fields })
     }
 }
 

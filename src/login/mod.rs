@@ -56,7 +56,7 @@ macro_rules! login_request {
             /// The exact length in bytes of the body [`to_json`](Self::to_json) returns.
             #[must_use]
             pub fn json_len(&self) -> usize {
-                self.layout.len
+                crate::wire::measure(&self.fields).len
             }
 
             #[doc = concat!(
@@ -66,7 +66,8 @@ macro_rules! login_request {
             )]
             #[must_use]
             pub fn to_json(&self) -> crate::JsonBody {
-                crate::JsonBody::new(crate::wire::write(&self.fields, self.layout))
+                let layout = crate::wire::measure(&self.fields);
+                crate::JsonBody::new(crate::wire::write(&self.fields, layout))
             }
         }
 

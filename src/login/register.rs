@@ -10,7 +10,7 @@ use crate::error::{ParseError, Rule};
 use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
-use crate::wire::{self, Layout, Members, Value, Visit};
+use crate::wire::{Members, Value, Visit};
 use crate::BuildError;
 
 /// The only client type AWS accepts.
@@ -216,7 +216,6 @@ impl Members for RegisterClientFields {
 /// ```
 pub struct RegisterClient {
     pub(super) fields: RegisterClientFields,
-    pub(super) layout: Layout,
 }
 
 impl RegisterClient {
@@ -229,8 +228,7 @@ impl RegisterClient {
         let mut checks = Checks::default();
         fields.check(&mut checks);
         checks.finish("RegisterClient")?;
-        let layout = wire::measure(&fields);
-        Ok(Self { fields, layout })
+        Ok(Self { fields })
     }
 }
 
