@@ -302,3 +302,22 @@ fn a_fresh_token_is_returned_without_a_request_and_no_token_is_an_error() {
     assert_eq!(token.access_token().expose_secret(), "old-access");
     assert_eq!(endpoint.refreshes(), 0);
 }
+
+/// A refresh answer with no lifetime gives a token expired on arrival: it is
+/// neither stored nor returned, and the expired token means logging in again.
+#[test]
+fn a_refresh_answer_without_a_lifetime_is_a_failed_refresh() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, r#"{"accessToken":"no-lifetime"}"#, Duration::ZERO);
+    store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+    let err = session(dir.path(), &endpoint.base_url)
+        .token_blocking(&ureq::Agent::new_with_defaults())
+        .unwrap_err();
+    assert!(matches!(err, SessionError::LoginAgain(_)), "{err:?}");
+    assert_eq!(endpoint.refreshes(), 1);
+    let stored = TokenCache::new(dir.path())
+        .load(&CacheKey::session("dev"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.access_token().expose_secret(), "old-access");
+}

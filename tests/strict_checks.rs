@@ -170,6 +170,25 @@ mod public_redirect_uri {
             register(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
             authorize(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
         }
+        // The authorization endpoint is opened in the browser: the same rule.
+        for (endpoint, rule) in [
+            ("javascript:alert(1)", Rule::UnsafeScheme),
+            ("http://evil.example/authorize", Rule::LoopbackHttp),
+            ("https://oidc.example/authorize#x", Rule::UriFragment),
+        ] {
+            let err = AuthorizeUrl::builder()
+                .client_id("c")
+                .redirect_uri("http://127.0.0.1/cb")
+                .pkce(&pkce)
+                .authorization_endpoint(endpoint)
+                .build()
+                .unwrap_err();
+            assert_eq!(
+                problems(&err),
+                [("authorization_endpoint", None, rule)],
+                "{endpoint}"
+            );
+        }
         // The region rule says lower-case, as it checks.
         let err = AuthorizeUrl::builder()
             .region("US-EAST-1")

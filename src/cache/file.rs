@@ -167,7 +167,7 @@ impl TokenCache {
         let Some(bytes) = read_file(&path)? else {
             return Ok(None);
         };
-        CachedToken::from_file(&bytes)
+        CachedToken::from_json(&bytes)
             .map(Some)
             .map_err(|err| err.file(&path))
     }

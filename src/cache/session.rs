@@ -234,24 +234,40 @@ impl SsoSession {
             .last_failure
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        match answer {
+        let err: Box<dyn Error + Send + Sync> = match answer {
             Ok(answer) => {
                 let refreshed = token.refreshed(&answer, now);
-                self.cache.store(&self.key, &refreshed)?;
-                *failed = None;
-                Ok(refreshed)
-            }
-            Err(err) => {
-                *failed = Some(now);
-                if token.freshness(SystemTime::now()) == Freshness::Expired {
-                    Err(SessionError::LoginAgain(Box::new(err)))
-                } else {
-                    Ok(token)
+                // An answer without a lifetime (or of 0 s) gives a token that is
+                // expired already: a failed refresh, neither stored nor returned.
+                if refreshed.freshness(now) != Freshness::Expired {
+                    self.cache.store(&self.key, &refreshed)?;
+                    *failed = None;
+                    return Ok(refreshed);
                 }
+                Box::new(NoLifetime)
             }
+            Err(err) => Box::new(err),
+        };
+        *failed = Some(now);
+        if token.freshness(SystemTime::now()) == Freshness::Expired {
+            Err(SessionError::LoginAgain(err))
+        } else {
+            Ok(token)
         }
     }
 }
+
+/// A refresh answer whose token is expired on arrival (no `expiresIn`, or 0).
+#[derive(Debug)]
+struct NoLifetime;
+
+impl std::fmt::Display for NoLifetime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the refresh answer gave a token with no lifetime (`expiresIn` missing or 0)")
+    }
+}
+
+impl Error for NoLifetime {}
 
 #[cfg(feature = "ureq")]
 impl SsoSession {

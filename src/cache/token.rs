@@ -557,11 +557,6 @@ impl CachedToken {
     /// A [`CacheError`] naming the member and the problem (no file: its
     /// [`path`](CacheError::path) is `None`); it never holds a value.
     pub fn from_json(input: &[u8]) -> Result<Self, CacheError> {
-        Self::from_file(input)
-    }
-
-    /// Reads a token file's bytes.
-    pub(crate) fn from_file(input: &[u8]) -> Result<Self, CacheError> {
         let mut access_token = None;
         let mut expires_at = None;
         let mut refresh_token = None;

@@ -323,11 +323,10 @@ impl AuthorizeUrl {
             }
         }
         if let Some(endpoint) = &fields.authorization_endpoint {
-            if checks.absolute_uri("authorization_endpoint", None, endpoint)
-                && endpoint.contains('#')
-            {
-                checks.problem("authorization_endpoint", None, Rule::UriFragment);
-            }
+            // Opened in the person's browser: the same rule as a public client's
+            // redirect URI (https, or plain http to the loopback interface only;
+            // no fragment; no `javascript:`, `data:` or `vbscript:`).
+            checks.public_redirect_uri("authorization_endpoint", None, endpoint);
         }
         let state = fields.state.or_else(|| {
             let token = random_token().ok();

@@ -18,10 +18,12 @@ use super::{AuthorizationCallback, CallbackError};
 ///
 /// Each connection's request is read into one fixed, zeroizing buffer of
 /// [`MAX_REQUEST`](Self::MAX_REQUEST) bytes (the code never lands in memory that
-/// is freed unwiped); a connection that sends nothing for
-/// [`IO_TIMEOUT`](Self::IO_TIMEOUT) is closed (a browser's speculative
+/// is freed unwiped); a connection has [`IO_TIMEOUT`](Self::IO_TIMEOUT) from
+/// accept to send its whole request, or it is closed (a browser's speculative
 /// connection does not hold up the real one); requests for other paths
-/// (`/favicon.ico`) get a 404 and the wait goes on, until the deadline.
+/// (`/favicon.ico`) get a 404, and callbacks whose `state` is missing or not the
+/// one sent (which any local process could send) get a 400; the wait goes on
+/// after either, until the deadline.
 ///
 /// ```
 /// use std::time::Duration;
@@ -50,10 +52,11 @@ pub struct LoopbackRedirect {
 pub enum RedirectError {
     /// No redirect to the callback path came before the deadline.
     Timeout,
-    /// The redirect came, without a code: a state that is not the one sent,
-    /// `access_denied`, another OAuth error, or a malformed query.
+    /// The redirect came, with the state sent, but without a code:
+    /// `access_denied`, another OAuth error, or a malformed query. (A callback
+    /// with another state is answered and ignored; the wait goes on.)
     Callback(CallbackError),
-    /// The listener failed (binding, or accepting connections).
+    /// The listener failed while accepting connections.
     Io(io::Error),
 }
 
@@ -78,12 +81,6 @@ impl std::error::Error for RedirectError {
             Self::Callback(err) => err.source(),
             Self::Io(err) => Some(err),
         }
-    }
-}
-
-impl From<io::Error> for RedirectError {
-    fn from(err: io::Error) -> Self {
-        Self::Io(err)
     }
 }
 
@@ -147,8 +144,9 @@ impl LoopbackRedirect {
     ///
     /// # Errors
     /// [`RedirectError::Timeout`] if no callback came in time,
-    /// [`RedirectError::Callback`] if it came without a code (or with another
-    /// state), [`RedirectError::Io`] if the listener failed.
+    /// [`RedirectError::Callback`] if it came with the state sent but without a
+    /// code, [`RedirectError::Io`] if the listener failed. A callback with another
+    /// state does not end the wait.
     pub fn wait(
         &self,
         timeout: Duration,
@@ -306,6 +304,21 @@ impl Connection {
             return None;
         }
         let result = AuthorizationCallback::parse(query, expected_state);
+        // A request whose state is missing, repeated or not the one sent did not
+        // come from the authorization server: any local process can reach this
+        // port. It is answered and ignored, so it cannot end the login.
+        let forged = matches!(
+            result,
+            Err(CallbackError::StateMismatch
+                | CallbackError::Malformed {
+                    parameter: "state",
+                    ..
+                })
+        );
+        if forged {
+            self.answer(400, &page(false, "This sign-in request was not expected."));
+            return None;
+        }
         let body = match &result {
             Ok(_) => page(
                 true,
