@@ -20,13 +20,23 @@ impl Checks {
     /// Refuses an empty value, and one that is only whitespace (a blank that a
     /// template or a trimmed-away config value leaves behind).
     pub(crate) fn non_empty(&mut self, field: &'static str, value: &str) -> bool {
+        self.non_empty_at(field, None, value)
+    }
+
+    /// As [`non_empty`](Self::non_empty), for the `index`th value of a list.
+    pub(crate) fn non_empty_at(
+        &mut self,
+        field: &'static str,
+        index: Option<usize>,
+        value: &str,
+    ) -> bool {
         if value.is_empty() {
-            self.fail(field, None, Rule::Empty);
+            self.fail(field, index, Rule::Empty);
             return false;
         }
         // Most values start with a visible character: no need to trim them.
         if value.starts_with(char::is_whitespace) && value.trim().is_empty() {
-            self.fail(field, None, Rule::Blank);
+            self.fail(field, index, Rule::Blank);
             return false;
         }
         true
@@ -81,12 +91,7 @@ impl Checks {
         index: Option<usize>,
         value: &str,
     ) {
-        if value.is_empty() {
-            self.fail(field, index, Rule::Empty);
-            return;
-        }
-        if value.trim().is_empty() {
-            self.fail(field, index, Rule::Blank);
+        if !self.non_empty_at(field, index, value) {
             return;
         }
         let rule = redirect_uri_rule(value).and_then(|()| {

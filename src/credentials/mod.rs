@@ -11,7 +11,7 @@
 //! use aws_credential_types::Credentials;
 //! use ssooidc_token::credentials::IdentityEnhancedCredentials;
 //! use ssooidc_token::sts::StsEndpoint;
-//! use ssooidc_token::{Endpoint, IntoSecret, ReqwestClient};
+//! use ssooidc_token::{Endpoint, ReqwestClient};
 //!
 //! # fn user_jwt() -> String { String::new() }
 //! let provider = IdentityEnhancedCredentials::builder()
@@ -23,8 +23,8 @@
 //!     // role rotates them); any `ProvideCredentials` will do.
 //!     .app_credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "app"))
 //!     // A fresh IdP token, when the chain needs the jwt-bearer grant.
-//!     // `into_secret()` moves a `String` into a secret without a stray copy.
-//!     .idp_token(|| async { Ok(user_jwt().into_secret()) })
+//!     // A `String` (or any secret input) is moved into an exact-size secret.
+//!     .idp_token(|| async { Ok(user_jwt()) })
 //!     .client(ReqwestClient::new()?)
 //!     .build()?;
 //! let config = aws_sdk_sts::Config::builder()

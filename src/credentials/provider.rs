@@ -126,15 +126,19 @@ pub struct IdentityEnhancedCredentialsFields {
     ))]
     app_credentials: SharedCredentialsProvider,
     #[builder(setter(
-        fn transform<F, Fut>(callback: F) -> IdpTokenCallback
+        fn transform<F, Fut, T>(callback: F) -> IdpTokenCallback
         where
             F: Fn() -> Fut + Send + Sync + 'static,
-            Fut: Future<Output = Result<SecretString, Box<dyn Error + Send + Sync>>> + Send + 'static,
+            Fut: Future<Output = Result<T, Box<dyn Error + Send + Sync>>> + Send + 'static,
+            T: crate::IntoSecret,
             <Self as FieldState<field::idp_token::Name>>::State: field::idp_token::Unset,
         {
-            IdpTokenCallback(Arc::new(move || -> IdpTokenFuture { Box::pin(callback()) }))
+            IdpTokenCallback(Arc::new(move || -> IdpTokenFuture {
+                let token = callback();
+                Box::pin(async move { token.await.map(crate::IntoSecret::into_secret) })
+            }))
         },
-        doc = "Sets the callback that gives a fresh IdP token (required), a compact JWT, for the jwt-bearer grant: called for the first chain, and again whenever no Identity Center refresh token is held or the service refuses it."
+        doc = "Sets the callback that gives a fresh IdP token (required), a compact JWT, for the jwt-bearer grant: called for the first chain, and again whenever no Identity Center refresh token is held or the service refuses it. The token may be any secret input (`String`, `&'static str`, `SecretString`, `Zeroizing<String>`...): it is moved into a zeroizing buffer of its exact size, as every secret setter does."
     ))]
     idp_token: IdpTokenCallback,
     #[builder(setter(
@@ -446,7 +450,7 @@ struct Inner {
 /// use aws_credential_types::Credentials;
 /// use ssooidc_token::credentials::IdentityEnhancedCredentials;
 /// use ssooidc_token::sts::StsEndpoint;
-/// use ssooidc_token::{Endpoint, ReqwestClient, SecretString};
+/// use ssooidc_token::{Endpoint, ReqwestClient};
 ///
 /// let provider = IdentityEnhancedCredentials::builder()
 ///     .application_arn("arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222")
@@ -454,7 +458,7 @@ struct Inner {
 ///     .oidc_endpoint(Endpoint::new("us-east-1")?)
 ///     .sts_endpoint(StsEndpoint::new("us-east-1")?)
 ///     .app_credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "app"))
-///     .idp_token(|| async { Ok(SecretString::from("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")) })
+///     .idp_token(|| async { Ok("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln") })
 ///     .client(ReqwestClient::new()?)
 ///     .scope("openid")
 ///     .scope("sts:identity_context")
@@ -482,7 +486,7 @@ impl IdentityEnhancedCredentials {
     /// use aws_credential_types::Credentials;
     /// use ssooidc_token::credentials::IdentityEnhancedCredentials;
     /// use ssooidc_token::sts::StsEndpoint;
-    /// use ssooidc_token::{Endpoint, ReqwestClient, SecretString};
+    /// use ssooidc_token::{Endpoint, ReqwestClient};
     ///
     /// let provider = IdentityEnhancedCredentials::builder()
     ///     .application_arn("arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-2222222222222222")
@@ -490,7 +494,7 @@ impl IdentityEnhancedCredentials {
     ///     .oidc_endpoint(Endpoint::new("us-east-1")?)
     ///     .sts_endpoint(StsEndpoint::new("us-east-1")?)
     ///     .app_credentials(Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None, None, "app"))
-    ///     .idp_token(|| async { Ok(SecretString::from("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln")) })
+    ///     .idp_token(|| async { Ok("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln") })
     ///     .client(ReqwestClient::new()?)
     ///     .build()?;
     /// assert_eq!(provider.role_session_name(), "TrustedIdentityPropagationSDKPluginEnhanced-apl-2222222222222222");

@@ -102,7 +102,7 @@ fn transport(err: reqwest::Error) -> SendError {
 /// the client drops it), reads the answer chunk by chunk into zeroizing memory
 /// (see `AnswerBuffer`; each chunk `reqwest` hands over unshared is wiped too),
 /// and reads it with `read`. The client follows no redirect: a 3xx answer is
-/// refused unread, and so, as a second line, is an answer from another URL.
+/// refused unread (the client, built by [`ReqwestClient`] only, cannot follow it).
 pub(crate) async fn exchange<B: Into<Bytes>, T>(
     client: &ReqwestClient,
     request: http::Request<B>,
@@ -111,10 +111,9 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     let (parts, body) = request.into_parts();
     let request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
         .map_err(transport)?;
-    let url = request.url().clone();
     let mut response = client.inner.execute(request).await.map_err(transport)?;
     let status = response.status().as_u16();
-    if response.url() != &url || response.status().is_redirection() {
+    if response.status().is_redirection() {
         return Err(SendError::Redirected { status });
     }
     let mut buffer = AnswerBuffer::new(response.content_length());
