@@ -614,7 +614,8 @@ impl AuthorizationCallback {
     /// an error), `error`, then `code`. Parameters other than these are ignored.
     ///
     /// # Errors
-    /// A [`CallbackError`]; none holds the code or echoes the query.
+    /// A [`CallbackError`]; none holds the code or echoes the query, but for an
+    /// OAuth `error` code (RFC 6749 characters only), which [`CallbackError::Refused`] keeps.
     pub fn parse(query: &str, expected_state: &str) -> Result<SecretString, CallbackError> {
         // An empty expected state would accept a redirect without one: no CSRF
         // protection at all. Refuse it as a mismatch.

@@ -46,7 +46,8 @@ pub struct LoopbackRedirect {
 }
 
 /// Why [`LoopbackRedirect::wait`] gave no authorization code. Never holds the
-/// code or echoes the request.
+/// code or echoes the request, but for an OAuth `error` code (RFC 6749
+/// characters only, see [`CallbackError::Refused`]).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum RedirectError {
