@@ -367,6 +367,31 @@ pub mod field {
             setter: "call `.source_identity(...)` before `.build()`",
             twice: "field `source_identity` is set twice",
         }
+        session_name {
+            missing: "missing required field `session_name`",
+            setter: "call `.session_name(...)` before `.build()`",
+            twice: "field `session_name` is set twice",
+        }
+        endpoint {
+            missing: "missing required field `endpoint`",
+            setter: "call `.endpoint(...)` before `.build()`",
+            twice: "field `endpoint` is set twice",
+        }
+        cache {
+            missing: "missing required field `cache`",
+            setter: "call `.cache(...)` before `.build()`",
+            twice: "field `cache` is set twice",
+        }
+        flow {
+            missing: "missing required field `flow`",
+            setter: "call `.flow(...)` before `.build()`",
+            twice: "field `flow` is set twice",
+        }
+        loopback_timeout {
+            missing: "missing required field `loopback_timeout`",
+            setter: "call `.loopback_timeout(...)` before `.build()`",
+            twice: "field `loopback_timeout` is set twice",
+        }
     }
 }
 

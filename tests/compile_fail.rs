@@ -29,12 +29,15 @@ fn compile_fail_login() {
 }
 
 /// The cached token's builder (feature `cache`): `access_token` and `expires_at`
-/// named when missing, a field set twice refused.
+/// named when missing, a field set twice refused; with a client feature, the
+/// one-call login's `session_name`, `start_url` and `endpoint` named when missing.
 #[cfg(feature = "cache")]
 #[test]
 fn compile_fail_cache() {
     let t = trybuild::TestCases::new();
-    t.compile_fail("tests/compile_fail_cache/*.rs");
+    t.compile_fail("tests/compile_fail_cache/cached_token_*.rs");
+    #[cfg(any(feature = "ureq", feature = "reqwest"))]
+    t.compile_fail("tests/compile_fail_cache/sso_login_*.rs");
 }
 
 /// The identity-enhanced credentials provider (feature `credentials`): every

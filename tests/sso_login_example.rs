@@ -1,7 +1,7 @@
 //! `examples/sso_login.rs`, run as a test: both flows against a local stand-in
 //! for IAM Identity Center on 127.0.0.1, with a temporary cache directory. The
 //! test plays the browser (it follows the authorize URL and its redirect back to
-//! the example's `LoopbackRedirect`); the token file is then read back with
+//! the listener `SsoLogin` runs); the token file is then read back with
 //! `TokenCache::load`, and a second run reuses the cached registration. Bounded:
 //! every socket operation has a timeout, the stand-in gives up after 30 seconds.
 
@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 use mock_oidc::{MockOidc, Report};
-use ssooidc_token::cache::{CacheKey, Flow, RegistrationKey, TokenCache};
+use ssooidc_token::cache::{CacheKey, Flow, LoginPrompt, RegistrationKey, TokenCache};
 use ssooidc_token::ExposeSecret;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
@@ -76,19 +76,35 @@ fn run(dir: &Path, device: bool, script: &'static [&'static str]) -> Report {
     if device {
         argv.push("--device".to_owned());
     }
-    let args = sso_login::Args::parse(argv.into_iter()).unwrap();
     let mut opened: Option<JoinHandle<Result<(), String>>> = None;
-    let key = sso_login::login(&args, |url| {
-        if !device {
-            let url = url.to_owned();
+    let mut user_code = None;
+    let token = sso_login::login(argv, |prompt| match *prompt {
+        LoginPrompt::Browser { authorize_url, .. } => {
+            let url = authorize_url.to_owned();
             opened = Some(std::thread::spawn(move || browser(url)));
         }
+        LoginPrompt::Device {
+            user_code: code, ..
+        } => user_code = Some(code.to_owned()),
+        _ => panic!("unexpected prompt {prompt:?}"),
     })
     .unwrap();
     if let Some(browser) = opened {
         browser.join().unwrap().unwrap();
     }
-    assert_eq!(key, CacheKey::session("dev"));
+    assert_eq!(user_code.is_some(), device);
+    if let Some(code) = user_code {
+        assert_eq!(code, "WDJB-MJHT");
+    }
+    // The token returned is the one stored under the session's key.
+    let stored = TokenCache::new(dir)
+        .load(&CacheKey::session("dev"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        token.access_token().expose_secret(),
+        stored.access_token().expose_secret()
+    );
     server.finish().unwrap()
 }
 

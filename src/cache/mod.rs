@@ -44,9 +44,13 @@ mod error;
 mod file;
 mod format;
 mod key;
+#[cfg(feature = "reqwest")]
+mod on_thread;
 mod registration;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod session;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod sso_login;
 mod token;
 
 pub use error::{CacheError, CacheErrorKind};
@@ -56,6 +60,9 @@ pub use registration::{CachedRegistration, Flow, REGISTRATION_MARGIN};
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]
 pub use session::{SessionError, SsoSession};
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]
+pub use sso_login::{LoginError, LoginPrompt, SsoLogin, SsoLoginBuilder};
 pub use token::{
     CachedToken, CachedTokenBuilder, Freshness, NotRefreshable, REFRESH_NOW, REFRESH_SOON,
 };

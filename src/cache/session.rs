@@ -348,12 +348,17 @@ impl SsoSession {
                 Some(file) => file,
                 None => return Ok(token),
             },
-            Step::RefreshAndWait => match self.try_lock()? {
-                Some(file) => file,
-                None => wait_for_lock::LockFuture::new(self.lock_file()?)
-                    .await
-                    .map_err(|err| self.lock_error(err))?,
-            },
+            Step::RefreshAndWait => {
+                if let Some(file) = self.try_lock()? {
+                    file
+                } else {
+                    // A thread waits for the lock and wakes this task.
+                    let file = self.lock_file()?;
+                    super::on_thread::OnThread::spawn(move || file.lock().map(|()| file))
+                        .await
+                        .map_err(|err| self.lock_error(err))?
+                }
+            }
         };
         let now = SystemTime::now();
         let (token, request) = self.under_lock(now)?;
@@ -362,55 +367,5 @@ impl SsoSession {
         };
         let answer = request.send(client, &self.endpoint).await;
         self.finish(token, answer, now)
-    }
-}
-
-/// Waiting for a file lock without blocking an async executor, whatever the
-/// runtime: a thread blocks on the lock and wakes the task.
-#[cfg(feature = "reqwest")]
-mod wait_for_lock {
-    use std::fs::File;
-    use std::future::Future;
-    use std::io;
-    use std::pin::Pin;
-    use std::sync::{Arc, Mutex, PoisonError};
-    use std::task::{Context, Poll, Waker};
-
-    #[derive(Default)]
-    struct Shared {
-        done: Option<io::Result<File>>,
-        waker: Option<Waker>,
-    }
-
-    pub(super) struct LockFuture {
-        shared: Arc<Mutex<Shared>>,
-    }
-
-    impl LockFuture {
-        pub(super) fn new(file: File) -> Self {
-            let shared = Arc::new(Mutex::new(Shared::default()));
-            let theirs = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                let result = file.lock().map(|()| file);
-                let mut shared = theirs.lock().unwrap_or_else(PoisonError::into_inner);
-                shared.done = Some(result);
-                if let Some(waker) = shared.waker.take() {
-                    waker.wake();
-                }
-            });
-            Self { shared }
-        }
-    }
-
-    impl Future for LockFuture {
-        type Output = io::Result<File>;
-        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<File>> {
-            let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(result) = shared.done.take() {
-                return Poll::Ready(result);
-            }
-            shared.waker = Some(cx.waker().clone());
-            Poll::Pending
-        }
     }
 }

@@ -1,0 +1,749 @@
+//! `SsoLogin`: `aws sso login` in one call: the CLI's client registration
+//! (reused from the cache, or made and cached), the PKCE or device sign-in, and
+//! the token written where every AWS tool reads it.
+
+use std::error::Error;
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use secrecy::SecretString;
+
+use super::{
+    CacheError, CacheKey, CachedRegistration, CachedToken, Flow, RegistrationKey, TokenCache,
+};
+use crate::builder_state::{field, FieldState, Optional};
+use crate::grant::{AuthorizationCode, Grant, RefreshToken};
+use crate::login::{
+    AuthorizeUrl, DeviceLoginError, DevicePoller, LoopbackRedirect, Pkce, RedirectError,
+    RegisterClient, RegisterClientResponse, StartDeviceAuthorization,
+    StartDeviceAuthorizationResponse,
+};
+use crate::validation::Checks;
+use crate::{BuildError, CreateToken, CreateTokenResponse, Endpoint, SendError};
+
+/// The redirect URI the AWS CLI registers for the PKCE flow: without the port,
+/// which the loopback listener picks at each login (RFC 8252 section 7.3).
+const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+
+/// `aws sso login` for an `sso-session`, in one call: what the AWS CLI v2 does,
+/// file for file, so that the CLI, botocore/boto3 and the AWS SDKs use the login.
+///
+/// `login_blocking` (feature `ureq`) and `login` (feature `reqwest`):
+///
+/// 1. reuse the client registration the CLI cached for this start URL, region,
+///    scopes and session ([`RegistrationKey`]) if
+///    [`reusable_for`](CachedRegistration::reusable_for) the flow; otherwise
+///    register `botocore-client-<session name>` (for PKCE: grant types
+///    `authorization_code` and `refresh_token`, redirect URI
+///    `http://127.0.0.1/oauth/callback`, issuer URL the start URL) and cache it;
+/// 2. sign the person in: with [`Flow::Pkce`] (the default, as the CLI with an
+///    `sso-session`), a [`LoopbackRedirect`] on `127.0.0.1`, a [`Pkce`] pair and
+///    the endpoint's `/authorize` URL, then `CreateToken` `authorization_code`;
+///    with [`Flow::Device`] (`--use-device-code`), `StartDeviceAuthorization`
+///    and the [`DevicePoller`]. The `prompt` is called once with what to show
+///    or open ([`LoginPrompt`]);
+/// 3. store the token under [`CacheKey::session`]: access token, expiry,
+///    refresh token (when granted), client id and secret, registration expiry,
+///    region and start URL. An answer without `expiresIn` is
+///    [`LoginError::NoExpiry`], and nothing is stored.
+///
+/// The region is the [`Endpoint`]'s: [`Endpoint::new`] for IAM Identity
+/// Center's own endpoints (the browser opens
+/// `https://oidc.<region>.amazonaws.com/authorize`), [`Endpoint::custom`] for
+/// a stand-in or proxy (`<base>/authorize`).
+///
+/// ```
+/// use ssooidc_token::cache::{Flow, SsoLogin, TokenCache};
+/// use ssooidc_token::Endpoint;
+///
+/// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-login-{}", std::process::id()));
+/// let login = SsoLogin::builder()
+///     .session_name("my-sso")
+///     .start_url("https://d-abc123.awsapps.com/start")
+///     .endpoint(Endpoint::new("eu-west-1")?)
+///     .cache(TokenCache::new(&dir)) // default: ~/.aws/sso/cache
+///     .flow(Flow::Device)            // default: Flow::Pkce
+///     .build()?;
+/// assert_eq!(login.region(), "eu-west-1");
+/// assert_eq!(login.scopes(), ["sso:account:access"]);
+///
+/// # #[cfg(feature = "ureq")]
+/// fn sign_in(login: &SsoLogin) -> Result<(), Box<dyn std::error::Error>> {
+///     let agent = ureq::Agent::new_with_defaults(); // https needs ureq/rustls or ureq/native-tls
+///     let token = login.login_blocking(&agent, |prompt| println!("{prompt}"))?;
+///     println!("signed in until {:?}", token.expires_at());
+///     Ok(())
+/// }
+///
+/// let empty = SsoLogin::builder()
+///     .session_name("")
+///     .start_url("d-abc123.awsapps.com/start")
+///     .endpoint(Endpoint::new("eu-west-1")?)
+///     .build()
+///     .unwrap_err();
+/// assert!(empty.to_string().contains("session_name") && empty.to_string().contains("start_url"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, typed_builder::TypedBuilder)]
+#[builder(
+    builder_type(
+        name = SsoLoginBuilder,
+        doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `scope` (repeatable).",
+        attributes(#[derive(Debug)]),
+    ),
+    builder_method(vis = "", name = __builder),
+    build_method(vis = "", name = __build),
+    mutators(
+        /// Adds one scope to register and ask for (repeatable, in order); none
+        /// given: `sso:account:access`, as the CLI.
+        pub fn scope(&mut self, scope: impl Into<String>) {
+            self.scope.push(scope.into());
+        }
+    ),
+)]
+pub struct SsoLogin {
+    #[builder(setter(
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::session_name::Name>>::State: field::session_name::Unset,
+        {
+            value.into()
+        },
+        doc = "Sets the `sso-session` name (required): the token file is named after it, the client `botocore-client-<name>`."
+    ))]
+    session_name: String,
+    #[builder(setter(
+        fn transform(value: impl Into<String>) -> String
+        where
+            <Self as FieldState<field::start_url::Name>>::State: field::start_url::Unset,
+        {
+            value.into()
+        },
+        doc = "Sets the AWS access portal URL (required), such as `https://d-abc123.awsapps.com/start`."
+    ))]
+    start_url: String,
+    #[builder(setter(
+        fn transform(value: Endpoint) -> Endpoint
+        where
+            <Self as FieldState<field::endpoint::Name>>::State: field::endpoint::Unset,
+        {
+            value
+        },
+        doc = "Sets the OIDC endpoint (required): its region is the session's region. [`Endpoint::new`](crate::Endpoint::new) for IAM Identity Center's own."
+    ))]
+    endpoint: Endpoint,
+    #[builder(
+        default,
+        setter(
+            fn transform(value: TokenCache) -> Option<TokenCache>
+            where
+                <Self as FieldState<field::cache::Name>>::State: field::cache::Unset,
+            {
+                Some(value)
+            },
+            doc = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in."
+        )
+    )]
+    cache: Option<TokenCache>,
+    #[builder(
+        default,
+        setter(
+            fn transform(value: Flow) -> Option<Flow>
+            where
+                <Self as FieldState<field::flow::Name>>::State: field::flow::Unset,
+            {
+                Some(value)
+            },
+            doc = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`."
+        )
+    )]
+    flow: Option<Flow>,
+    #[builder(
+        default,
+        setter(
+            fn transform(value: Duration) -> Option<Duration>
+            where
+                <Self as FieldState<field::loopback_timeout::Name>>::State: field::loopback_timeout::Unset,
+            {
+                Some(value)
+            },
+            doc = "Sets how long the PKCE flow waits for the browser (optional): by default [`LoopbackRedirect::DEFAULT_TIMEOUT`](crate::login::LoopbackRedirect::DEFAULT_TIMEOUT), 10 minutes."
+        )
+    )]
+    loopback_timeout: Option<Duration>,
+    #[builder(via_mutators)]
+    scope: Vec<String>,
+}
+
+crate::builder_state::field_states!(
+    SsoLoginBuilder
+    [session_name start_url endpoint cache flow loopback_timeout scope]
+    session_name start_url endpoint cache flow loopback_timeout
+);
+
+#[allow(non_camel_case_types)]
+impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
+    SsoLoginBuilder<(
+        session_name,
+        start_url,
+        endpoint,
+        cache,
+        flow,
+        loopback_timeout,
+        (Vec<String>,),
+    )>
+{
+    /// Checks the fields' content and returns the login, or a [`BuildError`]
+    /// listing every problem: an empty or blank `session_name`, a `start_url`
+    /// that is not an absolute URI, a `scope` that is not an RFC 6749
+    /// scope-token.
+    ///
+    /// Only compiles once `session_name`, `start_url` and `endpoint` are set;
+    /// each one missing is its own compile error naming it.
+    ///
+    /// # Errors
+    /// [`BuildError`] naming every field that breaks a rule, never a value.
+    pub fn build(self) -> Result<SsoLogin, BuildError>
+    where
+        session_name: field::session_name::Required<String>,
+        start_url: field::start_url::Required<String>,
+        endpoint: field::endpoint::Required<Endpoint>,
+        cache: Optional<Option<TokenCache>>,
+        flow: Optional<Option<Flow>>,
+        loopback_timeout: Optional<Option<Duration>>,
+    {
+        let (session_name, start_url, endpoint, cache, flow, loopback_timeout, (mut scope,)) =
+            self.fields;
+        if scope.is_empty() {
+            scope.push(SsoLogin::DEFAULT_SCOPE.to_owned());
+        }
+        let login = SsoLogin {
+            session_name: session_name.into_value(),
+            start_url: start_url.into_value(),
+            endpoint: endpoint.into_value(),
+            cache: cache.into_value(),
+            flow: flow.into_value(),
+            loopback_timeout: loopback_timeout.into_value(),
+            scope,
+        };
+        let mut checks = Checks::default();
+        checks.non_empty("session_name", &login.session_name);
+        checks.absolute_uri("start_url", None, &login.start_url);
+        checks.scopes(&login.scope);
+        checks.finish("SsoLogin")?;
+        Ok(login)
+    }
+}
+
+/// What the person has to do to sign in, given to the `prompt` of
+/// `SsoLogin::login_blocking` or `SsoLogin::login` once the login waits for
+/// them. Its `Display` is a line to print; [`url`](Self::url) is the page to
+/// open in their browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginPrompt<'a> {
+    /// The PKCE flow: open the authorize URL; the browser comes back to the
+    /// loopback listener.
+    #[non_exhaustive]
+    Browser {
+        /// The authorize URL (with the `state` and `code_challenge`, no secret).
+        authorize_url: &'a str,
+    },
+    /// The device flow: open the verification URI and enter the user code (or
+    /// open the complete URI, which carries the code).
+    #[non_exhaustive]
+    Device {
+        /// `verificationUri`.
+        verification_uri: &'a str,
+        /// `userCode`: the code the person checks or enters.
+        user_code: &'a str,
+        /// `verificationUriComplete`, when sent.
+        verification_uri_complete: Option<&'a str>,
+    },
+}
+
+impl<'a> LoginPrompt<'a> {
+    fn device(authorization: &'a StartDeviceAuthorizationResponse) -> Self {
+        Self::Device {
+            verification_uri: authorization.verification_uri(),
+            user_code: authorization.user_code(),
+            verification_uri_complete: authorization.verification_uri_complete(),
+        }
+    }
+
+    /// The page to open in the person's browser: the authorize URL, or the
+    /// complete verification URI (else the verification URI).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::LoginPrompt;
+    ///
+    /// fn open(prompt: &LoginPrompt<'_>) {
+    ///     println!("{prompt}");
+    ///     let _ = prompt.url(); // hand it to the system's browser opener
+    /// }
+    /// # let _ = open;
+    /// ```
+    #[must_use]
+    pub fn url(&self) -> &'a str {
+        match *self {
+            Self::Browser { authorize_url } => authorize_url,
+            Self::Device {
+                verification_uri,
+                verification_uri_complete,
+                ..
+            } => verification_uri_complete.unwrap_or(verification_uri),
+        }
+    }
+}
+
+/// One line telling the person what to do.
+impl fmt::Display for LoginPrompt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Browser { authorize_url } => {
+                write!(f, "Open this URL to sign in: {authorize_url}")
+            }
+            Self::Device {
+                verification_uri,
+                user_code,
+                ..
+            } => write!(f, "Open {verification_uri} and enter the code {user_code}"),
+        }
+    }
+}
+
+/// Why [`SsoLogin`] stored no token: one variant per stage, the stage's own
+/// error as the [`source`](Error::source). `Display` names the stage; neither
+/// it nor `Debug` holds a secret (the sources are the crate's redacting
+/// errors).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// The cache directory could not be found (no home directory), or a
+    /// registration or token file could not be read or written.
+    Cache(CacheError),
+    /// A request could not be built from the login's values or the service's
+    /// answers (an empty client id, an authorize endpoint a browser must not
+    /// open), or no random PKCE verifier or `state` could be drawn.
+    Build(BuildError),
+    /// `RegisterClient` was not answered with a registration.
+    Register(SendError),
+    /// The registration cannot be cached: the answer has no
+    /// `clientSecretExpiresAt` (the CLI's reuse rule needs it).
+    Registration(CacheError),
+    /// `StartDeviceAuthorization` was not answered with a device code.
+    DeviceAuthorization(SendError),
+    /// The device flow ended without a token: denied, expired, refused.
+    Device(DeviceLoginError),
+    /// The PKCE flow's loopback listener could not be bound, or the browser did
+    /// not come back with a code in time.
+    Redirect(RedirectError),
+    /// `CreateToken` (`authorization_code`) was not answered with a token.
+    Token(SendError),
+    /// The token answer has no lifetime (`expiresIn` missing or 0): a token file
+    /// needs `expiresAt`, so nothing was stored.
+    NoExpiry,
+}
+
+impl fmt::Display for LoginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Cache(_) => "sso login: the sso cache could not be read or written",
+            Self::Build(_) => "sso login: a request could not be built",
+            Self::Register(_) => "sso login: the client registration failed",
+            Self::Registration(_) => "sso login: the client registration cannot be cached",
+            Self::DeviceAuthorization(_) => "sso login: the device authorization failed",
+            Self::Device(_) => "sso login: the device sign-in ended without a token",
+            Self::Redirect(_) => "sso login: the browser sign-in did not come back with a code",
+            Self::Token(_) => "sso login: the token request failed",
+            Self::NoExpiry => "sso login: the token answer has no `expiresIn`; nothing was stored",
+        })
+    }
+}
+
+impl Error for LoginError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            Self::Cache(err) | Self::Registration(err) => Some(err),
+            Self::Build(err) => Some(err),
+            Self::Register(err) | Self::DeviceAuthorization(err) | Self::Token(err) => Some(err),
+            Self::Device(err) => Some(err),
+            Self::Redirect(err) => Some(err),
+            Self::NoExpiry => None,
+        }
+    }
+}
+
+impl From<BuildError> for LoginError {
+    fn from(err: BuildError) -> Self {
+        Self::Build(err)
+    }
+}
+
+impl From<CacheError> for LoginError {
+    fn from(err: CacheError) -> Self {
+        Self::Cache(err)
+    }
+}
+
+/// The PKCE flow between the prompt and the token request.
+struct Browser {
+    redirect: LoopbackRedirect,
+    pkce: Pkce,
+    authorize: AuthorizeUrl,
+}
+
+impl SsoLogin {
+    /// The scope asked for when none is given, as the CLI.
+    pub const DEFAULT_SCOPE: &'static str = "sso:account:access";
+
+    /// Starts a login.
+    pub fn builder() -> SsoLoginBuilder {
+        Self::__builder()
+    }
+
+    /// The `sso-session` name.
+    #[must_use]
+    pub fn session_name(&self) -> &str {
+        &self.session_name
+    }
+
+    /// The AWS access portal URL.
+    #[must_use]
+    pub fn start_url(&self) -> &str {
+        &self.start_url
+    }
+
+    /// The OIDC endpoint.
+    #[must_use]
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The region: the endpoint's.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        self.endpoint.region()
+    }
+
+    /// The cache given, or `None` for the default location.
+    #[must_use]
+    pub fn cache(&self) -> Option<&TokenCache> {
+        self.cache.as_ref()
+    }
+
+    /// The sign-in flow.
+    #[must_use]
+    pub fn flow(&self) -> Flow {
+        self.flow.unwrap_or(Flow::Pkce)
+    }
+
+    /// The scopes registered and asked for.
+    #[must_use]
+    pub fn scopes(&self) -> &[String] {
+        &self.scope
+    }
+
+    /// How long the PKCE flow waits for the browser.
+    #[must_use]
+    pub fn loopback_timeout(&self) -> Duration {
+        self.loopback_timeout
+            .unwrap_or(LoopbackRedirect::DEFAULT_TIMEOUT)
+    }
+
+    /// The token's key: [`CacheKey::session`] of the session name.
+    #[must_use]
+    pub fn key(&self) -> CacheKey {
+        CacheKey::session(&self.session_name)
+    }
+
+    /// The client registration's key, as the CLI names it.
+    #[must_use]
+    pub fn registration_key(&self) -> RegistrationKey {
+        let scopes: Vec<&str> = self.scope.iter().map(String::as_str).collect();
+        RegistrationKey::new(
+            &self.start_url,
+            self.region(),
+            Some(&scopes),
+            Some(&self.session_name),
+        )
+    }
+
+    fn token_cache(&self) -> Result<TokenCache, LoginError> {
+        match &self.cache {
+            Some(cache) => Ok(cache.clone()),
+            None => Ok(TokenCache::default_location()?),
+        }
+    }
+
+    /// The cached registration, when the CLI would reuse it.
+    fn reusable(&self, cache: &TokenCache) -> Result<Option<CachedRegistration>, LoginError> {
+        let cached = cache.load_registration(&self.registration_key())?;
+        Ok(cached.filter(|cached| cached.reusable_for(self.flow(), SystemTime::now())))
+    }
+
+    /// The CLI's registration for the flow.
+    fn register_request(&self) -> Result<RegisterClient, BuildError> {
+        let mut request =
+            RegisterClient::builder().client_name(format!("botocore-client-{}", self.session_name));
+        for scope in &self.scope {
+            request = request.scope(scope.as_str());
+        }
+        match self.flow() {
+            Flow::Device => request.build(),
+            Flow::Pkce => request
+                .grant_type(AuthorizationCode::GRANT_TYPE)
+                .grant_type(RefreshToken::GRANT_TYPE)
+                .redirect_uri(REGISTERED_REDIRECT_URI)
+                .issuer_url(self.start_url.as_str())
+                .build(),
+        }
+    }
+
+    /// Caches the registration just made.
+    fn keep_registration(
+        &self,
+        cache: &TokenCache,
+        request: &RegisterClient,
+        answer: &RegisterClientResponse,
+    ) -> Result<CachedRegistration, LoginError> {
+        let registration =
+            CachedRegistration::from_response(request, answer).map_err(LoginError::Registration)?;
+        cache.store_registration(&self.registration_key(), &registration)?;
+        Ok(registration)
+    }
+
+    fn device_request(
+        &self,
+        client: &CachedRegistration,
+    ) -> Result<StartDeviceAuthorization, BuildError> {
+        StartDeviceAuthorization::builder()
+            .client_id(client.client_id())
+            .client_secret(client.client_secret())
+            .start_url(self.start_url.as_str())
+            .build()
+    }
+
+    fn poller(
+        client: &CachedRegistration,
+        authorization: StartDeviceAuthorizationResponse,
+    ) -> Result<DevicePoller, BuildError> {
+        DevicePoller::from_client(
+            client.client_id(),
+            client.client_secret(),
+            authorization,
+            Instant::now(),
+        )
+    }
+
+    /// The listener, the PKCE pair and the authorize URL (the endpoint's
+    /// `/authorize`).
+    fn browser(&self, client: &CachedRegistration) -> Result<Browser, LoginError> {
+        let redirect =
+            LoopbackRedirect::bind().map_err(|err| LoginError::Redirect(RedirectError::Io(err)))?;
+        let pkce = Pkce::new()?;
+        let mut authorize = AuthorizeUrl::builder()
+            .client_id(client.client_id())
+            .redirect_uri(redirect.redirect_uri())
+            .pkce(&pkce)
+            .authorization_endpoint(self.endpoint.uri("/authorize").to_string());
+        for scope in &self.scope {
+            authorize = authorize.scope(scope.as_str());
+        }
+        let authorize = authorize.build()?;
+        Ok(Browser {
+            redirect,
+            pkce,
+            authorize,
+        })
+    }
+
+    fn code_request(
+        client: &CachedRegistration,
+        redirect_uri: &str,
+        pkce: Pkce,
+        code: SecretString,
+    ) -> Result<CreateToken<AuthorizationCode>, BuildError> {
+        CreateToken::authorization_code()
+            .client_id(client.client_id())
+            .client_secret(client.client_secret())
+            .code(code)
+            .redirect_uri(redirect_uri)
+            .code_verifier(pkce.into_verifier())
+            .build()
+    }
+
+    /// Stores what the CLI stores, from the answer received at `now`.
+    fn keep_token(
+        &self,
+        cache: &TokenCache,
+        client: &CachedRegistration,
+        answer: &CreateTokenResponse,
+        now: SystemTime,
+    ) -> Result<CachedToken, LoginError> {
+        let expires_at = answer
+            .expires_in()
+            .filter(|lifetime| !lifetime.is_zero())
+            .and_then(|lifetime| now.checked_add(lifetime))
+            .ok_or(LoginError::NoExpiry)?;
+        let token = CachedToken::builder()
+            .access_token(answer.access_token())
+            .expires_at(expires_at)
+            .client_id(client.client_id())
+            .client_secret(client.client_secret())
+            .registration_expires_at(client.expires_at())
+            .region(self.region())
+            .start_url(self.start_url.as_str());
+        let token = match answer.refresh_token() {
+            Some(refresh) => token.refresh_token(refresh).build()?,
+            None => token.build()?,
+        };
+        cache.store(&self.key(), &token)?;
+        Ok(token)
+    }
+}
+
+#[cfg(feature = "ureq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
+impl SsoLogin {
+    /// Logs in with `agent`, blocking, and stores the token (feature `ureq`);
+    /// `prompt` is called once, with what the person has to open (the steps are
+    /// on [`SsoLogin`]). The PKCE flow waits up to
+    /// [`loopback_timeout`](Self::loopback_timeout) for the browser.
+    ///
+    /// Returns the token as stored under [`key`](Self::key).
+    ///
+    /// # Errors
+    /// [`LoginError`], naming the stage that failed. A registration made before
+    /// the failure stays cached, as with the CLI.
+    pub fn login_blocking(
+        &self,
+        agent: &ureq::Agent,
+        prompt: impl FnOnce(&LoginPrompt<'_>),
+    ) -> Result<CachedToken, LoginError> {
+        let endpoint = &self.endpoint;
+        let cache = self.token_cache()?;
+        let client = if let Some(client) = self.reusable(&cache)? {
+            client
+        } else {
+            let request = self.register_request()?;
+            let answer = request
+                .send_blocking(agent, endpoint)
+                .map_err(LoginError::Register)?;
+            self.keep_registration(&cache, &request, &answer)?
+        };
+        let answer = match self.flow() {
+            Flow::Device => {
+                let authorization = self
+                    .device_request(&client)?
+                    .send_blocking(agent, endpoint)
+                    .map_err(LoginError::DeviceAuthorization)?;
+                prompt(&LoginPrompt::device(&authorization));
+                Self::poller(&client, authorization)?
+                    .poll_blocking(agent, endpoint)
+                    .map_err(LoginError::Device)?
+            }
+            Flow::Pkce => {
+                let browser = self.browser(&client)?;
+                prompt(&LoginPrompt::Browser {
+                    authorize_url: browser.authorize.url(),
+                });
+                let code = browser
+                    .redirect
+                    .wait(self.loopback_timeout(), browser.authorize.state())
+                    .map_err(LoginError::Redirect)?;
+                let redirect_uri = browser.redirect.redirect_uri();
+                Self::code_request(&client, redirect_uri, browser.pkce, code)?
+                    .send_blocking(agent, endpoint)
+                    .map_err(LoginError::Token)?
+            }
+        };
+        self.keep_token(&cache, &client, &answer, SystemTime::now())
+    }
+}
+
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+impl SsoLogin {
+    /// Logs in with `client` and stores the token (feature `reqwest`); as
+    /// `login_blocking` (feature `ureq`).
+    ///
+    /// The waits do not block the executor: the device flow sleeps with
+    /// `tokio::time` (as [`DevicePoller::poll`]), and the PKCE flow's loopback
+    /// listener waits on a thread of its own that wakes this task. Dropping the
+    /// future does not stop that thread: the listener keeps its port until the
+    /// browser comes back or the [`loopback_timeout`](Self::loopback_timeout)
+    /// passes. The cache files are read and written directly (small, local
+    /// files, as [`SsoSession::token`](super::SsoSession::token) does).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ssooidc_token::cache::SsoLogin;
+    /// use ssooidc_token::{Endpoint, ReqwestClient};
+    ///
+    /// let login = SsoLogin::builder()
+    ///     .session_name("my-sso")
+    ///     .start_url("https://d-abc123.awsapps.com/start")
+    ///     .endpoint(Endpoint::new("us-east-1")?)
+    ///     .build()?;
+    /// let token = login.login(&ReqwestClient::new()?, |prompt| println!("{prompt}")).await?;
+    /// # let _ = token; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As `login_blocking`: [`LoginError`], naming the stage that failed.
+    pub async fn login(
+        &self,
+        client: &crate::ReqwestClient,
+        prompt: impl FnOnce(&LoginPrompt<'_>),
+    ) -> Result<CachedToken, LoginError> {
+        let endpoint = &self.endpoint;
+        let cache = self.token_cache()?;
+        let registration = if let Some(registration) = self.reusable(&cache)? {
+            registration
+        } else {
+            let request = self.register_request()?;
+            let answer = request
+                .send(client, endpoint)
+                .await
+                .map_err(LoginError::Register)?;
+            self.keep_registration(&cache, &request, &answer)?
+        };
+        let answer = match self.flow() {
+            Flow::Device => {
+                let authorization = self
+                    .device_request(&registration)?
+                    .send(client, endpoint)
+                    .await
+                    .map_err(LoginError::DeviceAuthorization)?;
+                prompt(&LoginPrompt::device(&authorization));
+                Self::poller(&registration, authorization)?
+                    .poll(client, endpoint)
+                    .await
+                    .map_err(LoginError::Device)?
+            }
+            Flow::Pkce => {
+                let Browser {
+                    redirect,
+                    pkce,
+                    authorize,
+                } = self.browser(&registration)?;
+                prompt(&LoginPrompt::Browser {
+                    authorize_url: authorize.url(),
+                });
+                let redirect_uri = redirect.redirect_uri().to_owned();
+                let state = authorize.state().to_owned();
+                let timeout = self.loopback_timeout();
+                let code =
+                    super::on_thread::OnThread::spawn(move || redirect.wait(timeout, &state))
+                        .await
+                        .map_err(LoginError::Redirect)?;
+                Self::code_request(&registration, &redirect_uri, pkce, code)?
+                    .send(client, endpoint)
+                    .await
+                    .map_err(LoginError::Token)?
+            }
+        };
+        self.keep_token(&cache, &registration, &answer, SystemTime::now())
+    }
+}

@@ -1,0 +1,361 @@
+//! `cache::SsoLogin`: its builder's checks, what it does with answers it cannot
+//! store, the secrets its errors never hold, and (feature `reqwest`) the async
+//! login against the local stand-in for both flows. Every stand-in listens on
+//! 127.0.0.1 only and gives up after 30 seconds.
+
+#[path = "../examples/support/loopback.rs"]
+mod loopback;
+#[path = "../examples/support/mock_oidc.rs"]
+mod mock_oidc;
+
+use std::error::Error;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use ssooidc_token::cache::{
+    CacheErrorKind, CacheKey, Flow, LoginError, RegistrationKey, SsoLogin, TokenCache,
+};
+use ssooidc_token::login::LoopbackRedirect;
+use ssooidc_token::{Endpoint, Rule};
+
+const START_URL: &str = "https://d-1234567890.awsapps.com/start";
+
+/// Every secret the scripted stand-in hands out.
+const SECRETS: [&str; 4] = [
+    "STANDIN-CLIENT-SECRET",
+    "STANDIN-DEVICE-CODE",
+    "STANDIN-ACCESS-TOKEN",
+    "STANDIN-REFRESH-TOKEN",
+];
+const REGISTERED: &str = r#"{"clientId":"standin-client","clientSecret":"STANDIN-CLIENT-SECRET","clientSecretExpiresAt":4102444800}"#;
+const DEVICE: &str = r#"{"deviceCode":"STANDIN-DEVICE-CODE","userCode":"ABCD-EFGH","verificationUri":"https://device.example","expiresIn":60,"interval":1}"#;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("ssooidc-cache-login-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A stand-in that answers each request in turn with `(path, status, body)`,
+/// checking the path; the paths it was asked for.
+fn scripted(
+    script: &'static [(&'static str, u16, &'static str)],
+) -> (String, JoinHandle<Vec<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        for &(path, status, body) in script {
+            let mut stream = loop {
+                match listener.accept() {
+                    Ok((stream, _)) => break stream,
+                    Err(_) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    Err(e) => panic!("no request for {path}: {e}"),
+                }
+            };
+            stream.set_nonblocking(false).unwrap();
+            let request = loopback::read_message(&mut stream).unwrap();
+            let (method, target) = request.method_and_target();
+            seen.push(format!("{method} {target}"));
+            assert_eq!(target, path);
+            let headers = [("content-type", "application/json")];
+            loopback::respond(&mut stream, status, &headers, body.as_bytes()).unwrap();
+        }
+        seen
+    });
+    (base, handle)
+}
+
+fn device_login(base: &str, dir: &TempDir) -> SsoLogin {
+    SsoLogin::builder()
+        .session_name("dev")
+        .start_url(START_URL)
+        .endpoint(Endpoint::custom(base, "us-east-1").unwrap())
+        .cache(TokenCache::new(&dir.0))
+        .flow(Flow::Device)
+        .build()
+        .unwrap()
+}
+
+/// The error, every source, each as `Display` and `Debug`.
+fn report(err: &LoginError) -> String {
+    let mut text = format!("{err} {err:?}");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(" | {cause} {cause:?}"));
+        source = cause.source();
+    }
+    text
+}
+
+fn assert_no_secret(err: &LoginError) {
+    let text = report(err);
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+#[test]
+fn bad_builder_values_name_their_fields() {
+    let err = SsoLogin::builder()
+        .session_name("  ")
+        .start_url("d-1234567890.awsapps.com/start")
+        .endpoint(Endpoint::new("us-east-1").unwrap())
+        .scope("sso:account:access")
+        .scope("two words")
+        .build()
+        .unwrap_err();
+    let problems: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| (p.field(), p.index(), *p.rule()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("session_name", None, Rule::Blank),
+            ("start_url", None, Rule::AbsoluteUri),
+            ("scope", Some(1), Rule::ScopeToken),
+        ]
+    );
+    let text = err.to_string();
+    assert!(text.contains("session_name") && text.contains("start_url") && text.contains("scope"));
+    assert!(
+        !text.contains("two words") && !text.contains("awsapps"),
+        "{text}"
+    );
+
+    // The defaults: the CLI's.
+    let login = SsoLogin::builder()
+        .session_name("dev")
+        .start_url(START_URL)
+        .endpoint(Endpoint::new("eu-west-1").unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(login.flow(), Flow::Pkce);
+    assert_eq!(login.scopes(), ["sso:account:access"]);
+    assert_eq!(login.loopback_timeout(), LoopbackRedirect::DEFAULT_TIMEOUT);
+    assert_eq!(login.region(), "eu-west-1");
+    assert!(login.cache().is_none());
+    assert_eq!(login.key(), CacheKey::session("dev"));
+    assert_eq!(
+        login.registration_key(),
+        RegistrationKey::new(
+            START_URL,
+            "eu-west-1",
+            Some(&["sso:account:access"]),
+            Some("dev")
+        )
+    );
+}
+
+#[test]
+fn a_token_answer_without_expires_in_stores_nothing() {
+    let dir = TempDir::new("no-expiry");
+    let (base, server) = scripted(&[
+        ("/client/register", 200, REGISTERED),
+        ("/device_authorization", 200, DEVICE),
+        (
+            "/token",
+            200,
+            r#"{"accessToken":"STANDIN-ACCESS-TOKEN","refreshToken":"STANDIN-REFRESH-TOKEN","tokenType":"Bearer"}"#,
+        ),
+    ]);
+    let login = device_login(&base, &dir);
+    let mut prompted = None;
+    let err = login
+        .login_blocking(&ureq::Agent::new_with_defaults(), |prompt| {
+            prompted = Some(prompt.to_string());
+        })
+        .unwrap_err();
+    assert!(matches!(err, LoginError::NoExpiry), "{err:?}");
+    assert!(err.to_string().contains("expiresIn"));
+    assert_no_secret(&err);
+    assert_eq!(
+        prompted.as_deref(),
+        Some("Open https://device.example and enter the code ABCD-EFGH")
+    );
+    assert_eq!(server.join().unwrap().len(), 3);
+
+    let cache = TokenCache::new(&dir.0);
+    assert!(cache.load(&login.key()).unwrap().is_none());
+    assert!(!cache.token_path(&login.key()).exists());
+    // The registration was made and stays cached, as with the CLI.
+    let registration = cache
+        .load_registration(&login.registration_key())
+        .unwrap()
+        .unwrap();
+    assert_eq!(registration.client_id(), "standin-client");
+}
+
+#[test]
+fn login_errors_name_the_stage_and_hold_no_secret() {
+    // A registration the CLI could not reuse (no expiry) is not cached.
+    let dir = TempDir::new("no-registration-expiry");
+    let (base, server) = scripted(&[(
+        "/client/register",
+        200,
+        r#"{"clientId":"standin-client","clientSecret":"STANDIN-CLIENT-SECRET"}"#,
+    )]);
+    let login = device_login(&base, &dir);
+    let err = login
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| panic!("no prompt"))
+        .unwrap_err();
+    match &err {
+        LoginError::Registration(cause) => {
+            assert_eq!(cause.member(), Some("clientSecretExpiresAt"));
+            assert_eq!(cause.kind(), &CacheErrorKind::Missing);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("registration"));
+    assert_no_secret(&err);
+    server.join().unwrap();
+    let cache = TokenCache::new(&dir.0);
+    assert!(cache
+        .load_registration(&login.registration_key())
+        .unwrap()
+        .is_none());
+
+    // An unreadable device authorization (no userCode) names the member.
+    let dir = TempDir::new("bad-device");
+    let (base, server) = scripted(&[
+        ("/client/register", 200, REGISTERED),
+        (
+            "/device_authorization",
+            200,
+            r#"{"deviceCode":"STANDIN-DEVICE-CODE","verificationUri":"https://device.example","expiresIn":60}"#,
+        ),
+    ]);
+    let err = device_login(&base, &dir)
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| panic!("no prompt"))
+        .unwrap_err();
+    assert!(matches!(err, LoginError::DeviceAuthorization(_)), "{err:?}");
+    assert!(err.to_string().contains("device authorization"));
+    assert!(report(&err).contains("userCode"), "{}", report(&err));
+    assert_no_secret(&err);
+    server.join().unwrap();
+
+    // The token endpoint refuses the poll: the device stage, the OAuth code.
+    let dir = TempDir::new("denied");
+    let (base, server) = scripted(&[
+        ("/client/register", 200, REGISTERED),
+        ("/device_authorization", 200, DEVICE),
+        ("/token", 400, r#"{"error":"access_denied"}"#),
+    ]);
+    let err = device_login(&base, &dir)
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| {})
+        .unwrap_err();
+    assert!(matches!(err, LoginError::Device(_)), "{err:?}");
+    assert!(report(&err).contains("access_denied"));
+    assert_no_secret(&err);
+    server.join().unwrap();
+}
+
+/// The async login (feature `reqwest`): both flows against the stand-in the
+/// example's test uses, the token stored, the registration reused.
+#[cfg(feature = "reqwest")]
+mod async_login {
+    use super::*;
+    use ssooidc_token::cache::LoginPrompt;
+    use ssooidc_token::{ExposeSecret, ReqwestClient};
+
+    /// The browser: follows the authorize URL, then its redirect to the listener.
+    fn browser(url: String) -> Result<(), String> {
+        let (addr, target) = loopback::split_url(&url).map_err(|e| e.to_string())?;
+        let answer = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
+        let location = answer.header("location").ok_or("no redirect")?.to_owned();
+        let (addr, target) = loopback::split_url(&location).map_err(|e| e.to_string())?;
+        let page = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
+        (page.status() == 200)
+            .then_some(())
+            .ok_or(format!("the listener answered {}", page.status()))
+    }
+
+    async fn run(dir: &TempDir, flow: Flow, script: &'static [&'static str]) -> Vec<String> {
+        let server = mock_oidc::MockOidc::start(script, 1);
+        let login = SsoLogin::builder()
+            .session_name("dev")
+            .start_url(START_URL)
+            .endpoint(Endpoint::custom(&server.base_url(), "us-east-1").unwrap())
+            .cache(TokenCache::new(&dir.0))
+            .flow(flow)
+            // A login that blocked the executor would time out here.
+            .loopback_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let url = std::sync::Mutex::new(None);
+        let client = ReqwestClient::new().unwrap();
+        let signing_in = login.login(&client, |prompt| {
+            if let LoginPrompt::Browser { authorize_url, .. } = *prompt {
+                *url.lock().unwrap() = Some(authorize_url.to_owned());
+            }
+        });
+        // The browser is started by another task of the same (one-thread)
+        // runtime, while the login waits for it: this runs only if that wait
+        // leaves the executor free.
+        let browsing = async {
+            if flow == Flow::Device {
+                return None;
+            }
+            loop {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                if let Some(url) = url.lock().unwrap().take() {
+                    return Some(tokio::task::spawn_blocking(move || browser(url)));
+                }
+            }
+        };
+        let (token, opened) = tokio::join!(signing_in, browsing);
+        let token = token.unwrap();
+        if let Some(browser) = opened {
+            browser.await.unwrap().unwrap();
+        }
+        assert_eq!(token.access_token().expose_secret(), "mock-access-token");
+        let stored = TokenCache::new(&dir.0).load(&login.key()).unwrap().unwrap();
+        assert_eq!(
+            stored.refresh_token().unwrap().expose_secret(),
+            "mock-refresh-token"
+        );
+        assert_eq!(stored.region(), Some("us-east-1"));
+        assert_eq!(stored.start_url(), Some(START_URL));
+        server.finish().unwrap().log
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn both_flows_store_the_token_and_reuse_the_registration() {
+        let dir = TempDir::new("async");
+        let log = run(&dir, Flow::Pkce, &[]).await;
+        assert_eq!(log[0], "POST /client/register");
+        assert!(log
+            .iter()
+            .any(|l| l == "token: verifier matches the challenge"));
+        let log = run(&dir, Flow::Pkce, &[]).await;
+        assert_eq!(log[0], "GET /authorize", "{log:?}");
+        let log = run(&dir, Flow::Device, &["token"]).await;
+        assert_eq!(
+            log,
+            [
+                "POST /client/register",
+                "POST /device_authorization",
+                "POST /token"
+            ]
+        );
+    }
+}
