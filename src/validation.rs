@@ -528,7 +528,11 @@ mod tests {
                 for b in 0..=255u8 {
                     let mut v = vec![b'a'; len];
                     v[pos] = b;
-                    assert_eq!(compact_jwt_scan(&v), jwt_reference(&v), "byte {b} at {pos}/{len}");
+                    assert_eq!(
+                        compact_jwt_scan(&v),
+                        jwt_reference(&v),
+                        "byte {b} at {pos}/{len}"
+                    );
                 }
             }
         }

@@ -7,12 +7,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 struct Shared<T> {
-    done: Option<T>,
+    /// The work's result, or its panic (resumed in the task that awaits it).
+    done: Option<std::thread::Result<T>>,
     waker: Option<Waker>,
 }
 
 /// The result of `work`, run on a thread of its own. Dropping the future does
-/// not stop the work: it runs to its end, and its result is dropped.
+/// not stop the work: it runs to its end, and its result is dropped. A panic in
+/// the work is resumed where the future is polled.
 pub(super) struct OnThread<T> {
     shared: Arc<Mutex<Shared<T>>>,
 }
@@ -25,7 +27,7 @@ impl<T: Send + 'static> OnThread<T> {
         }));
         let theirs = Arc::clone(&shared);
         std::thread::spawn(move || {
-            let result = work();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
             let mut shared = theirs.lock().unwrap_or_else(PoisonError::into_inner);
             shared.done = Some(result);
             if let Some(waker) = shared.waker.take() {
@@ -40,10 +42,32 @@ impl<T> Future for OnThread<T> {
     type Output = T;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(result) = shared.done.take() {
-            return Poll::Ready(result);
+        match shared.done.take() {
+            Some(Ok(result)) => return Poll::Ready(result),
+            // A panic in the work is the awaiting task's panic, not a task
+            // left waiting for ever.
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => {}
         }
         shared.waker = Some(cx.waker().clone());
         Poll::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OnThread;
+
+    #[test]
+    fn gives_the_result_and_resumes_a_panic() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(runtime.block_on(OnThread::spawn(|| 6 * 7)), 42);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(OnThread::spawn(|| -> u8 { panic!("in the work") }))
+        }));
+        let message = panicked.unwrap_err();
+        assert_eq!(message.downcast_ref::<&str>(), Some(&"in the work"));
     }
 }
