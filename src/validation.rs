@@ -110,7 +110,7 @@ impl Checks {
 
     pub(crate) fn code_verifier(&mut self, value: &SecretString) {
         let v = value.expose_secret().as_bytes();
-        if !(43..=128).contains(&v.len()) || !all_in(v, &UNRESERVED) {
+        if !(43..=128).contains(&v.len()) || fold_lanes(v, |b| u8::from(unreserved(b))).0 == 0 {
             self.fail("code_verifier", None, Rule::CodeVerifier);
         }
     }
@@ -203,15 +203,15 @@ macro_rules! byte_set {
     }};
 }
 
-/// RFC 3986 unreserved characters: `A-Z a-z 0-9 - . _ ~` (a PKCE verifier's alphabet).
-static UNRESERVED: ByteSet =
-    byte_set!(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+/// RFC 3986 scheme characters after the first: `ALPHA / DIGIT / "+" / "-" / "."`.
+static SCHEME_CHAR: ByteSet =
+    byte_set!(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
 
 /// RFC 6749 `scope-token` characters: `%x21 / %x23-5B / %x5D-7E`.
 static SCOPE_TOKEN: ByteSet = byte_set!(|b| matches!(b, 0x21 | 0x23..=0x5b | 0x5d..=0x7e));
 
 /// Whether every byte of `v` is in `set`: table look-ups without an early
-/// exit, four at a time (short values: scopes, verifiers, URIs).
+/// exit, four at a time (short values: scopes).
 fn all_in(v: &[u8], set: &ByteSet) -> bool {
     let mut all = 0xFFu8;
     let mut quads = v.chunks_exact(4);
@@ -227,47 +227,106 @@ fn all_in(v: &[u8], set: &ByteSet) -> bool {
     all == 0xFF
 }
 
+/// Whether `b` is in `lo..lo + len`, as one add and one signed compare (the
+/// form that compiles to two vector instructions per 16 bytes).
+#[inline(always)]
+fn in_range(b: u8, lo: u8, len: u8) -> bool {
+    #[allow(clippy::cast_possible_wrap)]
+    let shifted = b.wrapping_add(0x80u8.wrapping_sub(lo)) as i8;
+    #[allow(clippy::cast_possible_wrap)]
+    let limit = 0x80u8.wrapping_add(len) as i8;
+    shifted < limit
+}
+
+/// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`, without a branch.
+// Bitwise `&` and `|` on purpose: without branches the loops compile to vector code.
+#[allow(clippy::needless_bitwise_bool)]
+#[inline(always)]
+fn unreserved(b: u8) -> bool {
+    // `b | 0x20` maps A-Z onto a-z and nothing else into a-z; `-` `.` and the
+    // digits are the run 0x2D..=0x39 but for `/`.
+    in_range(b | 0x20, b'a', 26) | (in_range(b, b'-', 13) & (b != b'/')) | (b == b'_') | (b == b'~')
+}
+
+/// The AND and the OR of `lane(b)` over every byte of `v`: 16 lanes at a time
+/// without a branch (so the loop compiles to vector code), the last block
+/// overlapping the one before it instead of a byte-at-a-time tail (a byte seen
+/// twice changes neither the AND nor the OR). `v` empty gives `(0xFF, 0)`.
+#[inline(always)]
+fn fold_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> (u8, u8) {
+    if v.len() < 16 {
+        return v
+            .iter()
+            .fold((0xFF, 0), |(all, any), &b| (all & lane(b), any | lane(b)));
+    }
+    let (mut all, mut any) = ([0xFFu8; 16], [0u8; 16]);
+    let mut fold = |block: &[u8]| {
+        for i in 0..16 {
+            let flags = lane(block[i]);
+            all[i] &= flags;
+            any[i] |= flags;
+        }
+    };
+    v.chunks_exact(16).for_each(&mut fold);
+    fold(&v[v.len() - 16..]);
+    (
+        all.iter().fold(0xFF, |acc, &a| acc & a),
+        any.iter().fold(0, |acc, &a| acc | a),
+    )
+}
+
 /// Whether every byte of a compact JWT is base64url or `.`, and how many `.`
 /// there are: one pass, 16 lanes at a time, written without an early exit or a
-/// table so that it compiles to vector code (a 1 KB token is scanned in well
-/// under 100 nanoseconds).
-///
-/// Each range test is `(b + (0x80 - lo)) as i8 < -0x80 + len`: one add and one
-/// signed compare per 16 bytes.
+/// table so that it compiles to vector code; the last partial block is read as
+/// the 16 bytes that end the value, its dots counted only in the lanes not seen
+/// before.
 // Bitwise `&` and `|` on purpose: without branches the loop compiles to vector code.
 #[allow(clippy::needless_bitwise_bool)]
 fn compact_jwt_scan(v: &[u8]) -> (bool, usize) {
+    /// Base64url or `.` or `/` (refused apart); `/`; `.`.
     #[inline(always)]
     fn lane(b: u8) -> (bool, bool, bool) {
-        // `b | 0x20` maps A-Z onto a-z and nothing else into a-z.
-        let letter = ((b | 0x20).wrapping_add(0x80 - b'a') as i8) < -0x80 + 26;
-        // `-` `.` `/` and the digits are the run 0x2D..=0x39; `/` is refused below.
-        let dash_dot_digit = (b.wrapping_add(0x80 - b'-') as i8) < -0x80 + 13;
-        (letter | dash_dot_digit | (b == b'_'), b == b'/', b == b'.')
+        // `-` `.` `/` and the digits are the run 0x2D..=0x39.
+        let candidate = in_range(b | 0x20, b'a', 26) | in_range(b, b'-', 13) | (b == b'_');
+        (candidate, b == b'/', b == b'.')
     }
-    // Per lane: all bytes in the run so far were candidates (0xFF), any was `/`
-    // (non-zero), and the number of dots (at most 255 blocks between sums).
+    let mask = |bit: bool| 0u8.wrapping_sub(u8::from(bit));
+    if v.len() < 16 {
+        return v.iter().fold((true, 0), |(ok, dots), &b| {
+            let (candidate, slash, dot) = lane(b);
+            (ok & candidate & !slash, dots + usize::from(dot))
+        });
+    }
+    // Per lane: every byte a candidate (0xFF), any a `/` (0xFF), and the number
+    // of dots since the last sum (summed every 255 blocks, before a lane wraps).
     let (mut candidate, mut slash, mut lane_dots) = ([0xFFu8; 16], [0u8; 16], [0u8; 16]);
     let mut dots = 0usize;
-    for run in v.chunks(16 * 255) {
-        let mut blocks = run.chunks_exact(16);
-        for block in &mut blocks {
-            for i in 0..16 {
-                let (ok, is_slash, is_dot) = lane(block[i]);
-                candidate[i] &= 0u8.wrapping_sub(u8::from(ok));
-                slash[i] |= u8::from(is_slash);
-                lane_dots[i] = lane_dots[i].wrapping_add(u8::from(is_dot));
-            }
+    let mut blocks = v.chunks_exact(16);
+    let mut since_sum = 0u8;
+    for block in &mut blocks {
+        for i in 0..16 {
+            let (ok, is_slash, is_dot) = lane(block[i]);
+            candidate[i] &= mask(ok);
+            slash[i] |= mask(is_slash);
+            lane_dots[i] = lane_dots[i].wrapping_add(u8::from(is_dot));
         }
-        for &b in blocks.remainder() {
-            let (ok, is_slash, is_dot) = lane(b);
-            candidate[0] &= 0u8.wrapping_sub(u8::from(ok));
-            slash[0] |= u8::from(is_slash);
-            dots += usize::from(is_dot);
+        since_sum += 1;
+        if since_sum == u8::MAX {
+            dots += lane_dots.iter().map(|&d| usize::from(d)).sum::<usize>();
+            (lane_dots, since_sum) = ([0; 16], 0);
         }
-        dots += lane_dots.iter().map(|&d| usize::from(d)).sum::<usize>();
-        lane_dots = [0; 16];
     }
+    let seen = 16 - blocks.remainder().len();
+    if seen < 16 {
+        let last = &v[v.len() - 16..];
+        for i in 0..16 {
+            let (ok, is_slash, is_dot) = lane(last[i]);
+            candidate[i] &= mask(ok);
+            slash[i] |= mask(is_slash);
+            lane_dots[i] = lane_dots[i].wrapping_add(u8::from(is_dot & (i >= seen)));
+        }
+    }
+    dots += lane_dots.iter().map(|&d| usize::from(d)).sum::<usize>();
     let all_candidates = candidate.iter().fold(0xFF, |all, &c| all & c) == 0xFF;
     let no_slash = slash.iter().fold(0, |any, &s| any | s) == 0;
     (all_candidates & no_slash, dots)
@@ -291,27 +350,14 @@ fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
     if !b.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let scheme_end = b
-        .iter()
-        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))?;
+    let scheme_end = b.iter().position(|&c| SCHEME_CHAR[usize::from(c)] == 0)?;
     if b[scheme_end] != b':' || scheme_end + 1 == b.len() {
         return None;
     }
     let rest = &b[scheme_end + 1..];
-    // One table pass: every byte is one a URI may hold, and whether any was a
-    // `%` or a `#`; only a value with a `%` is looked at again.
-    let (mut all, mut any) = (URI_CHAR, 0u8);
-    let class = |c: &u8| URI_CLASS[usize::from(*c)];
-    let mut quads = rest.chunks_exact(4);
-    for q in &mut quads {
-        let (a, b, c, d) = (class(&q[0]), class(&q[1]), class(&q[2]), class(&q[3]));
-        all &= a & b & c & d;
-        any |= a | b | c | d;
-    }
-    for c in quads.remainder() {
-        all &= class(c);
-        any |= class(c);
-    }
+    // One pass: every byte is one a URI may hold, and whether any was a `%` or
+    // a `#`; only a value with a `%` is looked at again.
+    let (all, any) = fold_lanes(rest, uri_class);
     if all & URI_CHAR == 0 {
         return None;
     }
@@ -328,56 +374,27 @@ fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
     })
 }
 
-/// [`URI_CLASS`]: a byte an RFC 3986 URI may hold (unreserved, reserved, `%`).
+/// [`uri_class`]: a byte an RFC 3986 URI may hold (unreserved, reserved, `%`).
 const URI_CHAR: u8 = 1;
-/// [`URI_CLASS`]: `%`, whose two hex digits are checked separately.
+/// [`uri_class`]: `%`, whose two hex digits are checked separately.
 const URI_PERCENT: u8 = 2;
-/// [`URI_CLASS`]: `#`, the start of a fragment.
+/// [`uri_class`]: `#`, the start of a fragment.
 const URI_HASH: u8 = 4;
 
-/// Each byte's [`URI_CHAR`], [`URI_PERCENT`] and [`URI_HASH`] bits (section 2
-/// of RFC 3986 for the characters).
-static URI_CLASS: [u8; 256] = {
-    let mut class = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        #[allow(clippy::cast_possible_truncation)]
-        let b = i as u8;
-        if b.is_ascii_alphanumeric() || is_uri_punctuation(b) {
-            class[i] = URI_CHAR;
-        }
-        i += 1;
-    }
-    class[b'%' as usize] = URI_CHAR | URI_PERCENT;
-    class[b'#' as usize] = URI_CHAR | URI_HASH;
-    class
-};
-
-/// The unreserved and reserved punctuation of RFC 3986 section 2.
-const fn is_uri_punctuation(b: u8) -> bool {
-    matches!(
-        b,
-        b'-' | b'.'
-            | b'_'
-            | b'~'
-            | b':'
-            | b'/'
-            | b'?'
-            | b'['
-            | b']'
-            | b'@'
-            | b'!'
-            | b'$'
-            | b'&'
-            | b'\''
-            | b'('
-            | b')'
-            | b'*'
-            | b'+'
-            | b','
-            | b';'
-            | b'='
-    )
+/// A byte's [`URI_CHAR`], [`URI_PERCENT`] and [`URI_HASH`] bits, without a
+/// branch: the visible ASCII characters but `"` `<` `>` `\\` `^` `` ` `` `{` `|`
+/// `}` (RFC 3986 section 2: unreserved, reserved, and `%`).
+// Bitwise `&` and `|` on purpose: without branches the loops compile to vector code.
+#[allow(clippy::needless_bitwise_bool)]
+#[inline(always)]
+fn uri_class(b: u8) -> u8 {
+    let visible = in_range(b, 0x21, 0x7e - 0x21 + 1);
+    // `b | 2` folds `<` onto `>` and `\\` onto `^`.
+    let excluded =
+        (b == b'"') | ((b | 2) == b'>') | ((b | 2) == b'^') | (b == b'`') | in_range(b, b'{', 3);
+    u8::from(visible & !excluded) * URI_CHAR
+        | u8::from(b == b'%') * URI_PERCENT
+        | u8::from(b == b'#') * URI_HASH
 }
 
 fn is_absolute_uri(value: &str) -> bool {
@@ -406,32 +423,31 @@ fn redirect_uri_rule(value: &str) -> Result<usize, Rule> {
 /// with at most a port after it (RFC 8252 section 7.3 and 8.3); other schemes
 /// pass. `scheme_end` is the index of the `:` after the scheme.
 fn plain_http_is_loopback(uri: &str, scheme_end: usize) -> bool {
-    if !uri[..scheme_end].eq_ignore_ascii_case("http") {
+    let b = uri.as_bytes();
+    if !b[..scheme_end].eq_ignore_ascii_case(b"http") {
         return true;
     }
-    let Some(rest) = uri[scheme_end + 1..].strip_prefix("//") else {
+    let Some(rest) = b[scheme_end + 1..].strip_prefix(b"//") else {
         return false;
     };
-    let authority_end = rest
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let (host, after) = if authority.starts_with('[') {
-        match authority.find(']') {
-            Some(end) => authority.split_at(end + 1),
-            None => return false,
-        }
+    let after = if let Some(after) = rest.strip_prefix(b"127.0.0.1") {
+        after
+    } else if let Some(after) = rest.strip_prefix(b"[::1]") {
+        after
     } else {
-        authority.split_at(authority.find(':').unwrap_or(authority.len()))
+        return false;
     };
-    // Nothing after the host but `:` and a port: `http://[::1]evil.example/`
-    // names another host.
-    let port_ok = after.is_empty()
-        || after
-            .strip_prefix(':')
-            .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
-    port_ok && (host == "127.0.0.1" || host == "[::1]")
+    // Nothing after the host but `:` and a port, then the path, query or
+    // fragment: `http://127.0.0.1.evil.example/` and `http://[::1]evil.example/`
+    // name other hosts.
+    let ends_authority = |b: Option<&u8>| matches!(b, None | Some(b'/' | b'?' | b'#'));
+    match after.split_first() {
+        Some((b':', port)) => {
+            let digits = port.iter().take_while(|b| b.is_ascii_digit()).count();
+            digits > 0 && ends_authority(port.get(digits))
+        }
+        _ => ends_authority(after.first()),
+    }
 }
 
 /// The DNS suffix of a region's AWS endpoints: `amazonaws.com.cn` in China,
@@ -505,6 +521,35 @@ mod tests {
         Some((scheme_end, fragment))
     }
 
+    fn loopback_reference(uri: &str, scheme_end: usize) -> bool {
+        if !uri[..scheme_end].eq_ignore_ascii_case("http") {
+            return true;
+        }
+        let Some(rest) = uri[scheme_end + 1..].strip_prefix("//") else {
+            return false;
+        };
+        let authority_end = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let (host, after) = if authority.starts_with('[') {
+            match authority.find(']') {
+                Some(end) => authority.split_at(end + 1),
+                None => return false,
+            }
+        } else {
+            authority.split_at(authority.find(':').unwrap_or(authority.len()))
+        };
+        // Nothing after the host but `:` and a port: `http://[::1]evil.example/`
+        // names another host.
+        let port_ok = after.is_empty()
+            || after
+                .strip_prefix(':')
+                .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+        port_ok && (host == "127.0.0.1" || host == "[::1]")
+    }
+
     /// Strings drawn mostly from the bytes each scan cares about, so that
     /// accepted values and near misses are both common.
     fn near(alphabet: &'static [u8], max_len: usize) -> impl Strategy<Value = Vec<u8>> {
@@ -544,13 +589,27 @@ mod tests {
     #[test]
     fn byte_sets_match_their_definitions() {
         for b in 0..=255u8 {
-            let unreserved = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
-            assert_eq!(UNRESERVED[usize::from(b)] == 0xFF, unreserved, "{b}");
+            let unreserved_ = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+            assert_eq!(unreserved(b), unreserved_, "{b}");
+            let uri_char = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
+            assert_eq!(uri_class(b) & URI_CHAR != 0, uri_char, "{b}");
+            assert_eq!(uri_class(b) & URI_PERCENT != 0, b == b'%', "{b}");
+            assert_eq!(uri_class(b) & URI_HASH != 0, b == b'#', "{b}");
             let scope = b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
             assert_eq!(SCOPE_TOKEN[usize::from(b)] == 0xFF, scope, "{b}");
-            for len in 1..9 {
-                let v = vec![b; len];
-                assert_eq!(all_in(&v, &UNRESERVED), unreserved);
+            for len in 1..40 {
+                for pos in [0, len / 2, len - 1] {
+                    let mut v = vec![b'a'; len];
+                    v[pos] = b;
+                    let (all, any) = fold_lanes(&v, |b| u8::from(unreserved(b)));
+                    let any_expected = unreserved_ || len > 1;
+                    assert_eq!(
+                        (all & 1, any),
+                        (u8::from(unreserved_), u8::from(any_expected)),
+                        "{b} at {pos}/{len}"
+                    );
+                    assert_eq!(all_in(&v, &SCOPE_TOKEN), scope, "{b} at {pos}/{len}");
+                }
             }
         }
     }
@@ -573,9 +632,31 @@ mod tests {
         }
 
         #[test]
-        fn all_in_matches_iter_all(v in near(b"abcXYZ019-._~\"\\ ", 40)) {
-            let unreserved = v.iter().all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-            prop_assert_eq!(all_in(&v, &UNRESERVED), unreserved);
+        fn loopback_rule_matches_reference(
+            scheme in "(http|HTTP|https|myapp):",
+            slashes in "(//)?",
+            host in "(127\\.0\\.0\\.1|\\[::1\\]|localhost|127\\.0\\.0\\.10|)",
+            tail in near(b":0123456789/?#@.[]a", 12),
+        ) {
+            let mut uri = format!("{scheme}{slashes}{host}").into_bytes();
+            uri.extend(tail);
+            let uri = String::from_utf8_lossy(&uri);
+            let scheme_end = scheme.len() - 1;
+            prop_assert_eq!(
+                plain_http_is_loopback(&uri, scheme_end),
+                loopback_reference(&uri, scheme_end)
+            );
+        }
+
+        #[test]
+        fn lanes_and_tables_match_iter_all(v in near(b"abcXYZ019-._~\"\\ ", 40)) {
+            let all_unreserved = v.iter().all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+            let any_unreserved = v.iter().any(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+            let (all, any) = fold_lanes(&v, |b| u8::from(unreserved(b)));
+            prop_assert_eq!(
+                (all & 1, any),
+                (u8::from(all_unreserved), u8::from(any_unreserved))
+            );
             let scope = v.iter().all(|&b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
             prop_assert_eq!(all_in(&v, &SCOPE_TOKEN), scope);
         }
