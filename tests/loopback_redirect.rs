@@ -186,3 +186,19 @@ fn an_oversized_request_is_answered_431_and_ignored() {
     assert!(matches!(err, RedirectError::Timeout), "{err:?}");
     assert!(big.join().unwrap().starts_with("HTTP/1.1 431 "));
 }
+
+/// Any local process can open connections to the port and send nothing. Those
+/// must not keep the browser waiting in the listen queue until they time out
+/// (10 s each): with every slot held by a silent connection, the browser's
+/// request is still read. The wait's 5 s limit is below the 10 s after which a
+/// silent connection would be dropped anyway, so only making room lets it pass.
+#[test]
+fn silent_connections_filling_every_slot_do_not_lock_the_browser_out() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let silent: Vec<TcpStream> = (0..20).map(|_| connect(&redirect)).collect();
+    let browser = get(&redirect, "/oauth/callback?code=the-code&state=s");
+    let code = redirect.wait(Duration::from_secs(5), "s").unwrap();
+    assert_eq!(code.expose_secret(), "the-code");
+    assert_eq!(browser.join().unwrap().0, 200);
+    drop(silent);
+}

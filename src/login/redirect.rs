@@ -96,7 +96,8 @@ impl LoopbackRedirect {
     /// How long one connection may take to send its request, and to take the
     /// answer.
     pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Connections read at the same time; more wait in the listen queue.
+    /// Connections read at the same time; one more closes the oldest that has
+    /// sent nothing (else the oldest).
     const MAX_CONNECTIONS: usize = 8;
     /// How long the loop sleeps when no connection made progress.
     const TICK: Duration = Duration::from_millis(10);
@@ -160,24 +161,35 @@ impl LoopbackRedirect {
         let mut connections: Vec<Connection> = Vec::new();
         loop {
             let mut progressed = false;
-            if connections.len() < Self::MAX_CONNECTIONS {
-                match self.listener.accept() {
-                    Ok((stream, _)) => {
-                        progressed = true;
-                        if let Ok(connection) = Connection::new(stream) {
-                            connections.push(connection);
-                        }
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    progressed = true;
+                    if connections.len() == Self::MAX_CONNECTIONS {
+                        // Any local process can open connections and send
+                        // nothing; a browser sends its request at once. So
+                        // a full table makes room by closing the oldest
+                        // connection that has sent nothing (else the oldest),
+                        // rather than leaving the browser in the backlog.
+                        let oldest = connections
+                            .iter()
+                            .enumerate()
+                            .min_by_key(|(_, c)| (c.filled > 0, c.deadline))
+                            .map_or(0, |(i, _)| i);
+                        connections.swap_remove(oldest);
                     }
-                    Err(e)
-                        if matches!(
-                            e.kind(),
-                            io::ErrorKind::WouldBlock
-                                | io::ErrorKind::Interrupted
-                                | io::ErrorKind::ConnectionAborted
-                                | io::ErrorKind::ConnectionReset
-                        ) => {}
-                    Err(e) => return Err(RedirectError::Io(e)),
+                    if let Ok(connection) = Connection::new(stream) {
+                        connections.push(connection);
+                    }
                 }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock
+                            | io::ErrorKind::Interrupted
+                            | io::ErrorKind::ConnectionAborted
+                            | io::ErrorKind::ConnectionReset
+                    ) => {}
+                Err(e) => return Err(RedirectError::Io(e)),
             }
             let mut i = 0;
             while i < connections.len() {
@@ -284,26 +296,17 @@ impl Connection {
     /// (the code or why there is none), `None` for anything else (answered 404
     /// or 400, and the wait goes on).
     fn callback(&mut self, expected_state: &str) -> Option<Result<SecretString, CallbackError>> {
-        let line_end = self.head[..self.filled]
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .unwrap_or(0);
-        let Ok(line) = std::str::from_utf8(&self.head[..line_end]) else {
-            self.answer(400, &page(false, "The request could not be read."));
-            return None;
+        let query = match route(&self.head[..self.filled]) {
+            Route::Unreadable => {
+                self.answer(400, &page(false, "The request could not be read."));
+                return None;
+            }
+            Route::NotFound => {
+                self.answer(404, &page(false, "Not found."));
+                return None;
+            }
+            Route::Callback(query) => query,
         };
-        let mut parts = line.split(' ');
-        let (Some(method), Some(target), Some(_version), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            self.answer(400, &page(false, "The request could not be read."));
-            return None;
-        };
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        if method != "GET" || path != LoopbackRedirect::PATH {
-            self.answer(404, &page(false, "Not found."));
-            return None;
-        }
         let result = AuthorizationCallback::parse(query, expected_state);
         // A request whose state is missing, repeated or not the one sent did not
         // come from the authorization server: any local process can reach this
@@ -363,6 +366,36 @@ impl Connection {
     }
 }
 
+/// Where a request head goes.
+#[derive(Debug, PartialEq, Eq)]
+enum Route<'a> {
+    /// Not an HTTP request line (`METHOD SP target SP version`) in UTF-8.
+    Unreadable,
+    /// Another method or path (a favicon, a probe).
+    NotFound,
+    /// `GET /oauth/callback`, with its query (empty when there is none).
+    Callback(&'a str),
+}
+
+/// Reads the request line of `head` (the bytes up to the blank line).
+fn route(head: &[u8]) -> Route<'_> {
+    let line_end = head.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+    let Ok(line) = std::str::from_utf8(&head[..line_end]) else {
+        return Route::Unreadable;
+    };
+    let mut parts = line.split(' ');
+    let (Some(method), Some(target), Some(_version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Route::Unreadable;
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if method != "GET" || path != LoopbackRedirect::PATH {
+        return Route::NotFound;
+    }
+    Route::Callback(query)
+}
+
 /// A short HTML page; `message` is escaped.
 fn page(success: bool, message: &str) -> String {
     let title = if success {
@@ -385,4 +418,71 @@ fn page(success: bool, message: &str) -> String {
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
          <body><h1>{title}</h1><p>{escaped}</p></body></html>"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{page, route, Route};
+    use proptest::prelude::*;
+
+    #[test]
+    fn request_lines_route_as_written() {
+        let cases: [(&[u8], Route<'_>); 8] = [
+            (
+                b"GET /oauth/callback?code=c&state=s HTTP/1.1\r\nhost: x\r\n\r\n",
+                Route::Callback("code=c&state=s"),
+            ),
+            (b"GET /oauth/callback HTTP/1.1\r\n\r\n", Route::Callback("")),
+            (
+                b"POST /oauth/callback?code=c HTTP/1.1\r\n\r\n",
+                Route::NotFound,
+            ),
+            (b"GET /favicon.ico HTTP/1.1\r\n\r\n", Route::NotFound),
+            (
+                b"GET /oauth/callbackx?code=c HTTP/1.1\r\n\r\n",
+                Route::NotFound,
+            ),
+            (
+                b"GET  /oauth/callback?code=c HTTP/1.1\r\n\r\n",
+                Route::Unreadable,
+            ),
+            (b"GET /oauth/callback?code=c\r\n\r\n", Route::Unreadable),
+            (
+                b"GET /oauth/callback?code=\xff HTTP/1.1\r\n\r\n",
+                Route::Unreadable,
+            ),
+        ];
+        for (head, expected) in cases {
+            assert_eq!(route(head), expected, "{}", String::from_utf8_lossy(head));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// Any bytes a local process sends: routed without a panic.
+        #[test]
+        fn any_head_routes_without_panic(head in prop::collection::vec(any::<u8>(), 0..300)) {
+            let _ = route(&head);
+        }
+
+        /// A well-formed callback gives exactly its query, whatever the
+        /// headers after it.
+        #[test]
+        fn a_callback_line_gives_its_query(
+            query in "[a-zA-Z0-9=&%+._~-]{0,80}",
+            headers in "([a-z-]{1,10}: [ -~]{0,20}\r\n){0,4}",
+        ) {
+            let head = format!("GET /oauth/callback?{query} HTTP/1.1\r\n{headers}\r\n");
+            prop_assert_eq!(route(head.as_bytes()), Route::Callback(&query));
+        }
+
+        /// The page escapes what it is given: no markup from a message.
+        #[test]
+        fn pages_escape_their_message(message in "[ -~]{0,60}") {
+            let html = page(false, &message);
+            let body = &html[html.find("<p>").unwrap() + 3..html.rfind("</p>").unwrap()];
+            prop_assert!(!body.contains(['<', '>', '"', '\'']));
+        }
+    }
 }
