@@ -753,17 +753,11 @@ fn hash_trimmed(hasher: &mut Sha256, value: &[u8]) {
     hasher.update(&value[run_start..]);
 }
 
-/// Whether `byte` stays as it is in a percent-encoded path or query value: the
-/// RFC 3986 unreserved characters (and `/` in a path).
-fn unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
-}
-
 fn percent_encode(hasher: &mut Sha256, bytes: &[u8], keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if unreserved(b) || (keep_slash && b == b'/') {
+        if crate::validation::unreserved(b) || (keep_slash && b == b'/') {
             continue;
         }
         hasher.update(&bytes[run..i]);
@@ -868,7 +862,7 @@ fn hash_canonical_query(hasher: &mut Sha256, query: Option<&str>) {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut out = String::with_capacity(text.len());
         for &b in text.as_bytes() {
-            if unreserved(b) {
+            if crate::validation::unreserved(b) {
                 out.push(char::from(b));
             } else {
                 out.push('%');

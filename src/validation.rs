@@ -238,11 +238,13 @@ fn in_range(b: u8, lo: u8, len: u8) -> bool {
     shifted < limit
 }
 
-/// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`, without a branch.
+/// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`, without a branch: a PKCE
+/// verifier's alphabet, and what percent-encoding (SigV4, the STS form, the
+/// authorize URL) leaves as it is.
 // Bitwise `&` and `|` on purpose: without branches the loops compile to vector code.
 #[allow(clippy::needless_bitwise_bool)]
 #[inline(always)]
-fn unreserved(b: u8) -> bool {
+pub(crate) fn unreserved(b: u8) -> bool {
     // `b | 0x20` maps A-Z onto a-z and nothing else into a-z; `-` `.` and the
     // digits are the run 0x2D..=0x39 but for `/`.
     in_range(b | 0x20, b'a', 26) | (in_range(b, b'-', 13) & (b != b'/')) | (b == b'_') | (b == b'~')

@@ -161,7 +161,7 @@ impl fmt::Debug for Pkce {
 fn percent_encode_into(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if crate::validation::unreserved(b) {
             out.push(char::from(b));
         } else {
             out.push('%');

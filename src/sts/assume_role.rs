@@ -536,11 +536,6 @@ trait Visit {
     fn pair(&mut self, key: Key, value: &str) -> Result<(), Self::Error>;
 }
 
-/// Whether `byte` stays as it is: the RFC 3986 unreserved characters.
-fn unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
-}
-
 /// Adds up the exact length, `&` before every pair included (one too many).
 struct Measure(usize);
 
@@ -557,7 +552,13 @@ impl Visit for Measure {
         };
         self.0 += value
             .bytes()
-            .map(|b| if unreserved(b) { 1 } else { 3 })
+            .map(|b| {
+                if crate::validation::unreserved(b) {
+                    1
+                } else {
+                    3
+                }
+            })
             .sum::<usize>();
         Ok(())
     }
@@ -590,7 +591,7 @@ impl Visit for Write<'_> {
         let bytes = value.as_bytes();
         let mut run = 0;
         for (i, &b) in bytes.iter().enumerate() {
-            if unreserved(b) {
+            if crate::validation::unreserved(b) {
                 continue;
             }
             out.extend_from_slice(&bytes[run..i]);
