@@ -229,6 +229,8 @@ fn all_in(v: &[u8], set: &ByteSet) -> bool {
 
 /// Whether `b` is in `lo..lo + len`, as one add and one signed compare (the
 /// form that compiles to two vector instructions per 16 bytes).
+// Inlined into the 16-lane loops, or they do not compile to vector code.
+#[allow(clippy::inline_always)]
 #[inline(always)]
 fn in_range(b: u8, lo: u8, len: u8) -> bool {
     #[allow(clippy::cast_possible_wrap)]
@@ -243,6 +245,8 @@ fn in_range(b: u8, lo: u8, len: u8) -> bool {
 /// authorize URL) leaves as it is.
 // Bitwise `&` and `|` on purpose: without branches the loops compile to vector code.
 #[allow(clippy::needless_bitwise_bool)]
+// Inlined into the 16-lane loops, or they do not compile to vector code.
+#[allow(clippy::inline_always)]
 #[inline(always)]
 pub(crate) fn unreserved(b: u8) -> bool {
     // `b | 0x20` maps A-Z onto a-z and nothing else into a-z; `-` `.` and the
@@ -254,6 +258,8 @@ pub(crate) fn unreserved(b: u8) -> bool {
 /// without a branch (so the loop compiles to vector code), the last block
 /// overlapping the one before it instead of a byte-at-a-time tail (a byte seen
 /// twice changes neither the AND nor the OR). `v` empty gives `(0xFF, 0)`.
+// Inlined into the 16-lane loops, or they do not compile to vector code.
+#[allow(clippy::inline_always)]
 #[inline(always)]
 fn fold_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> (u8, u8) {
     if v.len() < 16 {
@@ -286,6 +292,8 @@ fn fold_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> (u8, u8) {
 #[allow(clippy::needless_bitwise_bool)]
 fn compact_jwt_scan(v: &[u8]) -> (bool, usize) {
     /// Base64url or `.` or `/` (refused apart); `/`; `.`.
+    // Inlined into the 16-lane loops, or they do not compile to vector code.
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     fn lane(b: u8) -> (bool, bool, bool) {
         // `-` `.` `/` and the digits are the run 0x2D..=0x39.
@@ -388,15 +396,17 @@ const URI_HASH: u8 = 4;
 /// `}` (RFC 3986 section 2: unreserved, reserved, and `%`).
 // Bitwise `&` and `|` on purpose: without branches the loops compile to vector code.
 #[allow(clippy::needless_bitwise_bool)]
+// Inlined into the 16-lane loops, or they do not compile to vector code.
+#[allow(clippy::inline_always)]
 #[inline(always)]
 fn uri_class(b: u8) -> u8 {
     let visible = in_range(b, 0x21, 0x7e - 0x21 + 1);
     // `b | 2` folds `<` onto `>` and `\\` onto `^`.
     let excluded =
         (b == b'"') | ((b | 2) == b'>') | ((b | 2) == b'^') | (b == b'`') | in_range(b, b'{', 3);
-    u8::from(visible & !excluded) * URI_CHAR
-        | u8::from(b == b'%') * URI_PERCENT
-        | u8::from(b == b'#') * URI_HASH
+    (u8::from(visible & !excluded) * URI_CHAR)
+        | (u8::from(b == b'%') * URI_PERCENT)
+        | (u8::from(b == b'#') * URI_HASH)
 }
 
 fn is_absolute_uri(value: &str) -> bool {
@@ -488,6 +498,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    // The plain definition is the point here.
+    #[allow(clippy::naive_bytecount)]
     fn jwt_reference(v: &[u8]) -> (bool, usize) {
         let base64url_or_dot =
             |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
