@@ -621,8 +621,8 @@ impl DevicePoller {
     }
 }
 
-/// Why a device login loop ([`DevicePoller::poll_blocking`] with feature `ureq`,
-/// [`DevicePoller::poll`] with feature `reqwest`) ended without a token. Each
+/// Why a device login loop (`DevicePoller::poll_blocking` with feature `ureq`,
+/// `DevicePoller::poll` with feature `reqwest`) ended without a token. Each
 /// final answer of the token endpoint is its own variant; none holds a secret.
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]
