@@ -339,7 +339,9 @@ impl SsoSession {
     /// ```
     ///
     /// # Errors
-    /// As [`token_blocking`](Self::token_blocking).
+    /// [`SessionError::NotLoggedIn`], [`SessionError::Cache`], or
+    /// [`SessionError::LoginAgain`] when the token has expired and could not be
+    /// refreshed.
     pub async fn token(&self, client: &crate::ReqwestClient) -> Result<CachedToken, SessionError> {
         let token = self.load()?;
         let _file = match self.step(token, SystemTime::now()) {
