@@ -150,19 +150,15 @@ fn bad_builder_values_name_their_fields() {
         .build()
         .unwrap();
     assert_eq!(login.flow(), Flow::Pkce);
-    assert_eq!(login.scopes(), ["sso:account:access"]);
+    assert!(login.scopes().is_empty());
+    assert_eq!(login.requested_scopes(), ["sso:account:access"]);
     assert_eq!(login.loopback_timeout(), LoopbackRedirect::DEFAULT_TIMEOUT);
     assert_eq!(login.region(), "eu-west-1");
     assert!(login.cache().is_none());
     assert_eq!(login.key(), CacheKey::session("dev"));
     assert_eq!(
         login.registration_key(),
-        RegistrationKey::new(
-            START_URL,
-            "eu-west-1",
-            Some(&["sso:account:access"]),
-            Some("dev")
-        )
+        RegistrationKey::new(START_URL, "eu-west-1", None, Some("dev"))
     );
 }
 
@@ -357,5 +353,40 @@ mod async_login {
                 "POST /token"
             ]
         );
+    }
+}
+
+/// The AWS CLI's own names (tests/functional/sso/test_login.py, in
+/// tests/vectors/sso_cache/aws-cli): `sso login` for `sso-session test-session`
+/// without `sso_registration_scopes` caches the registration under a key whose
+/// scopes are `null` (though PKCE asks for `sso:account:access`), and with
+/// `sso:foo,sso:bar` under another. `SsoLogin` must find those files, or it
+/// would register again beside the CLI's registration.
+#[test]
+fn registration_keys_are_the_clis_own() {
+    let names: serde_json::Value = serde_json::from_str(include_str!(
+        "vectors/sso_cache/aws-cli/functional_sso/login_file_names.json"
+    ))
+    .unwrap();
+    let registrations = names["registrations"].as_array().unwrap();
+    let file = |i: usize| registrations[i]["file"].as_str().unwrap().to_owned();
+    for flow in [Flow::Pkce, Flow::Device] {
+        let builder = || {
+            SsoLogin::builder()
+                .session_name("test-session")
+                .start_url("https://mysigin.com")
+                .endpoint(Endpoint::new("us-west-2").unwrap())
+                .flow(flow)
+        };
+        let unscoped = builder().build().unwrap();
+        assert_eq!(unscoped.registration_key().file_name(), file(0), "{flow:?}");
+        let scoped = builder().scope("sso:foo").scope("sso:bar").build().unwrap();
+        assert_eq!(scoped.registration_key().file_name(), file(1), "{flow:?}");
+        assert_eq!(scoped.requested_scopes(), ["sso:foo", "sso:bar"]);
+        let expected: &[&str] = match flow {
+            Flow::Pkce => &["sso:account:access"],
+            Flow::Device => &[],
+        };
+        assert_eq!(unscoped.requested_scopes(), expected, "{flow:?}");
     }
 }

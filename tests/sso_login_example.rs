@@ -130,14 +130,17 @@ fn check_cache(dir: &Path, flow: Flow) {
         .unwrap();
     assert!(left > Duration::from_secs(3500) && left <= Duration::from_secs(3600));
     assert!(token.registration_expires_at().unwrap() > SystemTime::now());
-    let key = RegistrationKey::new(
-        START_URL,
-        "us-east-1",
-        Some(&["sso:account:access"]),
-        Some("dev"),
-    );
+    // No scopes configured: the CLI's key says `null` for them; the PKCE
+    // registration asked for (and records) `sso:account:access`, the device
+    // one none.
+    let key = RegistrationKey::new(START_URL, "us-east-1", None, Some("dev"));
     let registration = cache.load_registration(&key).unwrap().unwrap();
     assert!(registration.reusable_for(flow, SystemTime::now()));
+    let scopes: &[&str] = match flow {
+        Flow::Pkce => &["sso:account:access"],
+        Flow::Device => &[],
+    };
+    assert_eq!(registration.scopes(), scopes);
 }
 
 fn registered(report: &Report) -> bool {

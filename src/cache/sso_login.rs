@@ -31,7 +31,7 @@ const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 /// `login_blocking` (feature `ureq`) and `login` (feature `reqwest`):
 ///
 /// 1. reuse the client registration the CLI cached for this start URL, region,
-///    scopes and session ([`RegistrationKey`]) if
+///    configured scopes and session ([`RegistrationKey`]) if
 ///    [`reusable_for`](CachedRegistration::reusable_for) the flow; otherwise
 ///    register `botocore-client-<session name>` (for PKCE: grant types
 ///    `authorization_code` and `refresh_token`, redirect URI
@@ -65,7 +65,8 @@ const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 ///     .flow(Flow::Device)            // default: Flow::Pkce
 ///     .build()?;
 /// assert_eq!(login.region(), "eu-west-1");
-/// assert_eq!(login.scopes(), ["sso:account:access"]);
+/// assert!(login.scopes().is_empty()); // no sso_registration_scopes
+/// assert!(login.requested_scopes().is_empty()); // the device flow asks for none
 ///
 /// # #[cfg(feature = "ureq")]
 /// fn sign_in(login: &SsoLogin) -> Result<(), Box<dyn std::error::Error>> {
@@ -94,8 +95,10 @@ const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
     builder_method(vis = "", name = __builder),
     build_method(vis = "", name = __build),
     mutators(
-        /// Adds one scope to register and ask for (repeatable, in order); none
-        /// given: `sso:account:access`, as the CLI.
+        /// Adds one of the session's `sso_registration_scopes` (repeatable, in
+        /// order). None given, as the CLI with none configured: the
+        /// registration's key says `null`, the device flow registers without
+        /// scopes, and the PKCE flow registers and asks for `sso:account:access`.
         pub fn scope(&mut self, scope: impl Into<String>) {
             self.scope.push(scope.into());
         }
@@ -212,11 +215,8 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
         flow: Optional<Option<Flow>>,
         loopback_timeout: Optional<Option<Duration>>,
     {
-        let (session_name, start_url, endpoint, cache, flow, loopback_timeout, (mut scope,)) =
+        let (session_name, start_url, endpoint, cache, flow, loopback_timeout, (scope,)) =
             self.fields;
-        if scope.is_empty() {
-            scope.push(SsoLogin::DEFAULT_SCOPE.to_owned());
-        }
         let login = SsoLogin {
             session_name: session_name.into_value(),
             start_url: start_url.into_value(),
@@ -394,7 +394,8 @@ struct Browser {
 }
 
 impl SsoLogin {
-    /// The scope asked for when none is given, as the CLI.
+    /// The scope the PKCE flow registers and asks for when the session has no
+    /// `sso_registration_scopes`, as the CLI.
     pub const DEFAULT_SCOPE: &'static str = "sso:account:access";
 
     /// Starts a login.
@@ -438,10 +439,22 @@ impl SsoLogin {
         self.flow.unwrap_or(Flow::Pkce)
     }
 
-    /// The scopes registered and asked for.
+    /// The session's `sso_registration_scopes`, as given (empty: none
+    /// configured). They name the registration ([`registration_key`](Self::registration_key)).
     #[must_use]
     pub fn scopes(&self) -> &[String] {
         &self.scope
+    }
+
+    /// The scopes the flow registers and asks for: the configured ones, or,
+    /// with none configured, none for the device flow and
+    /// [`DEFAULT_SCOPE`](Self::DEFAULT_SCOPE) for PKCE (as the CLI).
+    #[must_use]
+    pub fn requested_scopes(&self) -> Vec<&str> {
+        match (self.scope.is_empty(), self.flow()) {
+            (true, Flow::Pkce) => vec![Self::DEFAULT_SCOPE],
+            _ => self.scope.iter().map(String::as_str).collect(),
+        }
     }
 
     /// How long the PKCE flow waits for the browser.
@@ -457,14 +470,16 @@ impl SsoLogin {
         CacheKey::session(&self.session_name)
     }
 
-    /// The client registration's key, as the CLI names it.
+    /// The client registration's key, as the CLI names it: from the configured
+    /// scopes (`null` when there are none, even though PKCE then asks for
+    /// [`DEFAULT_SCOPE`](Self::DEFAULT_SCOPE)).
     #[must_use]
     pub fn registration_key(&self) -> RegistrationKey {
         let scopes: Vec<&str> = self.scope.iter().map(String::as_str).collect();
         RegistrationKey::new(
             &self.start_url,
             self.region(),
-            Some(&scopes),
+            (!scopes.is_empty()).then_some(scopes.as_slice()),
             Some(&self.session_name),
         )
     }
@@ -486,8 +501,8 @@ impl SsoLogin {
     fn register_request(&self) -> Result<RegisterClient, BuildError> {
         let mut request =
             RegisterClient::builder().client_name(format!("botocore-client-{}", self.session_name));
-        for scope in &self.scope {
-            request = request.scope(scope.as_str());
+        for scope in self.requested_scopes() {
+            request = request.scope(scope);
         }
         match self.flow() {
             Flow::Device => request.build(),
@@ -547,8 +562,8 @@ impl SsoLogin {
             .redirect_uri(redirect.redirect_uri())
             .pkce(&pkce)
             .authorization_endpoint(self.endpoint.uri("/authorize").to_string());
-        for scope in &self.scope {
-            authorize = authorize.scope(scope.as_str());
+        for scope in self.requested_scopes() {
+            authorize = authorize.scope(scope);
         }
         let authorize = authorize.build()?;
         Ok(Browser {
