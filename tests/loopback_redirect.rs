@@ -195,10 +195,60 @@ fn an_oversized_request_is_answered_431_and_ignored() {
 #[test]
 fn silent_connections_filling_every_slot_do_not_lock_the_browser_out() {
     let redirect = LoopbackRedirect::bind().unwrap();
-    let silent: Vec<TcpStream> = (0..20).map(|_| connect(&redirect)).collect();
+    let silent: Vec<TcpStream> = (0..12).map(|_| connect(&redirect)).collect();
     let browser = get(&redirect, "/oauth/callback?code=the-code&state=s");
     let code = redirect.wait(Duration::from_secs(5), "s").unwrap();
     assert_eq!(code.expose_secret(), "the-code");
     assert_eq!(browser.join().unwrap().0, 200);
     drop(silent);
+}
+
+/// Making room must not close the browser's own connection: here it is
+/// accepted before its request arrives (a pre-connected socket, or a slow
+/// scheduler) while another local process holds the other slots with
+/// connections that each sent one byte, then floods new ones. The browser's
+/// request, 300 ms after its connection, is still read and answered.
+#[test]
+fn a_flood_of_connections_cannot_close_the_browsers() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let port = redirect.port();
+    let open = move || {
+        let stream =
+            TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().unwrap(), IO_TIMEOUT)
+                .unwrap();
+        stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
+        stream
+    };
+    let one_byte = move || {
+        let mut stream = open();
+        stream.write_all(b"G").unwrap();
+        stream
+    };
+    let (connected_tx, connected_rx) = std::sync::mpsc::channel();
+    let attacker = std::thread::spawn(move || {
+        let mut held: Vec<TcpStream> = (0..7).map(|_| one_byte()).collect();
+        // Old enough to be closed to make room.
+        std::thread::sleep(Duration::from_millis(2_200));
+        connected_rx.recv().unwrap();
+        held.extend((0..20).map(|_| one_byte()));
+        std::thread::sleep(Duration::from_secs(2));
+        drop(held);
+    });
+    let browser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(2_300));
+        let mut stream = open();
+        connected_tx.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        stream
+            .write_all(b"GET /oauth/callback?code=the-code&state=s HTTP/1.1\r\nhost: x\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    });
+    let code = redirect.wait(Duration::from_secs(6), "s").unwrap();
+    assert_eq!(code.expose_secret(), "the-code");
+    assert!(browser.join().unwrap().starts_with("HTTP/1.1 200 "));
+    attacker.join().unwrap();
 }

@@ -96,9 +96,12 @@ impl LoopbackRedirect {
     /// How long one connection may take to send its request, and to take the
     /// answer.
     pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Connections read at the same time; one more closes the oldest that has
-    /// sent nothing (else the oldest).
+    /// Connections read at the same time; one more closes the oldest, once
+    /// that one is older than [`GRACE`](Self::GRACE).
     const MAX_CONNECTIONS: usize = 8;
+    /// How long a connection may take to send its request before a new one
+    /// may take its place (a browser sends at once).
+    const GRACE: Duration = Duration::from_secs(2);
     /// How long the loop sleeps when no connection made progress.
     const TICK: Duration = Duration::from_millis(10);
 
@@ -161,20 +164,34 @@ impl LoopbackRedirect {
         let mut connections: Vec<Connection> = Vec::new();
         loop {
             let mut progressed = false;
-            match self.listener.accept() {
+            // Any local process can open connections and hold them; a browser
+            // sends its request as soon as it connects. So a full table makes
+            // room by closing its oldest connection once that one has had
+            // `GRACE` to send its request (what it sent does not protect it:
+            // one byte is cheap); while every connection is younger, the next
+            // waits in the listen queue. Neither a flood of new connections
+            // nor a few held ones can close a browser's before its request is
+            // read, or keep it out for longer than the flood lasts.
+            let full = connections.len() == Self::MAX_CONNECTIONS;
+            let room = if full {
+                connections
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.opened.elapsed() >= Self::GRACE)
+                    .min_by_key(|(_, c)| c.opened)
+                    .map(|(i, _)| i)
+            } else {
+                None
+            };
+            let accepted = if full && room.is_none() {
+                Err(io::ErrorKind::WouldBlock.into())
+            } else {
+                self.listener.accept()
+            };
+            match accepted {
                 Ok((stream, _)) => {
                     progressed = true;
-                    if connections.len() == Self::MAX_CONNECTIONS {
-                        // Any local process can open connections and send
-                        // nothing; a browser sends its request at once. So
-                        // a full table makes room by closing the oldest
-                        // connection that has sent nothing (else the oldest),
-                        // rather than leaving the browser in the backlog.
-                        let oldest = connections
-                            .iter()
-                            .enumerate()
-                            .min_by_key(|(_, c)| (c.filled > 0, c.deadline))
-                            .map_or(0, |(i, _)| i);
+                    if let Some(oldest) = room {
                         connections.swap_remove(oldest);
                     }
                     if let Ok(connection) = Connection::new(stream) {
@@ -244,30 +261,41 @@ struct Connection {
     stream: TcpStream,
     head: Zeroizing<Vec<u8>>,
     filled: usize,
+    /// How far `head` has been searched for the blank line.
+    searched: usize,
+    opened: Instant,
     deadline: Instant,
 }
 
 impl Connection {
     fn new(stream: TcpStream) -> io::Result<Self> {
         stream.set_nonblocking(true)?;
+        let opened = Instant::now();
         Ok(Self {
             stream,
             head: Zeroizing::new(vec![0; LoopbackRedirect::MAX_REQUEST]),
             filled: 0,
-            deadline: Instant::now() + LoopbackRedirect::IO_TIMEOUT,
+            searched: 0,
+            opened,
+            deadline: opened + LoopbackRedirect::IO_TIMEOUT,
         })
     }
 
-    fn head_end(&self) -> Option<usize> {
-        self.head[..self.filled]
+    /// Whether the blank line that ends the head has come; each byte is
+    /// searched once (a sender trickling bytes costs no re-scan).
+    fn head_end(&mut self) -> bool {
+        let from = self.searched.saturating_sub(3);
+        let found = self.head[from..self.filled]
             .windows(4)
-            .position(|w| w == b"\r\n\r\n")
+            .any(|w| w == b"\r\n\r\n");
+        self.searched = self.filled;
+        found
     }
 
     fn read(&mut self) -> Progress {
         let mut progress = Progress::Waiting;
         loop {
-            if self.head_end().is_some() {
+            if self.head_end() {
                 return Progress::Head;
             }
             if self.filled == self.head.len() {
