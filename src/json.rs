@@ -21,6 +21,10 @@ const KEY_CAPACITY: usize = 32;
 
 pub(crate) struct Reader<'a> {
     input: &'a [u8],
+    /// `input` as text, when it is all UTF-8 (checked once, up front): then
+    /// every string is a slice of it, and is not checked again. Otherwise each
+    /// string is checked on its own, so that the error names the member.
+    text: Option<&'a str>,
     pos: usize,
 }
 
@@ -52,7 +56,11 @@ struct Scanned {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(input: &'a [u8]) -> Self {
-        Self { input, pos: 0 }
+        Self {
+            input,
+            text: std::str::from_utf8(input).ok(),
+            pos: 0,
+        }
     }
 
     fn error(&self, syntax: Syntax) -> ParseError {
@@ -135,9 +143,7 @@ impl<'a> Reader<'a> {
         // Member names must be UTF-8 as values must (escapes are ASCII, and lone
         // surrogates are refused by the scan), whether or not the name is one
         // this crate knows.
-        if std::str::from_utf8(&self.input[scanned.start..scanned.end]).is_err() {
-            return Err(ParseError::syntax(Syntax::InvalidUtf8, scanned.start));
-        }
+        self.check_utf8(&scanned)?;
         let mut key = Key {
             bytes: [0; KEY_CAPACITY],
             len: None,
@@ -170,6 +176,14 @@ impl<'a> Reader<'a> {
             return Err(self.error(Syntax::ExpectedString));
         }
         let scanned = self.scan_string()?;
+        // Without escapes, the string is a slice of the text (checked once):
+        // copied as it is, at its exact length.
+        if !scanned.escaped {
+            if let Some(text) = self.text.and_then(|t| t.get(scanned.start..scanned.end)) {
+                self.pos = scanned.end + 1;
+                return Ok(text.to_owned());
+            }
+        }
         let mut bytes = Vec::with_capacity(scanned.decoded_len);
         self.decode(&scanned, |part| bytes.extend_from_slice(part));
         debug_assert_eq!(bytes.len(), bytes.capacity());
@@ -180,6 +194,38 @@ impl<'a> Reader<'a> {
             err.into_bytes().zeroize();
             ParseError::syntax(Syntax::InvalidUtf8, at)
         })
+    }
+
+    /// Reads a string as `known` names it (no allocation), else as `owned` makes
+    /// it from the decoded `String`.
+    pub(crate) fn string_as<T>(
+        &mut self,
+        known: impl FnOnce(&str) -> Option<T>,
+        owned: impl FnOnce(String) -> T,
+    ) -> Result<T, ParseError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error(Syntax::ExpectedString));
+        }
+        let scanned = self.scan_string()?;
+        if !scanned.escaped {
+            let text = self.text.and_then(|t| t.get(scanned.start..scanned.end));
+            if let Some(value) = text.and_then(known) {
+                self.pos = scanned.end + 1;
+                return Ok(value);
+            }
+        }
+        self.string().map(owned)
+    }
+
+    /// A scanned string's raw text is UTF-8: known when the whole input is,
+    /// else checked here.
+    fn check_utf8(&self, scanned: &Scanned) -> Result<(), ParseError> {
+        if self.text.is_none()
+            && std::str::from_utf8(&self.input[scanned.start..scanned.end]).is_err()
+        {
+            return Err(ParseError::syntax(Syntax::InvalidUtf8, scanned.start));
+        }
+        Ok(())
     }
 
     /// Reads a string straight into a zeroizing secret: one exact-size allocation,
@@ -250,9 +296,7 @@ impl<'a> Reader<'a> {
         match self.peek() {
             Some(b'"') => {
                 let scanned = self.scan_string()?;
-                if std::str::from_utf8(&self.input[scanned.start..scanned.end]).is_err() {
-                    return Err(ParseError::syntax(Syntax::InvalidUtf8, scanned.start));
-                }
+                self.check_utf8(&scanned)?;
                 self.pos = scanned.end + 1;
                 Ok(())
             }

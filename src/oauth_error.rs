@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::json::Reader;
@@ -40,8 +40,9 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    fn from_code(code: String) -> Self {
-        match code.as_str() {
+    /// The code `code` names, if this version knows it.
+    fn known(code: &str) -> Option<Self> {
+        Some(match code {
             "access_denied" => Self::AccessDenied,
             "authorization_pending" => Self::AuthorizationPending,
             "expired_token" => Self::ExpiredToken,
@@ -53,8 +54,8 @@ impl ErrorCode {
             "slow_down" => Self::SlowDown,
             "unauthorized_client" => Self::UnauthorizedClient,
             "unsupported_grant_type" => Self::UnsupportedGrantType,
-            _ => Self::Unknown(code),
-        }
+            _ => return None,
+        })
     }
 
     /// The code an `x-amzn-ErrorType` header stands for (`InvalidGrantException`
@@ -167,7 +168,7 @@ impl TokenError {
 
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
         // Filled in place, so that on any error path what was read is wiped by
-        // `Drop` (and `Zeroizing`), not freed as it is.
+        // `Drop`, not freed as it is.
         let mut out = Self {
             status,
             code: ErrorCode::Unknown(String::new()),
@@ -177,7 +178,9 @@ impl TokenError {
             reason: None,
             message: None,
         };
-        let mut code: Zeroizing<Option<String>> = Zeroizing::new(None);
+        // The code goes straight into `out` (wiped by its `Drop` if it is one
+        // this version does not know); a known code allocates nothing.
+        let mut have_code = false;
         let mut seen = [false; 6];
         let mut reader = Reader::new(body);
         reader.object(|r, key| {
@@ -201,22 +204,31 @@ impl TokenError {
             if r.null() {
                 return Ok(());
             }
+            if index == 5 {
+                out.code = r
+                    .string_as(ErrorCode::known, ErrorCode::Unknown)
+                    .map_err(|e| e.in_member(member))?;
+                have_code = true;
+                return Ok(());
+            }
             let value = Some(r.string().map_err(|e| e.in_member(member))?);
             match index {
                 0 => out.description = value,
                 1 => out.endpoint = value,
                 2 => out.region = value,
                 3 => out.reason = value,
-                4 => out.message = value,
-                _ => *code = value,
+                _ => out.message = value,
             }
             Ok(())
         })?;
         reader.end()?;
-        let code = code.take().ok_or_else(|| {
-            ParseError::new(ParseErrorKind::Missing { grant: None }, Some("error"), None)
-        })?;
-        out.code = ErrorCode::from_code(code);
+        if !have_code {
+            return Err(ParseError::new(
+                ParseErrorKind::Missing { grant: None },
+                Some("error"),
+                None,
+            ));
+        }
         Ok(out)
     }
 

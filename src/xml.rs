@@ -16,6 +16,9 @@ use crate::error::{ParseError, ParseErrorKind, Syntax};
 /// How deeply elements may nest before the input is refused.
 const MAX_DEPTH: usize = 32;
 
+/// The longest path `walk` is given.
+const MAX_PATH: usize = 8;
+
 /// Walks `input` and calls `leaf(index, raw_text, offset)` for each element whose
 /// path (element local names from the root) is `paths[index]`. The raw text is
 /// the element's content as it stands in the input (entities not yet decoded).
@@ -45,9 +48,19 @@ pub(crate) fn walk(
 /// The offset of the first character XML 1.0's `Char` production excludes:
 /// C0 controls but tab, line feed and carriage return, and U+FFFE, U+FFFF.
 fn forbidden_character(input: &[u8]) -> Option<usize> {
-    // A branch-free pass first (it compiles to vector code); the exact place is
-    // looked for only when there is a candidate (a control byte, or 0xEF, the
-    // first byte of U+FFFE, U+FFFF and of ordinary characters).
+    // A cheap branch-free pass first (vector code): any control byte but line
+    // feed (`(b ^ \n) - 1 < 0x1F` holds exactly for those), or any non-ASCII
+    // byte. Indented ASCII documents, the usual answer, stop there.
+    let mut suspect = 0u8;
+    for &b in input {
+        suspect |= u8::from((b ^ b'\n').wrapping_sub(1) < 0x1f) | (b & 0x80);
+    }
+    if suspect == 0 {
+        return None;
+    }
+    // Then a finer one; the exact place is looked for only when there is a
+    // candidate (a control byte, or 0xEF, the first byte of U+FFFE, U+FFFF and
+    // of ordinary characters).
     let mut candidate = 0u8;
     for &b in input {
         let control =
@@ -75,6 +88,11 @@ fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(),
     }
     // White space before each attribute: after the name, and after each value.
     let raw = start.attributes_raw();
+    // Most tags have no attribute at all (nothing, or only white space, after
+    // the name): nothing more to check.
+    if is_white_space(raw) {
+        return Ok(());
+    }
     if raw.first().is_some_and(|b| !b.is_ascii_whitespace()) {
         return Err(bad());
     }
@@ -102,20 +120,55 @@ fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(),
     Ok(())
 }
 
+/// Whether `bytes` is all ASCII white space (as `u8::is_ascii_whitespace`):
+/// one pass without an early exit.
+fn is_white_space(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |all, &b| {
+        all & (u8::from(b == b' ') | u8::from(b.wrapping_sub(b'\t') < 5 && b != 0x0b) != 0)
+    })
+}
+
 /// XML's `Name` production, for ASCII; any non-ASCII character is let through
 /// (the input is checked as UTF-8 where it is read).
 fn is_name(name: &[u8]) -> bool {
-    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || !b.is_ascii();
     match name.split_first() {
+        // One pass over the rest, without an early exit.
         Some((&first, rest)) => {
-            start(first)
+            NAME_CLASS[usize::from(first)] & NAME_START != 0
                 && rest
                     .iter()
-                    .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+                    .fold(NAME_CHAR, |all, &b| all & NAME_CLASS[usize::from(b)])
+                    != 0
         }
         None => false,
     }
 }
+
+/// May start a name.
+const NAME_START: u8 = 1;
+/// May continue a name.
+const NAME_CHAR: u8 = 2;
+
+/// `NAME_START | NAME_CHAR` for ASCII letters, `_`, `:` and every non-ASCII
+/// byte; `NAME_CHAR` for digits, `-` and `.`.
+const NAME_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c: u8 = 0;
+    loop {
+        table[c as usize] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' || !c.is_ascii() {
+            NAME_START | NAME_CHAR
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            NAME_CHAR
+        } else {
+            0
+        };
+        if c == u8::MAX {
+            break;
+        }
+        c += 1;
+    }
+    table
+};
 
 fn walk_from(
     input: &[u8],
@@ -129,21 +182,24 @@ fn walk_from(
     let mut first = true;
     // A stack of the open elements' names, while they are ones a path names;
     // `unknown` counts the open elements below the last known one.
-    let mut path: Vec<&'static str> = Vec::with_capacity(4);
+    // Kept on the stack: no path is longer than `MAX_PATH`.
+    debug_assert!(paths.iter().all(|p| p.len() <= MAX_PATH));
+    let mut stack: [&'static str; MAX_PATH] = [""; MAX_PATH];
+    let mut depth = 0usize;
     let mut unknown = 0usize;
     let mut root_seen = false;
     loop {
         let at = base + position(&reader);
         let event = reader.read_event().map_err(|_| xml_error(&reader, base))?;
-        let outside = path.is_empty() && unknown == 0;
+        let outside = depth == 0 && unknown == 0;
         let was_first = std::mem::take(&mut first);
         match event {
             Event::Start(start) => {
                 check_tag(&start, at)?;
-                if path.len() + unknown >= MAX_DEPTH {
+                if depth + unknown >= MAX_DEPTH {
                     return Err(ParseError::syntax(Syntax::TooDeep, at));
                 }
-                if path.is_empty() && unknown == 0 {
+                if outside {
                     if root_seen {
                         return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
                     }
@@ -154,25 +210,32 @@ fn walk_from(
                     unknown += 1;
                     continue;
                 }
-                let depth = path.len();
-                // The element's own name first: it tells most paths apart at once.
-                // `path` holds the very `&'static str`s of `paths`, so the prefix is
-                // compared by address before by content.
-                let matches = |p: &[&'static str]| {
-                    p.len() > depth
-                        && p[depth].as_bytes() == name
+                let path = &stack[..depth];
+                // The name's length first (it tells most paths apart at once),
+                // then the prefix (`path` holds the very `&'static str`s of
+                // `paths`, so it is compared by address before by content), the
+                // name's bytes last. One pass: the first path
+                // that ends here makes it a leaf, else the first that goes on
+                // makes it a known element.
+                let mut known = None;
+                let mut leaf_index = None;
+                for (index, p) in paths.iter().enumerate() {
+                    let matches = p.len() > depth
+                        && p[depth].len() == name.len()
                         && p[..depth]
                             .iter()
-                            .zip(&path)
+                            .zip(path)
                             .all(|(a, b)| std::ptr::eq(*a, *b) || a == b)
-                };
-                let Some(known) = paths.iter().find(|p| matches(p)) else {
-                    unknown = 1;
-                    continue;
-                };
-                let leaf_index = paths
-                    .iter()
-                    .position(|p| matches(p) && p.len() == depth + 1);
+                        && p[depth].as_bytes() == name;
+                    if !matches {
+                        continue;
+                    }
+                    if p.len() == depth + 1 {
+                        leaf_index = Some(index);
+                        break;
+                    }
+                    known = known.or(Some(p[depth]));
+                }
                 if let Some(index) = leaf_index {
                     let text_at = base + position(&reader);
                     let span = reader
@@ -180,8 +243,11 @@ fn walk_from(
                         .map_err(|_| xml_error(&reader, base))?;
                     let (from, to) = (to_usize(span.start), to_usize(span.end));
                     leaf(index, &input[from..to], text_at)?;
+                } else if let Some(known) = known {
+                    stack[depth] = known;
+                    depth += 1;
                 } else {
-                    path.push(known[depth]);
+                    unknown = 1;
                 }
             }
             Event::End(end) => {
@@ -191,7 +257,7 @@ fn walk_from(
                 if unknown > 0 {
                     unknown -= 1;
                 } else {
-                    path.pop();
+                    depth = depth.saturating_sub(1);
                 }
             }
             Event::Empty(empty) => {
@@ -229,6 +295,8 @@ fn check_other(
 ) -> Result<(), ParseError> {
     let fail = |syntax| Err(ParseError::syntax(syntax, at));
     match event {
+        // Most text between elements is indentation: one pass, no early exit.
+        Event::Text(text) if is_white_space(text) => Ok(()),
         Event::Text(text) if outside && !text.iter().all(u8::is_ascii_whitespace) => {
             fail(Syntax::ContentOutsideRoot)
         }
@@ -283,11 +351,7 @@ enum Piece<'a> {
 fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Syntax, usize)> {
     // Most values (keys, tokens, ARNs) hold no markup at all: one branch-free
     // pass (vector code) says so, and the text is then taken as it stands.
-    let mut markup = 0u8;
-    for &b in raw {
-        markup |= u8::from(b == b'&') | u8::from(b == b'<') | u8::from(b == b']');
-    }
-    if markup == 0 {
+    if !has_markup(raw) {
         piece(Piece::Raw(raw));
         return Ok(());
     }
@@ -349,6 +413,16 @@ fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Sy
     Ok(())
 }
 
+/// Whether `raw` holds a byte that may start markup (`&`, `<`, `]`): one
+/// branch-free pass (vector code).
+fn has_markup(raw: &[u8]) -> bool {
+    let mut markup = 0u8;
+    for &b in raw {
+        markup |= u8::from(b == b'&') | u8::from(b == b'<') | u8::from(b == b']');
+    }
+    markup != 0
+}
+
 /// `#123` or `#x7B`: a character XML allows.
 fn char_reference(name: &[u8]) -> Option<char> {
     let digits = name.strip_prefix(b"#")?;
@@ -373,6 +447,19 @@ fn char_reference(name: &[u8]) -> Option<char> {
 /// Decodes an element's text into a `String` of exactly its decoded length: one
 /// allocation, no scratch copy; wiped if it turns out not to be UTF-8.
 pub(crate) fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
+    let invalid = |bytes: Vec<u8>| {
+        let mut bytes = bytes;
+        bytes.zeroize();
+        ParseError::syntax(Syntax::InvalidUtf8, offset)
+    };
+    // Most values (keys, tokens, ARNs) hold no markup: they are their own text.
+    // Checked as UTF-8 before the copy, so an invalid one is never copied.
+    if !has_markup(raw) {
+        return match std::str::from_utf8(raw) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(_) => Err(ParseError::syntax(Syntax::InvalidUtf8, offset)),
+        };
+    }
     let mut len = 0;
     pieces(raw, |p| {
         len += match p {
@@ -391,13 +478,75 @@ pub(crate) fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
         }
     });
     debug_assert_eq!(out.len(), out.capacity());
-    String::from_utf8(out).map_err(|err| {
-        err.into_bytes().zeroize();
-        ParseError::syntax(Syntax::InvalidUtf8, offset)
-    })
+    String::from_utf8(out).map_err(|err| invalid(err.into_bytes()))
 }
 
 /// An element appeared twice.
 pub(crate) fn duplicate(element: &'static str, offset: usize) -> ParseError {
     ParseError::new(ParseErrorKind::Duplicate, Some(element), Some(offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// XML 1.0's `Char` production, byte by byte, as plainly as it reads.
+    fn forbidden_reference(input: &[u8]) -> Option<usize> {
+        (0..input.len()).find(|&i| {
+            let b = input[i];
+            let control = b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
+            let nonchar =
+                input[i..].starts_with(b"\xEF\xBF\xBE") || input[i..].starts_with(b"\xEF\xBF\xBF");
+            control || nonchar
+        })
+    }
+
+    fn name_reference(name: &[u8]) -> bool {
+        let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || !b.is_ascii();
+        match name.split_first() {
+            Some((&first, rest)) => {
+                start(first)
+                    && rest
+                        .iter()
+                        .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
+            }
+            None => false,
+        }
+    }
+
+    /// Bytes drawn mostly from `alphabet`, sometimes any byte.
+    fn near(alphabet: &'static [u8], max: usize) -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                8 => prop::sample::select(alphabet),
+                1 => any::<u8>(),
+            ],
+            0..max,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        #[test]
+        fn forbidden_character_matches_reference(v in near(b"<a>\t\n\r \x01\x1f\xEF\xBF\xBE\xBF", 80)) {
+            prop_assert_eq!(forbidden_character(&v), forbidden_reference(&v));
+        }
+
+        #[test]
+        fn is_name_matches_reference(v in near(b"aZ_:-.09 =\"\x80\xC3", 16)) {
+            prop_assert_eq!(is_name(&v), name_reference(&v));
+        }
+
+        #[test]
+        fn is_white_space_matches_reference(v in near(b" \t\n\r\x0b\x0cx", 16)) {
+            prop_assert_eq!(is_white_space(&v), v.iter().all(u8::is_ascii_whitespace));
+        }
+
+        #[test]
+        fn has_markup_matches_reference(v in near(b"ab&<]", 40)) {
+            prop_assert_eq!(has_markup(&v), v.iter().any(|b| b"&<]".contains(b)));
+        }
+    }
 }

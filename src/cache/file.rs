@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::{
     CacheError, CacheErrorKind, CacheKey, CachedRegistration, CachedToken, RegistrationKey,
@@ -281,33 +281,37 @@ fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
         Err(err) => return Err(read_error(err)),
     };
     // A tool that writes in place (the CLI, aws-config) can grow the file while it
-    // is read: start over then, a few times.
+    // is read: start over then, a few times. One byte more than the size is
+    // asked for, in the same `read`: a file that did not grow fills all but that
+    // byte, and needs no second call to see its end.
     for _ in 0..3 {
         let len = file.metadata().map_err(read_error)?.len();
         if len > MAX_FILE {
             return Err(CacheError::new(CacheErrorKind::TooLarge).file(path));
         }
-        let mut buf = Zeroizing::new(vec![0u8; usize::try_from(len).unwrap_or(0)]);
+        let len = usize::try_from(len).unwrap_or(0);
+        // Zeroed by `resize` (a plain `memset`), not by the allocator.
+        let mut buf = Zeroizing::new(Vec::with_capacity(len + 1));
+        buf.resize(len + 1, 0);
         let mut filled = 0;
         while filled < buf.len() {
             match file.read(&mut buf[filled..]) {
                 Ok(0) => break,
-                Ok(n) => filled += n,
+                Ok(n) => {
+                    filled += n;
+                    // A short read that brings the size the metadata gave is the
+                    // end of a regular file: no call to confirm it.
+                    if filled == len {
+                        break;
+                    }
+                }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(read_error(err)),
             }
         }
-        let mut more = [0u8; 1];
-        let grew = loop {
-            match file.read(&mut more) {
-                Ok(n) => break n > 0,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(read_error(err)),
-            }
-        };
-        more.zeroize();
-        if !grew {
-            // Shrinking only shortens the length: no reallocation.
+        if filled <= len {
+            // Shrinking only shortens the length: no reallocation (the spare
+            // byte is wiped with the rest when the buffer drops).
             buf.truncate(filled);
             return Ok(Some(buf));
         }
