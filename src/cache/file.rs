@@ -19,8 +19,9 @@ const MAX_FILE: u64 = crate::error::MAX_READ as u64;
 /// The SSO token cache directory: where `aws sso login` writes tokens and client
 /// registrations, and where the AWS CLI, botocore and the AWS SDKs read them.
 ///
-/// Reading parses the file with the crate's own JSON reader from a zeroizing
-/// buffer of the file's exact size. Writing builds the file in one exact-size
+/// Reading parses the file with the crate's own JSON reader from one zeroizing
+/// buffer of the file's size (and one spare byte, so that one read sees the
+/// end; never reallocated). Writing builds the file in one exact-size
 /// zeroizing buffer and replaces the old file atomically: a temporary file in the
 /// same directory (mode 0600 on Unix), written, flushed to disk, renamed over the
 /// target; the directory is created (0700 on Unix) when missing. A reader, or a
