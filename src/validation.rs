@@ -13,37 +13,53 @@ pub struct Checks {
 }
 
 impl Checks {
+    // Out of the way of the checks that pass, which are the ones that are hot.
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, field: &'static str, index: Option<usize>, rule: Rule) {
         self.problems.push(Problem::new(field, index, rule));
     }
 
     /// Refuses an empty value, and one that is only whitespace (a blank that a
     /// template or a trimmed-away config value leaves behind).
+    #[inline]
     pub(crate) fn non_empty(&mut self, field: &'static str, value: &str) -> bool {
         self.non_empty_at(field, None, value)
     }
 
     /// As [`non_empty`](Self::non_empty), for the `index`th value of a list.
+    #[inline]
     pub(crate) fn non_empty_at(
         &mut self,
         field: &'static str,
         index: Option<usize>,
         value: &str,
     ) -> bool {
-        let Some(&first) = value.as_bytes().first() else {
-            self.fail(field, index, Rule::Empty);
-            return false;
-        };
         // Most values start with a visible ASCII character: no need to decode
         // or trim them.
-        let visible_ascii = first.is_ascii_graphic();
-        if !visible_ascii && value.starts_with(char::is_whitespace) && value.trim().is_empty() {
+        if value.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+            return true;
+        }
+        self.empty_or_blank(field, index, value)
+    }
+
+    /// [`non_empty_at`](Self::non_empty_at) for a value that is empty or starts
+    /// with something else than a visible ASCII character.
+    #[cold]
+    #[inline(never)]
+    fn empty_or_blank(&mut self, field: &'static str, index: Option<usize>, value: &str) -> bool {
+        if value.is_empty() {
+            self.fail(field, index, Rule::Empty);
+            return false;
+        }
+        if value.starts_with(char::is_whitespace) && value.trim().is_empty() {
             self.fail(field, index, Rule::Blank);
             return false;
         }
         true
     }
 
+    #[inline]
     pub(crate) fn secret(&mut self, field: &'static str, value: &SecretString) -> bool {
         self.non_empty(field, value.expose_secret())
     }
@@ -54,6 +70,26 @@ impl Checks {
     /// header in front. Each gets its own message rather than "invalid".
     pub(crate) fn token(&mut self, field: &'static str, value: &SecretString) -> bool {
         let text = value.expose_secret();
+        let v = text.as_bytes();
+        // Most tokens begin and end with a visible ASCII character: no need to
+        // decode either end.
+        let visible_ends = v.first().is_some_and(u8::is_ascii_graphic)
+            && v.last().is_some_and(u8::is_ascii_graphic);
+        if !visible_ends && !self.token_ends(field, text) {
+            return false;
+        }
+        if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") {
+            self.fail(field, None, Rule::BearerPrefix);
+            return false;
+        }
+        true
+    }
+
+    /// [`token`](Self::token)'s rules for the ends of a value that does not begin
+    /// and end with a visible ASCII character.
+    #[cold]
+    #[inline(never)]
+    fn token_ends(&mut self, field: &'static str, text: &str) -> bool {
         if !self.non_empty(field, text) {
             return false;
         }
@@ -63,11 +99,6 @@ impl Checks {
         }
         if text.ends_with(char::is_whitespace) {
             self.fail(field, None, Rule::TrailingWhitespace);
-            return false;
-        }
-        let v = text.as_bytes();
-        if v.len() > 7 && v[..7].eq_ignore_ascii_case(b"bearer ") {
-            self.fail(field, None, Rule::BearerPrefix);
             return false;
         }
         true
@@ -110,7 +141,7 @@ impl Checks {
 
     pub(crate) fn code_verifier(&mut self, value: &SecretString) {
         let v = value.expose_secret().as_bytes();
-        if !(43..=128).contains(&v.len()) || fold_lanes(v, |b| u8::from(unreserved(b))).0 == 0 {
+        if !(43..=128).contains(&v.len()) || or_lanes(v, |b| u8::from(!unreserved(b))) != 0 {
             self.fail("code_verifier", None, Rule::CodeVerifier);
         }
     }
@@ -127,6 +158,7 @@ impl Checks {
         }
     }
 
+    #[inline]
     pub(crate) fn scopes(&mut self, scopes: &[String]) {
         for (i, scope) in scopes.iter().enumerate() {
             if scope.is_empty() || !all_in(scope.as_bytes(), &SCOPE_TOKEN) {
@@ -254,33 +286,27 @@ pub(crate) fn unreserved(b: u8) -> bool {
     in_range(b | 0x20, b'a', 26) | (in_range(b, b'-', 13) & (b != b'/')) | (b == b'_') | (b == b'~')
 }
 
-/// The AND and the OR of `lane(b)` over every byte of `v`: 16 lanes at a time
-/// without a branch (so the loop compiles to vector code), the last block
-/// overlapping the one before it instead of a byte-at-a-time tail (a byte seen
-/// twice changes neither the AND nor the OR). `v` empty gives `(0xFF, 0)`.
+/// The OR of `lane(b)` over every byte of `v` (a lane gives flag bits, one of
+/// them usually "not allowed here"): 16 lanes at a time without a branch (so
+/// the loop compiles to vector code), the last block overlapping the one before
+/// it instead of a byte-at-a-time tail (a byte seen twice changes no OR). `v`
+/// empty gives 0.
 // Inlined into the 16-lane loops, or they do not compile to vector code.
 #[allow(clippy::inline_always)]
 #[inline(always)]
-fn fold_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> (u8, u8) {
+fn or_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> u8 {
     if v.len() < 16 {
-        return v
-            .iter()
-            .fold((0xFF, 0), |(all, any), &b| (all & lane(b), any | lane(b)));
+        return v.iter().fold(0, |any, &b| any | lane(b));
     }
-    let (mut all, mut any) = ([0xFFu8; 16], [0u8; 16]);
+    let mut any = [0u8; 16];
     let mut fold = |block: &[u8]| {
         for i in 0..16 {
-            let flags = lane(block[i]);
-            all[i] &= flags;
-            any[i] |= flags;
+            any[i] |= lane(block[i]);
         }
     };
     v.chunks_exact(16).for_each(&mut fold);
     fold(&v[v.len() - 16..]);
-    (
-        all.iter().fold(0xFF, |acc, &a| acc & a),
-        any.iter().fold(0, |acc, &a| acc | a),
-    )
+    any.iter().fold(0, |acc, &a| acc | a)
 }
 
 /// Whether every byte of a compact JWT is base64url or `.`, and how many `.`
@@ -367,11 +393,11 @@ fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
     let rest = &b[scheme_end + 1..];
     // One pass: every byte is one a URI may hold, and whether any was a `%` or
     // a `#`; only a value with a `%` is looked at again.
-    let (all, any) = fold_lanes(rest, uri_class);
-    if all & URI_CHAR == 0 {
+    let flags = or_lanes(rest, uri_class);
+    if flags & URI_BAD != 0 {
         return None;
     }
-    if any & URI_PERCENT != 0 {
+    if flags & URI_PERCENT != 0 {
         let hex = |at: usize| rest.get(at).is_some_and(u8::is_ascii_hexdigit);
         let mut escapes = rest.iter().enumerate().filter(|(_, &c)| c == b'%');
         if escapes.any(|(at, _)| !(hex(at + 1) && hex(at + 2))) {
@@ -380,20 +406,21 @@ fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
     }
     Some(AbsoluteUri {
         scheme_end,
-        fragment: any & URI_HASH != 0,
+        fragment: flags & URI_HASH != 0,
     })
 }
 
-/// [`uri_class`]: a byte an RFC 3986 URI may hold (unreserved, reserved, `%`).
-const URI_CHAR: u8 = 1;
+/// [`uri_class`]: a byte no RFC 3986 URI may hold (not unreserved, reserved,
+/// or `%`).
+const URI_BAD: u8 = 1;
 /// [`uri_class`]: `%`, whose two hex digits are checked separately.
 const URI_PERCENT: u8 = 2;
 /// [`uri_class`]: `#`, the start of a fragment.
 const URI_HASH: u8 = 4;
 
-/// A byte's [`URI_CHAR`], [`URI_PERCENT`] and [`URI_HASH`] bits, without a
-/// branch: the visible ASCII characters but `"` `<` `>` `\\` `^` `` ` `` `{` `|`
-/// `}` (RFC 3986 section 2: unreserved, reserved, and `%`).
+/// A byte's [`URI_BAD`], [`URI_PERCENT`] and [`URI_HASH`] bits, without a
+/// branch: a URI may hold the visible ASCII characters but `"` `<` `>` `\\`
+/// `^` `` ` `` `{` `|` `}` (RFC 3986 section 2: unreserved, reserved, and `%`).
 // Bitwise `&` and `|` on purpose: without branches the loops compile to vector code.
 #[allow(clippy::needless_bitwise_bool)]
 // Inlined into the 16-lane loops, or they do not compile to vector code.
@@ -404,7 +431,7 @@ fn uri_class(b: u8) -> u8 {
     // `b | 2` folds `<` onto `>` and `\\` onto `^`.
     let excluded =
         (b == b'"') | ((b | 2) == b'>') | ((b | 2) == b'^') | (b == b'`') | in_range(b, b'{', 3);
-    (u8::from(visible & !excluded) * URI_CHAR)
+    (u8::from(!visible | excluded) * URI_BAD)
         | (u8::from(b == b'%') * URI_PERCENT)
         | (u8::from(b == b'#') * URI_HASH)
 }
@@ -606,7 +633,7 @@ mod tests {
             let unreserved_ = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
             assert_eq!(unreserved(b), unreserved_, "{b}");
             let uri_char = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
-            assert_eq!(uri_class(b) & URI_CHAR != 0, uri_char, "{b}");
+            assert_eq!(uri_class(b) & URI_BAD == 0, uri_char, "{b}");
             assert_eq!(uri_class(b) & URI_PERCENT != 0, b == b'%', "{b}");
             assert_eq!(uri_class(b) & URI_HASH != 0, b == b'#', "{b}");
             let scope = b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
@@ -615,11 +642,12 @@ mod tests {
                 for pos in [0, len / 2, len - 1] {
                     let mut v = vec![b'a'; len];
                     v[pos] = b;
-                    let (all, any) = fold_lanes(&v, |b| u8::from(unreserved(b)));
+                    let not_all = or_lanes(&v, |b| u8::from(!unreserved(b)));
+                    let any = or_lanes(&v, |b| u8::from(unreserved(b)));
                     let any_expected = unreserved_ || len > 1;
                     assert_eq!(
-                        (all & 1, any),
-                        (u8::from(unreserved_), u8::from(any_expected)),
+                        (not_all, any),
+                        (u8::from(!unreserved_), u8::from(any_expected)),
                         "{b} at {pos}/{len}"
                     );
                     assert_eq!(all_in(&v, &SCOPE_TOKEN), scope, "{b} at {pos}/{len}");
@@ -666,10 +694,11 @@ mod tests {
         fn lanes_and_tables_match_iter_all(v in near(b"abcXYZ019-._~\"\\ ", 40)) {
             let all_unreserved = v.iter().all(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
             let any_unreserved = v.iter().any(|&b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-            let (all, any) = fold_lanes(&v, |b| u8::from(unreserved(b)));
+            let not_all = or_lanes(&v, |b| u8::from(!unreserved(b)));
+            let any = or_lanes(&v, |b| u8::from(unreserved(b)));
             prop_assert_eq!(
-                (all & 1, any),
-                (u8::from(all_unreserved), u8::from(any_unreserved))
+                (not_all, any),
+                (u8::from(!all_unreserved), u8::from(any_unreserved))
             );
             let scope = v.iter().all(|&b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
             prop_assert_eq!(all_in(&v, &SCOPE_TOKEN), scope);
