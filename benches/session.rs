@@ -3,7 +3,8 @@
 //! - `cache/store`, `cache/load`: a full SSO token file (every member, 1 KB
 //!   tokens) through `TokenCache` against `serde_json` + `std::fs` with a plain
 //!   struct of `String`s, written the same durable way (a temporary file,
-//!   `sync_all`, rename), read with `std::fs::read`;
+//!   `sync_all`, rename, and on Unix `sync_all` of the directory so that the
+//!   rename survives a crash), read with `std::fs::read`;
 //! - `credentials/provide-cached`: `provide_credentials()` on an
 //!   `IdentityEnhancedCredentials` session whose credentials are fresh (the
 //!   path every SDK call takes between refreshes) against
@@ -42,6 +43,9 @@ fn durable_write(dir: &Path, name: &str, bytes: &[u8]) {
     file.write_all(bytes).unwrap();
     file.sync_all().unwrap();
     std::fs::rename(&tmp, dir.join(name)).unwrap();
+    // The rename made durable too, as `TokenCache::store` does on Unix.
+    #[cfg(unix)]
+    std::fs::File::open(dir).unwrap().sync_all().unwrap();
 }
 
 fn cache(c: &mut Criterion) {
