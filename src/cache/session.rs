@@ -230,10 +230,15 @@ impl SsoSession {
         answer: Result<CreateTokenResponse, E>,
         now: SystemTime,
     ) -> Result<CachedToken, SessionError> {
-        let mut failed = self
-            .last_failure
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        // Only the time of the last failure is guarded, not the store (a file
+        // write and two `fsync`s): callers that only look at it never wait on
+        // the disk.
+        let last_failure = |at: Option<SystemTime>| {
+            *self
+                .last_failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = at;
+        };
         let err: Box<dyn Error + Send + Sync> = match answer {
             Ok(answer) => {
                 let refreshed = token.refreshed(&answer, now);
@@ -241,14 +246,14 @@ impl SsoSession {
                 // expired already: a failed refresh, neither stored nor returned.
                 if refreshed.freshness(now) != Freshness::Expired {
                     self.cache.store(&self.key, &refreshed)?;
-                    *failed = None;
+                    last_failure(None);
                     return Ok(refreshed);
                 }
                 Box::new(NoLifetime)
             }
             Err(err) => Box::new(err),
         };
-        *failed = Some(now);
+        last_failure(Some(now));
         if token.freshness(SystemTime::now()) == Freshness::Expired {
             Err(SessionError::LoginAgain(err))
         } else {
