@@ -383,10 +383,21 @@ struct AbsoluteUri {
 /// `}` or non-ASCII character.
 fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
     let b = value.as_bytes();
-    if !b.first()?.is_ascii_alphabetic() {
-        return None;
-    }
-    let scheme_end = b.iter().position(|&c| SCHEME_CHAR[usize::from(c)] == 0)?;
+    // Most URIs are `https:` or `http:`: their scheme needs no scan.
+    let common = |scheme: &[u8]| {
+        b.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    };
+    let scheme_end = if common(b"https:") {
+        5
+    } else if common(b"http:") {
+        4
+    } else {
+        if !b.first()?.is_ascii_alphabetic() {
+            return None;
+        }
+        b.iter().position(|&c| SCHEME_CHAR[usize::from(c)] == 0)?
+    };
     if b[scheme_end] != b':' || scheme_end + 1 == b.len() {
         return None;
     }
@@ -665,7 +676,7 @@ mod tests {
         }
 
         #[test]
-        fn uri_scan_matches_reference(tail in near(URI_ALPHABET, 60), scheme in "[a-zA-Z][a-zA-Z0-9+.-]{0,6}:?") {
+        fn uri_scan_matches_reference(tail in near(URI_ALPHABET, 60), scheme in "(https?|HTTPS?|hTtP[sS]?|[a-zA-Z][a-zA-Z0-9+.-]{0,6}):?") {
             let mut text = scheme.into_bytes();
             text.extend(tail);
             let text = String::from_utf8_lossy(&text);
