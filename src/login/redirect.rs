@@ -263,21 +263,20 @@ struct Connection {
     filled: usize,
     /// How far `head` has been searched for the blank line.
     searched: usize,
+    /// When it was accepted: it is dropped [`LoopbackRedirect::IO_TIMEOUT`]
+    /// later if its request has not come.
     opened: Instant,
-    deadline: Instant,
 }
 
 impl Connection {
     fn new(stream: TcpStream) -> io::Result<Self> {
         stream.set_nonblocking(true)?;
-        let opened = Instant::now();
         Ok(Self {
             stream,
             head: Zeroizing::new(vec![0; LoopbackRedirect::MAX_REQUEST]),
             filled: 0,
             searched: 0,
-            opened,
-            deadline: opened + LoopbackRedirect::IO_TIMEOUT,
+            opened: Instant::now(),
         })
     }
 
@@ -309,7 +308,7 @@ impl Connection {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    return if Instant::now() >= self.deadline {
+                    return if self.opened.elapsed() >= LoopbackRedirect::IO_TIMEOUT {
                         Progress::Closed
                     } else {
                         progress
