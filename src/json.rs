@@ -176,6 +176,11 @@ impl<'a> Reader<'a> {
             return Err(self.error(Syntax::ExpectedString));
         }
         let scanned = self.scan_string()?;
+        self.scanned_string(&scanned)
+    }
+
+    /// The `String` of a string `scan_string` has just scanned; moves past it.
+    fn scanned_string(&mut self, scanned: &Scanned) -> Result<String, ParseError> {
         // Without escapes, the string is a slice of the text (checked once):
         // copied as it is, at its exact length.
         if !scanned.escaped {
@@ -185,7 +190,7 @@ impl<'a> Reader<'a> {
             }
         }
         let mut bytes = Vec::with_capacity(scanned.decoded_len);
-        self.decode(&scanned, |part| bytes.extend_from_slice(part));
+        self.decode(scanned, |part| bytes.extend_from_slice(part));
         debug_assert_eq!(bytes.len(), bytes.capacity());
         let at = scanned.start;
         self.pos = scanned.end + 1;
@@ -214,7 +219,7 @@ impl<'a> Reader<'a> {
                 return Ok(value);
             }
         }
-        self.string().map(owned)
+        self.scanned_string(&scanned).map(owned)
     }
 
     /// A scanned string's raw text is UTF-8: known when the whole input is,
