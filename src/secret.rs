@@ -34,6 +34,11 @@ mod sealed {
 ///   when it drops.
 ///
 /// This trait is sealed: it cannot be implemented outside this crate.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be taken as a secret",
+    label = "give a `String`, `&str`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>` here",
+    note = "secrets are text: decode bytes first (for example `String::from_utf8(bytes)?`), then hand the `String` over"
+)]
 pub trait IntoSecret: sealed::Sealed {
     /// Converts the value into a zeroizing secret.
     fn into_secret(self) -> SecretString;
