@@ -151,6 +151,20 @@ fn registered(report: &Report) -> bool {
 fn pkce_login_writes_the_token_and_reuses_the_registration() {
     let dir = TempDir::new("pkce");
     let first = run(&dir.0, false, &[]);
+    // What the CLI registers for PKCE (botocore's SSOTokenFetcherAuth): no
+    // scopes configured, so the default one; the loopback redirect without its
+    // port; the start URL as issuer.
+    assert_eq!(
+        first.registrations,
+        [serde_json::json!({
+            "clientName": "botocore-client-dev",
+            "clientType": "public",
+            "grantTypes": ["authorization_code", "refresh_token"],
+            "issuerUrl": START_URL,
+            "redirectUris": ["http://127.0.0.1/oauth/callback"],
+            "scopes": ["sso:account:access"],
+        })]
+    );
     assert_eq!(
         first.log,
         [
@@ -175,6 +189,12 @@ fn pkce_login_writes_the_token_and_reuses_the_registration() {
 fn device_login_writes_the_token_and_reuses_the_registration() {
     let dir = TempDir::new("device");
     let first = run(&dir.0, true, &["authorization_pending", "token"]);
+    // What the CLI registers for the device flow (SSOTokenFetcher): a name and
+    // the client type, no scopes when none are configured.
+    assert_eq!(
+        first.registrations,
+        [serde_json::json!({"clientName": "botocore-client-dev", "clientType": "public"})]
+    );
     assert_eq!(
         first.log,
         [

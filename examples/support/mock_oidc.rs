@@ -32,6 +32,8 @@ pub struct Report {
     pub poll_offsets: Vec<f64>,
     /// Each step, in order.
     pub log: Vec<String>,
+    /// The body of each `RegisterClient` call, as sent.
+    pub registrations: Vec<Value>,
 }
 
 pub struct MockOidc {
@@ -155,6 +157,7 @@ fn register(state: &mut State, body: &[u8]) -> Answer {
     if body["clientType"] != "public" || body["clientName"].as_str().is_none() {
         return Err(format!("bad registration {body}"));
     }
+    state.report.registrations.push(body.clone());
     state.redirect_uris = Some(
         body["redirectUris"]
             .as_array()
