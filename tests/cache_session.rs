@@ -242,6 +242,16 @@ fn async_callers_refresh_a_due_token_once() {
     });
     assert_eq!(tokens, vec!["new-access"; THREADS]);
     assert_eq!(endpoint.refreshes(), 1);
+    // The lock file beside the token is the user's alone, as the token is.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let lock = dir
+            .path()
+            .join(format!("{}.lock", CacheKey::session("dev").file_name()));
+        let mode = std::fs::metadata(&lock).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", lock.display());
+    }
 }
 
 #[test]
