@@ -224,3 +224,94 @@ async fn a_redirect_ends_the_async_loop_as_an_error() {
     );
     assert_eq!(server.join().unwrap(), 1);
 }
+
+/// One scripted answer: status, headers, body.
+type Answer = (u16, &'static [(&'static str, &'static str)], &'static [u8]);
+
+/// A token endpoint that answers each poll with the next of `answers`; returns
+/// how many polls reached it.
+fn scripted_endpoint(answers: Vec<Answer>) -> (Endpoint, std::thread::JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = Endpoint::custom(
+        &format!("http://{}", listener.local_addr().unwrap()),
+        "us-east-1",
+    )
+    .unwrap();
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = 0;
+        while seen < answers.len() && Instant::now() < deadline {
+            let Ok((mut stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            };
+            stream.set_nonblocking(false).unwrap();
+            let request = loopback::read_message(&mut stream).unwrap();
+            assert_eq!(request.method_and_target(), ("POST", "/token"));
+            let (status, headers, body) = answers[seen];
+            seen += 1;
+            loopback::respond(&mut stream, status, headers, body).unwrap();
+        }
+        seen
+    });
+    (endpoint, handle)
+}
+
+/// The service may name an error in `x-amzn-ErrorType` only, with a body that
+/// does not (the AWS SDKs read the header first). The loop judges such an
+/// answer by the header: before, it counted as a failed poll and polling went
+/// on after a denial.
+#[test]
+fn the_blocking_loop_reads_an_error_named_only_in_x_amzn_error_type() {
+    let (endpoint, server) = scripted_endpoint(vec![(
+        400,
+        &[(
+            "x-amzn-ErrorType",
+            "AccessDeniedException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/",
+        )],
+        b"",
+    )]);
+    let mut poller = poller_for_redirect_test();
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(matches!(err, DeviceLoginError::Denied), "{err:?}");
+    assert!(poller.is_finished());
+    assert_eq!(server.join().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_async_loop_reads_an_error_named_only_in_x_amzn_error_type() {
+    let (endpoint, server) = scripted_endpoint(vec![
+        (400, &[("x-amzn-ErrorType", "SlowDownException")], b"{}"),
+        (400, &[("x-amzn-errortype", "ExpiredTokenException")], b""),
+    ]);
+    let mut poller = poller_for_redirect_test();
+    let client = ReqwestClient::new().unwrap();
+    let err = poller.poll(&client, &endpoint).await.unwrap_err();
+    assert!(matches!(err, DeviceLoginError::Expired), "{err:?}");
+    assert_eq!(
+        poller.interval(),
+        Duration::from_secs(6),
+        "slow_down read from the header"
+    );
+    assert_eq!(server.join().unwrap(), 2);
+}
+
+/// A body that names its error wins over the header, and a header this crate
+/// does not know does not make an unreadable answer a known error.
+#[test]
+fn the_body_wins_over_the_header_and_an_unknown_header_is_a_failed_poll() {
+    let (endpoint, server) = scripted_endpoint(vec![
+        (
+            400,
+            &[("x-amzn-ErrorType", "AccessDeniedException")],
+            br#"{"error":"authorization_pending"}"#,
+        ),
+        (400, &[], b"not json"),
+        (400, &[("x-amzn-ErrorType", "AccessDeniedException")], b""),
+    ]);
+    let mut poller = poller_for_redirect_test();
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(matches!(err, DeviceLoginError::Denied), "{err:?}");
+    assert_eq!(server.join().unwrap(), 3);
+}

@@ -548,7 +548,65 @@ impl DevicePoller {
 
     /// Takes the token endpoint's answer (`status` and `body`), received at `now`,
     /// and says what to do next. See the table on [`DevicePoller`].
+    ///
+    /// An error answer is judged by the error its body names. When you have the
+    /// answer's headers, prefer [`on_http_response`](Self::on_http_response)
+    /// (feature `http`), which also reads the error from `x-amzn-ErrorType` when
+    /// the body does not name it, as the AWS SDKs do.
     pub fn on_response(&mut self, status: u16, body: &[u8], now: Instant) -> PollOutcome {
+        self.on_answer(status, None, body, now)
+    }
+
+    /// As [`on_response`](Self::on_response), from an [`http::Response`]
+    /// (feature `http`): an error answer whose body does not name its error is
+    /// judged by the `x-amzn-ErrorType` header (the part before `:`), as the
+    /// AWS SDKs read it. So an empty `400` with
+    /// `x-amzn-ErrorType: AuthorizationPendingException` means "wait", not a
+    /// failed poll.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use ssooidc_token::login::{DevicePoller, PollOutcome, StartDeviceAuthorizationResponse};
+    ///
+    /// let start = Instant::now();
+    /// let authorization = StartDeviceAuthorizationResponse::from_json(
+    ///     br#"{"deviceCode":"d","userCode":"U","verificationUri":"https://v","expiresIn":600,"interval":5}"#,
+    /// )?;
+    /// let mut poller = DevicePoller::from_client("client", "secret", authorization, start)?;
+    /// let answer = http::Response::builder()
+    ///     .status(400)
+    ///     .header("x-amzn-ErrorType", "SlowDownException:http://internal.amazon.com/")
+    ///     .body(Vec::new())?;
+    /// let outcome = poller.on_http_response(&answer, poller.next_poll_at());
+    /// assert!(matches!(outcome, PollOutcome::Wait { .. }));
+    /// assert_eq!(poller.interval(), Duration::from_secs(10));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+    pub fn on_http_response<B: AsRef<[u8]>>(
+        &mut self,
+        response: &http::Response<B>,
+        now: Instant,
+    ) -> PollOutcome {
+        let (error_type, _) = crate::response_error::amzn_headers(response.headers());
+        self.on_answer(
+            response.status().as_u16(),
+            error_type,
+            response.body().as_ref(),
+            now,
+        )
+    }
+
+    /// [`on_response`](Self::on_response), with the `x-amzn-ErrorType` name
+    /// (if the answer had one) to fall back on when the body names no error.
+    pub(crate) fn on_answer(
+        &mut self,
+        status: u16,
+        error_type: Option<&str>,
+        body: &[u8],
+        now: Instant,
+    ) -> PollOutcome {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
@@ -565,8 +623,12 @@ impl DevicePoller {
         let error = match TokenError::from_json(status, body) {
             Ok(error) => error,
             Err(unexpected) => {
-                let reason = unexpected.reason().clone();
-                return self.failed_poll(now, PollFailure::Unreadable { status, reason });
+                if let Some(code) = error_type.and_then(ErrorCode::from_error_type) {
+                    TokenError::from_code(status, code)
+                } else {
+                    let reason = unexpected.reason().clone();
+                    return self.failed_poll(now, PollFailure::Unreadable { status, reason });
+                }
             }
         };
         if status >= 500 || *error.code() == ErrorCode::ServerError {

@@ -234,9 +234,10 @@ impl crate::login::DevicePoller {
     /// `tokio::time::sleep_until`: `reqwest` already runs on tokio, so this adds
     /// no runtime), sends [`request()`](Self::request) through the same road as
     /// `send` (no redirect followed, the answer capped at 1 MiB and read into
-    /// zeroizing memory), hands the status and body to
-    /// [`on_response`](Self::on_response), and goes on while it says to wait
-    /// (features `login` and `reqwest`).
+    /// zeroizing memory), judges the answer as
+    /// [`on_http_response`](Self::on_http_response) does (the body, or the
+    /// `x-amzn-ErrorType` header when the body names no error), and goes on
+    /// while that says to wait (features `login` and `reqwest`).
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -283,8 +284,9 @@ impl crate::login::DevicePoller {
             let sent = exchange(
                 client,
                 request,
-                |status, _: &http::HeaderMap, body: &[u8]| {
-                    Ok(self.on_response(status, body, std::time::Instant::now()))
+                |status, headers: &http::HeaderMap, body: &[u8]| {
+                    let (error_type, _) = crate::response_error::amzn_headers(headers);
+                    Ok(self.on_answer(status, error_type, body, std::time::Instant::now()))
                 },
             )
             .await;

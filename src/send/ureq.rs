@@ -183,8 +183,10 @@ impl crate::login::DevicePoller {
     /// blocking: sleeps until [`next_poll_at`](Self::next_poll_at), sends
     /// [`request()`](Self::request) through the same road as `send_blocking`
     /// (no redirect followed, the answer capped at 1 MiB and read into zeroizing
-    /// memory), hands the status and body to [`on_response`](Self::on_response),
-    /// and goes on while it says to wait (features `login` and `ureq`).
+    /// memory), judges the answer as
+    /// [`on_http_response`](Self::on_http_response) does (the body, or the
+    /// `x-amzn-ErrorType` header when the body names no error), and goes on
+    /// while that says to wait (features `login` and `ureq`).
     ///
     /// ```no_run
     /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -232,8 +234,9 @@ impl crate::login::DevicePoller {
             let sent = exchange(
                 agent,
                 request,
-                |status, _: &http::HeaderMap, body: &[u8]| {
-                    Ok(self.on_response(status, body, std::time::Instant::now()))
+                |status, headers: &http::HeaderMap, body: &[u8]| {
+                    let (error_type, _) = crate::response_error::amzn_headers(headers);
+                    Ok(self.on_answer(status, error_type, body, std::time::Instant::now()))
                 },
             );
             if let std::ops::ControlFlow::Break(result) = Self::settle(sent) {
