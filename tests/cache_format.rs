@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ssooidc_token::cache::{
-    CacheKey, CachedRegistration, CachedToken, RegistrationKey, TokenCache,
+    CacheErrorKind, CacheKey, CachedRegistration, CachedToken, RegistrationKey, TokenCache,
 };
 use ssooidc_token::login::{RegisterClient, RegisterClientResponse};
 use ssooidc_token::ExposeSecret;
@@ -418,6 +418,27 @@ fn a_registration_from_the_service_answer() {
         RegisterClientResponse::from_json(br#"{"clientId":"c","clientSecret":"s"}"#).unwrap();
     let err = CachedRegistration::from_response(&request, &no_expiry).unwrap_err();
     assert_eq!(err.member(), Some("clientSecretExpiresAt"));
+    assert_eq!(*err.kind(), CacheErrorKind::Missing);
+    // The last second that can be written as `…Z` (9999-12-31T23:59:59Z) is
+    // kept; one second later cannot be written back, and says so.
+    let answer_expiring = |at: u64| {
+        RegisterClientResponse::from_json(
+            format!(r#"{{"clientId":"c","clientSecret":"s","clientSecretExpiresAt":{at}}}"#)
+                .as_bytes(),
+        )
+        .unwrap()
+    };
+    let last =
+        CachedRegistration::from_response(&request, &answer_expiring(253_402_300_799)).unwrap();
+    cache.store_registration(&key, &last).unwrap();
+    assert!(std::fs::read_to_string(cache.registration_path(&key))
+        .unwrap()
+        .contains(r#""expiresAt":"9999-12-31T23:59:59Z""#));
+    let err =
+        CachedRegistration::from_response(&request, &answer_expiring(253_402_300_800)).unwrap_err();
+    assert_eq!(err.member(), Some("clientSecretExpiresAt"));
+    assert_eq!(*err.kind(), CacheErrorKind::OutOfRange);
+    assert!(err.to_string().contains("from 1970 to 9999"), "{err}");
 }
 
 /// One test changes the environment, so no other test here reads it meanwhile.

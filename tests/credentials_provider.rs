@@ -272,6 +272,41 @@ async fn one_hundred_concurrent_loads_without_the_sdk_share_one_chain() {
     assert_eq!(setup.counts(), (1, 1, 0, 1));
 }
 
+/// Loads waiting while a chain fails share its error: one chain, not one per
+/// caller, and a load that arrives after it ran a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_loads_share_one_failed_chain_and_its_error() {
+    let setup = setup(false);
+    setup.sts_state.deny.store(true, Ordering::SeqCst);
+    let loads: Vec<_> = (0..50)
+        .map(|_| {
+            let provider = setup.provider.clone();
+            tokio::spawn(async move { provider.provide_credentials().await })
+        })
+        .collect();
+    let errors = bounded(async {
+        let mut errors = Vec::new();
+        for load in loads {
+            errors.push(load.await.unwrap().expect_err("STS refuses"));
+        }
+        errors
+    })
+    .await;
+    assert_eq!(setup.counts(), (1, 1, 0, 1), "one chain for fifty loads");
+    for err in &errors {
+        assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
+        let chain = chain_error(err).expect("the chain's error");
+        assert_eq!(chain.step(), ChainStep::AssumeRoleWithContext);
+        assert!(error_chain_text(err).contains("sts:SetContext"));
+    }
+    // A later load is not handed the old error: it runs a chain of its own.
+    bounded(setup.provider.provide_credentials())
+        .await
+        .unwrap_err();
+    assert_eq!(setup.counts().3, 2);
+    setup.no_refusals();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_the_window_the_refresh_token_renews_and_a_refused_one_falls_back_to_jwt_bearer() {
     let setup = setup(false);
@@ -451,6 +486,34 @@ async fn fallback_on_interrupt_gives_the_last_credentials_while_sts_still_honour
     assert_eq!(fallback.expiry(), loaded.expiry());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fallback_on_interrupt_gives_nothing_once_sts_expiration_has_passed() {
+    let setup = setup(false);
+    // Sessions of 3 s: the SDK is told they expire about half-way (the refresh
+    // window is longer than the session), STS's Expiration is about 3 s away.
+    setup.sts_state.lifetime.store(3, Ordering::SeqCst);
+    let loaded_at = std::time::Instant::now();
+    let loaded = bounded(setup.provider.provide_credentials()).await.unwrap();
+    let reported = loaded.expiry().unwrap();
+    let until = |at: std::time::SystemTime| {
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default()
+    };
+    tokio::time::sleep(until(reported) + Duration::from_millis(50)).await;
+    let fallback = setup.provider.fallback_on_interrupt();
+    assert!(
+        fallback.is_some(),
+        "past the expiry the SDK was told, STS still honours them"
+    );
+    // STS gives whole seconds: its Expiration is at most 4 s after the load.
+    tokio::time::sleep_until((loaded_at + Duration::from_millis(4_100)).into()).await;
+    assert!(
+        setup.provider.fallback_on_interrupt().is_none(),
+        "credentials past STS's Expiration are not offered"
+    );
+    setup.no_refusals();
+}
+
 #[test]
 fn the_builder_refuses_what_sts_and_the_oidc_service_would_refuse() {
     let err = IdentityEnhancedCredentials::builder()
@@ -479,4 +542,126 @@ fn the_builder_refuses_what_sts_and_the_oidc_service_would_refuse() {
         ],
         "{err}"
     );
+}
+
+/// An application-credentials provider that always fails with `make()`.
+#[derive(Debug)]
+struct FailingAppCredentials(fn() -> CredentialsError);
+
+impl ProvideCredentials for FailingAppCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(Err((self.0)()))
+    }
+}
+
+/// A provider whose endpoints are `base` (or a closed port), with the given
+/// application credentials and IdP callback.
+fn provider_with(
+    base: Option<&str>,
+    app: impl ProvideCredentials + 'static,
+    idp_fails: bool,
+) -> IdentityEnhancedCredentials {
+    let base = base.map_or_else(
+        || {
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}", closed.local_addr().unwrap())
+        },
+        str::to_owned,
+    );
+    IdentityEnhancedCredentials::builder()
+        .application_arn(APPLICATION_ARN)
+        .role_arn(ROLE_ARN)
+        .oidc_endpoint(Endpoint::custom(&base, REGION).unwrap())
+        .sts_endpoint(StsEndpoint::custom(&base, REGION).unwrap())
+        .app_credentials(app)
+        .idp_token(move || async move {
+            if idp_fails {
+                Err("the IdP is down".into())
+            } else {
+                Ok(SecretString::from(IDP_JWT))
+            }
+        })
+        .client(ReqwestClient::new().unwrap())
+        .build()
+        .unwrap()
+}
+
+/// The retry classes `ChainError::is_retryable` documents for the first two
+/// steps: a transient failure of the application's credentials is retryable,
+/// a misconfiguration is not, and the IdP callback's failure is not (only the
+/// callback could judge it). All reach the caller as `provider_error`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_credential_and_idp_failures_have_their_documented_retry_classes() {
+    let app = |make: fn() -> CredentialsError| FailingAppCredentials(make);
+    let cases: [(IdentityEnhancedCredentials, ChainStep, bool); 4] = [
+        (
+            provider_with(
+                None,
+                app(|| CredentialsError::provider_error("flaky")),
+                false,
+            ),
+            ChainStep::AppCredentials,
+            true,
+        ),
+        (
+            provider_with(
+                None,
+                app(|| CredentialsError::provider_timed_out(Duration::from_secs(5))),
+                false,
+            ),
+            ChainStep::AppCredentials,
+            true,
+        ),
+        (
+            provider_with(
+                None,
+                app(|| CredentialsError::invalid_configuration("no role")),
+                false,
+            ),
+            ChainStep::AppCredentials,
+            false,
+        ),
+        (
+            provider_with(
+                None,
+                Credentials::new(APP_KEYS[0].0, APP_KEYS[0].1, None, None, "app"),
+                true,
+            ),
+            ChainStep::IdpToken,
+            false,
+        ),
+    ];
+    for (provider, step, retryable) in cases {
+        let err = bounded(provider.provide_credentials()).await.unwrap_err();
+        assert!(matches!(err, CredentialsError::ProviderError(_)), "{err:?}");
+        let chain = chain_error(&err).expect("the chain's error");
+        assert_eq!(
+            (chain.step(), chain.is_retryable()),
+            (step, retryable),
+            "{err:?}"
+        );
+        assert!(!error_chain_text(&err).contains(APP_KEYS[0].1));
+    }
+}
+
+/// A token endpoint that answers success with a body that is not a token
+/// answer: the SDK's `unhandled` ("returned data missing required fields"),
+/// not retryable, naming the step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_success_answer_that_cannot_be_read_is_unhandled() {
+    let server = Server::start(|_| Ok((200, "application/json", "not json".to_owned())));
+    let provider = provider_with(
+        Some(&server.base_url()),
+        Credentials::new(APP_KEYS[0].0, APP_KEYS[0].1, None, None, "app"),
+        false,
+    );
+    let err = bounded(provider.provide_credentials()).await.unwrap_err();
+    assert!(matches!(err, CredentialsError::Unhandled(_)), "{err:?}");
+    let chain = chain_error(&err).expect("the chain's error");
+    assert_eq!(chain.step(), ChainStep::JwtBearerGrant);
+    assert!(!chain.is_retryable());
+    assert_eq!(server.served(), 1);
 }
