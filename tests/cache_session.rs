@@ -298,6 +298,26 @@ fn a_failed_early_refresh_keeps_the_valid_token_and_waits_a_minute() {
     assert_eq!(endpoint.refreshes(), 1, "retried within a minute");
 }
 
+/// In the mandatory window (under 10 minutes left) a failed refresh does not
+/// rest: every call tries again, and each gets the still-valid token back.
+#[test]
+fn a_failed_refresh_in_the_mandatory_window_is_retried_on_every_call() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::ZERO);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
+    let session = session(dir.path(), &endpoint.base_url);
+    let agent = ureq::Agent::new_with_defaults();
+    for call in 1..=3 {
+        let token = session.token_blocking(&agent).unwrap();
+        assert_eq!(token.access_token().expose_secret(), "old-access");
+        assert_eq!(
+            endpoint.refreshes(),
+            call,
+            "no rest in the mandatory window"
+        );
+    }
+}
+
 #[test]
 fn a_fresh_token_is_returned_without_a_request_and_no_token_is_an_error() {
     let dir = TempDir::new("session");
