@@ -233,7 +233,15 @@ from_http!(
 /// `x-amzn-ErrorType` (the part before `:`) and `x-amzn-RequestId`.
 #[cfg(feature = "http")]
 pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> (Option<&str>, Option<String>) {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    amzn_headers_by(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+}
+
+/// [`amzn_headers`] from any header map: `text` gives a header's value by its
+/// lower-case name (the SDK's answers carry their own header type).
+#[cfg(feature = "http")]
+pub(crate) fn amzn_headers_by<'a>(
+    text: impl Fn(&str) -> Option<&'a str>,
+) -> (Option<&'a str>, Option<String>) {
     let error_type = text("x-amzn-errortype").map(|t| t.split(':').next().unwrap_or(t).trim());
     let request_id = text("x-amzn-requestid").map(str::to_owned);
     (error_type, request_id)

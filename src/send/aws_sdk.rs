@@ -50,9 +50,8 @@ where
                 "the SDK's answer body was streamed, not read",
             ));
         };
-        let error_type = raw.headers().get("x-amzn-errortype");
-        let error_type = error_type.map(|t| t.split(':').next().unwrap_or(t).trim());
-        let request_id = raw.headers().get("x-amzn-requestid").map(str::to_owned);
+        let (error_type, request_id) =
+            crate::response_error::amzn_headers_by(|name| raw.headers().get(name));
         return match read_json(status, body, error_type, parse) {
             Err(err) => SendError::Response(err.with_request_id(request_id)),
             // Readable by this crate, not by the SDK (or a success status with a
