@@ -124,6 +124,37 @@ fn oauth_errors_come_back_as_token_errors() {
     );
 }
 
+/// An error named only in `x-amzn-ErrorType` is read from the header on the SDK
+/// road too, and `x-amzn-RequestId` is kept.
+#[test]
+fn an_error_named_only_in_its_header_is_read_on_the_sdk_road() {
+    let (client, _receiver) = client(Setup {
+        response: Some((400, "{}")),
+        headers: &[
+            (
+                "x-amzn-ErrorType",
+                "InvalidGrantException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/",
+            ),
+            ("x-amzn-RequestId", "req-7"),
+        ],
+        ..Setup::default()
+    });
+    let request = CreateTokenWithIam::refresh_token()
+        .client_id("c")
+        .refresh_token("r")
+        .build()
+        .unwrap();
+    let Err(SendError::Response(err)) = block_on(request.send_with(&client)) else {
+        panic!("expected a TokenError")
+    };
+    let token = err.token_error().expect("a TokenError");
+    assert_eq!(
+        (token.status(), token.code()),
+        (400, &ErrorCode::InvalidGrant)
+    );
+    assert_eq!(err.request_id(), Some("req-7"));
+}
+
 #[test]
 fn an_empty_access_token_or_a_negative_lifetime_is_refused_on_the_sdk_road_too() {
     use ssooidc_token::ParseErrorKind;

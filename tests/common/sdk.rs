@@ -20,6 +20,8 @@ pub struct Setup<'a> {
     pub time: Option<SystemTime>,
     /// The canned answer: status and JSON body (an empty 200 when `None`).
     pub response: Option<(u16, &'static str)>,
+    /// Headers of the canned answer, beside its content type.
+    pub headers: &'static [(&'static str, &'static str)],
 }
 
 impl Default for Setup<'_> {
@@ -29,17 +31,20 @@ impl Default for Setup<'_> {
             session_token: None,
             time: None,
             response: None,
+            headers: &[],
         }
     }
 }
 
 pub fn client(setup: Setup<'_>) -> (aws_sdk_ssooidc::Client, CaptureRequestReceiver) {
     let response = setup.response.map(|(status, body)| {
-        http::Response::builder()
+        let mut response = http::Response::builder()
             .status(status)
-            .header("content-type", "application/json")
-            .body(SdkBody::from(body))
-            .unwrap()
+            .header("content-type", "application/json");
+        for (name, value) in setup.headers {
+            response = response.header(*name, *value);
+        }
+        response.body(SdkBody::from(body)).unwrap()
     });
     let (http, receiver) = capture_request(response);
     let mut config = aws_sdk_ssooidc::Config::builder()
