@@ -32,7 +32,7 @@ fn sdk_capture(
         region,
         session_token,
         time: Some(time),
-        response: None,
+        ..Setup::default()
     });
     let _ = block_on(
         client

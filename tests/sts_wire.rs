@@ -129,7 +129,7 @@ fn sdk(
         region,
         session_token: token,
         time,
-        response: None,
+        ..Setup::default()
     });
     let policy_arns = (!input.policy_arns.is_empty()).then(|| {
         input
