@@ -16,6 +16,7 @@ pub mod credentials;
 mod error;
 mod fields;
 pub mod grant;
+pub(crate) mod hex;
 #[cfg(feature = "http")]
 mod http;
 mod json;

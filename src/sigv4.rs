@@ -754,17 +754,11 @@ fn hash_trimmed(hasher: &mut Sha256, value: &[u8]) {
 }
 
 fn percent_encode(hasher: &mut Sha256, bytes: &[u8], keep_slash: bool) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if crate::validation::unreserved(b) || (keep_slash && b == b'/') {
-            continue;
-        }
-        hasher.update(&bytes[run..i]);
-        hasher.update([b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
-        run = i + 1;
-    }
-    hasher.update(&bytes[run..]);
+    crate::hex::percent_encode(
+        bytes,
+        |b| crate::validation::unreserved(b) || (keep_slash && b == b'/'),
+        |piece| hasher.update(piece),
+    );
 }
 
 /// The canonical URI: the path with dot segments and empty segments removed
@@ -859,17 +853,8 @@ fn hash_canonical_query(hasher: &mut Sha256, query: Option<&str>) {
         return;
     };
     let encode = |text: &str| {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut out = String::with_capacity(text.len());
-        for &b in text.as_bytes() {
-            if crate::validation::unreserved(b) {
-                out.push(char::from(b));
-            } else {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0xf)]));
-            }
-        }
+        crate::hex::percent_encode_unreserved_into(&mut out, text);
         out
     };
     let mut pairs: Vec<(String, String)> = query
@@ -977,11 +962,9 @@ fn authorization_value(
 }
 
 fn hex(bytes: &[u8]) -> [u8; 64] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    for (i, &b) in bytes.iter().take(32).enumerate() {
-        out[2 * i] = HEX[usize::from(b >> 4)];
-        out[2 * i + 1] = HEX[usize::from(b & 0xf)];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&crate::hex::lower(b));
     }
     out
 }

@@ -201,7 +201,6 @@ impl Visit for Write<'_> {
 }
 
 fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if EXTRA[usize::from(b)] == 0 {
@@ -217,14 +216,10 @@ fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
             b'\n' => out.extend_from_slice(b"\\n"),
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
-            _ => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]),
+            _ => {
+                let [hi, lo] = crate::hex::lower(b);
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+            }
         }
     }
     out.extend_from_slice(&bytes[start..]);

@@ -175,8 +175,8 @@ fn python_string(out: &mut String, s: &str) {
 fn sha1_hex(bytes: &[u8]) -> String {
     let digest = Sha1::digest(bytes);
     let mut hex = String::with_capacity(40);
-    for byte in &digest {
-        let _ = write!(hex, "{byte:02x}");
+    for &byte in &digest {
+        hex.extend(crate::hex::lower(byte).map(char::from));
     }
     hex
 }

@@ -159,16 +159,7 @@ impl fmt::Debug for Pkce {
 
 /// Appends `value` percent-encoded: only `A-Z a-z 0-9 - . _ ~` stay as they are.
 fn percent_encode_into(out: &mut String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in value.as_bytes() {
-        if crate::validation::unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-    }
+    crate::hex::percent_encode_unreserved_into(out, value);
 }
 
 /// The fields of an [`AuthorizeUrl`], as its builder collects them.

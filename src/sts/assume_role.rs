@@ -570,7 +570,6 @@ struct Write<'a>(&'a mut Vec<u8>);
 impl Visit for Write<'_> {
     type Error = std::convert::Infallible;
     fn pair(&mut self, key: Key, value: &str) -> Result<(), Self::Error> {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let out = &mut *self.0;
         if !out.is_empty() {
             out.push(b'&');
@@ -588,17 +587,9 @@ impl Visit for Write<'_> {
             }
         }
         out.push(b'=');
-        let bytes = value.as_bytes();
-        let mut run = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if crate::validation::unreserved(b) {
-                continue;
-            }
-            out.extend_from_slice(&bytes[run..i]);
-            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
-            run = i + 1;
-        }
-        out.extend_from_slice(&bytes[run..]);
+        crate::hex::percent_encode(value.as_bytes(), crate::validation::unreserved, |piece| {
+            out.extend_from_slice(piece);
+        });
         Ok(())
     }
 }
