@@ -1,0 +1,143 @@
+//! `AssumeRoleResponse::from_xml` against `aws-sdk-sts`'s own reading of the
+//! same answer (a client whose HTTP layer returns it): every value both read is
+//! the same, over answers that use what STS's XML may hold (entities,
+//! character references, comments, indentation, optional members, members
+//! this crate does not read).
+//!
+//! Not compared: CDATA. `aws-smithy-xml` reads `<![CDATA[...]]>` as empty text;
+//! this crate reads the section's content, as XML 1.0 defines it (STS does not
+//! send CDATA; `sts_strict_xml` covers this crate's reading).
+#![cfg(feature = "sts")]
+
+use std::time::SystemTime;
+
+mod common;
+
+use common::sdk::{block_on, sts_client, Setup};
+use ssooidc_token::sts::AssumeRoleResponse;
+use ssooidc_token::ExposeSecret;
+
+/// An answer around `credentials` (the inside of `<Credentials>`) and `extra`
+/// (more members of `<AssumeRoleResult>`).
+fn answer(credentials: &str, extra: &str) -> String {
+    format!(
+        r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:s3-access-example</AssumedRoleId>
+      <Arn>arn:aws:sts::123456789012:assumed-role/xaccounts3access/s3-access-example</Arn>
+    </AssumedRoleUser>
+    <Credentials>{credentials}</Credentials>{extra}
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>
+"#
+    )
+}
+
+const PLAIN: &str = "<SecretAccessKey>9drTJvcXLB89EXAMPLELB8923FB892xMFI</SecretAccessKey>\
+<SessionToken>AQoXdzELDDY//////////wEaoAK1wvxJY12r2IrDFT2IvAzTCn3zHoZ7YNtpiQLF0MqZye/qwjzP2iEXAMPLEbw==</SessionToken>\
+<Expiration>2011-07-15T23:28:33.359Z</Expiration>\
+<AccessKeyId>AKIAIOSFODNN7EXAMPLE</AccessKeyId>";
+
+fn cases() -> Vec<String> {
+    vec![
+        answer(PLAIN, ""),
+        answer(
+            PLAIN,
+            "<PackedPolicySize>6</PackedPolicySize><SourceIdentity>alice@example.com</SourceIdentity>",
+        ),
+        // Entities and character references inside the secrets.
+        answer(
+            "<AccessKeyId>ASIAEXAMPLE</AccessKeyId>\
+             <SecretAccessKey>a&amp;b&lt;c&gt;d&quot;e&apos;f&#65;&#x42;</SecretAccessKey>\
+             <SessionToken>tok&#x2F;en+/=</SessionToken>\
+             <Expiration>2030-01-01T00:00:00Z</Expiration>",
+            "",
+        ),
+        // A comment, and a member this crate does not read.
+        answer(
+            "<AccessKeyId>ASIAEXAMPLE</AccessKeyId>\
+             <!-- a comment -->\
+             <SecretAccessKey>secret</SecretAccessKey>\
+             <SessionToken>token</SessionToken>\
+             <Expiration>2030-06-30T12:34:56Z</Expiration>",
+            "<SomethingNew>kept aside</SomethingNew>",
+        ),
+        // An XML declaration first.
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+            answer(PLAIN, "<PackedPolicySize>100</PackedPolicySize>")
+        ),
+    ]
+}
+
+#[test]
+fn every_value_read_is_the_sdks() {
+    for xml in cases() {
+        let ours = AssumeRoleResponse::from_xml(xml.as_bytes())
+            .unwrap_or_else(|err| panic!("ours refused {xml}: {err}"));
+        let body: &'static str = Box::leak(xml.clone().into_boxed_str());
+        let (client, _receiver) = sts_client(Setup {
+            response: Some((200, body)),
+            ..Setup::default()
+        });
+        let sdk = block_on(
+            client
+                .assume_role()
+                .role_arn("arn:aws:iam::123456789012:role/xaccounts3access")
+                .role_session_name("s3-access-example")
+                .send(),
+        )
+        .unwrap_or_else(|err| panic!("the SDK refused {xml}: {err:?}"));
+        let theirs = sdk.credentials().expect("credentials");
+        let creds = ours.credentials();
+        assert_eq!(creds.access_key_id(), theirs.access_key_id(), "{xml}");
+        assert_eq!(
+            creds.secret_access_key().expose_secret(),
+            theirs.secret_access_key(),
+            "{xml}"
+        );
+        assert_eq!(
+            creds.session_token().expose_secret(),
+            theirs.session_token(),
+            "{xml}"
+        );
+        assert_eq!(
+            creds.expiration(),
+            SystemTime::try_from(*theirs.expiration()).unwrap(),
+            "{xml}"
+        );
+        let user = sdk.assumed_role_user().expect("assumed role user");
+        assert_eq!(ours.assumed_role_arn(), user.arn(), "{xml}");
+        assert_eq!(ours.assumed_role_id(), user.assumed_role_id(), "{xml}");
+        assert_eq!(ours.source_identity(), sdk.source_identity(), "{xml}");
+        // The SDK marks the member deprecated (STS now also sends
+        // `SessionTokenUtilization`), and still reads it.
+        #[allow(deprecated)]
+        let sdk_packed = sdk.packed_policy_size();
+        assert_eq!(
+            ours.packed_policy_size().map(i64::from),
+            sdk_packed.map(i64::from),
+            "{xml}"
+        );
+    }
+}
+
+/// CDATA, which the SDK's reader leaves empty: this crate reads its content.
+#[test]
+fn cdata_content_is_read_as_xml_defines_it() {
+    let xml = answer(
+        "<AccessKeyId>ASIAEXAMPLE</AccessKeyId>\
+         <SecretAccessKey><![CDATA[se<cr>et&]]></SecretAccessKey>\
+         <SessionToken>to<![CDATA[k]]>en</SessionToken>\
+         <Expiration>2030-06-30T12:34:56Z</Expiration>",
+        "",
+    );
+    let ours = AssumeRoleResponse::from_xml(xml.as_bytes()).unwrap();
+    let creds = ours.credentials();
+    assert_eq!(creds.secret_access_key().expose_secret(), "se<cr>et&");
+    assert_eq!(creds.session_token().expose_secret(), "token");
+}
