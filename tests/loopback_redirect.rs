@@ -252,3 +252,57 @@ fn a_flood_of_connections_cannot_close_the_browsers() {
     assert!(browser.join().unwrap().starts_with("HTTP/1.1 200 "));
     attacker.join().unwrap();
 }
+
+/// A connection that sends nothing, or only part of a request, is closed once
+/// `IO_TIMEOUT` has passed since it opened (with no answer), and the wait goes
+/// on to the browser's callback.
+#[test]
+fn a_silent_connection_is_closed_after_the_io_timeout() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let port = redirect.port();
+    let watch = |partial: &'static [u8]| {
+        let mut stream =
+            TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().unwrap(), IO_TIMEOUT)
+                .unwrap();
+        let opened = Instant::now();
+        stream
+            .set_read_timeout(Some(LoopbackRedirect::IO_TIMEOUT + Duration::from_secs(5)))
+            .unwrap();
+        stream.write_all(partial).unwrap();
+        std::thread::spawn(move || {
+            let mut answer = Vec::new();
+            let read = stream.read_to_end(&mut answer).map_err(|e| e.kind());
+            (read, answer, opened.elapsed())
+        })
+    };
+    let silent = watch(b"");
+    let partial = watch(b"GET /oauth/callback?code=c");
+    let browser = std::thread::spawn(move || {
+        std::thread::sleep(LoopbackRedirect::IO_TIMEOUT + Duration::from_millis(500));
+        let mut stream =
+            TcpStream::connect_timeout(&format!("127.0.0.1:{port}").parse().unwrap(), IO_TIMEOUT)
+                .unwrap();
+        stream
+            .write_all(b"GET /oauth/callback?code=the-code&state=s HTTP/1.1\r\nhost: x\r\n\r\n")
+            .unwrap();
+    });
+    let code = redirect
+        .wait(LoopbackRedirect::IO_TIMEOUT + Duration::from_secs(4), "s")
+        .unwrap();
+    assert_eq!(code.expose_secret(), "the-code");
+    browser.join().unwrap();
+    for watcher in [silent, partial] {
+        let (read, answer, closed_after) = watcher.join().unwrap();
+        // Closed (an end of stream, or a reset), with nothing written.
+        assert!(
+            matches!(read, Ok(0) | Err(std::io::ErrorKind::ConnectionReset)),
+            "{read:?}"
+        );
+        assert!(answer.is_empty());
+        assert!(
+            closed_after >= LoopbackRedirect::IO_TIMEOUT - Duration::from_millis(100)
+                && closed_after < LoopbackRedirect::IO_TIMEOUT + Duration::from_secs(3),
+            "closed after {closed_after:?}"
+        );
+    }
+}
