@@ -144,36 +144,10 @@ async fn the_async_loop_ends_on_a_denial_too() {
 /// returns how many requests reached it (and reached the other host: none can,
 /// it does not exist).
 fn redirecting_endpoint(polls: usize) -> (Endpoint, std::thread::JoinHandle<usize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = Endpoint::custom(
-        &format!("http://{}", listener.local_addr().unwrap()),
-        "us-east-1",
-    )
-    .unwrap();
-    let handle = std::thread::spawn(move || {
-        listener.set_nonblocking(true).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut seen = 0;
-        while seen < polls && Instant::now() < deadline {
-            let Ok((mut stream, _)) = listener.accept() else {
-                std::thread::sleep(Duration::from_millis(2));
-                continue;
-            };
-            stream.set_nonblocking(false).unwrap();
-            let request = loopback::read_message(&mut stream).unwrap();
-            assert_eq!(request.method_and_target(), ("POST", "/token"));
-            seen += 1;
-            loopback::respond(
-                &mut stream,
-                307,
-                &[("location", "http://127.0.0.2:9/steal")],
-                b"",
-            )
-            .unwrap();
-        }
-        seen
-    });
-    (endpoint, handle)
+    scripted_endpoint(vec![
+        (307, &[("location", "http://127.0.0.2:9/steal")], b"");
+        polls
+    ])
 }
 
 fn poller_for_redirect_test() -> DevicePoller {
