@@ -30,7 +30,9 @@
 //!
 //! ## Applying it to a `#[derive(TypedBuilder)]` struct
 //!
-//! The `fields!` macro in `grant.rs` does all of this for the grants:
+//! The `fields!` macro in `grant.rs` does all of this for the grants, and
+//! [`typed_struct!`] writes steps 2 and 3 for the other builders (one line per
+//! field):
 //!
 //! 1. Add each new field name to `field_names!` below, with its messages.
 //! 2. On the struct: `#[builder(build_method(vis = "", name = __build))]`, so that
@@ -415,3 +417,133 @@ macro_rules! field_state {
     };
 }
 pub(crate) use field_state;
+
+/// A `#[derive(TypedBuilder)]` struct whose setters follow step 3 above, from
+/// one line per field instead of a block of attributes each:
+///
+/// ```text
+/// crate::builder_state::typed_struct! {
+///     #[derive(Debug, typed_builder::TypedBuilder)]
+///     #[builder(builder_type(...), build_method(vis = "", name = __build))]
+///     pub struct Name {
+///         required role_arn: into String = "Sets `RoleArn` (required): ...",
+///         required secret access_token = "Sets `accessToken` (required, secret)...",
+///         optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional)...",
+///         optional secret refresh_token = "...",
+///         raw #[builder(via_mutators)] policy_arns: Vec<String>,
+///     }
+/// }
+/// ```
+///
+/// `into T` takes `impl Into<T>`, `exact T` takes `T`, `secret` takes
+/// `impl IntoSecret` into a `SecretString`; `optional` wraps the value in
+/// `Some` and defaults to `None`; `raw` fields keep their own attributes. A
+/// visibility (`pub(crate)`) may stand before the field's name.
+// Used by the builders of the optional features only.
+#[cfg_attr(not(any(feature = "login", feature = "sts")), allow(unused_macros))]
+macro_rules! typed_struct {
+    (
+        $(#[$($meta:tt)*])*
+        $vis:vis struct $name:ident { $($fields:tt)* }
+    ) => {
+        $crate::builder_state::typed_struct!(@munch [$(#[$($meta)*])* $vis struct $name] [] $($fields)*);
+    };
+    (@munch [$($head:tt)*] [$($out:tt)*]) => {
+        $($head)* { $($out)* }
+    };
+    (@munch $head:tt [$($out:tt)*] required secret $v:vis $f:ident = $doc:literal, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)*
+            #[builder(setter(
+                fn transform(value: impl $crate::IntoSecret) -> secrecy::SecretString
+                where
+                    <Self as $crate::builder_state::FieldState<$crate::builder_state::field::$f::Name>>::State:
+                        $crate::builder_state::field::$f::Unset,
+                {
+                    $crate::IntoSecret::into_secret(value)
+                },
+                doc = $doc,
+            ))]
+            $v $f: secrecy::SecretString,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($out:tt)*] optional secret $v:vis $f:ident = $doc:literal, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)*
+            #[builder(default, setter(
+                fn transform(value: impl $crate::IntoSecret) -> Option<secrecy::SecretString>
+                where
+                    <Self as $crate::builder_state::FieldState<$crate::builder_state::field::$f::Name>>::State:
+                        $crate::builder_state::field::$f::Unset,
+                {
+                    Some($crate::IntoSecret::into_secret(value))
+                },
+                doc = $doc,
+            ))]
+            $v $f: Option<secrecy::SecretString>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($out:tt)*] required $v:vis $f:ident : into $t:ty = $doc:literal, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)*
+            #[builder(setter(
+                fn transform(value: impl Into<$t>) -> $t
+                where
+                    <Self as $crate::builder_state::FieldState<$crate::builder_state::field::$f::Name>>::State:
+                        $crate::builder_state::field::$f::Unset,
+                {
+                    value.into()
+                },
+                doc = $doc,
+            ))]
+            $v $f: $t,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($out:tt)*] optional $v:vis $f:ident : into $t:ty = $doc:literal, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)*
+            #[builder(default, setter(
+                fn transform(value: impl Into<$t>) -> Option<$t>
+                where
+                    <Self as $crate::builder_state::FieldState<$crate::builder_state::field::$f::Name>>::State:
+                        $crate::builder_state::field::$f::Unset,
+                {
+                    Some(value.into())
+                },
+                doc = $doc,
+            ))]
+            $v $f: Option<$t>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($out:tt)*] required $v:vis $f:ident : exact $t:ty = $doc:literal, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)*
+            #[builder(setter(
+                fn transform(value: $t) -> $t
+                where
+                    <Self as $crate::builder_state::FieldState<$crate::builder_state::field::$f::Name>>::State:
+                        $crate::builder_state::field::$f::Unset,
+                {
+                    value
+                },
+                doc = $doc,
+            ))]
+            $v $f: $t,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($out:tt)*] optional $v:vis $f:ident : exact $t:ty = $doc:literal, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)*
+            #[builder(default, setter(
+                fn transform(value: $t) -> Option<$t>
+                where
+                    <Self as $crate::builder_state::FieldState<$crate::builder_state::field::$f::Name>>::State:
+                        $crate::builder_state::field::$f::Unset,
+                {
+                    Some(value)
+                },
+                doc = $doc,
+            ))]
+            $v $f: Option<$t>,
+        ] $($rest)*);
+    };
+    (@munch $head:tt [$($out:tt)*] raw $(#[$($m:tt)*])* $v:vis $f:ident : $t:ty, $($rest:tt)*) => {
+        $crate::builder_state::typed_struct!(@munch $head [$($out)* $(#[$($m)*])* $v $f: $t,] $($rest)*);
+    };
+}
+#[cfg(any(feature = "login", feature = "sts"))]
+pub(crate) use typed_struct;

@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use super::{
     CacheError, CacheKey, CachedRegistration, CachedToken, Flow, RegistrationKey, TokenCache,
 };
-use crate::builder_state::{field, FieldState, Optional};
+use crate::builder_state::{field, Optional};
 use crate::grant::{AuthorizationCode, Grant, RefreshToken};
 use crate::login::{
     AuthorizeUrl, DeviceLoginError, DevicePoller, LoopbackRedirect, Pkce, RedirectError,
@@ -25,157 +25,96 @@ use crate::{BuildError, CreateToken, CreateTokenResponse, Endpoint, SendError};
 /// which the loopback listener picks at each login (RFC 8252 section 7.3).
 const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
-/// `aws sso login` for an `sso-session`, in one call: what the AWS CLI v2 does,
-/// file for file, so that the CLI, botocore/boto3 and the AWS SDKs use the login.
-///
-/// `login_blocking` (feature `ureq`) and `login` (feature `reqwest`):
-///
-/// 1. reuse the client registration the CLI cached for this start URL, region,
-///    configured scopes and session ([`RegistrationKey`]) if
-///    [`reusable_for`](CachedRegistration::reusable_for) the flow; otherwise
-///    register `botocore-client-<session name>` (for PKCE: grant types
-///    `authorization_code` and `refresh_token`, redirect URI
-///    `http://127.0.0.1/oauth/callback`, issuer URL the start URL) and cache it;
-/// 2. sign the person in: with [`Flow::Pkce`] (the default, as the CLI with an
-///    `sso-session`), a [`LoopbackRedirect`] on `127.0.0.1`, a [`Pkce`] pair and
-///    the endpoint's `/authorize` URL, then `CreateToken` `authorization_code`;
-///    with [`Flow::Device`] (`--use-device-code`), `StartDeviceAuthorization`
-///    and the [`DevicePoller`]. The `prompt` is called once with what to show
-///    or open ([`LoginPrompt`]);
-/// 3. store the token under [`CacheKey::session`]: access token, expiry,
-///    refresh token (when granted), client id and secret, registration expiry,
-///    region and start URL. An answer without `expiresIn` is
-///    [`LoginError::NoExpiry`], and nothing is stored.
-///
-/// The region is the [`Endpoint`]'s: [`Endpoint::new`] for IAM Identity
-/// Center's own endpoints (the browser opens
-/// `https://oidc.<region>.amazonaws.com/authorize`), [`Endpoint::custom`] for
-/// a stand-in or proxy (`<base>/authorize`).
-///
-/// ```
-/// use ssooidc_token::cache::{Flow, SsoLogin, TokenCache};
-/// use ssooidc_token::Endpoint;
-///
-/// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-login-{}", std::process::id()));
-/// let login = SsoLogin::builder()
-///     .session_name("my-sso")
-///     .start_url("https://d-abc123.awsapps.com/start")
-///     .endpoint(Endpoint::new("eu-west-1")?)
-///     .cache(TokenCache::new(&dir)) // default: ~/.aws/sso/cache
-///     .flow(Flow::Device)            // default: Flow::Pkce
-///     .build()?;
-/// assert_eq!(login.region(), "eu-west-1");
-/// assert!(login.scopes().is_empty()); // no sso_registration_scopes
-/// assert!(login.requested_scopes().is_empty()); // the device flow asks for none
-///
-/// # #[cfg(feature = "ureq")]
-/// fn sign_in(login: &SsoLogin) -> Result<(), Box<dyn std::error::Error>> {
-///     let agent = ureq::Agent::new_with_defaults(); // https needs ureq/rustls or ureq/native-tls
-///     let token = login.login_blocking(&agent, |prompt| println!("{prompt}"))?;
-///     println!("signed in until {:?}", token.expires_at());
-///     Ok(())
-/// }
-///
-/// let empty = SsoLogin::builder()
-///     .session_name("")
-///     .start_url("d-abc123.awsapps.com/start")
-///     .endpoint(Endpoint::new("eu-west-1")?)
-///     .build()
-///     .unwrap_err();
-/// assert!(empty.to_string().contains("session_name") && empty.to_string().contains("start_url"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = SsoLoginBuilder,
-        doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `scope` (repeatable).",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "", name = __builder),
-    build_method(vis = "", name = __build),
-    mutators(
-        /// Adds one of the session's `sso_registration_scopes` (repeatable, in
-        /// order). None given, as the CLI with none configured: the
-        /// registration's key says `null`, the device flow registers without
-        /// scopes, and the PKCE flow registers and asks for `sso:account:access`.
-        pub fn scope(&mut self, scope: impl Into<String>) {
-            self.scope.push(scope.into());
-        }
-    ),
-)]
-pub struct SsoLogin {
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::session_name::Name>>::State: field::session_name::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets the `sso-session` name (required): the token file is named after it, the client `botocore-client-<name>`."
-    ))]
-    session_name: String,
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::start_url::Name>>::State: field::start_url::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets the AWS access portal URL (required), such as `https://d-abc123.awsapps.com/start`."
-    ))]
-    start_url: String,
-    #[builder(setter(
-        fn transform(value: Endpoint) -> Endpoint
-        where
-            <Self as FieldState<field::endpoint::Name>>::State: field::endpoint::Unset,
-        {
-            value
-        },
-        doc = "Sets the OIDC endpoint (required): its region is the session's region. [`Endpoint::new`](crate::Endpoint::new) for IAM Identity Center's own."
-    ))]
-    endpoint: Endpoint,
+crate::builder_state::typed_struct! {
+    /// `aws sso login` for an `sso-session`, in one call: what the AWS CLI v2 does,
+    /// file for file, so that the CLI, botocore/boto3 and the AWS SDKs use the login.
+    ///
+    /// `login_blocking` (feature `ureq`) and `login` (feature `reqwest`):
+    ///
+    /// 1. reuse the client registration the CLI cached for this start URL, region,
+    ///    configured scopes and session ([`RegistrationKey`]) if
+    ///    [`reusable_for`](CachedRegistration::reusable_for) the flow; otherwise
+    ///    register `botocore-client-<session name>` (for PKCE: grant types
+    ///    `authorization_code` and `refresh_token`, redirect URI
+    ///    `http://127.0.0.1/oauth/callback`, issuer URL the start URL) and cache it;
+    /// 2. sign the person in: with [`Flow::Pkce`] (the default, as the CLI with an
+    ///    `sso-session`), a [`LoopbackRedirect`] on `127.0.0.1`, a [`Pkce`] pair and
+    ///    the endpoint's `/authorize` URL, then `CreateToken` `authorization_code`;
+    ///    with [`Flow::Device`] (`--use-device-code`), `StartDeviceAuthorization`
+    ///    and the [`DevicePoller`]. The `prompt` is called once with what to show
+    ///    or open ([`LoginPrompt`]);
+    /// 3. store the token under [`CacheKey::session`]: access token, expiry,
+    ///    refresh token (when granted), client id and secret, registration expiry,
+    ///    region and start URL. An answer without `expiresIn` is
+    ///    [`LoginError::NoExpiry`], and nothing is stored.
+    ///
+    /// The region is the [`Endpoint`]'s: [`Endpoint::new`] for IAM Identity
+    /// Center's own endpoints (the browser opens
+    /// `https://oidc.<region>.amazonaws.com/authorize`), [`Endpoint::custom`] for
+    /// a stand-in or proxy (`<base>/authorize`).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{Flow, SsoLogin, TokenCache};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-login-{}", std::process::id()));
+    /// let login = SsoLogin::builder()
+    ///     .session_name("my-sso")
+    ///     .start_url("https://d-abc123.awsapps.com/start")
+    ///     .endpoint(Endpoint::new("eu-west-1")?)
+    ///     .cache(TokenCache::new(&dir)) // default: ~/.aws/sso/cache
+    ///     .flow(Flow::Device)            // default: Flow::Pkce
+    ///     .build()?;
+    /// assert_eq!(login.region(), "eu-west-1");
+    /// assert!(login.scopes().is_empty()); // no sso_registration_scopes
+    /// assert!(login.requested_scopes().is_empty()); // the device flow asks for none
+    ///
+    /// # #[cfg(feature = "ureq")]
+    /// fn sign_in(login: &SsoLogin) -> Result<(), Box<dyn std::error::Error>> {
+    ///     let agent = ureq::Agent::new_with_defaults(); // https needs ureq/rustls or ureq/native-tls
+    ///     let token = login.login_blocking(&agent, |prompt| println!("{prompt}"))?;
+    ///     println!("signed in until {:?}", token.expires_at());
+    ///     Ok(())
+    /// }
+    ///
+    /// let empty = SsoLogin::builder()
+    ///     .session_name("")
+    ///     .start_url("d-abc123.awsapps.com/start")
+    ///     .endpoint(Endpoint::new("eu-west-1")?)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(empty.to_string().contains("session_name") && empty.to_string().contains("start_url"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[derive(Debug, typed_builder::TypedBuilder)]
     #[builder(
-        default,
-        setter(
-            fn transform(value: TokenCache) -> Option<TokenCache>
-            where
-                <Self as FieldState<field::cache::Name>>::State: field::cache::Unset,
-            {
-                Some(value)
-            },
-            doc = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in."
-        )
+        builder_type(
+            name = SsoLoginBuilder,
+            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `scope` (repeatable).",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "", name = __builder),
+        build_method(vis = "", name = __build),
+        mutators(
+            /// Adds one of the session's `sso_registration_scopes` (repeatable, in
+            /// order). None given, as the CLI with none configured: the
+            /// registration's key says `null`, the device flow registers without
+            /// scopes, and the PKCE flow registers and asks for `sso:account:access`.
+            pub fn scope(&mut self, scope: impl Into<String>) {
+                self.scope.push(scope.into());
+            }
+        ),
     )]
-    cache: Option<TokenCache>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: Flow) -> Option<Flow>
-            where
-                <Self as FieldState<field::flow::Name>>::State: field::flow::Unset,
-            {
-                Some(value)
-            },
-            doc = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`."
-        )
-    )]
-    flow: Option<Flow>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: Duration) -> Option<Duration>
-            where
-                <Self as FieldState<field::loopback_timeout::Name>>::State: field::loopback_timeout::Unset,
-            {
-                Some(value)
-            },
-            doc = "Sets how long the PKCE flow waits for the browser (optional): by default [`LoopbackRedirect::DEFAULT_TIMEOUT`](crate::login::LoopbackRedirect::DEFAULT_TIMEOUT), 10 minutes."
-        )
-    )]
-    loopback_timeout: Option<Duration>,
-    #[builder(via_mutators)]
-    scope: Vec<String>,
+    pub struct SsoLogin {
+        required session_name: into String = "Sets the `sso-session` name (required): the token file is named after it, the client `botocore-client-<name>`.",
+        required start_url: into String = "Sets the AWS access portal URL (required), such as `https://d-abc123.awsapps.com/start`.",
+        required endpoint: exact Endpoint = "Sets the OIDC endpoint (required): its region is the session's region. [`Endpoint::new`](crate::Endpoint::new) for IAM Identity Center's own.",
+        optional cache: exact TokenCache = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in.",
+        optional flow: exact Flow = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`.",
+        optional loopback_timeout: exact Duration = "Sets how long the PKCE flow waits for the browser (optional): by default [`LoopbackRedirect::DEFAULT_TIMEOUT`](crate::login::LoopbackRedirect::DEFAULT_TIMEOUT), 10 minutes.",
+        raw #[builder(via_mutators)]
+        scope: Vec<String>,
+    }
 }
 
 crate::builder_state::field_states!(

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::format::{self, Unknown};
 use super::CacheError;
-use crate::builder_state::{field, FieldState, Optional};
+use crate::builder_state::{field, Optional};
 use crate::grant::RefreshToken;
 use crate::json::Reader;
 use crate::time::rfc3339_z;
@@ -35,146 +35,57 @@ const NAMES: [&str; 8] = [
     "startUrl",
 ];
 
-/// One token of the SSO token cache: what `aws sso login` writes to
-/// `~/.aws/sso/cache/<sha1>.json` and what the AWS CLI, botocore and the AWS SDKs
-/// read.
-///
-/// The secrets (access token, refresh token, client secret) are held zeroizing and
-/// `Debug` redacts them. Members of the file that this crate does not know are
-/// kept and written back.
-///
-/// ```
-/// use std::time::{Duration, SystemTime};
-/// use ssooidc_token::cache::{CachedToken, Freshness};
-/// use ssooidc_token::ExposeSecret;
-///
-/// let now = SystemTime::now();
-/// let token = CachedToken::builder()
-///     .access_token("aoaAAAAAGYm-access")
-///     .expires_at(now + Duration::from_secs(3600))
-///     .refresh_token("aorvJYubGpU6i91YnH7Mfo-refresh")
-///     .client_id("_yzkThXVzLWVhc3QtMQ")
-///     .client_secret("VERYLONGSECRET")
-///     .registration_expires_at(now + Duration::from_secs(90 * 86_400))
-///     .region("us-east-1")
-///     .start_url("https://d-abc123.awsapps.com/start")
-///     .build()?;
-/// assert_eq!(token.access_token().expose_secret(), "aoaAAAAAGYm-access");
-/// assert_eq!(token.freshness(now), Freshness::Fresh);
-/// assert!(!format!("{token:?}").contains("VERYLONGSECRET"));
-/// # Ok::<(), ssooidc_token::BuildError>(())
-/// ```
-#[derive(typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = CachedTokenBuilder,
-        doc = "Builds a [`CachedToken`](crate::cache::CachedToken). Start with [`CachedToken::builder`](crate::cache::CachedToken::builder).\n\nRequired: `access_token`, `expires_at`. Optional: `refresh_token`, `client_id`, `client_secret`, `registration_expires_at`, `region`, `start_url`.",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "", name = __builder),
-    build_method(vis = "", name = __build),
-)]
-pub struct CachedToken {
-    #[builder(setter(
-        fn transform(value: impl IntoSecret) -> SecretString
-        where
-            <Self as FieldState<field::access_token::Name>>::State: field::access_token::Unset,
-        {
-            value.into_secret()
-        },
-        doc = "Sets `accessToken` (required, secret). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`."
-    ))]
-    access_token: SecretString,
-    #[builder(setter(
-        fn transform(value: SystemTime) -> SystemTime
-        where
-            <Self as FieldState<field::expires_at::Name>>::State: field::expires_at::Unset,
-        {
-            value
-        },
-        doc = "Sets `expiresAt` (required): when the access token expires. Written as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped)."
-    ))]
-    expires_at: SystemTime,
+crate::builder_state::typed_struct! {
+    /// One token of the SSO token cache: what `aws sso login` writes to
+    /// `~/.aws/sso/cache/<sha1>.json` and what the AWS CLI, botocore and the AWS SDKs
+    /// read.
+    ///
+    /// The secrets (access token, refresh token, client secret) are held zeroizing and
+    /// `Debug` redacts them. Members of the file that this crate does not know are
+    /// kept and written back.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ssooidc_token::cache::{CachedToken, Freshness};
+    /// use ssooidc_token::ExposeSecret;
+    ///
+    /// let now = SystemTime::now();
+    /// let token = CachedToken::builder()
+    ///     .access_token("aoaAAAAAGYm-access")
+    ///     .expires_at(now + Duration::from_secs(3600))
+    ///     .refresh_token("aorvJYubGpU6i91YnH7Mfo-refresh")
+    ///     .client_id("_yzkThXVzLWVhc3QtMQ")
+    ///     .client_secret("VERYLONGSECRET")
+    ///     .registration_expires_at(now + Duration::from_secs(90 * 86_400))
+    ///     .region("us-east-1")
+    ///     .start_url("https://d-abc123.awsapps.com/start")
+    ///     .build()?;
+    /// assert_eq!(token.access_token().expose_secret(), "aoaAAAAAGYm-access");
+    /// assert_eq!(token.freshness(now), Freshness::Fresh);
+    /// assert!(!format!("{token:?}").contains("VERYLONGSECRET"));
+    /// # Ok::<(), ssooidc_token::BuildError>(())
+    /// ```
+    #[derive(typed_builder::TypedBuilder)]
     #[builder(
-        default,
-        setter(
-            fn transform(value: impl IntoSecret) -> Option<SecretString>
-            where
-                <Self as FieldState<field::refresh_token::Name>>::State: field::refresh_token::Unset,
-            {
-                Some(value.into_secret())
-            },
-            doc = "Sets `refreshToken` (optional, secret)."
-        )
+        builder_type(
+            name = CachedTokenBuilder,
+            doc = "Builds a [`CachedToken`](crate::cache::CachedToken). Start with [`CachedToken::builder`](crate::cache::CachedToken::builder).\n\nRequired: `access_token`, `expires_at`. Optional: `refresh_token`, `client_id`, `client_secret`, `registration_expires_at`, `region`, `start_url`.",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "", name = __builder),
+        build_method(vis = "", name = __build),
     )]
-    refresh_token: Option<SecretString>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::client_id::Name>>::State: field::client_id::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `clientId` (optional): the registered client that refreshes the token."
-        )
-    )]
-    client_id: Option<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl IntoSecret) -> Option<SecretString>
-            where
-                <Self as FieldState<field::client_secret::Name>>::State: field::client_secret::Unset,
-            {
-                Some(value.into_secret())
-            },
-            doc = "Sets `clientSecret` (optional, secret): the registered client's secret."
-        )
-    )]
-    client_secret: Option<SecretString>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: SystemTime) -> Option<SystemTime>
-            where
-                <Self as FieldState<field::registration_expires_at::Name>>::State: field::registration_expires_at::Unset,
-            {
-                Some(value)
-            },
-            doc = "Sets `registrationExpiresAt` (optional): when the client registration (its secret) expires."
-        )
-    )]
-    registration_expires_at: Option<SystemTime>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::region::Name>>::State: field::region::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `region` (optional): the IAM Identity Center region (`us-east-1`)."
-        )
-    )]
-    region: Option<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::start_url::Name>>::State: field::start_url::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `startUrl` (optional): the AWS access portal URL."
-        )
-    )]
-    start_url: Option<String>,
-    #[builder(default, setter(skip))]
-    unknown: Unknown,
+    pub struct CachedToken {
+        required secret access_token = "Sets `accessToken` (required, secret). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+        required expires_at: exact SystemTime = "Sets `expiresAt` (required): when the access token expires. Written as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped).",
+        optional secret refresh_token = "Sets `refreshToken` (optional, secret).",
+        optional client_id: into String = "Sets `clientId` (optional): the registered client that refreshes the token.",
+        optional secret client_secret = "Sets `clientSecret` (optional, secret): the registered client's secret.",
+        optional registration_expires_at: exact SystemTime = "Sets `registrationExpiresAt` (optional): when the client registration (its secret) expires.",
+        optional region: into String = "Sets `region` (optional): the IAM Identity Center region (`us-east-1`).",
+        optional start_url: into String = "Sets `startUrl` (optional): the AWS access portal URL.",
+        raw #[builder(default, setter(skip))] unknown: Unknown,
+    }
 }
 
 crate::builder_state::field_states!(

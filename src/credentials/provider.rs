@@ -44,173 +44,87 @@ impl fmt::Debug for IdpTokenCallback {
     }
 }
 
-/// The settings of an [`IdentityEnhancedCredentials`] provider, as its builder
-/// collects them. No secret is among them: the IdP token comes from a
-/// callback, and the application's credentials from a provider, each time a
-/// chain runs.
-// The builder's shape: `build()` takes the values from the builder's own
-// fields (applying the defaults into `Settings`), so this struct is never built.
-#[allow(dead_code)]
-#[derive(Debug, typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = IdentityEnhancedCredentialsBuilder,
-        doc = "Builds an [`IdentityEnhancedCredentials`] provider. Start with [`IdentityEnhancedCredentials::builder`].\n\nRequired: `application_arn`, `role_arn`, `oidc_endpoint`, `sts_endpoint`, `app_credentials`, `idp_token`, `client`. Optional: `role_session_name`, `duration_seconds`, `refresh_window`, `scope` (repeatable), `source_identity`, `tag` (repeatable).",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "pub(crate)"),
-    build_method(vis = "", name = __build),
-    mutators(
-        /// Adds a scope to request with CreateTokenWithIAM (repeatable, in
-        /// order). With none, the service grants every scope configured on the
-        /// application; a list must include `sts:identity_context`.
-        pub fn scope(&mut self, scope: impl Into<String>) {
-            self.scopes.push(scope.into());
-        }
-        /// Adds a session tag to `AssumeRole` (`Tags`, repeatable, at most 50;
-        /// keys unique, ignoring case).
-        pub fn tag(&mut self, key: impl Into<String>, value: impl Into<String>) {
-            self.tags.push((key.into(), value.into()));
-        }
-    ),
-)]
-pub struct IdentityEnhancedCredentialsFields {
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::application_arn::Name>>::State: field::application_arn::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets the ARN of the IAM Identity Center application (required): the `clientId` of CreateTokenWithIAM."
-    ))]
-    application_arn: String,
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::role_arn::Name>>::State: field::role_arn::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets the identity-enhanced role to assume (required): `arn:<partition>:iam::<account>:role/<name>`; its trust policy must allow the application `sts:AssumeRole` and `sts:SetContext`."
-    ))]
-    role_arn: String,
-    #[builder(setter(
-        fn transform(value: Endpoint) -> Endpoint
-        where
-            <Self as FieldState<field::oidc_endpoint::Name>>::State: field::oidc_endpoint::Unset,
-        {
-            value
-        },
-        doc = "Sets where CreateTokenWithIAM goes (required): `Endpoint::new(region)`, or a custom one."
-    ))]
-    oidc_endpoint: Endpoint,
-    #[builder(setter(
-        fn transform(value: StsEndpoint) -> StsEndpoint
-        where
-            <Self as FieldState<field::sts_endpoint::Name>>::State: field::sts_endpoint::Unset,
-        {
-            value
-        },
-        doc = "Sets where `AssumeRole` goes (required): `StsEndpoint::new(region)`, or a custom one."
-    ))]
-    sts_endpoint: StsEndpoint,
-    #[builder(setter(
-        fn transform(provider: impl ProvideCredentials + 'static) -> SharedCredentialsProvider
-        where
-            <Self as FieldState<field::app_credentials::Name>>::State: field::app_credentials::Unset,
-        {
-            SharedCredentialsProvider::new(provider)
-        },
-        doc = "Sets the provider of the application's own credentials (required), which sign CreateTokenWithIAM and `AssumeRole`. It is asked afresh for every chain, so credentials it rotates (a task or instance role) are honoured. A fixed pair: `aws_credential_types::Credentials::new(..)`."
-    ))]
-    app_credentials: SharedCredentialsProvider,
-    #[builder(setter(
-        fn transform<F, Fut, T>(callback: F) -> IdpTokenCallback
-        where
-            F: Fn() -> Fut + Send + Sync + 'static,
-            Fut: Future<Output = Result<T, Box<dyn Error + Send + Sync>>> + Send + 'static,
-            T: crate::IntoSecret,
-            <Self as FieldState<field::idp_token::Name>>::State: field::idp_token::Unset,
-        {
-            IdpTokenCallback(Arc::new(move || -> IdpTokenFuture {
-                let token = callback();
-                Box::pin(async move { token.await.map(crate::IntoSecret::into_secret) })
-            }))
-        },
-        doc = "Sets the callback that gives a fresh IdP token (required), a compact JWT, for the jwt-bearer grant: called for the first chain, and again whenever no Identity Center refresh token is held or the service refuses it. The token may be any secret input (`String`, `&'static str`, `SecretString`, `Zeroizing<String>`...): it is moved into a zeroizing buffer of its exact size, as every secret setter does."
-    ))]
-    idp_token: IdpTokenCallback,
-    #[builder(setter(
-        fn transform(client: impl Transport) -> Arc<dyn Transport>
-        where
-            <Self as FieldState<field::client::Name>>::State: field::client::Unset,
-        {
-            Arc::new(client)
-        },
-        doc = "Sets the HTTP client (required): a [`ReqwestClient`](crate::ReqwestClient), which follows no redirect, or your own [`Transport`]."
-    ))]
-    client: Arc<dyn Transport>,
+crate::builder_state::typed_struct! {
+    /// The settings of an [`IdentityEnhancedCredentials`] provider, as its builder
+    /// collects them. No secret is among them: the IdP token comes from a
+    /// callback, and the application's credentials from a provider, each time a
+    /// chain runs.
+    // The builder's shape: `build()` takes the values from the builder's own
+    // fields (applying the defaults into `Settings`), so this struct is never built.
+    #[allow(dead_code)]
+    #[derive(Debug, typed_builder::TypedBuilder)]
     #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::role_session_name::Name>>::State:
-                    field::role_session_name::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `RoleSessionName` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`. Default: `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's plugins name it."
-        )
+        builder_type(
+            name = IdentityEnhancedCredentialsBuilder,
+            doc = "Builds an [`IdentityEnhancedCredentials`] provider. Start with [`IdentityEnhancedCredentials::builder`].\n\nRequired: `application_arn`, `role_arn`, `oidc_endpoint`, `sts_endpoint`, `app_credentials`, `idp_token`, `client`. Optional: `role_session_name`, `duration_seconds`, `refresh_window`, `scope` (repeatable), `source_identity`, `tag` (repeatable).",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "pub(crate)"),
+        build_method(vis = "", name = __build),
+        mutators(
+            /// Adds a scope to request with CreateTokenWithIAM (repeatable, in
+            /// order). With none, the service grants every scope configured on the
+            /// application; a list must include `sts:identity_context`.
+            pub fn scope(&mut self, scope: impl Into<String>) {
+                self.scopes.push(scope.into());
+            }
+            /// Adds a session tag to `AssumeRole` (`Tags`, repeatable, at most 50;
+            /// keys unique, ignoring case).
+            pub fn tag(&mut self, key: impl Into<String>, value: impl Into<String>) {
+                self.tags.push((key.into(), value.into()));
+            }
+        ),
     )]
-    role_session_name: Option<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: u32) -> Option<u32>
+    pub struct IdentityEnhancedCredentialsFields {
+        required application_arn: into String = "Sets the ARN of the IAM Identity Center application (required): the `clientId` of CreateTokenWithIAM.",
+        required role_arn: into String = "Sets the identity-enhanced role to assume (required): `arn:<partition>:iam::<account>:role/<name>`; its trust policy must allow the application `sts:AssumeRole` and `sts:SetContext`.",
+        required oidc_endpoint: exact Endpoint = "Sets where CreateTokenWithIAM goes (required): `Endpoint::new(region)`, or a custom one.",
+        required sts_endpoint: exact StsEndpoint = "Sets where `AssumeRole` goes (required): `StsEndpoint::new(region)`, or a custom one.",
+        raw #[builder(setter(
+            fn transform(provider: impl ProvideCredentials + 'static) -> SharedCredentialsProvider
             where
-                <Self as FieldState<field::duration_seconds::Name>>::State:
-                    field::duration_seconds::Unset,
+                <Self as FieldState<field::app_credentials::Name>>::State: field::app_credentials::Unset,
             {
-                Some(value)
+                SharedCredentialsProvider::new(provider)
             },
-            doc = "Sets `DurationSeconds` (optional): 900 to 43,200; STS's default is an hour, and identity-enhanced sessions last an hour at most."
-        )
-    )]
-    duration_seconds: Option<u32>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: Duration) -> Option<Duration>
+            doc = "Sets the provider of the application's own credentials (required), which sign CreateTokenWithIAM and `AssumeRole`. It is asked afresh for every chain, so credentials it rotates (a task or instance role) are honoured. A fixed pair: `aws_credential_types::Credentials::new(..)`."
+        ))]
+        app_credentials: SharedCredentialsProvider,
+        raw #[builder(setter(
+            fn transform<F, Fut, T>(callback: F) -> IdpTokenCallback
             where
-                <Self as FieldState<field::refresh_window::Name>>::State:
-                    field::refresh_window::Unset,
+                F: Fn() -> Fut + Send + Sync + 'static,
+                Fut: Future<Output = Result<T, Box<dyn Error + Send + Sync>>> + Send + 'static,
+                T: crate::IntoSecret,
+                <Self as FieldState<field::idp_token::Name>>::State: field::idp_token::Unset,
             {
-                Some(value)
+                IdpTokenCallback(Arc::new(move || -> IdpTokenFuture {
+                    let token = callback();
+                    Box::pin(async move { token.await.map(crate::IntoSecret::into_secret) })
+                }))
             },
-            doc = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 10 to 15 s before expiry, renews in time. At most half of a session's lifetime is used."
-        )
-    )]
-    refresh_window: Option<Duration>,
-    #[builder(via_mutators)]
-    scopes: Vec<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
+            doc = "Sets the callback that gives a fresh IdP token (required), a compact JWT, for the jwt-bearer grant: called for the first chain, and again whenever no Identity Center refresh token is held or the service refuses it. The token may be any secret input (`String`, `&'static str`, `SecretString`, `Zeroizing<String>`...): it is moved into a zeroizing buffer of its exact size, as every secret setter does."
+        ))]
+        idp_token: IdpTokenCallback,
+        raw #[builder(setter(
+            fn transform(client: impl Transport) -> Arc<dyn Transport>
             where
-                <Self as FieldState<field::source_identity::Name>>::State:
-                    field::source_identity::Unset,
+                <Self as FieldState<field::client::Name>>::State: field::client::Unset,
             {
-                Some(value.into())
+                Arc::new(client)
             },
-            doc = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`."
-        )
-    )]
-    source_identity: Option<String>,
-    #[builder(via_mutators)]
-    tags: Vec<(String, String)>,
+            doc = "Sets the HTTP client (required): a [`ReqwestClient`](crate::ReqwestClient), which follows no redirect, or your own [`Transport`]."
+        ))]
+        client: Arc<dyn Transport>,
+        optional role_session_name: into String = "Sets `RoleSessionName` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`. Default: `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's plugins name it.",
+        optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional): 900 to 43,200; STS's default is an hour, and identity-enhanced sessions last an hour at most.",
+        optional refresh_window: exact Duration = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 10 to 15 s before expiry, renews in time. At most half of a session's lifetime is used.",
+        raw #[builder(via_mutators)]
+        scopes: Vec<String>,
+        optional source_identity: into String = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`.",
+        raw #[builder(via_mutators)]
+        tags: Vec<(String, String)>,
+    }
 }
 
 crate::builder_state::field_states!(

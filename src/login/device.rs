@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::RegisterClientResponse;
-use crate::builder_state::{field, FieldState};
+use crate::builder_state::field;
 use crate::error::{ParseError, Syntax};
 use crate::grant::DeviceCode;
 use crate::json::{missing, optional, Reader};
@@ -16,49 +16,24 @@ use crate::validation::Checks;
 use crate::wire::{Members, Value, Visit};
 use crate::{BuildError, CreateToken, CreateTokenResponse, ErrorCode, IntoSecret, TokenError};
 
-/// The fields of a [`StartDeviceAuthorization`] request, as its builder collects
-/// them. The request dereferences to this.
-#[derive(Debug, typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = StartDeviceAuthorizationBuilder,
-        doc = "Builds a [`StartDeviceAuthorization`](crate::login::StartDeviceAuthorization). Start with [`StartDeviceAuthorization::builder`](crate::login::StartDeviceAuthorization::builder).\n\nRequired: `client_id`, `client_secret`, `start_url`.",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "pub(crate)"),
-    build_method(vis = "", name = __build),
-)]
-pub struct StartDeviceAuthorizationFields {
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::client_id::Name>>::State: field::client_id::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `clientId` (required): the id `RegisterClient` returned."
-    ))]
-    pub(crate) client_id: String,
-    #[builder(setter(
-        fn transform(value: impl crate::IntoSecret) -> SecretString
-        where
-            <Self as FieldState<field::client_secret::Name>>::State: field::client_secret::Unset,
-        {
-            crate::IntoSecret::into_secret(value)
-        },
-        doc = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
-    ))]
-    pub(crate) client_secret: SecretString,
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::start_url::Name>>::State: field::start_url::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `startUrl` (required): the AWS access portal URL, such as `https://d-1234567890.awsapps.com/start/#`."
-    ))]
-    pub(crate) start_url: String,
+crate::builder_state::typed_struct! {
+    /// The fields of a [`StartDeviceAuthorization`] request, as its builder collects
+    /// them. The request dereferences to this.
+    #[derive(Debug, typed_builder::TypedBuilder)]
+    #[builder(
+        builder_type(
+            name = StartDeviceAuthorizationBuilder,
+            doc = "Builds a [`StartDeviceAuthorization`](crate::login::StartDeviceAuthorization). Start with [`StartDeviceAuthorization::builder`](crate::login::StartDeviceAuthorization::builder).\n\nRequired: `client_id`, `client_secret`, `start_url`.",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "pub(crate)"),
+        build_method(vis = "", name = __build),
+    )]
+    pub struct StartDeviceAuthorizationFields {
+        required pub(crate) client_id: into String = "Sets `clientId` (required): the id `RegisterClient` returned.",
+        required secret pub(crate) client_secret = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+        required pub(crate) start_url: into String = "Sets `startUrl` (required): the AWS access portal URL, such as `https://d-1234567890.awsapps.com/start/#`.",
+    }
 }
 
 impl StartDeviceAuthorizationFields {

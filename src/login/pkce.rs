@@ -162,96 +162,44 @@ fn percent_encode_into(out: &mut String, value: &str) {
     crate::hex::percent_encode_unreserved_into(out, value);
 }
 
-/// The fields of an [`AuthorizeUrl`], as its builder collects them.
-#[derive(Debug, typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = AuthorizeUrlBuilder,
-        doc = "Builds an [`AuthorizeUrl`](crate::login::AuthorizeUrl). Start with [`AuthorizeUrl::builder`](crate::login::AuthorizeUrl::builder).\n\nRequired: `region` or `authorization_endpoint` (or both: the endpoint wins), `client_id`, `redirect_uri`, `pkce`. Optional: `scope` (repeatable), `state`.",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "pub(crate)"),
-    build_method(vis = "", name = __build),
-    mutators(
-        /// Adds one scope (repeatable; sent space-separated in `scopes`, in order),
-        /// such as `sso:account:access`.
-        pub fn scope(&mut self, scope: impl Into<String>) {
-            self.scope.push(scope.into());
-        }
-    ),
-)]
-pub struct AuthorizeUrlFields {
+crate::builder_state::typed_struct! {
+    /// The fields of an [`AuthorizeUrl`], as its builder collects them.
+    #[derive(Debug, typed_builder::TypedBuilder)]
     #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::region::Name>>::State: field::region::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets the region (required unless `authorization_endpoint` is set): the URL is `https://oidc.{region}.amazonaws.com/authorize`."
-        )
+        builder_type(
+            name = AuthorizeUrlBuilder,
+            doc = "Builds an [`AuthorizeUrl`](crate::login::AuthorizeUrl). Start with [`AuthorizeUrl::builder`](crate::login::AuthorizeUrl::builder).\n\nRequired: `region` or `authorization_endpoint` (or both: the endpoint wins), `client_id`, `redirect_uri`, `pkce`. Optional: `scope` (repeatable), `state`.",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "pub(crate)"),
+        build_method(vis = "", name = __build),
+        mutators(
+            /// Adds one scope (repeatable; sent space-separated in `scopes`, in order),
+            /// such as `sso:account:access`.
+            pub fn scope(&mut self, scope: impl Into<String>) {
+                self.scope.push(scope.into());
+            }
+        ),
     )]
-    pub(crate) region: Option<String>,
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::client_id::Name>>::State: field::client_id::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `client_id` (required): the id `RegisterClient` returned."
-    ))]
-    pub(crate) client_id: String,
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::redirect_uri::Name>>::State: field::redirect_uri::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `redirect_uri` (required): one the client registered, such as `http://127.0.0.1:8400/oauth/callback`."
-    ))]
-    pub(crate) redirect_uri: String,
-    #[builder(setter(
-        fn transform(pkce: &Pkce) -> String
-        where
-            <Self as FieldState<field::pkce::Name>>::State: field::pkce::Unset,
-        {
-            pkce.challenge().to_owned()
-        },
-        doc = "Sets `code_challenge` (required) from a [`Pkce`](crate::login::Pkce) pair; keep the pair for the token request.",
-    ))]
-    pub(crate) pkce: String,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
+    pub struct AuthorizeUrlFields {
+        optional pub(crate) region: into String = "Sets the region (required unless `authorization_endpoint` is set): the URL is `https://oidc.{region}.amazonaws.com/authorize`.",
+        required pub(crate) client_id: into String = "Sets `client_id` (required): the id `RegisterClient` returned.",
+        required pub(crate) redirect_uri: into String = "Sets `redirect_uri` (required): one the client registered, such as `http://127.0.0.1:8400/oauth/callback`.",
+        raw #[builder(setter(
+            fn transform(pkce: &Pkce) -> String
             where
-                <Self as FieldState<field::state::Name>>::State: field::state::Unset,
+                <Self as FieldState<field::pkce::Name>>::State: field::pkce::Unset,
             {
-                Some(value.into())
+                pkce.challenge().to_owned()
             },
-            doc = "Sets `state` (optional): by default 32 random bytes in base64url. Give your own only if you have a better source."
-        )
-    )]
-    pub(crate) state: Option<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::authorization_endpoint::Name>>::State: field::authorization_endpoint::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets the authorize endpoint (required unless `region` is set; used instead of the region's), such as the `authorizationEndpoint` `RegisterClient` returned or a local test server."
-        )
-    )]
-    pub(crate) authorization_endpoint: Option<String>,
-    #[builder(via_mutators)]
-    pub(crate) scope: Vec<String>,
+            doc = "Sets `code_challenge` (required) from a [`Pkce`](crate::login::Pkce) pair; keep the pair for the token request.",
+        ))]
+        pub(crate) pkce: String,
+        optional pub(crate) state: into String = "Sets `state` (optional): by default 32 random bytes in base64url. Give your own only if you have a better source.",
+        optional pub(crate) authorization_endpoint: into String = "Sets the authorize endpoint (required unless `region` is set; used instead of the region's), such as the `authorizationEndpoint` `RegisterClient` returned or a local test server.",
+        raw #[builder(via_mutators)]
+        pub(crate) scope: Vec<String>,
+    }
 }
 
 /// The URL that starts the authorization-code login in the browser, with the

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::SecretString;
 
-use crate::builder_state::{field, FieldState, Optional};
+use crate::builder_state::{field, Optional};
 use crate::error::{ParseError, Rule};
 use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
 use crate::json::{missing, optional, Reader};
@@ -23,79 +23,48 @@ const KNOWN_GRANT_TYPES: [&str; 3] = [
     DeviceCode::GRANT_TYPE,
 ];
 
-/// The fields of a [`RegisterClient`] request, as its builder collects them. The
-/// request dereferences to this, so call these accessors on the request.
-#[derive(Debug, typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = RegisterClientBuilder,
-        doc = "Builds a [`RegisterClient`](crate::login::RegisterClient). Start with [`RegisterClient::builder`](crate::login::RegisterClient::builder).\n\nRequired: `client_name`. Optional: `scope`, `grant_type`, `redirect_uri` (each repeatable), `issuer_url`, `entitled_application_arn`.",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "pub(crate)"),
-    build_method(vis = "", name = __build),
-    mutators(
-        /// Adds one scope to register (repeatable, sent in the order added), such
-        /// as `sso:account:access`.
-        pub fn scope(&mut self, scope: impl Into<String>) {
-            self.scope.push(scope.into());
-        }
-        /// Adds one grant type the client may use (repeatable): its wire string,
-        /// such as `"authorization_code"`, `"refresh_token"` or a grant marker's
-        /// [`GRANT_TYPE`](crate::grant::Grant::GRANT_TYPE).
-        pub fn grant_type(&mut self, grant_type: impl Into<String>) {
-            self.grant_type.push(grant_type.into());
-        }
-        /// Adds one redirect URI (repeatable): where the authorization-code flow
-        /// sends the browser back, such as `http://127.0.0.1:8400/oauth/callback`.
-        pub fn redirect_uri(&mut self, redirect_uri: impl Into<String>) {
-            self.redirect_uri.push(redirect_uri.into());
-        }
-    ),
-)]
-pub struct RegisterClientFields {
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::client_name::Name>>::State: field::client_name::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `clientName` (required): the name users see when they authorize the client."
-    ))]
-    pub(crate) client_name: String,
+crate::builder_state::typed_struct! {
+    /// The fields of a [`RegisterClient`] request, as its builder collects them. The
+    /// request dereferences to this, so call these accessors on the request.
+    #[derive(Debug, typed_builder::TypedBuilder)]
     #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-            <Self as FieldState<field::issuer_url::Name>>::State: field::issuer_url::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `issuerUrl` (optional): the IAM Identity Center issuer URL the client is for."
-        )
+        builder_type(
+            name = RegisterClientBuilder,
+            doc = "Builds a [`RegisterClient`](crate::login::RegisterClient). Start with [`RegisterClient::builder`](crate::login::RegisterClient::builder).\n\nRequired: `client_name`. Optional: `scope`, `grant_type`, `redirect_uri` (each repeatable), `issuer_url`, `entitled_application_arn`.",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "pub(crate)"),
+        build_method(vis = "", name = __build),
+        mutators(
+            /// Adds one scope to register (repeatable, sent in the order added), such
+            /// as `sso:account:access`.
+            pub fn scope(&mut self, scope: impl Into<String>) {
+                self.scope.push(scope.into());
+            }
+            /// Adds one grant type the client may use (repeatable): its wire string,
+            /// such as `"authorization_code"`, `"refresh_token"` or a grant marker's
+            /// [`GRANT_TYPE`](crate::grant::Grant::GRANT_TYPE).
+            pub fn grant_type(&mut self, grant_type: impl Into<String>) {
+                self.grant_type.push(grant_type.into());
+            }
+            /// Adds one redirect URI (repeatable): where the authorization-code flow
+            /// sends the browser back, such as `http://127.0.0.1:8400/oauth/callback`.
+            pub fn redirect_uri(&mut self, redirect_uri: impl Into<String>) {
+                self.redirect_uri.push(redirect_uri.into());
+            }
+        ),
     )]
-    pub(crate) issuer_url: Option<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-            <Self as FieldState<field::entitled_application_arn::Name>>::State: field::entitled_application_arn::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `entitledApplicationArn` (optional): the application the client acts for."
-        )
-    )]
-    pub(crate) entitled_application_arn: Option<String>,
-    #[builder(via_mutators)]
-    pub(crate) scope: Vec<String>,
-    #[builder(via_mutators)]
-    pub(crate) grant_type: Vec<String>,
-    #[builder(via_mutators)]
-    pub(crate) redirect_uri: Vec<String>,
+    pub struct RegisterClientFields {
+        required pub(crate) client_name: into String = "Sets `clientName` (required): the name users see when they authorize the client.",
+        optional pub(crate) issuer_url: into String = "Sets `issuerUrl` (optional): the IAM Identity Center issuer URL the client is for.",
+        optional pub(crate) entitled_application_arn: into String = "Sets `entitledApplicationArn` (optional): the application the client acts for.",
+        raw #[builder(via_mutators)]
+        pub(crate) scope: Vec<String>,
+        raw #[builder(via_mutators)]
+        pub(crate) grant_type: Vec<String>,
+        raw #[builder(via_mutators)]
+        pub(crate) redirect_uri: Vec<String>,
+    }
 }
 
 impl RegisterClientFields {

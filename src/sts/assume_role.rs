@@ -8,115 +8,48 @@ use http::Request;
 use secrecy::ExposeSecret;
 
 use super::{IdentityContext, StsEndpoint, IDENTITY_CENTER_CONTEXT_PROVIDER};
-use crate::builder_state::{field, FieldState, Optional};
+use crate::builder_state::{field, Optional};
 use crate::error::{BuildError, Problem, Rule};
 use crate::{FormBody, SignError, SigningCredentials};
 
 /// The SigV4 signing name of STS.
 pub const STS_SIGNING_NAME: &str = "sts";
 
-/// The fields of an [`AssumeRole`] request, as its builder collects them. The
-/// request dereferences to this, so call these accessors on the request.
-#[derive(Debug, typed_builder::TypedBuilder)]
-#[builder(
-    builder_type(
-        name = AssumeRoleBuilder,
-        doc = "Builds an [`AssumeRole`] request. Start with [`AssumeRole::builder`].\n\nRequired: `role_arn`, `role_session_name`, `identity_context`. Optional: `duration_seconds`, `policy`, `policy_arn` (repeatable), `source_identity`, `tag` (repeatable).",
-        attributes(#[derive(Debug)]),
-    ),
-    builder_method(vis = "pub(crate)"),
-    build_method(vis = "", name = __build),
-    mutators(
-        /// Adds the ARN of a managed policy to use as a session policy
-        /// (`PolicyArns`, repeatable, at most 10).
-        pub fn policy_arn(&mut self, arn: impl Into<String>) {
-            self.policy_arns.push(arn.into());
-        }
-        /// Adds a session tag (`Tags`, repeatable, at most 50; keys unique,
-        /// ignoring case).
-        pub fn tag(&mut self, key: impl Into<String>, value: impl Into<String>) {
-            self.tags.push((key.into(), value.into()));
-        }
-    ),
-)]
-pub struct AssumeRoleFields {
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::role_arn::Name>>::State: field::role_arn::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `RoleArn` (required): the role to assume, `arn:<partition>:iam::<account>:role/<name>`."
-    ))]
-    role_arn: String,
-    #[builder(setter(
-        fn transform(value: impl Into<String>) -> String
-        where
-            <Self as FieldState<field::role_session_name::Name>>::State:
-                field::role_session_name::Unset,
-        {
-            value.into()
-        },
-        doc = "Sets `RoleSessionName` (required): 2 to 64 characters of letters, digits and `+=,.@-_`; it shows in CloudTrail."
-    ))]
-    role_session_name: String,
-    #[builder(setter(
-        fn transform(value: IdentityContext) -> IdentityContext
-        where
-            <Self as FieldState<field::identity_context::Name>>::State:
-                field::identity_context::Unset,
-        {
-            value
-        },
-        doc = "Sets the identity context (required), sent as `ProvidedContexts.member.1` with provider ARN `arn:aws:iam::aws:contextProvider/IdentityCenter`."
-    ))]
-    identity_context: IdentityContext,
+crate::builder_state::typed_struct! {
+    /// The fields of an [`AssumeRole`] request, as its builder collects them. The
+    /// request dereferences to this, so call these accessors on the request.
+    #[derive(Debug, typed_builder::TypedBuilder)]
     #[builder(
-        default,
-        setter(
-            fn transform(value: u32) -> Option<u32>
-            where
-                <Self as FieldState<field::duration_seconds::Name>>::State:
-                    field::duration_seconds::Unset,
-            {
-                Some(value)
-            },
-            doc = "Sets `DurationSeconds` (optional): 900 to 43,200; the role's maximum session duration applies."
-        )
+        builder_type(
+            name = AssumeRoleBuilder,
+            doc = "Builds an [`AssumeRole`] request. Start with [`AssumeRole::builder`].\n\nRequired: `role_arn`, `role_session_name`, `identity_context`. Optional: `duration_seconds`, `policy`, `policy_arn` (repeatable), `source_identity`, `tag` (repeatable).",
+            attributes(#[derive(Debug)]),
+        ),
+        builder_method(vis = "pub(crate)"),
+        build_method(vis = "", name = __build),
+        mutators(
+            /// Adds the ARN of a managed policy to use as a session policy
+            /// (`PolicyArns`, repeatable, at most 10).
+            pub fn policy_arn(&mut self, arn: impl Into<String>) {
+                self.policy_arns.push(arn.into());
+            }
+            /// Adds a session tag (`Tags`, repeatable, at most 50; keys unique,
+            /// ignoring case).
+            pub fn tag(&mut self, key: impl Into<String>, value: impl Into<String>) {
+                self.tags.push((key.into(), value.into()));
+            }
+        ),
     )]
-    duration_seconds: Option<u32>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::policy::Name>>::State: field::policy::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `Policy` (optional): an inline session policy (JSON), at most 2,048 characters."
-        )
-    )]
-    policy: Option<String>,
-    #[builder(via_mutators)]
-    policy_arns: Vec<String>,
-    #[builder(
-        default,
-        setter(
-            fn transform(value: impl Into<String>) -> Option<String>
-            where
-                <Self as FieldState<field::source_identity::Name>>::State:
-                    field::source_identity::Unset,
-            {
-                Some(value.into())
-            },
-            doc = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`."
-        )
-    )]
-    source_identity: Option<String>,
-    #[builder(via_mutators)]
-    tags: Vec<(String, String)>,
+    pub struct AssumeRoleFields {
+        required role_arn: into String = "Sets `RoleArn` (required): the role to assume, `arn:<partition>:iam::<account>:role/<name>`.",
+        required role_session_name: into String = "Sets `RoleSessionName` (required): 2 to 64 characters of letters, digits and `+=,.@-_`; it shows in CloudTrail.",
+        required identity_context: exact IdentityContext = "Sets the identity context (required), sent as `ProvidedContexts.member.1` with provider ARN `arn:aws:iam::aws:contextProvider/IdentityCenter`.",
+        optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional): 900 to 43,200; the role's maximum session duration applies.",
+        optional policy: into String = "Sets `Policy` (optional): an inline session policy (JSON), at most 2,048 characters.",
+        raw #[builder(via_mutators)] policy_arns: Vec<String>,
+        optional source_identity: into String = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`.",
+        raw #[builder(via_mutators)] tags: Vec<(String, String)>,
+    }
 }
 
 crate::builder_state::field_states!(
