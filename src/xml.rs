@@ -16,7 +16,7 @@ use crate::error::{ParseError, ParseErrorKind, Syntax};
 /// How deeply elements may nest before the input is refused.
 const MAX_DEPTH: usize = 32;
 
-/// The longest path `walk` is given.
+/// How deep the tree of known elements `walk` is given may be.
 const MAX_PATH: usize = 8;
 
 /// The text of an element a path names: its content as it stands in the input
@@ -60,12 +60,12 @@ impl Leaf<'_> {
     }
 }
 
-/// Walks `input` and calls `leaf(index, text)` for each element whose path
-/// (element local names from the root) is `paths[index]`. At most 32 paths, none
-/// longer than 8, of valid names without `:`.
+/// Walks `input` and calls `leaf(index, text)` for each element of the tree
+/// `roots` that is a [`Element::leaf`] (elements are known by their local
+/// names, from the root). No tree deeper than 8.
 pub(crate) fn walk(
     input: &[u8],
-    paths: &[&[&'static str]],
+    roots: &'static [Element],
     mut leaf: impl FnMut(usize, Leaf<'_>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     // A UTF-8 byte-order mark is skipped here, so that the spans quick-xml reports
@@ -84,7 +84,7 @@ pub(crate) fn walk(
     if let Some(at) = forbidden {
         return Err(ParseError::syntax(Syntax::XmlForbiddenCharacter, base + at));
     }
-    walk_from(input, base, paths, !bracket, &mut leaf)
+    walk_from(input, base, roots, !bracket, &mut leaf)
 }
 
 /// The offset of the first character XML 1.0's `Char` production excludes (as
@@ -134,7 +134,7 @@ fn forbidden_character(input: &[u8]) -> Option<usize> {
 /// A start tag well formed: a valid name, and every attribute with a valid name,
 /// a quoted value without `<`, references that resolve, and no duplicate.
 /// `name_checked`: the name is already known to be valid (it is one of the
-/// paths' names).
+/// known elements' names).
 fn check_tag(
     start: &quick_xml::events::BytesStart<'_>,
     at: usize,
@@ -238,67 +238,69 @@ const CLASS: [u8; 256] = {
     table
 };
 
-/// What an element that opens under a known one is.
-enum Child {
-    /// The end of `paths[index]`.
-    Leaf(usize),
-    /// On the way of the paths in the mask.
-    Known(u32),
-    Unknown,
+/// An element the walk knows: its local name, and what it is.
+pub(crate) struct Element {
+    name: &'static str,
+    kind: Kind,
 }
 
-/// Which of the `candidates` (a mask of indexes into `paths`, the paths whose
-/// first `depth` names are those of the open elements) go on with `name`: the
-/// first one that ends there makes it a leaf. A name the paths share (the very
-/// same constant) is compared once.
-fn child(paths: &[&[&'static str]], candidates: u32, depth: usize, name: &[u8]) -> Child {
-    let mut goes_on = 0u32;
-    let mut last: Option<(&str, bool)> = None;
-    let mut rest = candidates;
-    while rest != 0 {
-        let index = rest.trailing_zeros() as usize;
-        rest &= rest - 1;
-        let path = paths[index];
-        let Some(&component) = path.get(depth) else {
-            continue;
-        };
-        let same = match last {
-            Some((known, same)) if std::ptr::eq(known, component) => same,
-            _ => {
-                let same = component.as_bytes() == name;
-                last = Some((component, same));
-                same
-            }
-        };
-        if !same {
-            continue;
+enum Kind {
+    /// An element whose text is read: the index `leaf` is called with.
+    Leaf(usize),
+    /// An element on the way to others (none of the same name).
+    Parent(&'static [Element]),
+}
+
+impl Element {
+    /// An element whose text is read, as `leaf(index, ..)`. `name` is a valid
+    /// name without `:`.
+    pub(crate) const fn leaf(name: &'static str, index: usize) -> Self {
+        Self {
+            name,
+            kind: Kind::Leaf(index),
         }
-        if path.len() == depth + 1 {
-            return Child::Leaf(index);
+    }
+
+    /// An element on the way to `children`. `name` is a valid name without `:`.
+    pub(crate) const fn parent(name: &'static str, children: &'static [Element]) -> Self {
+        Self {
+            name,
+            kind: Kind::Parent(children),
         }
-        goes_on |= 1 << index;
     }
-    if goes_on == 0 {
-        Child::Unknown
-    } else {
-        Child::Known(goes_on)
-    }
+}
+
+/// The element of `elements` named `name`: the lengths are compared first
+/// (they tell the names of an answer apart), the bytes then.
+fn find(elements: &'static [Element], name: &[u8]) -> Option<&'static Element> {
+    elements
+        .iter()
+        .find(|e| e.name.len() == name.len() && e.name.as_bytes() == name)
+}
+
+/// Whether the tree is one `walk` takes: at most `MAX_PATH` deep, names
+/// valid and without `:`, no two siblings of the same name.
+fn well_formed_tree(elements: &[Element], depth: usize) -> bool {
+    depth < MAX_PATH
+        && elements.iter().enumerate().all(|(i, e)| {
+            is_name(e.name.as_bytes())
+                && !e.name.contains(':')
+                && elements[..i].iter().all(|o| o.name != e.name)
+                && match e.kind {
+                    Kind::Leaf(_) => true,
+                    Kind::Parent(children) => well_formed_tree(children, depth + 1),
+                }
+        })
 }
 
 fn walk_from(
     input: &[u8],
     base: usize,
-    paths: &[&[&'static str]],
+    roots: &'static [Element],
     no_bracket: bool,
     leaf: &mut impl FnMut(usize, Leaf<'_>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
-    // The masks of `child` have one bit a path; `open` has one entry a level.
-    assert!(paths.len() <= 32);
-    debug_assert!(paths.iter().all(|p| p.len() <= MAX_PATH));
-    debug_assert!(paths
-        .iter()
-        .flat_map(|p| p.iter())
-        .all(|name| is_name(name.as_bytes()) && !name.contains(':')));
+    debug_assert!(well_formed_tree(roots, 0));
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     // `--` inside a comment is malformed XML.
@@ -312,14 +314,12 @@ fn walk_from(
     config.allow_unmatched_ends = false;
     config.expand_empty_elements = false;
     let mut first = true;
-    // For each open known element, from the root, the paths that go on
-    // through it (the root's entry: all of them); `unknown` counts the open
-    // elements below the last known one. On the stack: no path is longer than
+    // For each open known element, from the root, the elements known under
+    // it (the root's entry: the roots); `unknown` counts the open elements
+    // below the last known one. On the stack: no tree is deeper than
     // `MAX_PATH`.
-    let mut open = [0u32; MAX_PATH];
-    open[0] = u32::MAX
-        .checked_shr(u32::try_from(32 - paths.len()).unwrap_or(32))
-        .unwrap_or(0);
+    let mut open: [&'static [Element]; MAX_PATH] = [&[]; MAX_PATH];
+    open[0] = roots;
     let mut depth = 0usize;
     let mut unknown = 0usize;
     let mut root_seen = false;
@@ -330,19 +330,17 @@ fn walk_from(
         let was_first = std::mem::take(&mut first);
         match event {
             Event::Start(start) => {
-                // The paths are matched by local name. The whole name is
-                // compared first: the paths' names hold no `:`, so when it
+                // Elements are known by local name. The whole name is
+                // compared first: the known names hold no `:`, so when it
                 // matches it is its own local name, and a valid name.
                 let name = start.name().into_inner();
-                let (kind, whole) = if unknown > 0 {
-                    (Child::Unknown, false)
+                let (known, whole) = if unknown > 0 {
+                    (None, false)
                 } else {
-                    match child(paths, open[depth], depth, name) {
-                        Child::Unknown => match name.iter().position(|&b| b == b':') {
-                            Some(colon) => {
-                                (child(paths, open[depth], depth, &name[colon + 1..]), false)
-                            }
-                            None => (Child::Unknown, false),
+                    match find(open[depth], name) {
+                        None => match name.iter().position(|&b| b == b':') {
+                            Some(colon) => (find(open[depth], &name[colon + 1..]), false),
+                            None => (None, false),
                         },
                         found => (found, true),
                     }
@@ -361,8 +359,8 @@ fn walk_from(
                     unknown += 1;
                     continue;
                 }
-                match kind {
-                    Child::Leaf(index) => {
+                match known.map(|e| &e.kind) {
+                    Some(&Kind::Leaf(index)) => {
                         let text_at = base + position(&reader);
                         let (from, to, plain) = read_leaf(&mut reader, base)?;
                         let raw = &input[from..to];
@@ -376,11 +374,11 @@ fn walk_from(
                             },
                         )?;
                     }
-                    Child::Known(goes_on) => {
+                    Some(&Kind::Parent(children)) => {
                         depth += 1;
-                        open[depth] = goes_on;
+                        open[depth] = children;
                     }
-                    Child::Unknown => unknown = 1,
+                    None => unknown = 1,
                 }
             }
             // Its name is that of the start tag (quick-xml checks it), which
@@ -951,16 +949,31 @@ mod tests {
         }
     }
 
-    /// Paths as the STS answers' (shared names, a leaf next to a known
-    /// element, two levels) and a name the fragments below prefix.
-    const PATHS: [&[&str]; 6] = [
+    /// Paths as the STS answers' (shared names, leaves at two levels, a name
+    /// the fragments below prefix), for the former reader...
+    const PATHS: [&[&str]; 5] = [
         &["R", "S", "C", "K"],
         &["R", "S", "C", "T"],
         &["R", "S", "U", "A"],
         &["R", "S", "I"],
         &["R", "M", "Q"],
-        &["R", "S", "C"],
     ];
+
+    /// ...and as a tree, for this one.
+    const TREE: &[Element] = &[Element::parent(
+        "R",
+        &[
+            Element::parent(
+                "S",
+                &[
+                    Element::parent("C", &[Element::leaf("K", 0), Element::leaf("T", 1)]),
+                    Element::parent("U", &[Element::leaf("A", 2)]),
+                    Element::leaf("I", 3),
+                ],
+            ),
+            Element::parent("M", &[Element::leaf("Q", 4)]),
+        ],
+    )];
 
     /// Pieces of documents, well formed or not, around those paths.
     const FRAGMENTS: &[&str] = &[
@@ -1077,7 +1090,7 @@ mod tests {
 
     fn trace_new(input: &[u8]) -> Trace {
         let mut leaves = Vec::new();
-        let result = walk(input, &PATHS, |index, leaf| {
+        let result = walk(input, TREE, |index, leaf| {
             let text = leaf.text();
             let read = leaf.read(str::to_owned);
             assert_eq!(text, read);

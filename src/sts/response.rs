@@ -108,28 +108,36 @@ pub struct AssumeRoleResponse {
     request_id: Option<String>,
 }
 
-const RESULT: &str = "AssumeRoleResult";
-const PATHS: [&[&str]; 9] = [
-    &["AssumeRoleResponse", RESULT, "Credentials", "AccessKeyId"],
+/// The elements read, each with the index of its name in `NAMES`.
+const ANSWER: &[xml::Element] = &[xml::Element::parent(
+    "AssumeRoleResponse",
     &[
-        "AssumeRoleResponse",
-        RESULT,
-        "Credentials",
-        "SecretAccessKey",
+        xml::Element::parent(
+            "AssumeRoleResult",
+            &[
+                xml::Element::parent(
+                    "Credentials",
+                    &[
+                        xml::Element::leaf("AccessKeyId", 0),
+                        xml::Element::leaf("SecretAccessKey", 1),
+                        xml::Element::leaf("SessionToken", 2),
+                        xml::Element::leaf("Expiration", 3),
+                    ],
+                ),
+                xml::Element::parent(
+                    "AssumedRoleUser",
+                    &[
+                        xml::Element::leaf("Arn", 4),
+                        xml::Element::leaf("AssumedRoleId", 5),
+                    ],
+                ),
+                xml::Element::leaf("SourceIdentity", 6),
+                xml::Element::leaf("PackedPolicySize", 7),
+            ],
+        ),
+        xml::Element::parent("ResponseMetadata", &[xml::Element::leaf("RequestId", 8)]),
     ],
-    &["AssumeRoleResponse", RESULT, "Credentials", "SessionToken"],
-    &["AssumeRoleResponse", RESULT, "Credentials", "Expiration"],
-    &["AssumeRoleResponse", RESULT, "AssumedRoleUser", "Arn"],
-    &[
-        "AssumeRoleResponse",
-        RESULT,
-        "AssumedRoleUser",
-        "AssumedRoleId",
-    ],
-    &["AssumeRoleResponse", RESULT, "SourceIdentity"],
-    &["AssumeRoleResponse", RESULT, "PackedPolicySize"],
-    &["AssumeRoleResponse", "ResponseMetadata", "RequestId"],
-];
+)];
 const NAMES: [&str; 9] = [
     "AccessKeyId",
     "SecretAccessKey",
@@ -172,7 +180,7 @@ impl AssumeRoleResponse {
     /// A [`ParseError`] naming the element and the problem; it never holds a value.
     pub fn from_xml(body: &[u8]) -> Result<Self, ParseError> {
         let mut found = Found::default();
-        xml::walk(body, &PATHS, |index, leaf| {
+        xml::walk(body, ANSWER, |index, leaf| {
             let name = NAMES[index];
             let at = leaf.offset();
             let in_member = |e: ParseError| e.in_member(name);
@@ -354,12 +362,21 @@ pub struct StsError {
     request_id: Option<String>,
 }
 
-const ERROR_PATHS: [&[&str]; 4] = [
-    &["ErrorResponse", "Error", "Type"],
-    &["ErrorResponse", "Error", "Code"],
-    &["ErrorResponse", "Error", "Message"],
-    &["ErrorResponse", "RequestId"],
-];
+/// The elements read, each with the index of its name in `ERROR_NAMES`.
+const ERROR: &[xml::Element] = &[xml::Element::parent(
+    "ErrorResponse",
+    &[
+        xml::Element::parent(
+            "Error",
+            &[
+                xml::Element::leaf("Type", 0),
+                xml::Element::leaf("Code", 1),
+                xml::Element::leaf("Message", 2),
+            ],
+        ),
+        xml::Element::leaf("RequestId", 3),
+    ],
+)];
 const ERROR_NAMES: [&str; 4] = ["Type", "Code", "Message", "RequestId"];
 
 impl StsError {
@@ -384,7 +401,7 @@ impl StsError {
         // Wiped on every path: `out` by its own `Drop`, `code` here, and the
         // first of two duplicated texts below.
         let mut code = zeroize::Zeroizing::new(None);
-        xml::walk(body, &ERROR_PATHS, |index, leaf| {
+        xml::walk(body, ERROR, |index, leaf| {
             let name = ERROR_NAMES[index];
             let at = leaf.offset();
             let text = leaf.text().map_err(|e| e.in_member(name))?;
