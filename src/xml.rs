@@ -19,7 +19,7 @@ const MAX_DEPTH: usize = 32;
 /// How deep the tree of known elements `walk` is given may be.
 const MAX_PATH: usize = 8;
 
-/// The text of an element a path names: its content as it stands in the input
+/// The text of a known leaf element: its content as it stands in the input
 /// (entities not yet decoded), where it starts, and whether it is plain text.
 pub(crate) struct Leaf<'a> {
     raw: &'a [u8],
