@@ -16,16 +16,57 @@ use crate::error::{ParseError, ParseErrorKind, Syntax};
 /// How deeply elements may nest before the input is refused.
 const MAX_DEPTH: usize = 32;
 
-/// The longest path `walk` is given.
+/// How deep the tree of known elements `walk` is given may be.
 const MAX_PATH: usize = 8;
 
-/// Walks `input` and calls `leaf(index, raw_text, offset)` for each element whose
-/// path (element local names from the root) is `paths[index]`. The raw text is
-/// the element's content as it stands in the input (entities not yet decoded).
+/// The text of a known leaf element: its content as it stands in the input
+/// (entities not yet decoded), where it starts, and whether it is plain text.
+pub(crate) struct Leaf<'a> {
+    raw: &'a [u8],
+    offset: usize,
+    /// Nothing to decode: the content was one text event of quick-xml (which
+    /// holds no `<` and no `&`), and the input holds no `]` (so no `]]>`).
+    plain: bool,
+}
+
+impl Leaf<'_> {
+    /// Where the text starts in the input.
+    pub(crate) fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The decoded text, in a `String` of exactly its length (see [`text`]).
+    pub(crate) fn text(&self) -> Result<String, ParseError> {
+        if self.plain {
+            // Checked as UTF-8 before the copy, so an invalid text is never copied.
+            return match std::str::from_utf8(self.raw) {
+                Ok(text) => Ok(text.to_owned()),
+                Err(_) => Err(ParseError::syntax(Syntax::InvalidUtf8, self.offset)),
+            };
+        }
+        text(self.raw, self.offset)
+    }
+
+    /// `read` applied to the decoded text. Plain text is read where it stands:
+    /// for values parsed into something else (a time, a number), no copy is made.
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&str) -> T) -> Result<T, ParseError> {
+        if self.plain {
+            return match std::str::from_utf8(self.raw) {
+                Ok(text) => Ok(read(text)),
+                Err(_) => Err(ParseError::syntax(Syntax::InvalidUtf8, self.offset)),
+            };
+        }
+        Ok(read(&text(self.raw, self.offset)?))
+    }
+}
+
+/// Walks `input` and calls `leaf(index, text)` for each element of the tree
+/// `roots` that is a [`Element::leaf`] (elements are known by their local
+/// names, from the root). No tree deeper than 8.
 pub(crate) fn walk(
     input: &[u8],
-    paths: &[&[&'static str]],
-    mut leaf: impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
+    roots: &'static [Element],
+    mut leaf: impl FnMut(usize, Leaf<'_>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
     // A UTF-8 byte-order mark is skipped here, so that the spans quick-xml reports
     // index `input` as it is read (with the mark left in, they would be 3 bytes
@@ -39,28 +80,44 @@ pub(crate) fn walk(
     if input.starts_with(b"\xEF\xBB\xBF") {
         return Err(ParseError::syntax(Syntax::ContentOutsideRoot, base));
     }
-    if let Some(at) = forbidden_character(input) {
+    let (forbidden, bracket) = scan(input);
+    if let Some(at) = forbidden {
         return Err(ParseError::syntax(Syntax::XmlForbiddenCharacter, base + at));
     }
-    walk_from(input, base, paths, &mut leaf)
+    walk_from(input, base, roots, !bracket, &mut leaf)
+}
+
+/// The offset of the first character XML 1.0's `Char` production excludes (as
+/// [`forbidden_character`]), and whether `input` holds a `]`: both from the
+/// same first pass.
+fn scan(input: &[u8]) -> (Option<usize>, bool) {
+    // A cheap branch-free pass first (vector code), of three reductions:
+    // - the least of `(b ^ \n) - 1`, which is below 0x1F exactly for the
+    //   control bytes but line feed;
+    // - the union of the bytes, whose high bit says a byte is not ASCII;
+    // - the least of `b ^ ]`, which is zero exactly when a `]` is there.
+    // Indented ASCII documents, the usual answer, stop there.
+    let mut control = u8::MAX;
+    let mut union = 0u8;
+    let mut bracket = u8::MAX;
+    for &b in input {
+        control = control.min((b ^ b'\n').wrapping_sub(1));
+        union |= b;
+        bracket = bracket.min(b ^ b']');
+    }
+    let bracket = bracket == 0;
+    if control >= 0x1f && union & 0x80 == 0 {
+        return (None, bracket);
+    }
+    (forbidden_character(input), bracket)
 }
 
 /// The offset of the first character XML 1.0's `Char` production excludes:
 /// C0 controls but tab, line feed and carriage return, and U+FFFE, U+FFFF.
 fn forbidden_character(input: &[u8]) -> Option<usize> {
-    // A cheap branch-free pass first (vector code): any control byte but line
-    // feed (`(b ^ \n) - 1 < 0x1F` holds exactly for those), or any non-ASCII
-    // byte. Indented ASCII documents, the usual answer, stop there.
-    let mut suspect = 0u8;
-    for &b in input {
-        suspect |= u8::from((b ^ b'\n').wrapping_sub(1) < 0x1f) | (b & 0x80);
-    }
-    if suspect == 0 {
-        return None;
-    }
-    // Then a finer one; the exact place is looked for only when there is a
-    // candidate (a control byte, or 0xEF, the first byte of U+FFFE, U+FFFF and
-    // of ordinary characters).
+    // A branch-free pass first; the exact place is looked for only when there
+    // is a candidate (a control byte, or 0xEF, the first byte of U+FFFE, U+FFFF
+    // and of ordinary characters).
     let mut candidate = 0u8;
     for &b in input {
         let control =
@@ -81,9 +138,15 @@ fn forbidden_character(input: &[u8]) -> Option<usize> {
 
 /// A start tag well formed: a valid name, and every attribute with a valid name,
 /// a quoted value without `<`, references that resolve, and no duplicate.
-fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(), ParseError> {
+/// `name_checked`: the name is already known to be valid (it is one of the
+/// known elements' names).
+fn check_tag(
+    start: &quick_xml::events::BytesStart<'_>,
+    at: usize,
+    name_checked: bool,
+) -> Result<(), ParseError> {
     let bad = || ParseError::syntax(Syntax::InvalidXml, at);
-    if !is_name(start.name().into_inner()) {
+    if !name_checked && !is_name(start.name().into_inner()) {
         return Err(bad());
     }
     // White space before each attribute: after the name, and after each value.
@@ -93,14 +156,22 @@ fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(),
     if is_white_space(raw) {
         return Ok(());
     }
+    // The root of every STS answer declares this namespace, and nothing else:
+    // known to pass the checks below (a test runs them on it), it is not
+    // taken apart again.
+    if raw == STS_NAMESPACE {
+        return Ok(());
+    }
     if raw.first().is_some_and(|b| !b.is_ascii_whitespace()) {
         return Err(bad());
     }
     let mut quote = None;
+    let mut values = 0usize;
     for (i, &b) in raw.iter().enumerate() {
         match quote {
             Some(q) if b == q => {
                 quote = None;
+                values += 1;
                 if raw.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
                     return Err(bad());
                 }
@@ -109,7 +180,12 @@ fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(),
             _ => {}
         }
     }
-    for attribute in start.attributes() {
+    let mut attributes = start.attributes();
+    // Each attribute that reads has one quoted value (and a name, checked
+    // below, holds no quote): with one value at most, there is no second name
+    // to compare, and quick-xml's list of the names seen is not allocated.
+    attributes.with_checks(values > 1);
+    for attribute in attributes {
         let attribute = attribute.map_err(|_| bad())?;
         let value: &[u8] = &attribute.value;
         if !is_name(attribute.key.into_inner()) || value.contains(&b'<') {
@@ -120,12 +196,14 @@ fn check_tag(start: &quick_xml::events::BytesStart<'_>, at: usize) -> Result<(),
     Ok(())
 }
 
-/// Whether `bytes` is all ASCII white space (as `u8::is_ascii_whitespace`):
-/// one pass without an early exit.
+/// The attributes of the root of STS answers, as STS writes them.
+const STS_NAMESPACE: &[u8] = b" xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"";
+
+/// Whether `bytes` is all ASCII white space (as `u8::is_ascii_whitespace`).
+/// The texts between elements are short (a line feed and an indentation):
+/// a table and an early exit.
 fn is_white_space(bytes: &[u8]) -> bool {
-    bytes.iter().fold(true, |all, &b| {
-        all & (u8::from(b == b' ') | u8::from(b.wrapping_sub(b'\t') < 5 && b != 0x0b) != 0)
-    })
+    bytes.iter().all(|&b| CLASS[usize::from(b)] & WHITE != 0)
 }
 
 /// XML's `Name` production, for ASCII; any non-ASCII character is let through
@@ -134,10 +212,10 @@ fn is_name(name: &[u8]) -> bool {
     match name.split_first() {
         // One pass over the rest, without an early exit.
         Some((&first, rest)) => {
-            NAME_CLASS[usize::from(first)] & NAME_START != 0
+            CLASS[usize::from(first)] & NAME_START != 0
                 && rest
                     .iter()
-                    .fold(NAME_CHAR, |all, &b| all & NAME_CLASS[usize::from(b)])
+                    .fold(NAME_CHAR, |all, &b| all & CLASS[usize::from(b)])
                     != 0
         }
         None => false,
@@ -148,10 +226,12 @@ fn is_name(name: &[u8]) -> bool {
 const NAME_START: u8 = 1;
 /// May continue a name.
 const NAME_CHAR: u8 = 2;
+/// ASCII white space (as `u8::is_ascii_whitespace`).
+const WHITE: u8 = 4;
 
 /// `NAME_START | NAME_CHAR` for ASCII letters, `_`, `:` and every non-ASCII
-/// byte; `NAME_CHAR` for digits, `-` and `.`.
-const NAME_CLASS: [u8; 256] = {
+/// byte; `NAME_CHAR` for digits, `-` and `.`; `WHITE` for ASCII white space.
+const CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut c: u8 = 0;
     loop {
@@ -159,6 +239,8 @@ const NAME_CLASS: [u8; 256] = {
             NAME_START | NAME_CHAR
         } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
             NAME_CHAR
+        } else if c.is_ascii_whitespace() {
+            WHITE
         } else {
             0
         };
@@ -170,21 +252,88 @@ const NAME_CLASS: [u8; 256] = {
     table
 };
 
+/// An element the walk knows: its local name, and what it is.
+pub(crate) struct Element {
+    name: &'static str,
+    kind: Kind,
+}
+
+enum Kind {
+    /// An element whose text is read: the index `leaf` is called with.
+    Leaf(usize),
+    /// An element on the way to others (none of the same name).
+    Parent(&'static [Element]),
+}
+
+impl Element {
+    /// An element whose text is read, as `leaf(index, ..)`. `name` is a valid
+    /// name without `:`.
+    pub(crate) const fn leaf(name: &'static str, index: usize) -> Self {
+        Self {
+            name,
+            kind: Kind::Leaf(index),
+        }
+    }
+
+    /// An element on the way to `children`. `name` is a valid name without `:`.
+    pub(crate) const fn parent(name: &'static str, children: &'static [Element]) -> Self {
+        Self {
+            name,
+            kind: Kind::Parent(children),
+        }
+    }
+}
+
+/// The element of `elements` named `name`: the lengths are compared first
+/// (they tell the names of an answer apart), the bytes then.
+fn find(elements: &'static [Element], name: &[u8]) -> Option<&'static Element> {
+    elements
+        .iter()
+        .find(|e| e.name.len() == name.len() && e.name.as_bytes() == name)
+}
+
+/// Whether the tree is one `walk` takes: at most `MAX_PATH` deep, names
+/// valid and without `:`, no two siblings of the same name.
+fn well_formed_tree(elements: &[Element], depth: usize) -> bool {
+    depth < MAX_PATH
+        && elements.iter().enumerate().all(|(i, e)| {
+            is_name(e.name.as_bytes())
+                && !e.name.contains(':')
+                && elements[..i].iter().all(|o| o.name != e.name)
+                && match e.kind {
+                    Kind::Leaf(_) => true,
+                    Kind::Parent(children) => well_formed_tree(children, depth + 1),
+                }
+        })
+}
+
 fn walk_from(
     input: &[u8],
     base: usize,
-    paths: &[&[&'static str]],
-    leaf: &mut impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
+    roots: &'static [Element],
+    no_bracket: bool,
+    leaf: &mut impl FnMut(usize, Leaf<'_>) -> Result<(), ParseError>,
 ) -> Result<(), ParseError> {
+    debug_assert!(well_formed_tree(roots, 0));
     let mut reader = Reader::from_reader(input);
+    let config = reader.config_mut();
     // `--` inside a comment is malformed XML.
-    reader.config_mut().check_comments = true;
+    config.check_comments = true;
+    // quick-xml's defaults, which this reader relies on: a text event holds no
+    // `&` (a reference that does not close is an error), and an end tag is
+    // that of the element last opened (so its name, as that of the start tag,
+    // is checked to be a name).
+    config.allow_dangling_amp = false;
+    config.check_end_names = true;
+    config.allow_unmatched_ends = false;
+    config.expand_empty_elements = false;
     let mut first = true;
-    // A stack of the open elements' names, while they are ones a path names;
-    // `unknown` counts the open elements below the last known one.
-    // Kept on the stack: no path is longer than `MAX_PATH`.
-    debug_assert!(paths.iter().all(|p| p.len() <= MAX_PATH));
-    let mut stack: [&'static str; MAX_PATH] = [""; MAX_PATH];
+    // For each open known element, from the root, the elements known under
+    // it (the root's entry: the roots); `unknown` counts the open elements
+    // below the last known one. On the stack: no tree is deeper than
+    // `MAX_PATH`.
+    let mut open: [&'static [Element]; MAX_PATH] = [&[]; MAX_PATH];
+    open[0] = roots;
     let mut depth = 0usize;
     let mut unknown = 0usize;
     let mut root_seen = false;
@@ -195,7 +344,22 @@ fn walk_from(
         let was_first = std::mem::take(&mut first);
         match event {
             Event::Start(start) => {
-                check_tag(&start, at)?;
+                // Elements are known by local name. The whole name is
+                // compared first: the known names hold no `:`, so when it
+                // matches it is its own local name, and a valid name.
+                let name = start.name().into_inner();
+                let (known, whole) = if unknown > 0 {
+                    (None, false)
+                } else {
+                    match find(open[depth], name) {
+                        None => match name.iter().position(|&b| b == b':') {
+                            Some(colon) => (find(open[depth], &name[colon + 1..]), false),
+                            None => (None, false),
+                        },
+                        found => (found, true),
+                    }
+                };
+                check_tag(&start, at, whole)?;
                 if depth + unknown >= MAX_DEPTH {
                     return Err(ParseError::syntax(Syntax::TooDeep, at));
                 }
@@ -205,55 +369,35 @@ fn walk_from(
                     }
                     root_seen = true;
                 }
-                let name = start.local_name().into_inner();
                 if unknown > 0 {
                     unknown += 1;
                     continue;
                 }
-                let path = &stack[..depth];
-                // The name's length first (it tells most paths apart at once),
-                // then the prefix (`path` holds the very `&'static str`s of
-                // `paths`, so it is compared by address before by content), the
-                // name's bytes last. One pass: the first path
-                // that ends here makes it a leaf, else the first that goes on
-                // makes it a known element.
-                let mut known = None;
-                let mut leaf_index = None;
-                for (index, p) in paths.iter().enumerate() {
-                    let matches = p.len() > depth
-                        && p[depth].len() == name.len()
-                        && p[..depth]
-                            .iter()
-                            .zip(path)
-                            .all(|(a, b)| std::ptr::eq(*a, *b) || a == b)
-                        && p[depth].as_bytes() == name;
-                    if !matches {
-                        continue;
+                match known.map(|e| &e.kind) {
+                    Some(&Kind::Leaf(index)) => {
+                        let text_at = base + position(&reader);
+                        let (from, to, plain) = read_leaf(&mut reader, base)?;
+                        let raw = &input[from..to];
+                        let plain = plain && no_bracket;
+                        leaf(
+                            index,
+                            Leaf {
+                                raw,
+                                offset: text_at,
+                                plain,
+                            },
+                        )?;
                     }
-                    if p.len() == depth + 1 {
-                        leaf_index = Some(index);
-                        break;
+                    Some(&Kind::Parent(children)) => {
+                        depth += 1;
+                        open[depth] = children;
                     }
-                    known = known.or(Some(p[depth]));
-                }
-                if let Some(index) = leaf_index {
-                    let text_at = base + position(&reader);
-                    let span = reader
-                        .read_to_end(start.name())
-                        .map_err(|_| xml_error(&reader, base))?;
-                    let (from, to) = (to_usize(span.start), to_usize(span.end));
-                    leaf(index, &input[from..to], text_at)?;
-                } else if let Some(known) = known {
-                    stack[depth] = known;
-                    depth += 1;
-                } else {
-                    unknown = 1;
+                    None => unknown = 1,
                 }
             }
-            Event::End(end) => {
-                if !is_name(end.name().into_inner()) {
-                    return Err(ParseError::syntax(Syntax::InvalidXml, at));
-                }
+            // Its name is that of the start tag (quick-xml checks it), which
+            // was checked.
+            Event::End(_) => {
                 if unknown > 0 {
                     unknown -= 1;
                 } else {
@@ -261,7 +405,7 @@ fn walk_from(
                 }
             }
             Event::Empty(empty) => {
-                check_tag(&empty, at)?;
+                check_tag(&empty, at, false)?;
                 if !outside {
                     continue;
                 }
@@ -279,7 +423,34 @@ fn walk_from(
                 }
                 return Ok(());
             }
+            // Most text between elements is indentation.
+            Event::Text(text) if is_white_space(&text) => {}
             other => check_other(&other, outside, was_first, at)?,
+        }
+    }
+}
+
+/// Reads a leaf's content, up to its end tag (as quick-xml's `read_to_end`
+/// would: the start tag was just read): its span in the input, and whether it
+/// was nothing but text. Every end tag is that of the element last opened, so
+/// the leaf's is the first at its level.
+fn read_leaf(reader: &mut Reader<&[u8]>, base: usize) -> Result<(usize, usize, bool), ParseError> {
+    let from = position(reader);
+    let mut depth = 0usize;
+    let mut text_only = true;
+    loop {
+        let to = position(reader);
+        match reader.read_event().map_err(|_| xml_error(reader, base))? {
+            Event::End(_) if depth == 0 => return Ok((from, to, text_only)),
+            Event::End(_) => depth -= 1,
+            Event::Start(_) => {
+                depth += 1;
+                text_only = false;
+            }
+            Event::Text(_) => {}
+            // As `read_to_end`: quick-xml's own error, at its error position.
+            Event::Eof => return Err(xml_error(reader, base)),
+            _ => text_only = false,
         }
     }
 }
@@ -295,8 +466,7 @@ fn check_other(
 ) -> Result<(), ParseError> {
     let fail = |syntax| Err(ParseError::syntax(syntax, at));
     match event {
-        // Most text between elements is indentation: one pass, no early exit.
-        Event::Text(text) if is_white_space(text) => Ok(()),
+        // (Text of white space only is let through before.)
         Event::Text(text) if outside && !text.iter().all(u8::is_ascii_whitespace) => {
             fail(Syntax::ContentOutsideRoot)
         }
@@ -446,7 +616,7 @@ fn char_reference(name: &[u8]) -> Option<char> {
 
 /// Decodes an element's text into a `String` of exactly its decoded length: one
 /// allocation, no scratch copy; wiped if it turns out not to be UTF-8.
-pub(crate) fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
+fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
     let invalid = |bytes: Vec<u8>| {
         let mut bytes = bytes;
         bytes.zeroize();
@@ -515,6 +685,244 @@ mod tests {
         }
     }
 
+    /// The reader as it was before its scans were fused and its checks
+    /// narrowed to what quick-xml leaves open: the differential below holds
+    /// the new one to it.
+    mod former {
+        use super::super::{
+            char_reference, forbidden_character, is_name, pieces, position, to_usize, xml_error,
+            MAX_DEPTH, MAX_PATH,
+        };
+        use crate::error::{ParseError, Syntax};
+        use quick_xml::events::Event;
+        use quick_xml::Reader;
+
+        pub(super) fn walk(
+            input: &[u8],
+            paths: &[&[&'static str]],
+            mut leaf: impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
+        ) -> Result<(), ParseError> {
+            // A UTF-8 byte-order mark is skipped here, so that the spans quick-xml reports
+            // index `input` as it is read (with the mark left in, they would be 3 bytes
+            // early); `base` puts the offsets in errors back on the original body.
+            let (input, base) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(rest) => (rest, 3),
+                None => (input, 0),
+            };
+            // One mark at most: a second is text before the root (and quick-xml would
+            // skip it too, shifting every span by 3 bytes).
+            if input.starts_with(b"\xEF\xBB\xBF") {
+                return Err(ParseError::syntax(Syntax::ContentOutsideRoot, base));
+            }
+            if let Some(at) = forbidden_character(input) {
+                return Err(ParseError::syntax(Syntax::XmlForbiddenCharacter, base + at));
+            }
+            walk_from(input, base, paths, &mut leaf)
+        }
+
+        pub(super) fn check_tag(
+            start: &quick_xml::events::BytesStart<'_>,
+            at: usize,
+        ) -> Result<(), ParseError> {
+            let bad = || ParseError::syntax(Syntax::InvalidXml, at);
+            if !is_name(start.name().into_inner()) {
+                return Err(bad());
+            }
+            // White space before each attribute: after the name, and after each value.
+            let raw = start.attributes_raw();
+            // Most tags have no attribute at all (nothing, or only white space, after
+            // the name): nothing more to check.
+            if is_white_space(raw) {
+                return Ok(());
+            }
+            if raw.first().is_some_and(|b| !b.is_ascii_whitespace()) {
+                return Err(bad());
+            }
+            let mut quote = None;
+            for (i, &b) in raw.iter().enumerate() {
+                match quote {
+                    Some(q) if b == q => {
+                        quote = None;
+                        if raw.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
+                            return Err(bad());
+                        }
+                    }
+                    None if b == b'"' || b == b'\'' => quote = Some(b),
+                    _ => {}
+                }
+            }
+            for attribute in start.attributes() {
+                let attribute = attribute.map_err(|_| bad())?;
+                let value: &[u8] = &attribute.value;
+                if !is_name(attribute.key.into_inner()) || value.contains(&b'<') {
+                    return Err(bad());
+                }
+                pieces(value, |_| {}).map_err(|_| bad())?;
+            }
+            Ok(())
+        }
+
+        fn is_white_space(bytes: &[u8]) -> bool {
+            bytes.iter().fold(true, |all, &b| {
+                all & (u8::from(b == b' ') | u8::from(b.wrapping_sub(b'\t') < 5 && b != 0x0b) != 0)
+            })
+        }
+
+        fn walk_from(
+            input: &[u8],
+            base: usize,
+            paths: &[&[&'static str]],
+            leaf: &mut impl FnMut(usize, &[u8], usize) -> Result<(), ParseError>,
+        ) -> Result<(), ParseError> {
+            let mut reader = Reader::from_reader(input);
+            // `--` inside a comment is malformed XML.
+            reader.config_mut().check_comments = true;
+            let mut first = true;
+            // A stack of the open elements' names, while they are ones a path names;
+            // `unknown` counts the open elements below the last known one.
+            // Kept on the stack: no path is longer than `MAX_PATH`.
+            debug_assert!(paths.iter().all(|p| p.len() <= MAX_PATH));
+            let mut stack: [&'static str; MAX_PATH] = [""; MAX_PATH];
+            let mut depth = 0usize;
+            let mut unknown = 0usize;
+            let mut root_seen = false;
+            loop {
+                let at = base + position(&reader);
+                let event = reader.read_event().map_err(|_| xml_error(&reader, base))?;
+                let outside = depth == 0 && unknown == 0;
+                let was_first = std::mem::take(&mut first);
+                match event {
+                    Event::Start(start) => {
+                        check_tag(&start, at)?;
+                        if depth + unknown >= MAX_DEPTH {
+                            return Err(ParseError::syntax(Syntax::TooDeep, at));
+                        }
+                        if outside {
+                            if root_seen {
+                                return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
+                            }
+                            root_seen = true;
+                        }
+                        let name = start.local_name().into_inner();
+                        if unknown > 0 {
+                            unknown += 1;
+                            continue;
+                        }
+                        let path = &stack[..depth];
+                        // The name's length first (it tells most paths apart at once),
+                        // then the prefix (`path` holds the very `&'static str`s of
+                        // `paths`, so it is compared by address before by content), the
+                        // name's bytes last. One pass: the first path
+                        // that ends here makes it a leaf, else the first that goes on
+                        // makes it a known element.
+                        let mut known = None;
+                        let mut leaf_index = None;
+                        for (index, p) in paths.iter().enumerate() {
+                            let matches = p.len() > depth
+                                && p[depth].len() == name.len()
+                                && p[..depth]
+                                    .iter()
+                                    .zip(path)
+                                    .all(|(a, b)| std::ptr::eq(*a, *b) || a == b)
+                                && p[depth].as_bytes() == name;
+                            if !matches {
+                                continue;
+                            }
+                            if p.len() == depth + 1 {
+                                leaf_index = Some(index);
+                                break;
+                            }
+                            known = known.or(Some(p[depth]));
+                        }
+                        if let Some(index) = leaf_index {
+                            let text_at = base + position(&reader);
+                            let span = reader
+                                .read_to_end(start.name())
+                                .map_err(|_| xml_error(&reader, base))?;
+                            let (from, to) = (to_usize(span.start), to_usize(span.end));
+                            leaf(index, &input[from..to], text_at)?;
+                        } else if let Some(known) = known {
+                            stack[depth] = known;
+                            depth += 1;
+                        } else {
+                            unknown = 1;
+                        }
+                    }
+                    Event::End(end) => {
+                        if !is_name(end.name().into_inner()) {
+                            return Err(ParseError::syntax(Syntax::InvalidXml, at));
+                        }
+                        if unknown > 0 {
+                            unknown -= 1;
+                        } else {
+                            depth = depth.saturating_sub(1);
+                        }
+                    }
+                    Event::Empty(empty) => {
+                        check_tag(&empty, at)?;
+                        if !outside {
+                            continue;
+                        }
+                        if root_seen {
+                            return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
+                        }
+                        root_seen = true;
+                    }
+                    Event::Eof => {
+                        if !outside {
+                            return Err(ParseError::syntax(Syntax::TruncatedXml, at));
+                        }
+                        if !root_seen {
+                            return Err(ParseError::syntax(Syntax::ExpectedElement, at));
+                        }
+                        return Ok(());
+                    }
+                    other => check_other(&other, outside, was_first, at)?,
+                }
+            }
+        }
+
+        fn check_other(
+            event: &Event<'_>,
+            outside: bool,
+            was_first: bool,
+            at: usize,
+        ) -> Result<(), ParseError> {
+            let fail = |syntax| Err(ParseError::syntax(syntax, at));
+            match event {
+                // Most text between elements is indentation: one pass, no early exit.
+                Event::Text(text) if is_white_space(text) => Ok(()),
+                Event::Text(text) if outside && !text.iter().all(u8::is_ascii_whitespace) => {
+                    fail(Syntax::ContentOutsideRoot)
+                }
+                Event::Text(text)
+                    if text.windows(3).any(|w| w == b"]]>") || pieces(text, |_| {}).is_err() =>
+                {
+                    fail(Syntax::InvalidXml)
+                }
+                Event::Decl(_) if !was_first => fail(Syntax::InvalidXml),
+                Event::DocType(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_)
+                    if outside =>
+                {
+                    fail(Syntax::ContentOutsideRoot)
+                }
+                Event::DocType(_) => fail(Syntax::InvalidXml),
+                Event::GeneralRef(reference) => {
+                    let name: &[u8] = reference;
+                    let known = matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot");
+                    if known || char_reference(name).is_some() {
+                        Ok(())
+                    } else {
+                        fail(Syntax::InvalidXmlReference)
+                    }
+                }
+                // Comments anywhere, and processing instructions and CDATA between
+                // elements.
+                _ => Ok(()),
+            }
+        }
+    }
+
     /// Bytes drawn mostly from `alphabet`, sometimes any byte.
     fn near(alphabet: &'static [u8], max: usize) -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(
@@ -545,8 +953,224 @@ mod tests {
         }
 
         #[test]
+        fn scan_matches_reference(v in near(b"<a>]\t\n\r \x01\x1f\xEF\xBF\xBE\xBF", 80)) {
+            prop_assert_eq!(scan(&v), (forbidden_reference(&v), v.contains(&b']')));
+        }
+
+        #[test]
         fn has_markup_matches_reference(v in near(b"ab&<]", 40)) {
             prop_assert_eq!(has_markup(&v), v.iter().any(|b| b"&<]".contains(b)));
+        }
+    }
+
+    /// Paths as the STS answers' (shared names, leaves at two levels, a name
+    /// the fragments below prefix), for the former reader...
+    const PATHS: [&[&str]; 5] = [
+        &["R", "S", "C", "K"],
+        &["R", "S", "C", "T"],
+        &["R", "S", "U", "A"],
+        &["R", "S", "I"],
+        &["R", "M", "Q"],
+    ];
+
+    /// ...and as a tree, for this one.
+    const TREE: &[Element] = &[Element::parent(
+        "R",
+        &[
+            Element::parent(
+                "S",
+                &[
+                    Element::parent("C", &[Element::leaf("K", 0), Element::leaf("T", 1)]),
+                    Element::parent("U", &[Element::leaf("A", 2)]),
+                    Element::leaf("I", 3),
+                ],
+            ),
+            Element::parent("M", &[Element::leaf("Q", 4)]),
+        ],
+    )];
+
+    /// Pieces of documents, well formed or not, around those paths.
+    const FRAGMENTS: &[&str] = &[
+        "<R>",
+        "</R>",
+        "<S>",
+        "</S>",
+        "<C>",
+        "</C>",
+        "<K>",
+        "</K>",
+        "<T>",
+        "</T>",
+        "<U>",
+        "</U>",
+        "<A>",
+        "</A>",
+        "<I>",
+        "</I>",
+        "<M>",
+        "</M>",
+        "<Q>",
+        "</Q>",
+        "<x:C>",
+        "</x:C>",
+        "<a:b:K>",
+        "</a:b:K>",
+        "<R xmlns=\"u\">",
+        "<R a='1' b=\"2\">",
+        "<R a='1' a='2'>",
+        "<R a=\"1\"b=\"2\">",
+        "<S a=\"&lt;\">",
+        "<S a=\"&no;\">",
+        "<S a=\"<\">",
+        "<Z>",
+        "</Z>",
+        "<Z/>",
+        "<K/>",
+        "<1K>",
+        "</1K>",
+        "</K >",
+        "<K >",
+        "text",
+        "sec&#43;ret",
+        "&amp;",
+        "&bad;",
+        "&#0;",
+        "&",
+        "]",
+        "]]>",
+        "<![CDATA[c]]>",
+        "<!--c-->",
+        "<!--a--b-->",
+        "<?pi x?>",
+        "<?xml version=\"1.0\"?>",
+        "<!DOCTYPE R>",
+        " ",
+        "\n  ",
+        "\t",
+        "\u{c}",
+        "\u{1}",
+        "é",
+        "\u{fffe}",
+        "\u{feff}",
+    ];
+
+    /// Texts for the leaves of well-formed documents.
+    const TEXTS: &[&str] = &[
+        "text",
+        "sec&#43;ret",
+        "&amp;",
+        "&bad;",
+        "]",
+        "]]>",
+        "<!--c-->",
+        "<![CDATA[<c>]]>",
+        "<Z/>",
+        " ",
+        "é",
+        "\u{1}",
+    ];
+
+    /// Documents of fragments, mostly in an order that nests.
+    fn document() -> impl Strategy<Value = Vec<u8>> {
+        let well_formed = prop::collection::vec(prop::sample::select(TEXTS), 0..4)
+            .prop_flat_map(|texts| {
+                let body = texts.concat();
+                prop_oneof![
+                    Just(format!("<R><S><C><K>{body}</K><T>t</T></C><I>{body}</I></S><M><Q>q</Q></M></R>")),
+                    Just(format!("<R xmlns=\"u\">\n <S>\n  <x:C><K>{body}</K></x:C>\n <U><A>{body}</A></U></S>\n</R>\n")),
+                ]
+            })
+            .prop_map(String::into_bytes);
+        let pieces = prop::collection::vec(prop::sample::select(FRAGMENTS), 0..24)
+            .prop_map(|f| f.concat().into_bytes());
+        let raw_byte = (pieces.clone(), any::<prop::sample::Index>(), any::<u8>()).prop_map(
+            |(mut v, at, b)| {
+                if !v.is_empty() {
+                    let i = at.index(v.len());
+                    v[i] = b;
+                }
+                v
+            },
+        );
+        prop_oneof![2 => well_formed, 3 => pieces, 1 => raw_byte]
+    }
+
+    /// What a walk reports: each leaf (index, decoded text or error), then
+    /// its result.
+    type Trace = (
+        Vec<(usize, Result<String, ParseError>)>,
+        Result<(), ParseError>,
+    );
+
+    fn trace_new(input: &[u8]) -> Trace {
+        let mut leaves = Vec::new();
+        let result = walk(input, TREE, |index, leaf| {
+            let text = leaf.text();
+            let read = leaf.read(str::to_owned);
+            assert_eq!(text, read);
+            leaves.push((index, text));
+            Ok(())
+        });
+        (leaves, result)
+    }
+
+    fn trace_former(input: &[u8]) -> Trace {
+        let mut leaves = Vec::new();
+        let result = former::walk(input, &PATHS, |index, raw, at| {
+            leaves.push((index, text(raw, at)));
+            Ok(())
+        });
+        (leaves, result)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+        #[test]
+        fn walk_matches_former(v in document()) {
+            prop_assert_eq!(trace_new(&v), trace_former(&v));
+        }
+    }
+
+    #[test]
+    fn the_sts_namespace_passes_the_attribute_checks() {
+        let tag = [b"AssumeRoleResponse", STS_NAMESPACE].concat();
+        let start = quick_xml::events::BytesStart::from_content(
+            String::from_utf8(tag).unwrap(),
+            "AssumeRoleResponse".len(),
+        );
+        assert_eq!(start.attributes_raw(), STS_NAMESPACE);
+        assert!(former::check_tag(&start, 0).is_ok());
+        // And a tag that differs from it in any way is checked in full.
+        let other = quick_xml::events::BytesStart::from_content(
+            "AssumeRoleResponse xmlns=\"u\" xmlns=\"u\"",
+            "AssumeRoleResponse".len(),
+        );
+        assert!(check_tag(&other, 0, true).is_err());
+    }
+
+    #[test]
+    fn walk_matches_former_on_fixed_cases() {
+        for doc in [
+            "<R><S><C><K>v</K></C></S></R>",
+            "\u{feff}<R><S><x:C><K>a&amp;b</K></x:C></S></R>",
+            "<R><S><C><K>a]]>b</K></C></S></R>",
+            "<R><S><C><K>a]b</K></C></S></R>",
+            "<R><S><C><K>a<Z/>b</K></C></S></R>",
+            "<R><S><C><K><K>x</K></K></C></S></R>",
+            "<R><S><C><K>x</C></S></R>",
+            "<R><S><C><K>x",
+            "<R><S></1S></R>",
+            "<R><S><C a=\"1\" a=\"2\"></C></S></R>",
+            "<R><S><C a=\"1\"></C></S></R>",
+            "<R><S><C/><I>é</I></S></R>",
+            "<R><S><C><T>t</T></C><C><T>u</T></C></S></R>",
+        ] {
+            assert_eq!(
+                trace_new(doc.as_bytes()),
+                trace_former(doc.as_bytes()),
+                "{doc}"
+            );
         }
     }
 }

@@ -108,28 +108,36 @@ pub struct AssumeRoleResponse {
     request_id: Option<String>,
 }
 
-const RESULT: &str = "AssumeRoleResult";
-const PATHS: [&[&str]; 9] = [
-    &["AssumeRoleResponse", RESULT, "Credentials", "AccessKeyId"],
+/// The elements read, each with the index of its name in `NAMES`.
+const ANSWER: &[xml::Element] = &[xml::Element::parent(
+    "AssumeRoleResponse",
     &[
-        "AssumeRoleResponse",
-        RESULT,
-        "Credentials",
-        "SecretAccessKey",
+        xml::Element::parent(
+            "AssumeRoleResult",
+            &[
+                xml::Element::parent(
+                    "Credentials",
+                    &[
+                        xml::Element::leaf("AccessKeyId", 0),
+                        xml::Element::leaf("SecretAccessKey", 1),
+                        xml::Element::leaf("SessionToken", 2),
+                        xml::Element::leaf("Expiration", 3),
+                    ],
+                ),
+                xml::Element::parent(
+                    "AssumedRoleUser",
+                    &[
+                        xml::Element::leaf("Arn", 4),
+                        xml::Element::leaf("AssumedRoleId", 5),
+                    ],
+                ),
+                xml::Element::leaf("SourceIdentity", 6),
+                xml::Element::leaf("PackedPolicySize", 7),
+            ],
+        ),
+        xml::Element::parent("ResponseMetadata", &[xml::Element::leaf("RequestId", 8)]),
     ],
-    &["AssumeRoleResponse", RESULT, "Credentials", "SessionToken"],
-    &["AssumeRoleResponse", RESULT, "Credentials", "Expiration"],
-    &["AssumeRoleResponse", RESULT, "AssumedRoleUser", "Arn"],
-    &[
-        "AssumeRoleResponse",
-        RESULT,
-        "AssumedRoleUser",
-        "AssumedRoleId",
-    ],
-    &["AssumeRoleResponse", RESULT, "SourceIdentity"],
-    &["AssumeRoleResponse", RESULT, "PackedPolicySize"],
-    &["AssumeRoleResponse", "ResponseMetadata", "RequestId"],
-];
+)];
 const NAMES: [&str; 9] = [
     "AccessKeyId",
     "SecretAccessKey",
@@ -172,30 +180,42 @@ impl AssumeRoleResponse {
     /// A [`ParseError`] naming the element and the problem; it never holds a value.
     pub fn from_xml(body: &[u8]) -> Result<Self, ParseError> {
         let mut found = Found::default();
-        xml::walk(body, &PATHS, |index, raw, at| {
+        xml::walk(body, ANSWER, |index, leaf| {
             let name = NAMES[index];
-            let text = xml::text(raw, at).map_err(|e| e.in_member(name))?;
-            let duplicate = match index {
-                0 => found.access_key_id.replace(text).is_some(),
-                1 => found.secret_access_key.replace(secret(text)).is_some(),
-                2 => found.session_token.replace(secret(text)).is_some(),
-                3 => found
-                    .expiration
-                    .replace(parse_timestamp(&text).ok_or_else(|| {
-                        ParseError::syntax(Syntax::InvalidTimestamp, at).in_member(name)
-                    })?)
-                    .is_some(),
-                4 => found.arn.replace(text).is_some(),
-                5 => found.role_id.replace(text).is_some(),
-                6 => found.source_identity.replace(text).is_some(),
-                7 => found
-                    .packed_policy_size
-                    .replace(text.trim().parse().map_err(|_| {
-                        ParseError::syntax(Syntax::ExpectedInteger, at).in_member(name)
-                    })?)
-                    .is_some(),
-                _ => found.request_id.replace(text).is_some(),
-            };
+            let at = leaf.offset();
+            let in_member = |e: ParseError| e.in_member(name);
+            let duplicate =
+                match index {
+                    // Parsed where they stand: no copy of the text is kept.
+                    3 => found
+                        .expiration
+                        .replace(leaf.read(parse_timestamp).map_err(in_member)?.ok_or_else(
+                            || ParseError::syntax(Syntax::InvalidTimestamp, at).in_member(name),
+                        )?)
+                        .is_some(),
+                    7 => found
+                        .packed_policy_size
+                        .replace(
+                            leaf.read(|text| text.trim().parse().ok())
+                                .map_err(in_member)?
+                                .ok_or_else(|| {
+                                    ParseError::syntax(Syntax::ExpectedInteger, at).in_member(name)
+                                })?,
+                        )
+                        .is_some(),
+                    _ => {
+                        let text = leaf.text().map_err(in_member)?;
+                        match index {
+                            0 => found.access_key_id.replace(text).is_some(),
+                            1 => found.secret_access_key.replace(secret(text)).is_some(),
+                            2 => found.session_token.replace(secret(text)).is_some(),
+                            4 => found.arn.replace(text).is_some(),
+                            5 => found.role_id.replace(text).is_some(),
+                            6 => found.source_identity.replace(text).is_some(),
+                            _ => found.request_id.replace(text).is_some(),
+                        }
+                    }
+                };
             if duplicate {
                 return Err(xml::duplicate(name, at));
             }
@@ -342,12 +362,21 @@ pub struct StsError {
     request_id: Option<String>,
 }
 
-const ERROR_PATHS: [&[&str]; 4] = [
-    &["ErrorResponse", "Error", "Type"],
-    &["ErrorResponse", "Error", "Code"],
-    &["ErrorResponse", "Error", "Message"],
-    &["ErrorResponse", "RequestId"],
-];
+/// The elements read, each with the index of its name in `ERROR_NAMES`.
+const ERROR: &[xml::Element] = &[xml::Element::parent(
+    "ErrorResponse",
+    &[
+        xml::Element::parent(
+            "Error",
+            &[
+                xml::Element::leaf("Type", 0),
+                xml::Element::leaf("Code", 1),
+                xml::Element::leaf("Message", 2),
+            ],
+        ),
+        xml::Element::leaf("RequestId", 3),
+    ],
+)];
 const ERROR_NAMES: [&str; 4] = ["Type", "Code", "Message", "RequestId"];
 
 impl StsError {
@@ -372,9 +401,10 @@ impl StsError {
         // Wiped on every path: `out` by its own `Drop`, `code` here, and the
         // first of two duplicated texts below.
         let mut code = zeroize::Zeroizing::new(None);
-        xml::walk(body, &ERROR_PATHS, |index, raw, at| {
+        xml::walk(body, ERROR, |index, leaf| {
             let name = ERROR_NAMES[index];
-            let text = xml::text(raw, at).map_err(|e| e.in_member(name))?;
+            let at = leaf.offset();
+            let text = leaf.text().map_err(|e| e.in_member(name))?;
             let slot = match index {
                 0 => &mut out.error_type,
                 1 => &mut *code,
