@@ -88,6 +88,11 @@ fn each_broken_answer_gets_its_own_error() {
 
     let size = refused(&GOOD.replace(">7<", ">seven<"));
     assert_eq!(size.member(), Some("PackedPolicySize"));
+    // ASCII white space around a number is let through (as around a time);
+    // other white space (an em space) is not.
+    assert!(AssumeRoleResponse::from_xml(GOOD.replace(">7<", ">\n 7 <").as_bytes()).is_ok());
+    let spaced = refused(&GOOD.replace(">7<", ">&#x2003;7<"));
+    assert_eq!(spaced.member(), Some("PackedPolicySize"));
 
     let nested = format!("{}{GOOD}{}", "<a>".repeat(100), "</a>".repeat(100));
     assert_eq!(

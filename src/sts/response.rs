@@ -196,7 +196,7 @@ impl AssumeRoleResponse {
                     7 => found
                         .packed_policy_size
                         .replace(
-                            leaf.read(|text| text.trim().parse().ok())
+                            leaf.read(|text| text.trim_ascii().parse().ok())
                                 .map_err(in_member)?
                                 .ok_or_else(|| {
                                     ParseError::syntax(Syntax::ExpectedInteger, at).in_member(name)
