@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes benches/README.md from criterion's own output (target/criterion).
+"""Writes benches/README.md from criterion's own output (target/criterion, or
+$CARGO_TARGET_DIR/criterion).
 
     cargo bench --benches            # measure (about 5 minutes)
     python3 benches/report.py        # write the table
@@ -16,7 +17,10 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CRITERION = os.path.join(ROOT, "target", "criterion")
+# Where cargo put criterion's output: `$CARGO_TARGET_DIR`, as cargo itself reads it.
+CRITERION = os.path.join(
+    os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "criterion"
+)
 OURS = "ssooidc-token"
 
 
