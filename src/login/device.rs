@@ -525,9 +525,9 @@ impl DevicePoller {
     /// and says what to do next. See the table on [`DevicePoller`].
     ///
     /// An error answer is judged by the error its body names. When you have the
-    /// answer's headers, prefer [`on_http_response`](Self::on_http_response)
-    /// (feature `http`), which also reads the error from `x-amzn-ErrorType` when
-    /// the body does not name it, as the AWS SDKs do.
+    /// answer's headers, prefer `on_http_response` (feature `http`), which also
+    /// reads the error from `x-amzn-ErrorType` when the body does not name it,
+    /// as the AWS SDKs do.
     pub fn on_response(&mut self, status: u16, body: &[u8], now: Instant) -> PollOutcome {
         self.on_answer(status, None, body, now)
     }
