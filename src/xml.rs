@@ -19,9 +19,11 @@ const MAX_DEPTH: usize = 32;
 /// How deep the tree of known elements `walk` is given may be.
 const MAX_PATH: usize = 8;
 
-/// The text of a known leaf element: its content as it stands in the input
-/// (entities not yet decoded), where it starts, and whether it is plain text.
+/// The text of a known leaf element: its name, its content as it stands in
+/// the input (entities not yet decoded), where it starts, and whether it is
+/// plain text.
 pub(crate) struct Leaf<'a> {
+    name: &'static str,
     raw: &'a [u8],
     offset: usize,
     /// Nothing to decode: the content was one text event of quick-xml (which
@@ -30,6 +32,11 @@ pub(crate) struct Leaf<'a> {
 }
 
 impl Leaf<'_> {
+    /// The element's local name, as the tree gives it (for errors).
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
     /// Where the text starts in the input.
     pub(crate) fn offset(&self) -> usize {
         self.offset
@@ -445,8 +452,8 @@ fn walk_from(
                     unknown += 1;
                     continue;
                 }
-                match known.map(|e| &e.kind) {
-                    Some(&Kind::Leaf(index)) => {
+                match known.map(|e| (e.name, &e.kind)) {
+                    Some((name, &Kind::Leaf(index))) => {
                         let text_at = base + position(&reader);
                         let (from, to, plain) = read_leaf(&mut reader, base)?;
                         prefixes.close(level);
@@ -455,13 +462,14 @@ fn walk_from(
                         leaf(
                             index,
                             Leaf {
+                                name,
                                 raw,
                                 offset: text_at,
                                 plain,
                             },
                         )?;
                     }
-                    Some(&Kind::Parent(children)) => {
+                    Some((_, &Kind::Parent(children))) => {
                         depth += 1;
                         open[depth] = children;
                     }

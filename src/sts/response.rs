@@ -108,7 +108,7 @@ pub struct AssumeRoleResponse {
     request_id: Option<String>,
 }
 
-/// The elements read, each with the index of its name in `NAMES`.
+/// The elements read; a leaf's index says which member it fills.
 const ANSWER: &[xml::Element] = &[xml::Element::parent(
     "AssumeRoleResponse",
     &[
@@ -138,17 +138,6 @@ const ANSWER: &[xml::Element] = &[xml::Element::parent(
         xml::Element::parent("ResponseMetadata", &[xml::Element::leaf("RequestId", 8)]),
     ],
 )];
-const NAMES: [&str; 9] = [
-    "AccessKeyId",
-    "SecretAccessKey",
-    "SessionToken",
-    "Expiration",
-    "Arn",
-    "AssumedRoleId",
-    "SourceIdentity",
-    "PackedPolicySize",
-    "RequestId",
-];
 
 /// What was read so far; on any error the secrets are wiped as it drops.
 #[derive(Default)]
@@ -181,7 +170,7 @@ impl AssumeRoleResponse {
     pub fn from_xml(body: &[u8]) -> Result<Self, ParseError> {
         let mut found = Found::default();
         xml::walk(body, ANSWER, |index, leaf| {
-            let name = NAMES[index];
+            let name = leaf.name();
             let at = leaf.offset();
             let in_member = |e: ParseError| e.in_member(name);
             let duplicate =
@@ -362,7 +351,7 @@ pub struct StsError {
     request_id: Option<String>,
 }
 
-/// The elements read, each with the index of its name in `ERROR_NAMES`.
+/// The elements read; a leaf's index says which member it fills.
 const ERROR: &[xml::Element] = &[xml::Element::parent(
     "ErrorResponse",
     &[
@@ -377,7 +366,6 @@ const ERROR: &[xml::Element] = &[xml::Element::parent(
         xml::Element::leaf("RequestId", 3),
     ],
 )];
-const ERROR_NAMES: [&str; 4] = ["Type", "Code", "Message", "RequestId"];
 
 impl StsError {
     /// Parses an STS error body received with HTTP status `status`.
@@ -402,7 +390,7 @@ impl StsError {
         // first of two duplicated texts below.
         let mut code = zeroize::Zeroizing::new(None);
         xml::walk(body, ERROR, |index, leaf| {
-            let name = ERROR_NAMES[index];
+            let name = leaf.name();
             let at = leaf.offset();
             let text = leaf.text().map_err(|e| e.in_member(name))?;
             let slot = match index {
