@@ -109,19 +109,7 @@ fn oauth_errors_come_back_as_token_errors() {
         400,
         r#"{"error":"invalid_grant","error_description":"bad"}"#,
     );
-    let request = CreateTokenWithIam::refresh_token()
-        .client_id("c")
-        .refresh_token("r")
-        .build()
-        .unwrap();
-    let Err(SendError::Response(err)) = block_on(request.send_with(&client)) else {
-        panic!("expected a TokenError")
-    };
-    let token = err.token_error().expect("a TokenError");
-    assert_eq!(
-        (token.status(), token.code()),
-        (400, &ErrorCode::InvalidGrant)
-    );
+    refresh_is_refused_with_invalid_grant(&client);
 }
 
 /// An error named only in `x-amzn-ErrorType` is read from the header on the SDK
@@ -139,6 +127,15 @@ fn an_error_named_only_in_its_header_is_read_on_the_sdk_road() {
         ],
         ..Setup::default()
     });
+    let err = refresh_is_refused_with_invalid_grant(&client);
+    assert_eq!(err.request_id(), Some("req-7"));
+}
+
+/// Sends a refresh-token request through `client`; its answer must be a 400
+/// `invalid_grant`.
+fn refresh_is_refused_with_invalid_grant(
+    client: &aws_sdk_ssooidc::Client,
+) -> ssooidc_token::ResponseError {
     let request = CreateTokenWithIam::refresh_token()
         .client_id("c")
         .refresh_token("r")
@@ -152,7 +149,7 @@ fn an_error_named_only_in_its_header_is_read_on_the_sdk_road() {
         (token.status(), token.code()),
         (400, &ErrorCode::InvalidGrant)
     );
-    assert_eq!(err.request_id(), Some("req-7"));
+    err
 }
 
 #[test]

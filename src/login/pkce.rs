@@ -157,11 +157,6 @@ impl fmt::Debug for Pkce {
     }
 }
 
-/// Appends `value` percent-encoded: only `A-Z a-z 0-9 - . _ ~` stay as they are.
-fn percent_encode_into(out: &mut String, value: &str) {
-    crate::hex::percent_encode_unreserved_into(out, value);
-}
-
 crate::builder_state::typed_struct! {
     /// The fields of an [`AuthorizeUrl`], as its builder collects them.
     #[derive(Debug, typed_builder::TypedBuilder)]
@@ -300,11 +295,11 @@ impl AuthorizeUrl {
             }
             url.push_str(name);
             url.push('=');
-            percent_encode_into(&mut url, value);
+            crate::hex::percent_encode_unreserved_into(&mut url, value);
         }
         if !fields.scope.is_empty() {
             url.push_str("&scopes=");
-            percent_encode_into(&mut url, &fields.scope.join(" "));
+            crate::hex::percent_encode_unreserved_into(&mut url, &fields.scope.join(" "));
         }
         Ok(Self { url, state })
     }
