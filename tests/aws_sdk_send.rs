@@ -141,7 +141,7 @@ fn refresh_is_refused_with_invalid_grant(
         .refresh_token("r")
         .build()
         .unwrap();
-    let Err(SendError::Response(err)) = block_on(request.send_with(&client)) else {
+    let Err(SendError::Response(err)) = block_on(request.send_with(client)) else {
         panic!("expected a TokenError")
     };
     let token = err.token_error().expect("a TokenError");
