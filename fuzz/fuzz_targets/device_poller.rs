@@ -1,5 +1,6 @@
-//! The device poller takes any answer (status and body) without panicking, and
-//! never asks for a poll sooner than its interval or at or after the deadline.
+//! The device poller takes any answer (status, body, and an `x-amzn-ErrorType`
+//! header or none) without panicking, and never asks for a poll sooner than its
+//! interval or at or after the deadline.
 #![no_main]
 
 use std::time::{Duration, Instant};
@@ -14,7 +15,9 @@ fuzz_target!(|data: &[u8]| {
     .expect("a valid authorization");
     let start = Instant::now();
     let mut poller = DevicePoller::from_client("c", "s", authorization, start).expect("valid");
-    // Each answer: two status bytes, a length byte, then that many body bytes.
+    // Each answer: two status bytes, a length byte, then that many body bytes;
+    // a status with its high bit set also carries the body's first line as
+    // `x-amzn-ErrorType` and goes through `on_http_response`.
     let mut rest = data;
     while let [hi, lo, len, tail @ ..] = rest {
         let len = usize::from(*len).min(tail.len());
@@ -22,7 +25,20 @@ fuzz_target!(|data: &[u8]| {
         rest = next;
         let now = poller.next_poll_at();
         let status = u16::from_be_bytes([*hi, *lo]);
-        match poller.on_response(status, body, now) {
+        let outcome = if status & 0x8000 == 0 {
+            poller.on_response(status, body, now)
+        } else {
+            let header = body.split(|&b| b == b'\n').next().unwrap_or_default();
+            let mut answer = http::Response::builder().status((status & 0x7fff) % 500 + 100);
+            if let Ok(value) = http::HeaderValue::from_bytes(header) {
+                answer = answer.header("x-amzn-ErrorType", value);
+            }
+            match answer.body(body) {
+                Ok(answer) => poller.on_http_response(&answer, now),
+                Err(_) => break,
+            }
+        };
+        match outcome {
             PollOutcome::Wait { until } => {
                 assert!(until >= now + poller.interval());
                 assert!(until < start + Duration::from_secs(600));
