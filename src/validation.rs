@@ -288,9 +288,9 @@ pub(crate) fn unreserved(b: u8) -> bool {
 
 /// The OR of `lane(b)` over every byte of `v` (a lane gives flag bits, one of
 /// them usually "not allowed here"): 16 lanes at a time without a branch (so
-/// the loop compiles to vector code), the last block overlapping the one before
-/// it instead of a byte-at-a-time tail (a byte seen twice changes no OR). `v`
-/// empty gives 0.
+/// the loop compiles to vector code), a partial last block read as the 16 bytes
+/// that end `v`, overlapping the block before it, instead of a byte-at-a-time
+/// tail (a byte seen twice changes no OR). `v` empty gives 0.
 // Inlined into the 16-lane loops, or they do not compile to vector code.
 #[allow(clippy::inline_always)]
 #[inline(always)]
@@ -304,8 +304,11 @@ fn or_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> u8 {
             any[i] |= lane(block[i]);
         }
     };
-    v.chunks_exact(16).for_each(&mut fold);
-    fold(&v[v.len() - 16..]);
+    let mut blocks = v.chunks_exact(16);
+    blocks.by_ref().for_each(&mut fold);
+    if !blocks.remainder().is_empty() {
+        fold(&v[v.len() - 16..]);
+    }
     any.iter().fold(0, |acc, &a| acc | a)
 }
 
