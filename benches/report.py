@@ -110,6 +110,8 @@ def main():
         "same `cargo bench` run and benchmark group (below 1 means this crate is faster).",
         "`to_json` timings include dropping (and so wiping) the body; the baselines drop theirs too.",
         "Parsing timings include dropping the parsed value (ours wipes its secrets).",
+        "`build` timings do not include dropping the request, on either side (criterion drops a",
+        "batch's outputs after timing it).",
         "",
     ]
     if worst:
