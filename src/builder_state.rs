@@ -364,6 +364,11 @@ pub mod field {
             setter: "call `.refresh_window(...)` before `.build()`",
             twice: "field `refresh_window` is set twice",
         }
+        time_source {
+            missing: "missing required field `time_source`",
+            setter: "call `.time_source(...)` before `.build()`",
+            twice: "field `time_source` is set twice",
+        }
         source_identity {
             missing: "missing required field `source_identity`",
             setter: "call `.source_identity(...)` before `.build()`",

@@ -20,6 +20,7 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{future, ProvideCredentials};
 use aws_credential_types::Credentials;
+use aws_smithy_async::time::TimeSource;
 use aws_smithy_types::body::SdkBody;
 use local_aws::{
     api, oidc, sts, OidcState, Server, StsState, APPLICATION_ARN, REGION, ROLE_ARN, SESSION_KEY_ID,
@@ -74,7 +75,28 @@ struct Setup {
     provider: IdentityEnhancedCredentials,
 }
 
+/// A clock for the provider: the system's, moved on by `advance` (the local
+/// endpoints keep the system's, so STS's `Expiration` stays real).
+#[derive(Clone, Debug, Default)]
+struct SteppedClock(Arc<Mutex<Duration>>);
+
+impl SteppedClock {
+    fn advance_to(&self, offset: Duration) {
+        *self.0.lock().unwrap() = offset;
+    }
+}
+
+impl TimeSource for SteppedClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now() + *self.0.lock().unwrap()
+    }
+}
+
 fn setup(rotate: bool) -> Setup {
+    setup_with(rotate, None)
+}
+
+fn setup_with(rotate: bool, clock: Option<SteppedClock>) -> Setup {
     let expected = Arc::new(Mutex::new((
         APP_KEYS[0].0.to_owned(),
         APP_KEYS[0].1.to_owned(),
@@ -91,7 +113,7 @@ fn setup(rotate: bool) -> Setup {
             .timeout(Duration::from_secs(10)),
     )
     .unwrap();
-    let provider = IdentityEnhancedCredentials::builder()
+    let builder = IdentityEnhancedCredentials::builder()
         .application_arn(APPLICATION_ARN)
         .role_arn(ROLE_ARN)
         .oidc_endpoint(Endpoint::custom(&oidc.base_url(), REGION).unwrap())
@@ -105,9 +127,12 @@ fn setup(rotate: bool) -> Setup {
             calls.fetch_add(1, Ordering::SeqCst);
             async { Ok(SecretString::from(IDP_JWT)) }
         })
-        .client(client)
-        .build()
-        .unwrap();
+        .client(client);
+    let provider = match clock {
+        Some(clock) => builder.time_source(clock).build(),
+        None => builder.build(),
+    }
+    .unwrap();
     Setup {
         oidc,
         sts,
@@ -390,6 +415,58 @@ async fn a_failed_early_renewal_keeps_the_credentials_sts_still_honours_and_rest
         assert_eq!(again.expiry(), first.expiry());
     }
     assert_eq!(setup.counts(), (1, 1, 1, 2));
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_renewal_rests_one_minute_on_the_providers_clock_then_runs_again() {
+    let clock = SteppedClock::default();
+    let setup = setup_with(false, Some(clock.clone()));
+    let at = |secs| clock.advance_to(Duration::from_secs(secs));
+    // Sessions of 400 s: handed out with an expiry 200 s away (the 5-minute
+    // window, at most half the lifetime), renewed from 170 s on.
+    setup.sts_state.lifetime.store(400, Ordering::SeqCst);
+    bounded(async {
+        let first = setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 0, 1));
+        at(169);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 0, 1), "still fresh at 169 s");
+        // Due at 180 s; STS refuses, the credentials are kept (usable until
+        // 370 s), and the next attempt waits until 240 s.
+        setup.sts_state.deny.store(true, Ordering::SeqCst);
+        at(180);
+        let kept = setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(kept.expiry(), first.expiry());
+        assert_eq!(setup.counts(), (1, 1, 1, 2), "the renewal ran and failed");
+        for secs in [181, 200, 239] {
+            at(secs);
+            let again = setup.provider.provide_credentials().await.unwrap();
+            assert_eq!(again.expiry(), first.expiry());
+            assert_eq!(setup.counts(), (1, 1, 1, 2), "resting at {secs} s");
+        }
+        // The minute is over: another attempt, refused again, another rest.
+        at(241);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 2, 3), "tried again at 241 s");
+        setup.sts_state.deny.store(false, Ordering::SeqCst);
+        setup.sts_state.lifetime.store(3_600, Ordering::SeqCst);
+        at(300);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 2, 3), "resting until 301 s");
+        // After it: renewed, with the new session's expiry.
+        at(302);
+        let renewed = setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 3, 4));
+        assert!(renewed.expiry().unwrap() > first.expiry().unwrap() + Duration::from_secs(3_000));
+        // Past the old session's end, a refusal reaches the caller: nothing is
+        // kept that STS no longer honours.
+        setup.sts_state.deny.store(true, Ordering::SeqCst);
+        at(3_600);
+        setup.provider.provide_credentials().await.unwrap_err();
+        assert_eq!(setup.counts(), (1, 1, 4, 5));
+    })
+    .await;
     setup.no_refusals();
 }
 

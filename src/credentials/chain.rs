@@ -113,7 +113,7 @@ pub(crate) async fn run(
         .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRoleWithContext, e)))?;
     let assume_role = |err: SendError| ChainError::new(ChainErrorKind::StsCall(err));
     let signed = request
-        .to_signed_http(&fields.sts_endpoint, &app, SystemTime::now())
+        .to_signed_http(&fields.sts_endpoint, &app, fields.time_source.now())
         .map_err(|e| assume_role(e.into()))?;
     drop(request);
     let session = fields
@@ -123,7 +123,7 @@ pub(crate) async fn run(
         .map_err(assume_role)?
         .into_credentials();
     let expiration = session.expiration();
-    let expiry = reported_expiry(SystemTime::now(), expiration, fields.refresh_window);
+    let expiry = reported_expiry(fields.time_source.now(), expiration, fields.refresh_window);
     Ok(Loaded {
         credentials: super::hand_over(&session, expiry),
         expiration,
@@ -172,7 +172,7 @@ async fn create_token(
             .build()
             .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
         let signed = request
-            .to_signed_http(&fields.oidc_endpoint, app, SystemTime::now())
+            .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
             .map_err(|e| failed(step, e.into()))?;
         drop(request);
         match fields.client.create_token_with_iam(signed).await {
@@ -192,7 +192,7 @@ async fn create_token(
         .build()
         .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
     let signed = request
-        .to_signed_http(&fields.oidc_endpoint, app, SystemTime::now())
+        .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
         .map_err(|e| failed(step, e.into()))?;
     drop(request);
     fields

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
+use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use secrecy::SecretString;
 
 use super::chain::{self, Loaded};
@@ -56,7 +57,7 @@ crate::builder_state::typed_struct! {
     #[builder(
         builder_type(
             name = IdentityEnhancedCredentialsBuilder,
-            doc = "Builds an [`IdentityEnhancedCredentials`] provider. Start with [`IdentityEnhancedCredentials::builder`].\n\nRequired: `application_arn`, `role_arn`, `oidc_endpoint`, `sts_endpoint`, `app_credentials`, `idp_token`, `client`. Optional: `role_session_name`, `duration_seconds`, `refresh_window`, `scope` (repeatable), `source_identity`, `tag` (repeatable).",
+            doc = "Builds an [`IdentityEnhancedCredentials`] provider. Start with [`IdentityEnhancedCredentials::builder`].\n\nRequired: `application_arn`, `role_arn`, `oidc_endpoint`, `sts_endpoint`, `app_credentials`, `idp_token`, `client`. Optional: `role_session_name`, `duration_seconds`, `refresh_window`, `scope` (repeatable), `source_identity`, `tag` (repeatable), `time_source`.",
             attributes(#[derive(Debug)]),
         ),
         builder_method(vis = "pub(crate)"),
@@ -124,13 +125,23 @@ crate::builder_state::typed_struct! {
         optional source_identity: into String = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`.",
         raw #[builder(via_mutators)]
         tags: Vec<(String, String)>,
+        raw #[builder(default, setter(
+            fn transform(source: impl TimeSource + 'static) -> Option<SharedTimeSource>
+            where
+                <Self as FieldState<field::time_source::Name>>::State: field::time_source::Unset,
+            {
+                Some(SharedTimeSource::new(source))
+            },
+            doc = "Sets the clock (optional, default the system clock), as the SDK's own credential providers take one: it decides when credentials are fresh, when a failed renewal may be tried again, and the time requests are signed with. Pass the SDK config's `time_source()` to share its clock, or a test clock to step through expiry."
+        ))]
+        time_source: Option<SharedTimeSource>,
     }
 }
 
 crate::builder_state::field_states!(
     IdentityEnhancedCredentialsBuilder
-    [application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window scopes source_identity tags]
-    application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window source_identity
+    [application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window scopes source_identity tags time_source]
+    application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window source_identity time_source
 );
 
 #[allow(non_camel_case_types)]
@@ -146,6 +157,7 @@ impl<
         duration_seconds,
         refresh_window,
         source_identity,
+        time_source,
     >
     IdentityEnhancedCredentialsBuilder<(
         application_arn,
@@ -161,6 +173,7 @@ impl<
         (Vec<String>,),
         source_identity,
         (Vec<(String, String)>,),
+        time_source,
     )>
 {
     /// Checks the settings against the rules of CreateTokenWithIAM and STS and
@@ -191,6 +204,7 @@ impl<
         duration_seconds: Optional<Option<u32>>,
         refresh_window: Optional<Option<Duration>>,
         source_identity: Optional<Option<String>>,
+        time_source: Optional<Option<SharedTimeSource>>,
     {
         let (
             application_arn,
@@ -206,6 +220,7 @@ impl<
             (scopes,),
             source_identity,
             (tags,),
+            time_source,
         ) = self.fields;
         let application_arn = application_arn.into_value();
         let role_session_name = role_session_name
@@ -227,6 +242,7 @@ impl<
             scopes,
             source_identity: source_identity.into_value(),
             tags,
+            time_source: time_source.into_value().unwrap_or_default(),
         };
         fields.check()?;
         Ok(IdentityEnhancedCredentials {
@@ -255,6 +271,7 @@ pub(crate) struct Settings {
     pub(crate) scopes: Vec<String>,
     pub(crate) source_identity: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
+    pub(crate) time_source: SharedTimeSource,
 }
 
 impl Settings {
@@ -431,7 +448,7 @@ impl IdentityEnhancedCredentials {
         let inner = &*self.inner;
         let runs_before = inner.runs.load(Ordering::Acquire);
         let mut session = inner.session.lock().await;
-        let now = SystemTime::now();
+        let now = inner.fields.time_source.now();
         if let Some((current, expiration)) = &session.current {
             let resting = session.retry_after.is_some_and(|after| now < after);
             if chain::is_fresh(current.expiry(), now)
@@ -464,7 +481,7 @@ impl IdentityEnhancedCredentials {
             Err(err) => {
                 // An early renewal that failed keeps the credentials STS still
                 // honours, and rests before the next attempt.
-                let now = SystemTime::now();
+                let now = inner.fields.time_source.now();
                 if let Some((current, expiration)) = &session.current {
                     if chain::is_usable(*expiration, now) {
                         let current = current.clone();
@@ -497,7 +514,7 @@ impl ProvideCredentials for IdentityEnhancedCredentials {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         last.as_ref()
-            .filter(|(_, expiration)| SystemTime::now() < *expiration)
+            .filter(|(_, expiration)| self.inner.fields.time_source.now() < *expiration)
             .map(|(credentials, _)| credentials.clone())
     }
 }
