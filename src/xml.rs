@@ -144,7 +144,11 @@ fn forbidden_character(input: &[u8]) -> Option<usize> {
 }
 
 /// A start tag well formed: a valid name, and every attribute with a valid name,
-/// a quoted value without `<`, references that resolve, and no duplicate.
+/// a quoted value without `<`, references that resolve, and no duplicate, by
+/// name or by expanded name (namespace and local part). Namespace declarations
+/// follow Namespaces in XML 1.0: a prefix is bound to a namespace name, never
+/// to nothing; `xmlns` is never declared, nor its namespace bound; `xml` only
+/// to its own namespace, which no other prefix (nor the default) takes.
 /// `name_checked`: the name is already known to be valid (it is one of the
 /// known elements' names).
 fn check_tag(
@@ -207,28 +211,87 @@ fn check_tag(
         }
         pieces(value, |_| {}).map_err(|_| bad())?;
         if let Some(prefix) = key.strip_prefix(b"xmlns:") {
-            // Namespaces in XML 1.0, section 3: a prefix is bound to a
-            // namespace name, never to nothing, and `xmlns` is never bound.
-            if value.is_empty() || prefix == b"xmlns" || !is_ncname(prefix) {
+            // Namespaces in XML 1.0, section 3.
+            let namespace = namespace_name(value).ok_or_else(bad)?;
+            if namespace.is_empty()
+                || prefix == b"xmlns"
+                || !is_ncname(prefix)
+                || (prefix == b"xml") != (namespace == XML_NAMESPACE)
+                || namespace == XMLNS_NAMESPACE
+            {
                 return Err(bad());
             }
-            prefixes.declare(level, prefix);
+            prefixes.declare(level, prefix, namespace);
             declared = true;
+        } else if key == b"xmlns" {
+            let namespace = namespace_name(value).ok_or_else(bad)?;
+            if namespace == XML_NAMESPACE || namespace == XMLNS_NAMESPACE {
+                return Err(bad());
+            }
         }
     }
-    let names_ok = (name_checked || prefixes.qualified_name_ok(name))
-        && (!declared && !raw.contains(&b':')
-            || attributes.all(|attribute| {
-                attribute.is_ok_and(|a| {
-                    let key = a.key.into_inner();
-                    key == b"xmlns" || key.starts_with(b"xmlns:") || prefixes.qualified_name_ok(key)
-                })
-            }));
-    if names_ok {
-        Ok(())
-    } else {
-        Err(bad())
+    if !(name_checked || prefixes.qualified_name_ok(name)) {
+        return Err(bad());
     }
+    if !declared && !raw.contains(&b':') {
+        return Ok(());
+    }
+    // Every prefixed attribute name declared, and no two attributes with the
+    // same namespace and local part (section 6.3). Unprefixed ones are in no
+    // namespace: quick-xml has compared their names already.
+    let mut expanded: Vec<(&[u8], &[u8])> = Vec::new();
+    for attribute in attributes {
+        let key = attribute.map_err(|_| bad())?.key.into_inner();
+        if key == b"xmlns" || key.starts_with(b"xmlns:") {
+            continue;
+        }
+        if !prefixes.qualified_name_ok(key) {
+            return Err(bad());
+        }
+        let Some(colon) = key.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let (namespace, local) = (prefixes.namespace(&key[..colon]), &key[colon + 1..]);
+        if expanded.contains(&(namespace, local)) {
+            return Err(bad());
+        }
+        expanded.push((namespace, local));
+    }
+    Ok(())
+}
+
+/// The namespace `xml` is bound to, by definition.
+const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+/// The namespace of `xmlns` itself, which no prefix may be bound to.
+const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
+
+/// A namespace declaration's value as the namespace name it gives: references
+/// decoded, and each tab, line feed, carriage return or CR LF written as such
+/// read as one space (XML 1.0 sections 2.11 and 3.3.3). `None` if a reference
+/// does not resolve.
+fn namespace_name(value: &[u8]) -> Option<Vec<u8>> {
+    let mut name = Vec::with_capacity(value.len());
+    let mut after_cr = false;
+    pieces(value, |piece| match piece {
+        Piece::Raw(raw) => {
+            for &b in raw {
+                if !(after_cr && b == b'\n') {
+                    name.push(if matches!(b, b'\t' | b'\n' | b'\r') {
+                        b' '
+                    } else {
+                        b
+                    });
+                }
+                after_cr = b == b'\r';
+            }
+        }
+        Piece::Char(c) => {
+            after_cr = false;
+            name.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    })
+    .ok()?;
+    Some(name)
 }
 
 /// The namespace prefixes the open elements declare (`xmlns:p="…"`), each with
@@ -236,17 +299,32 @@ fn check_tag(
 /// none: the list then stays empty and allocates nothing.
 #[derive(Default)]
 struct Prefixes {
-    declared: Vec<(usize, Box<[u8]>)>,
+    /// Level, prefix, namespace name.
+    declared: Vec<(usize, Box<[u8]>, Vec<u8>)>,
 }
 
 impl Prefixes {
-    fn declare(&mut self, level: usize, prefix: &[u8]) {
-        self.declared.push((level, prefix.into()));
+    fn declare(&mut self, level: usize, prefix: &[u8], namespace: Vec<u8>) {
+        self.declared.push((level, prefix.into(), namespace));
+    }
+
+    /// The namespace name `prefix` is bound to here (the innermost
+    /// declaration); empty for a prefix without one, which
+    /// [`qualified_name_ok`](Self::qualified_name_ok) refuses first.
+    fn namespace(&self, prefix: &[u8]) -> &[u8] {
+        if prefix == b"xml" {
+            return XML_NAMESPACE;
+        }
+        self.declared
+            .iter()
+            .rev()
+            .find(|(_, p, _)| **p == *prefix)
+            .map_or(&[], |(_, _, namespace)| namespace)
     }
 
     /// The element at `level` has closed: its declarations end with it.
     fn close(&mut self, level: usize) {
-        while self.declared.last().is_some_and(|(at, _)| *at >= level) {
+        while self.declared.last().is_some_and(|(at, _, _)| *at >= level) {
             self.declared.pop();
         }
     }
@@ -260,7 +338,7 @@ impl Prefixes {
         let (prefix, local) = (&name[..colon], &name[colon + 1..]);
         is_ncname(prefix)
             && is_ncname(local)
-            && (prefix == b"xml" || self.declared.iter().any(|(_, p)| **p == *prefix))
+            && (prefix == b"xml" || self.declared.iter().any(|(_, p, _)| **p == *prefix))
     }
 }
 

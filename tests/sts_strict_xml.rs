@@ -142,6 +142,87 @@ fn each_malformed_shape_is_refused() {
     }
 }
 
+/// Namespaces in XML 1.0: no two attributes with the same namespace and local
+/// part, whatever their prefixes (section 6.3), and the reserved namespaces
+/// bound only as the rules say (section 3). Each verdict is also roxmltree's.
+#[test]
+fn namespace_rules_hold_by_expanded_name() {
+    const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+    const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+    let root = |attributes: &str| {
+        answer("KEY").replacen(
+            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"",
+            &format!("<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"{attributes}"),
+            1,
+        )
+    };
+    let cases = [
+        // Two prefixes, one namespace.
+        (root(r#" xmlns:a="u" xmlns:b="u" a:x="1" b:x="2""#), false),
+        // The same namespace name once references are read...
+        (
+            root(r#" xmlns:a="u" xmlns:b="&#117;" a:x="1" b:x="2""#),
+            false,
+        ),
+        // ...and once white space is normalized (a tab written as such is a space).
+        (
+            root(" xmlns:a=\"a b\" xmlns:b=\"a\tb\" a:x=\"1\" b:x=\"2\""),
+            false,
+        ),
+        // A declaration on the parent, another on the element.
+        (
+            root(r#" xmlns:a="u""#).replacen(
+                "<AssumeRoleResult>",
+                r#"<AssumeRoleResult xmlns:b="u" a:x="1" b:x="2">"#,
+                1,
+            ),
+            false,
+        ),
+        // Reserved namespaces.
+        (root(&format!(r#" xmlns:a="{XML_NS}""#)), false),
+        (root(r#" xmlns:xml="u""#), false),
+        (root(&format!(r#" xmlns:a="{XMLNS_NS}""#)), false),
+        (
+            answer("KEY").replacen(
+                "<AssumeRoleResult>",
+                &format!(r#"<AssumeRoleResult xmlns="{XML_NS}">"#),
+                1,
+            ),
+            false,
+        ),
+        // Allowed: different namespaces, a character reference to a tab (not
+        // normalized), a prefixed and an unprefixed name, a redeclared prefix
+        // on the child, `xml` bound to its own namespace.
+        (root(r#" xmlns:a="u" xmlns:b="v" a:x="1" b:x="2""#), true),
+        (
+            root(" xmlns:a=\"a&#9;b\" xmlns:b=\"a b\" a:x=\"1\" b:x=\"2\""),
+            true,
+        ),
+        (root(r#" xmlns:a="u" a:x="1" x="2" xml:x="3""#), true),
+        (
+            root(r#" xmlns:a="u""#).replacen(
+                "<AssumeRoleResult>",
+                r#"<AssumeRoleResult xmlns:a="v" xmlns:b="u" a:x="1" b:x="2">"#,
+                1,
+            ),
+            true,
+        ),
+        (root(&format!(r#" xmlns:xml="{XML_NS}""#)), true),
+    ];
+    for (doc, accepted) in cases {
+        if accepted {
+            AssumeRoleResponse::from_xml(doc.as_bytes()).unwrap();
+        } else {
+            assert_eq!(syntax(doc.as_bytes()), Syntax::InvalidXml, "{doc}");
+        }
+        assert_eq!(
+            roxmltree::Document::parse(&doc).is_ok(),
+            accepted,
+            "roxmltree: {doc}"
+        );
+    }
+}
+
 #[test]
 fn one_byte_order_mark_is_read_and_two_are_refused() {
     let good = answer("SECRET");
@@ -231,6 +312,8 @@ const PIECES: &[&str] = &[
     " p:a=\"1\"",
     " xmlns:p=\"u\"",
     " xml:lang=\"en\"",
+    " xmlns:q=\"u\" q:a=\"2\"",
+    " xmlns:p=\"&#117;\" p:a=\"1\"",
     "p:",
     ":",
     "<1>",
