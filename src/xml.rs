@@ -566,8 +566,30 @@ fn walk_from(
             }
             Event::Empty(empty) => {
                 let level = depth + unknown;
-                check_tag(&empty, at, false, &mut prefixes, level)?;
+                let (known, whole) = if unknown > 0 || outside {
+                    (None, false)
+                } else {
+                    known_element(open[depth], empty.name().into_inner())
+                };
+                check_tag(&empty, at, whole, &mut prefixes, level)?;
                 prefixes.close(level);
+                // `<Leaf/>` is `<Leaf></Leaf>`: empty text, as the SDK reads it.
+                if let Some(&Element {
+                    name,
+                    kind: Kind::Leaf(index),
+                }) = known
+                {
+                    let offset = base + position(&reader);
+                    leaf(
+                        index,
+                        Leaf {
+                            name,
+                            raw: &[],
+                            offset,
+                            plain: true,
+                        },
+                    )?;
+                }
                 if !outside {
                     continue;
                 }
@@ -1022,6 +1044,18 @@ mod tests {
                     }
                     Event::Empty(empty) => {
                         check_tag(&empty, at)?;
+                        if !outside && unknown == 0 {
+                            let name = empty.local_name().into_inner();
+                            let path = &stack[..depth];
+                            let ends_here = paths.iter().position(|p| {
+                                p.len() == depth + 1
+                                    && p[..depth] == *path
+                                    && p[depth].as_bytes() == name
+                            });
+                            if let Some(index) = ends_here {
+                                leaf(index, &[], base + position(&reader))?;
+                            }
+                        }
                         if !outside {
                             continue;
                         }

@@ -66,6 +66,13 @@ fn cases() -> Vec<String> {
              <Expiration>2030-06-30T12:34:56Z</Expiration>",
             "<SomethingNew>kept aside</SomethingNew>",
         ),
+        // Self-closed members: `<X/>` is `<X></X>`, empty text for both.
+        answer(
+            "<AccessKeyId/><SecretAccessKey/>\
+             <SessionToken></SessionToken>\
+             <Expiration>2030-01-01T00:00:00Z</Expiration>",
+            "<SourceIdentity/>",
+        ),
         // An XML declaration first.
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
