@@ -508,16 +508,18 @@ fn walk_from(
         let event = reader.read_event().map_err(|_| xml_error(&reader, base))?;
         let outside = depth == 0 && unknown == 0;
         let was_first = std::mem::take(&mut first);
+        let empty = matches!(event, Event::Empty(_));
         match event {
-            Event::Start(start) => {
+            // `<Leaf/>` is `<Leaf></Leaf>`: empty text, as the SDK reads it.
+            Event::Start(tag) | Event::Empty(tag) => {
                 let (known, whole) = if unknown > 0 {
                     (None, false)
                 } else {
-                    known_element(open[depth], start.name().into_inner())
+                    known_element(open[depth], tag.name().into_inner())
                 };
                 let level = depth + unknown;
-                check_tag(&start, at, whole, &mut prefixes, level)?;
-                if depth + unknown >= MAX_DEPTH {
+                check_tag(&tag, at, whole, &mut prefixes, level)?;
+                if !empty && level >= MAX_DEPTH {
                     return Err(ParseError::syntax(Syntax::TooDeep, at));
                 }
                 if outside {
@@ -526,27 +528,26 @@ fn walk_from(
                     }
                     root_seen = true;
                 }
-                if unknown > 0 {
-                    unknown += 1;
-                    continue;
-                }
                 match known.map(|e| (e.name, &e.kind)) {
                     Some((name, &Kind::Leaf(index))) => {
-                        let text_at = base + position(&reader);
-                        let (from, to, plain) = read_leaf(&mut reader, base)?;
+                        let offset = base + position(&reader);
+                        let (raw, plain) = if empty {
+                            (&[][..], true)
+                        } else {
+                            let (from, to, plain) = read_leaf(&mut reader, base)?;
+                            (&input[from..to], plain && no_bracket)
+                        };
                         prefixes.close(level);
-                        let raw = &input[from..to];
-                        let plain = plain && no_bracket;
-                        leaf(
-                            index,
-                            Leaf {
-                                name,
-                                raw,
-                                offset: text_at,
-                                plain,
-                            },
-                        )?;
+                        let leaf_text = Leaf {
+                            name,
+                            raw,
+                            offset,
+                            plain,
+                        };
+                        leaf(index, leaf_text)?;
                     }
+                    _ if empty => prefixes.close(level),
+                    _ if unknown > 0 => unknown += 1,
                     Some((_, &Kind::Parent(children))) => {
                         depth += 1;
                         open[depth] = children;
@@ -563,40 +564,6 @@ fn walk_from(
                     depth = depth.saturating_sub(1);
                 }
                 prefixes.close(depth + unknown);
-            }
-            Event::Empty(empty) => {
-                let level = depth + unknown;
-                let (known, whole) = if unknown > 0 || outside {
-                    (None, false)
-                } else {
-                    known_element(open[depth], empty.name().into_inner())
-                };
-                check_tag(&empty, at, whole, &mut prefixes, level)?;
-                prefixes.close(level);
-                // `<Leaf/>` is `<Leaf></Leaf>`: empty text, as the SDK reads it.
-                if let Some(&Element {
-                    name,
-                    kind: Kind::Leaf(index),
-                }) = known
-                {
-                    let offset = base + position(&reader);
-                    leaf(
-                        index,
-                        Leaf {
-                            name,
-                            raw: &[],
-                            offset,
-                            plain: true,
-                        },
-                    )?;
-                }
-                if !outside {
-                    continue;
-                }
-                if root_seen {
-                    return Err(ParseError::syntax(Syntax::TrailingCharacters, at));
-                }
-                root_seen = true;
             }
             Event::Eof => {
                 if !outside {
@@ -952,6 +919,8 @@ mod tests {
             })
         }
 
+        // The reference keeps its one loop, as it was written.
+        #[allow(clippy::too_many_lines)]
         fn walk_from(
             input: &[u8],
             base: usize,
