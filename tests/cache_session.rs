@@ -351,3 +351,99 @@ fn a_refresh_answer_without_a_lifetime_is_a_failed_refresh() {
         .unwrap();
     assert_eq!(stored.access_token().expose_secret(), "old-access");
 }
+
+/// The lock file cannot be opened (here a directory stands in its place, as a
+/// read-only `~/.aws` or a full disk would refuse it): no refresh is tried,
+/// the token is returned while it is valid (with the minute's rest in the
+/// advisory window), and the lock error once it has expired. Both roads.
+#[test]
+fn a_lock_that_cannot_be_taken_leaves_the_valid_token_in_use() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    let lock = dir
+        .path()
+        .join(format!("{}.lock", CacheKey::session("dev").file_name()));
+    std::fs::create_dir_all(&lock).unwrap();
+    let agent = ureq::Agent::new_with_defaults();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ssooidc_token::ReqwestClient::new().unwrap();
+    for (left, what) in [(720, "advisory window"), (300, "mandatory window")] {
+        store_token(dir.path(), SystemTime::now() + Duration::from_secs(left));
+        for _ in 0..2 {
+            let session = session(dir.path(), &endpoint.base_url);
+            let token = session.token_blocking(&agent).unwrap();
+            assert_eq!(token.access_token().expose_secret(), "old-access", "{what}");
+            let token = runtime.block_on(session.token(&client)).unwrap();
+            assert_eq!(token.access_token().expose_secret(), "old-access", "{what}");
+        }
+    }
+    store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+    let session = session(dir.path(), &endpoint.base_url);
+    let err = session.token_blocking(&agent).unwrap_err();
+    assert!(matches!(err, SessionError::Cache(_)), "{err:?}");
+    let err = runtime.block_on(session.token(&client)).unwrap_err();
+    assert!(matches!(err, SessionError::Cache(_)), "{err:?}");
+    assert!(err.to_string().contains("lock"), "{err}");
+    assert_eq!(endpoint.refreshes(), 0);
+}
+
+/// A refresh whose token cannot be written (here a directory takes the token
+/// file's place while the answer is on its way): the new token is returned,
+/// not thrown away with its refresh token, and this session goes on with it
+/// while the file holds the token it replaced; once the file changes, the
+/// file is the token again.
+#[test]
+fn a_refreshed_token_that_cannot_be_stored_is_returned_and_kept() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(300));
+    let expires_at = SystemTime::now() + Duration::from_secs(300);
+    store_token(dir.path(), expires_at);
+    let file = dir.path().join(CacheKey::session("dev").file_name());
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let caller = {
+        let session = session.clone();
+        std::thread::spawn(move || {
+            session
+                .token_blocking(&ureq::Agent::new_with_defaults())
+                .map(|token| token.access_token().expose_secret().to_owned())
+        })
+    };
+    let start = Instant::now();
+    while endpoint.refreshes() == 0 {
+        assert!(start.elapsed() < Duration::from_secs(30), "no refresh");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    std::fs::write(file.join("in-the-way"), b"").unwrap();
+    assert_eq!(caller.join().unwrap().unwrap(), "new-access");
+
+    // The file holds the token the refresh replaced: the session uses the new
+    // one, without another refresh.
+    std::fs::remove_dir_all(&file).unwrap();
+    store_token(dir.path(), expires_at);
+    let agent = ureq::Agent::new_with_defaults();
+    let token = session.token_blocking(&agent).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "new-access");
+    assert_eq!(
+        token.refresh_token().unwrap().expose_secret(),
+        "new-refresh"
+    );
+    assert_eq!(endpoint.refreshes(), 1);
+
+    // Another process stored a token: that one is used.
+    let other = CachedToken::builder()
+        .access_token("other-access")
+        .expires_at(SystemTime::now() + Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    TokenCache::new(dir.path())
+        .store(&CacheKey::session("dev"), &other)
+        .unwrap();
+    let token = session.token_blocking(&agent).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "other-access");
+    assert_eq!(endpoint.refreshes(), 1);
+}

@@ -7,6 +7,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use secrecy::ExposeSecret;
+
 use super::{CacheError, CacheErrorKind, CacheKey, CachedToken, Freshness, TokenCache};
 use crate::grant::RefreshToken;
 use crate::{CreateToken, CreateTokenResponse, Endpoint};
@@ -63,7 +65,7 @@ enum Step {
     /// Refresh if no one else is at it; otherwise go on with this token.
     RefreshIfFree(CachedToken),
     /// Wait for the lock, then refresh unless someone else just did.
-    RefreshAndWait,
+    RefreshAndWait(CachedToken),
 }
 
 /// A login kept alive: the token of one cache key, refreshed through `endpoint`
@@ -77,6 +79,13 @@ enum Step {
 ///   refreshes, the others read what it stored.
 /// - Expired and not refreshable, or the refresh failed:
 ///   [`SessionError::LoginAgain`], never the expired token.
+/// - The lock file cannot be opened or locked (a read-only `~/.aws`, a full
+///   disk): no refresh; the token is returned while it is unexpired (in the
+///   15-to-10-minute window, with the same one-minute rest as a failed
+///   refresh), and [`SessionError::Cache`] once it has expired.
+/// - The refreshed token cannot be written: it is returned all the same, and
+///   this session keeps it in memory in place of the cached one for as long as
+///   the file still holds that one (other processes go on with the file).
 ///
 /// One refresh at a time: within the process (a mutex) and across processes (an
 /// exclusive lock on `<sha1>.json.lock` beside the token, which no AWS tool reads;
@@ -113,6 +122,23 @@ pub struct SsoSession {
     refreshing: Mutex<()>,
     /// When the last refresh failed.
     last_failure: Mutex<Option<SystemTime>>,
+    /// A refreshed token the cache could not store, with the access token of
+    /// the cached one it replaces: used while the file still holds that one.
+    unsaved: Mutex<Option<Unsaved>>,
+}
+
+/// See [`SsoSession::unsaved`].
+struct Unsaved {
+    replaces: secrecy::SecretString,
+    token: CachedToken,
+}
+
+impl fmt::Debug for Unsaved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unsaved")
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SsoSession {
@@ -136,6 +162,7 @@ impl SsoSession {
             #[cfg(feature = "ureq")]
             refreshing: Mutex::new(()),
             last_failure: Mutex::new(None),
+            unsaved: Mutex::new(None),
         }
     }
 
@@ -151,8 +178,50 @@ impl SsoSession {
         &self.key
     }
 
+    /// The cached token, or the refreshed one that could not be stored while
+    /// the file still holds the token it replaces.
     fn load(&self) -> Result<CachedToken, SessionError> {
-        self.cache.load(&self.key)?.ok_or(SessionError::NotLoggedIn)
+        let stored = self.cache.load(&self.key)?;
+        let mut unsaved = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
+        match (stored, unsaved.as_ref()) {
+            (Some(stored), Some(kept))
+                if stored.access_token().expose_secret() == kept.replaces.expose_secret() =>
+            {
+                Ok(kept.token.clone())
+            }
+            (stored, _) => {
+                // The file changed (another process refreshed, a new login, a
+                // logout): it is the token now.
+                *unsaved = None;
+                stored.ok_or(SessionError::NotLoggedIn)
+            }
+        }
+    }
+
+    fn set_last_failure(&self, at: Option<SystemTime>) {
+        *self
+            .last_failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = at;
+    }
+
+    /// No refresh could start (the lock file cannot be opened or locked): the
+    /// token while it is unexpired, else the error. In the advisory window the
+    /// next try rests a minute, as after a failed refresh.
+    fn without_refresh(
+        &self,
+        token: CachedToken,
+        err: SessionError,
+    ) -> Result<CachedToken, SessionError> {
+        let now = SystemTime::now();
+        match token.freshness(now) {
+            Freshness::Expired => Err(err),
+            Freshness::RefreshSoon => {
+                self.set_last_failure(Some(now));
+                Ok(token)
+            }
+            _ => Ok(token),
+        }
     }
 
     /// The pure decision: what `freshness` at `now` asks for.
@@ -174,7 +243,7 @@ impl SsoSession {
                     Step::RefreshIfFree(token)
                 }
             }
-            Freshness::RefreshNow | Freshness::Expired => Step::RefreshAndWait,
+            Freshness::RefreshNow | Freshness::Expired => Step::RefreshAndWait(token),
         }
     }
 
@@ -233,27 +302,42 @@ impl SsoSession {
         // Only the time of the last failure is guarded, not the store (a file
         // write and two `fsync`s): callers that only look at it never wait on
         // the disk.
-        let last_failure = |at: Option<SystemTime>| {
-            *self
-                .last_failure
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = at;
-        };
         let err: Box<dyn Error + Send + Sync> = match answer {
             Ok(answer) => {
                 let refreshed = token.refreshed(&answer, now);
                 // An answer without a lifetime (or of 0 s) gives a token that is
                 // expired already: a failed refresh, neither stored nor returned.
                 if refreshed.freshness(now) != Freshness::Expired {
-                    self.cache.store(&self.key, &refreshed)?;
-                    last_failure(None);
+                    let stored = self.cache.store(&self.key, &refreshed);
+                    let mut unsaved = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
+                    *unsaved = match (stored, unsaved.take()) {
+                        (Ok(()), _) => None,
+                        // Valid, and its refresh token may be the only one the
+                        // service still takes: kept, not thrown away, in place
+                        // of the token the file holds (which `token` is, or
+                        // the unsaved token in use stands in for).
+                        (Err(_), kept) => Some(Unsaved {
+                            replaces: match kept {
+                                Some(kept)
+                                    if kept.token.access_token().expose_secret()
+                                        == token.access_token().expose_secret() =>
+                                {
+                                    kept.replaces
+                                }
+                                _ => token.access_token().clone(),
+                            },
+                            token: refreshed.clone(),
+                        }),
+                    };
+                    drop(unsaved);
+                    self.set_last_failure(None);
                     return Ok(refreshed);
                 }
                 Box::new(NoLifetime)
             }
             Err(err) => Box::new(err),
         };
-        last_failure(Some(now));
+        self.set_last_failure(Some(now));
         if token.freshness(SystemTime::now()) == Freshness::Expired {
             Err(SessionError::LoginAgain(err))
         } else {
@@ -291,19 +375,25 @@ impl SsoSession {
                 let Ok(guard) = self.refreshing.try_lock() else {
                     return Ok(token);
                 };
-                let Some(file) = self.try_lock()? else {
-                    return Ok(token);
-                };
-                (guard, file)
+                match self.try_lock() {
+                    Ok(Some(file)) => (guard, file),
+                    Ok(None) => return Ok(token),
+                    Err(err) => return self.without_refresh(token, err),
+                }
             }
-            Step::RefreshAndWait => {
+            Step::RefreshAndWait(token) => {
                 let guard = self
                     .refreshing
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner);
-                let file = self.lock_file()?;
-                file.lock().map_err(|err| self.lock_error(err))?;
-                (guard, file)
+                let locked = self.lock_file().and_then(|file| {
+                    file.lock().map_err(|err| self.lock_error(err))?;
+                    Ok(file)
+                });
+                match locked {
+                    Ok(file) => (guard, file),
+                    Err(err) => return self.without_refresh(token, err),
+                }
             }
         };
         let now = SystemTime::now();
@@ -318,6 +408,18 @@ impl SsoSession {
 
 #[cfg(feature = "reqwest")]
 impl SsoSession {
+    /// The lock file, locked: at once if free, else a thread waits for it and
+    /// wakes this task.
+    async fn wait_for_lock(&self) -> Result<File, SessionError> {
+        if let Some(file) = self.try_lock()? {
+            return Ok(file);
+        }
+        let file = self.lock_file()?;
+        super::on_thread::OnThread::spawn(move || file.lock().map(|()| file))
+            .await
+            .map_err(|err| self.lock_error(err))
+    }
+
     /// The access token, refreshed first when due (feature `reqwest`). See
     /// [`SsoSession`] for the windows and what concurrent callers do.
     ///
@@ -351,21 +453,15 @@ impl SsoSession {
         let token = self.load()?;
         let _file = match self.step(token, SystemTime::now()) {
             Step::Use(token) => return Ok(token),
-            Step::RefreshIfFree(token) => match self.try_lock()? {
-                Some(file) => file,
-                None => return Ok(token),
+            Step::RefreshIfFree(token) => match self.try_lock() {
+                Ok(Some(file)) => file,
+                Ok(None) => return Ok(token),
+                Err(err) => return self.without_refresh(token, err),
             },
-            Step::RefreshAndWait => {
-                if let Some(file) = self.try_lock()? {
-                    file
-                } else {
-                    // A thread waits for the lock and wakes this task.
-                    let file = self.lock_file()?;
-                    super::on_thread::OnThread::spawn(move || file.lock().map(|()| file))
-                        .await
-                        .map_err(|err| self.lock_error(err))?
-                }
-            }
+            Step::RefreshAndWait(token) => match self.wait_for_lock().await {
+                Ok(file) => file,
+                Err(err) => return self.without_refresh(token, err),
+            },
         };
         let now = SystemTime::now();
         let (token, request) = self.under_lock(now)?;

@@ -65,7 +65,8 @@ crate::builder_state::typed_struct! {
     /// assert!(!format!("{token:?}").contains("VERYLONGSECRET"));
     /// # Ok::<(), ssooidc_token::BuildError>(())
     /// ```
-    #[derive(typed_builder::TypedBuilder)]
+    // Clone: each copy is its own zeroizing memory, wiped when dropped.
+    #[derive(Clone, typed_builder::TypedBuilder)]
     #[builder(
         builder_type(
             name = CachedTokenBuilder,
