@@ -47,8 +47,11 @@
 //! signed is the one HTTP clients send (`host` or `host:port`, without user info,
 //! with the port as a number). `aws-sigv4` signs the URI's authority text as it
 //! stands, so for a URI with user info (`https://user@host/`) or an unusual port
-//! spelling (`:0443`) the two differ; no request this crate builds has either.
+//! spelling (`:0443`, `:08443`) the two differ, and only this crate's signature
+//! matches what hyper and ureq send (`tests/send_clients.rs` sends to a port
+//! written `:0<port>` with both).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -522,7 +525,7 @@ pub fn sign_with<B: ZeroizingBody>(
     let canonical = Canonical {
         names: &names,
         signed_headers: &signed_headers,
-        uri_host,
+        uri_host: uri_host.as_deref(),
         token,
         stamp: &stamp,
         payload_hash: payload_hash.as_bytes(),
@@ -710,22 +713,32 @@ fn session_token_header(token: &SecretString) -> Result<HeaderValue, SignError> 
 }
 
 /// The host to sign when the request has no `host` header: the URI's host, with
-/// its port unless it is the scheme's default (as the SDK signs it).
-fn host_of(uri: &http::Uri) -> Result<&str, SignError> {
+/// its port unless it is the scheme's default (as the SDK signs it), written as
+/// hyper and ureq write the `Host` they send: without user info, the port as a
+/// number (`:08443` is sent as `:8443`).
+fn host_of(uri: &http::Uri) -> Result<Cow<'_, str>, SignError> {
     let authority = uri.authority().ok_or(SignError::MissingHost)?;
+    let Some(port) = authority.port() else {
+        return Ok(Cow::Borrowed(authority.host()));
+    };
     let default_port = matches!(
-        (uri.scheme_str(), authority.port_u16()),
-        (Some("http"), Some(80)) | (Some("https"), Some(443))
+        (uri.scheme_str(), port.as_u16()),
+        (Some("http"), 80) | (Some("https"), 443)
     );
-    if authority.port().is_none() || default_port {
-        Ok(authority.host())
-    } else {
-        // Without user info (the URI parser keeps it in the authority).
-        Ok(authority
+    if default_port {
+        return Ok(Cow::Borrowed(authority.host()));
+    }
+    let digits = port.as_str();
+    if digits.len() > 1 && digits.starts_with('0') {
+        return Ok(Cow::Owned(format!("{}:{}", authority.host(), port)));
+    }
+    // Without user info (the URI parser keeps it in the authority).
+    Ok(Cow::Borrowed(
+        authority
             .as_str()
             .rsplit_once('@')
-            .map_or(authority.as_str(), |(_, host)| host))
-    }
+            .map_or(authority.as_str(), |(_, host)| host),
+    ))
 }
 
 /// Feeds a header value with leading and trailing spaces removed and inner runs

@@ -71,6 +71,14 @@ fn endpoint(local: &Local<()>) -> Endpoint {
     Endpoint::custom(&local.base_url(), REGION).unwrap()
 }
 
+/// The same endpoint, its port written with a leading zero (`:08443`): the
+/// clients send `Host` with the port as a number, and the signature must be
+/// over that.
+fn zero_padded(local: &Local<()>) -> Endpoint {
+    let url = local.base_url().replacen("127.0.0.1:", "127.0.0.1:0", 1);
+    Endpoint::custom(&url, REGION).unwrap()
+}
+
 /// What each client returned, checked the same way.
 fn check_success(
     result: Result<ssooidc_token::CreateTokenWithIamResponse, SendError>,
@@ -148,6 +156,11 @@ mod with_ureq {
             jwt_bearer().send_blocking(&agent, &endpoint(&local), &credentials()),
             local,
         );
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        check_success(
+            jwt_bearer().send_blocking(&agent, &zero_padded(&local), &credentials()),
+            local,
+        );
     }
 
     #[test]
@@ -195,6 +208,11 @@ mod with_reqwest {
         let local = answering(unreadable(), true);
         check_unreadable(
             block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())),
+            local,
+        );
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        check_success(
+            block_on(jwt_bearer().send(&client, &zero_padded(&local), &credentials())),
             local,
         );
     }
