@@ -190,6 +190,9 @@ fn malformed_responses_name_the_member_and_never_echo() {
     let register: &[(&[u8], Option<&str>, &str)] = &[
         (br#"{"clientSecret":"SECRET"}"#, Some("clientId"), "missing member `clientId`"),
         (br#"{"clientId":"c"}"#, Some("clientSecret"), "missing member `clientSecret`"),
+        // A registration that cannot authenticate (nor be cached and read back).
+        (br#"{"clientId":"c","clientSecret":""}"#, Some("clientSecret"), "member `clientSecret` must not be empty"),
+        (br#"{"clientId":"","clientSecret":"SECRET"}"#, Some("clientId"), "member `clientId` must not be empty"),
         (br#"{"clientId":"c","clientSecret":"SECRET","clientSecret":"SECRET"}"#, Some("clientSecret"), "duplicate member `clientSecret` (at byte 40)"),
         (br#"{"clientId":"c","clientSecret":7}"#, Some("clientSecret"), "member `clientSecret`: expected a string (at byte 31)"),
         (br#"{"clientId":"c","clientSecret":"SECRET","clientIdIssuedAt":1.5}"#, Some("clientIdIssuedAt"), "member `clientIdIssuedAt`: expected an integer (at byte 59)"),

@@ -3,10 +3,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::builder_state::{field, Optional};
-use crate::error::{ParseError, Rule};
+use crate::error::{ParseError, ParseErrorKind, Rule};
 use crate::grant::{AuthorizationCode, DeviceCode, Grant, RefreshToken};
 use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
@@ -278,8 +278,8 @@ pub struct RegisterClientResponse {
 
 impl RegisterClientResponse {
     /// Parses a `RegisterClient` response body. Members this version does not know
-    /// are ignored; a missing `clientId` or `clientSecret`, a member of the wrong
-    /// JSON type or a duplicated member is an error naming the member. The client
+    /// are ignored; a missing or empty `clientId` or `clientSecret`, a member of
+    /// the wrong JSON type or a duplicated member is an error naming the member. The client
     /// secret is decoded straight into a zeroizing buffer.
     ///
     /// # Errors
@@ -348,9 +348,22 @@ impl RegisterClientResponse {
             }
         })?;
         reader.end()?;
+        // A registration without an id or a secret cannot authenticate (and
+        // would be cached for others to fail on): refused as empty.
+        let non_empty = |name: &'static str, empty: bool| {
+            if empty {
+                Err(ParseError::new(ParseErrorKind::Empty, Some(name), None))
+            } else {
+                Ok(())
+            }
+        };
+        let client_id: String = missing(client_id, "clientId")?;
+        let client_secret: SecretString = missing(client_secret, "clientSecret")?;
+        non_empty("clientId", client_id.is_empty())?;
+        non_empty("clientSecret", client_secret.expose_secret().is_empty())?;
         Ok(Self {
-            client_id: missing(client_id, "clientId")?,
-            client_secret: missing(client_secret, "clientSecret")?,
+            client_id,
+            client_secret,
             client_id_issued_at: issued_at,
             client_secret_expires_at: expires_at,
             authorization_endpoint,
