@@ -179,6 +179,33 @@ fn refreshed_keeps_the_client_and_takes_the_new_tokens() {
     );
 }
 
+/// An expiry the cache cannot write is brought into its range (1970 to 9999):
+/// a clock set before 1970 gives 1970's first second, not 9999's last.
+#[test]
+fn an_expiry_outside_the_writable_range_is_clamped_to_its_near_end() {
+    let token = full_token();
+    let answer = CreateTokenResponse::from_json(br#"{"accessToken":"n","expiresIn":60}"#).unwrap();
+    let before_1970 = UNIX_EPOCH - Duration::from_secs(3_600);
+    let refreshed = token.refreshed(&answer, before_1970);
+    assert_eq!(refreshed.expires_at(), UNIX_EPOCH);
+    assert_eq!(refreshed.freshness(SystemTime::now()), Freshness::Expired);
+    let no_expiry = CreateTokenResponse::from_json(br#"{"accessToken":"n"}"#).unwrap();
+    assert_eq!(
+        token.refreshed(&no_expiry, before_1970).expires_at(),
+        UNIX_EPOCH
+    );
+    // And the file written from it says 1970.
+    let dir = TempDir::new("clamp");
+    let cache = TokenCache::new(dir.path());
+    let key = CacheKey::session("dev");
+    cache.store(&key, &refreshed).unwrap();
+    let file = std::fs::read_to_string(dir.path().join(key.file_name())).unwrap();
+    assert!(
+        file.contains(r#""expiresAt":"1970-01-01T00:00:00Z""#),
+        "{file}"
+    );
+}
+
 #[test]
 fn a_refreshed_file_keeps_unknown_members() {
     let dir = TempDir::new("refresh");

@@ -2,7 +2,7 @@
 //! as raw text, and the file written back in one exact-size zeroizing buffer.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use secrecy::SecretString;
 use zeroize::Zeroizing;
@@ -147,10 +147,16 @@ pub(crate) fn timestamp(time: SystemTime) -> [u8; 20] {
     rfc3339_z(time).unwrap_or(*b"9999-12-31T23:59:59Z")
 }
 
-/// The latest time the cache can write, for times computed from a response.
+/// `time` brought into the range the cache can write (1970 to 9999), for
+/// times computed from a response: one before 1970 becomes 1970's first second
+/// (a clock set before 1970 does not make a token last until 9999), one after
+/// 9999 its last.
 pub(crate) fn writable(time: SystemTime) -> SystemTime {
     if rfc3339_z(time).is_some() {
         return time;
+    }
+    if time < UNIX_EPOCH {
+        return UNIX_EPOCH;
     }
     parse_rfc3339(b"9999-12-31T23:59:59Z", Zones::Rfc3339).unwrap_or(time)
 }
