@@ -97,9 +97,22 @@ impl Endpoint {
     }
 
     /// A custom base URL (`http://127.0.0.1:8080`, a proxy...), signing for `region`.
+    /// A port is kept as a number (`:08443` becomes `:8443`): HTTP/1 clients send
+    /// `Host` that way and HTTP/2 clients send the URI's text, so only then do
+    /// both send what is signed.
+    ///
+    /// ```
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// assert_eq!(Endpoint::custom("https://sso.example:08443", "eu-west-1")?.host(), "sso.example:8443");
+    /// assert!(Endpoint::custom("https://sso.example:65536", "eu-west-1").is_err());
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
     ///
     /// # Errors
-    /// [`EndpointError::InvalidBaseUrl`] or [`EndpointError::InvalidRegion`].
+    /// [`EndpointError::InvalidBaseUrl`] (not `http` or `https`, user info, a
+    /// path, or a port that is not a number from 0 to 65535) or
+    /// [`EndpointError::InvalidRegion`].
     pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
         if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
@@ -120,7 +133,7 @@ impl Endpoint {
                 Ok(Self {
                     region: region.to_owned(),
                     scheme,
-                    authority,
+                    authority: port_as_number(authority)?,
                 })
             }
             _ => Err(EndpointError::InvalidBaseUrl),
@@ -229,4 +242,22 @@ pub(crate) fn post_json(
     body: JsonBody,
 ) -> Request<JsonBody> {
     post(endpoint.uri(path), body, "application/json")
+}
+
+/// `authority` with its port, if any, written as a number: no leading zeros.
+/// A port that is not a number from 0 to 65535 (or an empty one) is refused.
+fn port_as_number(authority: Authority) -> Result<Authority, EndpointError> {
+    // No user info here: what follows the host is `:port`, or nothing.
+    let after_host = &authority.as_str()[authority.host().len()..];
+    if after_host.is_empty() {
+        return Ok(authority);
+    }
+    let port = authority.port().ok_or(EndpointError::InvalidBaseUrl)?;
+    let digits = port.as_str();
+    if digits.len() == 1 || !digits.starts_with('0') {
+        return Ok(authority);
+    }
+    format!("{}:{}", authority.host(), port.as_u16())
+        .parse()
+        .map_err(|_| EndpointError::InvalidBaseUrl)
 }

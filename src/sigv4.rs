@@ -48,8 +48,11 @@
 //! with the port as a number). `aws-sigv4` signs the URI's authority text as it
 //! stands, so for a URI with user info (`https://user@host/`) or an unusual port
 //! spelling (`:0443`, `:08443`) the two differ, and only this crate's signature
-//! matches what hyper and ureq send (`tests/send_clients.rs` sends to a port
-//! written `:0<port>` with both).
+//! matches what hyper and ureq send over HTTP/1 (`tests/send_clients.rs` sends
+//! to a port written `:0<port>` with both). Over HTTP/2 a client sends the
+//! URI's text as `:authority`: write the port as a number (as
+//! [`Endpoint::custom`](crate::Endpoint::custom) does for every request this
+//! crate builds), or set `host` yourself.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -380,6 +380,30 @@ fn a_lock_that_cannot_be_taken_leaves_the_valid_token_in_use() {
             assert_eq!(token.access_token().expose_secret(), "old-access", "{what}");
         }
     }
+    // In the advisory window the failure rests a minute, as a failed refresh
+    // does: the lock is free again, and still no refresh is tried.
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(720));
+    let (blocking, nonblocking) = (
+        session(dir.path(), &endpoint.base_url),
+        session(dir.path(), &endpoint.base_url),
+    );
+    blocking.token_blocking(&agent).unwrap();
+    runtime.block_on(nonblocking.token(&client)).unwrap();
+    std::fs::remove_dir(&lock).unwrap();
+    let token = blocking.token_blocking(&agent).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    let token = runtime.block_on(nonblocking.token(&client)).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    assert_eq!(endpoint.refreshes(), 0, "resting");
+    // A session without that failure behind it refreshes.
+    let token = session(dir.path(), &endpoint.base_url)
+        .token_blocking(&agent)
+        .unwrap();
+    assert_eq!(token.access_token().expose_secret(), "new-access");
+    assert_eq!(endpoint.refreshes(), 1);
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir_all(&lock).unwrap();
+
     store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
     let session = session(dir.path(), &endpoint.base_url);
     let err = session.token_blocking(&agent).unwrap_err();
@@ -387,7 +411,7 @@ fn a_lock_that_cannot_be_taken_leaves_the_valid_token_in_use() {
     let err = runtime.block_on(session.token(&client)).unwrap_err();
     assert!(matches!(err, SessionError::Cache(_)), "{err:?}");
     assert!(err.to_string().contains("lock"), "{err}");
-    assert_eq!(endpoint.refreshes(), 0);
+    assert_eq!(endpoint.refreshes(), 1);
 }
 
 /// A refresh whose token cannot be written (here a directory takes the token
@@ -446,4 +470,54 @@ fn a_refreshed_token_that_cannot_be_stored_is_returned_and_kept() {
     let token = session.token_blocking(&agent).unwrap();
     assert_eq!(token.access_token().expose_secret(), "other-access");
     assert_eq!(endpoint.refreshes(), 1);
+}
+
+/// Refreshed tokens that cannot be stored, twice in a row: the second stands
+/// in for the file's token as the first did, so the next refresh sends the
+/// newest refresh token, not the file's stale one.
+#[test]
+fn a_second_unstored_refresh_still_stands_in_for_the_files_token() {
+    const SHORT: &str = r#"{"accessToken":"new-access","tokenType":"Bearer","expiresIn":300,"refreshToken":"new-refresh"}"#;
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, SHORT, Duration::from_millis(300));
+    let expires_at = SystemTime::now() + Duration::from_secs(300);
+    store_token(dir.path(), expires_at);
+    let file = dir.path().join(CacheKey::session("dev").file_name());
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    // One call whose store fails (a directory takes the file's place while the
+    // answer is on its way), then the file's token put back.
+    let unstored_refresh = |nth: usize| {
+        let caller = {
+            let session = session.clone();
+            std::thread::spawn(move || {
+                session
+                    .token_blocking(&ureq::Agent::new_with_defaults())
+                    .map(|token| token.access_token().expose_secret().to_owned())
+            })
+        };
+        let start = Instant::now();
+        while endpoint.refreshes() < nth {
+            assert!(start.elapsed() < Duration::from_secs(30), "no refresh");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::fs::remove_file(&file).unwrap();
+        std::fs::create_dir(&file).unwrap();
+        std::fs::write(file.join("in-the-way"), b"").unwrap();
+        assert_eq!(caller.join().unwrap().unwrap(), "new-access");
+        std::fs::remove_dir_all(&file).unwrap();
+        store_token(dir.path(), expires_at);
+    };
+    unstored_refresh(1);
+    // 300 s left on the new token too: due again at once.
+    unstored_refresh(2);
+    let token = session
+        .token_blocking(&ureq::Agent::new_with_defaults())
+        .unwrap();
+    assert_eq!(token.access_token().expose_secret(), "new-access");
+    assert_eq!(endpoint.refreshes(), 3);
+    let bodies = endpoint.bodies.lock().unwrap();
+    assert!(bodies[0].contains("old-refresh"), "{}", bodies[0]);
+    for body in &bodies[1..] {
+        assert!(body.contains("new-refresh"), "{body}");
+    }
 }

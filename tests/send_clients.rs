@@ -71,12 +71,41 @@ fn endpoint(local: &Local<()>) -> Endpoint {
     Endpoint::custom(&local.base_url(), REGION).unwrap()
 }
 
-/// The same endpoint, its port written with a leading zero (`:08443`): the
-/// clients send `Host` with the port as a number, and the signature must be
-/// over that.
+/// The local endpoint's base URL, its port written with a leading zero
+/// (`:08443`).
+fn zero_padded_url(local: &Local<()>) -> String {
+    local.base_url().replacen("127.0.0.1:", "127.0.0.1:0", 1)
+}
+
+/// The same endpoint given as `:0<port>`: `Endpoint::custom` keeps the port as
+/// a number, which is what HTTP/1 clients send in `Host` and HTTP/2 clients in
+/// `:authority` alike.
 fn zero_padded(local: &Local<()>) -> Endpoint {
-    let url = local.base_url().replacen("127.0.0.1:", "127.0.0.1:0", 1);
-    Endpoint::custom(&url, REGION).unwrap()
+    let endpoint = Endpoint::custom(&zero_padded_url(local), REGION).unwrap();
+    assert_eq!(
+        endpoint.host(),
+        local.base_url().trim_start_matches("http://")
+    );
+    endpoint
+}
+
+/// A request of the caller's own, to `:0<port>` and without a `host` header,
+/// signed with `sign`: the host signed is the one the client sends.
+fn signed_to_zero_padded_port(local: &Local<()>) -> http::Request<Vec<u8>> {
+    let body = jwt_bearer().to_json();
+    let mut request = http::Request::post(format!("{}/token?aws_iam=t", zero_padded_url(local)))
+        .header("content-type", "application/json")
+        .body(body)
+        .unwrap();
+    ssooidc_token::sign(
+        &mut request,
+        &credentials(),
+        REGION,
+        std::time::SystemTime::now(),
+    )
+    .unwrap();
+    let (parts, body) = request.into_parts();
+    http::Request::from_parts(parts, body.expose_secret().to_vec())
 }
 
 /// What each client returned, checked the same way.
@@ -161,6 +190,10 @@ mod with_ureq {
             jwt_bearer().send_blocking(&agent, &zero_padded(&local), &credentials()),
             local,
         );
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        let answer = agent.run(signed_to_zero_padded_port(&local)).unwrap();
+        assert_eq!(answer.status(), 200);
+        local.outcome().unwrap();
     }
 
     #[test]
@@ -215,6 +248,11 @@ mod with_reqwest {
             block_on(jwt_bearer().send(&client, &zero_padded(&local), &credentials())),
             local,
         );
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        let request = reqwest::Request::try_from(signed_to_zero_padded_port(&local)).unwrap();
+        let answer = block_on(reqwest::Client::new().execute(request)).unwrap();
+        assert_eq!(answer.status(), 200);
+        local.outcome().unwrap();
     }
 
     #[test]

@@ -148,6 +148,9 @@ fn sts_error_bodies_and_non_error_bodies() {
         &b"<html>502 Bad Gateway</html>"[..],
         b"",
         b"<ErrorResponse><Error></Error></ErrorResponse>",
+        // A code that names nothing, however the empty element is written.
+        b"<ErrorResponse><Error><Code/></Error></ErrorResponse>",
+        b"<ErrorResponse><Error><Code></Code></Error></ErrorResponse>",
         b"{\"error\":\"x\"}",
     ] {
         let unexpected = StsError::from_xml(502, body).unwrap_err();

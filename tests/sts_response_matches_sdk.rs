@@ -6,7 +6,9 @@
 //!
 //! Not compared: CDATA. `aws-smithy-xml` reads `<![CDATA[...]]>` as empty text;
 //! this crate reads the section's content, as XML 1.0 defines it (STS does not
-//! send CDATA; `sts_strict_xml` covers this crate's reading).
+//! send CDATA; `sts_strict_xml` covers this crate's reading). Nor empty
+//! credentials (`<AccessKeyId/>`, `<SessionToken></SessionToken>`), which the
+//! SDK reads as empty strings and this crate refuses by name (a test below).
 #![cfg(feature = "sts")]
 
 use std::time::SystemTime;
@@ -66,13 +68,9 @@ fn cases() -> Vec<String> {
              <Expiration>2030-06-30T12:34:56Z</Expiration>",
             "<SomethingNew>kept aside</SomethingNew>",
         ),
-        // Self-closed members: `<X/>` is `<X></X>`, empty text for both.
-        answer(
-            "<AccessKeyId/><SecretAccessKey/>\
-             <SessionToken></SessionToken>\
-             <Expiration>2030-01-01T00:00:00Z</Expiration>",
-            "<SourceIdentity/>",
-        ),
+        // A self-closed member: `<X/>` is `<X></X>`, empty text for both.
+        answer(PLAIN, "<SourceIdentity/>"),
+        answer(PLAIN, "<SourceIdentity></SourceIdentity>"),
         // An XML declaration first.
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
@@ -147,4 +145,22 @@ fn cdata_content_is_read_as_xml_defines_it() {
     let creds = ours.credentials();
     assert_eq!(creds.secret_access_key().expose_secret(), "se<cr>et&");
     assert_eq!(creds.session_token().expose_secret(), "token");
+}
+
+/// Credentials that would sign nothing are refused by name, however the empty
+/// element is written; the SDK takes them as empty strings.
+#[test]
+fn empty_credentials_are_refused_by_name() {
+    for (name, value) in [
+        ("AccessKeyId", "AKIAIOSFODNN7EXAMPLE"),
+        ("SecretAccessKey", "9drTJvcXLB89EXAMPLELB8923FB892xMFI"),
+        ("SessionToken", "AQoXdzELDDY//////////wEaoAK1wvxJY12r2IrDFT2IvAzTCn3zHoZ7YNtpiQLF0MqZye/qwjzP2iEXAMPLEbw=="),
+    ] {
+        let full = format!("<{name}>{value}</{name}>");
+        for empty in [format!("<{name}/>"), format!("<{name}></{name}>")] {
+            let xml = answer(&PLAIN.replace(&full, &empty), "");
+            let err = AssumeRoleResponse::from_xml(xml.as_bytes()).unwrap_err();
+            assert_eq!(err.to_string(), format!("member `{name}` must not be empty"), "{xml}");
+        }
+    }
 }

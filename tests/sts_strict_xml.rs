@@ -164,9 +164,22 @@ fn namespace_rules_hold_by_expanded_name() {
             root(r#" xmlns:a="u" xmlns:b="&#117;" a:x="1" b:x="2""#),
             false,
         ),
-        // ...and once white space is normalized (a tab written as such is a space).
+        // ...and once white space is normalized (a tab written as such is a
+        // space, and so are a line end, CR LF, and a lone CR).
         (
             root(" xmlns:a=\"a b\" xmlns:b=\"a\tb\" a:x=\"1\" b:x=\"2\""),
+            false,
+        ),
+        (
+            root(" xmlns:a=\"a b\" xmlns:b=\"a\r\nb\" a:x=\"1\" b:x=\"2\""),
+            false,
+        ),
+        (
+            root(" xmlns:a=\"a b\" xmlns:b=\"a\rb\" a:x=\"1\" b:x=\"2\""),
+            false,
+        ),
+        (
+            root(" xmlns:a=\"a  b\" xmlns:b=\"a\r\n\nb\" a:x=\"1\" b:x=\"2\""),
             false,
         ),
         // A declaration on the parent, another on the element.
@@ -196,6 +209,11 @@ fn namespace_rules_hold_by_expanded_name() {
         (root(r#" xmlns:a="u" xmlns:b="v" a:x="1" b:x="2""#), true),
         (
             root(" xmlns:a=\"a&#9;b\" xmlns:b=\"a b\" a:x=\"1\" b:x=\"2\""),
+            true,
+        ),
+        // CR LF is one space, not two.
+        (
+            root(" xmlns:a=\"a  b\" xmlns:b=\"a\r\nb\" a:x=\"1\" b:x=\"2\""),
             true,
         ),
         (root(r#" xmlns:a="u" a:x="1" x="2" xml:x="3""#), true),

@@ -23,7 +23,8 @@ const RETRY_AFTER: Duration = Duration::from_secs(60);
 pub enum SessionError {
     /// No token in the cache for this key: log in first.
     NotLoggedIn,
-    /// The cache could not be read, written or locked.
+    /// The cache could not be read, or (once the token has expired) locked for
+    /// a refresh.
     Cache(CacheError),
     /// The token has expired and could not be refreshed; the source says why (a
     /// [`NotRefreshable`](super::NotRefreshable) or a
@@ -90,7 +91,10 @@ enum Step {
 /// One refresh at a time: within the process (a mutex) and across processes (an
 /// exclusive lock on `<sha1>.json.lock` beside the token, which no AWS tool reads;
 /// the file is left in place, as lock files are). The refreshed token is stored
-/// atomically before it is returned, so every AWS tool on the machine sees it.
+/// atomically before it is returned, so every AWS tool on the machine sees it;
+/// if that write fails, the token is returned all the same (see above), and the
+/// failure is not reported: the caller's token is valid, and the next refresh
+/// tries the write again.
 ///
 /// ```no_run
 /// # #[cfg(feature = "ureq")]

@@ -3,10 +3,10 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use secrecy::{SecretBox, SecretString};
+use secrecy::{ExposeSecret, SecretBox, SecretString};
 use zeroize::Zeroize;
 
-use crate::error::{ParseError, Syntax};
+use crate::error::{ParseError, ParseErrorKind, Syntax};
 use crate::json::missing as required;
 use crate::oauth_error::Expected;
 use crate::{time, xml};
@@ -153,6 +153,15 @@ struct Found {
     request_id: Option<String>,
 }
 
+/// `value`, refused by name when empty: credentials that sign nothing, or an
+/// error without a code (the SDK would take either as an empty string).
+fn non_empty<T>(value: T, name: &'static str, empty: impl Fn(&T) -> bool) -> Result<T, ParseError> {
+    if empty(&value) {
+        return Err(ParseError::new(ParseErrorKind::Empty, Some(name), None));
+    }
+    Ok(value)
+}
+
 fn secret(text: String) -> SecretString {
     // Exact capacity: `into_boxed_str` does not reallocate.
     SecretBox::new(text.into_boxed_str())
@@ -162,8 +171,9 @@ impl AssumeRoleResponse {
     /// Parses an `AssumeRole` answer body (HTTP 200). The secret key and session
     /// token are decoded (entities such as `&#43;` and `&amp;` included) straight
     /// into exact-size zeroizing buffers. Elements this version does not know are
-    /// ignored; a missing credential element, a duplicated one, a bad timestamp or
-    /// malformed XML is an error naming the element.
+    /// ignored; a missing or empty credential element (`<AccessKeyId/>` included),
+    /// a duplicated one, a bad timestamp or malformed XML is an error naming the
+    /// element.
     ///
     /// # Errors
     /// A [`ParseError`] naming the element and the problem; it never holds a value.
@@ -212,9 +222,21 @@ impl AssumeRoleResponse {
         })?;
         Ok(Self {
             credentials: SessionCredentials {
-                access_key_id: required(found.access_key_id.take(), "AccessKeyId")?,
-                secret_access_key: required(found.secret_access_key.take(), "SecretAccessKey")?,
-                session_token: required(found.session_token.take(), "SessionToken")?,
+                access_key_id: non_empty(
+                    required(found.access_key_id.take(), "AccessKeyId")?,
+                    "AccessKeyId",
+                    String::is_empty,
+                )?,
+                secret_access_key: non_empty(
+                    required(found.secret_access_key.take(), "SecretAccessKey")?,
+                    "SecretAccessKey",
+                    |s| s.expose_secret().is_empty(),
+                )?,
+                session_token: non_empty(
+                    required(found.session_token.take(), "SessionToken")?,
+                    "SessionToken",
+                    |s| s.expose_secret().is_empty(),
+                )?,
                 expiration: required(found.expiration.take(), "Expiration")?,
             },
             assumed_role_arn: required(found.arn.take(), "Arn")?,
@@ -372,7 +394,7 @@ impl StsError {
     ///
     /// # Errors
     /// [`UnexpectedResponse`], carrying the status, when the body is not an STS
-    /// error body (HTML from a proxy, empty, truncated, no `Code`).
+    /// error body (HTML from a proxy, empty, truncated, no `Code` or an empty one).
     pub fn from_xml(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
         Self::read(status, body)
             .map_err(|reason| UnexpectedResponse::new(status, reason, Expected::StsError))
@@ -405,7 +427,7 @@ impl StsError {
             }
             Ok(())
         })?;
-        out.code = required(code.take(), "Code")?;
+        out.code = non_empty(required(code.take(), "Code")?, "Code", String::is_empty)?;
         Ok(out)
     }
 
