@@ -423,6 +423,7 @@ async fn a_failed_renewal_rests_one_minute_on_the_providers_clock_then_runs_agai
     let clock = SteppedClock::default();
     let setup = setup_with(false, Some(clock.clone()));
     let at = |secs| clock.advance_to(Duration::from_secs(secs));
+    let start = SystemTime::now();
     // Sessions of 400 s: handed out with an expiry 200 s away (the 5-minute
     // window, at most half the lifetime), renewed from 170 s on.
     setup.sts_state.lifetime.store(400, Ordering::SeqCst);
@@ -459,12 +460,25 @@ async fn a_failed_renewal_rests_one_minute_on_the_providers_clock_then_runs_agai
         let renewed = setup.provider.provide_credentials().await.unwrap();
         assert_eq!(setup.counts(), (1, 1, 3, 4));
         assert!(renewed.expiry().unwrap() > first.expiry().unwrap() + Duration::from_secs(3_000));
+        // Requests are dated by the provider's clock too: the first chain at
+        // the start, this one 302 s on.
+        for signed_at in [&setup.oidc_state.signed_at, &setup.sts_state.signed_at] {
+            let signed_at = signed_at.lock().unwrap();
+            assert!(signed_at[0] < local_aws::amz_date_of(start + Duration::from_secs(60)));
+            assert!(signed_at[3] >= local_aws::amz_date_of(start + Duration::from_secs(302)));
+        }
         // Past the old session's end, a refusal reaches the caller: nothing is
         // kept that STS no longer honours.
         setup.sts_state.deny.store(true, Ordering::SeqCst);
         at(3_600);
         setup.provider.provide_credentials().await.unwrap_err();
         assert_eq!(setup.counts(), (1, 1, 4, 5));
+        // And the SDK's fallback gives nothing once, by that clock, STS's
+        // `Expiration` has passed.
+        at(3_590);
+        assert!(setup.provider.fallback_on_interrupt().is_some());
+        at(3_700);
+        assert!(setup.provider.fallback_on_interrupt().is_none());
     })
     .await;
     setup.no_refusals();

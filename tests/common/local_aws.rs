@@ -136,6 +136,8 @@ pub struct OidcState {
     pub issued: AtomicU64,
     /// The access key ids that signed, in order.
     pub signed_by: Mutex<Vec<String>>,
+    /// The `x-amz-date` of each signed request, in order.
+    pub signed_at: Mutex<Vec<String>>,
 }
 
 /// The local OIDC endpoint: verifies the signature with the application's
@@ -146,6 +148,7 @@ pub fn oidc(app: Arc<Mutex<(String, String)>>, state: Arc<OidcState>) -> Server 
         let (key_id, secret) = app.lock().unwrap().clone();
         verify(received, &app_signer(&key_id, &secret, "sso-oauth"))?;
         state.signed_by.lock().unwrap().push(key_id);
+        state.signed_at.lock().unwrap().push(amz_date(received));
         if received.target != "/token?aws_iam=t" {
             return Err(format!("unexpected target {}", received.target));
         }
@@ -202,6 +205,8 @@ pub struct StsState {
     pub lifetime: AtomicU64,
     pub deny: AtomicBool,
     pub signed_by: Mutex<Vec<String>>,
+    /// The `x-amz-date` of each signed request, in order.
+    pub signed_at: Mutex<Vec<String>>,
 }
 
 impl Default for StsState {
@@ -211,8 +216,24 @@ impl Default for StsState {
             lifetime: AtomicU64::new(3_600),
             deny: AtomicBool::new(false),
             signed_by: Mutex::new(Vec::new()),
+            signed_at: Mutex::new(Vec::new()),
         }
     }
+}
+
+/// A request's `x-amz-date` (`YYYYMMDDTHHMMSSZ`), empty if none.
+fn amz_date(received: &Received) -> String {
+    received.header("x-amz-date").unwrap_or_default().to_owned()
+}
+
+/// `time` as `x-amz-date` writes it, to compare with what was signed.
+#[allow(dead_code)]
+pub fn amz_date_of(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let text = aws_smithy_types::DateTime::from_secs(i64::try_from(secs).unwrap())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap();
+    text.replace(['-', ':'], "")
 }
 
 /// `Expiration` as STS writes it.
@@ -232,6 +253,7 @@ pub fn sts(app: Arc<Mutex<(String, String)>>, state: Arc<StsState>) -> Server {
         let (key_id, secret) = app.lock().unwrap().clone();
         verify(received, &app_signer(&key_id, &secret, "sts"))?;
         state.signed_by.lock().unwrap().push(key_id);
+        state.signed_at.lock().unwrap().push(amz_date(received));
         let form = |name: &str| form_value(&received.body, name);
         for (name, expected) in [
             ("Action", "AssumeRole"),
