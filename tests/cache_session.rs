@@ -414,6 +414,40 @@ fn a_lock_that_cannot_be_taken_leaves_the_valid_token_in_use() {
     assert_eq!(endpoint.refreshes(), 1);
 }
 
+/// One `token_blocking` call whose refresh (the `nth` the endpoint sees) cannot
+/// be stored: a directory takes the token file's place while the answer is on
+/// its way. Then the file's token (expiring at `expires_at`) is put back. The
+/// access token the call returned.
+fn unstored_refresh(
+    session: &Arc<SsoSession>,
+    endpoint: &TokenEndpoint,
+    dir: &Path,
+    expires_at: SystemTime,
+    nth: usize,
+) -> String {
+    let file = dir.join(CacheKey::session("dev").file_name());
+    let caller = {
+        let session = session.clone();
+        std::thread::spawn(move || {
+            session
+                .token_blocking(&ureq::Agent::new_with_defaults())
+                .map(|token| token.access_token().expose_secret().to_owned())
+        })
+    };
+    let start = Instant::now();
+    while endpoint.refreshes() < nth {
+        assert!(start.elapsed() < Duration::from_secs(30), "no refresh");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    std::fs::write(file.join("in-the-way"), b"").unwrap();
+    let token = caller.join().unwrap().unwrap();
+    std::fs::remove_dir_all(&file).unwrap();
+    store_token(dir, expires_at);
+    token
+}
+
 /// A refresh whose token cannot be written (here a directory takes the token
 /// file's place while the answer is on its way): the new token is returned,
 /// not thrown away with its refresh token, and this session goes on with it
@@ -425,30 +459,14 @@ fn a_refreshed_token_that_cannot_be_stored_is_returned_and_kept() {
     let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(300));
     let expires_at = SystemTime::now() + Duration::from_secs(300);
     store_token(dir.path(), expires_at);
-    let file = dir.path().join(CacheKey::session("dev").file_name());
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
-    let caller = {
-        let session = session.clone();
-        std::thread::spawn(move || {
-            session
-                .token_blocking(&ureq::Agent::new_with_defaults())
-                .map(|token| token.access_token().expose_secret().to_owned())
-        })
-    };
-    let start = Instant::now();
-    while endpoint.refreshes() == 0 {
-        assert!(start.elapsed() < Duration::from_secs(30), "no refresh");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    std::fs::remove_file(&file).unwrap();
-    std::fs::create_dir(&file).unwrap();
-    std::fs::write(file.join("in-the-way"), b"").unwrap();
-    assert_eq!(caller.join().unwrap().unwrap(), "new-access");
+    assert_eq!(
+        unstored_refresh(&session, &endpoint, dir.path(), expires_at, 1),
+        "new-access"
+    );
 
     // The file holds the token the refresh replaced: the session uses the new
     // one, without another refresh.
-    std::fs::remove_dir_all(&file).unwrap();
-    store_token(dir.path(), expires_at);
     let agent = ureq::Agent::new_with_defaults();
     let token = session.token_blocking(&agent).unwrap();
     assert_eq!(token.access_token().expose_secret(), "new-access");
@@ -482,34 +500,16 @@ fn a_second_unstored_refresh_still_stands_in_for_the_files_token() {
     let endpoint = TokenEndpoint::start(200, SHORT, Duration::from_millis(300));
     let expires_at = SystemTime::now() + Duration::from_secs(300);
     store_token(dir.path(), expires_at);
-    let file = dir.path().join(CacheKey::session("dev").file_name());
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
-    // One call whose store fails (a directory takes the file's place while the
-    // answer is on its way), then the file's token put back.
-    let unstored_refresh = |nth: usize| {
-        let caller = {
-            let session = session.clone();
-            std::thread::spawn(move || {
-                session
-                    .token_blocking(&ureq::Agent::new_with_defaults())
-                    .map(|token| token.access_token().expose_secret().to_owned())
-            })
-        };
-        let start = Instant::now();
-        while endpoint.refreshes() < nth {
-            assert!(start.elapsed() < Duration::from_secs(30), "no refresh");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        std::fs::remove_file(&file).unwrap();
-        std::fs::create_dir(&file).unwrap();
-        std::fs::write(file.join("in-the-way"), b"").unwrap();
-        assert_eq!(caller.join().unwrap().unwrap(), "new-access");
-        std::fs::remove_dir_all(&file).unwrap();
-        store_token(dir.path(), expires_at);
-    };
-    unstored_refresh(1);
+    assert_eq!(
+        unstored_refresh(&session, &endpoint, dir.path(), expires_at, 1),
+        "new-access"
+    );
     // 300 s left on the new token too: due again at once.
-    unstored_refresh(2);
+    assert_eq!(
+        unstored_refresh(&session, &endpoint, dir.path(), expires_at, 2),
+        "new-access"
+    );
     let token = session
         .token_blocking(&ureq::Agent::new_with_defaults())
         .unwrap();
