@@ -1,5 +1,6 @@
 //! The STS XML readers (`AssumeRoleResponse`, `StsError`): never panic, and a
-//! parsed answer's `Debug` never shows its secrets.
+//! parsed answer's `Debug` never shows its secrets, and nothing read is an
+//! empty credential or an empty error code.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,8 +10,15 @@ use ssooidc_token::ExposeSecret;
 fuzz_target!(|data: &[u8]| {
     if let Ok(response) = AssumeRoleResponse::from_xml(data) {
         let shown = format!("{response:?}");
-        let secret = response.credentials().secret_access_key().expose_secret();
+        let credentials = response.credentials();
+        let secret = credentials.secret_access_key().expose_secret();
+        // Empty credentials are refused by name.
+        assert!(!secret.is_empty() && !credentials.access_key_id().is_empty());
+        assert!(!credentials.session_token().expose_secret().is_empty());
         assert!(secret.len() < 8 || !shown.contains(secret));
     }
-    let _ = StsError::from_xml(400, data).map(|e| (e.hint(), e.to_string()));
+    if let Ok(err) = StsError::from_xml(400, data) {
+        assert!(!err.code().is_empty());
+        let _ = (err.hint(), err.to_string());
+    }
 });
