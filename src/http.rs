@@ -43,8 +43,8 @@ pub enum EndpointError {
     /// `.`). AWS regions are lower-case, and a signature scoped to `US-EAST-1` is not
     /// valid for `us-east-1`, so upper case is refused rather than folded.
     InvalidRegion,
-    /// A custom base URL is not `http://` or `https://` with a host and nothing
-    /// after it.
+    /// A custom base URL is not `http://` or `https://` with a host, an
+    /// optional port from 0 to 65535, and nothing else (no user info, no path).
     InvalidBaseUrl,
 }
 
@@ -54,7 +54,9 @@ impl fmt::Display for EndpointError {
             Self::InvalidRegion => {
                 "region must be DNS labels of lower-case letters, digits and `-` (for example us-east-1)"
             }
-            Self::InvalidBaseUrl => "base URL must be http:// or https:// and a host, with no path",
+            Self::InvalidBaseUrl => {
+                "base URL must be http:// or https:// and a host, with an optional port from 0 to 65535, no user info and no path"
+            }
         })
     }
 }

@@ -1,9 +1,10 @@
 //! The secret boundary: how secrets come in, how the JSON body goes out.
 //!
-//! Everything this crate does with a secret's bytes is in this module and in
-//! `wire.rs`: a secret is held as a [`SecretString`] (zeroized on drop) from the
-//! moment a setter takes it, and the serialized body is a [`JsonBody`] (zeroized on
-//! drop). What this cannot cover, zeroize's own documentation says plainly: copies
+//! How a secret comes in and how the JSON body goes out are here and in
+//! `wire.rs` (the readers, `json.rs`, `xml.rs` and the cache's, and the signer,
+//! `sigv4.rs`, follow the same rules): a secret is held as a [`SecretString`]
+//! (zeroized on drop) from the moment a setter takes it, and the serialized body
+//! is a [`JsonBody`] (zeroized on drop). What this cannot cover, zeroize's own documentation says plainly: copies
 //! the caller made before handing a secret over, a `&str` the caller still owns, and
 //! anything done with the bytes after [`ExposeSecret::expose_secret`].
 

@@ -34,9 +34,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! What is wiped and what is not: the file's bytes as read, the decoded secrets,
-//! the unknown members kept, and the bytes written are each in one exact-size
-//! allocation wiped when dropped. The operating system's page cache and the file
+//! What is wiped and what is not: the file's bytes as read (one buffer of the
+//! file's size plus one spare byte), the decoded secrets, the unknown members
+//! kept, and the bytes written (each in one exact-size allocation) are wiped
+//! when dropped. The operating system's page cache and the file
 //! on disk are outside this crate's reach; so are the non-secret members (client
 //! id, region, start URL), held as plain `String`s.
 

@@ -262,8 +262,8 @@ pub enum LoginError {
     /// registration or token file could not be read or written.
     Cache(CacheError),
     /// A request could not be built from the login's values or the service's
-    /// answers (an empty client id, an authorize endpoint a browser must not
-    /// open), or no random PKCE verifier or `state` could be drawn.
+    /// answers (a blank client id or secret, an authorize endpoint a browser
+    /// must not open), or no random PKCE verifier or `state` could be drawn.
     Build(BuildError),
     /// `RegisterClient` was not answered with a registration.
     Register(SendError),
