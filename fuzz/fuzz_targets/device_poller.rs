@@ -1,5 +1,5 @@
 //! The device poller takes any answer (status, body, and an `x-amzn-ErrorType`
-//! header or none) without panicking, and never asks for a poll sooner than its
+//! header or none), or none at all, without panicking, and never asks for a poll sooner than its
 //! interval or at or after the deadline.
 #![no_main]
 
@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     let mut poller = DevicePoller::from_client("c", "s", authorization, start).expect("valid");
     // Each answer: two status bytes, a length byte, then that many body bytes;
     // a status with its high bit set also carries the body's first line as
-    // `x-amzn-ErrorType` and goes through `on_http_response`.
+    // `x-amzn-ErrorType` and goes through `on_http_response`; status 0 is a
+    // poll without an answer (`on_no_answer`).
     let mut rest = data;
     while let [hi, lo, len, tail @ ..] = rest {
         let len = usize::from(*len).min(tail.len());
@@ -25,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
         rest = next;
         let now = poller.next_poll_at();
         let status = u16::from_be_bytes([*hi, *lo]);
-        let outcome = if status & 0x8000 == 0 {
+        let outcome = if status == 0 {
+            // A poll without an answer (a failed connection).
+            poller.on_no_answer(now)
+        } else if status & 0x8000 == 0 {
             poller.on_response(status, body, now)
         } else {
             let header = body.split(|&b| b == b'\n').next().unwrap_or_default();

@@ -478,15 +478,18 @@ impl SsoLogin {
             .build()
     }
 
+    /// The poller for `authorization`, received at `received`: the device
+    /// code's lifetime runs from then, not from when the prompt returns.
     fn poller(
         client: &CachedRegistration,
         authorization: StartDeviceAuthorizationResponse,
+        received: Instant,
     ) -> Result<DevicePoller, BuildError> {
         DevicePoller::from_client(
             client.client_id(),
             client.client_secret(),
             authorization,
-            Instant::now(),
+            received,
         )
     }
 
@@ -592,8 +595,9 @@ impl SsoLogin {
                     .device_request(&client)?
                     .send_blocking(agent, endpoint)
                     .map_err(LoginError::DeviceAuthorization)?;
+                let received = Instant::now();
                 prompt(&LoginPrompt::device(&authorization));
-                Self::poller(&client, authorization)?
+                Self::poller(&client, authorization, received)?
                     .poll_blocking(agent, endpoint)
                     .map_err(LoginError::Device)?
             }
@@ -670,8 +674,9 @@ impl SsoLogin {
                     .send(client, endpoint)
                     .await
                     .map_err(LoginError::DeviceAuthorization)?;
+                let received = Instant::now();
                 prompt(&LoginPrompt::device(&authorization));
-                Self::poller(&registration, authorization)?
+                Self::poller(&registration, authorization, received)?
                     .poll(client, endpoint)
                     .await
                     .map_err(LoginError::Device)?

@@ -385,6 +385,7 @@ impl std::error::Error for PollError {
 /// | `expired_token`, or the next poll would be at or after `expiresIn` | [`PollOutcome::Expired`] |
 /// | 5xx, `server_error`, or a body that is not an OAuth error | wait one interval; the [`MAX_CONSECUTIVE_FAILURES`](Self::MAX_CONSECUTIVE_FAILURES)th in a row is [`PollError::Unavailable`] |
 /// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
+/// | no answer to judge (a failed connection, a redirect, over 1 MiB): [`on_no_answer`](Self::on_no_answer) | wait one interval (not counted as a failed poll) |
 ///
 /// The interval starts at the authorization's `interval`, or 5 seconds when it is
 /// absent (or not positive). The first poll is right away (the interval is the
@@ -573,6 +574,37 @@ impl DevicePoller {
         )
     }
 
+    /// A poll that got no answer to judge, noticed at `now`: the connection
+    /// failed or timed out, the endpoint redirected, or the answer was larger
+    /// than [`MAX_ANSWER`](Self::MAX_ANSWER). The next poll still waits one
+    /// interval (RFC 8628 section 3.5: a client polls less often when its
+    /// connection fails, never more), or polling ends as
+    /// [`PollOutcome::Expired`] if that would be at or after the device code's
+    /// expiry. It is not counted among the consecutive failed polls: the
+    /// transport's error is the caller's to judge (the crate's loops return it).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use ssooidc_token::login::{DevicePoller, PollOutcome, StartDeviceAuthorizationResponse};
+    ///
+    /// let start = Instant::now();
+    /// let authorization = StartDeviceAuthorizationResponse::from_json(
+    ///     br#"{"deviceCode":"d","userCode":"U","verificationUri":"https://v","expiresIn":600,"interval":5}"#,
+    /// )?;
+    /// let mut poller = DevicePoller::from_client("client", "secret", authorization, start)?;
+    /// // The first poll's connection failed at once: the next waits 5 s.
+    /// let outcome = poller.on_no_answer(start);
+    /// assert!(matches!(outcome, PollOutcome::Wait { until } if until == start + Duration::from_secs(5)));
+    /// assert_eq!(poller.next_poll_at(), start + Duration::from_secs(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_no_answer(&mut self, now: Instant) -> PollOutcome {
+        if self.finished {
+            return PollOutcome::Failed(PollError::Finished);
+        }
+        self.wait(now)
+    }
+
     /// [`on_response`](Self::on_response), with the `x-amzn-ErrorType` name
     /// (if the answer had one) to fall back on when the body names no error.
     pub(crate) fn on_answer(
@@ -679,7 +711,8 @@ pub enum DeviceLoginError {
     /// A poll got no answer the poller could judge: the HTTP client failed, the
     /// endpoint answered with a redirect (not followed), or the answer was larger
     /// than 1 MiB. The poller itself is not finished: calling the loop again
-    /// resumes polling.
+    /// resumes polling, one interval after this poll (see
+    /// [`DevicePoller::on_no_answer`]).
     Sending(crate::SendError),
 }
 
@@ -711,12 +744,21 @@ impl std::error::Error for DeviceLoginError {
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 impl DevicePoller {
     /// What a login loop does after one exchange: `Break` with the result once
-    /// polling is over (or the answer could not be judged), `Continue` to wait
-    /// for [`next_poll_at`](Self::next_poll_at) and poll again.
+    /// polling is over (or the answer could not be judged: then the next poll,
+    /// if the loop is called again, still waits one interval), `Continue` to
+    /// wait for [`next_poll_at`](Self::next_poll_at) and poll again.
     pub(crate) fn settle(
+        &mut self,
         sent: Result<PollOutcome, crate::SendError>,
     ) -> std::ops::ControlFlow<Result<CreateTokenResponse, DeviceLoginError>> {
         use std::ops::ControlFlow::{Break, Continue};
+        let sent = match sent {
+            Err(err) => match self.on_no_answer(Instant::now()) {
+                PollOutcome::Expired => Ok(PollOutcome::Expired),
+                _ => return Break(Err(DeviceLoginError::Sending(err))),
+            },
+            answered => answered,
+        };
         match sent {
             Ok(PollOutcome::Token(token)) => Break(Ok(token)),
             Ok(PollOutcome::Wait { .. }) => Continue(()),
@@ -731,5 +773,16 @@ impl DevicePoller {
     pub(crate) fn already_finished(&self) -> Option<DeviceLoginError> {
         self.finished
             .then(|| DeviceLoginError::Failed(Box::new(PollError::Finished)))
+    }
+
+    /// Before a loop sends a poll at `now`: `Expired` (and polling over) when
+    /// the device code has expired already, as after a prompt that outlasted
+    /// it; no poll is sent with an expired code.
+    pub(crate) fn expired_before_poll(&mut self, now: Instant) -> Option<DeviceLoginError> {
+        if now < self.expires_at {
+            return None;
+        }
+        self.finish(PollOutcome::Expired);
+        Some(DeviceLoginError::Expired)
     }
 }

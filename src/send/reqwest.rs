@@ -268,8 +268,9 @@ impl crate::login::DevicePoller {
     /// # Errors
     /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
     /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
-    /// or `Send` for a poll without an answer to judge (transport failure,
-    /// redirect, an answer over 1 MiB), after which calling again resumes.
+    /// or `Sending` for a poll without an answer to judge (transport failure,
+    /// redirect, an answer over 1 MiB), after which calling again resumes, one
+    /// interval after that poll.
     pub async fn poll(
         &mut self,
         client: &ReqwestClient,
@@ -280,6 +281,9 @@ impl crate::login::DevicePoller {
         }
         loop {
             tokio::time::sleep_until(tokio::time::Instant::from_std(self.next_poll_at())).await;
+            if let Some(err) = self.expired_before_poll(std::time::Instant::now()) {
+                return Err(err);
+            }
             let request = self.request().to_http_at(endpoint);
             let sent = exchange(
                 client,
@@ -290,7 +294,7 @@ impl crate::login::DevicePoller {
                 },
             )
             .await;
-            if let std::ops::ControlFlow::Break(result) = Self::settle(sent) {
+            if let std::ops::ControlFlow::Break(result) = self.settle(sent) {
                 return result;
             }
         }

@@ -215,8 +215,9 @@ impl crate::login::DevicePoller {
     /// # Errors
     /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
     /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
-    /// or `Send` for a poll without an answer to judge (transport failure,
-    /// redirect, an answer over 1 MiB), after which calling again resumes.
+    /// or `Sending` for a poll without an answer to judge (transport failure,
+    /// redirect, an answer over 1 MiB), after which calling again resumes, one
+    /// interval after that poll.
     pub fn poll_blocking(
         &mut self,
         agent: &ureq::Agent,
@@ -230,6 +231,9 @@ impl crate::login::DevicePoller {
                 self.next_poll_at()
                     .saturating_duration_since(std::time::Instant::now()),
             );
+            if let Some(err) = self.expired_before_poll(std::time::Instant::now()) {
+                return Err(err);
+            }
             let request = self.request().to_http_at(endpoint);
             let sent = exchange(
                 agent,
@@ -239,7 +243,7 @@ impl crate::login::DevicePoller {
                     Ok(self.on_answer(status, error_type, body, std::time::Instant::now()))
                 },
             );
-            if let std::ops::ControlFlow::Break(result) = Self::settle(sent) {
+            if let std::ops::ControlFlow::Break(result) = self.settle(sent) {
                 return result;
             }
         }
