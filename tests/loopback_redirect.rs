@@ -195,12 +195,34 @@ fn an_oversized_request_is_answered_431_and_ignored() {
 #[test]
 fn silent_connections_filling_every_slot_do_not_lock_the_browser_out() {
     let redirect = LoopbackRedirect::bind().unwrap();
-    let silent: Vec<TcpStream> = (0..12).map(|_| connect(&redirect)).collect();
+    let silent: Vec<TcpStream> = (0..LoopbackRedirect::MAX_CONNECTIONS + 4)
+        .map(|_| connect(&redirect))
+        .collect();
     let browser = get(&redirect, "/oauth/callback?code=the-code&state=s");
     let code = redirect.wait(Duration::from_secs(5), "s").unwrap();
     assert_eq!(code.expose_secret(), "the-code");
     assert_eq!(browser.join().unwrap().0, 200);
     drop(silent);
+}
+
+/// A burst of 48 silent connections just ahead of the browser's (a local
+/// process opens them in milliseconds) costs the browser no wait: with 8 slots
+/// freed every 2 s, it waited 12 s.
+#[test]
+fn a_burst_of_held_connections_costs_the_browser_no_wait() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let held: Vec<TcpStream> = (0..48).map(|_| connect(&redirect)).collect();
+    let sent = Instant::now();
+    let browser = get(&redirect, "/oauth/callback?code=the-code&state=s");
+    let code = redirect.wait(Duration::from_secs(30), "s").unwrap();
+    let waited = sent.elapsed();
+    assert_eq!(code.expose_secret(), "the-code");
+    assert_eq!(browser.join().unwrap().0, 200);
+    assert!(
+        waited < Duration::from_secs(1),
+        "the browser waited {waited:?}"
+    );
+    drop(held);
 }
 
 /// Making room must not close the browser's own connection: here it is
@@ -227,11 +249,15 @@ fn a_flood_of_connections_cannot_close_the_browsers() {
     };
     let (connected_tx, connected_rx) = std::sync::mpsc::channel();
     let attacker = std::thread::spawn(move || {
-        let mut held: Vec<TcpStream> = (0..7).map(|_| one_byte()).collect();
+        let mut held: Vec<TcpStream> = (0..LoopbackRedirect::MAX_CONNECTIONS - 1)
+            .map(|_| one_byte())
+            .collect();
         // Old enough to be closed to make room.
         std::thread::sleep(Duration::from_millis(2_200));
         connected_rx.recv().unwrap();
-        held.extend((0..20).map(|_| one_byte()));
+        // More than the table holds: every older connection is closed to make
+        // room, and the rest wait; the browser's, younger than 2 s, stays.
+        held.extend((0..LoopbackRedirect::MAX_CONNECTIONS + 20).map(|_| one_byte()));
         std::thread::sleep(Duration::from_secs(2));
         drop(held);
     });

@@ -96,9 +96,12 @@ impl LoopbackRedirect {
     /// How long one connection may take to send its request, and to take the
     /// answer.
     pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Connections read at the same time; one more closes the oldest, once
-    /// that one is older than [`GRACE`](Self::GRACE).
-    const MAX_CONNECTIONS: usize = 8;
+    /// Connections read at the same time: a burst of this many (a browser's
+    /// among them) is taken from the listen queue at once. One more closes the
+    /// oldest, once that one is older than `GRACE` (2 s, time for a browser
+    /// to send its request); while every connection is younger, new ones wait
+    /// in the queue.
+    pub const MAX_CONNECTIONS: usize = 64;
     /// How long a connection may take to send its request before a new one
     /// may take its place (a browser sends at once).
     const GRACE: Duration = Duration::from_secs(2);
@@ -170,43 +173,50 @@ impl LoopbackRedirect {
             // `GRACE` to send its request (what it sent does not protect it:
             // one byte is cheap); while every connection is younger, the next
             // waits in the listen queue. Neither a flood of new connections
-            // nor a few held ones can close a browser's before its request is
-            // read, or keep it out for longer than the flood lasts.
-            let full = connections.len() == Self::MAX_CONNECTIONS;
-            let room = if full {
-                connections
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.opened.elapsed() >= Self::GRACE)
-                    .min_by_key(|(_, c)| c.opened)
-                    .map(|(i, _)| i)
-            } else {
-                None
-            };
-            let accepted = if full && room.is_none() {
-                Err(io::ErrorKind::WouldBlock.into())
-            } else {
-                self.listener.accept()
-            };
-            match accepted {
-                Ok((stream, _)) => {
-                    progressed = true;
-                    if let Some(oldest) = room {
-                        connections.swap_remove(oldest);
+            // nor held ones can close a browser's before its request is read;
+            // a burst of up to `MAX_CONNECTIONS` costs it no wait, and a
+            // longer flood delays it by its length plus about `GRACE` for
+            // every `MAX_CONNECTIONS` connections queued ahead of it.
+            //
+            // Everything the listen queue holds is taken each pass (up to the
+            // table's room), so a burst of connections ahead of the browser's
+            // costs it no wait.
+            loop {
+                let full = connections.len() >= Self::MAX_CONNECTIONS;
+                let room = if full {
+                    let oldest = connections
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.opened.elapsed() >= Self::GRACE)
+                        .min_by_key(|(_, c)| c.opened)
+                        .map(|(i, _)| i);
+                    match oldest {
+                        Some(i) => Some(i),
+                        None => break,
                     }
-                    if let Ok(connection) = Connection::new(stream) {
-                        connections.push(connection);
+                } else {
+                    None
+                };
+                match self.listener.accept() {
+                    Ok((stream, _)) => {
+                        progressed = true;
+                        if let Some(oldest) = room {
+                            connections.swap_remove(oldest);
+                        }
+                        if let Ok(connection) = Connection::new(stream) {
+                            connections.push(connection);
+                        }
                     }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            io::ErrorKind::Interrupted
+                                | io::ErrorKind::ConnectionAborted
+                                | io::ErrorKind::ConnectionReset
+                        ) => {}
+                    Err(e) => return Err(RedirectError::Io(e)),
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::Interrupted
-                            | io::ErrorKind::ConnectionAborted
-                            | io::ErrorKind::ConnectionReset
-                    ) => {}
-                Err(e) => return Err(RedirectError::Io(e)),
             }
             let mut i = 0;
             while i < connections.len() {
