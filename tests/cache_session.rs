@@ -474,6 +474,14 @@ fn a_refreshed_token_that_cannot_be_stored_is_returned_and_kept() {
         token.refresh_token().unwrap().expose_secret(),
         "new-refresh"
     );
+    // The same on the async road.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ssooidc_token::ReqwestClient::new().unwrap();
+    let token = runtime.block_on(session.token(&client)).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "new-access");
     assert_eq!(endpoint.refreshes(), 1);
 
     // Another process stored a token: that one is used.
