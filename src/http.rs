@@ -20,7 +20,8 @@ use crate::{CreateToken, CreateTokenWithIam, ExposeSecret, JsonBody};
 /// use ssooidc_token::Endpoint;
 ///
 /// assert_eq!(Endpoint::new("eu-west-1")?.host(), "oidc.eu-west-1.amazonaws.com");
-/// assert_eq!(Endpoint::fips("us-gov-west-1")?.host(), "oidc-fips.us-gov-west-1.amazonaws.com");
+/// assert_eq!(Endpoint::fips("us-east-1")?.host(), "oidc-fips.us-east-1.amazonaws.com");
+/// assert_eq!(Endpoint::fips("us-gov-west-1")?.host(), "oidc.us-gov-west-1.amazonaws.com");
 /// assert_eq!(Endpoint::new("cn-north-1")?.host(), "oidc.cn-north-1.amazonaws.com.cn");
 /// assert!(Endpoint::new("us-east-1/../evil").is_err());
 /// # Ok::<(), ssooidc_token::EndpointError>(())
@@ -44,7 +45,9 @@ pub enum EndpointError {
     /// valid for `us-east-1`, so upper case is refused rather than folded.
     InvalidRegion,
     /// A custom base URL is not `http://` or `https://` with a host, an
-    /// optional port from 0 to 65535, and nothing else (no user info, no path).
+    /// optional port from 0 to 65535, and nothing else (no user info, no path);
+    /// or its host is one HTTP clients would send in another spelling (see
+    /// [`Endpoint::custom`]).
     InvalidBaseUrl,
 }
 
@@ -90,31 +93,38 @@ impl Endpoint {
         Self::for_service("oidc", region)
     }
 
-    /// The FIPS endpoint of `region`: `https://oidc-fips.{region}.amazonaws.com`.
+    /// The FIPS endpoint of `region`: `https://oidc-fips.{region}.amazonaws.com`;
+    /// in AWS GovCloud (`us-gov-*`), whose public endpoints are FIPS endpoints,
+    /// `https://oidc.{region}.amazonaws.com`, as the AWS SDKs resolve it.
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
     pub fn fips(region: &str) -> Result<Self, EndpointError> {
-        Self::for_service("oidc-fips", region)
+        Self::for_service(&fips_prefix("oidc", region), region)
     }
 
     /// A custom base URL (`http://127.0.0.1:8080`, a proxy...), signing for `region`.
-    /// A port is kept as a number (`:08443` becomes `:8443`): HTTP/1 clients send
-    /// `Host` that way and HTTP/2 clients send the URI's text, so only then do
-    /// both send what is signed.
+    /// The host and port are kept as every HTTP client sends them, so that what
+    /// is signed is what goes out: the host lower-cased (reqwest sends it so), an
+    /// IPv6 literal in its canonical form, the port as a number (`:08443` is sent
+    /// as `:8443` by HTTP/1 clients, as written by HTTP/2 ones).
     ///
     /// ```
     /// use ssooidc_token::Endpoint;
     ///
-    /// assert_eq!(Endpoint::custom("https://sso.example:08443", "eu-west-1")?.host(), "sso.example:8443");
+    /// assert_eq!(Endpoint::custom("https://SSO.example:08443", "eu-west-1")?.host(), "sso.example:8443");
+    /// assert_eq!(Endpoint::custom("http://[0:0::1]:9000", "eu-west-1")?.host(), "[::1]:9000");
     /// assert!(Endpoint::custom("https://sso.example:65536", "eu-west-1").is_err());
+    /// assert!(Endpoint::custom("http://127.1:9000", "eu-west-1").is_err());
     /// # Ok::<(), ssooidc_token::EndpointError>(())
     /// ```
     ///
     /// # Errors
     /// [`EndpointError::InvalidBaseUrl`] (not `http` or `https`, user info, a
-    /// path, or a port that is not a number from 0 to 65535) or
-    /// [`EndpointError::InvalidRegion`].
+    /// path, a port that is not a number from 0 to 65535, or a host that HTTP
+    /// clients would send in another spelling: a percent escape, an IPv4 address
+    /// written other than as four plain decimal numbers, an IPv6 literal with an
+    /// embedded IPv4 address) or [`EndpointError::InvalidRegion`].
     pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
         if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
@@ -135,7 +145,7 @@ impl Endpoint {
                 Ok(Self {
                     region: region.to_owned(),
                     scheme,
-                    authority: port_as_number(authority)?,
+                    authority: canonical_authority(authority)?,
                 })
             }
             _ => Err(EndpointError::InvalidBaseUrl),
@@ -246,20 +256,69 @@ pub(crate) fn post_json(
     post(endpoint.uri(path), body, "application/json")
 }
 
-/// `authority` with its port, if any, written as a number: no leading zeros.
-/// A port that is not a number from 0 to 65535 (or an empty one) is refused.
-fn port_as_number(authority: Authority) -> Result<Authority, EndpointError> {
+/// `authority` written as every HTTP client sends it, so that what is signed
+/// is what goes out: hyper and ureq send the URI's text, reqwest (through the
+/// `url` crate) a normalized host. So the host is lower-cased, an IPv6 literal
+/// written in its canonical form (`[0:0::1]` is `[::1]`), and the port as a
+/// number (`:08443` is `:8443`). Refused: a port that is not a number from 0
+/// to 65535 (or an empty one), and hosts the `url` crate would rewrite in ways
+/// less plain (a percent escape, an IPv4 address in another spelling such as
+/// `127.1` or `0x7f.0.0.1`, an IPv6 literal with an embedded IPv4 address).
+fn canonical_authority(authority: Authority) -> Result<Authority, EndpointError> {
+    let host = canonical_host(authority.host()).ok_or(EndpointError::InvalidBaseUrl)?;
     // No user info here: what follows the host is `:port`, or nothing.
     let after_host = &authority.as_str()[authority.host().len()..];
-    if after_host.is_empty() {
+    let text = if after_host.is_empty() {
+        host
+    } else {
+        let port = authority.port().ok_or(EndpointError::InvalidBaseUrl)?;
+        format!("{host}:{}", port.as_u16())
+    };
+    if text == authority.as_str() {
         return Ok(authority);
     }
-    let port = authority.port().ok_or(EndpointError::InvalidBaseUrl)?;
-    let digits = port.as_str();
-    if digits.len() == 1 || !digits.starts_with('0') {
-        return Ok(authority);
+    text.parse().map_err(|_| EndpointError::InvalidBaseUrl)
+}
+
+/// The host prefix of `service`'s FIPS endpoint in `region`: `{service}-fips`,
+/// but in AWS GovCloud the public endpoint, which is a FIPS endpoint (the AWS
+/// SDKs' endpoint rules for the `aws-us-gov` partition).
+pub(crate) fn fips_prefix(service: &'static str, region: &str) -> String {
+    if region.starts_with("us-gov-") {
+        service.to_owned()
+    } else {
+        format!("{service}-fips")
     }
-    format!("{}:{}", authority.host(), port.as_u16())
-        .parse()
-        .map_err(|_| EndpointError::InvalidBaseUrl)
+}
+
+/// See [`canonical_authority`].
+fn canonical_host(host: &str) -> Option<String> {
+    if let Some(literal) = host.strip_prefix('[') {
+        let literal = literal.strip_suffix(']')?;
+        if literal.contains('.') {
+            return None;
+        }
+        let address: std::net::Ipv6Addr = literal.parse().ok()?;
+        return Some(format!("[{address}]"));
+    }
+    if host.contains('%') {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
+    // The `url` crate reads a host whose last label is a number (decimal, or
+    // hexadecimal after `0x`) as an IPv4 address, in any of its spellings:
+    // only the plain dotted one is kept as written.
+    let last = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    let numeric = !last.is_empty()
+        && (last.bytes().all(|b| b.is_ascii_digit())
+            || last
+                .strip_prefix("0x")
+                .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())));
+    if numeric {
+        let address: std::net::Ipv4Addr = host.parse().ok()?;
+        if address.to_string() != host {
+            return None;
+        }
+    }
+    Some(host)
 }

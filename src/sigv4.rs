@@ -47,12 +47,15 @@
 //! signed is the one HTTP clients send (`host` or `host:port`, without user info,
 //! with the port as a number). `aws-sigv4` signs the URI's authority text as it
 //! stands, so for a URI with user info (`https://user@host/`) or an unusual port
-//! spelling (`:0443`, `:08443`) the two differ, and only this crate's signature
-//! matches what hyper and ureq send over HTTP/1 (`tests/send_clients.rs` sends
-//! to a port written `:0<port>` with both). Over HTTP/2 a client sends the
-//! URI's text as `:authority`: write the port as a number (as
-//! [`Endpoint::custom`](crate::Endpoint::custom) does for every request this
-//! crate builds), or set `host` yourself.
+//! spelling (`:0443`, `:08443`, an empty `:` or one past 65535, which clients
+//! leave out) the two differ, and only this crate's signature matches what
+//! hyper and ureq send over HTTP/1 (`tests/send_clients.rs` sends to a port
+//! written `:0<port>` with both). Over HTTP/2 a client sends the URI's text as
+//! `:authority`, and reqwest (through the `url` crate) lower-cases the host and
+//! rewrites IP literals: for a request of your own, write the host that way and
+//! the port as a number, or set `host` yourself.
+//! [`Endpoint::custom`](crate::Endpoint::custom) does so for every request this
+//! crate builds.
 
 use std::borrow::Cow;
 use std::fmt;

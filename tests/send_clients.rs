@@ -248,6 +248,14 @@ mod with_reqwest {
             block_on(jwt_bearer().send(&client, &zero_padded(&local), &credentials())),
             local,
         );
+        // reqwest lower-cases the host it sends: the endpoint keeps it so.
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        let upper =
+            Endpoint::custom(&local.base_url().replace("127.0.0.1", "LOCALHOST"), REGION).unwrap();
+        check_success(
+            block_on(jwt_bearer().send(&client, &upper, &credentials())),
+            local,
+        );
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
         let request = reqwest::Request::try_from(signed_to_zero_padded_port(&local)).unwrap();
         let answer = block_on(reqwest::Client::new().execute(request)).unwrap();

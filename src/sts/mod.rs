@@ -65,7 +65,8 @@ pub const IDENTITY_CENTER_CONTEXT_PROVIDER: &str =
 ///
 /// assert_eq!(StsEndpoint::new("eu-west-1")?.host(), "sts.eu-west-1.amazonaws.com");
 /// assert_eq!(StsEndpoint::new("cn-north-1")?.host(), "sts.cn-north-1.amazonaws.com.cn");
-/// assert_eq!(StsEndpoint::fips("us-gov-west-1")?.host(), "sts-fips.us-gov-west-1.amazonaws.com");
+/// assert_eq!(StsEndpoint::fips("us-east-1")?.host(), "sts-fips.us-east-1.amazonaws.com");
+/// assert_eq!(StsEndpoint::fips("us-gov-west-1")?.host(), "sts.us-gov-west-1.amazonaws.com");
 /// assert_eq!(StsEndpoint::custom("http://127.0.0.1:9000", "us-east-1")?.host(), "127.0.0.1:9000");
 /// # Ok::<(), ssooidc_token::EndpointError>(())
 /// ```
@@ -83,12 +84,14 @@ impl StsEndpoint {
         Endpoint::for_service("sts", region).map(Self)
     }
 
-    /// `https://sts-fips.{region}.amazonaws.com/`.
+    /// `https://sts-fips.{region}.amazonaws.com/`; in AWS GovCloud (`us-gov-*`),
+    /// whose public endpoints are FIPS endpoints, `https://sts.{region}.amazonaws.com/`,
+    /// as the AWS SDKs resolve it.
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
     pub fn fips(region: &str) -> Result<Self, EndpointError> {
-        Endpoint::for_service("sts-fips", region).map(Self)
+        Endpoint::for_service(&crate::http::fips_prefix("sts", region), region).map(Self)
     }
 
     /// A custom base URL (a local test endpoint, a proxy), signing for `region`.

@@ -1,0 +1,119 @@
+//! Where requests go: `Endpoint::new`/`fips` and `StsEndpoint::new`/`fips` give
+//! the URL the AWS SDKs' own endpoint resolvers give (`aws-sdk-ssooidc`,
+//! `aws-sdk-sts`) for the same region, and `Endpoint::custom` keeps a host in
+//! the one spelling every HTTP client sends.
+#![cfg(feature = "sts")]
+
+use aws_sdk_ssooidc::config::endpoint::{
+    DefaultResolver as OidcResolver, Params as OidcParams, ResolveEndpoint as _,
+};
+use aws_sdk_sts::config::endpoint::{
+    DefaultResolver as StsResolver, Params as StsParams, ResolveEndpoint as _,
+};
+use ssooidc_token::sts::StsEndpoint;
+use ssooidc_token::{Endpoint, EndpointError};
+
+const REGIONS: [&str; 12] = [
+    "us-east-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-central-2",
+    "ap-southeast-2",
+    "sa-east-1",
+    "il-central-1",
+    "us-gov-west-1",
+    "us-gov-east-1",
+    "cn-north-1",
+    "cn-northwest-1",
+];
+
+#[test]
+fn public_and_fips_endpoints_are_the_sdks() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    for region in REGIONS {
+        for fips in [false, true] {
+            let params = OidcParams::builder()
+                .region(region)
+                .use_fips(fips)
+                .use_dual_stack(false)
+                .build()
+                .unwrap();
+            let sdk = runtime
+                .block_on(OidcResolver::new().resolve_endpoint(&params))
+                .unwrap();
+            let ours = if fips {
+                Endpoint::fips(region)
+            } else {
+                Endpoint::new(region)
+            }
+            .unwrap();
+            assert_eq!(
+                format!("https://{}", ours.host()),
+                sdk.url().trim_end_matches('/'),
+                "oidc {region} fips={fips}"
+            );
+
+            let params = StsParams::builder()
+                .region(region)
+                .use_fips(fips)
+                .use_dual_stack(false)
+                .build()
+                .unwrap();
+            let sdk = runtime
+                .block_on(StsResolver::new().resolve_endpoint(&params))
+                .unwrap();
+            let ours = if fips {
+                StsEndpoint::fips(region)
+            } else {
+                StsEndpoint::new(region)
+            }
+            .unwrap();
+            assert_eq!(
+                format!("https://{}", ours.host()),
+                sdk.url().trim_end_matches('/'),
+                "sts {region} fips={fips}"
+            );
+        }
+    }
+}
+
+/// hyper and ureq send the URI's text; reqwest sends the `url` crate's
+/// normalized host; HTTP/2 sends the text as `:authority`. A custom endpoint is
+/// kept in the one spelling they all send, or refused.
+#[test]
+fn a_custom_host_is_kept_as_every_client_sends_it() {
+    for (given, kept) in [
+        ("http://127.0.0.1:9000", "127.0.0.1:9000"),
+        ("http://LocalHost:9000", "localhost:9000"),
+        ("https://SSO.Example.COM", "sso.example.com"),
+        ("https://sso.example.com:08443", "sso.example.com:8443"),
+        ("http://[0:0:0:0:0:0:0:1]:9000", "[::1]:9000"),
+        ("http://[FE80::ABCD]", "[fe80::abcd]"),
+        ("http://proxy.internal.", "proxy.internal."),
+        ("http://10.1.2.3", "10.1.2.3"),
+    ] {
+        let endpoint = Endpoint::custom(given, "us-east-1").unwrap();
+        assert_eq!(endpoint.host(), kept, "{given}");
+    }
+    for refused in [
+        "http://127.1:9000",
+        "http://2130706433",
+        "http://0x7f.0.0.1",
+        "http://127.000.0.1",
+        "http://1.2.3.4.",
+        "http://example.123",
+        "http://[::ffff:127.0.0.1]",
+        "http://ex%41mple.com",
+        "http://example.com:",
+        "http://example.com:65536",
+    ] {
+        assert_eq!(
+            Endpoint::custom(refused, "us-east-1"),
+            Err(EndpointError::InvalidBaseUrl),
+            "{refused}"
+        );
+    }
+}
