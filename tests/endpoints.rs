@@ -41,41 +41,29 @@ fn public_and_fips_endpoints_are_the_sdks() {
                 .use_dual_stack(false)
                 .build()
                 .unwrap();
-            let sdk = runtime
-                .block_on(OidcResolver::new().resolve_endpoint(&params))
-                .unwrap();
-            let ours = if fips {
-                Endpoint::fips(region)
-            } else {
-                Endpoint::new(region)
-            }
-            .unwrap();
-            assert_eq!(
-                format!("https://{}", ours.host()),
-                sdk.url().trim_end_matches('/'),
-                "oidc {region} fips={fips}"
-            );
-
+            let oidc = runtime.block_on(OidcResolver::new().resolve_endpoint(&params));
             let params = StsParams::builder()
                 .region(region)
                 .use_fips(fips)
                 .use_dual_stack(false)
                 .build()
                 .unwrap();
-            let sdk = runtime
-                .block_on(StsResolver::new().resolve_endpoint(&params))
-                .unwrap();
-            let ours = if fips {
-                StsEndpoint::fips(region)
+            let sts = runtime.block_on(StsResolver::new().resolve_endpoint(&params));
+            let (ours_oidc, ours_sts) = if fips {
+                (Endpoint::fips(region), StsEndpoint::fips(region))
             } else {
-                StsEndpoint::new(region)
+                (Endpoint::new(region), StsEndpoint::new(region))
+            };
+            for (service, ours, sdk) in [
+                ("oidc", ours_oidc.unwrap().host().to_owned(), oidc),
+                ("sts", ours_sts.unwrap().host().to_owned(), sts),
+            ] {
+                assert_eq!(
+                    format!("https://{ours}"),
+                    sdk.unwrap().url().trim_end_matches('/'),
+                    "{service} {region} fips={fips}"
+                );
             }
-            .unwrap();
-            assert_eq!(
-                format!("https://{}", ours.host()),
-                sdk.url().trim_end_matches('/'),
-                "sts {region} fips={fips}"
-            );
         }
     }
 }

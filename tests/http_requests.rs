@@ -49,10 +49,17 @@ fn public_requests_go_to_token() {
 
 #[test]
 fn fips_china_and_custom_endpoints() {
-    let fips = iam().to_http_at(&Endpoint::fips("us-gov-west-1").unwrap());
+    let fips = iam().to_http_at(&Endpoint::fips("us-west-2").unwrap());
     assert_eq!(
         fips.uri(),
-        "https://oidc-fips.us-gov-west-1.amazonaws.com/token?aws_iam=t"
+        "https://oidc-fips.us-west-2.amazonaws.com/token?aws_iam=t"
+    );
+    // GovCloud's public endpoints are its FIPS endpoints (tests/endpoints.rs
+    // checks every case against the SDKs' resolvers).
+    let gov = iam().to_http_at(&Endpoint::fips("us-gov-west-1").unwrap());
+    assert_eq!(
+        gov.uri(),
+        "https://oidc.us-gov-west-1.amazonaws.com/token?aws_iam=t"
     );
     let china = iam().to_http("cn-northwest-1").unwrap();
     assert_eq!(

@@ -377,9 +377,9 @@ fn to_http_at_custom_and_fips_endpoints() {
         .unwrap();
     assert_eq!(
         start
-            .to_http_at(&Endpoint::fips("us-gov-west-1").unwrap())
+            .to_http_at(&Endpoint::fips("ca-central-1").unwrap())
             .uri(),
-        "https://oidc-fips.us-gov-west-1.amazonaws.com/device_authorization"
+        "https://oidc-fips.ca-central-1.amazonaws.com/device_authorization"
     );
     assert_eq!(
         start.to_http("cn-north-1").unwrap().uri(),
