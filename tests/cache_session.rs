@@ -29,6 +29,8 @@ const REFUSED: &str = r#"{"error":"invalid_grant","error_description":"refresh t
 struct TokenEndpoint {
     base_url: String,
     refreshes: Arc<AtomicUsize>,
+    /// With a gate: the number of refresh answers the test let go.
+    released: Option<Arc<AtomicUsize>>,
     bodies: Arc<Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -36,6 +38,27 @@ struct TokenEndpoint {
 
 impl TokenEndpoint {
     fn start(status: u16, body: &'static str, delay: Duration) -> Self {
+        Self::start_with(status, body, delay, None)
+    }
+
+    /// As `start`, but the `n`th refresh is answered only once `release` has
+    /// been called `n` times: the test acts while the answer waits.
+    fn gated(status: u16, body: &'static str) -> Self {
+        Self::start_with(status, body, Duration::ZERO, Some(Arc::default()))
+    }
+
+    fn release(&self) {
+        if let Some(released) = &self.released {
+            released.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn start_with(
+        status: u16,
+        body: &'static str,
+        delay: Duration,
+        released: Option<Arc<AtomicUsize>>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
@@ -43,6 +66,7 @@ impl TokenEndpoint {
         let bodies = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (count, seen, done) = (refreshes.clone(), bodies.clone(), stop.clone());
+        let gate = released.clone();
         let thread = std::thread::spawn(move || {
             while !done.load(Ordering::SeqCst) {
                 let mut stream = match listener.accept() {
@@ -63,6 +87,14 @@ impl TokenEndpoint {
                         .push(String::from_utf8_lossy(&message.body).into_owned());
                 }
                 std::thread::sleep(delay);
+                if let Some(gate) = &gate {
+                    let waiting = Instant::now();
+                    while gate.load(Ordering::SeqCst) < count.load(Ordering::SeqCst)
+                        && waiting.elapsed() < Duration::from_secs(30)
+                    {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                }
                 let _ = loopback::respond(
                     &mut stream,
                     status,
@@ -74,6 +106,7 @@ impl TokenEndpoint {
         Self {
             base_url,
             refreshes,
+            released,
             bodies,
             stop,
             thread: Some(thread),
@@ -415,8 +448,8 @@ fn a_lock_that_cannot_be_taken_leaves_the_valid_token_in_use() {
 }
 
 /// One `token_blocking` call whose refresh (the `nth` the endpoint sees) cannot
-/// be stored: a directory takes the token file's place while the answer is on
-/// its way. Then the file's token (expiring at `expires_at`) is put back. The
+/// be stored: a directory takes the token file's place while the (gated)
+/// answer waits. Then the file's token (expiring at `expires_at`) is put back. The
 /// access token the call returned.
 fn unstored_refresh(
     session: &Arc<SsoSession>,
@@ -442,6 +475,7 @@ fn unstored_refresh(
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();
     std::fs::write(file.join("in-the-way"), b"").unwrap();
+    endpoint.release();
     let token = caller.join().unwrap().unwrap();
     std::fs::remove_dir_all(&file).unwrap();
     store_token(dir, expires_at);
@@ -456,7 +490,7 @@ fn unstored_refresh(
 #[test]
 fn a_refreshed_token_that_cannot_be_stored_is_returned_and_kept() {
     let dir = TempDir::new("session");
-    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(300));
+    let endpoint = TokenEndpoint::gated(200, REFRESHED);
     let expires_at = SystemTime::now() + Duration::from_secs(300);
     store_token(dir.path(), expires_at);
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
@@ -505,7 +539,7 @@ fn a_refreshed_token_that_cannot_be_stored_is_returned_and_kept() {
 fn a_second_unstored_refresh_still_stands_in_for_the_files_token() {
     const SHORT: &str = r#"{"accessToken":"new-access","tokenType":"Bearer","expiresIn":300,"refreshToken":"new-refresh"}"#;
     let dir = TempDir::new("session");
-    let endpoint = TokenEndpoint::start(200, SHORT, Duration::from_millis(300));
+    let endpoint = TokenEndpoint::gated(200, SHORT);
     let expires_at = SystemTime::now() + Duration::from_secs(300);
     store_token(dir.path(), expires_at);
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
@@ -518,6 +552,8 @@ fn a_second_unstored_refresh_still_stands_in_for_the_files_token() {
         unstored_refresh(&session, &endpoint, dir.path(), expires_at, 2),
         "new-access"
     );
+    // The third refresh is answered at once, and stored.
+    endpoint.release();
     let token = session
         .token_blocking(&ureq::Agent::new_with_defaults())
         .unwrap();

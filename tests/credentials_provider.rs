@@ -579,25 +579,23 @@ async fn fallback_on_interrupt_gives_the_last_credentials_while_sts_still_honour
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fallback_on_interrupt_gives_nothing_once_sts_expiration_has_passed() {
-    let setup = setup(false);
+    // The provider's clock is stepped, not waited for: no margin to lose on a
+    // loaded machine.
+    let clock = SteppedClock::default();
+    let setup = setup_with(false, Some(clock.clone()));
     // Sessions of 3 s: the SDK is told they expire about half-way (the refresh
     // window is longer than the session), STS's Expiration is about 3 s away.
     setup.sts_state.lifetime.store(3, Ordering::SeqCst);
-    let loaded_at = std::time::Instant::now();
     let loaded = bounded(setup.provider.provide_credentials()).await.unwrap();
     let reported = loaded.expiry().unwrap();
-    let until = |at: std::time::SystemTime| {
-        at.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default()
-    };
-    tokio::time::sleep(until(reported) + Duration::from_millis(50)).await;
-    let fallback = setup.provider.fallback_on_interrupt();
+    let ahead = |at: SystemTime| at.duration_since(SystemTime::now()).unwrap_or_default();
+    clock.advance_to(ahead(reported) + Duration::from_millis(50));
     assert!(
-        fallback.is_some(),
+        setup.provider.fallback_on_interrupt().is_some(),
         "past the expiry the SDK was told, STS still honours them"
     );
     // STS gives whole seconds: its Expiration is at most 4 s after the load.
-    tokio::time::sleep_until((loaded_at + Duration::from_millis(4_100)).into()).await;
+    clock.advance_to(ahead(reported) + Duration::from_secs(4));
     assert!(
         setup.provider.fallback_on_interrupt().is_none(),
         "credentials past STS's Expiration are not offered"

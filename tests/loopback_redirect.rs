@@ -219,7 +219,7 @@ fn a_burst_of_held_connections_costs_the_browser_no_wait() {
     assert_eq!(code.expose_secret(), "the-code");
     assert_eq!(browser.join().unwrap().0, 200);
     assert!(
-        waited < Duration::from_secs(1),
+        waited < Duration::from_secs(5), // 12 s before; room for a loaded machine
         "the browser waited {waited:?}"
     );
     drop(held);

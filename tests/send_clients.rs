@@ -71,6 +71,14 @@ fn endpoint(local: &Local<()>) -> Endpoint {
     Endpoint::custom(&local.base_url(), REGION).unwrap()
 }
 
+/// An endpoint on a port nothing listens on (bound, then released).
+fn closed_port() -> Endpoint {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    Endpoint::custom(&format!("http://127.0.0.1:{port}"), REGION).unwrap()
+}
+
 /// The local endpoint's base URL, its port written with a leading zero
 /// (`:08443`).
 fn zero_padded_url(local: &Local<()>) -> String {
@@ -204,7 +212,7 @@ mod with_ureq {
         local.outcome().unwrap();
         assert_eq!(response.token_type(), Some("Bearer"));
         // Nothing listens there: a transport error, retryable.
-        let closed = Endpoint::custom("http://127.0.0.1:9", REGION).unwrap();
+        let closed = closed_port();
         let err = device().send_blocking(&agent, &closed).unwrap_err();
         assert!(
             matches!(err, SendError::Transport(_)) && err.is_retryable(),
@@ -250,10 +258,16 @@ mod with_reqwest {
         );
         // reqwest lower-cases the host it sends: the endpoint keeps it so.
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        // `localhost` resolved by the client itself, not the system (no
+        // `/etc/hosts` needed).
+        let addr: std::net::SocketAddr = local.base_url()["http://".len()..].parse().unwrap();
+        let resolving =
+            ReqwestClient::from_builder(reqwest::Client::builder().resolve("localhost", addr))
+                .unwrap();
         let upper =
             Endpoint::custom(&local.base_url().replace("127.0.0.1", "LOCALHOST"), REGION).unwrap();
         check_success(
-            block_on(jwt_bearer().send(&client, &upper, &credentials())),
+            block_on(jwt_bearer().send(&resolving, &upper, &credentials())),
             local,
         );
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
@@ -270,7 +284,7 @@ mod with_reqwest {
         let response = block_on(device().send(&client, &endpoint(&local))).unwrap();
         local.outcome().unwrap();
         assert_eq!(response.token_type(), Some("Bearer"));
-        let closed = Endpoint::custom("http://127.0.0.1:9", REGION).unwrap();
+        let closed = closed_port();
         let err = block_on(device().send(&client, &closed)).unwrap_err();
         assert!(
             matches!(err, SendError::Transport(_)) && err.is_retryable(),
