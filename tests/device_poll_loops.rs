@@ -180,7 +180,14 @@ fn a_redirect_ends_the_blocking_loop_as_an_error() {
         !poller.is_finished(),
         "a transport-level failure does not end the poller"
     );
+    assert_no_canary(&err);
     assert_eq!(server.join().unwrap(), 1);
+}
+
+/// Neither the device code nor the client secret shows in the error.
+fn assert_no_canary(err: &DeviceLoginError) {
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("canary"), "{shown}");
 }
 
 #[tokio::test]
@@ -196,6 +203,7 @@ async fn a_redirect_ends_the_async_loop_as_an_error() {
         ),
         "{err:?}"
     );
+    assert_no_canary(&err);
     assert_eq!(server.join().unwrap(), 1);
 }
 

@@ -476,3 +476,44 @@ impl SsoSession {
         self.finish(token, answer, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rest after a failed refresh in the advisory window is a minute: the
+    /// decision at 59 s still goes on with the token, at 61 s it refreshes
+    /// again; the mandatory window never rests.
+    #[test]
+    fn a_failed_refresh_rests_one_minute_in_the_advisory_window_only() {
+        let session = SsoSession::new(
+            TokenCache::new("/nonexistent"),
+            CacheKey::session("dev"),
+            Endpoint::new("us-east-1").unwrap(),
+        );
+        let failed_at = SystemTime::now();
+        let token = |left: u64| {
+            CachedToken::builder()
+                .access_token("a")
+                .expires_at(failed_at + Duration::from_secs(left))
+                .build()
+                .unwrap()
+        };
+        session.set_last_failure(Some(failed_at));
+        let at = |secs| failed_at + Duration::from_secs(secs);
+        assert!(matches!(session.step(token(720), at(59)), Step::Use(_)));
+        assert!(matches!(
+            session.step(token(720), at(61)),
+            Step::RefreshIfFree(_)
+        ));
+        assert!(matches!(
+            session.step(token(300), at(1)),
+            Step::RefreshAndWait(_)
+        ));
+        session.set_last_failure(None);
+        assert!(matches!(
+            session.step(token(720), at(1)),
+            Step::RefreshIfFree(_)
+        ));
+    }
+}
