@@ -69,8 +69,10 @@ impl TokenCache {
     }
 
     /// The directory every AWS tool uses: `~/.aws/sso/cache`, home being `HOME`,
-    /// else `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH` (the order botocore and
-    /// `aws-config` look in).
+    /// else `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH` (the order `aws-config`,
+    /// the Rust SDK, looks in). On Windows the AWS CLI reads `USERPROFILE` alone:
+    /// where `HOME` differs from it (MSYS2, Cygwin), give the CLI's folder to
+    /// [`new`](Self::new) to share its logins.
     ///
     /// ```
     /// use ssooidc_token::cache::TokenCache;
@@ -348,7 +350,8 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> 
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     // Unique within the process (counter) and across processes (pid); not a
-    // `.json` name, so `aws sso logout` and the readers never take it for a token.
+    // `.json` name, so no reader takes it for a token (`aws sso logout` reads
+    // every file, and would delete one left by a crash: harmless).
     let temp = dir.join(format!(
         ".{name}.tmp-{}-{nanos}-{}",
         std::process::id(),

@@ -123,9 +123,37 @@ pub(crate) fn secret(r: &mut Reader<'_>, name: &'static str) -> Result<SecretStr
 /// fractions. It must also be writable back (1970 to 9999).
 pub(crate) fn time(r: &mut Reader<'_>, name: &'static str) -> Result<SystemTime, CacheError> {
     let text = string(r, name)?;
-    parse_rfc3339(text.as_bytes(), Zones::Lenient)
-        .filter(|t| rfc3339_z(*t).is_some())
-        .ok_or_else(|| CacheError::for_member(CacheErrorKind::Timestamp, name))
+    let out_of_range = || CacheError::for_member(CacheErrorKind::OutOfRange, name);
+    let Some(time) = parse_rfc3339(text.as_bytes(), Zones::Lenient) else {
+        // Before 1970 the reader gives no time: a timestamp all the same if it
+        // reads with a year of the same kind (leap or not) in range.
+        return Err(if is_timestamp_of_another_year(text.as_bytes()) {
+            out_of_range()
+        } else {
+            CacheError::for_member(CacheErrorKind::Timestamp, name)
+        });
+    };
+    if rfc3339_z(time).is_none() {
+        // A timestamp, but one the cache cannot write back (after 9999).
+        return Err(out_of_range());
+    }
+    Ok(time)
+}
+
+/// Whether `text` is a timestamp once its year (four digits) is replaced by
+/// 2000 or 2001, whichever is a leap year when it is.
+fn is_timestamp_of_another_year(text: &[u8]) -> bool {
+    let Some(year) = text
+        .get(..4)
+        .filter(|y| y.iter().all(u8::is_ascii_digit))
+        .and_then(|y| std::str::from_utf8(y).ok()?.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let mut other = text.to_vec();
+    other[..4].copy_from_slice(if leap { b"2000" } else { b"2001" });
+    parse_rfc3339(&other, Zones::Lenient).is_some()
 }
 
 /// An array-of-strings member.

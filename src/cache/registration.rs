@@ -128,7 +128,8 @@ impl CachedRegistration {
         &self.grant_types
     }
 
-    /// The AWS CLI's reuse rule: not within 15 minutes of `expiresAt`; the device
+    /// The AWS CLI's reuse rule: at least 15 minutes before `expiresAt` (the
+    /// CLI's `seconds < 900` is expired); the device
     /// flow does not reuse a registration whose grant types include
     /// `authorization_code`, and the PKCE flow needs one that does.
     ///
@@ -149,6 +150,8 @@ impl CachedRegistration {
     /// let registration = CachedRegistration::from_response(&request, &answer)?;
     /// let expiry = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
     /// assert!(registration.reusable_for(Flow::Pkce, expiry - Duration::from_secs(16 * 60)));
+    /// // Exactly 15 minutes left: the CLI still reuses it.
+    /// assert!(registration.reusable_for(Flow::Pkce, expiry - Duration::from_secs(15 * 60)));
     /// assert!(!registration.reusable_for(Flow::Pkce, expiry - Duration::from_secs(14 * 60)));
     /// assert!(!registration.reusable_for(Flow::Device, expiry - Duration::from_secs(3600)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -158,7 +161,7 @@ impl CachedRegistration {
         let fresh = self
             .expires_at
             .duration_since(now)
-            .is_ok_and(|left| left > REGISTRATION_MARGIN);
+            .is_ok_and(|left| left >= REGISTRATION_MARGIN);
         let has_code = self
             .grant_types
             .iter()
