@@ -298,11 +298,15 @@ fn registrations_are_reused_as_the_cli_reuses_them() {
         !pkce.reusable_for(Flow::Device, early),
         "device skips authorization_code"
     );
+    // The CLI's rule is `seconds < 900` for expired: exactly 15 minutes left
+    // still reuses, a second less does not.
+    assert!(device.reusable_for(Flow::Device, late));
+    assert!(pkce.reusable_for(Flow::Pkce, late));
+    let within = late + Duration::from_secs(1);
     assert!(
-        !device.reusable_for(Flow::Device, late),
+        !device.reusable_for(Flow::Device, within),
         "within 15 minutes of expiry"
     );
-    assert!(!pkce.reusable_for(Flow::Pkce, late));
-    assert!(device.reusable_for(Flow::Device, late - Duration::from_secs(1)));
+    assert!(!pkce.reusable_for(Flow::Pkce, within));
     assert!(!device.reusable_for(Flow::Device, expiry() + minutes(1)));
 }
