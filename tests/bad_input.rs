@@ -140,14 +140,18 @@ fn seeds_are_valid_for_their_parser() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2_000))]
 
+    /// Arbitrary bytes, alone and after a secret member's opening (so that
+    /// the canary is there to be echoed, and the no-echo check can fail).
     #[test]
     fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         feed(&bytes)?;
+        feed(&[format!(r#"{{"refreshToken":"{CANARY}"#).as_bytes(), &bytes].concat())?;
     }
 
     #[test]
     fn arbitrary_text(text in ".{0,256}") {
         feed(text.as_bytes())?;
+        feed(format!(r#"{{"accessToken":"{CANARY}{text}"#).as_bytes())?;
     }
 
     #[test]
