@@ -35,15 +35,23 @@ fn a_thousand_stores_racing_readers_never_show_a_partial_file() {
     cache.store(&key, &token(0, 0)).unwrap();
     let done = AtomicBool::new(false);
     let reads = AtomicUsize::new(0);
+    // Stores begun and stores ended: a read that finds more stores begun by
+    // its end than ended by its start overlapped one of them.
+    let (begun, ended) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let overlapped = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let readers: Vec<_> = (0..READERS)
             .map(|_| {
                 scope.spawn(|| {
                     while !done.load(Ordering::SeqCst) {
+                        let ended_before = ended.load(Ordering::SeqCst);
                         let loaded = cache
                             .load(&key)
                             .expect("a reader got an error")
                             .expect("the file is always there");
+                        if begun.load(Ordering::SeqCst) > ended_before {
+                            overlapped.fetch_add(1, Ordering::Relaxed);
+                        }
                         // The members come from one store, never from two.
                         let access = loaded.access_token().expose_secret();
                         let refresh = loaded.refresh_token().unwrap().expose_secret();
@@ -60,10 +68,13 @@ fn a_thousand_stores_racing_readers_never_show_a_partial_file() {
             .collect();
         let writers: Vec<_> = (0..WRITERS)
             .map(|writer| {
-                let (cache, key) = (&cache, &key);
+                let (cache, key, begun, ended) = (&cache, &key, &begun, &ended);
                 scope.spawn(move || {
                     for n in 1..=STORES_PER_WRITER {
-                        cache.store(key, &token(writer, n)).expect("a store failed");
+                        let token = token(writer, n);
+                        begun.fetch_add(1, Ordering::SeqCst);
+                        cache.store(key, &token).expect("a store failed");
+                        ended.fetch_add(1, Ordering::SeqCst);
                     }
                 })
             })
@@ -79,6 +90,11 @@ fn a_thousand_stores_racing_readers_never_show_a_partial_file() {
     assert!(
         reads.load(Ordering::Relaxed) > 0,
         "the readers read nothing"
+    );
+    // Without a read during a store, the race above proved nothing.
+    assert!(
+        overlapped.load(Ordering::Relaxed) > 0,
+        "no read overlapped a store"
     );
     assert_eq!(dir.names(), [key.file_name()], "a temporary file was left");
     let last = cache.load(&key).unwrap().unwrap();

@@ -442,8 +442,11 @@ fn a_registration_from_the_service_answer() {
 }
 
 /// One test changes the environment, so no other test here reads it meanwhile.
+/// `HOME` first; without it, Windows' variables on Windows only (as
+/// `aws-config`), and on Linux the passwd entry (as the CLI, through Python's
+/// `os.path.expanduser`), checked against `getent passwd $(id -u)`.
 #[test]
-fn default_location_follows_home_then_userprofile_then_homedrive() {
+fn default_location_follows_home_then_the_platforms_own() {
     let saved: Vec<_> = ["HOME", "USERPROFILE", "HOMEDRIVE", "HOMEPATH"]
         .iter()
         .map(|name| (*name, std::env::var_os(name)))
@@ -452,18 +455,39 @@ fn default_location_follows_home_then_userprofile_then_homedrive() {
         std::env::remove_var(name);
     }
     let cache_of = || TokenCache::default_location().map(|c| c.dir().to_path_buf());
-    assert!(cache_of().is_err());
+    // Other Unix systems keep their users elsewhere than /etc/passwd: no home.
+    let without_home = if cfg!(target_os = "linux") {
+        let home = passwd_home().expect("no passwd entry to test against");
+        Some(std::path::Path::new(&home).join(".aws/sso/cache"))
+    } else {
+        None
+    };
+    assert_eq!(cache_of().ok(), without_home);
+    std::env::set_var("HOME", "");
+    assert_eq!(
+        cache_of().ok(),
+        without_home,
+        "an empty HOME counts as unset"
+    );
     std::env::set_var("HOMEDRIVE", "C:");
     std::env::set_var("HOMEPATH", "/Users/drive");
-    assert_eq!(
-        cache_of().unwrap(),
-        std::path::Path::new("C:/Users/drive/.aws/sso/cache")
-    );
+    if cfg!(windows) {
+        assert_eq!(
+            cache_of().unwrap(),
+            std::path::Path::new("C:/Users/drive/.aws/sso/cache")
+        );
+    } else {
+        assert_eq!(cache_of().ok(), without_home);
+    }
     std::env::set_var("USERPROFILE", "/profile");
-    assert_eq!(
-        cache_of().unwrap(),
-        std::path::Path::new("/profile/.aws/sso/cache")
-    );
+    if cfg!(windows) {
+        assert_eq!(
+            cache_of().unwrap(),
+            std::path::Path::new("/profile/.aws/sso/cache")
+        );
+    } else {
+        assert_eq!(cache_of().ok(), without_home);
+    }
     std::env::set_var("HOME", "/home/me");
     assert_eq!(
         cache_of().unwrap(),
@@ -475,4 +499,21 @@ fn default_location_follows_home_then_userprofile_then_homedrive() {
             None => std::env::remove_var(name),
         }
     }
+}
+
+/// The home `getent passwd $(id -u)` gives, when both commands run.
+fn passwd_home() -> Option<String> {
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8(out.stdout).ok())
+            .flatten()
+    };
+    let uid = run("id", &["-u"])?;
+    let entry = run("getent", &["passwd", uid.trim()])?;
+    entry.lines().next()?.split(':').nth(5).map(str::to_owned)
 }

@@ -31,6 +31,7 @@ const SECRETS: [&str; 4] = [
 ];
 const REGISTERED: &str = r#"{"clientId":"standin-client","clientSecret":"STANDIN-CLIENT-SECRET","clientSecretExpiresAt":4102444800}"#;
 const DEVICE: &str = r#"{"deviceCode":"STANDIN-DEVICE-CODE","userCode":"ABCD-EFGH","verificationUri":"https://device.example","expiresIn":60,"interval":1}"#;
+const TOKEN: &str = r#"{"accessToken":"STANDIN-ACCESS-TOKEN","expiresIn":3600,"refreshToken":"STANDIN-REFRESH-TOKEN","tokenType":"Bearer"}"#;
 
 struct TempDir(PathBuf);
 
@@ -388,5 +389,130 @@ fn registration_keys_are_the_clis_own() {
             Flow::Device => &[],
         };
         assert_eq!(unscoped.requested_scopes(), expected, "{flow:?}");
+    }
+}
+
+/// `sso_registration_scopes` as the config file writes it, against the CLI's
+/// own parser and key (`functional_sso/registration_scopes.json`, made by
+/// running their source): present but empty names the registration after
+/// `"scopes": []`, a file apart from the one without the setting, and the
+/// requests are as with none configured.
+#[test]
+fn registration_scopes_parse_and_name_as_the_cli() {
+    let vector: serde_json::Value = serde_json::from_str(include_str!(
+        "vectors/sso_cache/aws-cli/functional_sso/registration_scopes.json"
+    ))
+    .unwrap();
+    let registrations = vector["registrations"].as_array().unwrap();
+    assert!(registrations.len() >= 8);
+    let unset = "e29e77fd24ed96c96917a17e551cd7c94998d6bd.json"; // login_file_names.json, scopes null
+    for case in registrations {
+        let raw = case["sso_registration_scopes"].as_str().unwrap();
+        let parsed: Vec<&str> = case["parsed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        for flow in [Flow::Pkce, Flow::Device] {
+            let login = SsoLogin::builder()
+                .session_name(vector["session_name"].as_str().unwrap())
+                .start_url(vector["start_url"].as_str().unwrap())
+                .endpoint(Endpoint::new(vector["region"].as_str().unwrap()).unwrap())
+                .flow(flow)
+                .registration_scopes(raw)
+                .build()
+                .unwrap();
+            assert!(login.scopes_configured(), "{raw:?}");
+            assert_eq!(login.scopes(), parsed, "{raw:?}");
+            let file = login.registration_key().file_name();
+            assert_eq!(file, case["file"].as_str().unwrap(), "{raw:?}");
+            assert_ne!(file, unset, "{raw:?}");
+            let requested: Vec<&str> = match (parsed.is_empty(), flow) {
+                (true, Flow::Pkce) => vec![SsoLogin::DEFAULT_SCOPE],
+                _ => parsed.clone(),
+            };
+            assert_eq!(login.requested_scopes(), requested, "{raw:?} {flow:?}");
+        }
+    }
+    // `scope` and `registration_scopes` add up, in order, and a scope that is
+    // not a scope-token is refused by name.
+    let builder = || {
+        SsoLogin::builder()
+            .session_name("dev")
+            .start_url(START_URL)
+            .endpoint(Endpoint::new("us-east-1").unwrap())
+    };
+    let both = builder()
+        .scope("a:b")
+        .registration_scopes(" c:d ,e:f")
+        .build()
+        .unwrap();
+    assert_eq!(both.scopes(), ["a:b", "c:d", "e:f"]);
+    let err = builder()
+        .registration_scopes("ok, two words")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.problems()
+            .iter()
+            .any(|p| p.field() == "scope" && p.index() == Some(1)),
+        "{err:?}"
+    );
+}
+
+/// A session with `sso_registration_scopes` present but empty reuses the
+/// registration the CLI cached for it; without the setting the login cannot
+/// see that file and registers again.
+#[test]
+fn an_empty_scopes_setting_reuses_the_clis_registration() {
+    static REUSES: [(&str, u16, &str); 2] = [
+        ("/device_authorization", 200, DEVICE),
+        ("/token", 200, TOKEN),
+    ];
+    static REGISTERS: [(&str, u16, &str); 3] = [
+        ("/client/register", 200, REGISTERED),
+        ("/device_authorization", 200, DEVICE),
+        ("/token", 200, TOKEN),
+    ];
+    for (configured, script) in [(true, &REUSES[..]), (false, &REGISTERS[..])] {
+        let dir = TempDir::new(&format!("empty-scopes-{configured}"));
+        let cache = TokenCache::new(&dir.0);
+        // What the CLI caches after a device login with `sso_registration_scopes =`.
+        let key = RegistrationKey::new(START_URL, "us-east-1", Some(&[]), Some("dev"));
+        std::fs::create_dir_all(&dir.0).unwrap();
+        std::fs::write(
+            cache.registration_path(&key),
+            r#"{"clientId": "cli-client", "clientSecret": "STANDIN-CLIENT-SECRET", "expiresAt": "2099-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        let (base, server) = scripted(script);
+        let mut builder = SsoLogin::builder()
+            .session_name("dev")
+            .start_url(START_URL)
+            .endpoint(Endpoint::custom(&base, "us-east-1").unwrap())
+            .cache(TokenCache::new(&dir.0))
+            .flow(Flow::Device);
+        if configured {
+            builder = builder.registration_scopes("");
+        }
+        let login = builder.build().unwrap();
+        assert_eq!(login.registration_key() == key, configured);
+        login
+            .login_blocking(&ureq::Agent::new_with_defaults(), |_| {})
+            .unwrap();
+        let seen = server.join().unwrap();
+        assert_eq!(
+            seen.iter().any(|s| s.ends_with("/client/register")),
+            !configured,
+            "{seen:?}"
+        );
+        let stored = cache.load(&login.key()).unwrap().unwrap();
+        let client = if configured {
+            "cli-client"
+        } else {
+            "standin-client"
+        };
+        assert_eq!(stored.client_id(), Some(client));
     }
 }

@@ -40,8 +40,9 @@ pub struct CacheError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheErrorKind {
-    /// No home directory: `HOME`, `USERPROFILE` and `HOMEDRIVE` + `HOMEPATH` are
-    /// all unset or empty.
+    /// No home directory: `HOME` is unset or empty, and so are `USERPROFILE` and
+    /// `HOMEDRIVE` + `HOMEPATH` (Windows), or the user has no home in
+    /// `/etc/passwd` (Linux).
     NoHome,
     /// The file (or its directory) could not be read; the source is the I/O error.
     Read,
@@ -137,7 +138,7 @@ impl fmt::Display for CacheError {
         }
         f.write_str(match self.kind {
             CacheErrorKind::NoHome => {
-                ": no home directory (HOME, USERPROFILE and HOMEDRIVE+HOMEPATH are unset)"
+                ": no home directory (HOME is unset, and so are USERPROFILE and HOMEDRIVE+HOMEPATH on Windows; on Linux /etc/passwd has none)"
             }
             CacheErrorKind::Read => " could not be read",
             CacheErrorKind::Write => " could not be written",

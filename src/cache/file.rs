@@ -68,11 +68,14 @@ impl TokenCache {
         Self { dir: dir.into() }
     }
 
-    /// The directory every AWS tool uses: `~/.aws/sso/cache`, home being `HOME`,
-    /// else `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH` (the order `aws-config`,
-    /// the Rust SDK, looks in). On Windows the AWS CLI reads `USERPROFILE` alone:
-    /// where `HOME` differs from it (MSYS2, Cygwin), give the CLI's folder to
-    /// [`new`](Self::new) to share its logins.
+    /// The directory every AWS tool uses: `~/.aws/sso/cache`, home being `HOME`.
+    /// Without `HOME`: on Windows `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH`
+    /// (the order `aws-config`, the Rust SDK, looks in); on Linux the real
+    /// user's home in `/etc/passwd`, where the AWS CLI (Python's
+    /// `os.path.expanduser`) finds it. An empty variable counts as unset. On
+    /// Windows the AWS CLI reads `USERPROFILE` alone: where `HOME` differs from
+    /// it (MSYS2, Cygwin), give the CLI's folder to [`new`](Self::new) to share
+    /// its logins.
     ///
     /// ```
     /// use ssooidc_token::cache::TokenCache;
@@ -83,20 +86,10 @@ impl TokenCache {
     /// ```
     ///
     /// # Errors
-    /// [`CacheErrorKind::NoHome`] when none of those variables is set.
+    /// [`CacheErrorKind::NoHome`] when none of those gives a home.
     pub fn default_location() -> Result<Self, CacheError> {
-        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-        let home = var("HOME")
-            .or_else(|| var("USERPROFILE"))
-            .or_else(|| {
-                let mut drive = var("HOMEDRIVE")?;
-                drive.push(var("HOMEPATH")?);
-                Some(drive)
-            })
-            .ok_or_else(|| CacheError::new(CacheErrorKind::NoHome))?;
-        Ok(Self::new(
-            PathBuf::from(home).join(".aws").join("sso").join("cache"),
-        ))
+        let home = home_dir().ok_or_else(|| CacheError::new(CacheErrorKind::NoHome))?;
+        Ok(Self::new(home.join(".aws").join("sso").join("cache")))
     }
 
     /// The cache directory.
@@ -399,4 +392,83 @@ fn rename(from: &Path, to: &Path) -> io::Result<()> {
         }
     }
     fs::rename(from, to)
+}
+
+/// The home directory [`TokenCache::default_location`] uses.
+fn home_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(home) = var("HOME") {
+        return Some(home.into());
+    }
+    if cfg!(windows) {
+        return var("USERPROFILE")
+            .or_else(|| {
+                let mut drive = var("HOMEDRIVE")?;
+                drive.push(var("HOMEPATH")?);
+                Some(drive)
+            })
+            .map(PathBuf::from);
+    }
+    passwd_home()
+}
+
+/// The real user's home in `/etc/passwd` (the first entry with its uid, as
+/// `getpwuid` reads a files-backed database), or `None`: no entry, an empty or
+/// relative home, or a file that cannot be read.
+#[cfg(target_os = "linux")]
+fn passwd_home() -> Option<PathBuf> {
+    // `Uid:` then the real, effective, saved and file-system uids.
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    passwd_entry_home(&fs::read_to_string("/etc/passwd").ok()?, &uid)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn passwd_home() -> Option<PathBuf> {
+    None
+}
+
+/// The home of the first `name:password:uid:gid:gecos:home:shell` line with
+/// `uid`, when absolute.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn passwd_entry_home(passwd: &str, uid: &str) -> Option<PathBuf> {
+    let home = passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        (fields.nth(2)? == uid).then(|| fields.nth(2))?
+    })?;
+    home.starts_with('/').then(|| PathBuf::from(home))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::passwd_entry_home;
+    use std::path::Path;
+
+    #[test]
+    fn passwd_home_is_the_first_entry_with_the_uid() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      #comment\n\
+                      short:x\n\
+                      me:x:1000:1000:Me,,,:/home/me:/bin/sh\n\
+                      again:x:1000:1000::/home/again:/bin/sh\n\
+                      empty:x:1001:1001:::/bin/sh\n\
+                      relative:x:1002:1002::home/rel:/bin/sh\n";
+        assert_eq!(
+            passwd_entry_home(passwd, "1000").as_deref(),
+            Some(Path::new("/home/me"))
+        );
+        assert_eq!(
+            passwd_entry_home(passwd, "0").as_deref(),
+            Some(Path::new("/root"))
+        );
+        assert_eq!(passwd_entry_home(passwd, "1001"), None);
+        assert_eq!(passwd_entry_home(passwd, "1002"), None);
+        assert_eq!(passwd_entry_home(passwd, "100"), None);
+        assert_eq!(passwd_entry_home(passwd, "x"), None);
+    }
 }

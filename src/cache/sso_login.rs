@@ -90,7 +90,7 @@ crate::builder_state::typed_struct! {
     #[builder(
         builder_type(
             name = SsoLoginBuilder,
-            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `scope` (repeatable).",
+            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `scope` (repeatable), `registration_scopes`.",
             attributes(#[derive(Debug)]),
         ),
         builder_method(vis = "", name = __builder),
@@ -101,7 +101,28 @@ crate::builder_state::typed_struct! {
             /// registration's key says `null`, the device flow registers without
             /// scopes, and the PKCE flow registers and asks for `sso:account:access`.
             pub fn scope(&mut self, scope: impl Into<String>) {
-                self.scope.push(scope.into());
+                self.scope.get_or_insert_with(Vec::new).push(scope.into());
+            }
+
+            /// Sets the session's `sso_registration_scopes` as the config file
+            /// writes them (`sso:account:access, codewhisperer:completions`), parsed
+            /// as the AWS CLI parses them: split at commas, each trimmed, the
+            /// empty ones dropped; added after any [`scope`](Self::scope) given.
+            ///
+            /// Present but empty (`sso_registration_scopes =`) is not the same as
+            /// absent: the CLI names the registration after `"scopes": []`
+            /// rather than `null`, so its registration is found only if this is
+            /// called. The requests are as with none configured.
+            pub fn registration_scopes(&mut self, raw: &str) {
+                // Python's `str.strip()`: Unicode white space and the separators
+                // U+001C..U+001F.
+                let python_space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
+                self.scope.get_or_insert_with(Vec::new).extend(
+                    raw.split(',')
+                        .map(|scope| scope.trim_matches(python_space))
+                        .filter(|scope| !scope.is_empty())
+                        .map(str::to_owned),
+                );
             }
         ),
     )]
@@ -112,8 +133,10 @@ crate::builder_state::typed_struct! {
         optional cache: exact TokenCache = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in.",
         optional flow: exact Flow = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`.",
         optional loopback_timeout: exact Duration = "Sets how long the PKCE flow waits for the browser (optional): by default [`LoopbackRedirect::DEFAULT_TIMEOUT`](crate::login::LoopbackRedirect::DEFAULT_TIMEOUT), 10 minutes.",
+        // The session's `sso_registration_scopes`: `None` without the setting,
+        // which names another registration than the setting present but empty.
         raw #[builder(via_mutators)]
-        scope: Vec<String>,
+        scope: Option<Vec<String>>,
     }
 }
 
@@ -132,7 +155,7 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
         cache,
         flow,
         loopback_timeout,
-        (Vec<String>,),
+        (Option<Vec<String>>,),
     )>
 {
     /// Checks the fields' content and returns the login, or a [`BuildError`]
@@ -168,7 +191,7 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
         let mut checks = Checks::default();
         checks.non_empty("session_name", &login.session_name);
         checks.absolute_uri("start_url", None, &login.start_url);
-        checks.scopes(&login.scope);
+        checks.scopes(login.scopes());
         checks.finish("SsoLogin")?;
         Ok(login)
     }
@@ -379,10 +402,38 @@ impl SsoLogin {
     }
 
     /// The session's `sso_registration_scopes`, as given (empty: none
-    /// configured). They name the registration ([`registration_key`](Self::registration_key)).
+    /// configured, or configured empty). They name the registration
+    /// ([`registration_key`](Self::registration_key)).
     #[must_use]
     pub fn scopes(&self) -> &[String] {
-        &self.scope
+        self.scope.as_deref().unwrap_or_default()
+    }
+
+    /// Whether the session has `sso_registration_scopes` at all: set by
+    /// [`scope`](SsoLoginBuilder::scope) or
+    /// [`registration_scopes`](SsoLoginBuilder::registration_scopes), even
+    /// empty.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::SsoLogin;
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let builder = || {
+    ///     SsoLogin::builder()
+    ///         .session_name("dev")
+    ///         .start_url("https://d-abc123.awsapps.com/start")
+    ///         .endpoint(Endpoint::new("us-east-1").unwrap())
+    /// };
+    /// let absent = builder().build()?;
+    /// let empty = builder().registration_scopes(" , ").build()?;
+    /// assert!(!absent.scopes_configured() && empty.scopes_configured());
+    /// assert!(empty.scopes().is_empty());
+    /// assert_ne!(absent.registration_key(), empty.registration_key());
+    /// # Ok::<(), ssooidc_token::BuildError>(())
+    /// ```
+    #[must_use]
+    pub fn scopes_configured(&self) -> bool {
+        self.scope.is_some()
     }
 
     /// The scopes the flow registers and asks for: the configured ones, or,
@@ -390,9 +441,9 @@ impl SsoLogin {
     /// [`DEFAULT_SCOPE`](Self::DEFAULT_SCOPE) for PKCE (as the CLI).
     #[must_use]
     pub fn requested_scopes(&self) -> Vec<&str> {
-        match (self.scope.is_empty(), self.flow()) {
+        match (self.scopes().is_empty(), self.flow()) {
             (true, Flow::Pkce) => vec![Self::DEFAULT_SCOPE],
-            _ => self.scope.iter().map(String::as_str).collect(),
+            _ => self.scopes().iter().map(String::as_str).collect(),
         }
     }
 
@@ -410,15 +461,16 @@ impl SsoLogin {
     }
 
     /// The client registration's key, as the CLI names it: from the configured
-    /// scopes (`null` when there are none, even though PKCE then asks for
-    /// [`DEFAULT_SCOPE`](Self::DEFAULT_SCOPE)).
+    /// scopes (`null` when the session has none, even though PKCE then asks for
+    /// [`DEFAULT_SCOPE`](Self::DEFAULT_SCOPE); `[]` when it has the setting
+    /// empty).
     #[must_use]
     pub fn registration_key(&self) -> RegistrationKey {
-        let scopes: Vec<&str> = self.scope.iter().map(String::as_str).collect();
+        let scopes: Vec<&str> = self.scopes().iter().map(String::as_str).collect();
         RegistrationKey::new(
             &self.start_url,
             self.region(),
-            (!scopes.is_empty()).then_some(scopes.as_slice()),
+            self.scopes_configured().then_some(scopes.as_slice()),
             Some(&self.session_name),
         )
     }
