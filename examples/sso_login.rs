@@ -5,8 +5,12 @@
 //!
 //! ```text
 //! cargo run --features cache,ureq --example sso_login -- SESSION START_URL REGION \
-//!     [--device] [--cache-dir DIR] [--endpoint URL]
+//!     [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]
 //! ```
+//!
+//! `--scopes` is the session's `sso_registration_scopes` as the config file has
+//! it (`"sso:account:access, codewhisperer:completions"`; `""` when the setting is
+//! there but empty).
 //!
 //! (`https://` endpoints need a TLS backend: add `ureq/rustls` to the features.)
 //! `tests/sso_login_example.rs` runs it against a local stand-in, for both flows.
@@ -21,12 +25,14 @@ pub fn login(
     open: impl FnOnce(&LoginPrompt<'_>),
 ) -> Result<CachedToken, Box<dyn Error>> {
     let usage =
-        "usage: sso_login SESSION START_URL REGION [--device] [--cache-dir DIR] [--endpoint URL]";
+        "usage: sso_login SESSION START_URL REGION [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]";
     let (mut positional, mut flow, mut dir, mut base) = (Vec::new(), Flow::Pkce, None, None);
+    let mut scopes = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--device" => flow = Flow::Device,
+            "--scopes" => scopes = Some(args.next().ok_or(usage)?),
             "--cache-dir" => dir = Some(args.next().ok_or(usage)?),
             "--endpoint" => base = Some(args.next().ok_or(usage)?),
             _ => positional.push(arg),
@@ -41,13 +47,16 @@ pub fn login(
         Some(dir) => TokenCache::new(dir),
         None => TokenCache::default_location()?,
     };
-    let login = SsoLogin::builder()
+    let mut login = SsoLogin::builder()
         .session_name(session)
         .start_url(start_url)
         .endpoint(endpoint)
         .cache(cache)
-        .flow(flow)
-        .build()?;
+        .flow(flow);
+    if let Some(scopes) = scopes {
+        login = login.registration_scopes(&scopes);
+    }
+    let login = login.build()?;
     Ok(login.login_blocking(&ureq::Agent::new_with_defaults(), open)?)
 }
 

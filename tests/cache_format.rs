@@ -501,7 +501,8 @@ fn default_location_follows_home_then_the_platforms_own() {
     }
 }
 
-/// The home `getent passwd $(id -u)` gives, when both commands run.
+/// The home `getent passwd $(id -u)` gives (or, on a system without `getent`,
+/// the first `/etc/passwd` line with that uid).
 fn passwd_home() -> Option<String> {
     let run = |program: &str, args: &[&str]| {
         let out = std::process::Command::new(program)
@@ -514,6 +515,13 @@ fn passwd_home() -> Option<String> {
             .flatten()
     };
     let uid = run("id", &["-u"])?;
-    let entry = run("getent", &["passwd", uid.trim()])?;
+    let uid = uid.trim();
+    let entry = run("getent", &["passwd", uid]).or_else(|| {
+        std::fs::read_to_string("/etc/passwd")
+            .ok()?
+            .lines()
+            .find(|line| line.split(':').nth(2) == Some(uid))
+            .map(str::to_owned)
+    })?;
     entry.lines().next()?.split(':').nth(5).map(str::to_owned)
 }

@@ -63,6 +63,11 @@ fn browser(url: String) -> Result<(), String> {
 
 /// Runs the example once against a new stand-in; what the stand-in saw.
 fn run(dir: &Path, device: bool, script: &'static [&'static str]) -> Report {
+    run_with(dir, device, script, &[])
+}
+
+/// [`run`], with more arguments.
+fn run_with(dir: &Path, device: bool, script: &'static [&'static str], more: &[&str]) -> Report {
     let server = MockOidc::start(script, 1);
     let mut argv = vec![
         "dev".to_owned(),
@@ -76,6 +81,7 @@ fn run(dir: &Path, device: bool, script: &'static [&'static str]) -> Report {
     if device {
         argv.push("--device".to_owned());
     }
+    argv.extend(more.iter().map(|&arg| arg.to_owned()));
     let mut opened: Option<JoinHandle<Result<(), String>>> = None;
     let mut user_code = None;
     let token = sso_login::login(argv, |prompt| match *prompt {
@@ -211,4 +217,49 @@ fn device_login_writes_the_token_and_reuses_the_registration() {
     let pkce = run(&dir.0, false, &[]);
     assert!(registered(&pkce), "{:?}", pkce.log);
     check_cache(&dir.0, Flow::Pkce);
+}
+
+/// `--scopes`: the session's `sso_registration_scopes` text. Set, the PKCE
+/// flow registers and asks for those scopes and caches the registration under
+/// their key; present but empty, the device flow registers without scopes
+/// under the `[]` key (not the `null` one), and a run without the setting does
+/// not take that registration.
+#[test]
+fn scopes_name_and_shape_the_registration() {
+    let dir = TempDir::new("scopes");
+    let pkce = run_with(&dir.0, false, &[], &["--scopes", " sso:foo ,, sso:bar "]);
+    assert_eq!(pkce.registrations.len(), 1);
+    assert_eq!(
+        pkce.registrations[0]["scopes"],
+        serde_json::json!(["sso:foo", "sso:bar"])
+    );
+    assert!(pkce
+        .log
+        .iter()
+        .any(|l| l == "authorize: scopes \"sso:foo sso:bar\""));
+    let cache = TokenCache::new(&dir.0);
+    let scoped = RegistrationKey::new(
+        START_URL,
+        "us-east-1",
+        Some(&["sso:foo", "sso:bar"]),
+        Some("dev"),
+    );
+    assert_eq!(
+        cache.load_registration(&scoped).unwrap().unwrap().scopes(),
+        ["sso:foo", "sso:bar"]
+    );
+
+    let device = run_with(&dir.0, true, &["token"], &["--scopes", ""]);
+    assert_eq!(
+        device.registrations,
+        [serde_json::json!({"clientName": "botocore-client-dev", "clientType": "public"})]
+    );
+    let empty = RegistrationKey::new(START_URL, "us-east-1", Some(&[]), Some("dev"));
+    let unset = RegistrationKey::new(START_URL, "us-east-1", None, Some("dev"));
+    assert!(cache.load_registration(&empty).unwrap().is_some());
+    assert!(cache.load_registration(&unset).unwrap().is_none());
+    // Without the setting, that registration is not this session's.
+    let again = run(&dir.0, true, &["token"]);
+    assert!(registered(&again), "{:?}", again.log);
+    assert!(cache.load_registration(&unset).unwrap().is_some());
 }

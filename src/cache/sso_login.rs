@@ -483,8 +483,12 @@ impl SsoLogin {
     }
 
     /// The cached registration, when the CLI would reuse it.
-    fn reusable(&self, cache: &TokenCache) -> Result<Option<CachedRegistration>, LoginError> {
-        let cached = cache.load_registration(&self.registration_key())?;
+    fn reusable(
+        &self,
+        cache: &TokenCache,
+        key: &RegistrationKey,
+    ) -> Result<Option<CachedRegistration>, LoginError> {
+        let cached = cache.load_registration(key)?;
         Ok(cached.filter(|cached| cached.reusable_for(self.flow(), SystemTime::now())))
     }
 
@@ -508,14 +512,14 @@ impl SsoLogin {
 
     /// Caches the registration just made.
     fn keep_registration(
-        &self,
         cache: &TokenCache,
+        key: &RegistrationKey,
         request: &RegisterClient,
         answer: &RegisterClientResponse,
     ) -> Result<CachedRegistration, LoginError> {
         let registration =
             CachedRegistration::from_response(request, answer).map_err(LoginError::Registration)?;
-        cache.store_registration(&self.registration_key(), &registration)?;
+        cache.store_registration(key, &registration)?;
         Ok(registration)
     }
 
@@ -632,14 +636,15 @@ impl SsoLogin {
     ) -> Result<CachedToken, LoginError> {
         let endpoint = &self.endpoint;
         let cache = self.token_cache()?;
-        let client = if let Some(client) = self.reusable(&cache)? {
+        let key = self.registration_key();
+        let client = if let Some(client) = self.reusable(&cache, &key)? {
             client
         } else {
             let request = self.register_request()?;
             let answer = request
                 .send_blocking(agent, endpoint)
                 .map_err(LoginError::Register)?;
-            self.keep_registration(&cache, &request, &answer)?
+            Self::keep_registration(&cache, &key, &request, &answer)?
         };
         let answer = match self.flow() {
             Flow::Device => {
@@ -709,7 +714,8 @@ impl SsoLogin {
     ) -> Result<CachedToken, LoginError> {
         let endpoint = &self.endpoint;
         let cache = self.token_cache()?;
-        let registration = if let Some(registration) = self.reusable(&cache)? {
+        let key = self.registration_key();
+        let registration = if let Some(registration) = self.reusable(&cache, &key)? {
             registration
         } else {
             let request = self.register_request()?;
@@ -717,7 +723,7 @@ impl SsoLogin {
                 .send(client, endpoint)
                 .await
                 .map_err(LoginError::Register)?;
-            self.keep_registration(&cache, &request, &answer)?
+            Self::keep_registration(&cache, &key, &request, &answer)?
         };
         let answer = match self.flow() {
             Flow::Device => {
