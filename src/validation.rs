@@ -714,7 +714,7 @@ mod tests {
             for fill in [0u8, 1, 0x7F, 0x80, 0xFE, 0xFF] {
                 assert_eq!(byte_sum(&vec![fill; len]), len * usize::from(fill));
             }
-            // Every byte value, in every position.
+            // Varied bytes, each in its own position.
             let v: Vec<u8> = (0..len)
                 .map(|i| u8::try_from((i * 37 + 11) % 256).unwrap())
                 .collect();

@@ -36,7 +36,8 @@ fn a_thousand_stores_racing_readers_never_show_a_partial_file() {
     let done = AtomicBool::new(false);
     let reads = AtomicUsize::new(0);
     // Stores begun and stores ended: a read that finds more stores begun by
-    // its end than ended by its start overlapped one of them.
+    // its end than ended by its start overlapped one of them (or, within the
+    // two counter loads around it, came within one atomic load of one).
     let (begun, ended) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let overlapped = AtomicUsize::new(0);
     std::thread::scope(|scope| {

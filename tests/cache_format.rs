@@ -444,7 +444,7 @@ fn a_registration_from_the_service_answer() {
 /// One test changes the environment, so no other test here reads it meanwhile.
 /// `HOME` first; without it, Windows' variables on Windows only (as
 /// `aws-config`), and on Linux the passwd entry (as the CLI, through Python's
-/// `os.path.expanduser`), checked against `getent passwd $(id -u)`.
+/// `os.path.expanduser`), checked against `id -ru` and `/etc/passwd`.
 #[test]
 fn default_location_follows_home_then_the_platforms_own() {
     let saved: Vec<_> = ["HOME", "USERPROFILE", "HOMEDRIVE", "HOMEPATH"]
@@ -457,8 +457,7 @@ fn default_location_follows_home_then_the_platforms_own() {
     let cache_of = || TokenCache::default_location().map(|c| c.dir().to_path_buf());
     // Other Unix systems keep their users elsewhere than /etc/passwd: no home.
     let without_home = if cfg!(target_os = "linux") {
-        let home = passwd_home().expect("no passwd entry to test against");
-        Some(std::path::Path::new(&home).join(".aws/sso/cache"))
+        passwd_home().map(|home| std::path::Path::new(&home).join(".aws/sso/cache"))
     } else {
         None
     };
@@ -501,27 +500,26 @@ fn default_location_follows_home_then_the_platforms_own() {
     }
 }
 
-/// The home `getent passwd $(id -u)` gives (or, on a system without `getent`,
-/// the first `/etc/passwd` line with that uid).
+/// The home of the real uid (`id -ru`) in `/etc/passwd`, read as glibc reads
+/// it (comments and blank lines skipped); `None` for a user from elsewhere
+/// (LDAP), whom the crate does not look up either.
 fn passwd_home() -> Option<String> {
-    let run = |program: &str, args: &[&str]| {
-        let out = std::process::Command::new(program)
-            .args(args)
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8(out.stdout).ok())
-            .flatten()
-    };
-    let uid = run("id", &["-u"])?;
-    let uid = uid.trim();
-    let entry = run("getent", &["passwd", uid]).or_else(|| {
-        std::fs::read_to_string("/etc/passwd")
-            .ok()?
-            .lines()
-            .find(|line| line.split(':').nth(2) == Some(uid))
-            .map(str::to_owned)
-    })?;
-    entry.lines().next()?.split(':').nth(5).map(str::to_owned)
+    let out = std::process::Command::new("id")
+        .arg("-ru")
+        .output()
+        .expect("`id -ru` runs");
+    let uid: u32 = String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()?
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| line.split(':').collect::<Vec<_>>())
+        .find(|fields| fields.len() > 5 && fields[2].parse() == Ok(uid))
+        .map(|fields| fields[5].to_owned())
+        .filter(|home| home.starts_with('/'))
 }

@@ -228,8 +228,10 @@ fn a_burst_of_held_connections_costs_the_browser_no_wait() {
 /// Making room must not close the browser's own connection: here it is
 /// accepted before its request arrives (a pre-connected socket, or a slow
 /// scheduler) while another local process holds the other slots with
-/// connections that each sent one byte, then floods new ones. The browser's
-/// request, 300 ms after its connection, is still read and answered.
+/// connections that each sent one byte, then floods new ones. The flood is
+/// seen to close older connections to make room before the browser sends its
+/// request (else this test would pass without the case it is about); the
+/// browser's request is still read and answered.
 #[test]
 fn a_flood_of_connections_cannot_close_the_browsers() {
     let redirect = LoopbackRedirect::bind().unwrap();
@@ -247,7 +249,23 @@ fn a_flood_of_connections_cannot_close_the_browsers() {
         stream.write_all(b"G").unwrap();
         stream
     };
+    // Whether the listener closed `stream`: the end, or a reset (the byte it
+    // sent was never read); an open one times out.
+    let closed = |stream: &mut TcpStream| {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(10)))
+            .unwrap();
+        match stream.read(&mut [0u8; 1]) {
+            Ok(0) => true,
+            Ok(_) => panic!("the listener answered a one-byte request"),
+            Err(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+        }
+    };
     let (connected_tx, connected_rx) = std::sync::mpsc::channel();
+    let (flooded_tx, flooded_rx) = std::sync::mpsc::channel();
     let attacker = std::thread::spawn(move || {
         let mut held: Vec<TcpStream> = (0..LoopbackRedirect::MAX_CONNECTIONS - 1)
             .map(|_| one_byte())
@@ -255,17 +273,27 @@ fn a_flood_of_connections_cannot_close_the_browsers() {
         // Old enough to be closed to make room.
         std::thread::sleep(Duration::from_millis(2_200));
         connected_rx.recv().unwrap();
-        // More than the table holds: every older connection is closed to make
+        // More than the table holds: older connections are closed to make
         // room, and the rest wait; the browser's, younger than 2 s, stays.
+        let old = held.len();
         held.extend((0..LoopbackRedirect::MAX_CONNECTIONS + 20).map(|_| one_byte()));
+        // The oldest goes first; wait (at most 1 s) until one is seen closed.
+        let deadline = Instant::now() + Duration::from_secs(1);
+        let mut seen_closed = false;
+        while !seen_closed && Instant::now() < deadline {
+            seen_closed = held[..old].iter_mut().take(4).any(&closed);
+        }
+        flooded_tx.send(seen_closed).unwrap();
         std::thread::sleep(Duration::from_secs(2));
         drop(held);
+        seen_closed
     });
     let browser = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(2_300));
         let mut stream = open();
         connected_tx.send(()).unwrap();
-        std::thread::sleep(Duration::from_millis(300));
+        // The request goes once the flood has made room (or gave up trying).
+        flooded_rx.recv().unwrap();
         stream
             .write_all(b"GET /oauth/callback?code=the-code&state=s HTTP/1.1\r\nhost: x\r\n\r\n")
             .unwrap();
@@ -276,7 +304,10 @@ fn a_flood_of_connections_cannot_close_the_browsers() {
     let code = redirect.wait(Duration::from_secs(6), "s").unwrap();
     assert_eq!(code.expose_secret(), "the-code");
     assert!(browser.join().unwrap().starts_with("HTTP/1.1 200 "));
-    attacker.join().unwrap();
+    assert!(
+        attacker.join().unwrap(),
+        "no older connection was closed to make room before the browser's request"
+    );
 }
 
 /// A connection that sends nothing, or only part of a request, is closed once

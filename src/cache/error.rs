@@ -41,8 +41,8 @@ pub struct CacheError {
 #[non_exhaustive]
 pub enum CacheErrorKind {
     /// No home directory: `HOME` is unset or empty, and so are `USERPROFILE` and
-    /// `HOMEDRIVE` + `HOMEPATH` (Windows), or the user has no home in
-    /// `/etc/passwd` (Linux).
+    /// `HOMEDRIVE` + `HOMEPATH` (Windows), or the user has no absolute home in
+    /// `/etc/passwd` (Linux); other systems look nowhere else.
     NoHome,
     /// The file (or its directory) could not be read; the source is the I/O error.
     Read,
@@ -138,7 +138,7 @@ impl fmt::Display for CacheError {
         }
         f.write_str(match self.kind {
             CacheErrorKind::NoHome => {
-                ": no home directory (HOME is unset, and so are USERPROFILE and HOMEDRIVE+HOMEPATH on Windows; on Linux /etc/passwd has none)"
+                ": no home directory (HOME is unset or empty; on Windows so are USERPROFILE and HOMEDRIVE+HOMEPATH, on Linux /etc/passwd has none)"
             }
             CacheErrorKind::Read => " could not be read",
             CacheErrorKind::Write => " could not be written",

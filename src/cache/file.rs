@@ -72,10 +72,13 @@ impl TokenCache {
     /// Without `HOME`: on Windows `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH`
     /// (the order `aws-config`, the Rust SDK, looks in); on Linux the real
     /// user's home in `/etc/passwd`, where the AWS CLI (Python's
-    /// `os.path.expanduser`) finds it. An empty variable counts as unset. On
-    /// Windows the AWS CLI reads `USERPROFILE` alone: where `HOME` differs from
-    /// it (MSYS2, Cygwin), give the CLI's folder to [`new`](Self::new) to share
-    /// its logins.
+    /// `os.path.expanduser`) finds it for a local user; on other systems none.
+    /// On purpose, where the CLI would write somewhere no one means, this
+    /// refuses: an empty `HOME` counts as unset (the CLI would use
+    /// `/.aws/sso/cache`), and an empty or relative home in `/etc/passwd` as
+    /// none. On Windows the AWS CLI reads `USERPROFILE` alone: where `HOME`
+    /// differs from it (MSYS2, Cygwin), give the CLI's folder to
+    /// [`new`](Self::new) to share its logins.
     ///
     /// ```
     /// use ssooidc_token::cache::TokenCache;
@@ -413,8 +416,8 @@ fn home_dir() -> Option<PathBuf> {
 }
 
 /// The real user's home in `/etc/passwd` (the first entry with its uid, as
-/// `getpwuid` reads a files-backed database), or `None`: no entry, an empty or
-/// relative home, or a file that cannot be read.
+/// glibc's `getpwuid` reads the file), or `None`: no entry (a user from LDAP or
+/// another source), an empty or relative home, or a file that cannot be read.
 #[cfg(target_os = "linux")]
 fn passwd_home() -> Option<PathBuf> {
     // `Uid:` then the real, effective, saved and file-system uids.
@@ -424,8 +427,9 @@ fn passwd_home() -> Option<PathBuf> {
         .find_map(|line| line.strip_prefix("Uid:"))?
         .split_whitespace()
         .next()?
-        .to_owned();
-    passwd_entry_home(&fs::read_to_string("/etc/passwd").ok()?, &uid)
+        .parse()
+        .ok()?;
+    passwd_entry_home(&fs::read_to_string("/etc/passwd").ok()?, uid)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -434,12 +438,18 @@ fn passwd_home() -> Option<PathBuf> {
 }
 
 /// The home of the first `name:password:uid:gid:gecos:home:shell` line with
-/// `uid`, when absolute.
+/// `uid`, when absolute. As glibc's files database: white space before a line
+/// is skipped, and so are empty lines and `#` comments; the uid is a number
+/// (`01000` is 1000).
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn passwd_entry_home(passwd: &str, uid: &str) -> Option<PathBuf> {
+fn passwd_entry_home(passwd: &str, uid: u32) -> Option<PathBuf> {
     let home = passwd.lines().find_map(|line| {
+        let line = line.trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
         let mut fields = line.split(':');
-        (fields.nth(2)? == uid).then(|| fields.nth(2))?
+        (fields.nth(2)?.parse::<u32>().ok()? == uid).then(|| fields.nth(2))?
     })?;
     home.starts_with('/').then(|| PathBuf::from(home))
 }
@@ -452,23 +462,20 @@ mod tests {
     #[test]
     fn passwd_home_is_the_first_entry_with_the_uid() {
         let passwd = "root:x:0:0:root:/root:/bin/bash\n\
-                      #comment\n\
+                      #old:x:1000:1000::/home/old:/bin/sh\n\
+                      \n\
                       short:x\n\
-                      me:x:1000:1000:Me,,,:/home/me:/bin/sh\n\
+                      \x20 me:x:01000:1000:Me,,,:/home/me:/bin/sh\n\
                       again:x:1000:1000::/home/again:/bin/sh\n\
                       empty:x:1001:1001:::/bin/sh\n\
-                      relative:x:1002:1002::home/rel:/bin/sh\n";
-        assert_eq!(
-            passwd_entry_home(passwd, "1000").as_deref(),
-            Some(Path::new("/home/me"))
-        );
-        assert_eq!(
-            passwd_entry_home(passwd, "0").as_deref(),
-            Some(Path::new("/root"))
-        );
-        assert_eq!(passwd_entry_home(passwd, "1001"), None);
-        assert_eq!(passwd_entry_home(passwd, "1002"), None);
-        assert_eq!(passwd_entry_home(passwd, "100"), None);
-        assert_eq!(passwd_entry_home(passwd, "x"), None);
+                      relative:x:1002:1002::home/rel:/bin/sh\n\
+                      word:x:abc:1003::/home/word:/bin/sh\n";
+        let home = |uid| passwd_entry_home(passwd, uid);
+        assert_eq!(home(1000).as_deref(), Some(Path::new("/home/me")));
+        assert_eq!(home(0).as_deref(), Some(Path::new("/root")));
+        assert_eq!(home(1001), None);
+        assert_eq!(home(1002), None);
+        assert_eq!(home(100), None);
+        assert_eq!(home(1003), None);
     }
 }

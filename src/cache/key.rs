@@ -90,8 +90,8 @@ pub struct RegistrationKey {
 
 impl RegistrationKey {
     /// The key of the registration the CLI makes for this start URL, region,
-    /// scopes (`None`: none configured) and session (`None`: an old-style
-    /// profile).
+    /// scopes (`None`: none configured; `Some(&[])`: the setting present but
+    /// empty, hashed as `[]`) and session (`None`: an old-style profile).
     ///
     /// ```
     /// use ssooidc_token::cache::RegistrationKey;

@@ -97,17 +97,20 @@ crate::builder_state::typed_struct! {
         build_method(vis = "", name = __build),
         mutators(
             /// Adds one of the session's `sso_registration_scopes` (repeatable, in
-            /// order). None given, as the CLI with none configured: the
-            /// registration's key says `null`, the device flow registers without
-            /// scopes, and the PKCE flow registers and asks for `sso:account:access`.
+            /// order). With neither this nor
+            /// [`registration_scopes`](Self::registration_scopes) called, as the
+            /// CLI with none configured: the registration's key says `null`, the
+            /// device flow registers without scopes, and the PKCE flow registers
+            /// and asks for `sso:account:access`.
             pub fn scope(&mut self, scope: impl Into<String>) {
                 self.scope.get_or_insert_with(Vec::new).push(scope.into());
             }
 
-            /// Sets the session's `sso_registration_scopes` as the config file
+            /// Adds the session's `sso_registration_scopes` as the config file
             /// writes them (`sso:account:access, codewhisperer:completions`), parsed
             /// as the AWS CLI parses them: split at commas, each trimmed, the
-            /// empty ones dropped; added after any [`scope`](Self::scope) given.
+            /// empty ones dropped; added after any scopes given before (meant to
+            /// be called once, with the setting's text).
             ///
             /// Present but empty (`sso_registration_scopes =`) is not the same as
             /// absent: the CLI names the registration after `"scopes": []`
