@@ -44,10 +44,14 @@ pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: i
 /// (`A-Z a-z 0-9 - . _ ~`), appended to `out`.
 #[cfg(any(feature = "login", feature = "sigv4"))]
 pub(crate) fn percent_encode_unreserved_into(out: &mut String, value: &str) {
-    percent_encode(value.as_bytes(), crate::validation::unreserved, |piece| {
-        // Every piece is ASCII: unreserved characters, or `%` and hex digits.
-        out.extend(piece.iter().map(|&b| char::from(b)));
-    });
+    percent_encode(
+        value.as_bytes(),
+        crate::validation::unreserved_byte,
+        |piece| {
+            // Every piece is ASCII: unreserved characters, or `%` and hex digits.
+            out.extend(piece.iter().map(|&b| char::from(b)));
+        },
+    );
 }
 
 #[cfg(test)]

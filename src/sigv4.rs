@@ -775,7 +775,7 @@ fn hash_trimmed(hasher: &mut Sha256, value: &[u8]) {
 fn percent_encode(hasher: &mut Sha256, bytes: &[u8], keep_slash: bool) {
     crate::hex::percent_encode(
         bytes,
-        |b| crate::validation::unreserved(b) || (keep_slash && b == b'/'),
+        |b| crate::validation::unreserved_byte(b) || (keep_slash && b == b'/'),
         |piece| hasher.update(piece),
     );
 }

@@ -264,7 +264,7 @@ fn all_in(v: &[u8], set: &ByteSet) -> bool {
 // Inlined into the 16-lane loops, or they do not compile to vector code.
 #[allow(clippy::inline_always)]
 #[inline(always)]
-fn in_range(b: u8, lo: u8, len: u8) -> bool {
+const fn in_range(b: u8, lo: u8, len: u8) -> bool {
     #[allow(clippy::cast_possible_wrap)]
     let shifted = b.wrapping_add(0x80u8.wrapping_sub(lo)) as i8;
     #[allow(clippy::cast_possible_wrap)]
@@ -280,10 +280,23 @@ fn in_range(b: u8, lo: u8, len: u8) -> bool {
 // Inlined into the 16-lane loops, or they do not compile to vector code.
 #[allow(clippy::inline_always)]
 #[inline(always)]
-pub(crate) fn unreserved(b: u8) -> bool {
+pub(crate) const fn unreserved(b: u8) -> bool {
     // `b | 0x20` maps A-Z onto a-z and nothing else into a-z; `-` `.` and the
     // digits are the run 0x2D..=0x39 but for `/`.
     in_range(b | 0x20, b'a', 26) | (in_range(b, b'-', 13) & (b != b'/')) | (b == b'_') | (b == b'~')
+}
+
+/// The RFC 3986 unreserved bytes, [`unreserved`] as a table: one load per byte
+/// where a loop looks at one byte at a time (percent-encoding), where the
+/// arithmetic form is for loops that compile to vector code.
+#[cfg(any(feature = "login", feature = "sigv4"))]
+static UNRESERVED: ByteSet = byte_set!(|b| unreserved(b));
+
+/// [`unreserved`], by table look-up.
+#[cfg(any(feature = "login", feature = "sigv4"))]
+#[inline]
+pub(crate) fn unreserved_byte(b: u8) -> bool {
+    UNRESERVED[usize::from(b)] != 0
 }
 
 /// The OR of `lane(b)` over every byte of `v` (a lane gives flag bits, one of
@@ -768,6 +781,8 @@ mod tests {
         for b in 0..=255u8 {
             let unreserved_ = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
             assert_eq!(unreserved(b), unreserved_, "{b}");
+            #[cfg(any(feature = "login", feature = "sigv4"))]
+            assert_eq!(unreserved_byte(b), unreserved_, "{b}");
             let uri_char = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
             assert_eq!(uri_class(b) & URI_BAD == 0, uri_char, "{b}");
             assert_eq!(uri_class(b) & URI_PERCENT != 0, b == b'%', "{b}");

@@ -520,9 +520,13 @@ impl Visit for Write<'_> {
             }
         }
         out.push(b'=');
-        crate::hex::percent_encode(value.as_bytes(), crate::validation::unreserved, |piece| {
-            out.extend_from_slice(piece);
-        });
+        crate::hex::percent_encode(
+            value.as_bytes(),
+            crate::validation::unreserved_byte,
+            |piece| {
+                out.extend_from_slice(piece);
+            },
+        );
         Ok(())
     }
 }
