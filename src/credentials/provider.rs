@@ -327,8 +327,9 @@ struct Inner {
     session: tokio::sync::Mutex<Session>,
     /// How many chains have finished.
     runs: AtomicU64,
-    /// The last credentials and STS's `Expiration` for them, for
-    /// `fallback_on_interrupt` (which cannot wait for the session's lock).
+    /// The last credentials and STS's `Expiration` for them (the session's
+    /// current ones), for `fresh` and `fallback_on_interrupt` (neither waits
+    /// for the session's lock).
     last: Mutex<Option<(Credentials, SystemTime)>>,
 }
 
@@ -443,6 +444,17 @@ impl IdentityEnhancedCredentials {
         self.inner.fields.refresh_window
     }
 
+    /// The current credentials if they are fresh, found without the session's
+    /// lock and without a future: the path every SDK call takes between
+    /// renewals. `last` holds the session's current credentials (both are set
+    /// together, neither is cleared).
+    fn fresh(&self) -> Option<Credentials> {
+        let inner = &*self.inner;
+        let last = inner.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let (current, _) = last.as_ref()?;
+        chain::is_fresh(current.expiry(), inner.fields.time_source.now()).then(|| current.clone())
+    }
+
     /// Fresh credentials: the current ones, or a new chain's (one at a time).
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let inner = &*self.inner;
@@ -502,7 +514,10 @@ impl ProvideCredentials for IdentityEnhancedCredentials {
     where
         Self: 'a,
     {
-        future::ProvideCredentials::new(self.load())
+        match self.fresh() {
+            Some(credentials) => future::ProvideCredentials::ready(Ok(credentials)),
+            None => future::ProvideCredentials::new(self.load()),
+        }
     }
 
     /// The last credentials while STS's `Expiration` has not passed: the SDK
