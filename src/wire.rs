@@ -68,7 +68,8 @@ fn quoted_len(s: &str) -> usize {
 
 /// The index of the first byte at or after `from` that ends a plain run inside a
 /// string (`"`, `\\` or a control character), or `input.len()`. Eight bytes at a
-/// time (the bit tricks serde_json uses too), then byte by byte.
+/// time (the bit tricks serde_json uses too; the first flagged byte of a word is
+/// the one), then byte by byte for the last few.
 pub(crate) fn skip_plain(input: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -81,8 +82,11 @@ pub(crate) fn skip_plain(input: &[u8], from: usize) -> usize {
         let quote = has_zero(word ^ (ONES * u64::from(b'"')));
         let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
         let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        if quote | backslash | control != 0 {
-            break;
+        let found = quote | backslash | control;
+        if found != 0 {
+            // The lowest flag is exact (a borrow can only flag bytes above a
+            // real match): its byte is the first that ends the run.
+            return i + (found.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
@@ -286,5 +290,40 @@ impl Visit for Count {
     fn member(&mut self, _: &'static str, _: Value<'_>) -> Result<(), Infallible> {
         self.0 += 1;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skip_plain;
+
+    fn naive(input: &[u8], from: usize) -> usize {
+        input[from..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .map_or(input.len(), |at| from + at)
+    }
+
+    /// Every byte value at every position of words read whole and of the
+    /// byte-by-byte tail, with a second candidate after it (a borrow from the
+    /// first can flag the bytes above it), from several starts.
+    #[test]
+    fn skip_plain_finds_the_first_end_of_a_run() {
+        for len in [0, 1, 7, 8, 9, 16, 23] {
+            for from in [0, 1, 5].into_iter().filter(|&f| f <= len) {
+                for pos in 0..len {
+                    for b in 0..=255u8 {
+                        for second in [b'a', b'"', 0x01, 0x21, 0x23, 0x5d, 0xff] {
+                            let mut v = vec![b'a'; len];
+                            v[pos] = b;
+                            if pos + 1 < len {
+                                v[pos + 1] = second;
+                            }
+                            assert_eq!(skip_plain(&v, from), naive(&v, from), "{v:?} from {from}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }
