@@ -87,6 +87,11 @@ fn a_custom_host_is_kept_as_every_client_sends_it() {
         assert_eq!(endpoint.host(), kept, "{given}");
     }
     for refused in [
+        "ftp://x",
+        "http://x/path",
+        "127.0.0.1:80",
+        "http://user@x",
+        "",
         "http://127.1:9000",
         "http://2130706433",
         "http://0x7f.0.0.1",

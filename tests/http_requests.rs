@@ -72,19 +72,7 @@ fn fips_china_and_custom_endpoints() {
         "http://127.0.0.1:8080/token?aws_iam=t"
     );
     assert_eq!(local.region(), "us-east-1");
-    for bad in [
-        "ftp://x",
-        "http://x/path",
-        "127.0.0.1:80",
-        "http://user@x",
-        "",
-    ] {
-        assert_eq!(
-            Endpoint::custom(bad, "us-east-1"),
-            Err(EndpointError::InvalidBaseUrl),
-            "{bad}"
-        );
-    }
+    // The base URLs `Endpoint::custom` refuses: tests/endpoints.rs.
 }
 
 #[test]

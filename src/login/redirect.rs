@@ -173,27 +173,22 @@ impl LoopbackRedirect {
             // `GRACE` to send its request (what it sent does not protect it:
             // one byte is cheap); while every connection is younger, the next
             // waits in the listen queue. Neither a flood of new connections
-            // nor held ones can close a browser's before its request is read;
-            // a burst of up to `MAX_CONNECTIONS` costs it no wait, and a
-            // longer flood delays it by its length plus about `GRACE` for
-            // every `MAX_CONNECTIONS` connections queued ahead of it.
-            //
+            // nor held ones can close a browser's before its request is read.
             // Everything the listen queue holds is taken each pass (up to the
-            // table's room), so a burst of connections ahead of the browser's
-            // costs it no wait.
+            // table's room), so a burst of up to `MAX_CONNECTIONS` ahead of the
+            // browser's costs it no wait, and a longer flood delays it by its
+            // length plus about `GRACE` for every `MAX_CONNECTIONS` queued
+            // ahead of it.
             loop {
-                let full = connections.len() >= Self::MAX_CONNECTIONS;
-                let room = if full {
+                let room = if connections.len() >= Self::MAX_CONNECTIONS {
                     let oldest = connections
                         .iter()
                         .enumerate()
                         .filter(|(_, c)| c.opened.elapsed() >= Self::GRACE)
                         .min_by_key(|(_, c)| c.opened)
                         .map(|(i, _)| i);
-                    match oldest {
-                        Some(i) => Some(i),
-                        None => break,
-                    }
+                    let Some(oldest) = oldest else { break };
+                    Some(oldest)
                 } else {
                     None
                 };
