@@ -399,6 +399,11 @@ pub mod field {
             setter: "call `.loopback_timeout(...)` before `.build()`",
             twice: "field `loopback_timeout` is set twice",
         }
+        resolved {
+            missing: "missing required field `resolved`",
+            setter: "call `.resolved(...)` before `.build()`",
+            twice: "field `resolved` is set twice",
+        }
     }
 }
 

@@ -196,6 +196,12 @@ pub enum Rule {
     /// `sts:identity_context` (or send no scope): without it the token carries no
     /// identity context for STS.
     IdentityContextScope,
+    /// A resolved start URL must have been resolved from the login's own
+    /// `start_url` (`SsoLogin`).
+    ResolvedFromStartUrl,
+    /// The endpoint's region must be the resolved start URL's region
+    /// (`SsoLogin`): the CLI signs in where the portal is.
+    ResolvedRegion,
 }
 
 impl fmt::Display for Rule {
@@ -258,6 +264,8 @@ impl fmt::Display for Rule {
             Self::IdentityContextScope => {
                 "must include `sts:identity_context` when scopes are listed (or list none)"
             }
+            Self::ResolvedFromStartUrl => "must be resolved from this login's start_url",
+            Self::ResolvedRegion => "must be in the resolved start URL's region",
         })
     }
 }

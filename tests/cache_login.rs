@@ -51,10 +51,10 @@ impl Drop for TempDir {
 }
 
 /// A stand-in that answers each request in turn with `(path, status, body)`,
-/// checking the path; the paths it was asked for.
+/// checking the path; each request's method and path, and its body.
 fn scripted(
     script: &'static [(&'static str, u16, &'static str)],
-) -> (String, JoinHandle<Vec<String>>) {
+) -> (String, JoinHandle<Vec<(String, String)>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -74,7 +74,8 @@ fn scripted(
             stream.set_nonblocking(false).unwrap();
             let request = loopback::read_message(&mut stream).unwrap();
             let (method, target) = request.method_and_target();
-            seen.push(format!("{method} {target}"));
+            let sent = String::from_utf8_lossy(&request.body).into_owned();
+            seen.push((format!("{method} {target}"), sent));
             assert_eq!(target, path);
             let headers = [("content-type", "application/json")];
             loopback::respond(&mut stream, status, &headers, body.as_bytes()).unwrap();
@@ -82,6 +83,18 @@ fn scripted(
         seen
     });
     (base, handle)
+}
+
+/// The browser: follows the authorize URL, then its redirect to the listener.
+fn browser(url: String) -> Result<(), String> {
+    let (addr, target) = loopback::split_url(&url).map_err(|e| e.to_string())?;
+    let answer = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
+    let location = answer.header("location").ok_or("no redirect")?.to_owned();
+    let (addr, target) = loopback::split_url(&location).map_err(|e| e.to_string())?;
+    let page = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
+    (page.status() == 200)
+        .then_some(())
+        .ok_or(format!("the listener answered {}", page.status()))
 }
 
 fn device_login(base: &str, dir: &TempDir) -> SsoLogin {
@@ -273,18 +286,6 @@ mod async_login {
     use super::*;
     use ssooidc_token::cache::LoginPrompt;
     use ssooidc_token::{ExposeSecret, ReqwestClient};
-
-    /// The browser: follows the authorize URL, then its redirect to the listener.
-    fn browser(url: String) -> Result<(), String> {
-        let (addr, target) = loopback::split_url(&url).map_err(|e| e.to_string())?;
-        let answer = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
-        let location = answer.header("location").ok_or("no redirect")?.to_owned();
-        let (addr, target) = loopback::split_url(&location).map_err(|e| e.to_string())?;
-        let page = loopback::send(addr, "GET", target, None, b"").map_err(|e| e.to_string())?;
-        (page.status() == 200)
-            .then_some(())
-            .ok_or(format!("the listener answered {}", page.status()))
-    }
 
     async fn run(dir: &TempDir, flow: Flow, script: &'static [&'static str]) -> Vec<String> {
         let server = mock_oidc::MockOidc::start(script, 1);
@@ -503,7 +504,7 @@ fn an_empty_scopes_setting_reuses_the_clis_registration() {
             .unwrap();
         let seen = server.join().unwrap();
         assert_eq!(
-            seen.iter().any(|s| s.ends_with("/client/register")),
+            seen.iter().any(|(s, _)| s.ends_with("/client/register")),
             !configured,
             "{seen:?}"
         );
@@ -515,4 +516,118 @@ fn an_empty_scopes_setting_reuses_the_clis_registration() {
         };
         assert_eq!(stored.client_id(), Some(client));
     }
+}
+
+/// A vanity start URL, resolved as `aws sso login` resolves it: the portal's
+/// URL is what the service is sent (`issuerUrl`, `startUrl`), the configured one
+/// is what the cache names (the registration's key, the token's `startUrl`),
+/// and a resolution from another URL or region is refused at `build()`.
+#[test]
+fn a_resolved_vanity_url_is_sent_and_the_configured_one_cached() {
+    use ssooidc_token::login::{resolve_start_url, StartUrlStep};
+
+    const VANITY: &str = "https://sso.example.com/start";
+    const PORTAL: &str = "https://ssoins-1234.portal.us-east-1.app.aws";
+    let StartUrlStep::Probe(probe) = resolve_start_url(VANITY, None).unwrap() else {
+        panic!("a vanity URL is probed")
+    };
+    let StartUrlStep::Resolved(resolved) = probe.on_answer(302, Some(PORTAL)).unwrap() else {
+        panic!("one redirect resolves it")
+    };
+    assert_eq!((resolved.url(), resolved.region()), (PORTAL, "us-east-1"));
+
+    static SCRIPT: [(&str, u16, &str); 3] = [
+        ("/client/register", 200, REGISTERED),
+        ("/device_authorization", 200, DEVICE),
+        ("/token", 200, TOKEN),
+    ];
+    let dir = TempDir::new("vanity");
+    let cache = TokenCache::new(&dir.0);
+    let (base, server) = scripted(&SCRIPT);
+    let builder = || {
+        SsoLogin::builder()
+            .session_name("dev")
+            .start_url(VANITY)
+            .cache(TokenCache::new(&dir.0))
+            .flow(Flow::Device)
+    };
+    let login = builder()
+        .endpoint(Endpoint::custom(&base, "us-east-1").unwrap())
+        .resolved(resolved.clone())
+        .build()
+        .unwrap();
+    assert_eq!(login.sent_start_url(), PORTAL);
+    assert_eq!(login.start_url(), VANITY);
+    assert_eq!(
+        login.registration_key(),
+        RegistrationKey::new(VANITY, "us-east-1", None, Some("dev"))
+    );
+    login
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| {})
+        .unwrap();
+    let seen = server.join().unwrap();
+    let device: serde_json::Value = serde_json::from_str(&seen[1].1).unwrap();
+    assert_eq!(device["startUrl"], PORTAL, "{seen:?}");
+    let stored = cache.load(&login.key()).unwrap().unwrap();
+    assert_eq!(stored.start_url(), Some(VANITY));
+    assert!(cache
+        .load_registration(&login.registration_key())
+        .unwrap()
+        .is_some());
+
+    // The PKCE flow registers with the portal as its issuer.
+    let dir = TempDir::new("vanity-pkce");
+    let server = mock_oidc::MockOidc::start(&[], 1);
+    let login = SsoLogin::builder()
+        .session_name("dev")
+        .start_url(VANITY)
+        .endpoint(Endpoint::custom(&server.base_url(), "us-east-1").unwrap())
+        .resolved(resolved.clone())
+        .cache(TokenCache::new(&dir.0))
+        .loopback_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let opened = std::sync::Mutex::new(None);
+    login
+        .login_blocking(&ureq::Agent::new_with_defaults(), |prompt| {
+            let url = prompt.url().to_owned();
+            *opened.lock().unwrap() = Some(std::thread::spawn(move || browser(url)));
+        })
+        .unwrap();
+    opened
+        .into_inner()
+        .unwrap()
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    let report = server.finish().unwrap();
+    assert_eq!(report.registrations.len(), 1);
+    assert_eq!(report.registrations[0]["issuerUrl"], PORTAL);
+    let stored = TokenCache::new(&dir.0).load(&login.key()).unwrap().unwrap();
+    assert_eq!(stored.start_url(), Some(VANITY));
+
+    // Resolved from another URL, or for another region: refused, naming both.
+    let other = match resolve_start_url("https://d-1.awsapps.com/start", Some("eu-west-1")).unwrap()
+    {
+        StartUrlStep::Resolved(other) => other,
+        StartUrlStep::Probe(_) => panic!("AWS-owned URLs are not probed"),
+    };
+    let err = builder()
+        .endpoint(Endpoint::new("us-east-1").unwrap())
+        .resolved(other)
+        .build()
+        .unwrap_err();
+    let problems: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| (p.field(), p.rule()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("resolved", &Rule::ResolvedFromStartUrl),
+            ("endpoint", &Rule::ResolvedRegion)
+        ]
+    );
 }

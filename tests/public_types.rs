@@ -91,6 +91,10 @@ fn public_types_are_send_sync_and_static() {
         is_send_sync_static::<CallbackError>();
         is_send_sync_static::<ssooidc_token::login::LoopbackRedirect>();
         is_send_sync_static::<ssooidc_token::login::RedirectError>();
+        is_send_sync_static::<ssooidc_token::login::ResolvedStartUrl>();
+        is_send_sync_static::<ssooidc_token::login::StartUrlStep>();
+        is_send_sync_static::<ssooidc_token::login::StartUrlProbe>();
+        is_send_sync_static::<ssooidc_token::login::StartUrlError>();
         #[cfg(any(feature = "ureq", feature = "reqwest"))]
         is_send_sync_static::<ssooidc_token::login::DeviceLoginError>();
     }
@@ -126,6 +130,8 @@ fn error_types_are_errors() {
     is_error::<ssooidc_token::login::CallbackError>();
     #[cfg(feature = "login")]
     is_error::<ssooidc_token::login::RedirectError>();
+    #[cfg(feature = "login")]
+    is_error::<ssooidc_token::login::StartUrlError>();
     #[cfg(all(feature = "login", any(feature = "ureq", feature = "reqwest")))]
     is_error::<ssooidc_token::login::DeviceLoginError>();
     #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
@@ -227,6 +233,12 @@ fn display_does_not_repeat_the_source() {
         );
         let io = RedirectError::Io(std::io::Error::other("address in use"));
         assert_eq!(check_chain(&io), 2);
+        use ssooidc_token::login::StartUrlError;
+        assert_eq!(check_chain(&StartUrlError::HttpStatus(404)), 1);
+        let url = "https://sso.example.com".to_owned();
+        assert_eq!(check_chain(&StartUrlError::NotAwsOwned { url }), 1);
+        let io: Box<dyn Error + Send + Sync> = Box::new(std::io::Error::other("refused"));
+        assert_eq!(check_chain(&StartUrlError::Transport(io)), 2);
     }
 
     #[cfg(all(feature = "login", any(feature = "ureq", feature = "reqwest")))]

@@ -12,10 +12,11 @@ use super::{
     CacheError, CacheKey, CachedRegistration, CachedToken, Flow, RegistrationKey, TokenCache,
 };
 use crate::builder_state::{field, Optional};
+use crate::error::Rule;
 use crate::grant::{AuthorizationCode, Grant, RefreshToken};
 use crate::login::{
     AuthorizeUrl, DeviceLoginError, DevicePoller, LoopbackRedirect, Pkce, RedirectError,
-    RegisterClient, RegisterClientResponse, StartDeviceAuthorization,
+    RegisterClient, RegisterClientResponse, ResolvedStartUrl, StartDeviceAuthorization,
     StartDeviceAuthorizationResponse,
 };
 use crate::validation::Checks;
@@ -90,7 +91,7 @@ crate::builder_state::typed_struct! {
     #[builder(
         builder_type(
             name = SsoLoginBuilder,
-            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `scope` (repeatable), `registration_scopes`.",
+            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `resolved`, `scope` (repeatable), `registration_scopes`.",
             attributes(#[derive(Debug)]),
         ),
         builder_method(vis = "", name = __builder),
@@ -136,6 +137,7 @@ crate::builder_state::typed_struct! {
         optional cache: exact TokenCache = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in.",
         optional flow: exact Flow = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`.",
         optional loopback_timeout: exact Duration = "Sets how long the PKCE flow waits for the browser (optional): by default [`LoopbackRedirect::DEFAULT_TIMEOUT`](crate::login::LoopbackRedirect::DEFAULT_TIMEOUT), 10 minutes.",
+        optional resolved: exact ResolvedStartUrl = "Sets what `start_url` resolves to (optional; [`ResolvedStartUrl`](crate::login::ResolvedStartUrl), as `aws sso login` resolves it): its [`url`](crate::login::ResolvedStartUrl::url) is sent as `issuerUrl` and `startUrl`, while the cache keeps naming `start_url`. It must be resolved from `start_url`, and the endpoint must be in its [`region`](crate::login::ResolvedStartUrl::region). Without it, `start_url` is sent as it is.",
         // The session's `sso_registration_scopes`: `None` without the setting,
         // which names another registration than the setting present but empty.
         raw #[builder(via_mutators)]
@@ -145,12 +147,12 @@ crate::builder_state::typed_struct! {
 
 crate::builder_state::field_states!(
     SsoLoginBuilder
-    [session_name start_url endpoint cache flow loopback_timeout scope]
-    session_name start_url endpoint cache flow loopback_timeout
+    [session_name start_url endpoint cache flow loopback_timeout resolved scope]
+    session_name start_url endpoint cache flow loopback_timeout resolved
 );
 
 #[allow(non_camel_case_types)]
-impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
+impl<session_name, start_url, endpoint, cache, flow, loopback_timeout, resolved>
     SsoLoginBuilder<(
         session_name,
         start_url,
@@ -158,6 +160,7 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
         cache,
         flow,
         loopback_timeout,
+        resolved,
         (Option<Vec<String>>,),
     )>
 {
@@ -179,8 +182,9 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
         cache: Optional<Option<TokenCache>>,
         flow: Optional<Option<Flow>>,
         loopback_timeout: Optional<Option<Duration>>,
+        resolved: Optional<Option<ResolvedStartUrl>>,
     {
-        let (session_name, start_url, endpoint, cache, flow, loopback_timeout, (scope,)) =
+        let (session_name, start_url, endpoint, cache, flow, loopback_timeout, resolved, (scope,)) =
             self.fields;
         let login = SsoLogin {
             session_name: session_name.into_value(),
@@ -189,12 +193,21 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout>
             cache: cache.into_value(),
             flow: flow.into_value(),
             loopback_timeout: loopback_timeout.into_value(),
+            resolved: resolved.into_value(),
             scope,
         };
         let mut checks = Checks::default();
         checks.non_empty("session_name", &login.session_name);
         checks.absolute_uri("start_url", None, &login.start_url);
         checks.scopes(login.scopes());
+        if let Some(resolved) = &login.resolved {
+            if resolved.start_url() != login.start_url {
+                checks.problem("resolved", None, Rule::ResolvedFromStartUrl);
+            }
+            if resolved.region() != login.region() {
+                checks.problem("endpoint", None, Rule::ResolvedRegion);
+            }
+        }
         checks.finish("SsoLogin")?;
         Ok(login)
     }
@@ -380,6 +393,22 @@ impl SsoLogin {
         &self.start_url
     }
 
+    /// What the start URL resolved to, when given.
+    #[must_use]
+    pub fn resolved(&self) -> Option<&ResolvedStartUrl> {
+        self.resolved.as_ref()
+    }
+
+    /// The URL sent as `issuerUrl` (PKCE registration) and `startUrl` (device
+    /// authorization): the [`resolved`](Self::resolved) one when given, else
+    /// the start URL.
+    #[must_use]
+    pub fn sent_start_url(&self) -> &str {
+        self.resolved
+            .as_ref()
+            .map_or(self.start_url.as_str(), ResolvedStartUrl::url)
+    }
+
     /// The OIDC endpoint.
     #[must_use]
     pub fn endpoint(&self) -> &Endpoint {
@@ -508,7 +537,7 @@ impl SsoLogin {
                 .grant_type(AuthorizationCode::GRANT_TYPE)
                 .grant_type(RefreshToken::GRANT_TYPE)
                 .redirect_uri(REGISTERED_REDIRECT_URI)
-                .issuer_url(self.start_url.as_str())
+                .issuer_url(self.sent_start_url())
                 .build(),
         }
     }
@@ -533,7 +562,7 @@ impl SsoLogin {
         StartDeviceAuthorization::builder()
             .client_id(client.client_id())
             .client_secret(client.client_secret())
-            .start_url(self.start_url.as_str())
+            .start_url(self.sent_start_url())
             .build()
     }
 

@@ -30,6 +30,7 @@ mod device;
 mod pkce;
 mod redirect;
 mod register;
+mod start_url;
 
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 pub use device::DeviceLoginError;
@@ -45,6 +46,10 @@ pub use pkce::{
 pub use redirect::{LoopbackRedirect, RedirectError};
 pub use register::{
     RegisterClient, RegisterClientBuilder, RegisterClientFields, RegisterClientResponse,
+};
+pub use start_url::{
+    is_aws_owned_host, region_from_host, resolve_start_url, ResolvedStartUrl, StartUrlError,
+    StartUrlProbe, StartUrlStep,
 };
 
 /// What every login request has besides its fields and checks, written once:

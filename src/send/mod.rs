@@ -11,13 +11,13 @@
 #[cfg(feature = "aws-sdk")]
 mod aws_sdk;
 #[cfg(feature = "reqwest")]
-mod reqwest;
+pub(crate) mod reqwest;
 #[cfg(feature = "credentials")]
 pub(crate) use self::reqwest::exchange;
 #[cfg(feature = "reqwest")]
 pub use self::reqwest::ReqwestClient;
 #[cfg(feature = "ureq")]
-mod ureq;
+pub(crate) mod ureq;
 
 use std::fmt;
 
@@ -163,6 +163,20 @@ impl AnswerBuffer {
 
 /// An answer larger than this crate reads: unreadable, with its status kept.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
+/// A probe's answer: its status, and its first `Location` header as sent (a
+/// value that is not UTF-8 comes back with replacement characters, which the
+/// start URL's checks then refuse).
+#[cfg(all(feature = "login", any(feature = "ureq", feature = "reqwest")))]
+pub(crate) fn status_and_location(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+) -> (u16, Option<String>) {
+    let location = headers
+        .get(http::header::LOCATION)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    (status.as_u16(), location)
+}
+
 pub(crate) fn too_large(status: u16) -> SendError {
     SendError::Response(ResponseError::new(crate::ResponseErrorKind::Unreadable(
         crate::UnexpectedResponse::new(

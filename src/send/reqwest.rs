@@ -300,3 +300,22 @@ impl crate::login::DevicePoller {
         }
     }
 }
+
+/// Makes `request` (a start URL's probe: no body) with `timeout`, and gives its
+/// status and `Location` header; the answer's body is not read. The client
+/// follows no redirect.
+#[cfg(feature = "login")]
+pub(crate) async fn probe(
+    client: &ReqwestClient,
+    request: http::Request<()>,
+    timeout: Duration,
+) -> Result<(u16, Option<String>), Box<dyn std::error::Error + Send + Sync>> {
+    let (parts, ()) = request.into_parts();
+    let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))?;
+    *request.timeout_mut() = Some(timeout);
+    let response = client.inner.execute(request).await?;
+    Ok(crate::send::status_and_location(
+        response.status(),
+        response.headers(),
+    ))
+}

@@ -249,3 +249,28 @@ impl crate::login::DevicePoller {
         }
     }
 }
+
+/// Makes `request` (a start URL's probe: no body) and gives its status and
+/// `Location` header; the answer's body is not read. No redirect is followed
+/// and a 4xx or 5xx is an answer, whatever the agent's settings; an agent with
+/// no overall timeout gets `timeout`.
+#[cfg(feature = "login")]
+pub(crate) fn probe(
+    agent: &ureq::Agent,
+    request: http::Request<()>,
+    timeout: Duration,
+) -> Result<(u16, Option<String>), Box<dyn std::error::Error + Send + Sync>> {
+    let timeouts = agent.config().timeouts();
+    let mut request = agent
+        .configure_request(request)
+        .http_status_as_error(false)
+        .max_redirects(0);
+    if timeouts.global.is_none() && timeouts.per_call.is_none() {
+        request = request.timeout_global(Some(timeout));
+    }
+    let response = agent.run(request.build())?;
+    Ok(crate::send::status_and_location(
+        response.status(),
+        response.headers(),
+    ))
+}

@@ -1,0 +1,376 @@
+//! Start-URL resolution against the AWS CLI's own code
+//! (`vectors/sso_cache/aws-cli/resolve/start_url.json`, made by running
+//! `awscli/customizations/sso/resolve.py` of aws-cli v2 at 73fb33b against a
+//! scripted local server: see `start_url.py`), and over real sockets with
+//! `ureq` and `reqwest` against a local stand-in.
+
+use serde_json::Value;
+use ssooidc_token::login::{
+    is_aws_owned_host, region_from_host, resolve_start_url, StartUrlError, StartUrlStep,
+};
+
+fn vectors() -> Value {
+    serde_json::from_str(include_str!(
+        "vectors/sso_cache/aws-cli/resolve/start_url.json"
+    ))
+    .unwrap()
+}
+
+fn table<'a>(vectors: &'a Value, name: &str) -> &'a [Value] {
+    let rows = vectors[name].as_array().unwrap();
+    assert!(rows.len() > 50, "{name}: {} rows", rows.len());
+    rows
+}
+
+#[test]
+fn aws_owned_hosts_are_the_clis() {
+    let vectors = vectors();
+    for row in table(&vectors, "aws_owned") {
+        let host = row["host"].as_str().unwrap();
+        assert_eq!(
+            is_aws_owned_host(host),
+            row["owned"].as_bool().unwrap(),
+            "{host:?}"
+        );
+    }
+}
+
+#[test]
+fn regions_from_hosts_are_the_clis() {
+    let vectors = vectors();
+    let mut compared = 0;
+    for row in table(&vectors, "region") {
+        let host = row["host"].as_str().unwrap();
+        let expected = row["region"].as_str();
+        if !host.is_ascii() {
+            // Python's case-insensitive `[a-z]` also matches U+017F and U+212A;
+            // this crate reads no region from a non-ASCII host.
+            assert_eq!(region_from_host(host), None, "{host:?}");
+            continue;
+        }
+        assert_eq!(region_from_host(host).as_deref(), expected, "{host:?}");
+        compared += 1;
+    }
+    assert!(compared > 100, "{compared}");
+}
+
+/// The CLI's error message's `Final URL: '...'`.
+fn final_url(message: &str) -> &str {
+    let start = message.find("Final URL: '").unwrap() + "Final URL: '".len();
+    &message[start..message.len() - 1]
+}
+
+/// Whether the crate refuses `url` on purpose where Python cleans it up or
+/// reads it: anything but visible ASCII, and IPv6 literals (which the CLI's
+/// normalization unbrackets).
+fn refused_on_purpose(url: &str) -> bool {
+    !url.bytes().all(|b| b.is_ascii_graphic()) || url.contains('[')
+}
+
+#[test]
+fn resolution_is_the_clis_step_for_step() {
+    let vectors = vectors();
+    let (mut resolved, mut failed, mut skipped) = (0, 0, 0);
+    for case in table(&vectors, "resolve") {
+        let name = case["name"].as_str().unwrap();
+        let start_url = case["start_url"].as_str().unwrap();
+        let answers = case["answers"].as_array().unwrap();
+        let locations: Vec<&str> = answers
+            .iter()
+            .filter_map(|a| a["location"].as_str())
+            .collect();
+        if refused_on_purpose(start_url) || locations.iter().any(|l| refused_on_purpose(l)) {
+            skipped += 1;
+            continue;
+        }
+        let requests = case["requests"].as_array().unwrap();
+        let mut step = resolve_start_url(start_url, case["configured_region"].as_str());
+        let mut sent = 0;
+        let outcome = loop {
+            match step {
+                Ok(StartUrlStep::Probe(probe)) => {
+                    // The server records the requests it answered.
+                    if let Some(request) = requests.get(sent) {
+                        assert_eq!(probe.method(), request["method"], "{name}");
+                        #[cfg(feature = "http")]
+                        {
+                            let http = probe.to_http().unwrap();
+                            assert_eq!(http.method().as_str(), probe.method(), "{name}");
+                            let path = http.uri().path_and_query().unwrap().as_str();
+                            assert_eq!(path, request["path"], "{name}");
+                            let host = request["host"].as_str().unwrap();
+                            let authority = http.uri().authority().unwrap().as_str();
+                            assert_eq!(authority.rsplit('@').next().unwrap(), host, "{name}");
+                        }
+                    }
+                    let Some(answer) = answers.get(sent) else {
+                        // The CLI's next request found no listener.
+                        break Err("transport");
+                    };
+                    sent += 1;
+                    step = probe.on_answer(
+                        u16::try_from(answer["status"].as_u64().unwrap()).unwrap(),
+                        answer["location"].as_str(),
+                    );
+                }
+                Ok(StartUrlStep::Resolved(portal)) => break Ok(portal),
+                Err(err) => break Err(kind(&err, case)),
+            }
+        };
+        assert_eq!(sent, answers.len(), "{name}: answers used");
+        assert!(sent <= requests.len(), "{name}");
+        let expected = &case["result"];
+        match outcome {
+            Ok(portal) => {
+                assert_eq!(portal.url(), expected["url"], "{name}");
+                assert_eq!(portal.region(), expected["region"], "{name}");
+                assert_eq!(portal.start_url(), start_url, "{name}");
+                assert_eq!(portal.is_vanity(), portal.url() != start_url, "{name}");
+                resolved += 1;
+            }
+            Err(kind) => {
+                assert_eq!(kind, expected["error"], "{name}: {expected}");
+                failed += 1;
+            }
+        }
+    }
+    assert!(resolved >= 50 && failed >= 40, "{resolved} {failed}");
+    assert!(skipped <= 10, "{skipped}");
+}
+
+/// The vector's error kind for `err`, checking what the CLI's message says
+/// besides (the status, the final URL).
+fn kind(err: &StartUrlError, case: &Value) -> &'static str {
+    let message = case["result"]["message"].as_str().unwrap_or_default();
+    match err {
+        StartUrlError::InvalidUrl => "invalid_url",
+        StartUrlError::NotHttps => "scheme",
+        StartUrlError::MissingRegion => "missing_region",
+        StartUrlError::HttpStatus(status) => {
+            assert!(message.ends_with(&format!("HTTP {status}")), "{message}");
+            "http_status"
+        }
+        StartUrlError::NoLocation { .. } => "no_location",
+        StartUrlError::NotAwsOwned { url } => {
+            assert_eq!(url, final_url(message), "{case}");
+            "not_aws_owned"
+        }
+        StartUrlError::ResolvedNotHttps { url } => {
+            assert!(message.ends_with(&format!("Got: '{url}'")), "{message}");
+            "resolved_not_https"
+        }
+        StartUrlError::NoRegion => "no_region",
+        other => panic!("unexpected {other:?} for {case}"),
+    }
+}
+
+#[test]
+fn errors_say_what_is_wrong_without_query_or_user() {
+    let StartUrlStep::Probe(probe) =
+        resolve_start_url("https://sso.example.com/start", None).unwrap()
+    else {
+        panic!("a vanity URL is probed")
+    };
+    let err = probe
+        .clone()
+        .on_answer(302, Some("https://user:pw@elsewhere.example/x?code=abc#f"))
+        .unwrap_err();
+    let text = err.to_string();
+    assert_eq!(
+        text,
+        "start URL: resolved to https://elsewhere.example/x, which is not an AWS-owned host"
+    );
+    for (status, location, says) in [
+        (302, None, "has no Location header"),
+        (302, Some(""), "has no Location header"),
+        (
+            302,
+            Some("https://d-1.awsapps.com/\u{0}"),
+            "not a URL of visible ASCII",
+        ),
+        (302, Some("https://d-1.awsapps.com:99999/"), "valid port"),
+        (404, None, "HTTP 404"),
+        (200, None, "not an AWS-owned host"),
+        (
+            302,
+            Some("http://d-1.awsapps.com/start"),
+            "does not use https",
+        ),
+        (
+            302,
+            Some("https://d-1.awsapps.com/start"),
+            "carries no region",
+        ),
+    ] {
+        let err = probe.clone().on_answer(status, location).unwrap_err();
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    for (url, says) in [
+        ("http://sso.example.com", "must use https"),
+        ("https:///start", "with a host"),
+        ("https://sso.example.com /start", "visible ASCII"),
+        (
+            "https://d-1.awsapps.com/start",
+            "needs the configured region",
+        ),
+    ] {
+        let err = resolve_start_url(url, Some("")).unwrap_err();
+        assert!(err.to_string().contains(says), "{url}: {err}");
+    }
+}
+
+/// A local stand-in for an organisation's start URL, over real sockets:
+/// answers each connection with the next scripted status and `Location`, and
+/// records each request's head.
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod stand_in {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+    use std::thread::JoinHandle;
+    use std::time::Duration;
+
+    pub struct StandIn {
+        pub url: String,
+        pub heads: Arc<Mutex<Vec<String>>>,
+        thread: Option<JoinHandle<()>>,
+    }
+
+    impl StandIn {
+        /// Serves `answers`, one a connection, then stops.
+        pub fn start(answers: Vec<(u16, Option<String>)>) -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}/start", listener.local_addr().unwrap());
+            let heads = Arc::new(Mutex::new(Vec::new()));
+            let seen = heads.clone();
+            let thread = std::thread::spawn(move || {
+                for (status, location) in answers {
+                    let Ok((mut stream, _)) = listener.accept() else {
+                        return;
+                    };
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(5)))
+                        .unwrap();
+                    let mut head = Vec::new();
+                    let mut byte = [0u8];
+                    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                        head.push(byte[0]);
+                    }
+                    seen.lock()
+                        .unwrap()
+                        .push(String::from_utf8_lossy(&head).into_owned());
+                    let location = location
+                        .map(|l| format!("location: {l}\r\n"))
+                        .unwrap_or_default();
+                    let body = "a body the probe does not read";
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status} Answer\r\n{location}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+            });
+            Self {
+                url,
+                heads,
+                thread: Some(thread),
+            }
+        }
+
+        /// The request lines received, after the stand-in served every answer.
+        pub fn request_lines(mut self) -> Vec<String> {
+            self.thread.take().unwrap().join().unwrap();
+            let heads = self.heads.lock().unwrap();
+            heads
+                .iter()
+                .map(|head| head.lines().next().unwrap_or_default().to_owned())
+                .collect()
+        }
+    }
+}
+
+#[cfg(feature = "ureq")]
+#[test]
+fn ureq_probes_once_and_follows_nothing() {
+    use ssooidc_token::login::ResolvedStartUrl;
+    use stand_in::StandIn;
+
+    // A redirect to the portal: one HEAD, resolved without going there.
+    let portal = "https://ssoins-1234.portal.eu-west-1.app.aws/?x=1";
+    let stand_in = StandIn::start(vec![(302, Some(portal.into()))]);
+    let agent = ureq::Agent::new_with_defaults(); // follows redirects by default
+    let resolved =
+        ResolvedStartUrl::resolve_blocking(&agent, &stand_in.url, Some("us-east-1")).unwrap();
+    assert_eq!(
+        resolved.url(),
+        "https://ssoins-1234.portal.eu-west-1.app.aws"
+    );
+    assert_eq!(resolved.region(), "eu-west-1");
+    assert_eq!(resolved.start_url(), stand_in.url);
+    assert_eq!(stand_in.request_lines(), ["HEAD /start HTTP/1.1"]);
+
+    // HEAD refused: the GET, whose body is not read; a redirect to the stand-in
+    // itself is not followed (a second request would find no answer).
+    let stand_in = StandIn::start(vec![(405, None), (307, Some("/elsewhere".into()))]);
+    let err = ResolvedStartUrl::resolve_blocking(&agent, &stand_in.url, None).unwrap_err();
+    assert!(
+        matches!(&err, StartUrlError::NotAwsOwned { url } if url.ends_with("/elsewhere")),
+        "{err:?}"
+    );
+    assert_eq!(
+        stand_in.request_lines(),
+        ["HEAD /start HTTP/1.1", "GET /start HTTP/1.1"]
+    );
+
+    // Nobody listening.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/start", listener.local_addr().unwrap())
+    };
+    let err = ResolvedStartUrl::resolve_blocking(&agent, &closed, None).unwrap_err();
+    assert!(matches!(err, StartUrlError::Transport(_)), "{err:?}");
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[cfg(feature = "reqwest")]
+#[test]
+fn reqwest_probes_once_and_follows_nothing() {
+    use ssooidc_token::login::ResolvedStartUrl;
+    use ssooidc_token::ReqwestClient;
+    use stand_in::StandIn;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ReqwestClient::new().unwrap();
+    let stand_in = StandIn::start(vec![(
+        308,
+        Some("https://D-1234567890.AWSAPPS.COM/start/".into()),
+    )]);
+    let resolved = runtime
+        .block_on(ResolvedStartUrl::resolve(
+            &client,
+            &stand_in.url,
+            Some("ap-south-1"),
+        ))
+        .unwrap();
+    assert_eq!(resolved.url(), "https://d-1234567890.awsapps.com/start");
+    assert_eq!(resolved.region(), "ap-south-1");
+    assert!(resolved.is_vanity());
+    assert_eq!(stand_in.request_lines(), ["HEAD /start HTTP/1.1"]);
+
+    let stand_in = StandIn::start(vec![(501, None), (200, None)]);
+    let err = runtime
+        .block_on(ResolvedStartUrl::resolve(
+            &client,
+            &stand_in.url,
+            Some("ap-south-1"),
+        ))
+        .unwrap_err();
+    assert!(matches!(err, StartUrlError::NotAwsOwned { .. }), "{err:?}");
+    assert_eq!(
+        stand_in.request_lines(),
+        ["HEAD /start HTTP/1.1", "GET /start HTTP/1.1"]
+    );
+}
