@@ -8,6 +8,11 @@
 //!     [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]
 //! ```
 //!
+//! A start URL on the organisation's own domain is resolved first, as `aws sso
+//! login` resolves it: one request to it, whose redirect must point to an
+//! AWS-owned `https://` portal; the portal's URL is what the service is sent,
+//! and its host's region (if it names one) wins over `REGION`.
+//!
 //! `--scopes` is the session's `sso_registration_scopes` as the config file has
 //! it (`"sso:account:access, codewhisperer:completions"`; `""` when the setting is
 //! there but empty).
@@ -16,6 +21,7 @@
 //! `tests/sso_login_example.rs` runs it against a local stand-in, for both flows.
 
 use ssooidc_token::cache::{CachedToken, Flow, LoginPrompt, SsoLogin, TokenCache};
+use ssooidc_token::login::ResolvedStartUrl;
 use ssooidc_token::Endpoint;
 use std::error::Error;
 
@@ -39,9 +45,13 @@ pub fn login(
         }
     }
     let [session, start_url, region] = <[String; 3]>::try_from(positional).map_err(|_| usage)?;
+    let agent = ureq::Agent::new_with_defaults();
+    // As the CLI: a vanity start URL is followed (one redirect, not visited) to
+    // its AWS access portal, whose host name may carry the region.
+    let resolved = ResolvedStartUrl::resolve_blocking(&agent, &start_url, Some(&region))?;
     let endpoint = match base {
-        Some(url) => Endpoint::custom(&url, &region)?,
-        None => Endpoint::new(&region)?,
+        Some(url) => Endpoint::custom(&url, resolved.region())?,
+        None => Endpoint::new(resolved.region())?,
     };
     let cache = match dir {
         Some(dir) => TokenCache::new(dir),
@@ -52,12 +62,13 @@ pub fn login(
         .start_url(start_url)
         .endpoint(endpoint)
         .cache(cache)
+        .resolved(resolved)
         .flow(flow);
     if let Some(scopes) = scopes {
         login = login.registration_scopes(&scopes);
     }
     let login = login.build()?;
-    Ok(login.login_blocking(&ureq::Agent::new_with_defaults(), open)?)
+    Ok(login.login_blocking(&agent, open)?)
 }
 
 #[allow(dead_code)]

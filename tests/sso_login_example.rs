@@ -13,6 +13,9 @@ mod mock_oidc;
 #[path = "../examples/sso_login.rs"]
 mod sso_login;
 
+#[path = "common/start_url_stand_in.rs"]
+mod stand_in;
+
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
@@ -68,10 +71,21 @@ fn run(dir: &Path, device: bool, script: &'static [&'static str]) -> Report {
 
 /// [`run`], with more arguments.
 fn run_with(dir: &Path, device: bool, script: &'static [&'static str], more: &[&str]) -> Report {
+    run_at(START_URL, dir, device, script, more)
+}
+
+/// [`run_with`], for another start URL.
+fn run_at(
+    start_url: &str,
+    dir: &Path,
+    device: bool,
+    script: &'static [&'static str],
+    more: &[&str],
+) -> Report {
     let server = MockOidc::start(script, 1);
     let mut argv = vec![
         "dev".to_owned(),
-        START_URL.to_owned(),
+        start_url.to_owned(),
         "us-east-1".to_owned(),
         "--cache-dir".to_owned(),
         dir.display().to_string(),
@@ -262,4 +276,31 @@ fn scopes_name_and_shape_the_registration() {
     let again = run(&dir.0, true, &["token"]);
     assert!(registered(&again), "{:?}", again.log);
     assert!(cache.load_registration(&unset).unwrap().is_some());
+}
+
+/// A vanity start URL: the example resolves it as the CLI does (one request to
+/// it, over real sockets, its redirect not followed), registers with the portal
+/// as issuer, takes the portal's region over the one given, and caches under
+/// the configured URL.
+#[test]
+fn a_vanity_start_url_is_resolved_first() {
+    const PORTAL: &str = "https://ssoins-1234.portal.eu-west-1.app.aws";
+    let dir = TempDir::new("vanity");
+    let vanity = stand_in::StandIn::start(vec![(302, Some(format!("{PORTAL}/#/")))]);
+    let report = run_at(&vanity.url, &dir.0, false, &[], &[]);
+    assert_eq!(vanity.request_lines(), ["HEAD /start HTTP/1.1"]);
+    assert_eq!(report.registrations.len(), 1);
+    assert_eq!(report.registrations[0]["issuerUrl"], PORTAL);
+    let stored = TokenCache::new(&dir.0)
+        .load(&CacheKey::session("dev"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.region(), Some("eu-west-1"));
+    let vanity_url = stored.start_url().unwrap().to_owned();
+    assert!(vanity_url.starts_with("http://127.0.0.1:"), "{vanity_url}");
+    let key = RegistrationKey::new(&vanity_url, "eu-west-1", None, Some("dev"));
+    assert!(TokenCache::new(&dir.0)
+        .load_registration(&key)
+        .unwrap()
+        .is_some());
 }

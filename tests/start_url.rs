@@ -219,75 +219,9 @@ fn errors_say_what_is_wrong_without_query_or_user() {
     }
 }
 
-/// A local stand-in for an organisation's start URL, over real sockets:
-/// answers each connection with the next scripted status and `Location`, and
-/// records each request's head.
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
-mod stand_in {
-    use std::io::{Read, Write};
-    use std::net::TcpListener;
-    use std::sync::{Arc, Mutex};
-    use std::thread::JoinHandle;
-    use std::time::Duration;
-
-    pub struct StandIn {
-        pub url: String,
-        pub heads: Arc<Mutex<Vec<String>>>,
-        thread: Option<JoinHandle<()>>,
-    }
-
-    impl StandIn {
-        /// Serves `answers`, one a connection, then stops.
-        pub fn start(answers: Vec<(u16, Option<String>)>) -> Self {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let url = format!("http://{}/start", listener.local_addr().unwrap());
-            let heads = Arc::new(Mutex::new(Vec::new()));
-            let seen = heads.clone();
-            let thread = std::thread::spawn(move || {
-                for (status, location) in answers {
-                    let Ok((mut stream, _)) = listener.accept() else {
-                        return;
-                    };
-                    stream
-                        .set_read_timeout(Some(Duration::from_secs(5)))
-                        .unwrap();
-                    let mut head = Vec::new();
-                    let mut byte = [0u8];
-                    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                        head.push(byte[0]);
-                    }
-                    seen.lock()
-                        .unwrap()
-                        .push(String::from_utf8_lossy(&head).into_owned());
-                    let location = location
-                        .map(|l| format!("location: {l}\r\n"))
-                        .unwrap_or_default();
-                    let body = "a body the probe does not read";
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 {status} Answer\r\n{location}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
-                }
-            });
-            Self {
-                url,
-                heads,
-                thread: Some(thread),
-            }
-        }
-
-        /// The request lines received, after the stand-in served every answer.
-        pub fn request_lines(mut self) -> Vec<String> {
-            self.thread.take().unwrap().join().unwrap();
-            let heads = self.heads.lock().unwrap();
-            heads
-                .iter()
-                .map(|head| head.lines().next().unwrap_or_default().to_owned())
-                .collect()
-        }
-    }
-}
+#[path = "common/start_url_stand_in.rs"]
+mod stand_in;
 
 #[cfg(feature = "ureq")]
 #[test]
