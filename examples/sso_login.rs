@@ -9,9 +9,10 @@
 //! ```
 //!
 //! A start URL on the organisation's own domain is resolved first, as `aws sso
-//! login` resolves it: one request to it, whose redirect must point to an
-//! AWS-owned `https://` portal; the portal's URL is what the service is sent,
-//! and its host's region (if it names one) wins over `REGION`.
+//! login` resolves it: a `HEAD` to it (and a `GET` if `HEAD` is refused), whose
+//! redirect must point to an AWS-owned `https://` portal; the portal's URL is
+//! what the service is sent, and its host's region (if it names one) wins over
+//! `REGION`, which the example then says (update `sso_region` in the config).
 //!
 //! `--scopes` is the session's `sso_registration_scopes` as the config file has
 //! it (`"sso:account:access, codewhisperer:completions"`; `""` when the setting is
@@ -49,6 +50,13 @@ pub fn login(
     // As the CLI: a vanity start URL is followed (one redirect, not visited) to
     // its AWS access portal, whose host name may carry the region.
     let resolved = ResolvedStartUrl::resolve_blocking(&agent, &start_url, Some(&region))?;
+    if resolved.region() != region {
+        // The CLI rewrites `sso_region` in the config file at this point.
+        eprintln!(
+            "The start URL's portal is in {}: set sso_region to it.",
+            resolved.region()
+        );
+    }
     let endpoint = match base {
         Some(url) => Endpoint::custom(&url, resolved.region())?,
         None => Endpoint::new(resolved.region())?,

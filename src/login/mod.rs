@@ -1,6 +1,7 @@
 //! Logging a person in as a registered public client: register, device
 //! authorization and polling, PKCE with the authorize URL and its callback, all
-//! around [`CreateToken`](crate::CreateToken) (feature `login`).
+//! around [`CreateToken`](crate::CreateToken) (feature `login`); and a start URL
+//! resolved as `aws sso login` resolves it ([`ResolvedStartUrl`]).
 //!
 //! ```
 //! use ssooidc_token::login::{RegisterClient, StartDeviceAuthorization};

@@ -161,8 +161,6 @@ impl AnswerBuffer {
     }
 }
 
-/// An answer larger than this crate reads: unreadable, with its status kept.
-#[cfg(any(feature = "reqwest", feature = "ureq"))]
 /// A probe's answer: its status, and its first `Location` header as sent (a
 /// value that is not UTF-8 comes back with replacement characters, which the
 /// start URL's checks then refuse).
@@ -177,6 +175,8 @@ pub(crate) fn status_and_location(
     (status.as_u16(), location)
 }
 
+/// An answer larger than this crate reads: unreadable, with its status kept.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) fn too_large(status: u16) -> SendError {
     SendError::Response(ResponseError::new(crate::ResponseErrorKind::Unreadable(
         crate::UnexpectedResponse::new(

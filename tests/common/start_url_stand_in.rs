@@ -68,11 +68,16 @@ impl StandIn {
         }
     }
 
-    /// The request lines received, after the stand-in served every answer.
-    pub fn request_lines(mut self) -> Vec<String> {
+    /// The request heads received, after the stand-in served every answer.
+    pub fn request_heads(mut self) -> Vec<String> {
         self.thread.take().unwrap().join().unwrap();
         let heads = self.heads.lock().unwrap();
-        heads
+        heads.clone()
+    }
+
+    /// The request lines received, after the stand-in served every answer.
+    pub fn request_lines(self) -> Vec<String> {
+        self.request_heads()
             .iter()
             .map(|head| head.lines().next().unwrap_or_default().to_owned())
             .collect()
