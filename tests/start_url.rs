@@ -363,25 +363,28 @@ fn reqwest_probes_once_and_follows_nothing() {
 #[test]
 fn a_silent_start_url_is_given_up_on() {
     use ssooidc_token::login::{ResolvedStartUrl, StartUrlProbe};
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
 
     // Connections complete in the listener's backlog; nothing is ever read.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/start", listener.local_addr().unwrap());
     let limit = StartUrlProbe::PROBE_TIMEOUT;
     assert_eq!(limit.as_secs(), 10);
+    let gave_up = |started: Instant, result: Result<ResolvedStartUrl, StartUrlError>| {
+        let waited = started.elapsed();
+        let err = result.unwrap_err();
+        assert!(matches!(err, StartUrlError::Transport(_)), "{err:?}");
+        assert!(waited >= limit - Duration::from_millis(500), "{waited:?}");
+        assert!(waited < limit * 3, "{waited:?}");
+    };
     #[cfg(feature = "ureq")]
     {
         let started = Instant::now();
         let agent = ureq::Agent::new_with_defaults();
-        let err = ResolvedStartUrl::resolve_blocking(&agent, &url, None).unwrap_err();
-        assert!(matches!(err, StartUrlError::Transport(_)), "{err:?}");
-        let waited = started.elapsed();
-        assert!(
-            waited >= limit - std::time::Duration::from_millis(500),
-            "{waited:?}"
+        gave_up(
+            started,
+            ResolvedStartUrl::resolve_blocking(&agent, &url, None),
         );
-        assert!(waited < limit * 3, "{waited:?}");
     }
     #[cfg(feature = "reqwest")]
     {
@@ -391,16 +394,77 @@ fn a_silent_start_url_is_given_up_on() {
             .unwrap();
         let client = ssooidc_token::ReqwestClient::new().unwrap(); // its own timeout: 60 s
         let started = Instant::now();
-        let err = runtime
-            .block_on(ResolvedStartUrl::resolve(&client, &url, None))
-            .unwrap_err();
-        assert!(matches!(err, StartUrlError::Transport(_)), "{err:?}");
-        let waited = started.elapsed();
-        assert!(
-            waited >= limit - std::time::Duration::from_millis(500),
-            "{waited:?}"
+        gave_up(
+            started,
+            runtime.block_on(ResolvedStartUrl::resolve(&client, &url, None)),
         );
-        assert!(waited < limit * 3, "{waited:?}");
     }
     drop(listener);
+}
+
+mod arbitrary_input {
+    use proptest::prelude::*;
+    use ssooidc_token::login::{resolve_start_url, StartUrlStep};
+
+    fn start_urls() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(https?|HTTPS|ftp)://[a-zA-Z0-9.@:\\[\\]-]{0,30}(/[ -~]{0,20})?",
+            "http://(127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{0,7})?/[ -~]{0,10}",
+            any::<String>(),
+        ]
+    }
+
+    fn locations() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(https?:)?(//)?[a-zA-Z0-9.@:\\[\\]%-]{0,30}(\\.awsapps\\.com|\\.portal\\.[a-z0-9-]{1,12}\\.app\\.aws)?[/;.a-z]{0,12}",
+            "[ -~]{0,60}",
+            any::<String>(),
+        ]
+    }
+
+    /// The host of an absolute URL: between `//` and the path, after any
+    /// `user@`, before any port.
+    fn host_of(url: &str) -> &str {
+        let authority = url.split_once("//").map_or("", |(_, rest)| rest);
+        let authority = authority.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = authority.rsplit('@').next().unwrap_or_default();
+        host.split(':').next().unwrap_or_default()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Never a panic, never more than a HEAD and a GET, and never a word of
+        /// what follows the `Location`'s `?` in what comes back.
+        #[test]
+        fn resolution_never_panics_or_shows_the_query(
+            start_url in start_urls(),
+            region in proptest::option::of("[a-z0-9-]{0,12}"),
+            statuses in proptest::collection::vec(prop_oneof![Just(200u16), Just(302), Just(405), Just(501), 0u16..600], 2),
+            location in locations(),
+        ) {
+            let location = format!("{location}?QUERYMARKER");
+            let mut step = resolve_start_url(&start_url, region.as_deref());
+            let mut sent = 0;
+            loop {
+                match step {
+                    Ok(StartUrlStep::Probe(probe)) => {
+                        prop_assert!(sent < 2, "more than a HEAD and a GET");
+                        step = probe.on_answer(statuses[sent], Some(&location));
+                        sent += 1;
+                    }
+                    Ok(StartUrlStep::Resolved(resolved)) => {
+                        prop_assert!(!resolved.url().contains("QUERYMARKER"));
+                        prop_assert!(ssooidc_token::login::is_aws_owned_host(host_of(resolved.url())));
+                        break;
+                    }
+                    Err(err) => {
+                        let shown = format!("{err} {err:?}");
+                        prop_assert!(!shown.contains("QUERYMARKER"), "{}", shown);
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }

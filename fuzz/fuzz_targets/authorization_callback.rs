@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssooidc_token::ExposeSecret;
 use ssooidc_token::login::{AuthorizationCallback, CallbackError};
+use ssooidc_token::ExposeSecret;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     match StartDeviceAuthorizationResponse::from_json(data) {
         Ok(response) => {
             let _ = format!("{response:?}");
-            let _ = DevicePoller::from_client("client-id", "client-secret", response, Instant::now());
+            let _ =
+                DevicePoller::from_client("client-id", "client-secret", response, Instant::now());
         }
         Err(err) => {
             let _ = (err.to_string(), err.member(), err.offset());

@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
                 "the identity context must be 4 to 2,048 characters (STS's limit), not".to_owned(),
             ];
             let echoed = token.len() >= 12 && message.contains(token);
-            assert!(!echoed || fixed.iter().any(|m| m.contains(token)), "{message}");
+            assert!(
+                !echoed || fixed.iter().any(|m| m.contains(token)),
+                "{message}"
+            );
         }
     }
 });

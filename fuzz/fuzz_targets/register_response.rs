@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssooidc_token::ExposeSecret;
 use ssooidc_token::login::RegisterClientResponse;
+use ssooidc_token::ExposeSecret;
 
 fuzz_target!(|data: &[u8]| {
     match RegisterClientResponse::from_json(data) {
@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(!secret.is_empty() && !response.client_id().is_empty());
             let debug = format!("{response:?}");
             assert!(secret.len() < 12 || !debug.contains(secret));
-            let _ = (response.client_secret_expires_at(), response.client_id_issued_at());
+            let _ = (
+                response.client_secret_expires_at(),
+                response.client_id_issued_at(),
+            );
         }
         Err(err) => {
             let _ = (err.to_string(), err.member(), err.offset());

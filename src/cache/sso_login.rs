@@ -37,17 +37,24 @@ crate::builder_state::typed_struct! {
     ///    [`reusable_for`](CachedRegistration::reusable_for) the flow; otherwise
     ///    register `botocore-client-<session name>` (for PKCE: grant types
     ///    `authorization_code` and `refresh_token`, redirect URI
-    ///    `http://127.0.0.1/oauth/callback`, issuer URL the start URL) and cache it;
+    ///    `http://127.0.0.1/oauth/callback`, issuer URL the
+    ///    [`sent_start_url`](Self::sent_start_url)) and cache it;
     /// 2. sign the person in: with [`Flow::Pkce`] (the default, as the CLI with an
     ///    `sso-session`), a [`LoopbackRedirect`] on `127.0.0.1`, a [`Pkce`] pair and
     ///    the endpoint's `/authorize` URL, then `CreateToken` `authorization_code`;
     ///    with [`Flow::Device`] (`--use-device-code`), `StartDeviceAuthorization`
-    ///    and the [`DevicePoller`]. The `prompt` is called once with what to show
-    ///    or open ([`LoginPrompt`]);
+    ///    (for the [`sent_start_url`](Self::sent_start_url)) and the
+    ///    [`DevicePoller`]. The `prompt` is called once with what to show or open
+    ///    ([`LoginPrompt`]);
     /// 3. store the token under [`CacheKey::session`]: access token, expiry,
     ///    refresh token (when granted), client id and secret, registration expiry,
-    ///    region and start URL. An answer without `expiresIn` is
-    ///    [`LoginError::NoExpiry`], and nothing is stored.
+    ///    region and start URL (the configured one). An answer without
+    ///    `expiresIn` is [`LoginError::NoExpiry`], and nothing is stored.
+    ///
+    /// A start URL on the organisation's own domain is resolved first, as the
+    /// CLI does, with [`ResolvedStartUrl`] (its `resolve_blocking` or
+    /// `resolve`), and given to the builder's `resolved`: the login does not
+    /// resolve it by itself.
     ///
     /// The region is the [`Endpoint`]'s: [`Endpoint::new`] for IAM Identity
     /// Center's own endpoints (the browser opens
