@@ -558,7 +558,7 @@ fn redirect_uri_rule(value: &str) -> Result<usize, Rule> {
 /// A plain `http://` URI must name the loopback interface by its IP literal,
 /// with at most a port after it (RFC 8252 section 7.3 and 8.3); other schemes
 /// pass. `scheme_end` is the index of the `:` after the scheme.
-fn plain_http_is_loopback(uri: &str, scheme_end: usize) -> bool {
+pub(crate) fn plain_http_is_loopback(uri: &str, scheme_end: usize) -> bool {
     let b = uri.as_bytes();
     if !b[..scheme_end].eq_ignore_ascii_case(b"http") {
         return true;

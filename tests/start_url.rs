@@ -210,6 +210,8 @@ fn errors_say_what_is_wrong_without_query_or_user() {
         ("http://sso.example.com", "must use https"),
         ("http://localhost:8080/start", "must use https"),
         ("http://127.0.0.2/start", "must use https"),
+        ("http://127.0.0.1.evil.example/start", "must use https"),
+        ("http://user@127.0.0.1/start", "must use https"),
         ("https://user:pw@sso.example.com/start", "user info"),
         ("https://user@sso.example.com/start", "user info"),
         ("https:///start", "with a host"),
@@ -222,8 +224,12 @@ fn errors_say_what_is_wrong_without_query_or_user() {
         let err = resolve_start_url(url, Some("")).unwrap_err();
         assert!(err.to_string().contains(says), "{url}: {err}");
     }
-    // A local stand-in, by its loopback IP literal.
-    for url in ["http://127.0.0.1:8080/start", "http://[::1]:8080/start"] {
+    // A local stand-in, by its loopback IP literal (the redirect URIs' rule).
+    for url in [
+        "http://127.0.0.1:8080/start",
+        "http://[::1]:8080/start",
+        "HTTP://127.0.0.1",
+    ] {
         let step = resolve_start_url(url, None).unwrap();
         assert!(matches!(step, StartUrlStep::Probe(_)), "{url}");
     }
@@ -253,8 +259,9 @@ fn ureq_probes_once_and_follows_nothing() {
     assert_eq!(resolved.start_url(), stand_in.url);
     assert_eq!(stand_in.request_lines(), ["HEAD /start HTTP/1.1"]);
 
-    // HEAD refused: the GET, whose body is not read; a redirect to the stand-in
-    // itself is not followed (a second request would find no answer).
+    // HEAD refused: the GET, whose (truncated) body is not read, or this would
+    // be a transport error; a redirect to the stand-in itself is not followed
+    // (a second request would find no answer).
     let stand_in = StandIn::start(vec![(405, None), (307, Some("/elsewhere".into()))]);
     let err = ResolvedStartUrl::resolve_blocking(&agent, &stand_in.url, None).unwrap_err();
     assert!(
@@ -330,6 +337,7 @@ fn reqwest_probes_once_and_follows_nothing() {
     assert!(resolved.is_vanity());
     assert_eq!(stand_in.request_lines(), ["HEAD /start HTTP/1.1"]);
 
+    // The GET's 200 is taken without its (truncated) body being read.
     let stand_in = StandIn::start(vec![(501, None), (200, None)]);
     let err = runtime
         .block_on(ResolvedStartUrl::resolve(

@@ -282,16 +282,15 @@ fn join(base: &str, location: &str) -> Option<String> {
 
 /// The CLI's `_normalize_url`: scheme, host, the port unless the scheme's
 /// default, the path without its `;params` and trailing `/`s; no user, query
-/// or fragment. `Err` for a port that is not a number up to 65535.
-fn normalize(parts: &Parts<'_>) -> Result<String, ()> {
-    let (host, port) = parts.host_port()?;
+/// or fragment; `host` and `port` are the ones [`Parts::host_port`] read.
+fn normalize(parts: &Parts<'_>, host: Option<&str>, port: Option<u16>) -> String {
     let scheme = parts.scheme.unwrap_or_default().to_ascii_lowercase();
     let default = match scheme.as_str() {
         "https" => Some(443),
         "http" => Some(80),
         _ => None,
     };
-    let mut netloc = host.unwrap_or_default();
+    let mut netloc = host.unwrap_or_default().to_owned();
     if let Some(port) = port.filter(|&p| p != 0 && Some(p) != default) {
         netloc.push(':');
         netloc.push_str(&port.to_string());
@@ -318,13 +317,7 @@ fn normalize(parts: &Parts<'_>) -> Result<String, ()> {
         }
     }
     url.push_str(path);
-    Ok(url)
-}
-
-/// Whether `host` is a loopback IP literal, the only host a plain `http://`
-/// start URL may name (a local stand-in).
-fn loopback(host: &str) -> bool {
-    matches!(host, "127.0.0.1" | "[::1]")
+    url
 }
 
 /// A configured start URL as `aws sso login` resolves it before signing in (AWS
@@ -384,8 +377,9 @@ fn loopback(host: &str) -> bool {
 ///   is a port that is not a number up to 65535 (the CLI stops with a Python
 ///   `ValueError`);
 /// - a plain `http://` start URL is accepted for a loopback IP literal
-///   (`127.0.0.1`, `[::1]`), a local stand-in, as `Endpoint::custom`
-///   does; any other `http://` URL is refused as by the CLI. What it redirects to
+///   (`127.0.0.1`, `[::1]`, with at most a port), a local stand-in, by the rule
+///   the crate has for a public client's `http://` redirect URI (RFC 8252);
+///   any other `http://` URL is refused as by the CLI. What it redirects to
 ///   must still be `https://` and AWS-owned;
 /// - an IPv6 host keeps its brackets in the URLs this module gives back (such a
 ///   host is never AWS-owned, so only error messages show it);
@@ -473,7 +467,10 @@ pub fn resolve_start_url(
 ) -> Result<StartUrlStep, StartUrlError> {
     let parts = Parts::split(start_url).ok_or(StartUrlError::InvalidUrl)?;
     let host = parts.host_port().map(|(host, _)| host);
-    let stand_in = || parts.is_scheme("http") && matches!(&host, Ok(Some(host)) if loopback(host));
+    // The one rule for plain `http://` in this crate: a loopback IP literal
+    // (as for a public client's redirect URI, RFC 8252).
+    let stand_in =
+        || parts.is_scheme("http") && crate::validation::plain_http_is_loopback(start_url, 4);
     if !(parts.is_scheme("https") || stand_in()) {
         return Err(StartUrlError::NotHttps);
     }
@@ -557,10 +554,10 @@ impl StartUrlProbe {
     /// The CLI's checks on where the probe ended.
     fn finish(&self, url: &str) -> Result<StartUrlStep, StartUrlError> {
         let parts = Parts::split(url).ok_or(StartUrlError::InvalidLocation)?;
-        let url = normalize(&parts).map_err(|()| StartUrlError::InvalidLocation)?;
-        let (host, _) = parts
+        let (host, port) = parts
             .host_port()
             .map_err(|()| StartUrlError::InvalidLocation)?;
+        let url = normalize(&parts, host.as_deref(), port);
         let Some(host) = host.filter(|host| is_aws_owned_host(host)) else {
             return Err(StartUrlError::NotAwsOwned { url });
         };
@@ -801,7 +798,9 @@ mod tests {
                 assert!(Parts::split(url).is_none(), "{url:?}");
                 continue;
             }
-            let normalized = normalize(&Parts::split(url).unwrap()).unwrap();
+            let parts = Parts::split(url).unwrap();
+            let (host, port) = parts.host_port().unwrap();
+            let normalized = normalize(&parts, host.as_deref(), port);
             if url.contains('[') {
                 // The CLI drops the brackets (`https://::1:8443/x`); here they stay.
                 let unbracketed = normalized.replacen('[', "", 1).replacen(']', "", 1);

@@ -26,6 +26,25 @@ fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
     SendError::Transport(Box::new(err))
 }
 
+/// `request` as every exchange of the crate's is made, whatever the agent's own
+/// settings: no redirect followed, a 4xx or 5xx an answer rather than an error,
+/// and `timeout` for the whole exchange if the agent sets no overall timeout.
+fn guarded<B: ureq::AsSendBody>(
+    agent: &ureq::Agent,
+    request: http::Request<B>,
+    timeout: Duration,
+) -> http::Request<B> {
+    let timeouts = agent.config().timeouts();
+    let mut request = agent
+        .configure_request(request)
+        .http_status_as_error(false)
+        .max_redirects(0);
+    if timeouts.global.is_none() && timeouts.per_call.is_none() {
+        request = request.timeout_global(Some(timeout));
+    }
+    request.build()
+}
+
 /// Sends `request` (the body lent to `ureq` by reference, and wiped when the
 /// request drops here), reads the answer into zeroizing memory (see
 /// `AnswerBuffer`), and reads it with `read`. Whatever the agent's own settings,
@@ -40,15 +59,12 @@ pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
     read: impl Read<T>,
 ) -> Result<T, SendError> {
     let (parts, body) = request.into_parts();
-    let timeouts = agent.config().timeouts();
-    let mut request = agent
-        .configure_request(http::Request::from_parts(parts, body.expose_secret()))
-        .http_status_as_error(false)
-        .max_redirects(0);
-    if timeouts.global.is_none() && timeouts.per_call.is_none() {
-        request = request.timeout_global(Some(DEFAULT_TIMEOUT));
-    }
-    let mut response = agent.run(request.build()).map_err(transport)?;
+    let request = guarded(
+        agent,
+        http::Request::from_parts(parts, body.expose_secret()),
+        DEFAULT_TIMEOUT,
+    );
+    let mut response = agent.run(request).map_err(transport)?;
     drop(body);
     let status = response.status().as_u16();
     if response.status().is_redirection() {
@@ -251,24 +267,15 @@ impl crate::login::DevicePoller {
 }
 
 /// Makes `request` (a start URL's probe: no body) and gives its status and
-/// `Location` header; the answer's body is not read. No redirect is followed
-/// and a 4xx or 5xx is an answer, whatever the agent's settings; an agent with
-/// no overall timeout gets `timeout`.
+/// `Location` header; the answer's body is not read. Made as every exchange
+/// is (`guarded`), with `timeout` if the agent sets none.
 #[cfg(feature = "login")]
 pub(crate) fn probe(
     agent: &ureq::Agent,
     request: http::Request<()>,
     timeout: Duration,
 ) -> Result<(u16, Option<String>), Box<dyn std::error::Error + Send + Sync>> {
-    let timeouts = agent.config().timeouts();
-    let mut request = agent
-        .configure_request(request)
-        .http_status_as_error(false)
-        .max_redirects(0);
-    if timeouts.global.is_none() && timeouts.per_call.is_none() {
-        request = request.timeout_global(Some(timeout));
-    }
-    let response = agent.run(request.build())?;
+    let response = agent.run(guarded(agent, request, timeout))?;
     Ok(crate::send::status_and_location(
         response.status(),
         response.headers(),

@@ -2,6 +2,11 @@
 //! real sockets on 127.0.0.1: answers each connection with the next scripted
 //! status and `Location`, then closes it, and records each request's head.
 //! Reads time out after 5 seconds; it gives up waiting after 30.
+//!
+//! Each answer announces a longer body than it sends before closing: a client
+//! that read the body would fail (a truncated body), so an answer that comes
+//! back as a resolution or a resolution error, not a transport error, shows
+//! that the probe left the body unread.
 
 #![allow(dead_code)]
 
@@ -57,7 +62,7 @@ impl StandIn {
                 let _ = write!(
                     stream,
                     "HTTP/1.1 {status} Answer\r\n{location}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
+                    body.len() + 1000
                 );
             }
         });
