@@ -111,6 +111,14 @@ fn public_types_are_send_sync_and_static() {
         is_send_sync_static::<ssooidc_token::FormBody>();
         is_send_sync_static::<http::Request<ssooidc_token::FormBody>>();
     }
+    // Logging out.
+    #[cfg(feature = "cache")]
+    {
+        use ssooidc_token::cache;
+        is_send_sync_static::<cache::CachedLogin>();
+        is_send_sync_static::<cache::SsoLogout>();
+        is_send_sync_static::<cache::LogoutOutcome>();
+    }
 }
 
 #[test]

@@ -192,3 +192,48 @@ fn the_registration_file_leaves_no_unwiped_copy() {
     });
     assert_eq!(leaks, 0, "freed blocks held a secret");
 }
+
+#[test]
+fn logging_out_leaves_no_unwiped_copy() {
+    let dir = TempDir::new("mem");
+    let cache = TokenCache::new(dir.path().join("sso"));
+    let credentials = dir.path().join("cli");
+    std::fs::create_dir_all(&credentials).unwrap();
+    let now = SystemTime::now();
+    let leaks = leaks_during(|| {
+        cache
+            .store(&CacheKey::session("dev"), &canary_token(now))
+            .unwrap();
+        let canary = Zeroizing::new(secret_string(LEN, LEN));
+        let c = canary.as_str();
+        let text = joined(&[
+            "{\"ProviderType\": \"sso\", \"Credentials\": {\"SecretAccessKey\": \"",
+            c,
+            "\", \"SessionToken\": \"",
+            c,
+            "\"}}",
+        ]);
+        std::fs::write(credentials.join("role.json"), text.as_bytes()).unwrap();
+        drop(text);
+        for login in cache.logins().unwrap() {
+            let logout = login.logout().unwrap();
+            assert!(logout
+                .access_token()
+                .expose_secret()
+                .as_bytes()
+                .starts_with(CANARY));
+            #[cfg(feature = "http")]
+            {
+                let request = logout.to_http(logout.endpoint());
+                let header = &request.headers()["x-amz-sso_bearer_token"];
+                assert!(header.as_bytes().starts_with(CANARY));
+                drop(request);
+            }
+            drop(logout);
+            login.remove().unwrap();
+        }
+        let removed = ssooidc_token::cache::remove_sso_credentials(&credentials).unwrap();
+        assert_eq!(removed.len(), 1);
+    });
+    assert_eq!(leaks, 0, "freed blocks held a secret");
+}

@@ -272,7 +272,7 @@ impl TokenCache {
 
 /// Reads a whole file into a zeroizing buffer of its exact size; `None` when it
 /// does not exist.
-fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
+pub(super) fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
     let read_error = |err| CacheError::io(CacheErrorKind::Read, path, err);
     let mut file = match File::open(path) {
         Ok(file) => file,
@@ -398,7 +398,7 @@ fn rename(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// The home directory [`TokenCache::default_location`] uses.
-fn home_dir() -> Option<PathBuf> {
+pub(super) fn home_dir() -> Option<PathBuf> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     if let Some(home) = var("HOME") {
         return Some(home.into());

@@ -45,6 +45,7 @@ mod error;
 mod file;
 mod format;
 mod key;
+mod logout;
 #[cfg(feature = "reqwest")]
 mod on_thread;
 mod registration;
@@ -57,6 +58,9 @@ mod token;
 pub use error::{CacheError, CacheErrorKind};
 pub use file::TokenCache;
 pub use key::{CacheKey, RegistrationKey};
+pub use logout::{
+    cli_credentials_dir, remove_sso_credentials, CachedLogin, LogoutOutcome, SsoLogout,
+};
 pub use registration::{CachedRegistration, Flow, REGISTRATION_MARGIN};
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]

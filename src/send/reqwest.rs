@@ -301,6 +301,25 @@ impl crate::login::DevicePoller {
     }
 }
 
+/// Makes `request` (no body) and gives the answer's status and headers; the
+/// body is not read. The client follows no redirect (a 3xx is
+/// [`SendError::Redirected`]).
+#[cfg(feature = "cache")]
+pub(crate) async fn head(
+    client: &ReqwestClient,
+    request: http::Request<()>,
+) -> Result<(u16, http::HeaderMap), SendError> {
+    let (parts, ()) = request.into_parts();
+    let request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))
+        .map_err(transport)?;
+    let response = client.inner.execute(request).await.map_err(transport)?;
+    let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        return Err(SendError::Redirected { status });
+    }
+    Ok((status, response.headers().clone()))
+}
+
 /// Makes `request` (a start URL's probe: no body) with `timeout`, and gives its
 /// status and `Location` header; the answer's body is not read. The client
 /// follows no redirect.

@@ -266,6 +266,24 @@ impl crate::login::DevicePoller {
     }
 }
 
+/// Makes `request` (no body) and gives the answer's status and headers; the
+/// body is not read. As every exchange: no redirect followed (a 3xx is
+/// [`SendError::Redirected`]), [`DEFAULT_TIMEOUT`] when the agent sets none.
+#[cfg(feature = "cache")]
+pub(crate) fn head(
+    agent: &ureq::Agent,
+    request: http::Request<()>,
+) -> Result<(u16, http::HeaderMap), SendError> {
+    let response = agent
+        .run(guarded(agent, request, DEFAULT_TIMEOUT))
+        .map_err(transport)?;
+    let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        return Err(SendError::Redirected { status });
+    }
+    Ok((status, response.headers().clone()))
+}
+
 /// Makes `request` (a start URL's probe: no body) and gives its status and
 /// `Location` header; the answer's body is not read. Made as every exchange
 /// is (`guarded`), with `timeout` if the agent sets none.

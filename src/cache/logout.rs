@@ -1,0 +1,466 @@
+//! Logging out as `aws sso logout` does: every cached login signed out at the
+//! AWS access portal (`Logout`) and its file deleted, and the role credentials
+//! the CLI cached with those logins deleted too.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::file::{home_dir, read_file};
+use super::{CacheError, CacheErrorKind, TokenCache};
+use crate::json::Reader;
+
+/// A login in the cache: a file holding an `accessToken`, which `aws sso logout`
+/// signs out and deletes. Found by [`TokenCache::logins`].
+///
+/// `Debug` shows the file, region and start URL, never the token.
+pub struct CachedLogin {
+    path: PathBuf,
+    access_token: Option<SecretString>,
+    region: Option<String>,
+    start_url: Option<String>,
+}
+
+impl fmt::Debug for CachedLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CachedLogin")
+            .field("path", &self.path)
+            .field("access_token", &"[REDACTED]")
+            .field("region", &self.region)
+            .field("start_url", &self.start_url)
+            .finish()
+    }
+}
+
+impl CachedLogin {
+    /// The file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file's `region` (the portal's region), if it names one.
+    #[must_use]
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The file's `startUrl`, if it has one.
+    #[must_use]
+    pub fn start_url(&self) -> Option<&str> {
+        self.start_url.as_deref()
+    }
+
+    /// The portal's `Logout` for this login, which ends the session on AWS's
+    /// side (the access token, and the refresh token issued with it, stop
+    /// working). `None` when it cannot be sent: the file names no region (the
+    /// CLI does not call `Logout` then either), a region that is not one, or its
+    /// access token is not a string of visible ASCII (it could not be sent in a
+    /// header). The file is to be deleted all the same.
+    #[must_use]
+    pub fn logout(&self) -> Option<SsoLogout> {
+        let region = self.region.as_deref()?;
+        let token = self.access_token.as_ref()?;
+        SsoLogout::new(region, token)
+    }
+
+    /// Deletes the file; a file already gone is not an error.
+    ///
+    /// # Errors
+    /// [`CacheErrorKind::Remove`] naming the file, with the I/O error as source.
+    pub fn remove(&self) -> Result<(), CacheError> {
+        remove_file(&self.path)
+    }
+}
+
+/// Reads a cache file as `aws sso logout` does: a login when it is a JSON object
+/// with an `accessToken` member, whatever else it holds or lacks.
+fn read_login(path: PathBuf, bytes: &[u8]) -> Option<CachedLogin> {
+    let mut login = CachedLogin {
+        path,
+        access_token: None,
+        region: None,
+        start_url: None,
+    };
+    let mut has_token = false;
+    let mut reader = Reader::new(bytes);
+    reader
+        .object(|r, key| {
+            let name = key.as_bytes().unwrap_or_default();
+            let is = |known: &str| known.as_bytes().eq_ignore_ascii_case(name);
+            if is("accessToken") {
+                has_token = true;
+                // The last one wins, as in Python's `json.load`.
+                login.access_token = if r.at_string() {
+                    Some(r.secret()?)
+                } else {
+                    r.skip()?;
+                    None
+                };
+            } else if (is("region") || is("startUrl")) && r.at_string() {
+                let value = Some(r.string()?).filter(|v| !v.is_empty());
+                if is("region") {
+                    login.region = value;
+                } else {
+                    login.start_url = value;
+                }
+            } else {
+                r.skip()?;
+            }
+            Ok(())
+        })
+        .and_then(|()| reader.end())
+        .ok()?;
+    has_token.then_some(login)
+}
+
+/// A file's path and its bytes, in zeroizing memory.
+type FileRead = (PathBuf, zeroize::Zeroizing<Vec<u8>>);
+
+/// The entries of `dir` that are files this crate can read (at most 1 MiB),
+/// sorted by name; `dir` missing gives none.
+fn readable_files(dir: &Path) -> Result<Vec<FileRead>, CacheError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(CacheError::io(CacheErrorKind::Read, dir, err)),
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    paths.sort();
+    Ok(paths
+        .into_iter()
+        // A directory, a file that vanished or cannot be read, or one too large
+        // for any tool to have written, is passed over, as the CLI passes over
+        // what it cannot load.
+        .filter_map(|path| match read_file(&path) {
+            Ok(Some(bytes)) => Some((path, bytes)),
+            _ => None,
+        })
+        .collect())
+}
+
+fn remove_file(path: &Path) -> Result<(), CacheError> {
+    match fs::remove_file(path) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => {
+            Err(CacheError::io(CacheErrorKind::Remove, path, err))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl TokenCache {
+    /// Every login in the cache, as `aws sso logout` finds them: each file in
+    /// the directory (whatever its name) that is a JSON object with an
+    /// `accessToken` member, in file-name order. Client registrations (no
+    /// `accessToken`) and files that are not JSON objects are left out; so is a
+    /// file over 1 MiB. Nothing is sent or deleted here.
+    ///
+    /// Deliberate differences from the CLI: member names are matched ignoring
+    /// ASCII case (as `aws-config` reads them, so a login the Rust SDK would
+    /// use is logged out too), and a file Python's lenient JSON reader would
+    /// take but strict JSON refuses (`NaN`, a trailing comma...) is left alone.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-logins-{}", std::process::id()));
+    /// let cache = TokenCache::new(&dir);
+    /// cache.store(&CacheKey::session("dev"), &CachedToken::builder()
+    ///     .access_token("aoaA-token")
+    ///     .expires_at(std::time::SystemTime::now())
+    ///     .region("eu-west-1")
+    ///     .build()?)?;
+    /// for login in cache.logins()? {
+    ///     // With a client: login.logout() gives the portal's `Logout` to send.
+    ///     assert_eq!(login.logout().unwrap().region(), "eu-west-1");
+    ///     login.remove()?;
+    /// }
+    /// assert!(cache.logins()?.is_empty());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`CacheErrorKind::Read`] naming the directory when it exists but cannot
+    /// be listed.
+    pub fn logins(&self) -> Result<Vec<CachedLogin>, CacheError> {
+        Ok(readable_files(self.dir())?
+            .into_iter()
+            .filter_map(|(path, bytes)| read_login(path, &bytes))
+            .collect())
+    }
+}
+
+/// `~/.aws/cli/cache`: where the AWS CLI caches the role credentials it gets
+/// with SSO logins (and others), home found as
+/// [`TokenCache::default_location`] finds it.
+///
+/// # Errors
+/// [`CacheErrorKind::NoHome`] when there is no home directory.
+pub fn cli_credentials_dir() -> Result<PathBuf, CacheError> {
+    let home = home_dir().ok_or_else(|| CacheError::new(CacheErrorKind::NoHome))?;
+    Ok(home.join(".aws").join("cli").join("cache"))
+}
+
+/// Deletes the role credentials the AWS CLI cached with SSO logins, as
+/// `aws sso logout` does: every file in `dir` (see [`cli_credentials_dir`])
+/// that is a JSON object whose `ProviderType` is `"sso"`. Other files (the
+/// credentials of `assume_role` profiles, for instance) are kept. Gives the
+/// files deleted; `dir` missing deletes nothing.
+///
+/// ```
+/// use ssooidc_token::cache::remove_sso_credentials;
+///
+/// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-creds-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("a.json"), r#"{"ProviderType": "sso", "Credentials": {}}"#)?;
+/// std::fs::write(dir.join("b.json"), r#"{"ProviderType": "assume-role", "Credentials": {}}"#)?;
+/// assert_eq!(remove_sso_credentials(&dir)?, [dir.join("a.json")]);
+/// assert!(dir.join("b.json").exists());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`CacheErrorKind::Read`] naming the directory when it exists but cannot be
+/// listed; [`CacheErrorKind::Remove`] naming the first file that could not be
+/// deleted (the ones before it are gone).
+pub fn remove_sso_credentials(dir: &Path) -> Result<Vec<PathBuf>, CacheError> {
+    let mut removed = Vec::new();
+    for (path, bytes) in readable_files(dir)? {
+        if provider_is_sso(&bytes) {
+            remove_file(&path)?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `bytes` is a JSON object whose `ProviderType` member (this exact
+/// name, the CLI's own) is the string `sso`.
+fn provider_is_sso(bytes: &[u8]) -> bool {
+    let mut sso = false;
+    let mut reader = Reader::new(bytes);
+    let read = reader.object(|r, key| {
+        if key.as_bytes() == Some(b"ProviderType".as_slice()) && r.at_string() {
+            sso = r.string()? == "sso";
+        } else {
+            r.skip()?;
+        }
+        Ok(())
+    });
+    read.and_then(|()| reader.end()).is_ok() && sso
+}
+
+/// The AWS access portal's `Logout` for one access token: `POST /logout` to
+/// `portal.sso.{region}.amazonaws.com`, the token in the
+/// `x-amz-sso_bearer_token` header, no body, unsigned, as the AWS SDKs send it.
+/// From [`CachedLogin::logout`].
+///
+/// The token is held in zeroizing memory; the header built from it lives in a
+/// buffer wiped when the request is dropped. `Debug` shows the region only.
+pub struct SsoLogout {
+    region: String,
+    access_token: SecretString,
+    #[cfg(feature = "http")]
+    endpoint: crate::Endpoint,
+}
+
+impl fmt::Debug for SsoLogout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoLogout")
+            .field("region", &self.region)
+            .field("access_token", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl SsoLogout {
+    /// `None` unless `region` is a region and `token` can be sent in a header.
+    fn new(region: &str, token: &SecretString) -> Option<Self> {
+        let bytes = token.expose_secret().as_bytes();
+        let sendable = !bytes.is_empty() && bytes.iter().all(|b| (0x21..0x7f).contains(b));
+        if !(crate::validation::is_region(region) && sendable) {
+            return None;
+        }
+        Some(Self {
+            region: region.to_owned(),
+            access_token: SecretString::from(token.expose_secret()),
+            #[cfg(feature = "http")]
+            endpoint: crate::Endpoint::for_service("portal.sso", region).ok()?,
+        })
+    }
+
+    /// The portal's region.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The access token, for sending the `Logout` with a client of your own:
+    /// the value of the `x-amz-sso_bearer_token` header.
+    #[must_use]
+    pub fn access_token(&self) -> &SecretString {
+        &self.access_token
+    }
+}
+
+/// The header the AWS SDKs send the access token in.
+#[cfg(feature = "http")]
+const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
+
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+impl SsoLogout {
+    /// The portal of the region: `https://portal.sso.{region}.amazonaws.com`
+    /// (`.amazonaws.com.cn` in China), as the AWS SDKs resolve it. For a proxy
+    /// or a test, give [`Endpoint::custom`](crate::Endpoint::custom) to the
+    /// calls below instead.
+    ///
+    /// ```
+    /// # use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
+    /// # let dir = std::env::temp_dir().join(format!("ssooidc-doc-portal-{}", std::process::id()));
+    /// # let cache = TokenCache::new(&dir);
+    /// # cache.store(&CacheKey::session("dev"), &CachedToken::builder().access_token("t")
+    /// #     .expires_at(std::time::SystemTime::now()).region("cn-north-1").build()?)?;
+    /// let logout = cache.logins()?[0].logout().unwrap();
+    /// assert_eq!(logout.endpoint().host(), "portal.sso.cn-north-1.amazonaws.com.cn");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn endpoint(&self) -> &crate::Endpoint {
+        &self.endpoint
+    }
+
+    /// `POST {endpoint}/logout` with the token in `x-amz-sso_bearer_token`
+    /// (marked sensitive, its bytes wiped when the request drops) and
+    /// `content-length: 0`, as `aws-sdk-sso` sends it (its user-agent headers
+    /// aside).
+    #[must_use]
+    pub fn to_http(&self, endpoint: &crate::Endpoint) -> http::Request<()> {
+        let token = self.access_token.expose_secret().as_bytes();
+        let bytes = bytes::Bytes::from_owner(crate::secret::WipedOnDrop::copy_of(token));
+        let mut request = http::Request::new(());
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = endpoint.uri("/logout");
+        let headers = request.headers_mut();
+        // Visible ASCII only, checked when this was made.
+        if let Ok(mut value) = http::HeaderValue::from_maybe_shared(bytes) {
+            value.set_sensitive(true);
+            headers.insert(BEARER_HEADER, value);
+        }
+        headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(0));
+        request
+    }
+}
+
+/// The portal's answer to a [`SsoLogout`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LogoutOutcome {
+    /// A 2xx: the session is over.
+    LoggedOut,
+    /// The portal refused: most often the token had already expired or been
+    /// signed out (`UnauthorizedException`, which the CLI ignores), or too many
+    /// requests were made (`TooManyRequestsException`).
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The `x-amzn-ErrorType` header's name (the part before `:`), when it
+        /// is a plain name (letters, digits, `.` and `_`).
+        error_type: Option<String>,
+        /// The `x-amzn-RequestId` header, for AWS support.
+        request_id: Option<String>,
+    },
+}
+
+impl LogoutOutcome {
+    /// Reads the portal's answer from its status and headers (feature `http`),
+    /// for a `Logout` sent with a client of your own; the body is not needed
+    /// (it holds at most a message). Header values that are not plain names are
+    /// left out rather than shown.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::LogoutOutcome;
+    ///
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("x-amzn-errortype", "UnauthorizedException:http://internal.amazon.com/".parse()?);
+    /// assert_eq!(
+    ///     LogoutOutcome::from_http(401, &headers),
+    ///     LogoutOutcome::Refused { status: 401, error_type: Some("UnauthorizedException".into()), request_id: None }
+    /// );
+    /// assert_eq!(LogoutOutcome::from_http(200, &http::HeaderMap::new()), LogoutOutcome::LoggedOut);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
+    #[must_use]
+    pub fn from_http(status: u16, headers: &http::HeaderMap) -> Self {
+        if (200..300).contains(&status) {
+            return Self::LoggedOut;
+        }
+        let (error_type, request_id) = crate::response_error::amzn_headers(headers);
+        let plain = |s: &&str| {
+            !s.is_empty()
+                && s.len() <= 128
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        };
+        Self::Refused {
+            status,
+            error_type: error_type.filter(plain).map(str::to_owned),
+            request_id: request_id.filter(|id| {
+                id.len() <= 128 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "ureq")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
+impl SsoLogout {
+    /// Sends the `Logout` to `endpoint` (usually [`endpoint`](Self::endpoint))
+    /// with `agent`, blocking: no redirect followed, the agent's timeout or 60
+    /// seconds, the answer's body not read.
+    ///
+    /// # Errors
+    /// [`SendError::Transport`](crate::SendError::Transport) when there was no
+    /// answer, [`SendError::Redirected`](crate::SendError::Redirected) for a
+    /// 3xx. A refusal is an answer: [`LogoutOutcome::Refused`].
+    pub fn send_blocking(
+        &self,
+        agent: &ureq::Agent,
+        endpoint: &crate::Endpoint,
+    ) -> Result<LogoutOutcome, crate::SendError> {
+        let (status, headers) = crate::send::ureq::head(agent, self.to_http(endpoint))?;
+        Ok(LogoutOutcome::from_http(status, &headers))
+    }
+}
+
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+impl SsoLogout {
+    /// Sends the `Logout` to `endpoint` (usually [`endpoint`](Self::endpoint))
+    /// with a [`ReqwestClient`](crate::ReqwestClient) (which follows no
+    /// redirect); the answer's body is not read.
+    ///
+    /// # Errors
+    /// [`SendError::Transport`](crate::SendError::Transport) when there was no
+    /// answer, [`SendError::Redirected`](crate::SendError::Redirected) for a
+    /// 3xx. A refusal is an answer: [`LogoutOutcome::Refused`].
+    pub async fn send(
+        &self,
+        client: &crate::ReqwestClient,
+        endpoint: &crate::Endpoint,
+    ) -> Result<LogoutOutcome, crate::SendError> {
+        let (status, headers) = crate::send::reqwest::head(client, self.to_http(endpoint)).await?;
+        Ok(LogoutOutcome::from_http(status, &headers))
+    }
+}
