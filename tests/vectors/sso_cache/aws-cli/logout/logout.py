@@ -143,6 +143,7 @@ TOKEN_CASES = [
     ('json_array', '["accessToken"]'),
     ('china', '{"accessToken": "cn-token", "region": "cn-north-1"}'),
     ('other_case', '{"AccessToken": "t", "Region": "us-east-1"}'),
+    ('duplicate_region', '{"accessToken": "t", "region": "us-east-1", "region": null}'),
 ]
 CREDENTIAL_CASES = [
     ('sso', '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AKID", '
@@ -152,6 +153,7 @@ CREDENTIAL_CASES = [
     ('lower_case_name', '{"providertype": "sso"}'),
     ('upper_case_value', '{"ProviderType": "SSO"}'),
     ('provider_number', '{"ProviderType": 1}'),
+    ('provider_duplicate', '{"ProviderType": "sso", "ProviderType": null}'),
     ('not_json', 'not json'),
 ]
 
