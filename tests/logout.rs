@@ -3,17 +3,18 @@
 //! `tests/vectors/sso_cache/aws-cli/logout/`), the portal's `Logout` request
 //! against `aws-sdk-sso`'s, and sent over real sockets with ureq and reqwest.
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
 use ssooidc_token::cache::{
     remove_sso_credentials, CacheKey, CachedToken, LogoutOutcome, SsoLogout, TokenCache,
 };
 use ssooidc_token::{Endpoint, ExposeSecret, ReqwestClient, SendError};
 
+#[path = "common/portal.rs"]
+mod portal;
 #[path = "common/temp_dir.rs"]
 mod temp_dir;
+use portal::Portal;
 use temp_dir::TempDir;
 
 const VECTORS: &str = include_str!("vectors/sso_cache/aws-cli/logout/logout.json");
@@ -226,53 +227,6 @@ fn the_request_is_the_one_aws_sdk_sso_sends() {
         // Unsigned, as the SDK sends it.
         assert!(sdk.headers().get("authorization").is_none());
         assert!(ours.headers().get("authorization").is_none());
-    }
-}
-
-/// A portal stand-in on 127.0.0.1: answers each connection with the next
-/// scripted status and header lines, records each request's head.
-struct Portal {
-    url: String,
-    heads: Arc<Mutex<Vec<String>>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Portal {
-    fn start(answers: Vec<(u16, &'static str)>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let seen = heads.clone();
-        let thread = std::thread::spawn(move || {
-            for (status, headers) in answers {
-                let (mut stream, _) = listener.accept().unwrap();
-                stream
-                    .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-                    .unwrap();
-                let mut head = Vec::new();
-                let mut byte = [0u8];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&head).into_owned());
-                let answer = format!(
-                    "HTTP/1.1 {status} X\r\n{headers}content-length: 0\r\nconnection: close\r\n\r\n"
-                );
-                stream.write_all(answer.as_bytes()).unwrap();
-            }
-        });
-        Self {
-            url,
-            heads,
-            thread: Some(thread),
-        }
-    }
-
-    fn heads(mut self) -> Vec<String> {
-        self.thread.take().unwrap().join().unwrap();
-        self.heads.lock().unwrap().clone()
     }
 }
 
