@@ -361,6 +361,7 @@ macro_rules! fields {
             fn scope(&self) -> &[String] {
                 &self.scope
             }
+            #[inline]
             fn check_grant(&self, $checks: &mut crate::validation::Checks) {
                 let $f = self;
                 $check

@@ -106,6 +106,7 @@ impl Checks {
 
     /// The redirect URI of a confidential (IAM) application: absolute, without
     /// a fragment, not a scheme that runs in the browser.
+    #[inline]
     pub(crate) fn redirect_uri(&mut self, value: &str) {
         if self.non_empty("redirect_uri", value) {
             if let Err(rule) = redirect_uri_rule(value) {
@@ -118,6 +119,7 @@ impl Checks {
     /// sent to `/authorize` and `CreateToken`): as [`redirect_uri`](Self::redirect_uri),
     /// and plain `http://` only to the loopback interface by its IP literal.
     /// One rule for every place a public client's redirect URI is given.
+    #[inline]
     pub(crate) fn public_redirect_uri(
         &mut self,
         field: &'static str,
@@ -139,6 +141,7 @@ impl Checks {
         }
     }
 
+    #[inline]
     pub(crate) fn code_verifier(&mut self, value: &SecretString) {
         let v = value.expose_secret().as_bytes();
         if !(43..=128).contains(&v.len()) || or_lanes(v, |b| u8::from(!unreserved(b))) != 0 {
@@ -206,6 +209,7 @@ impl Checks {
         }
     }
 
+    #[inline]
     pub(crate) fn finish(self, operation: &'static str) -> Result<(), BuildError> {
         if self.problems.is_empty() {
             Ok(())
@@ -455,6 +459,7 @@ struct AbsoluteUri {
 /// every character is one a URI may hold (unreserved, reserved, or `%` with two
 /// hex digits): no space, control, quote, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`,
 /// `}` or non-ASCII character.
+#[inline]
 fn scan_absolute_uri(value: &str) -> Option<AbsoluteUri> {
     let b = value.as_bytes();
     // Most URIs are `https:` or `http:`: their scheme needs no scan.
@@ -542,6 +547,7 @@ fn is_absolute_uri(value: &str) -> bool {
 /// What every redirect URI must be: absolute, without a fragment (RFC 6749
 /// 3.1.2), not a scheme that runs or embeds content in the browser. Gives where
 /// the scheme ends.
+#[inline]
 fn redirect_uri_rule(value: &str) -> Result<usize, Rule> {
     let uri = scan_absolute_uri(value).ok_or(Rule::AbsoluteUri)?;
     if uri.fragment {
@@ -564,9 +570,18 @@ fn redirect_uri_rule(value: &str) -> Result<usize, Rule> {
 /// A plain `http://` URI must name the loopback interface by its IP literal,
 /// with at most a port after it (RFC 8252 section 7.3 and 8.3); other schemes
 /// pass. `scheme_end` is the index of the `:` after the scheme.
+#[inline]
 pub(crate) fn plain_http_is_loopback(uri: &str, scheme_end: usize) -> bool {
     let b = uri.as_bytes();
-    if !b[..scheme_end].eq_ignore_ascii_case(b"http") {
+    // `http` in any case, as one word: `| 0x20` makes `h`, `t` and `p` of their
+    // capitals and of nothing else.
+    let http = match b.get(..4) {
+        Some(&[h, t1, t2, p]) if scheme_end == 4 => {
+            u32::from_le_bytes([h, t1, t2, p]) | 0x2020_2020 == u32::from_le_bytes(*b"http")
+        }
+        _ => false,
+    };
+    if !http {
         return true;
     }
     let Some(rest) = b[scheme_end + 1..].strip_prefix(b"//") else {
@@ -747,6 +762,26 @@ mod tests {
             v[usize::from(b) % 16] = b;
             assert_eq!(byte_sum(&v), 15 * 255 + usize::from(b));
         }
+    }
+
+    #[test]
+    fn plain_http_is_told_by_its_scheme_in_any_case_and_nothing_else() {
+        // Every byte in every place of the scheme: only `http` in some case is
+        // held to the loopback rule (the word compare, against the plain one).
+        for at in 0..4 {
+            for b in 0..=255u8 {
+                let mut uri = b"http://evil.example/cb".to_vec();
+                uri[at] = b;
+                let Ok(uri) = String::from_utf8(uri) else {
+                    continue;
+                };
+                let is_http = uri.as_bytes()[..4].eq_ignore_ascii_case(b"http");
+                assert_eq!(plain_http_is_loopback(&uri, 4), !is_http, "{uri:?}");
+            }
+        }
+        assert!(plain_http_is_loopback("hTtP://127.0.0.1:8400/cb", 4));
+        assert!(!plain_http_is_loopback("HTTP://[::1]evil/cb", 4));
+        assert!(plain_http_is_loopback("https://evil.example/cb", 5));
     }
 
     #[test]
