@@ -54,15 +54,24 @@ impl IntoSecret for &str {
 
 impl sealed::Sealed for String {}
 impl IntoSecret for String {
-    fn into_secret(mut self) -> SecretString {
+    // The usual case, a string with no spare capacity, is a move: inlined into
+    // the setter; the copy is not.
+    #[inline]
+    fn into_secret(self) -> SecretString {
         if self.len() == self.capacity() {
             // `into_boxed_str` does not reallocate when there is no spare capacity.
             return SecretBox::new(self.into_boxed_str());
         }
-        let exact: Box<str> = Box::from(self.as_str());
-        self.zeroize();
-        SecretBox::new(exact)
+        exact_copy(self)
     }
+}
+
+/// `s` copied into an allocation of its length, and wiped.
+#[inline(never)]
+fn exact_copy(mut s: String) -> SecretString {
+    let exact: Box<str> = Box::from(s.as_str());
+    s.zeroize();
+    SecretBox::new(exact)
 }
 
 impl sealed::Sealed for Box<str> {}
