@@ -180,12 +180,22 @@ fn the_request_is_the_one_aws_sdk_sso_sends() {
     use aws_sdk_sso::config::{BehaviorVersion, Region};
     use aws_smithy_http_client::test_util::capture_request;
 
-    for region in ["us-east-1", "eu-central-1", "cn-north-1", "us-gov-west-1"] {
+    let cases = [
+        "us-east-1",
+        "eu-central-1",
+        "cn-north-1",
+        "us-gov-west-1",
+        "us-gov-east-1",
+    ]
+    .into_iter()
+    .flat_map(|region| [(region, false), (region, true)]);
+    for (region, fips) in cases {
         let token = "aoaAAAAAGYm-token.with_dots";
         let (http, receiver) = capture_request(None);
         let config = aws_sdk_sso::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region))
+            .use_fips(fips)
             .http_client(http)
             .build();
         let client = aws_sdk_sso::Client::from_conf(config);
@@ -198,9 +208,14 @@ fn the_request_is_the_one_aws_sdk_sso_sends() {
         let sdk = receiver.expect_request();
 
         let (_dir, logout) = logout_for(region, token);
-        let ours = logout.to_http(logout.endpoint());
+        let endpoint = if fips {
+            logout.fips_endpoint()
+        } else {
+            logout.endpoint()
+        };
+        let ours = logout.to_http(endpoint);
         assert_eq!(ours.method().as_str(), sdk.method(), "{region}");
-        assert_eq!(ours.uri().to_string(), sdk.uri(), "{region}");
+        assert_eq!(ours.uri().to_string(), sdk.uri(), "{region}, FIPS {fips}");
         // The SDK's own headers, its user agent and retry bookkeeping aside.
         let mut sdk_headers: Vec<(String, String)> = sdk
             .headers()

@@ -285,6 +285,8 @@ pub struct SsoLogout {
     access_token: SecretString,
     #[cfg(feature = "http")]
     endpoint: crate::Endpoint,
+    #[cfg(feature = "http")]
+    fips_endpoint: crate::Endpoint,
 }
 
 impl fmt::Debug for SsoLogout {
@@ -312,6 +314,12 @@ impl SsoLogout {
             access_token: SecretString::from(token.expose_secret()),
             #[cfg(feature = "http")]
             endpoint: crate::Endpoint::for_service("portal.sso", region).ok()?,
+            #[cfg(feature = "http")]
+            fips_endpoint: crate::Endpoint::for_service(
+                &crate::http::fips_prefix("portal.sso", region),
+                region,
+            )
+            .ok()?,
         })
     }
 
@@ -357,6 +365,14 @@ impl SsoLogout {
     #[must_use]
     pub fn endpoint(&self) -> &crate::Endpoint {
         &self.endpoint
+    }
+
+    /// The portal's FIPS endpoint: `https://portal.sso-fips.{region}.amazonaws.com`;
+    /// in AWS GovCloud (`us-gov-*`), `https://portal.sso.{region}.amazonaws.com`,
+    /// as `aws-sdk-sso` resolves it with `use_fips`.
+    #[must_use]
+    pub fn fips_endpoint(&self) -> &crate::Endpoint {
+        &self.fips_endpoint
     }
 
     /// `POST {endpoint}/logout` with the token in `x-amz-sso_bearer_token`
