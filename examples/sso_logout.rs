@@ -3,18 +3,20 @@
 //! the role credentials the AWS CLI cached with SSO logins are deleted.
 //!
 //! ```text
-//! cargo run --features cache,ureq --example sso_logout -- \
+//! cargo run --features cache,ureq,ureq/rustls --example sso_logout -- \
 //!     [--cache-dir DIR] [--credentials-dir DIR] [--endpoint URL]
 //! ```
 //!
 //! `--cache-dir` defaults to `~/.aws/sso/cache`, `--credentials-dir` to
 //! `~/.aws/cli/cache`; `--endpoint` sends every `Logout` to that base URL
 //! instead of each login's regional portal (a proxy, or a test's stand-in).
-//! A portal that refuses (the token had already expired) or cannot be reached
-//! does not keep a login: the file is deleted all the same, and the example
-//! says so.
+//! A portal that refuses (the token had already expired) does not keep a
+//! login: the file is deleted all the same. A portal that cannot be reached
+//! does: the file stays, so that the token can still be signed out by running
+//! this again, and the example fails (the AWS CLI stops there too).
 //!
-//! (`https://` portals need a TLS backend: add `ureq/rustls` to the features.)
+//! (`https://` portals need a TLS backend: add `ureq/rustls` to the features,
+//! `--features cache,ureq,ureq/rustls`; without one, every login is kept.)
 //! `tests/sso_logout_example.rs` runs it against a local stand-in.
 
 use ssooidc_token::cache::{
@@ -29,8 +31,10 @@ use std::path::PathBuf;
 pub struct Report {
     /// Logins the portal signed out.
     pub signed_out: usize,
-    /// Logins the portal refused to sign out, or could not be asked about.
-    pub not_signed_out: usize,
+    /// Logins the portal refused to sign out (their files deleted).
+    pub refused: usize,
+    /// Logins the portal could not be asked about (their files kept).
+    pub kept: usize,
     /// Logins with no region (nothing to send).
     pub not_sent: usize,
     /// Token files deleted.
@@ -68,12 +72,13 @@ pub fn logout(args: impl IntoIterator<Item = String>) -> Result<Report, Box<dyn 
             match logout.send_blocking(&agent, &endpoint) {
                 Ok(LogoutOutcome::LoggedOut) => report.signed_out += 1,
                 Ok(refused) => {
-                    report.not_signed_out += 1;
+                    report.refused += 1;
                     eprintln!("{}: {refused:?}", login.path().display());
                 }
                 Err(err) => {
-                    report.not_signed_out += 1;
-                    eprintln!("{}: not signed out: {err}", login.path().display());
+                    report.kept += 1;
+                    eprintln!("{}: kept, not signed out: {err}", login.path().display());
+                    continue;
                 }
             }
         } else {
@@ -94,8 +99,15 @@ pub fn logout(args: impl IntoIterator<Item = String>) -> Result<Report, Box<dyn 
 fn main() -> Result<(), Box<dyn Error>> {
     let report = logout(std::env::args().skip(1))?;
     println!(
-        "Logged out: {} signed out at AWS, {} not, {} with no region; {} token files and {} role-credential files deleted.",
-        report.signed_out, report.not_signed_out, report.not_sent, report.deleted, report.credentials
+        "Logged out: {} signed out at AWS, {} refused, {} with no region; {} token files and {} role-credential files deleted.",
+        report.signed_out, report.refused, report.not_sent, report.deleted, report.credentials
     );
+    if report.kept > 0 {
+        return Err(format!(
+            "{} logins kept: the portal could not be reached",
+            report.kept
+        )
+        .into());
+    }
     Ok(())
 }

@@ -367,9 +367,12 @@ impl SsoLogout {
         &self.endpoint
     }
 
-    /// The portal's FIPS endpoint: `https://portal.sso-fips.{region}.amazonaws.com`;
-    /// in AWS GovCloud (`us-gov-*`), `https://portal.sso.{region}.amazonaws.com`,
-    /// as `aws-sdk-sso` resolves it with `use_fips`.
+    /// The portal's FIPS endpoint: `https://portal.sso-fips.{region}.amazonaws.com`
+    /// (`.amazonaws.com.cn` in China); in AWS GovCloud (`us-gov-*`),
+    /// `https://portal.sso.{region}.amazonaws.com`; as `aws-sdk-sso` resolves it
+    /// with `use_fips`. The isolated and sovereign partitions take
+    /// [`Endpoint::custom`](crate::Endpoint::custom), as for
+    /// [`endpoint`](Self::endpoint).
     #[must_use]
     pub fn fips_endpoint(&self) -> &crate::Endpoint {
         &self.fips_endpoint
