@@ -344,3 +344,28 @@ fn refusals_show_only_plain_header_values() {
         }
     );
 }
+
+#[test]
+fn a_token_in_hand_gives_the_same_logout_as_its_file() {
+    let (dir, from_file) = logout_for("ap-south-1", "aoaA-in-hand");
+    let token = TokenCache::new(dir.path())
+        .load(&CacheKey::session("s"))
+        .unwrap()
+        .unwrap();
+    let in_hand = token.logout().unwrap();
+    assert_eq!(in_hand.region(), from_file.region());
+    assert_eq!(
+        in_hand.access_token().expose_secret(),
+        from_file.access_token().expose_secret()
+    );
+    assert_eq!(
+        format!("{:?}", in_hand.to_http(in_hand.endpoint())),
+        format!("{:?}", from_file.to_http(from_file.endpoint()))
+    );
+    let no_region = CachedToken::builder()
+        .access_token("t")
+        .expires_at(std::time::SystemTime::now())
+        .build()
+        .unwrap();
+    assert!(no_region.logout().is_none());
+}

@@ -76,6 +76,29 @@ impl CachedLogin {
     }
 }
 
+impl super::CachedToken {
+    /// The portal's `Logout` for this token, as [`CachedLogin::logout`] gives
+    /// it for a file: `None` when the token names no region (or one that is
+    /// not one), or cannot be sent in a header. To log out one session: send
+    /// it, then [`TokenCache::remove`] its key.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::CachedToken;
+    ///
+    /// let token = CachedToken::builder()
+    ///     .access_token("aoaA-token")
+    ///     .expires_at(std::time::SystemTime::now())
+    ///     .region("eu-west-1")
+    ///     .build()?;
+    /// assert_eq!(token.logout().unwrap().region(), "eu-west-1");
+    /// # Ok::<(), ssooidc_token::BuildError>(())
+    /// ```
+    #[must_use]
+    pub fn logout(&self) -> Option<SsoLogout> {
+        SsoLogout::new(self.region()?, self.access_token())
+    }
+}
+
 /// Reads a cache file as `aws sso logout` does: a login when it is a JSON object
 /// with an `accessToken` member, whatever else it holds or lacks.
 fn read_login(path: PathBuf, bytes: &[u8]) -> Option<CachedLogin> {
