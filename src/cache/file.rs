@@ -214,13 +214,7 @@ impl TokenCache {
     /// # Ok::<(), ssooidc_token::cache::CacheError>(())
     /// ```
     pub fn remove(&self, key: &CacheKey) -> Result<(), CacheError> {
-        let path = self.token_path(key);
-        match fs::remove_file(&path) {
-            Err(err) if err.kind() != io::ErrorKind::NotFound => {
-                Err(CacheError::io(CacheErrorKind::Remove, &path, err))
-            }
-            _ => Ok(()),
-        }
+        remove_file(&self.token_path(key))
     }
 
     /// Reads the client registration of `key`: `Ok(None)` when there is no such
@@ -267,6 +261,16 @@ impl TokenCache {
         registration: &CachedRegistration,
     ) -> Result<(), CacheError> {
         write_atomic(&self.dir, &key.file_name(), &registration.to_file())
+    }
+}
+
+/// Deletes `path`; a file already gone is not an error.
+pub(super) fn remove_file(path: &Path) -> Result<(), CacheError> {
+    match fs::remove_file(path) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => {
+            Err(CacheError::io(CacheErrorKind::Remove, path, err))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::file::{home_dir, read_file};
+use super::file::{home_dir, read_file, remove_file};
 use super::{CacheError, CacheErrorKind, TokenCache};
 use crate::json::Reader;
 
@@ -172,15 +172,6 @@ fn readable_files(dir: &Path) -> Result<Vec<FileRead>, CacheError> {
             _ => None,
         })
         .collect())
-}
-
-fn remove_file(path: &Path) -> Result<(), CacheError> {
-    match fs::remove_file(path) {
-        Err(err) if err.kind() != io::ErrorKind::NotFound => {
-            Err(CacheError::io(CacheErrorKind::Remove, path, err))
-        }
-        _ => Ok(()),
-    }
 }
 
 impl TokenCache {
@@ -485,6 +476,24 @@ impl LogoutOutcome {
     }
 }
 
+impl LogoutOutcome {
+    /// A sent `Logout`'s answer: a 3xx is refused unfollowed.
+    #[cfg(any(feature = "ureq", feature = "reqwest"))]
+    fn from_answer(
+        answer: Result<
+            (http::StatusCode, http::HeaderMap),
+            Box<dyn std::error::Error + Send + Sync>,
+        >,
+    ) -> Result<Self, crate::SendError> {
+        let (status, headers) = answer.map_err(crate::SendError::Transport)?;
+        let status = status.as_u16();
+        if (300..400).contains(&status) {
+            return Err(crate::SendError::Redirected { status });
+        }
+        Ok(Self::from_http(status, &headers))
+    }
+}
+
 #[cfg(feature = "ureq")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ureq")))]
 impl SsoLogout {
@@ -501,8 +510,12 @@ impl SsoLogout {
         agent: &ureq::Agent,
         endpoint: &crate::Endpoint,
     ) -> Result<LogoutOutcome, crate::SendError> {
-        let (status, headers) = crate::send::ureq::head(agent, self.to_http(endpoint))?;
-        Ok(LogoutOutcome::from_http(status, &headers))
+        let answer = crate::send::ureq::bodiless(
+            agent,
+            self.to_http(endpoint),
+            crate::send::ureq::DEFAULT_TIMEOUT,
+        );
+        LogoutOutcome::from_answer(answer)
     }
 }
 
@@ -522,7 +535,85 @@ impl SsoLogout {
         client: &crate::ReqwestClient,
         endpoint: &crate::Endpoint,
     ) -> Result<LogoutOutcome, crate::SendError> {
-        let (status, headers) = crate::send::reqwest::head(client, self.to_http(endpoint)).await?;
-        Ok(LogoutOutcome::from_http(status, &headers))
+        let answer = crate::send::reqwest::bodiless(client, self.to_http(endpoint), None).await;
+        LogoutOutcome::from_answer(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{provider_is_sso, read_login};
+    use proptest::prelude::*;
+
+    /// JSON-shaped bytes: the members the readers look at, in any case, with
+    /// values of every kind, duplicated, nested, cut short or mangled.
+    fn file() -> impl Strategy<Value = Vec<u8>> {
+        let name = prop_oneof![
+            Just("accessToken"),
+            Just("ACCESSTOKEN"),
+            Just("region"),
+            Just("startUrl"),
+            Just("ProviderType"),
+            Just("providertype"),
+            Just("other"),
+        ];
+        let value = prop_oneof![
+            Just("\"t\"".to_owned()),
+            Just("\"\"".to_owned()),
+            Just("null".to_owned()),
+            Just("5".to_owned()),
+            Just("[\"x\"]".to_owned()),
+            Just("{\"a\":\"b\"}".to_owned()),
+            Just("\"sso\"".to_owned()),
+            Just("\"us-east-1\"".to_owned()),
+            Just("\"a\\u0062\\ud800\"".to_owned()),
+            "\"[ -~]{0,12}\"",
+        ];
+        (
+            prop::collection::vec((name, value), 0..6),
+            any::<usize>(),
+            any::<u8>(),
+        )
+            .prop_map(|(members, cut, byte)| {
+                let body: Vec<String> = members
+                    .iter()
+                    .map(|(n, v)| format!("\"{n}\":{v}"))
+                    .collect();
+                let mut text = format!("{{{}}}", body.join(",")).into_bytes();
+                // Some cut short, some with one byte replaced.
+                match cut % 3 {
+                    0 => text.truncate(cut % (text.len() + 1)),
+                    1 => {
+                        let at = cut % text.len();
+                        text[at] = byte;
+                    }
+                    _ => {}
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Never a panic; a login only from an object with an `accessToken`
+        /// member (any case), whose `logout()` then carries a visible token.
+        #[test]
+        fn the_logout_readers_take_any_bytes(bytes in file()) {
+            let sso = provider_is_sso(&bytes);
+            let login = read_login(std::path::PathBuf::from("f"), &bytes);
+            let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+            if login.is_some() {
+                let object = text.starts_with('{');
+                prop_assert!(object && text.contains("\"accesstoken\""), "not a login");
+            }
+            if sso {
+                prop_assert!(text.contains("\"providertype\":\"sso\""));
+            }
+            if let Some(logout) = login.as_ref().and_then(super::CachedLogin::logout) {
+                use secrecy::ExposeSecret;
+                prop_assert!(logout.access_token().expose_secret().bytes().all(|b| b.is_ascii_graphic()));
+            }
+        }
     }
 }

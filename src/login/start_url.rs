@@ -678,8 +678,9 @@ impl StartUrlProbe {
     /// [`StartUrlError::Transport`], or as [`on_answer`](Self::on_answer).
     pub fn send_blocking(self, agent: &ureq::Agent) -> Result<StartUrlStep, StartUrlError> {
         let request = self.to_http()?;
-        let (status, location) = crate::send::ureq::probe(agent, request, Self::PROBE_TIMEOUT)
+        let answer = crate::send::ureq::bodiless(agent, request, Self::PROBE_TIMEOUT)
             .map_err(StartUrlError::Transport)?;
+        let (status, location) = crate::send::status_and_location(answer);
         self.on_answer(status, location.as_deref())
     }
 }
@@ -738,9 +739,10 @@ impl StartUrlProbe {
     /// [`StartUrlError::Transport`], or as [`on_answer`](Self::on_answer).
     pub async fn send(self, client: &crate::ReqwestClient) -> Result<StartUrlStep, StartUrlError> {
         let request = self.to_http()?;
-        let (status, location) = crate::send::reqwest::probe(client, request, Self::PROBE_TIMEOUT)
+        let answer = crate::send::reqwest::bodiless(client, request, Some(Self::PROBE_TIMEOUT))
             .await
             .map_err(StartUrlError::Transport)?;
+        let (status, location) = crate::send::status_and_location(answer);
         self.on_answer(status, location.as_deref())
     }
 }

@@ -166,8 +166,7 @@ impl AnswerBuffer {
 /// start URL's checks then refuse).
 #[cfg(all(feature = "login", any(feature = "ureq", feature = "reqwest")))]
 pub(crate) fn status_and_location(
-    status: http::StatusCode,
-    headers: &http::HeaderMap,
+    (status, headers): (http::StatusCode, http::HeaderMap),
 ) -> (u16, Option<String>) {
     let location = headers
         .get(http::header::LOCATION)

@@ -301,40 +301,20 @@ impl crate::login::DevicePoller {
     }
 }
 
-/// Makes `request` (no body) and gives the answer's status and headers; the
-/// body is not read. The client follows no redirect (a 3xx is
-/// [`SendError::Redirected`]).
-#[cfg(feature = "cache")]
-pub(crate) async fn head(
-    client: &ReqwestClient,
-    request: http::Request<()>,
-) -> Result<(u16, http::HeaderMap), SendError> {
-    let (parts, ()) = request.into_parts();
-    let request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))
-        .map_err(transport)?;
-    let response = client.inner.execute(request).await.map_err(transport)?;
-    let status = response.status().as_u16();
-    if response.status().is_redirection() {
-        return Err(SendError::Redirected { status });
-    }
-    Ok((status, response.headers().clone()))
-}
-
-/// Makes `request` (a start URL's probe: no body) with `timeout`, and gives its
-/// status and `Location` header; the answer's body is not read. The client
-/// follows no redirect.
+/// Makes `request` (no body: a start URL's probe, the portal's `Logout`) and
+/// gives the answer's status and headers; the body is not read. The client
+/// follows no redirect. `timeout` replaces the client's own when given.
 #[cfg(feature = "login")]
-pub(crate) async fn probe(
+pub(crate) async fn bodiless(
     client: &ReqwestClient,
     request: http::Request<()>,
-    timeout: Duration,
-) -> Result<(u16, Option<String>), Box<dyn std::error::Error + Send + Sync>> {
+    timeout: Option<Duration>,
+) -> Result<(http::StatusCode, http::HeaderMap), Box<dyn std::error::Error + Send + Sync>> {
     let (parts, ()) = request.into_parts();
     let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))?;
-    *request.timeout_mut() = Some(timeout);
+    if timeout.is_some() {
+        *request.timeout_mut() = timeout;
+    }
     let response = client.inner.execute(request).await?;
-    Ok(crate::send::status_and_location(
-        response.status(),
-        response.headers(),
-    ))
+    Ok((response.status(), response.headers().clone()))
 }

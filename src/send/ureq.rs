@@ -266,36 +266,16 @@ impl crate::login::DevicePoller {
     }
 }
 
-/// Makes `request` (no body) and gives the answer's status and headers; the
-/// body is not read. As every exchange: no redirect followed (a 3xx is
-/// [`SendError::Redirected`]), [`DEFAULT_TIMEOUT`] when the agent sets none.
-#[cfg(feature = "cache")]
-pub(crate) fn head(
-    agent: &ureq::Agent,
-    request: http::Request<()>,
-) -> Result<(u16, http::HeaderMap), SendError> {
-    let response = agent
-        .run(guarded(agent, request, DEFAULT_TIMEOUT))
-        .map_err(transport)?;
-    let status = response.status().as_u16();
-    if response.status().is_redirection() {
-        return Err(SendError::Redirected { status });
-    }
-    Ok((status, response.headers().clone()))
-}
-
-/// Makes `request` (a start URL's probe: no body) and gives its status and
-/// `Location` header; the answer's body is not read. Made as every exchange
-/// is (`guarded`), with `timeout` if the agent sets none.
+/// Makes `request` (no body: a start URL's probe, the portal's `Logout`) and
+/// gives the answer's status and headers; the body is not read. Made as every
+/// exchange is (`guarded`: a 3xx is an answer, not followed), with `timeout`
+/// if the agent sets none.
 #[cfg(feature = "login")]
-pub(crate) fn probe(
+pub(crate) fn bodiless(
     agent: &ureq::Agent,
     request: http::Request<()>,
     timeout: Duration,
-) -> Result<(u16, Option<String>), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(http::StatusCode, http::HeaderMap), Box<dyn std::error::Error + Send + Sync>> {
     let response = agent.run(guarded(agent, request, timeout))?;
-    Ok(crate::send::status_and_location(
-        response.status(),
-        response.headers(),
-    ))
+    Ok((response.status(), response.headers().clone()))
 }
