@@ -708,7 +708,7 @@ fn check_inputs(
 /// (and every clone of the header value) is dropped.
 fn session_token_header(token: &SecretString) -> Result<HeaderValue, SignError> {
     let token = token.expose_secret().as_bytes();
-    if token.is_empty() || !token.iter().all(|&b| (0x21..0x7f).contains(&b)) {
+    if !crate::validation::is_header_token(token) {
         return Err(SignError::InvalidSessionToken);
     }
     let bytes = Bytes::from_owner(WipedOnDrop::copy_of(token));

@@ -607,6 +607,13 @@ pub(crate) fn plain_http_is_loopback(uri: &str, scheme_end: usize) -> bool {
     }
 }
 
+/// A secret that can go in an HTTP header as it is (the session token, the
+/// portal's bearer token): not empty, visible ASCII only.
+#[cfg(any(feature = "sigv4", feature = "cache"))]
+pub(crate) fn is_header_token(value: &[u8]) -> bool {
+    !value.is_empty() && value.iter().all(u8::is_ascii_graphic)
+}
+
 /// The DNS suffix of a region's AWS endpoints: `amazonaws.com.cn` in China,
 /// `amazonaws.com` elsewhere (the isolated and sovereign partitions, which differ,
 /// take a custom endpoint).

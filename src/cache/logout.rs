@@ -315,8 +315,7 @@ impl fmt::Debug for SsoLogout {
 impl SsoLogout {
     /// `None` unless `region` is a region and `token` can be sent in a header.
     fn new(region: &str, token: &SecretString) -> Option<Self> {
-        let bytes = token.expose_secret().as_bytes();
-        let sendable = !bytes.is_empty() && bytes.iter().all(|b| (0x21..0x7f).contains(b));
+        let sendable = crate::validation::is_header_token(token.expose_secret().as_bytes());
         // botocore takes a region in any case; host names are read so too.
         let region = region.to_ascii_lowercase();
         let region = region.as_str();
