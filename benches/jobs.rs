@@ -10,15 +10,27 @@
 //!   requests' `to_json()` against `serde_json::to_vec` of a plain struct;
 //! - `login/poll-pending`: `DevicePoller::on_response` on an
 //!   `authorization_pending` answer against `serde_json::from_slice` of the
-//!   error body into a plain struct.
+//!   error body into a plain struct;
+//! - `login/pkce`: `Pkce::new()` (32 random bytes, the verifier, its S256
+//!   challenge) against the same steps with `getrandom`, `sha2` and a plain
+//!   base64url encoder into `String`s;
+//! - `login/authorize-url`: `AuthorizeUrl::builder()...build()` against
+//!   `format!` around `serde_urlencoded` of a plain struct of `&str`;
+//! - `login/callback`: `AuthorizationCallback::parse` of the redirect's query
+//!   against `serde_urlencoded::from_str` into a plain struct of `String`s and
+//!   a comparison of the state;
+//! - `login/start-url`: a vanity start URL resolved (`resolve_start_url`, then
+//!   the probe's 302 `Location`) against `http::Uri` parsing both URLs,
+//!   checking their scheme and host, and writing the portal's URL.
 //!
 //! Every iteration drops what it made (ours wipes its secrets).
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use serde::{Deserialize, Serialize};
 use ssooidc_token::login::{
-    DevicePoller, RegisterClient, RegisterClientResponse, StartDeviceAuthorization,
-    StartDeviceAuthorizationResponse,
+    resolve_start_url, AuthorizationCallback, AuthorizeUrl, DevicePoller, Pkce, RegisterClient,
+    RegisterClientResponse, StartDeviceAuthorization, StartDeviceAuthorizationResponse,
+    StartUrlStep,
 };
 use ssooidc_token::sts::{AssumeRole, AssumeRoleResponse, IdentityContext};
 use std::hint::black_box;
@@ -305,5 +317,175 @@ fn poll_pending(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(jobs, to_form, from_xml, login_to_json, poll_pending);
+/// Base64url without padding: the plain encoder a caller would write.
+fn plain_base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+        }
+    }
+    out
+}
+
+fn pkce(c: &mut Criterion) {
+    use sha2::Digest;
+    let plain = || {
+        let mut random = [0u8; 32];
+        getrandom::fill(&mut random).unwrap();
+        let verifier = plain_base64url(&random);
+        let challenge = plain_base64url(&sha2::Sha256::digest(verifier.as_bytes()));
+        (verifier, challenge)
+    };
+    // The plain encoder gives what the crate gives, on the RFC 7636 example.
+    let rfc = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
+    assert_eq!(
+        plain_base64url(&sha2::Sha256::digest(
+            b"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        )),
+        rfc.challenge()
+    );
+    assert_eq!(plain().0.len(), 43);
+    pair(
+        c,
+        "login/pkce",
+        "baseline-getrandom-sha2",
+        || drop(black_box(Pkce::new().unwrap())),
+        || drop(black_box(plain())),
+    );
+}
+
+#[derive(Serialize)]
+struct PlainAuthorize<'a> {
+    response_type: &'a str,
+    client_id: &'a str,
+    redirect_uri: &'a str,
+    state: &'a str,
+    code_challenge: &'a str,
+    code_challenge_method: &'a str,
+    scopes: &'a str,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // read, not used: the baseline's work is the parsing
+struct PlainCallback {
+    code: String,
+    state: String,
+}
+
+fn browser_login(c: &mut Criterion) {
+    const REDIRECT: &str = "http://127.0.0.1:8400/oauth/callback";
+    const STATE: &str = "Qm9vdHN0cmFwLXN0YXRlLXZhbHVlLWZvci1iZW5jaA";
+    let pkce = Pkce::from_verifier(VERIFIER).unwrap();
+    let ours = || {
+        AuthorizeUrl::builder()
+            .region("us-east-1")
+            .client_id(CLIENT_ID)
+            .redirect_uri(REDIRECT)
+            .pkce(&pkce)
+            .scope("sso:account:access")
+            .state(STATE)
+            .build()
+            .unwrap()
+    };
+    let plain = || {
+        let query = serde_urlencoded::to_string(PlainAuthorize {
+            response_type: "code",
+            client_id: CLIENT_ID,
+            redirect_uri: REDIRECT,
+            state: STATE,
+            code_challenge: pkce.challenge(),
+            code_challenge_method: "S256",
+            scopes: "sso:account:access",
+        })
+        .unwrap();
+        format!("https://oidc.us-east-1.amazonaws.com/authorize?{query}")
+    };
+    // The same URL (no value here has a space, where the two encodings differ).
+    assert_eq!(ours().url(), plain());
+    pair(
+        c,
+        "login/authorize-url",
+        "baseline-serde-urlencoded",
+        || drop(black_box(ours())),
+        || drop(black_box(plain())),
+    );
+
+    let query = format!("code={}&state={STATE}", code());
+    assert_eq!(
+        ssooidc_token::ExposeSecret::expose_secret(
+            &AuthorizationCallback::parse(&query, STATE).unwrap()
+        ),
+        &code()
+    );
+    pair(
+        c,
+        "login/callback",
+        "baseline-serde-urlencoded",
+        || {
+            drop(black_box(
+                AuthorizationCallback::parse(black_box(&query), STATE).unwrap(),
+            ))
+        },
+        || {
+            let callback: PlainCallback = serde_urlencoded::from_str(black_box(&query)).unwrap();
+            assert!(callback.state == STATE);
+            drop(black_box(callback));
+        },
+    );
+}
+
+fn start_url(c: &mut Criterion) {
+    const START: &str = "https://sso.example.com/start";
+    const LOCATION: &str = "https://d-1234567890.awsapps.com/start/";
+    let ours = || {
+        let StartUrlStep::Probe(probe) = resolve_start_url(START, Some("us-east-1")).unwrap()
+        else {
+            unreachable!("a vanity URL is probed")
+        };
+        let StartUrlStep::Resolved(resolved) = probe.on_answer(302, Some(LOCATION)).unwrap() else {
+            unreachable!("a 302 to the portal resolves")
+        };
+        resolved
+    };
+    let plain = || {
+        let start: http::Uri = START.parse().unwrap();
+        assert!(start.scheme_str() == Some("https"));
+        assert!(!start.host().unwrap().ends_with(".awsapps.com"));
+        let location: http::Uri = LOCATION.parse().unwrap();
+        assert!(location.scheme_str() == Some("https"));
+        assert!(location.host().unwrap().ends_with(".awsapps.com"));
+        // As the CLI keeps it: scheme, host and path, without a trailing `/`.
+        let url = format!(
+            "https://{}{}",
+            location.authority().unwrap(),
+            location.path().trim_end_matches('/')
+        );
+        (url, String::from("us-east-1"))
+    };
+    assert_eq!(ours().url(), plain().0);
+    pair(
+        c,
+        "login/start-url",
+        "baseline-http-uri",
+        || drop(black_box(ours())),
+        || drop(black_box(plain())),
+    );
+}
+
+criterion_group!(
+    jobs,
+    to_form,
+    from_xml,
+    login_to_json,
+    poll_pending,
+    pkce,
+    browser_login,
+    start_url
+);
 criterion_main!(jobs);

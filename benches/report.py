@@ -37,9 +37,24 @@ def target(group, baseline):
     # The other jobs: writing as fast as the plain serializer, reading within
     # the 1.3 allowed for token responses (ours checks and wipes), the session's
     # cached path within 2x a provider that holds one fixed value.
-    if group in ("sts/to_form", "login/register-to_json", "login/start-device-to_json"):
+    if group in (
+        "sts/to_form",
+        "login/register-to_json",
+        "login/start-device-to_json",
+        "login/authorize-url",
+        "logout/to_http",
+    ):
         return 1.0
-    if group in ("sts/from_xml", "login/poll-pending", "cache/load", "cache/store"):
+    if group in (
+        "sts/from_xml",
+        "login/poll-pending",
+        "login/callback",
+        "login/start-url",
+        "login/pkce",
+        "cache/load",
+        "cache/store",
+        "cache/logins",
+    ):
         return 1.3
     if group == "credentials/provide-cached":
         return 2.0

@@ -185,5 +185,101 @@ fn credentials(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(session, cache, credentials);
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // read, not used: the baseline's work is the reading
+struct PlainLogin {
+    access_token: Option<String>,
+    region: Option<String>,
+    start_url: Option<String>,
+}
+
+fn logout(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("ssooidc-bench-logout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cache = TokenCache::new(&dir);
+    let expires = SystemTime::now() + Duration::from_secs(3600);
+    for (name, region) in [
+        ("dev", "us-east-1"),
+        ("prod", "eu-west-1"),
+        ("ops", "us-west-2"),
+    ] {
+        let token = CachedToken::builder()
+            .access_token(jwt())
+            .expires_at(expires)
+            .refresh_token(refresh_token())
+            .client_id(CLIENT_ID)
+            .client_secret(client_secret())
+            .registration_expires_at(expires + Duration::from_secs(86_400 * 80))
+            .region(region)
+            .start_url("https://d-1234567890.awsapps.com/start")
+            .build()
+            .unwrap();
+        cache.store(&CacheKey::session(name), &token).unwrap();
+    }
+    // A client registration, as the CLI writes it: no `accessToken`, not a login.
+    std::fs::write(
+        dir.join("c6b2fc6aec0d9c2d2652036ffbe173a43a8ba2c3.json"),
+        format!(
+            r#"{{"clientId": "{CLIENT_ID}", "clientSecret": "{}", "expiresAt": "2030-03-01T00:00:00Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}}"#,
+            client_secret()
+        ),
+    )
+    .unwrap();
+    let plain = || {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .filter_map(|path| {
+                let bytes = std::fs::read(&path).ok()?;
+                let login: PlainLogin = serde_json::from_slice(&bytes).ok()?;
+                login.access_token.as_ref()?;
+                Some((path, login))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cache.logins().unwrap().len(), 3);
+    assert_eq!(plain().len(), 3);
+    let mut g = c.benchmark_group("cache/logins");
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(|| drop(black_box(cache.logins().unwrap())));
+    });
+    g.bench_function(BenchmarkId::from_parameter("baseline-serde-fs"), |b| {
+        b.iter(|| drop(black_box(plain())));
+    });
+    g.finish();
+
+    let login = cache.logins().unwrap().remove(0);
+    let logout = login.logout().unwrap();
+    let endpoint = logout.endpoint().clone();
+    let token = jwt();
+    let plain = || {
+        http::Request::builder()
+            .method(http::Method::POST)
+            .uri("https://portal.sso.us-east-1.amazonaws.com/logout")
+            .header("x-amz-sso_bearer_token", token.as_str())
+            .header(http::header::CONTENT_LENGTH, 0)
+            .body(())
+            .unwrap()
+    };
+    let ours = logout.to_http(&endpoint);
+    let theirs = plain();
+    assert_eq!(ours.uri(), theirs.uri());
+    assert_eq!(ours.headers(), theirs.headers());
+    let mut g = c.benchmark_group("logout/to_http");
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(|| drop(black_box(logout.to_http(black_box(&endpoint)))));
+    });
+    g.bench_function(BenchmarkId::from_parameter("baseline-http-builder"), |b| {
+        b.iter(|| drop(black_box(plain())));
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(session, cache, logout, credentials);
 criterion_main!(session);

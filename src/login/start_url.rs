@@ -58,12 +58,17 @@ const REDIRECTS: [u16; 5] = [301, 302, 303, 307, 308];
 /// ```
 #[must_use]
 pub fn is_aws_owned_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
     let host = host.trim_end_matches('.');
-    AWS_OWNED_EXACT.contains(&host)
+    let ends_with = |suffix: &str| {
+        host.len() >= suffix.len()
+            && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    AWS_OWNED_EXACT
+        .iter()
+        .any(|exact| host.eq_ignore_ascii_case(exact))
         || AWS_OWNED_SUFFIXES
             .iter()
-            .any(|suffix| host == &suffix[1..] || host.ends_with(suffix))
+            .any(|suffix| host.eq_ignore_ascii_case(&suffix[1..]) || ends_with(suffix))
 }
 
 /// The region an access portal's host name carries, lower-cased, as the CLI
@@ -127,33 +132,39 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     /// `None` for anything but visible ASCII.
     fn split(url: &'a str) -> Option<Self> {
-        if !url.bytes().all(|b| b.is_ascii_graphic()) {
+        // Byte scans: a URL is checked to be ASCII before any index is used.
+        let position = |text: &str, at: fn(u8) -> bool| text.bytes().position(at);
+        if !url
+            .bytes()
+            .fold(true, |graphic, b| graphic & b.is_ascii_graphic())
+        {
             return None;
         }
         let mut rest = url;
         let mut scheme = None;
-        if let Some((name, after)) = url.split_once(':') {
+        if let Some(colon) = position(url, |b| b == b':') {
+            let name = &url[..colon];
             let b = name.as_bytes();
             if b.first().is_some_and(u8::is_ascii_alphabetic)
                 && b.iter()
                     .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
             {
                 scheme = Some(name);
-                rest = after;
+                rest = &url[colon + 1..];
             }
         }
         let mut authority = None;
         if let Some(after) = rest.strip_prefix("//") {
-            let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+            let end = position(after, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
             authority = Some(&after[..end]);
             rest = &after[end..];
         }
-        let (rest, fragment) = match rest.split_once('#') {
-            Some((before, fragment)) => (before, Some(fragment)),
+        let (rest, fragment) = match position(rest, |b| b == b'#') {
+            Some(hash) => (&rest[..hash], Some(&rest[hash + 1..])),
             None => (rest, None),
         };
-        let (path, query) = match rest.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
+        let (path, query) = match position(rest, |b| b == b'?') {
+            Some(mark) => (&rest[..mark], Some(&rest[mark + 1..])),
             None => (rest, None),
         };
         Some(Self {
@@ -218,9 +229,17 @@ fn join(base: &str, location: &str) -> Option<String> {
     if r.scheme.is_some_and(|s| !b.is_scheme(s)) {
         return Some(location.to_owned());
     }
-    let scheme = b.scheme.unwrap_or_default().to_ascii_lowercase();
+    let scheme = b.scheme.unwrap_or_default();
     let unsplit = |authority: &str, path: &str, query: Option<&str>, fragment: Option<&str>| {
-        let mut url = format!("{scheme}://{authority}");
+        let parts = [Some(path), query, fragment];
+        let len = scheme.len()
+            + 4
+            + authority.len()
+            + parts.iter().flatten().map(|p| p.len() + 1).sum::<usize>();
+        let mut url = String::with_capacity(len);
+        url.extend(scheme.chars().map(|c| c.to_ascii_lowercase()));
+        url.push_str("://");
+        url.push_str(authority);
         if !path.is_empty() && !path.starts_with('/') {
             url.push('/');
         }
@@ -284,17 +303,16 @@ fn join(base: &str, location: &str) -> Option<String> {
 /// default, the path without its `;params` and trailing `/`s; no user, query
 /// or fragment; `host` and `port` are the ones [`Parts::host_port`] read.
 fn normalize(parts: &Parts<'_>, host: Option<&str>, port: Option<u16>) -> String {
-    let scheme = parts.scheme.unwrap_or_default().to_ascii_lowercase();
-    let default = match scheme.as_str() {
-        "https" => Some(443),
-        "http" => Some(80),
-        _ => None,
+    let scheme = parts.scheme.unwrap_or_default();
+    let default = if scheme.eq_ignore_ascii_case("https") {
+        Some(443)
+    } else if scheme.eq_ignore_ascii_case("http") {
+        Some(80)
+    } else {
+        None
     };
-    let mut netloc = host.unwrap_or_default().to_owned();
-    if let Some(port) = port.filter(|&p| p != 0 && Some(p) != default) {
-        netloc.push(':');
-        netloc.push_str(&port.to_string());
-    }
+    let host = host.unwrap_or_default();
+    let port = port.filter(|&p| p != 0 && Some(p) != default);
     // `urlparse` takes `;params` off the last segment.
     let path = parts.path;
     let last = path.rfind('/').map_or(0, |slash| slash);
@@ -304,14 +322,23 @@ fn normalize(parts: &Parts<'_>, host: Option<&str>, port: Option<u16>) -> String
     };
     let path = path.trim_end_matches('/');
     // Python's `urlunsplit`.
-    let mut url = String::new();
+    let mut url = String::with_capacity(scheme.len() + 4 + host.len() + 6 + path.len());
     if !scheme.is_empty() {
-        url.push_str(&scheme);
+        url.extend(scheme.chars().map(|c| c.to_ascii_lowercase()));
         url.push(':');
     }
-    if !netloc.is_empty() || (USES_NETLOC.contains(&scheme.as_str()) && !path.starts_with("//")) {
+    let uses_netloc = || {
+        USES_NETLOC
+            .iter()
+            .any(|name| scheme.eq_ignore_ascii_case(name))
+    };
+    if !host.is_empty() || port.is_some() || (uses_netloc() && !path.starts_with("//")) {
         url.push_str("//");
-        url.push_str(&netloc);
+        url.push_str(host);
+        if let Some(port) = port {
+            use std::fmt::Write as _;
+            let _ = write!(url, ":{port}");
+        }
         if !path.is_empty() && !path.starts_with('/') {
             url.push('/');
         }
@@ -534,7 +561,10 @@ impl StartUrlProbe {
         location: Option<&str>,
     ) -> Result<StartUrlStep, StartUrlError> {
         match status {
-            200..=299 => self.finish(&self.start_url),
+            200..=299 => {
+                let url = self.start_url.clone();
+                self.finish(&url)
+            }
             405 | 501 if self.head => Ok(StartUrlStep::Probe(Self {
                 head: false,
                 ..self
@@ -552,7 +582,7 @@ impl StartUrlProbe {
     }
 
     /// The CLI's checks on where the probe ended.
-    fn finish(&self, url: &str) -> Result<StartUrlStep, StartUrlError> {
+    fn finish(self, url: &str) -> Result<StartUrlStep, StartUrlError> {
         let parts = Parts::split(url).ok_or(StartUrlError::InvalidLocation)?;
         let (host, port) = parts
             .host_port()
@@ -565,10 +595,10 @@ impl StartUrlProbe {
             return Err(StartUrlError::ResolvedNotHttps { url });
         }
         let region = region_from_host(&host)
-            .or_else(|| self.configured_region.clone())
+            .or(self.configured_region)
             .ok_or(StartUrlError::NoRegion)?;
         Ok(StartUrlStep::Resolved(ResolvedStartUrl {
-            start_url: self.start_url.clone(),
+            start_url: self.start_url,
             url,
             region,
         }))
