@@ -25,8 +25,8 @@ fn percent(b: u8) -> [u8; 3] {
 /// Percent-encodes `value`: bytes that `keep` accepts stay as they are, every
 /// other byte becomes `%XX`. The output goes to `put` in order, as runs of kept
 /// bytes and escapes, so that the caller's sink (a hasher, an exact-size
-/// zeroizing buffer, a `String`) receives it without a copy in between.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+/// zeroizing buffer) receives it without a copy in between.
+#[cfg(feature = "sigv4")]
 pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: impl FnMut(&[u8])) {
     let mut run = 0;
     for (i, &b) in value.iter().enumerate() {
@@ -44,14 +44,33 @@ pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: i
 /// (`A-Z a-z 0-9 - . _ ~`), appended to `out`.
 #[cfg(any(feature = "login", feature = "sigv4"))]
 pub(crate) fn percent_encode_unreserved_into(out: &mut String, value: &str) {
-    percent_encode(
-        value.as_bytes(),
-        crate::validation::unreserved_byte,
-        |piece| {
-            // Every piece is ASCII: unreserved characters, or `%` and hex digits.
-            out.extend(piece.iter().map(|&b| char::from(b)));
-        },
-    );
+    /// Appends encoded bytes: unreserved characters and `%XX` escapes, all
+    /// ASCII, so the check passes and the bytes go in with one copy (the
+    /// byte-by-byte branch is only there so that nothing can be lost).
+    fn flush(out: &mut String, encoded: &[u8]) {
+        match std::str::from_utf8(encoded) {
+            Ok(text) => out.push_str(text),
+            Err(_) => out.extend(encoded.iter().map(|&b| char::from(b))),
+        }
+    }
+    // Encoded on the stack a block at a time: a store per byte, where pushing
+    // each character onto the `String` checks its capacity and width each time.
+    let mut block = [0u8; 256];
+    let mut len = 0;
+    for b in value.bytes() {
+        if len + 3 > block.len() {
+            flush(out, &block[..len]);
+            len = 0;
+        }
+        if crate::validation::unreserved_byte(b) {
+            block[len] = b;
+            len += 1;
+        } else {
+            block[len..len + 3].copy_from_slice(&percent(b));
+            len += 3;
+        }
+    }
+    flush(out, &block[..len]);
 }
 
 #[cfg(test)]
@@ -62,6 +81,39 @@ mod tests {
     fn every_byte_is_two_lower_case_digits() {
         for b in 0..=255u8 {
             assert_eq!(lower(b), *format!("{b:02x}").as_bytes());
+        }
+    }
+
+    #[cfg(any(feature = "login", feature = "sigv4"))]
+    #[test]
+    fn text_percent_encodes_as_byte_by_byte() {
+        use std::fmt::Write as _;
+        // Multi-byte characters next to each other, at either end, between
+        // unreserved runs, and across the encoder's blocks: every byte of each
+        // escaped, nothing else.
+        for text in [
+            "",
+            "a",
+            "é",
+            "éé",
+            "aé",
+            "éa",
+            "a日本b",
+            "😀 x+y/z~",
+            "%2B",
+            "-._~AZaz09",
+        ] {
+            let mut plain = String::new();
+            for b in text.bytes() {
+                if crate::validation::unreserved_byte(b) {
+                    plain.push(char::from(b));
+                } else {
+                    write!(plain, "%{b:02X}").unwrap();
+                }
+            }
+            let mut out = String::from("prefix:");
+            percent_encode_unreserved_into(&mut out, text);
+            assert_eq!(out, format!("prefix:{plain}"), "{text:?}");
         }
     }
 

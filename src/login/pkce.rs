@@ -289,6 +289,16 @@ impl AuthorizeUrl {
             ("code_challenge", &fields.pkce),
             ("code_challenge_method", Pkce::METHOD),
         ];
+        let scopes = fields.scope.join(" ");
+        // Room for every parameter as it stands; escapes add to it as they come.
+        url.reserve(
+            params
+                .iter()
+                .map(|(name, value)| name.len() + value.len() + 2)
+                .sum::<usize>()
+                + "&scopes=".len()
+                + scopes.len(),
+        );
         for (i, (name, value)) in params.iter().enumerate() {
             if i > 0 {
                 url.push('&');
@@ -299,7 +309,7 @@ impl AuthorizeUrl {
         }
         if !fields.scope.is_empty() {
             url.push_str("&scopes=");
-            crate::hex::percent_encode_unreserved_into(&mut url, &fields.scope.join(" "));
+            crate::hex::percent_encode_unreserved_into(&mut url, &scopes);
         }
         Ok(Self { url, state })
     }
