@@ -67,18 +67,44 @@ fn quoted_len(s: &str) -> usize {
 }
 
 /// The index of the first byte at or after `from` that ends a plain run inside a
-/// string (`"`, `\\` or a control character), or `input.len()`. Sixteen bytes at
-/// a time while no byte of the block ends the run (branch-free, so vector code:
-/// long tokens pass at a fraction of an instruction a byte); then eight at a
-/// time (the bit tricks serde_json uses; the first flagged byte of a word is the
-/// one), then byte by byte for the last few.
+/// string (`"`, `\\` or a control character), or `input.len()`. Eight bytes at
+/// a time for the first 32 (the bit tricks serde_json uses; the first flagged
+/// byte of a word is the one): most names and short values end there. Then
+/// sixteen bytes at a time while no byte of the block ends the run (branch-free,
+/// so vector code: long tokens pass at a fraction of an instruction a byte);
+/// then eight at a time again, then byte by byte for the last few.
 // Bitwise `|` on purpose: without branches the block loop compiles to vector code.
 #[allow(clippy::needless_bitwise_bool)]
+#[inline]
 pub(crate) fn skip_plain(input: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    // The eight bytes at `i`: `None` past the end, else where the run ends in
+    // them, if it does.
+    let word_end = |i: usize| {
+        let chunk = input.get(i..i + 8)?;
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        let found = quote | backslash | control;
+        // The lowest flag is exact (a borrow can only flag bytes above a real
+        // match): its byte is the first that ends the run.
+        Some((found != 0).then(|| i + (found.trailing_zeros() / 8) as usize))
+    };
     let mut i = from;
+    // Four words first: member names, codes and short values end within them,
+    // where a block that sees the end has to be read again a word at a time.
+    for _ in 0..4 {
+        match word_end(i) {
+            Some(Some(end)) => return end,
+            Some(None) => i += 8,
+            None => break,
+        }
+    }
     while let Some(block) = input
         .get(i..i + 16)
         .and_then(|block| <&[u8; 16]>::try_from(block).ok())
@@ -96,18 +122,9 @@ pub(crate) fn skip_plain(input: &[u8], from: usize) -> usize {
         }
         i += 16;
     }
-    while let Some(chunk) = input.get(i..i + 8) {
-        let word = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
-        let quote = has_zero(word ^ (ONES * u64::from(b'"')));
-        let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
-        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        let found = quote | backslash | control;
-        if found != 0 {
-            // The lowest flag is exact (a borrow can only flag bytes above a
-            // real match): its byte is the first that ends the run.
-            return i + (found.trailing_zeros() / 8) as usize;
+    while let Some(end) = word_end(i) {
+        if let Some(end) = end {
+            return end;
         }
         i += 8;
     }
@@ -330,7 +347,7 @@ mod tests {
     /// first can flag the bytes above it), from several starts.
     #[test]
     fn skip_plain_finds_the_first_end_of_a_run() {
-        for len in [0, 1, 7, 8, 9, 16, 23, 24, 32, 33, 47] {
+        for len in [0, 1, 7, 8, 9, 16, 23, 24, 32, 33, 47, 48, 57, 71] {
             for from in [0, 1, 5].into_iter().filter(|&f| f <= len) {
                 for pos in 0..len {
                     for b in 0..=255u8 {
