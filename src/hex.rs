@@ -40,37 +40,44 @@ pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: i
     put(&value[run..]);
 }
 
-/// [`percent_encode`] of everything but RFC 3986's unreserved characters
-/// (`A-Z a-z 0-9 - . _ ~`), appended to `out`.
+/// How many bytes [`percent_encode_unreserved_onto`] appends for `value`.
 #[cfg(any(feature = "login", feature = "sigv4"))]
-pub(crate) fn percent_encode_unreserved_into(out: &mut String, value: &str) {
-    /// Appends encoded bytes: unreserved characters and `%XX` escapes, all
-    /// ASCII, so the check passes and the bytes go in with one copy (the
-    /// byte-by-byte branch is only there so that nothing can be lost).
-    fn flush(out: &mut String, encoded: &[u8]) {
-        match std::str::from_utf8(encoded) {
-            Ok(text) => out.push_str(text),
-            Err(_) => out.extend(encoded.iter().map(|&b| char::from(b))),
-        }
-    }
-    // Encoded on the stack a block at a time: a store per byte, where pushing
-    // each character onto the `String` checks its capacity and width each time.
-    let mut block = [0u8; 256];
-    let mut len = 0;
+pub(crate) fn percent_encoded_len(value: &str) -> usize {
+    value.len()
+        + 2 * value
+            .bytes()
+            .filter(|&b| !crate::validation::unreserved_byte(b))
+            .count()
+}
+
+/// `value` percent-encoded (everything but RFC 3986's unreserved characters
+/// `A-Z a-z 0-9 - . _ ~` becomes `%XX`), appended to `out`: ASCII only. A
+/// store per byte; reserve [`percent_encoded_len`] first to grow `out` once.
+#[cfg(any(feature = "login", feature = "sigv4"))]
+pub(crate) fn percent_encode_unreserved_onto(out: &mut Vec<u8>, value: &str) {
     for b in value.bytes() {
-        if len + 3 > block.len() {
-            flush(out, &block[..len]);
-            len = 0;
-        }
         if crate::validation::unreserved_byte(b) {
-            block[len] = b;
-            len += 1;
+            out.push(b);
         } else {
-            block[len..len + 3].copy_from_slice(&percent(b));
-            len += 3;
+            out.extend_from_slice(&percent(b));
         }
     }
-    flush(out, &block[..len]);
+}
+
+/// Text assembled from strings and [`percent_encode_unreserved_onto`]'s ASCII:
+/// UTF-8 by construction, so the check passes and nothing is copied (the
+/// lossy branch is only there so that no path can panic).
+#[cfg(any(feature = "login", feature = "sigv4"))]
+pub(crate) fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`percent_encode_unreserved_onto`] into a new `String` of its exact size.
+#[cfg(any(feature = "sigv4", all(test, feature = "login")))]
+pub(crate) fn percent_encode_unreserved(value: &str) -> String {
+    let mut out = Vec::with_capacity(percent_encoded_len(value));
+    percent_encode_unreserved_onto(&mut out, value);
+    into_text(out)
 }
 
 #[cfg(test)]
@@ -111,9 +118,11 @@ mod tests {
                     write!(plain, "%{b:02X}").unwrap();
                 }
             }
-            let mut out = String::from("prefix:");
-            percent_encode_unreserved_into(&mut out, text);
-            assert_eq!(out, format!("prefix:{plain}"), "{text:?}");
+            let mut out = b"prefix:".to_vec();
+            percent_encode_unreserved_onto(&mut out, text);
+            assert_eq!(into_text(out), format!("prefix:{plain}"), "{text:?}");
+            assert_eq!(percent_encoded_len(text), plain.len(), "{text:?}");
+            assert_eq!(percent_encode_unreserved(text), plain, "{text:?}");
         }
     }
 
@@ -121,11 +130,7 @@ mod tests {
     #[test]
     fn every_byte_percent_encodes_as_the_plain_definition_does() {
         for b in 0..=255u8 {
-            let mut out = String::new();
-            percent_encode_unreserved_into(
-                &mut out,
-                std::str::from_utf8(&[b]).unwrap_or("\u{fffd}"),
-            );
+            let out = percent_encode_unreserved(std::str::from_utf8(&[b]).unwrap_or("\u{fffd}"));
             if b.is_ascii() {
                 let plain = if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
                     char::from(b).to_string()
@@ -135,8 +140,6 @@ mod tests {
                 assert_eq!(out, plain);
             }
         }
-        let mut out = String::new();
-        percent_encode_unreserved_into(&mut out, "a b/é~");
-        assert_eq!(out, "a%20b%2F%C3%A9~");
+        assert_eq!(percent_encode_unreserved("a b/é~"), "a%20b%2F%C3%A9~");
     }
 }

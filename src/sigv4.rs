@@ -871,11 +871,7 @@ fn hash_canonical_query(hasher: &mut Sha256, query: Option<&str>) {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
         return;
     };
-    let encode = |text: &str| {
-        let mut out = String::with_capacity(text.len());
-        crate::hex::percent_encode_unreserved_into(&mut out, text);
-        out
-    };
+    let encode = |text: &str| crate::hex::percent_encode_unreserved(text);
     let mut pairs: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())

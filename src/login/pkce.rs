@@ -272,7 +272,7 @@ impl AuthorizeUrl {
         checks.finish("authorize URL")?;
         let state = state.unwrap_or_default();
 
-        let mut url = match (&fields.authorization_endpoint, &fields.region) {
+        let base = match (&fields.authorization_endpoint, &fields.region) {
             (Some(endpoint), _) => endpoint.clone(),
             (None, Some(region)) => {
                 let suffix = crate::validation::dns_suffix(region);
@@ -280,7 +280,6 @@ impl AuthorizeUrl {
             }
             (None, None) => String::new(),
         };
-        url.push(if url.contains('?') { '&' } else { '?' });
         let params = [
             ("response_type", "code"),
             ("client_id", &fields.client_id),
@@ -290,27 +289,25 @@ impl AuthorizeUrl {
             ("code_challenge_method", Pkce::METHOD),
         ];
         let scopes = fields.scope.join(" ");
-        // Room for every parameter as it stands; escapes add to it as they come.
-        url.reserve(
-            params
-                .iter()
-                .map(|(name, value)| name.len() + value.len() + 2)
-                .sum::<usize>()
-                + "&scopes=".len()
-                + scopes.len(),
-        );
-        for (i, (name, value)) in params.iter().enumerate() {
-            if i > 0 {
-                url.push('&');
-            }
-            url.push_str(name);
-            url.push('=');
-            crate::hex::percent_encode_unreserved_into(&mut url, value);
+        let scopes = (!scopes.is_empty()).then_some(("scopes", scopes.as_str()));
+        let all = params.iter().copied().chain(scopes);
+        // Written once, at its exact size: `?` or `&`, then each `&name=value`.
+        let len = base.len()
+            + all
+                .clone()
+                .map(|(name, value)| 2 + name.len() + crate::hex::percent_encoded_len(value))
+                .sum::<usize>();
+        let mut url = Vec::with_capacity(len);
+        url.extend_from_slice(base.as_bytes());
+        let mut separator = if base.contains('?') { b'&' } else { b'?' };
+        for (name, value) in all {
+            url.push(separator);
+            separator = b'&';
+            url.extend_from_slice(name.as_bytes());
+            url.push(b'=');
+            crate::hex::percent_encode_unreserved_onto(&mut url, value);
         }
-        if !fields.scope.is_empty() {
-            url.push_str("&scopes=");
-            crate::hex::percent_encode_unreserved_into(&mut url, &scopes);
-        }
+        let url = crate::hex::into_text(url);
         Ok(Self { url, state })
     }
 
