@@ -48,23 +48,28 @@ fn durable_write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::File::open(dir).unwrap().sync_all().unwrap();
 }
 
-fn cache(c: &mut Criterion) {
-    let dir = std::env::temp_dir().join(format!("ssooidc-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let cache = TokenCache::new(&dir);
-    let key = CacheKey::session("bench");
+/// A token file with every member, 1 KB tokens, for `region`.
+fn full_token(region: &str) -> CachedToken {
     let expires = SystemTime::now() + Duration::from_secs(3600);
-    let token = CachedToken::builder()
+    CachedToken::builder()
         .access_token(jwt())
         .expires_at(expires)
         .refresh_token(refresh_token())
         .client_id(CLIENT_ID)
         .client_secret(client_secret())
         .registration_expires_at(expires + Duration::from_secs(86_400 * 80))
-        .region("us-east-1")
+        .region(region)
         .start_url("https://d-1234567890.awsapps.com/start")
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+fn cache(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("ssooidc-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cache = TokenCache::new(&dir);
+    let key = CacheKey::session("bench");
+    let token = full_token("us-east-1");
     let plain = PlainToken {
         start_url: "https://d-1234567890.awsapps.com/start".into(),
         region: "us-east-1".into(),
@@ -201,24 +206,14 @@ fn logout(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("ssooidc-bench-logout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cache = TokenCache::new(&dir);
-    let expires = SystemTime::now() + Duration::from_secs(3600);
     for (name, region) in [
         ("dev", "us-east-1"),
         ("prod", "eu-west-1"),
         ("ops", "us-west-2"),
     ] {
-        let token = CachedToken::builder()
-            .access_token(jwt())
-            .expires_at(expires)
-            .refresh_token(refresh_token())
-            .client_id(CLIENT_ID)
-            .client_secret(client_secret())
-            .registration_expires_at(expires + Duration::from_secs(86_400 * 80))
-            .region(region)
-            .start_url("https://d-1234567890.awsapps.com/start")
-            .build()
+        cache
+            .store(&CacheKey::session(name), &full_token(region))
             .unwrap();
-        cache.store(&CacheKey::session(name), &token).unwrap();
     }
     // A client registration, as the CLI writes it: no `accessToken`, not a login.
     std::fs::write(

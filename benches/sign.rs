@@ -50,6 +50,41 @@ fn token_exchange() -> CreateTokenWithIam<ssooidc_token::grant::TokenExchange> {
         .unwrap()
 }
 
+/// What a caller of aws-sigv4 writes: parameters, the signable view of the
+/// request (its body's bytes through `body`), signing, applying the result.
+fn sdk_sign_http<B>(
+    http: &mut http::Request<B>,
+    body: impl Fn(&B) -> &[u8],
+    identity: &aws_smithy_runtime_api::client::identity::Identity,
+    name: &str,
+    settings: SigningSettings,
+) {
+    let params = SigningParams::builder()
+        .identity(identity)
+        .region("us-east-1")
+        .name(name)
+        .time(time())
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let uri = http.uri().to_string();
+    let headers: Vec<(&str, &str)> = http
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+        .collect();
+    let signable = SignableRequest::new(
+        http.method().as_str(),
+        uri,
+        headers.into_iter(),
+        SignableBody::Bytes(body(http.body())),
+    )
+    .unwrap();
+    let (instructions, _) = sdk_sign(signable, &params).unwrap().into_parts();
+    instructions.apply_to_request_http1x(http);
+}
+
 fn sign_one(c: &mut Criterion) {
     let request = token_exchange();
     let endpoint = Endpoint::new("us-east-1").unwrap();
@@ -77,32 +112,13 @@ fn sign_one(c: &mut Criterion) {
             b.iter_batched(
                 || request.to_http_at(&endpoint),
                 |mut http| {
-                    // What a caller of aws-sigv4 writes: parameters, the signable
-                    // view of the request, signing, applying the result.
-                    let params = SigningParams::builder()
-                        .identity(&identity)
-                        .region("us-east-1")
-                        .name("sso-oauth")
-                        .time(time())
-                        .settings(SigningSettings::default())
-                        .build()
-                        .unwrap()
-                        .into();
-                    let uri = http.uri().to_string();
-                    let headers: Vec<(&str, &str)> = http
-                        .headers()
-                        .iter()
-                        .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
-                        .collect();
-                    let signable = SignableRequest::new(
-                        http.method().as_str(),
-                        uri,
-                        headers.into_iter(),
-                        SignableBody::Bytes(http.body().expose_secret()),
-                    )
-                    .unwrap();
-                    let (instructions, _) = sdk_sign(signable, &params).unwrap().into_parts();
-                    instructions.apply_to_request_http1x(&mut http);
+                    sdk_sign_http(
+                        &mut http,
+                        |body| body.expose_secret(),
+                        &identity,
+                        "sso-oauth",
+                        SigningSettings::default(),
+                    );
                     http
                 },
                 BatchSize::SmallInput,
@@ -205,30 +221,7 @@ fn sign_s3(c: &mut Criterion) {
         settings.percent_encoding_mode = PercentEncodingMode::Single;
         settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-        let params = SigningParams::builder()
-            .identity(&identity)
-            .region("us-east-1")
-            .name("s3")
-            .time(time())
-            .settings(settings)
-            .build()
-            .unwrap()
-            .into();
-        let uri = http.uri().to_string();
-        let headers: Vec<(&str, &str)> = http
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
-            .collect();
-        let signable = SignableRequest::new(
-            http.method().as_str(),
-            uri,
-            headers.into_iter(),
-            SignableBody::Bytes(http.body()),
-        )
-        .unwrap();
-        let (instructions, _) = sdk_sign(signable, &params).unwrap().into_parts();
-        instructions.apply_to_request_http1x(&mut http);
+        sdk_sign_http(&mut http, |body| body, &identity, "s3", settings);
         http
     };
     // The same request comes out of both, signature and all.

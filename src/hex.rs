@@ -25,8 +25,8 @@ fn percent(b: u8) -> [u8; 3] {
 /// Percent-encodes `value`: bytes that `keep` accepts stay as they are, every
 /// other byte becomes `%XX`. The output goes to `put` in order, as runs of kept
 /// bytes and escapes, so that the caller's sink (a hasher, an exact-size
-/// zeroizing buffer) receives it without a copy in between.
-#[cfg(feature = "sigv4")]
+/// zeroizing buffer, a byte buffer) receives it without a copy in between.
+#[cfg(any(feature = "login", feature = "sigv4"))]
 pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: impl FnMut(&[u8])) {
     let mut run = 0;
     for (i, &b) in value.iter().enumerate() {
@@ -50,18 +50,16 @@ pub(crate) fn percent_encoded_len(value: &str) -> usize {
             .count()
 }
 
-/// `value` percent-encoded (everything but RFC 3986's unreserved characters
-/// `A-Z a-z 0-9 - . _ ~` becomes `%XX`), appended to `out`: ASCII only. A
-/// store per byte; reserve [`percent_encoded_len`] first to grow `out` once.
+/// [`percent_encode`] of everything but RFC 3986's unreserved characters
+/// (`A-Z a-z 0-9 - . _ ~`), appended to `out`: ASCII only. Reserve
+/// [`percent_encoded_len`] first to grow `out` once.
 #[cfg(any(feature = "login", feature = "sigv4"))]
 pub(crate) fn percent_encode_unreserved_onto(out: &mut Vec<u8>, value: &str) {
-    for b in value.bytes() {
-        if crate::validation::unreserved_byte(b) {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&percent(b));
-        }
-    }
+    percent_encode(
+        value.as_bytes(),
+        crate::validation::unreserved_byte,
+        |piece| out.extend_from_slice(piece),
+    );
 }
 
 /// Text assembled from strings and [`percent_encode_unreserved_onto`]'s ASCII:
@@ -96,8 +94,9 @@ mod tests {
     fn text_percent_encodes_as_byte_by_byte() {
         use std::fmt::Write as _;
         // Multi-byte characters next to each other, at either end, between
-        // unreserved runs, and across the encoder's blocks: every byte of each
-        // escaped, nothing else.
+        // unreserved runs, and many of them: every byte of each escaped,
+        // nothing else, and the length known beforehand exact.
+        let long = "a/é".repeat(100);
         for text in [
             "",
             "a",
@@ -109,6 +108,7 @@ mod tests {
             "😀 x+y/z~",
             "%2B",
             "-._~AZaz09",
+            &long,
         ] {
             let mut plain = String::new();
             for b in text.bytes() {

@@ -871,13 +871,15 @@ fn hash_canonical_query(hasher: &mut Sha256, query: Option<&str>) {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
         return;
     };
-    let encode = |text: &str| crate::hex::percent_encode_unreserved(text);
     let mut pairs: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (encode(&form_decode(name)), encode(&form_decode(value)))
+            (
+                crate::hex::percent_encode_unreserved(&form_decode(name)),
+                crate::hex::percent_encode_unreserved(&form_decode(value)),
+            )
         })
         .collect();
     pairs.sort();

@@ -307,6 +307,11 @@ impl AuthorizeUrl {
             url.push(b'=');
             crate::hex::percent_encode_unreserved_onto(&mut url, value);
         }
+        debug_assert_eq!(
+            url.len(),
+            len,
+            "the authorize URL's length, computed beforehand"
+        );
         let url = crate::hex::into_text(url);
         Ok(Self { url, state })
     }
