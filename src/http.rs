@@ -124,7 +124,7 @@ impl Endpoint {
     /// path, a port that is not a number from 0 to 65535, or a host that HTTP
     /// clients would send in another spelling: a percent escape, an IPv4 address
     /// written other than as four plain decimal numbers, an IPv6 literal with an
-    /// embedded IPv4 address) or [`EndpointError::InvalidRegion`].
+    /// embedded or mapped IPv4 address) or [`EndpointError::InvalidRegion`].
     pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
         if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
@@ -263,7 +263,8 @@ pub(crate) fn post_json(
 /// number (`:08443` is `:8443`). Refused: a port that is not a number from 0
 /// to 65535 (or an empty one), and hosts the `url` crate would rewrite in ways
 /// less plain (a percent escape, an IPv4 address in another spelling such as
-/// `127.1` or `0x7f.0.0.1`, an IPv6 literal with an embedded IPv4 address).
+/// `127.1` or `0x7f.0.0.1`, an IPv6 literal with an embedded IPv4 address,
+/// and an IPv4-mapped one in any spelling).
 fn canonical_authority(authority: Authority) -> Result<Authority, EndpointError> {
     let host = canonical_host(authority.host()).ok_or(EndpointError::InvalidBaseUrl)?;
     // No user info here: what follows the host is `:port`, or nothing.
@@ -299,7 +300,11 @@ fn canonical_host(host: &str) -> Option<String> {
             return None;
         }
         let address: std::net::Ipv6Addr = literal.parse().ok()?;
-        return Some(format!("[{address}]"));
+        let text = format!("[{address}]");
+        // An IPv4-mapped address written in hexadecimal (`[::ffff:c000:280]`)
+        // is displayed dotted, which the `url` crate would write back in
+        // hexadecimal: refused as the dotted literal is.
+        return (!text.contains('.')).then_some(text);
     }
     if host.contains('%') {
         return None;

@@ -320,6 +320,44 @@ fn an_unreadable_directory_or_file_is_a_read_error_naming_the_file() {
     }
 }
 
+/// A FIFO where a token file should be (or among the logins): an error, or
+/// passed over, at once; opening it for reading would wait for a writer.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    use std::sync::mpsc;
+    let dir = TempDir::new("bad-fifo");
+    let cache = TokenCache::new(dir.path());
+    let key = CacheKey::session("dev");
+    let fifo = cache.token_path(&key);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (done, finished) = mpsc::channel();
+    let (in_thread, dir_path) = (cache.clone(), dir.path().to_path_buf());
+    std::thread::spawn(move || {
+        let loaded = in_thread.load(&CacheKey::session("dev")).map(|_| ());
+        let logins = in_thread.logins().map(|logins| logins.len());
+        let _ = done.send((loaded, logins));
+        drop(dir_path);
+    });
+    let Ok((loaded, logins)) = finished.recv_timeout(std::time::Duration::from_secs(20)) else {
+        // Let the blocked open go before failing.
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+        panic!("reading the cache waited on a FIFO");
+    };
+    let err = loaded.unwrap_err();
+    assert_eq!(err.kind(), &CacheErrorKind::Read, "{err}");
+    assert!(
+        full_text(&err).contains("not a regular file"),
+        "{}",
+        full_text(&err)
+    );
+    assert_eq!(logins.unwrap(), 0);
+}
+
 fn member_value() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(format!("\"{CANARY}\"")),

@@ -1,7 +1,8 @@
 //! `SsoSession` against a loopback token endpoint: many callers in two processes
 //! refresh a due token exactly once; an expired token that cannot be refreshed is
 //! an error that says to log in again, never the expired token; a refresh that
-//! fails early is not retried for a minute.
+//! fails is not retried for a minute while the token is unexpired, nor by the
+//! callers that waited for it.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -331,24 +332,125 @@ fn a_failed_early_refresh_keeps_the_valid_token_and_waits_a_minute() {
     assert_eq!(endpoint.refreshes(), 1, "retried within a minute");
 }
 
-/// In the mandatory window (under 10 minutes left) a failed refresh does not
-/// rest: every call tries again, and each gets the still-valid token back.
+/// In the mandatory window (under 10 minutes left) a failed refresh rests a
+/// minute too, as botocore's does: the calls after it get the still-valid
+/// token without a request.
 #[test]
-fn a_failed_refresh_in_the_mandatory_window_is_retried_on_every_call() {
+fn a_failed_refresh_in_the_mandatory_window_rests_a_minute_too() {
     let dir = TempDir::new("session");
     let endpoint = TokenEndpoint::start(400, REFUSED, Duration::ZERO);
     store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
     let session = session(dir.path(), &endpoint.base_url);
     let agent = ureq::Agent::new_with_defaults();
-    for call in 1..=3 {
+    for _ in 0..3 {
         let token = session.token_blocking(&agent).unwrap();
         assert_eq!(token.access_token().expose_secret(), "old-access");
-        assert_eq!(
-            endpoint.refreshes(),
-            call,
-            "no rest in the mandatory window"
-        );
     }
+    assert_eq!(endpoint.refreshes(), 1, "retried within a minute");
+}
+
+/// An expired token is useless: every call tries to refresh it, and each
+/// failure is an error, never the expired token.
+#[test]
+fn an_expired_token_is_tried_on_every_call() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::ZERO);
+    store_token(dir.path(), SystemTime::now() - Duration::from_secs(1));
+    let session = session(dir.path(), &endpoint.base_url);
+    let agent = ureq::Agent::new_with_defaults();
+    for call in 1..=3 {
+        let err = session.token_blocking(&agent).unwrap_err();
+        assert!(matches!(err, SessionError::LoginAgain(_)), "{err:?}");
+        assert_eq!(endpoint.refreshes(), call);
+    }
+}
+
+/// `THREADS` threads of one session ask at once while the refresh they all
+/// wait for is slow and fails: it is sent once, not once per waiter in turn.
+fn waiters_behind_a_failing_refresh(
+    expires_at: SystemTime,
+) -> (Vec<Result<String, String>>, usize) {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::from_millis(300));
+    store_token(dir.path(), expires_at);
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let go = Arc::new(std::sync::Barrier::new(THREADS));
+    let callers: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (session, go) = (session.clone(), go.clone());
+            std::thread::spawn(move || {
+                let agent = ureq::Agent::new_with_defaults();
+                go.wait();
+                session
+                    .token_blocking(&agent)
+                    .map(|token| token.access_token().expose_secret().to_owned())
+                    .map_err(|err| {
+                        let source = std::error::Error::source(&err).map(ToString::to_string);
+                        format!("{err}: {}", source.unwrap_or_default())
+                    })
+            })
+        })
+        .collect();
+    let results = callers.into_iter().map(|c| c.join().unwrap()).collect();
+    (results, endpoint.refreshes())
+}
+
+#[test]
+fn callers_that_waited_for_a_failed_refresh_do_not_repeat_it() {
+    // 5 minutes left: each waiter gets the valid token.
+    let (results, refreshes) =
+        waiters_behind_a_failing_refresh(SystemTime::now() + Duration::from_secs(300));
+    assert_eq!(refreshes, 1, "{results:?}");
+    assert_eq!(results, vec![Ok("old-access".to_owned()); THREADS]);
+
+    // Expired: each waiter gets the error, none sends the refresh again.
+    let (results, refreshes) =
+        waiters_behind_a_failing_refresh(SystemTime::now() - Duration::from_secs(1));
+    assert_eq!(refreshes, 1, "{results:?}");
+    for result in &results {
+        let err = result.as_ref().unwrap_err();
+        assert!(err.contains("log in again"), "{err}");
+    }
+    let waited = results
+        .iter()
+        .filter(|r| {
+            r.as_ref()
+                .unwrap_err()
+                .contains("this call waited for failed")
+        })
+        .count();
+    assert_eq!(waited, THREADS - 1, "{results:?}");
+}
+
+#[test]
+fn async_callers_that_waited_for_a_failed_refresh_do_not_repeat_it() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::from_millis(300));
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tokens = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        let tasks: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let (session, client) = (session.clone(), client.clone());
+                tokio::spawn(async move {
+                    let token = session.token(&client).await.expect("a caller failed");
+                    token.access_token().expose_secret().to_owned()
+                })
+            })
+            .collect();
+        let mut tokens = Vec::new();
+        for task in tasks {
+            tokens.push(task.await.unwrap());
+        }
+        tokens
+    });
+    assert_eq!(tokens, vec!["old-access"; THREADS]);
+    assert_eq!(endpoint.refreshes(), 1);
 }
 
 #[test]

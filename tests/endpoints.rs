@@ -99,6 +99,8 @@ fn a_custom_host_is_kept_as_every_client_sends_it() {
         "http://1.2.3.4.",
         "http://example.123",
         "http://[::ffff:127.0.0.1]",
+        "http://[::ffff:c000:280]:9000",
+        "http://[0:0:0:0:0:ffff:7f00:1]",
         "http://ex%41mple.com",
         "http://example.com:",
         "http://example.com:65536",

@@ -487,7 +487,7 @@ mod redirects {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     const STATUSES: [(u16, &str); 3] = [
         (302, "Found"),
@@ -612,4 +612,46 @@ mod redirects {
             }
         }
     }
+}
+
+/// A server that accepts and then says nothing: the crate's reqwest exchanges
+/// are bounded whatever the builder set (here nothing), and the bound is the
+/// client's to change.
+#[cfg(feature = "reqwest")]
+#[test]
+fn a_stalled_server_cannot_hold_a_reqwest_caller() {
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = Endpoint::custom(
+        &format!("http://{}", listener.local_addr().unwrap()),
+        REGION,
+    )
+    .unwrap();
+    // Accepts, reads nothing, answers nothing, until the test ends.
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(1).collect();
+        let _ = stopped.recv_timeout(Duration::from_secs(60));
+        drop(held);
+    });
+    let unbounded = ReqwestClient::from_builder(reqwest::Client::builder()).unwrap();
+    assert_eq!(unbounded.exchange_timeout(), Some(ReqwestClient::TIMEOUT));
+    let client = unbounded.with_exchange_timeout(Some(Duration::from_millis(300)));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let result = runtime.block_on(device().send(&client, &endpoint));
+    let _ = stop.send(());
+    server.join().unwrap();
+    let Err(SendError::Transport(err)) = &result else {
+        panic!("{result:?}");
+    };
+    let timed_out = err
+        .downcast_ref::<reqwest::Error>()
+        .is_some_and(reqwest::Error::is_timeout);
+    // reqwest's own timeout, not the server letting go (it holds 60 s).
+    assert!(timed_out, "{err:?}");
 }

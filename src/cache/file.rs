@@ -4,7 +4,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
@@ -162,13 +162,7 @@ impl TokenCache {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn load(&self, key: &CacheKey) -> Result<Option<CachedToken>, CacheError> {
-        let path = self.token_path(key);
-        let Some(bytes) = read_file(&path)? else {
-            return Ok(None);
-        };
-        CachedToken::from_json(&bytes)
-            .map(Some)
-            .map_err(|err| err.file(&path))
+        read_parsed(&self.token_path(key), CachedToken::from_json)
     }
 
     /// Writes `token` as the token of `key`, atomically, times as
@@ -242,13 +236,7 @@ impl TokenCache {
         &self,
         key: &RegistrationKey,
     ) -> Result<Option<CachedRegistration>, CacheError> {
-        let path = self.registration_path(key);
-        let Some(bytes) = read_file(&path)? else {
-            return Ok(None);
-        };
-        CachedRegistration::from_file(&bytes)
-            .map(Some)
-            .map_err(|err| err.file(&path))
+        read_parsed(&self.registration_path(key), CachedRegistration::from_file)
     }
 
     /// Writes `registration` as the registration of `key`, atomically.
@@ -274,21 +262,82 @@ pub(super) fn remove_file(path: &Path) -> Result<(), CacheError> {
     }
 }
 
+/// The pauses before reading again a file that is not whole JSON: a tool that
+/// writes in place (aws-config truncates the file, then writes it) may be
+/// halfway through. At most 31 ms in all, spent only on such a file.
+const REREAD_AFTER: [Duration; 3] = [
+    Duration::from_millis(1),
+    Duration::from_millis(5),
+    Duration::from_millis(25),
+];
+
+/// Reads and parses a file (`None` when it does not exist); a file that looks
+/// cut off (see [`cut_off`]) is read again after each of the [`REREAD_AFTER`]
+/// pauses before its error counts. Errors name the file.
+pub(super) fn read_parsed<T>(
+    path: &Path,
+    mut parse: impl FnMut(&[u8]) -> Result<T, CacheError>,
+) -> Result<Option<T>, CacheError> {
+    let mut pauses = REREAD_AFTER.iter();
+    loop {
+        let Some(bytes) = read_file(path)? else {
+            return Ok(None);
+        };
+        match parse(&bytes) {
+            Err(err) if cut_off(&err, &bytes) => match pauses.next() {
+                Some(&wait) => std::thread::sleep(wait),
+                None => return Err(err.file(path)),
+            },
+            parsed => return parsed.map(Some).map_err(|err| err.file(path)),
+        }
+    }
+}
+
+/// Whether `err` is what a file halfway through an in-place write may give (a
+/// writer that truncates first leaves a prefix of the new file): a syntax
+/// error in `bytes` that do not end with the object's `}` (an empty file, JSON
+/// that stops short), or at their very end. Broken JSON that ends as a whole
+/// object does is not read again.
+fn cut_off(err: &CacheError, bytes: &[u8]) -> bool {
+    if *err.kind() != CacheErrorKind::Syntax {
+        return false;
+    }
+    let at_end = std::error::Error::source(err)
+        .and_then(|source| source.downcast_ref::<crate::ParseError>())
+        .and_then(crate::ParseError::offset)
+        .is_some_and(|offset| offset >= bytes.len());
+    at_end || bytes.trim_ascii_end().last() != Some(&b'}')
+}
+
 /// Reads a whole file into a zeroizing buffer of its exact size; `None` when it
-/// does not exist.
+/// does not exist. Anything but a regular file (or a link to one) is a
+/// [`CacheErrorKind::Read`] error, looked at before it is opened: opening a
+/// FIFO would wait for a writer.
 pub(super) fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
     let read_error = |err| CacheError::io(CacheErrorKind::Read, path, err);
+    let not_regular = || read_error(io::Error::other("not a regular file"));
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => return Err(not_regular()),
+        Ok(_) => {}
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(read_error(err)),
+    }
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(read_error(err)),
     };
-    // A tool that writes in place (the CLI, aws-config) can grow the file while it
-    // is read: start over then, a few times. One byte more than the size is
+    // A tool that writes in place (aws-config, older CLIs) can grow the file
+    // while it is read: start over then, a few times. One byte more than the size is
     // asked for, in the same `read`: a file that did not grow fills all but that
     // byte, and needs no second call to see its end.
     for _ in 0..3 {
-        let len = file.metadata().map_err(read_error)?.len();
+        let meta = file.metadata().map_err(read_error)?;
+        if !meta.is_file() {
+            // A directory opens (replaced since the look).
+            return Err(not_regular());
+        }
+        let len = meta.len();
         if len > MAX_FILE {
             return Err(CacheError::new(CacheErrorKind::TooLarge).file(path));
         }
@@ -460,8 +509,70 @@ fn passwd_entry_home(passwd: &str, uid: u32) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::passwd_entry_home;
+    use super::{passwd_entry_home, read_parsed, CacheErrorKind, CachedToken, REREAD_AFTER};
+    use secrecy::ExposeSecret;
     use std::path::Path;
+
+    const WHOLE: &str = r#"{"accessToken":"a","expiresAt":"2030-01-01T00:00:00Z"}"#;
+
+    /// A file caught halfway through an in-place write (empty, then cut off)
+    /// is read again, and its whole form is what loads; a file that stays
+    /// broken is a syntax error after the pauses, naming the file.
+    #[test]
+    fn a_file_caught_halfway_through_a_write_is_read_again() {
+        let dir = std::env::temp_dir().join(format!("ssooidc-reread-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.json");
+        for partial in ["", &WHOLE[..WHOLE.len() / 2]] {
+            std::fs::write(&path, partial).unwrap();
+            let mut reads = Vec::new();
+            let loaded = read_parsed(&path, |bytes| {
+                reads.push(bytes.len());
+                let parsed = CachedToken::from_json(bytes);
+                // The writer finishes while this reader pauses.
+                std::fs::write(&path, WHOLE).unwrap();
+                parsed
+            })
+            .unwrap()
+            .unwrap();
+            assert_eq!(loaded.access_token().expose_secret(), "a");
+            assert_eq!(reads, [partial.len(), WHOLE.len()]);
+        }
+
+        // Broken before its end: no write in progress, not read again.
+        std::fs::write(&path, WHOLE.replace(':', ";")).unwrap();
+        let mut reads = 0;
+        let err = read_parsed(&path, |bytes| {
+            reads += 1;
+            CachedToken::from_json(bytes)
+        })
+        .unwrap_err();
+        assert_eq!(*err.kind(), CacheErrorKind::Syntax);
+        assert_eq!(reads, 1);
+
+        std::fs::write(&path, &WHOLE[..10]).unwrap();
+        let mut reads = 0;
+        let err = read_parsed(&path, |bytes| {
+            reads += 1;
+            CachedToken::from_json(bytes)
+        })
+        .unwrap_err();
+        assert_eq!(*err.kind(), CacheErrorKind::Syntax);
+        assert_eq!(err.path(), Some(path.as_path()));
+        assert_eq!(reads, 1 + REREAD_AFTER.len());
+
+        // Other errors are not read again.
+        std::fs::write(&path, r#"{"expiresAt":"2030-01-01T00:00:00Z"}"#).unwrap();
+        let mut reads = 0;
+        let err = read_parsed(&path, |bytes| {
+            reads += 1;
+            CachedToken::from_json(bytes)
+        })
+        .unwrap_err();
+        assert_eq!(*err.kind(), CacheErrorKind::Missing);
+        assert_eq!(reads, 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn passwd_home_is_the_first_entry_with_the_uid() {

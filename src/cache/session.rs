@@ -4,6 +4,7 @@
 use std::error::Error;
 use std::fmt;
 use std::fs::{File, OpenOptions, TryLockError};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -13,8 +14,9 @@ use super::{CacheError, CacheErrorKind, CacheKey, CachedToken, Freshness, TokenC
 use crate::grant::RefreshToken;
 use crate::{CreateToken, CreateTokenResponse, Endpoint};
 
-/// After a failed refresh in the advisory window, the next try waits this long
-/// (botocore's rule); the mandatory window always tries.
+/// After a failed refresh, the next try waits this long while the token is
+/// unexpired, in both windows (botocore's rule: it rests after any attempt);
+/// an expired token is tried on every call.
 const RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Why [`SsoSession`] returned no token.
@@ -77,7 +79,13 @@ enum Step {
 ///   at it, and no refresh failed in the last minute); the others, and that
 ///   caller if the refresh fails, go on with the current token.
 /// - Under 10 minutes, or expired: every caller waits for the refresh; one
-///   refreshes, the others read what it stored.
+///   refreshes, the others read what it stored. If that refresh fails, the
+///   callers of this session that waited for it do not try again: they get the
+///   token while it is unexpired, else [`SessionError::LoginAgain`].
+/// - After a failed refresh, no caller of this session refreshes for a minute
+///   while the token is unexpired (in both windows, as botocore rests after
+///   any attempt); each gets the current token. An expired token is refreshed
+///   on every call.
 /// - Expired and not refreshable, or the refresh failed:
 ///   [`SessionError::LoginAgain`], never the expired token.
 /// - The lock file cannot be opened or locked (a read-only `~/.aws`, a full
@@ -124,8 +132,11 @@ pub struct SsoSession {
     /// Held by the thread of this process that refreshes (blocking callers).
     #[cfg(feature = "ureq")]
     refreshing: Mutex<()>,
-    /// When the last refresh failed.
+    /// When the last refresh failed (or could not start).
     last_failure: Mutex<Option<SystemTime>>,
+    /// How many refreshes have failed: a caller that finds it changed once it
+    /// holds the lock waited for a refresh that failed.
+    failed: AtomicU64,
     /// A refreshed token the cache could not store, with the access token of
     /// the cached one it replaces: used while the file still holds that one.
     unsaved: Mutex<Option<Unsaved>>,
@@ -166,6 +177,7 @@ impl SsoSession {
             #[cfg(feature = "ureq")]
             refreshing: Mutex::new(()),
             last_failure: Mutex::new(None),
+            failed: AtomicU64::new(0),
             unsaved: Mutex::new(None),
         }
     }
@@ -210,8 +222,8 @@ impl SsoSession {
     }
 
     /// No refresh could start (the lock file cannot be opened or locked): the
-    /// token while it is unexpired, else the error. In the advisory window the
-    /// next try rests a minute, as after a failed refresh.
+    /// token while it is unexpired, else the error. The next try rests a
+    /// minute, as after a failed refresh.
     fn without_refresh(
         &self,
         token: CachedToken,
@@ -220,35 +232,41 @@ impl SsoSession {
         let now = SystemTime::now();
         match token.freshness(now) {
             Freshness::Expired => Err(err),
-            Freshness::RefreshSoon => {
+            Freshness::Fresh => Ok(token),
+            Freshness::RefreshSoon | Freshness::RefreshNow => {
                 self.set_last_failure(Some(now));
                 Ok(token)
             }
-            _ => Ok(token),
         }
+    }
+
+    /// Whether a refresh failed less than [`RETRY_AFTER`] before `now` (or
+    /// after it: a clock set back counts as recent).
+    fn resting(&self, now: SystemTime) -> bool {
+        let failed = *self
+            .last_failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        failed.is_some_and(|at| {
+            now.duration_since(at)
+                .map_or(true, |since| since < RETRY_AFTER)
+        })
     }
 
     /// The pure decision: what `freshness` at `now` asks for.
     fn step(&self, token: CachedToken, now: SystemTime) -> Step {
         match token.freshness(now) {
             Freshness::Fresh => Step::Use(token),
-            Freshness::RefreshSoon => {
-                let failed = *self
-                    .last_failure
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                let recently = failed.is_some_and(|at| {
-                    now.duration_since(at)
-                        .map_or(true, |since| since < RETRY_AFTER)
-                });
-                if recently {
-                    Step::Use(token)
-                } else {
-                    Step::RefreshIfFree(token)
-                }
-            }
+            Freshness::RefreshSoon | Freshness::RefreshNow if self.resting(now) => Step::Use(token),
+            Freshness::RefreshSoon => Step::RefreshIfFree(token),
             Freshness::RefreshNow | Freshness::Expired => Step::RefreshAndWait(token),
         }
+    }
+
+    /// The number of failed refreshes so far, read before a caller looks at
+    /// the token (see [`under_lock`](Self::under_lock)).
+    fn failures(&self) -> u64 {
+        self.failed.load(Ordering::SeqCst)
     }
 
     /// The lock file beside the token, created (0600 on Unix) when missing.
@@ -280,14 +298,25 @@ impl SsoSession {
     }
 
     /// Under the lock: the token again (someone may have refreshed it while this
-    /// caller waited), and the request if it still needs refreshing.
+    /// caller waited), and the request if it still needs refreshing and no
+    /// refresh of this session failed since the caller asked (`failures` was
+    /// [`failures`](Self::failures) then).
     fn under_lock(
         &self,
         now: SystemTime,
+        failures: u64,
     ) -> Result<(CachedToken, Option<CreateToken<RefreshToken>>), SessionError> {
         let token = self.load()?;
-        if token.freshness(now) == Freshness::Fresh {
+        let freshness = token.freshness(now);
+        if freshness == Freshness::Fresh {
             return Ok((token, None));
+        }
+        if self.failures() != failures {
+            return if freshness == Freshness::Expired {
+                Err(SessionError::LoginAgain(Box::new(FailedWhileWaiting)))
+            } else {
+                Ok((token, None))
+            };
         }
         match token.refresh_request(now) {
             Ok(request) => Ok((token, Some(request))),
@@ -342,6 +371,7 @@ impl SsoSession {
             Err(err) => Box::new(err),
         };
         self.set_last_failure(Some(now));
+        self.failed.fetch_add(1, Ordering::SeqCst);
         if token.freshness(SystemTime::now()) == Freshness::Expired {
             Err(SessionError::LoginAgain(err))
         } else {
@@ -362,6 +392,21 @@ impl std::fmt::Display for NoLifetime {
 
 impl Error for NoLifetime {}
 
+/// The refresh a caller waited for (another caller's, in this session) failed,
+/// and the token has expired.
+#[derive(Debug)]
+struct FailedWhileWaiting;
+
+impl std::fmt::Display for FailedWhileWaiting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the refresh this call waited for failed (made by another caller of the session)",
+        )
+    }
+}
+
+impl Error for FailedWhileWaiting {}
+
 #[cfg(feature = "ureq")]
 impl SsoSession {
     /// The access token, refreshed first when due (feature `ureq`): blocking.
@@ -372,12 +417,16 @@ impl SsoSession {
     /// [`SessionError::LoginAgain`] when the token has expired and could not be
     /// refreshed.
     pub fn token_blocking(&self, agent: &ureq::Agent) -> Result<CachedToken, SessionError> {
+        let failures = self.failures();
         let token = self.load()?;
         let (_in_process, _file) = match self.step(token, SystemTime::now()) {
             Step::Use(token) => return Ok(token),
             Step::RefreshIfFree(token) => {
-                let Ok(guard) = self.refreshing.try_lock() else {
-                    return Ok(token);
+                let guard = match self.refreshing.try_lock() {
+                    Ok(guard) => guard,
+                    // A thread panicked while refreshing: the lock guards no data.
+                    Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                    Err(std::sync::TryLockError::WouldBlock) => return Ok(token),
                 };
                 match self.try_lock() {
                     Ok(Some(file)) => (guard, file),
@@ -401,7 +450,7 @@ impl SsoSession {
             }
         };
         let now = SystemTime::now();
-        let (token, request) = self.under_lock(now)?;
+        let (token, request) = self.under_lock(now, failures)?;
         let Some(request) = request else {
             return Ok(token);
         };
@@ -454,6 +503,7 @@ impl SsoSession {
     /// [`SessionError::LoginAgain`] when the token has expired and could not be
     /// refreshed.
     pub async fn token(&self, client: &crate::ReqwestClient) -> Result<CachedToken, SessionError> {
+        let failures = self.failures();
         let token = self.load()?;
         let _file = match self.step(token, SystemTime::now()) {
             Step::Use(token) => return Ok(token),
@@ -468,7 +518,7 @@ impl SsoSession {
             },
         };
         let now = SystemTime::now();
-        let (token, request) = self.under_lock(now)?;
+        let (token, request) = self.under_lock(now, failures)?;
         let Some(request) = request else {
             return Ok(token);
         };
@@ -481,11 +531,11 @@ impl SsoSession {
 mod tests {
     use super::*;
 
-    /// The rest after a failed refresh in the advisory window is a minute: the
+    /// The rest after a failed refresh is a minute in both windows: the
     /// decision at 59 s still goes on with the token, at 61 s it refreshes
-    /// again; the mandatory window never rests.
+    /// again; an expired token never rests.
     #[test]
-    fn a_failed_refresh_rests_one_minute_in_the_advisory_window_only() {
+    fn a_failed_refresh_rests_one_minute_while_the_token_is_unexpired() {
         let session = SsoSession::new(
             TokenCache::new("/nonexistent"),
             CacheKey::session("dev"),
@@ -506,8 +556,15 @@ mod tests {
             session.step(token(720), at(61)),
             Step::RefreshIfFree(_)
         ));
+        // The mandatory window rests too, while the token is unexpired.
+        assert!(matches!(session.step(token(300), at(59)), Step::Use(_)));
         assert!(matches!(
-            session.step(token(300), at(1)),
+            session.step(token(300), at(61)),
+            Step::RefreshAndWait(_)
+        ));
+        // An expired token is always tried.
+        assert!(matches!(
+            session.step(token(0), at(1)),
             Step::RefreshAndWait(_)
         ));
         session.set_last_failure(None);

@@ -29,6 +29,12 @@ use crate::{
 /// the redirect policy set to none. A 3xx answer then comes back as
 /// [`SendError::Redirected`] and nothing is sent anywhere else.
 ///
+/// Every exchange the crate makes through it is bounded by
+/// [`TIMEOUT`](Self::TIMEOUT) (reqwest's per-request timeout, which replaces
+/// the client's own), whatever the builder set, so that a server that accepts
+/// and then stalls cannot hold a caller; change or drop that bound with
+/// [`with_exchange_timeout`](Self::with_exchange_timeout).
+///
 /// ```
 /// use std::time::Duration;
 /// use ssooidc_token::ReqwestClient;
@@ -48,6 +54,8 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct ReqwestClient {
     inner: reqwest::Client,
+    /// The per-request timeout of the crate's exchanges, if any.
+    exchange_timeout: Option<Duration>,
 }
 
 impl ReqwestClient {
@@ -56,8 +64,9 @@ impl ReqwestClient {
     /// Timeout of each read of [`new`](Self::new): a server that stops sending
     /// is given up on after this long.
     pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
-    /// Timeout of a whole exchange of [`new`](Self::new): a server that trickles
-    /// its answer is given up on after this long.
+    /// Timeout of a whole exchange (every client's, unless
+    /// [`with_exchange_timeout`](Self::with_exchange_timeout) changes it): a
+    /// server that trickles its answer is given up on after this long.
     pub const TIMEOUT: Duration = Duration::from_secs(60);
 
     /// A client with reqwest's defaults, no redirects, and the timeouts above.
@@ -74,8 +83,10 @@ impl ReqwestClient {
         )
     }
 
-    /// A client from your builder, with its redirect policy set to none. Set
-    /// timeouts on the builder: reqwest sets none by default.
+    /// A client from your builder, with its redirect policy set to none. The
+    /// crate's exchanges are bounded by [`TIMEOUT`](Self::TIMEOUT) all the same
+    /// (reqwest sets no timeout by default); connect and read timeouts are the
+    /// builder's.
     ///
     /// # Errors
     /// [`SendError::Transport`] if reqwest cannot build the client.
@@ -84,7 +95,37 @@ impl ReqwestClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(transport)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            exchange_timeout: Some(Self::TIMEOUT),
+        })
+    }
+
+    /// The bound on each of the crate's exchanges in place of
+    /// [`TIMEOUT`](Self::TIMEOUT); `None` leaves the client's own timeout (set
+    /// on its builder) in charge, or none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ssooidc_token::ReqwestClient;
+    ///
+    /// let client = ReqwestClient::new()?;
+    /// assert_eq!(client.exchange_timeout(), Some(ReqwestClient::TIMEOUT));
+    /// let client = client.with_exchange_timeout(Some(Duration::from_secs(120)));
+    /// assert_eq!(client.exchange_timeout(), Some(Duration::from_secs(120)));
+    /// # Ok::<(), ssooidc_token::SendError>(())
+    /// ```
+    #[must_use]
+    pub fn with_exchange_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.exchange_timeout = timeout;
+        self
+    }
+
+    /// The bound on each of the crate's exchanges (see
+    /// [`with_exchange_timeout`](Self::with_exchange_timeout)).
+    #[must_use]
+    pub fn exchange_timeout(&self) -> Option<Duration> {
+        self.exchange_timeout
     }
 
     /// The underlying client (it follows no redirect), for your own requests.
@@ -109,8 +150,11 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     read: impl Read<T>,
 ) -> Result<T, SendError> {
     let (parts, body) = request.into_parts();
-    let request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
+    let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
         .map_err(transport)?;
+    if client.exchange_timeout.is_some() {
+        *request.timeout_mut() = client.exchange_timeout;
+    }
     let mut response = client.inner.execute(request).await.map_err(transport)?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
@@ -303,7 +347,8 @@ impl crate::login::DevicePoller {
 
 /// Makes `request` (no body: a start URL's probe, the portal's `Logout`) and
 /// gives the answer's status and headers; the body is not read. The client
-/// follows no redirect. `timeout` replaces the client's own when given.
+/// follows no redirect. `timeout` replaces the client's exchange timeout when
+/// given.
 #[cfg(feature = "login")]
 pub(crate) async fn bodiless(
     client: &ReqwestClient,
@@ -312,6 +357,7 @@ pub(crate) async fn bodiless(
 ) -> Result<(http::StatusCode, http::HeaderMap), Box<dyn std::error::Error + Send + Sync>> {
     let (parts, ()) = request.into_parts();
     let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))?;
+    let timeout = timeout.or(client.exchange_timeout);
     if timeout.is_some() {
         *request.timeout_mut() = timeout;
     }
