@@ -487,7 +487,7 @@ mod redirects {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     const STATUSES: [(u16, &str); 3] = [
         (302, "Found"),
