@@ -385,7 +385,7 @@ impl std::error::Error for PollError {
 /// | `expired_token`, or the next poll would be at or after `expiresIn` | [`PollOutcome::Expired`] |
 /// | 5xx, `server_error`, or a body that is not an OAuth error | wait one interval; the [`MAX_CONSECUTIVE_FAILURES`](Self::MAX_CONSECUTIVE_FAILURES)th in a row is [`PollError::Unavailable`] |
 /// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
-/// | no answer to judge (a failed connection, a redirect, over 1 MiB): [`on_no_answer`](Self::on_no_answer) | wait one interval (not counted as a failed poll) |
+/// | no answer to judge (a failed connection, a redirect, over 1 MiB): [`on_no_answer`](Self::on_no_answer) | wait twice the interval, doubling for each such poll in a row up to 16 times (not counted as a failed poll) |
 ///
 /// The interval starts at the authorization's `interval`, or 5 seconds when it is
 /// absent (or not positive). The first poll is right away (the interval is the
@@ -419,6 +419,8 @@ pub struct DevicePoller {
     next_poll_at: Instant,
     expires_at: Instant,
     failures: u32,
+    /// Polls in a row that got no answer (see `on_no_answer`).
+    unanswered: u32,
     finished: bool,
 }
 
@@ -486,6 +488,7 @@ impl DevicePoller {
             next_poll_at: now,
             expires_at,
             failures: 0,
+            unanswered: 0,
             finished: false,
         })
     }
@@ -576,12 +579,14 @@ impl DevicePoller {
 
     /// A poll that got no answer to judge, noticed at `now`: the connection
     /// failed or timed out, the endpoint redirected, or the answer was larger
-    /// than [`MAX_ANSWER`](Self::MAX_ANSWER). The next poll still waits one
-    /// interval (RFC 8628 section 3.5: a client polls less often when its
-    /// connection fails, never more), or polling ends as
-    /// [`PollOutcome::Expired`] if that would be at or after the device code's
-    /// expiry. It is not counted among the consecutive failed polls: the
-    /// transport's error is the caller's to judge (the crate's loops return it).
+    /// than [`MAX_ANSWER`](Self::MAX_ANSWER). The next poll backs off
+    /// exponentially (RFC 8628 section 3.5: a client whose connection fails
+    /// polls less often): it waits twice the interval after one such poll, 4
+    /// times after two in a row, up to 16 times; the next answer ends the
+    /// back-off. Polling ends as [`PollOutcome::Expired`] if the next poll would
+    /// be at or after the device code's expiry. It is not counted among the
+    /// consecutive failed polls: the transport's error is the caller's to judge
+    /// (the crate's loops return it).
     ///
     /// ```
     /// use std::time::{Duration, Instant};
@@ -592,17 +597,28 @@ impl DevicePoller {
     ///     br#"{"deviceCode":"d","userCode":"U","verificationUri":"https://v","expiresIn":600,"interval":5}"#,
     /// )?;
     /// let mut poller = DevicePoller::from_client("client", "secret", authorization, start)?;
-    /// // The first poll's connection failed at once: the next waits 5 s.
+    /// // The first poll's connection failed at once: the next waits 10 s.
     /// let outcome = poller.on_no_answer(start);
-    /// assert!(matches!(outcome, PollOutcome::Wait { until } if until == start + Duration::from_secs(5)));
-    /// assert_eq!(poller.next_poll_at(), start + Duration::from_secs(5));
+    /// assert!(matches!(outcome, PollOutcome::Wait { until } if until == start + Duration::from_secs(10)));
+    /// // That one failed too: 20 s more.
+    /// let outcome = poller.on_no_answer(poller.next_poll_at());
+    /// assert_eq!(poller.next_poll_at(), start + Duration::from_secs(30));
+    /// // An answer (still pending) ends the back-off: one interval again.
+    /// let pending = br#"{"error":"authorization_pending"}"#;
+    /// let outcome = poller.on_response(400, pending, poller.next_poll_at());
+    /// assert_eq!(poller.next_poll_at(), start + Duration::from_secs(35));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn on_no_answer(&mut self, now: Instant) -> PollOutcome {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
-        self.wait(now)
+        self.unanswered = self.unanswered.saturating_add(1);
+        let factor = 1u32 << self.unanswered.min(4);
+        match self.interval.checked_mul(factor) {
+            Some(backed_off) => self.wait_for(now, backed_off),
+            None => self.finish(PollOutcome::Expired),
+        }
     }
 
     /// [`on_response`](Self::on_response), with the `x-amzn-ErrorType` name
@@ -617,6 +633,7 @@ impl DevicePoller {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
+        self.unanswered = 0;
         if body.len() > Self::MAX_ANSWER {
             let reason = ParseError::syntax(Syntax::TooLarge, Self::MAX_ANSWER);
             return self.failed_poll(now, PollFailure::Unreadable { status, reason });
@@ -668,8 +685,13 @@ impl DevicePoller {
     /// `next_poll_at` never moves back, and every answer moves it on by at least
     /// the interval, so polling ends by the deadline whatever the clock says.
     fn wait(&mut self, now: Instant) -> PollOutcome {
+        self.wait_for(now, self.interval)
+    }
+
+    /// The next poll `pause` after `now` (or after the poll already due).
+    fn wait_for(&mut self, now: Instant, pause: Duration) -> PollOutcome {
         let from = now.max(self.next_poll_at);
-        match from.checked_add(self.interval) {
+        match from.checked_add(pause) {
             Some(until) if until < self.expires_at => {
                 self.next_poll_at = until;
                 PollOutcome::Wait { until }
@@ -711,8 +733,8 @@ pub enum DeviceLoginError {
     /// A poll got no answer the poller could judge: the HTTP client failed, the
     /// endpoint answered with a redirect (not followed), or the answer was larger
     /// than 1 MiB. The poller itself is not finished: calling the loop again
-    /// resumes polling, one interval after this poll (see
-    /// [`DevicePoller::on_no_answer`]).
+    /// resumes polling, backed off to at least twice the interval after this
+    /// poll (see [`DevicePoller::on_no_answer`]).
     Sending(crate::SendError),
 }
 
@@ -745,7 +767,7 @@ impl std::error::Error for DeviceLoginError {
 impl DevicePoller {
     /// What a login loop does after one exchange: `Break` with the result once
     /// polling is over (or the answer could not be judged: then the next poll,
-    /// if the loop is called again, still waits one interval), `Continue` to
+    /// if the loop is called again, backs off), `Continue` to
     /// wait for [`next_poll_at`](Self::next_poll_at) and poll again.
     pub(crate) fn settle(
         &mut self,
