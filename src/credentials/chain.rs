@@ -14,8 +14,9 @@ use crate::{
 };
 
 /// Cached credentials are renewed once less than this remains before the expiry
-/// they carry: the SDK's identity cache asks 10 to 15 s before that expiry, and
-/// must then get new credentials, not the ones it is replacing.
+/// they carry: the SDK's identity cache asks 5 to 10 s before that expiry (10 s
+/// before the expiry it stored, which is the real one plus a jitter of up to
+/// 5 s), and must then get new credentials, not the ones it is replacing.
 pub(crate) const RENEW_AHEAD: Duration = Duration::from_secs(30);
 
 /// How long a failed early renewal rests before the next attempt, while the

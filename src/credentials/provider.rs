@@ -119,7 +119,7 @@ crate::builder_state::typed_struct! {
         client: Arc<dyn Transport>,
         optional role_session_name: into String = "Sets `RoleSessionName` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`. Default: `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's plugins name it.",
         optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional): 900 to 43,200; STS's default is an hour, and identity-enhanced sessions last an hour at most.",
-        optional refresh_window: exact Duration = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 10 to 15 s before expiry, renews in time. At most half of a session's lifetime is used.",
+        optional refresh_window: exact Duration = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 5 to 10 s before expiry, renews in time. At most half of a session's lifetime is used.",
         raw #[builder(via_mutators)]
         scopes: Vec<String>,
         optional source_identity: into String = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`.",
