@@ -49,6 +49,11 @@ pub enum EndpointError {
     /// or its host is one HTTP clients would send in another spelling (see
     /// [`Endpoint::custom`]).
     InvalidBaseUrl,
+    /// A custom base URL is plain `http://` to a host that is not a loopback IP
+    /// address: tokens, client secrets and signed requests would cross the
+    /// network unencrypted. Use `https://`, or
+    /// [`Endpoint::custom_plain_http`] for a proxy on a network you trust.
+    PlainHttp,
 }
 
 impl fmt::Display for EndpointError {
@@ -59,6 +64,9 @@ impl fmt::Display for EndpointError {
             }
             Self::InvalidBaseUrl => {
                 "base URL must be http:// or https:// and a host, with an optional port from 0 to 65535, no user info and no path"
+            }
+            Self::PlainHttp => {
+                "plain http:// is only for a loopback IP address (127.0.0.1, [::1]): use https://, or Endpoint::custom_plain_http for a proxy on a network you trust"
             }
         })
     }
@@ -103,8 +111,9 @@ impl Endpoint {
         Self::for_service(&fips_prefix("oidc", region), region)
     }
 
-    /// A custom base URL (`http://127.0.0.1:8080`, a proxy...), signing for `region`.
-    /// The host and port are kept as every HTTP client sends them, so that what
+    /// A custom base URL (`https://` to any host, a proxy..., or plain `http://`
+    /// to a loopback IP address: `http://127.0.0.1:8080`, `http://[::1]:9000`),
+    /// signing for `region`. The host and port are kept as every HTTP client sends them, so that what
     /// is signed is what goes out: the host lower-cased (reqwest sends it so), an
     /// IPv6 literal in its canonical form, the port as a number (`:08443` is sent
     /// as `:8443` by HTTP/1 clients, as written by HTTP/2 ones).
@@ -116,6 +125,11 @@ impl Endpoint {
     /// assert_eq!(Endpoint::custom("http://[0:0::1]:9000", "eu-west-1")?.host(), "[::1]:9000");
     /// assert!(Endpoint::custom("https://sso.example:65536", "eu-west-1").is_err());
     /// assert!(Endpoint::custom("http://127.1:9000", "eu-west-1").is_err());
+    /// // Secrets in the clear across a network: refused (see `custom_plain_http`).
+    /// assert_eq!(
+    ///     Endpoint::custom("http://sso-proxy.internal", "eu-west-1"),
+    ///     Err(ssooidc_token::EndpointError::PlainHttp),
+    /// );
     /// # Ok::<(), ssooidc_token::EndpointError>(())
     /// ```
     ///
@@ -124,8 +138,34 @@ impl Endpoint {
     /// path, a port that is not a number from 0 to 65535, or a host that HTTP
     /// clients would send in another spelling: a percent escape, an IPv4 address
     /// written other than as four plain decimal numbers, an IPv6 literal with an
-    /// embedded or mapped IPv4 address) or [`EndpointError::InvalidRegion`].
+    /// embedded or mapped IPv4 address), [`EndpointError::PlainHttp`] (`http://`
+    /// to a host other than a loopback IP address; a name such as `localhost`
+    /// is not one, as a name can resolve anywhere) or
+    /// [`EndpointError::InvalidRegion`].
     pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
+        let endpoint = Self::custom_plain_http(base_url, region)?;
+        if endpoint.scheme == Scheme::HTTP && !is_loopback_ip(endpoint.authority.host()) {
+            return Err(EndpointError::PlainHttp);
+        }
+        Ok(endpoint)
+    }
+
+    /// As [`custom`](Self::custom), but plain `http://` is taken to any host:
+    /// every token, client secret and signed request then crosses the network
+    /// unencrypted (signing keeps a request from being altered, not from being
+    /// read). Only for a proxy on a network you trust.
+    ///
+    /// ```
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let endpoint = Endpoint::custom_plain_http("http://sso-proxy.internal:8080", "eu-west-1")?;
+    /// assert_eq!(endpoint.host(), "sso-proxy.internal:8080");
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`custom`](Self::custom), without [`EndpointError::PlainHttp`].
+    pub fn custom_plain_http(base_url: &str, region: &str) -> Result<Self, EndpointError> {
         if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
         }
@@ -290,6 +330,18 @@ pub(crate) fn fips_prefix(service: &'static str, region: &str) -> String {
     } else {
         format!("{service}-fips")
     }
+}
+
+/// Whether `host` (canonical, as an authority holds it) is a loopback IP
+/// address: `127.0.0.0/8` or `[::1]`.
+fn is_loopback_ip(host: &str) -> bool {
+    let literal = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    literal
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// See [`canonical_authority`].

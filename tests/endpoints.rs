@@ -83,7 +83,7 @@ fn a_custom_host_is_kept_as_every_client_sends_it() {
         ("http://proxy.internal.", "proxy.internal."),
         ("http://10.1.2.3", "10.1.2.3"),
     ] {
-        let endpoint = Endpoint::custom(given, "us-east-1").unwrap();
+        let endpoint = Endpoint::custom_plain_http(given, "us-east-1").unwrap();
         assert_eq!(endpoint.host(), kept, "{given}");
     }
     for refused in [
@@ -106,9 +106,63 @@ fn a_custom_host_is_kept_as_every_client_sends_it() {
         "http://example.com:65536",
     ] {
         assert_eq!(
-            Endpoint::custom(refused, "us-east-1"),
+            Endpoint::custom_plain_http(refused, "us-east-1"),
             Err(EndpointError::InvalidBaseUrl),
             "{refused}"
+        );
+    }
+}
+
+/// Plain `http://` carries tokens and client secrets in the clear: `custom`
+/// takes it only to a loopback IP address; `custom_plain_http` is the named
+/// way to a proxy. STS's endpoints follow the same rule.
+#[test]
+fn plain_http_is_for_loopback_addresses_unless_asked_for_by_name() {
+    for loopback in [
+        "http://127.0.0.1:9000",
+        "http://127.0.0.2",
+        "http://127.255.255.254:1",
+        "http://[::1]:9000",
+        "http://[0:0::1]",
+        "https://sso.example.com",
+        "https://10.1.2.3",
+    ] {
+        assert!(
+            Endpoint::custom(loopback, "us-east-1").is_ok(),
+            "{loopback}"
+        );
+        assert!(
+            StsEndpoint::custom(loopback, "us-east-1").is_ok(),
+            "{loopback}"
+        );
+    }
+    for network in [
+        "http://10.1.2.3",
+        "http://localhost:9000",
+        "http://LOCALHOST",
+        "http://proxy.internal.",
+        "http://[fe80::abcd]",
+        "http://[::]",
+        "http://0.0.0.0:9000",
+        "http://128.0.0.1",
+        "http://sso.example.com",
+    ] {
+        let err = Endpoint::custom(network, "us-east-1").unwrap_err();
+        assert_eq!(err, EndpointError::PlainHttp, "{network}");
+        assert!(err.to_string().contains("loopback"), "{err}");
+        assert!(!err.to_string().contains(network), "{err}");
+        assert_eq!(
+            StsEndpoint::custom(network, "us-east-1"),
+            Err(EndpointError::PlainHttp),
+            "{network}"
+        );
+        assert!(
+            Endpoint::custom_plain_http(network, "us-east-1").is_ok(),
+            "{network}"
+        );
+        assert!(
+            StsEndpoint::custom_plain_http(network, "us-east-1").is_ok(),
+            "{network}"
         );
     }
 }

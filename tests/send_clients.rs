@@ -264,8 +264,11 @@ mod with_reqwest {
         let resolving =
             ReqwestClient::from_builder(reqwest::Client::builder().resolve("localhost", addr))
                 .unwrap();
-        let upper =
-            Endpoint::custom(&local.base_url().replace("127.0.0.1", "LOCALHOST"), REGION).unwrap();
+        let upper = Endpoint::custom_plain_http(
+            &local.base_url().replace("127.0.0.1", "LOCALHOST"),
+            REGION,
+        )
+        .unwrap();
         check_success(
             block_on(jwt_bearer().send(&resolving, &upper, &credentials())),
             local,

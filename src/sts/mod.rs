@@ -94,12 +94,25 @@ impl StsEndpoint {
         Endpoint::for_service(&crate::http::fips_prefix("sts", region), region).map(Self)
     }
 
-    /// A custom base URL (a local test endpoint, a proxy), signing for `region`.
+    /// A custom base URL (a local test endpoint, a proxy), signing for `region`:
+    /// `https://`, or plain `http://` to a loopback IP address only, as
+    /// [`Endpoint::custom`].
+    ///
+    /// # Errors
+    /// [`EndpointError::InvalidBaseUrl`], [`EndpointError::PlainHttp`] or
+    /// [`EndpointError::InvalidRegion`].
+    pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
+        Endpoint::custom(base_url, region).map(Self)
+    }
+
+    /// As [`custom`](Self::custom), but plain `http://` is taken to any host
+    /// (the credentials STS returns then cross the network unencrypted), as
+    /// [`Endpoint::custom_plain_http`]. Only for a proxy on a network you trust.
     ///
     /// # Errors
     /// [`EndpointError::InvalidBaseUrl`] or [`EndpointError::InvalidRegion`].
-    pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
-        Endpoint::custom(base_url, region).map(Self)
+    pub fn custom_plain_http(base_url: &str, region: &str) -> Result<Self, EndpointError> {
+        Endpoint::custom_plain_http(base_url, region).map(Self)
     }
 
     /// The region requests are signed for.
