@@ -438,6 +438,61 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Polls that get no answer (a failed connection, a redirect) among
+    /// pending answers: each such poll backs off (twice the interval, doubling
+    /// for each in a row, at most 16 times), the next answer ends the back-off,
+    /// polls are never closer than the interval, and none is at or after the
+    /// deadline.
+    #[test]
+    fn unanswered_polls_back_off_and_answers_end_it(
+        interval in 1i32..8,
+        expires_in in 5i32..2_000,
+        events in prop::collection::vec(
+            (prop::option::of(prop::sample::select(vec![PENDING, SLOW_DOWN])), 0u64..4_000),
+            1..60,
+        ),
+    ) {
+        let start = Instant::now();
+        let deadline = start + Duration::from_secs(u64::try_from(expires_in).unwrap());
+        let mut poller =
+            DevicePoller::new(&client(), authorization(Some(interval), expires_in), start).unwrap();
+        let mut unanswered = 0u32;
+        let mut previous_poll: Option<Instant> = None;
+        for (answer, latency_ms) in events {
+            let poll = poller.next_poll_at();
+            prop_assert!(poll < deadline, "a poll at or after the deadline");
+            if let Some(previous) = previous_poll {
+                prop_assert!(poll - previous >= poller.interval(), "polls too close");
+            }
+            previous_poll = Some(poll);
+            let received = poll + Duration::from_millis(latency_ms);
+            let (outcome, factor) = match answer {
+                Some((status, body)) => {
+                    unanswered = 0;
+                    (poller.on_response(status, body.as_bytes(), received), 1)
+                }
+                None => {
+                    unanswered += 1;
+                    (poller.on_no_answer(received), 1u32 << unanswered.min(4))
+                }
+            };
+            let pause = poller.interval() * factor;
+            match outcome {
+                PollOutcome::Wait { until } => {
+                    prop_assert_eq!(until, received + pause);
+                    prop_assert!(until < deadline);
+                }
+                PollOutcome::Expired => {
+                    prop_assert!(received + pause >= deadline, "expired early");
+                    break;
+                }
+                other => prop_assert!(false, "unexpected outcome {:?}", other),
+            }
+        }
+    }
+}
+
 /// An answer handed over with an earlier `now` (a clock that went back, or a
 /// stale timestamp) never moves the next poll earlier.
 #[test]
