@@ -108,11 +108,10 @@ fn setup_with(rotate: bool, clock: Option<SteppedClock>) -> Setup {
     let idp_calls = Arc::new(AtomicUsize::new(0));
     let calls = idp_calls.clone();
     let client = ReqwestClient::from_builder(
-        reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10)),
+        reqwest::Client::builder().connect_timeout(Duration::from_secs(5)),
     )
-    .unwrap();
+    .unwrap()
+    .with_exchange_timeout(Some(Duration::from_secs(10)));
     let builder = IdentityEnhancedCredentials::builder()
         .application_arn(APPLICATION_ARN)
         .role_arn(ROLE_ARN)

@@ -264,7 +264,9 @@ pub(super) fn remove_file(path: &Path) -> Result<(), CacheError> {
 
 /// The pauses before reading again a file that is not whole JSON: a tool that
 /// writes in place (aws-config truncates the file, then writes it) may be
-/// halfway through. At most 31 ms in all, spent only on such a file.
+/// halfway through. At most 31 ms in all, spent only on such a file (on the
+/// calling thread, also for the async `SsoSession::token`, whose file reads
+/// block as well).
 const REREAD_AFTER: [Duration; 3] = [
     Duration::from_millis(1),
     Duration::from_millis(5),
@@ -293,20 +295,19 @@ pub(super) fn read_parsed<T>(
     }
 }
 
-/// Whether `err` is what a file halfway through an in-place write may give (a
-/// writer that truncates first leaves a prefix of the new file): a syntax
-/// error in `bytes` that do not end with the object's `}` (an empty file, JSON
-/// that stops short), or at their very end. Broken JSON that ends as a whole
-/// object does is not read again.
+/// Whether `err`, from parsing `bytes`, is what a file halfway through an
+/// in-place write may give (a writer that truncates first leaves a prefix of
+/// the new file): any error in bytes that do not end with the object's `}`
+/// (an empty file; JSON that stops short, even where a member's value is
+/// missing), or a syntax error at their very end. A file that ends as a whole
+/// object does, and is wrong before its end, is not read again.
 fn cut_off(err: &CacheError, bytes: &[u8]) -> bool {
-    if *err.kind() != CacheErrorKind::Syntax {
-        return false;
-    }
-    let at_end = std::error::Error::source(err)
-        .and_then(|source| source.downcast_ref::<crate::ParseError>())
-        .and_then(crate::ParseError::offset)
-        .is_some_and(|offset| offset >= bytes.len());
-    at_end || bytes.trim_ascii_end().last() != Some(&b'}')
+    let syntax_at_end = *err.kind() == CacheErrorKind::Syntax
+        && std::error::Error::source(err)
+            .and_then(|source| source.downcast_ref::<crate::ParseError>())
+            .and_then(crate::ParseError::offset)
+            .is_some_and(|offset| offset >= bytes.len());
+    syntax_at_end || bytes.trim_ascii_end().last() != Some(&b'}')
 }
 
 /// Reads a whole file into a zeroizing buffer of its exact size; `None` when it
@@ -523,7 +524,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ssooidc-reread-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.json");
-        for partial in ["", &WHOLE[..WHOLE.len() / 2]] {
+        // Empty; cut in a string; cut where a value should be (not a syntax
+        // error: the member's value is missing).
+        for partial in ["", &WHOLE[..WHOLE.len() / 2], &WHOLE[..15]] {
             std::fs::write(&path, partial).unwrap();
             let mut reads = Vec::new();
             let loaded = read_parsed(&path, |bytes| {

@@ -89,9 +89,9 @@ enum Step {
 /// - Expired and not refreshable, or the refresh failed:
 ///   [`SessionError::LoginAgain`], never the expired token.
 /// - The lock file cannot be opened or locked (a read-only `~/.aws`, a full
-///   disk): no refresh; the token is returned while it is unexpired (in the
-///   15-to-10-minute window, with the same one-minute rest as a failed
-///   refresh), and [`SessionError::Cache`] once it has expired.
+///   disk): no refresh; the token is returned while it is unexpired (with the
+///   same one-minute rest as a failed refresh), and [`SessionError::Cache`]
+///   once it has expired.
 /// - The refreshed token cannot be written: it is returned all the same, and
 ///   this session keeps it in memory in place of the cached one for as long as
 ///   the file still holds that one (other processes go on with the file).
@@ -370,7 +370,9 @@ impl SsoSession {
             }
             Err(err) => Box::new(err),
         };
-        self.set_last_failure(Some(now));
+        // The rest counts from the failure, not from the request (which may
+        // have taken as long as the rest itself to time out).
+        self.set_last_failure(Some(SystemTime::now()));
         self.failed.fetch_add(1, Ordering::SeqCst);
         if token.freshness(SystemTime::now()) == Freshness::Expired {
             Err(SessionError::LoginAgain(err))

@@ -582,9 +582,10 @@ impl DevicePoller {
     /// than [`MAX_ANSWER`](Self::MAX_ANSWER). The next poll backs off
     /// exponentially (RFC 8628 section 3.5: a client whose connection fails
     /// polls less often): it waits twice the interval after one such poll, 4
-    /// times after two in a row, up to 16 times; the next answer ends the
-    /// back-off. Polling ends as [`PollOutcome::Expired`] if the next poll would
-    /// be at or after the device code's expiry. It is not counted among the
+    /// times after two in a row, up to 16 times (one interval if the backed-off
+    /// poll would be at or after the device code's expiry); the next answer
+    /// ends the back-off. Polling ends as [`PollOutcome::Expired`] only if even
+    /// one interval would reach the expiry. It is not counted among the
     /// consecutive failed polls: the transport's error is the caller's to judge
     /// (the crate's loops return it).
     ///
@@ -615,10 +616,15 @@ impl DevicePoller {
         }
         self.unanswered = self.unanswered.saturating_add(1);
         let factor = 1u32 << self.unanswered.min(4);
-        match self.interval.checked_mul(factor) {
-            Some(backed_off) => self.wait_for(now, backed_off),
-            None => self.finish(PollOutcome::Expired),
-        }
+        let from = now.max(self.next_poll_at);
+        let backed_off = self.interval.checked_mul(factor).filter(|&pause| {
+            from.checked_add(pause)
+                .is_some_and(|at| at < self.expires_at)
+        });
+        // A back-off that would pass the expiry gives way to one interval: the
+        // sign-in may be approved by now, and a poll before the expiry is still
+        // worth making.
+        self.wait_for(now, backed_off.unwrap_or(self.interval))
     }
 
     /// [`on_response`](Self::on_response), with the `x-amzn-ErrorType` name

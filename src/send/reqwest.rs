@@ -30,10 +30,11 @@ use crate::{
 /// [`SendError::Redirected`] and nothing is sent anywhere else.
 ///
 /// Every exchange the crate makes through it is bounded by
-/// [`TIMEOUT`](Self::TIMEOUT) (reqwest's per-request timeout, which replaces
-/// the client's own), whatever the builder set, so that a server that accepts
-/// and then stalls cannot hold a caller; change or drop that bound with
-/// [`with_exchange_timeout`](Self::with_exchange_timeout).
+/// [`TIMEOUT`](Self::TIMEOUT), whatever the builder set, so that a server that
+/// accepts and then stalls cannot hold a caller. That bound is reqwest's
+/// per-request timeout, which replaces the builder's `.timeout(...)`: set the
+/// whole exchange's bound with
+/// [`with_exchange_timeout`](Self::with_exchange_timeout) instead.
 ///
 /// ```
 /// use std::time::Duration;
@@ -45,9 +46,9 @@ use crate::{
 /// let client = ReqwestClient::from_builder(
 ///     reqwest::Client::builder()
 ///         .connect_timeout(Duration::from_secs(5))
-///         .read_timeout(Duration::from_secs(20))
-///         .timeout(Duration::from_secs(30)),
-/// )?;
+///         .read_timeout(Duration::from_secs(20)),
+/// )?
+/// .with_exchange_timeout(Some(Duration::from_secs(30)));
 /// # let _ = client;
 /// # Ok::<(), ssooidc_token::SendError>(())
 /// ```
@@ -313,8 +314,8 @@ impl crate::login::DevicePoller {
     /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
     /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
     /// or `Sending` for a poll without an answer to judge (transport failure,
-    /// redirect, an answer over 1 MiB), after which calling again resumes, one
-    /// interval after that poll.
+    /// redirect, an answer over 1 MiB), after which calling again resumes,
+    /// backed off (see [`on_no_answer`](Self::on_no_answer)).
     pub async fn poll(
         &mut self,
         client: &ReqwestClient,

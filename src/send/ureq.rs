@@ -232,8 +232,8 @@ impl crate::login::DevicePoller {
     /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
     /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
     /// or `Sending` for a poll without an answer to judge (transport failure,
-    /// redirect, an answer over 1 MiB), after which calling again resumes, one
-    /// interval after that poll.
+    /// redirect, an answer over 1 MiB), after which calling again resumes,
+    /// backed off (see [`on_no_answer`](Self::on_no_answer)).
     pub fn poll_blocking(
         &mut self,
         agent: &ureq::Agent,
