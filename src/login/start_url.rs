@@ -1,5 +1,6 @@
 //! Start-URL resolution as `aws sso login` does it: see [`ResolvedStartUrl`].
 
+use std::borrow::Cow;
 use std::error::Error;
 use std::fmt;
 
@@ -89,7 +90,8 @@ pub fn region_from_host(host: &str) -> Option<String> {
     if !host.is_ascii() {
         return None;
     }
-    let host = host.to_ascii_lowercase();
+    // Compared ignoring ASCII case, as the CLI compares the lower-cased host:
+    // only the region found is lower-cased (no copy of the host).
     let host = host.trim_end_matches('.');
     // The CLI's patterns end in `$`, which Python also matches before a final
     // line feed.
@@ -102,19 +104,27 @@ pub fn region_from_host(host: &str) -> Option<String> {
         !label.is_empty()
             && label
                 .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
-    if let Some((region, tail)) = rest
-        .strip_prefix("portal.")
-        .and_then(|after| after.split_once('.'))
-    {
-        if region_label(region) && REGION_AFTER_PORTAL.contains(&tail) {
-            return Some(region.to_owned());
+    let known = |tails: &[&str], tail: &str| tails.iter().any(|t| t.eq_ignore_ascii_case(tail));
+    if let Some((region, tail)) = after_portal(rest).and_then(|after| after.split_once('.')) {
+        if region_label(region) && known(&REGION_AFTER_PORTAL, tail) {
+            return Some(region.to_ascii_lowercase());
         }
     }
     let (region, tail) = rest.split_once('.')?;
-    let tail = tail.strip_prefix("portal.")?;
-    (region_label(region) && REGION_BEFORE_PORTAL.contains(&tail)).then(|| region.to_owned())
+    let tail = after_portal(tail)?;
+    (region_label(region) && known(&REGION_BEFORE_PORTAL, tail))
+        .then(|| region.to_ascii_lowercase())
+}
+
+/// `text` after a leading `portal.` in any case (for ASCII `text`: any byte
+/// index is a character boundary).
+fn after_portal(text: &str) -> Option<&str> {
+    let prefix = "portal.";
+    (text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
+    .then(|| &text[prefix.len()..])
 }
 
 /// A URL split as Python's `urllib.parse.urlsplit` splits it, over visible
@@ -132,27 +142,38 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     /// `None` for anything but visible ASCII.
     fn split(url: &'a str) -> Option<Self> {
+        let (scheme, rest) = Self::scheme_and_rest(url)?;
+        Some(Self::split_rest(scheme, rest))
+    }
+
+    /// The first steps of [`split`](Self::split): `None` for a URL that is not
+    /// visible ASCII; else its scheme (if any) and what follows the `:`.
+    fn scheme_and_rest(url: &'a str) -> Option<(Option<&'a str>, &'a str)> {
         // Byte scans: a URL is checked to be ASCII before any index is used.
-        let position = |text: &str, at: fn(u8) -> bool| text.bytes().position(at);
         if !url
             .bytes()
             .fold(true, |graphic, b| graphic & b.is_ascii_graphic())
         {
             return None;
         }
-        let mut rest = url;
-        let mut scheme = None;
-        if let Some(colon) = position(url, |b| b == b':') {
+        if let Some(colon) = url.bytes().position(|b| b == b':') {
             let name = &url[..colon];
             let b = name.as_bytes();
             if b.first().is_some_and(u8::is_ascii_alphabetic)
                 && b.iter()
                     .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
             {
-                scheme = Some(name);
-                rest = &url[colon + 1..];
+                return Some((Some(name), &url[colon + 1..]));
             }
         }
+        Some((None, url))
+    }
+
+    /// The rest of [`split`](Self::split), from what
+    /// [`scheme_and_rest`](Self::scheme_and_rest) gave.
+    fn split_rest(scheme: Option<&'a str>, rest: &'a str) -> Self {
+        let position = |text: &str, at: fn(u8) -> bool| text.bytes().position(at);
+        let mut rest = rest;
         let mut authority = None;
         if let Some(after) = rest.strip_prefix("//") {
             let end = position(after, |b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
@@ -167,22 +188,23 @@ impl<'a> Parts<'a> {
             Some(mark) => (&rest[..mark], Some(&rest[mark + 1..])),
             None => (rest, None),
         };
-        Some(Self {
+        Self {
             scheme,
             authority,
             path,
             query,
             fragment,
-        })
+        }
     }
 
     fn is_scheme(&self, name: &str) -> bool {
         self.scheme.is_some_and(|s| s.eq_ignore_ascii_case(name))
     }
 
-    /// The host (lower-cased, an IPv6 literal in its brackets) and the port;
-    /// `Err` for a port that is not a number up to 65535.
-    fn host_port(&self) -> Result<(Option<String>, Option<u16>), ()> {
+    /// The host (lower-cased, an IPv6 literal in its brackets; borrowed when
+    /// it has no upper case) and the port; `Err` for a port that is not a
+    /// number up to 65535.
+    fn host_port(&self) -> Result<(Option<Cow<'a, str>>, Option<u16>), ()> {
         let Some(authority) = self.authority else {
             return Ok((None, None));
         };
@@ -193,10 +215,12 @@ impl<'a> Parts<'a> {
                 Some((_, port)) => port,
                 None => "",
             };
-            (format!("[{}]", inside.to_ascii_lowercase()), port)
+            // `[`, the literal, `]`: ASCII (checked by `split`), so the index
+            // is a character boundary.
+            (lower_case(&host_info[..inside.len() + 2]), port)
         } else {
             let (host, port) = host_info.split_once(':').unwrap_or((host_info, ""));
-            (host.to_ascii_lowercase(), port)
+            (lower_case(host), port)
         };
         let port = if port.is_empty() {
             None
@@ -219,17 +243,28 @@ impl<'a> Parts<'a> {
     }
 }
 
+/// `text` in lower case: borrowed when it has no upper-case ASCII letter.
+fn lower_case(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `urllib.parse.urljoin(base, location)` for the redirect's `Location`.
 fn join(base: &str, location: &str) -> Option<String> {
     if location.is_empty() {
         return Some(base.to_owned());
     }
-    let b = Parts::split(base)?;
+    let (base_scheme, base_rest) = Parts::scheme_and_rest(base)?;
     let r = Parts::split(location)?;
-    if r.scheme.is_some_and(|s| !b.is_scheme(s)) {
+    if r.scheme
+        .is_some_and(|s| !base_scheme.is_some_and(|b| b.eq_ignore_ascii_case(s)))
+    {
         return Some(location.to_owned());
     }
-    let scheme = b.scheme.unwrap_or_default();
+    let scheme = base_scheme.unwrap_or_default();
     let unsplit = |authority: &str, path: &str, query: Option<&str>, fragment: Option<&str>| {
         let parts = [Some(path), query, fragment];
         let len = scheme.len()
@@ -255,6 +290,8 @@ fn join(base: &str, location: &str) -> Option<String> {
     if let Some(authority) = r.authority.filter(|a| !a.is_empty()) {
         return Some(unsplit(authority, r.path, r.query, r.fragment));
     }
+    // Only a relative `Location` needs the rest of the base split.
+    let b = Parts::split_rest(base_scheme, base_rest);
     let authority = b.authority.unwrap_or_default();
     if r.path.is_empty() {
         let query = r.query.filter(|q| !q.is_empty()).or(b.query);
