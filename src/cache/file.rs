@@ -317,12 +317,12 @@ fn cut_off(err: &CacheError, bytes: &[u8]) -> bool {
 pub(super) fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
     let read_error = |err| CacheError::io(CacheErrorKind::Read, path, err);
     let not_regular = || read_error(io::Error::other("not a regular file"));
-    match fs::metadata(path) {
+    let mut len = match fs::metadata(path) {
         Ok(meta) if !meta.is_file() => return Err(not_regular()),
-        Ok(_) => {}
+        Ok(meta) => meta.len(),
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(read_error(err)),
-    }
+    };
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -331,14 +331,14 @@ pub(super) fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, Cache
     // A tool that writes in place (aws-config, older CLIs) can grow the file
     // while it is read: start over then, a few times. One byte more than the size is
     // asked for, in the same `read`: a file that did not grow fills all but that
-    // byte, and needs no second call to see its end.
-    for _ in 0..3 {
-        let meta = file.metadata().map_err(read_error)?;
-        if !meta.is_file() {
-            // A directory opens (replaced since the look).
-            return Err(not_regular());
+    // byte, and needs no second call to see its end. The first try takes the
+    // size from the look before the open (a file replaced in between shows as
+    // grown, shrunk, or, a directory, as a read error); each later try asks
+    // the open file.
+    for attempt in 0..3 {
+        if attempt > 0 {
+            len = file.metadata().map_err(read_error)?.len();
         }
-        let len = meta.len();
         if len > MAX_FILE {
             return Err(CacheError::new(CacheErrorKind::TooLarge).file(path));
         }
