@@ -310,20 +310,62 @@ fn cut_off(err: &CacheError, bytes: &[u8]) -> bool {
     syntax_at_end || bytes.trim_ascii_end().last() != Some(&b'}')
 }
 
+/// `O_NONBLOCK` where its value is known without the `libc` crate: opening a
+/// FIFO with it does not wait for a writer (and it changes nothing for a
+/// regular file). Elsewhere on Unix, `None`: the path is looked at first.
+#[cfg(unix)]
+const O_NONBLOCK: Option<i32> = if cfg!(all(
+    any(target_os = "linux", target_os = "android"),
+    any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv32",
+        target_arch = "riscv64",
+        target_arch = "powerpc",
+        target_arch = "powerpc64",
+        target_arch = "s390x",
+        target_arch = "loongarch64"
+    )
+)) {
+    Some(0o4000)
+} else if cfg!(any(
+    target_vendor = "apple",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd",
+    target_os = "dragonfly"
+)) {
+    Some(0x4)
+} else {
+    None
+};
+
 /// Reads a whole file into a zeroizing buffer of its exact size; `None` when it
 /// does not exist. Anything but a regular file (or a link to one) is a
-/// [`CacheErrorKind::Read`] error, looked at before it is opened: opening a
-/// FIFO would wait for a writer.
+/// [`CacheErrorKind::Read`] error, found without waiting: opening a FIFO would
+/// wait for a writer, so on Unix it is opened with [`O_NONBLOCK`] (or, where
+/// that value is not known, looked at before it is opened), and the open file
+/// is checked.
 pub(super) fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, CacheError> {
     let read_error = |err| CacheError::io(CacheErrorKind::Read, path, err);
     let not_regular = || read_error(io::Error::other("not a regular file"));
-    let mut len = match fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => return Err(not_regular()),
-        Ok(meta) => meta.len(),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(read_error(err)),
-    };
-    let mut file = match File::open(path) {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    match O_NONBLOCK {
+        Some(flag) => {
+            std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, flag);
+        }
+        None => match fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => return Err(not_regular()),
+            Ok(_) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(read_error(err)),
+        },
+    }
+    let mut file = match options.open(path) {
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(read_error(err)),
@@ -331,14 +373,13 @@ pub(super) fn read_file(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, Cache
     // A tool that writes in place (aws-config, older CLIs) can grow the file
     // while it is read: start over then, a few times. One byte more than the size is
     // asked for, in the same `read`: a file that did not grow fills all but that
-    // byte, and needs no second call to see its end. The first try takes the
-    // size from the look before the open (a file replaced in between shows as
-    // grown, shrunk, or, a directory, as a read error); each later try asks
-    // the open file.
-    for attempt in 0..3 {
-        if attempt > 0 {
-            len = file.metadata().map_err(read_error)?.len();
+    // byte, and needs no second call to see its end.
+    for _ in 0..3 {
+        let meta = file.metadata().map_err(read_error)?;
+        if !meta.is_file() {
+            return Err(not_regular());
         }
+        let len = meta.len();
         if len > MAX_FILE {
             return Err(CacheError::new(CacheErrorKind::TooLarge).file(path));
         }
