@@ -49,8 +49,8 @@ pub enum EndpointError {
     /// or its host is one HTTP clients would send in another spelling (see
     /// [`Endpoint::custom`]).
     InvalidBaseUrl,
-    /// A custom base URL is plain `http://` to a host that is not a loopback IP
-    /// address: tokens, client secrets and signed requests would cross the
+    /// A custom base URL is plain `http://` to a host other than `127.0.0.1` or
+    /// `[::1]`: tokens, client secrets and signed requests would cross the
     /// network unencrypted. Use `https://`, or
     /// [`Endpoint::custom_plain_http`] for a proxy on a network you trust.
     PlainHttp,
@@ -66,7 +66,7 @@ impl fmt::Display for EndpointError {
                 "base URL must be http:// or https:// and a host, with an optional port from 0 to 65535, no user info and no path"
             }
             Self::PlainHttp => {
-                "plain http:// is only for a loopback IP address (127.0.0.1, [::1]): use https://, or Endpoint::custom_plain_http for a proxy on a network you trust"
+                "plain http:// is only for the loopback IP literal (127.0.0.1 or [::1]): use https://, or Endpoint::custom_plain_http for a proxy on a network you trust"
             }
         })
     }
@@ -112,7 +112,8 @@ impl Endpoint {
     }
 
     /// A custom base URL (`https://` to any host, a proxy..., or plain `http://`
-    /// to a loopback IP address: `http://127.0.0.1:8080`, `http://[::1]:9000`),
+    /// to the loopback interface's IP literal: `http://127.0.0.1:8080`,
+    /// `http://[::1]:9000`, as for a redirect URI),
     /// signing for `region`. The host and port are kept as every HTTP client sends them, so that what
     /// is signed is what goes out: the host lower-cased (reqwest sends it so), an
     /// IPv6 literal in its canonical form, the port as a number (`:08443` is sent
@@ -139,12 +140,18 @@ impl Endpoint {
     /// clients would send in another spelling: a percent escape, an IPv4 address
     /// written other than as four plain decimal numbers, an IPv6 literal with an
     /// embedded or mapped IPv4 address), [`EndpointError::PlainHttp`] (`http://`
-    /// to a host other than a loopback IP address; a name such as `localhost`
+    /// to a host other than `127.0.0.1` or `[::1]`; a name such as `localhost`
     /// is not one, as a name can resolve anywhere) or
     /// [`EndpointError::InvalidRegion`].
     pub fn custom(base_url: &str, region: &str) -> Result<Self, EndpointError> {
         let endpoint = Self::custom_plain_http(base_url, region)?;
-        if endpoint.scheme == Scheme::HTTP && !is_loopback_ip(endpoint.authority.host()) {
+        // The crate's one rule for plain `http://`, on the canonical authority
+        // (`[0:0::1]` is `[::1]` by now).
+        if endpoint.scheme == Scheme::HTTP
+            && !crate::validation::is_loopback_literal_authority(
+                endpoint.authority.as_str().as_bytes(),
+            )
+        {
             return Err(EndpointError::PlainHttp);
         }
         Ok(endpoint)
@@ -330,18 +337,6 @@ pub(crate) fn fips_prefix(service: &'static str, region: &str) -> String {
     } else {
         format!("{service}-fips")
     }
-}
-
-/// Whether `host` (canonical, as an authority holds it) is a loopback IP
-/// address: `127.0.0.0/8` or `[::1]`.
-fn is_loopback_ip(host: &str) -> bool {
-    let literal = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    literal
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// See [`canonical_authority`].

@@ -567,6 +567,13 @@ pub(crate) fn plain_http_is_loopback(uri: &str, scheme_end: usize) -> bool {
     let Some(rest) = b[scheme_end + 1..].strip_prefix(b"//") else {
         return false;
     };
+    is_loopback_literal_authority(rest)
+}
+
+/// Whether `rest` (what follows `//`) begins with an authority that is the
+/// loopback interface's IP literal, `127.0.0.1` or `[::1]`, with at most a
+/// port: the one host plain `http://` may name in this crate.
+pub(crate) fn is_loopback_literal_authority(rest: &[u8]) -> bool {
     let after = if let Some(after) = rest.strip_prefix(b"127.0.0.1") {
         after
     } else if let Some(after) = rest.strip_prefix(b"[::1]") {

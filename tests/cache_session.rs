@@ -365,18 +365,32 @@ fn an_expired_token_is_tried_on_every_call() {
     }
 }
 
-/// `THREADS` threads of one session ask at once while the refresh they all
-/// wait for is slow and fails: it is sent once, not once per waiter in turn.
-fn waiters_behind_a_failing_refresh(
-    expires_at: SystemTime,
-) -> (Vec<Result<String, String>>, usize) {
+/// What a caller got: the access token, or the error with its source.
+type Outcome = Result<String, String>;
+
+fn outcome(got: Result<CachedToken, SessionError>) -> Outcome {
+    got.map(|token| token.access_token().expose_secret().to_owned())
+        .map_err(|err| {
+            let source = std::error::Error::source(&err).map(ToString::to_string);
+            format!("{err}: {}", source.unwrap_or_default())
+        })
+}
+
+/// A token expiring at `expires_at`, one shared session, and an endpoint
+/// whose refresh fails slowly enough that every caller is waiting before it
+/// fails, even on a loaded machine (a caller that asked after the failure
+/// would rightly try again).
+fn behind_a_failing_refresh(expires_at: SystemTime) -> (TempDir, TokenEndpoint, Arc<SsoSession>) {
     let dir = TempDir::new("session");
-    // Slow enough that every thread is waiting before it fails, even on a
-    // loaded machine (a thread that asked after the failure would rightly try
-    // again).
     let endpoint = TokenEndpoint::start(400, REFUSED, Duration::from_millis(1500));
     store_token(dir.path(), expires_at);
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    (dir, endpoint, session)
+}
+
+/// `THREADS` threads of one session ask at once.
+fn thread_waiters(expires_at: SystemTime) -> (Vec<Outcome>, usize) {
+    let (_dir, endpoint, session) = behind_a_failing_refresh(expires_at);
     let go = Arc::new(std::sync::Barrier::new(THREADS));
     let callers: Vec<_> = (0..THREADS)
         .map(|_| {
@@ -384,13 +398,7 @@ fn waiters_behind_a_failing_refresh(
             std::thread::spawn(move || {
                 let agent = ureq::Agent::new_with_defaults();
                 go.wait();
-                session
-                    .token_blocking(&agent)
-                    .map(|token| token.access_token().expose_secret().to_owned())
-                    .map_err(|err| {
-                        let source = std::error::Error::source(&err).map(ToString::to_string);
-                        format!("{err}: {}", source.unwrap_or_default())
-                    })
+                outcome(session.token_blocking(&agent))
             })
         })
         .collect();
@@ -398,91 +406,61 @@ fn waiters_behind_a_failing_refresh(
     (results, endpoint.refreshes())
 }
 
-#[test]
-fn callers_that_waited_for_a_failed_refresh_do_not_repeat_it() {
-    // 5 minutes left: each waiter gets the valid token.
-    let (results, refreshes) =
-        waiters_behind_a_failing_refresh(SystemTime::now() + Duration::from_secs(300));
-    assert_eq!(refreshes, 1, "{results:?}");
-    assert_eq!(results, vec![Ok("old-access".to_owned()); THREADS]);
-
-    // Expired: each waiter gets the error, none sends the refresh again.
-    let (results, refreshes) =
-        waiters_behind_a_failing_refresh(SystemTime::now() - Duration::from_secs(1));
-    assert_eq!(refreshes, 1, "{results:?}");
-    for result in &results {
-        let err = result.as_ref().unwrap_err();
-        assert!(err.contains("log in again"), "{err}");
-    }
-    let waited = results
-        .iter()
-        .filter(|r| {
-            r.as_ref()
-                .unwrap_err()
-                .contains("this call waited for failed")
-        })
-        .count();
-    assert_eq!(waited, THREADS - 1, "{results:?}");
-}
-
-/// As `waiters_behind_a_failing_refresh`, with tasks of one session on one
-/// async runtime.
-fn async_waiters_behind_a_failing_refresh(
-    expires_at: SystemTime,
-) -> (Vec<Result<String, String>>, usize) {
-    let dir = TempDir::new("session");
-    let endpoint = TokenEndpoint::start(400, REFUSED, Duration::from_millis(1500));
-    store_token(dir.path(), expires_at);
-    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+/// `THREADS` tasks of one session on one async runtime.
+fn task_waiters(expires_at: SystemTime) -> (Vec<Outcome>, usize) {
+    let (_dir, endpoint, session) = behind_a_failing_refresh(expires_at);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let tokens = runtime.block_on(async {
+    let results = runtime.block_on(async {
         let client = ssooidc_token::ReqwestClient::new().unwrap();
         let tasks: Vec<_> = (0..THREADS)
             .map(|_| {
                 let (session, client) = (session.clone(), client.clone());
-                tokio::spawn(async move {
-                    session
-                        .token(&client)
-                        .await
-                        .map(|token| token.access_token().expose_secret().to_owned())
-                        .map_err(|err| {
-                            let source = std::error::Error::source(&err).map(ToString::to_string);
-                            format!("{err}: {}", source.unwrap_or_default())
-                        })
-                })
+                tokio::spawn(async move { outcome(session.token(&client).await) })
             })
             .collect();
-        let mut tokens = Vec::new();
+        let mut results = Vec::new();
         for task in tasks {
-            tokens.push(task.await.unwrap());
+            results.push(task.await.unwrap());
         }
-        tokens
+        results
     });
-    (tokens, endpoint.refreshes())
+    (results, endpoint.refreshes())
+}
+
+/// The refresh every caller waits for is sent once, not once per waiter in
+/// turn: with 5 minutes left each waiter gets the valid token; expired, each
+/// gets the error, all but the one that sent it because it waited for it.
+fn waiters_do_not_repeat_a_failed_refresh(waiters: fn(SystemTime) -> (Vec<Outcome>, usize)) {
+    let (results, refreshes) = waiters(SystemTime::now() + Duration::from_secs(300));
+    assert_eq!(refreshes, 1, "{results:?}");
+    assert_eq!(results, vec![Ok("old-access".to_owned()); THREADS]);
+
+    let (results, refreshes) = waiters(SystemTime::now() - Duration::from_secs(1));
+    assert_eq!(refreshes, 1, "{results:?}");
+    let errors: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(errors.len(), THREADS, "{results:?}");
+    assert!(
+        errors.iter().all(|e| e.contains("log in again")),
+        "{errors:?}"
+    );
+    let waited = errors
+        .iter()
+        .filter(|e| e.contains("this call waited for failed"))
+        .count();
+    assert_eq!(waited, THREADS - 1, "{results:?}");
+}
+
+#[test]
+fn callers_that_waited_for_a_failed_refresh_do_not_repeat_it() {
+    waiters_do_not_repeat_a_failed_refresh(thread_waiters);
 }
 
 #[test]
 fn async_callers_that_waited_for_a_failed_refresh_do_not_repeat_it() {
-    let (results, refreshes) =
-        async_waiters_behind_a_failing_refresh(SystemTime::now() + Duration::from_secs(300));
-    assert_eq!(refreshes, 1, "{results:?}");
-    assert_eq!(results, vec![Ok("old-access".to_owned()); THREADS]);
-
-    let (results, refreshes) =
-        async_waiters_behind_a_failing_refresh(SystemTime::now() - Duration::from_secs(1));
-    assert_eq!(refreshes, 1, "{results:?}");
-    let waited = results
-        .iter()
-        .filter(|r| {
-            r.as_ref()
-                .unwrap_err()
-                .contains("this call waited for failed")
-        })
-        .count();
-    assert_eq!(waited, THREADS - 1, "{results:?}");
+    waiters_do_not_repeat_a_failed_refresh(task_waiters);
 }
 
 #[test]

@@ -362,6 +362,22 @@ fn non_final_answer() -> impl Strategy<Value = (u16, &'static str)> {
     ])
 }
 
+/// The poller's next poll, checked: before the deadline, and at least the
+/// interval in force after the `previous` one (which it then becomes).
+fn next_poll(
+    poller: &DevicePoller,
+    previous: &mut Option<Instant>,
+    deadline: Instant,
+) -> Result<Instant, TestCaseError> {
+    let poll = poller.next_poll_at();
+    prop_assert!(poll < deadline, "a poll at or after the deadline");
+    if let Some(previous) = *previous {
+        prop_assert!(poll - previous >= poller.interval(), "polls too close");
+    }
+    *previous = Some(poll);
+    Ok(poll)
+}
+
 proptest! {
     /// Over random answer sequences and latencies, polls are never closer than the
     /// interval in force, never at or after the deadline, and the interval is the
@@ -389,12 +405,7 @@ proptest! {
             .map(|&(answer, latency)| (answer, latency))
             .chain(std::iter::once((last, 0)));
         for ((status, body), latency_ms) in script {
-            let poll = poller.next_poll_at();
-            prop_assert!(poll < deadline, "a poll at or after the deadline");
-            if let Some(previous) = previous_poll {
-                prop_assert!(poll - previous >= poller.interval(), "polls too close");
-            }
-            previous_poll = Some(poll);
+            let poll = next_poll(&poller, &mut previous_poll, deadline)?;
             let received = poll + Duration::from_millis(latency_ms);
             let outcome = poller.on_response(status, body.as_bytes(), received);
             if body == SLOW_DOWN.1 {
@@ -460,12 +471,7 @@ proptest! {
         let mut unanswered = 0u32;
         let mut previous_poll: Option<Instant> = None;
         for (answer, latency_ms) in events {
-            let poll = poller.next_poll_at();
-            prop_assert!(poll < deadline, "a poll at or after the deadline");
-            if let Some(previous) = previous_poll {
-                prop_assert!(poll - previous >= poller.interval(), "polls too close");
-            }
-            previous_poll = Some(poll);
+            let poll = next_poll(&poller, &mut previous_poll, deadline)?;
             let received = poll + Duration::from_millis(latency_ms);
             let (outcome, factor) = match answer {
                 Some((status, body)) => {

@@ -583,38 +583,26 @@ mod tests {
             assert_eq!(reads, [partial.len(), WHOLE.len()]);
         }
 
-        // Broken before its end: no write in progress, not read again.
-        std::fs::write(&path, WHOLE.replace(':', ";")).unwrap();
-        let mut reads = 0;
-        let err = read_parsed(&path, |bytes| {
-            reads += 1;
-            CachedToken::from_json(bytes)
-        })
-        .unwrap_err();
-        assert_eq!(*err.kind(), CacheErrorKind::Syntax);
-        assert_eq!(reads, 1);
-
-        std::fs::write(&path, &WHOLE[..10]).unwrap();
-        let mut reads = 0;
-        let err = read_parsed(&path, |bytes| {
-            reads += 1;
-            CachedToken::from_json(bytes)
-        })
-        .unwrap_err();
-        assert_eq!(*err.kind(), CacheErrorKind::Syntax);
-        assert_eq!(err.path(), Some(path.as_path()));
-        assert_eq!(reads, 1 + REREAD_AFTER.len());
-
-        // Other errors are not read again.
-        std::fs::write(&path, r#"{"expiresAt":"2030-01-01T00:00:00Z"}"#).unwrap();
-        let mut reads = 0;
-        let err = read_parsed(&path, |bytes| {
-            reads += 1;
-            CachedToken::from_json(bytes)
-        })
-        .unwrap_err();
-        assert_eq!(*err.kind(), CacheErrorKind::Missing);
-        assert_eq!(reads, 1);
+        // A file that stays broken: read once when it ends as an object does
+        // (broken before its end, or a member missing), else after each pause.
+        let missing = r#"{"expiresAt":"2030-01-01T00:00:00Z"}"#;
+        let semicolons = WHOLE.replace(':', ";");
+        for (text, kind, expected_reads) in [
+            (semicolons.as_str(), CacheErrorKind::Syntax, 1),
+            (missing, CacheErrorKind::Missing, 1),
+            (&WHOLE[..10], CacheErrorKind::Syntax, 1 + REREAD_AFTER.len()),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let mut reads = 0;
+            let err = read_parsed(&path, |bytes| {
+                reads += 1;
+                CachedToken::from_json(bytes)
+            })
+            .unwrap_err();
+            assert_eq!(*err.kind(), kind, "{text}");
+            assert_eq!(err.path(), Some(path.as_path()));
+            assert_eq!(reads, expected_reads, "{text}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -118,13 +118,10 @@ pub fn region_from_host(host: &str) -> Option<String> {
         .then(|| region.to_ascii_lowercase())
 }
 
-/// `text` after a leading `portal.` in any case (for ASCII `text`: any byte
-/// index is a character boundary).
+/// `text` after a leading `portal.` in any case.
 fn after_portal(text: &str) -> Option<&str> {
-    let prefix = "portal.";
-    (text.len() >= prefix.len()
-        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
-    .then(|| &text[prefix.len()..])
+    let (head, rest) = text.split_at_checked("portal.".len())?;
+    head.eq_ignore_ascii_case("portal.").then_some(rest)
 }
 
 /// A URL split as Python's `urllib.parse.urlsplit` splits it, over visible

@@ -136,6 +136,14 @@ impl ReqwestClient {
     }
 }
 
+/// Sets `timeout`, when there is one, as `request`'s own (which replaces the
+/// client's).
+fn bound(request: &mut reqwest::Request, timeout: Option<Duration>) {
+    if timeout.is_some() {
+        *request.timeout_mut() = timeout;
+    }
+}
+
 fn transport(err: reqwest::Error) -> SendError {
     SendError::Transport(Box::new(err))
 }
@@ -153,9 +161,7 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     let (parts, body) = request.into_parts();
     let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
         .map_err(transport)?;
-    if client.exchange_timeout.is_some() {
-        *request.timeout_mut() = client.exchange_timeout;
-    }
+    bound(&mut request, client.exchange_timeout);
     let mut response = client.inner.execute(request).await.map_err(transport)?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
@@ -358,10 +364,7 @@ pub(crate) async fn bodiless(
 ) -> Result<(http::StatusCode, http::HeaderMap), Box<dyn std::error::Error + Send + Sync>> {
     let (parts, ()) = request.into_parts();
     let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))?;
-    let timeout = timeout.or(client.exchange_timeout);
-    if timeout.is_some() {
-        *request.timeout_mut() = timeout;
-    }
+    bound(&mut request, timeout.or(client.exchange_timeout));
     let response = client.inner.execute(request).await?;
     Ok((response.status(), response.headers().clone()))
 }

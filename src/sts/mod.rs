@@ -95,7 +95,7 @@ impl StsEndpoint {
     }
 
     /// A custom base URL (a local test endpoint, a proxy), signing for `region`:
-    /// `https://`, or plain `http://` to a loopback IP address only, as
+    /// `https://`, or plain `http://` only to `127.0.0.1` or `[::1]`, as
     /// [`Endpoint::custom`].
     ///
     /// # Errors
