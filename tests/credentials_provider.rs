@@ -6,6 +6,8 @@
 //! refusals and transport failures as the SDK's errors. Every test is bounded
 //! (30 s).
 
+#[path = "common/closed_port.rs"]
+mod closed_port;
 #[path = "common/local_aws.rs"]
 mod local_aws;
 #[path = "../examples/support/sigv4_endpoint.rs"]
@@ -373,6 +375,70 @@ async fn after_the_window_the_refresh_token_renews_and_a_refused_one_falls_back_
     setup.no_refusals();
 }
 
+/// A blank refresh token in an answer is not kept: the next chain uses the
+/// one held before it (or jwt-bearer), and no chain fails on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blank_refresh_token_in_an_answer_is_not_kept() {
+    let setup = setup(false);
+    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    bounded(async {
+        setup
+            .oidc_state
+            .blank_refresh_token
+            .store(true, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 0, 1), "jwt-bearer, blank token");
+        // Nothing usable held: jwt-bearer again, not a failed refresh grant.
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (2, 2, 0, 2), "jwt-bearer again");
+        setup
+            .oidc_state
+            .blank_refresh_token
+            .store(false, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (3, 3, 0, 3), "a real token handed out");
+        // A blank one after a real one: the real one is kept and used again
+        // (the stand-in expects the last real one it handed out).
+        setup
+            .oidc_state
+            .blank_refresh_token
+            .store(true, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (3, 3, 1, 4), "refresh, blank token back");
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (3, 3, 2, 5), "the real token again");
+    })
+    .await;
+    setup.no_refusals();
+}
+
+/// A refresh answer without an identity context cannot give a session: the
+/// refresh token is dropped and jwt-bearer runs in the same chain, so the
+/// chain succeeds and the next ones are not stuck on the refresh token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_answer_without_an_identity_context_falls_back_to_jwt_bearer() {
+    let setup = setup(false);
+    setup.sts_state.lifetime.store(40, Ordering::SeqCst);
+    bounded(async {
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (1, 1, 0, 1));
+        setup
+            .oidc_state
+            .no_context_on_refresh
+            .store(true, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (2, 2, 1, 2), "refresh, then jwt-bearer");
+        setup
+            .oidc_state
+            .no_context_on_refresh
+            .store(false, Ordering::SeqCst);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(setup.counts(), (2, 2, 2, 3), "jwt-bearer's token used");
+    })
+    .await;
+    setup.no_refusals();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_grant_after_the_fallback_is_a_refusal_not_retried() {
     let setup = setup(false);
@@ -534,14 +600,12 @@ async fn access_denied_reaches_the_sdk_caller_with_the_set_context_hint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_port_is_a_retryable_provider_error_and_no_secret_shows() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    let closed = closed_port::closed_port();
     let provider = IdentityEnhancedCredentials::builder()
         .application_arn(APPLICATION_ARN)
         .role_arn(ROLE_ARN)
-        .oidc_endpoint(Endpoint::custom(&format!("http://127.0.0.1:{port}"), REGION).unwrap())
-        .sts_endpoint(StsEndpoint::custom(&format!("http://127.0.0.1:{port}"), REGION).unwrap())
+        .oidc_endpoint(Endpoint::custom(&closed.url(), REGION).unwrap())
+        .sts_endpoint(StsEndpoint::custom(&closed.url(), REGION).unwrap())
         .app_credentials(Credentials::new(
             APP_KEYS[0].0,
             APP_KEYS[0].1,

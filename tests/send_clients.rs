@@ -4,6 +4,8 @@
 //! error, an unreadable answer, and an STS refusal.
 #![cfg(any(feature = "reqwest", feature = "ureq"))]
 
+#[path = "common/closed_port.rs"]
+mod closed_port;
 #[path = "../examples/support/sigv4_endpoint.rs"]
 mod sigv4_endpoint;
 
@@ -71,12 +73,11 @@ fn endpoint(local: &Local<()>) -> Endpoint {
     Endpoint::custom(&local.base_url(), REGION).unwrap()
 }
 
-/// An endpoint on a port nothing listens on (bound, then released).
-fn closed_port() -> Endpoint {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    Endpoint::custom(&format!("http://127.0.0.1:{port}"), REGION).unwrap()
+/// An endpoint on a port nothing listens on (held, so that no other test's
+/// server takes it), and its guard.
+fn closed_port() -> (Endpoint, closed_port::ClosedPort) {
+    let closed = closed_port::closed_port();
+    (Endpoint::custom(&closed.url(), REGION).unwrap(), closed)
 }
 
 /// The local endpoint's base URL, its port written with a leading zero
@@ -212,7 +213,7 @@ mod with_ureq {
         local.outcome().unwrap();
         assert_eq!(response.token_type(), Some("Bearer"));
         // Nothing listens there: a transport error, retryable.
-        let closed = closed_port();
+        let (closed, _guard) = closed_port();
         let err = device().send_blocking(&agent, &closed).unwrap_err();
         assert!(
             matches!(err, SendError::Transport(_)) && err.is_retryable(),
@@ -287,7 +288,7 @@ mod with_reqwest {
         let response = block_on(device().send(&client, &endpoint(&local))).unwrap();
         local.outcome().unwrap();
         assert_eq!(response.token_type(), Some("Bearer"));
-        let closed = closed_port();
+        let (closed, _guard) = closed_port();
         let err = block_on(device().send(&client, &closed)).unwrap_err();
         assert!(
             matches!(err, SendError::Transport(_)) && err.is_retryable(),

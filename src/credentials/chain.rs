@@ -102,12 +102,20 @@ pub(crate) async fn run(
         .map_err(|e| ChainError::new(ChainErrorKind::AppCredentials(e)))?;
     let app = SigningCredentials::from(&app);
 
-    let answer = create_token(fields, refresh_token, &app).await?;
-    if let Some(next) = answer.refresh_token() {
-        *refresh_token = Some(next.into_secret());
+    let (mut answer, mut step) = create_token(fields, refresh_token, &app).await?;
+    let mut context = IdentityContext::from_response(&answer);
+    if context.is_err() && step == ChainStep::RefreshTokenGrant {
+        // A refresh answer without the identity context cannot give a session,
+        // and would not the next time either: the refresh token is dropped and
+        // jwt-bearer gives the context instead, once.
+        *refresh_token = None;
+        drop(answer);
+        (answer, step) = create_token(fields, refresh_token, &app).await?;
+        context = IdentityContext::from_response(&answer);
     }
-    let context = IdentityContext::from_response(&answer)
-        .map_err(|e| ChainError::new(ChainErrorKind::NoIdentityContext(e)))?;
+    debug_assert!(context.is_ok() || step == ChainStep::JwtBearerGrant);
+    keep_refresh_token(refresh_token, &answer);
+    let context = context.map_err(|e| ChainError::new(ChainErrorKind::NoIdentityContext(e)))?;
     drop(answer);
 
     let request = assume_role_request(fields, context)
@@ -155,32 +163,51 @@ pub(crate) fn assume_role_request(
     }
 }
 
-/// CreateTokenWithIAM: the refresh-token grant while a refresh token is held;
-/// on its refusal (`invalid_grant`, `expired_token`), once, jwt-bearer with a
-/// fresh IdP token.
+/// Keeps the refresh token `answer` brings for the next chain, when the
+/// refresh-token grant would take it (a blank one would fail that grant's
+/// `build()` on every later chain): otherwise the one held is kept.
+fn keep_refresh_token(held: &mut Option<SecretString>, answer: &CreateTokenWithIamResponse) {
+    let Some(next) = answer.refresh_token() else {
+        return;
+    };
+    // The refresh-token grant's own check of the field.
+    if crate::validation::Checks::default().secret("refresh_token", next) {
+        *held = Some(next.into_secret());
+    }
+}
+
+/// CreateTokenWithIAM, and the grant it used: the refresh-token grant while a
+/// refresh token is held; on its refusal (`invalid_grant`, `expired_token`),
+/// once, jwt-bearer with a fresh IdP token. A held token that the refresh-token
+/// grant's checks refuse is dropped the same way.
 async fn create_token(
     fields: &Settings,
     refresh_token: &mut Option<SecretString>,
     app: &SigningCredentials,
-) -> Result<CreateTokenWithIamResponse, ChainError> {
+) -> Result<(CreateTokenWithIamResponse, ChainStep), ChainError> {
     let failed = |step, err| ChainError::new(ChainErrorKind::TokenCall(step, err));
-    if let Some(held) = refresh_token.as_ref() {
-        let step = ChainStep::RefreshTokenGrant;
-        let request = CreateTokenWithIam::refresh_token()
+    let held = refresh_token.as_ref().map(|held| {
+        CreateTokenWithIam::refresh_token()
             .client_id(fields.application_arn.as_str())
             .refresh_token(held)
             .scopes(fields.scopes.iter().map(String::as_str))
             .build()
-            .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
-        let signed = request
-            .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
-            .map_err(|e| failed(step, e.into()))?;
-        drop(request);
-        match fields.client.create_token_with_iam(signed).await {
-            Ok(answer) => return Ok(answer),
-            Err(err) if refresh_token_refused(&err) => *refresh_token = None,
-            Err(err) => return Err(failed(step, err)),
+    });
+    match held {
+        Some(Ok(request)) => {
+            let step = ChainStep::RefreshTokenGrant;
+            let signed = request
+                .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
+                .map_err(|e| failed(step, e.into()))?;
+            drop(request);
+            match fields.client.create_token_with_iam(signed).await {
+                Ok(answer) => return Ok((answer, step)),
+                Err(err) if refresh_token_refused(&err) => *refresh_token = None,
+                Err(err) => return Err(failed(step, err)),
+            }
         }
+        Some(Err(_)) => *refresh_token = None,
+        None => {}
     }
     let step = ChainStep::JwtBearerGrant;
     let assertion = (fields.idp_token.0)()
@@ -200,6 +227,7 @@ async fn create_token(
         .client
         .create_token_with_iam(signed)
         .await
+        .map(|answer| (answer, step))
         .map_err(|e| failed(step, e))
 }
 

@@ -346,8 +346,9 @@ struct Inner {
 ///    (`invalid_grant`, `expired_token`), once, the jwt-bearer grant with a fresh
 ///    token from [`idp_token`](IdentityEnhancedCredentialsBuilder::idp_token);
 ///    the first chain uses jwt-bearer. A refresh token in the answer is kept for
-///    the next chain;
-/// 3. [`IdentityContext::from_response`];
+///    the next chain (a blank one is not);
+/// 3. [`IdentityContext::from_response`]; a refresh-token answer without one
+///    drops the refresh token and goes back to step 2's jwt-bearer grant, once;
 /// 4. STS `AssumeRole` with `ProvidedContexts` (provider
 ///    `arn:aws:iam::aws:contextProvider/IdentityCenter`), signed with the
 ///    application's credentials.

@@ -134,6 +134,10 @@ pub struct OidcState {
     pub refuse_jwt: AtomicBool,
     /// The number of the last refresh token handed out.
     pub issued: AtomicU64,
+    /// Hand out a blank refresh token (`" "`) instead of `aorv-<n>`.
+    pub blank_refresh_token: AtomicBool,
+    /// Answer the refresh-token grant without an identity context.
+    pub no_context_on_refresh: AtomicBool,
     /// The access key ids that signed, in order.
     pub signed_by: Mutex<Vec<String>>,
     /// The `x-amz-date` of each signed request, in order.
@@ -162,6 +166,7 @@ pub fn oidc(app: Arc<Mutex<(String, String)>>, state: Arc<OidcState>) -> Server 
             "application/json",
             r#"{"error":"invalid_grant","error_description":"refused"}"#.to_owned(),
         );
+        let mut context = true;
         match body["grantType"].as_str() {
             Some("urn:ietf:params:oauth:grant-type:jwt-bearer") => {
                 state.jwt_bearer.fetch_add(1, Ordering::SeqCst);
@@ -184,15 +189,25 @@ pub fn oidc(app: Arc<Mutex<(String, String)>>, state: Arc<OidcState>) -> Server 
                 if state.refuse_refresh.load(Ordering::SeqCst) {
                     return Ok(refuse);
                 }
+                context = !state.no_context_on_refresh.load(Ordering::SeqCst);
             }
             other => return Err(format!("unexpected grant {other:?}")),
         }
-        let next = state.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let next = if state.blank_refresh_token.load(Ordering::SeqCst) {
+            " ".to_owned()
+        } else {
+            format!("aorv-{}", state.issued.fetch_add(1, Ordering::SeqCst) + 1)
+        };
+        let details = if context {
+            format!(r#","awsAdditionalDetails":{{"identityContext":"{CONTEXT}"}}"#)
+        } else {
+            String::new()
+        };
         Ok((
             200,
             "application/json",
             format!(
-                r#"{{"accessToken":"aoal-EXAMPLE","tokenType":"Bearer","expiresIn":3600,"refreshToken":"aorv-{next}","awsAdditionalDetails":{{"identityContext":"{CONTEXT}"}}}}"#
+                r#"{{"accessToken":"aoal-EXAMPLE","tokenType":"Bearer","expiresIn":3600,"refreshToken":"{next}"{details}}}"#
             ),
         ))
     })
