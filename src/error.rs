@@ -526,3 +526,49 @@ impl std::error::Error for ParseError {
         }
     }
 }
+
+/// A text a server sent (an error's description or code), written into an
+/// error message with its control characters and the characters that reorder
+/// or break lines escaped (`\n`, `\u{1b}`, `\u{202e}`), so that an answer
+/// cannot forge log lines or hide text around it.
+pub(crate) struct ServerText<'a>(pub(crate) &'a str);
+
+impl fmt::Display for ServerText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let escaped = |c: char| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+                        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                )
+        };
+        let mut rest = self.0;
+        while let Some(at) = rest.find(escaped) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            write!(f, "{}", c.escape_default())?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+#[cfg(test)]
+mod server_text_tests {
+    use super::ServerText;
+
+    #[test]
+    fn control_and_reordering_characters_are_escaped_and_the_rest_kept() {
+        for (text, shown) in [
+            ("plain text: é ✓", "plain text: é ✓"),
+            ("a\nb\r\tc", "a\\nb\\r\\tc"),
+            ("\u{1b}[2J", "\\u{1b}[2J"),
+            ("x\u{202e}y\u{2028}", "x\\u{202e}y\\u{2028}"),
+            ("\u{7f}\u{85}", "\\u{7f}\\u{85}"),
+            ("", ""),
+        ] {
+            assert_eq!(ServerText(text).to_string(), shown, "{text:?}");
+        }
+    }
+}

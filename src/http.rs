@@ -189,10 +189,11 @@ impl Endpoint {
                     && (scheme == Scheme::HTTP || scheme == Scheme::HTTPS)
                     && !authority.as_str().contains('@') =>
             {
+                let authority = canonical_authority(&scheme, authority)?;
                 Ok(Self {
                     region: region.to_owned(),
                     scheme,
-                    authority: canonical_authority(authority)?,
+                    authority,
                 })
             }
             _ => Err(EndpointError::InvalidBaseUrl),
@@ -307,12 +308,13 @@ pub(crate) fn post_json(
 /// is what goes out: hyper and ureq send the URI's text, reqwest (through the
 /// `url` crate) a normalized host. So the host is lower-cased, an IPv6 literal
 /// written in its canonical form (`[0:0::1]` is `[::1]`), and the port as a
-/// number (`:08443` is `:8443`). Refused: a port that is not a number from 0
+/// number (`:08443` is `:8443`), left out when it is the scheme's default
+/// (`https://h:443` is `https://h`, as the signer signs it). Refused: a port that is not a number from 0
 /// to 65535 (or an empty one), and hosts the `url` crate would rewrite in ways
 /// less plain (a percent escape, an IPv4 address in another spelling such as
 /// `127.1` or `0x7f.0.0.1`, an IPv6 literal with an embedded IPv4 address,
 /// and an IPv4-mapped one in any spelling).
-fn canonical_authority(authority: Authority) -> Result<Authority, EndpointError> {
+fn canonical_authority(scheme: &Scheme, authority: Authority) -> Result<Authority, EndpointError> {
     let host = canonical_host(authority.host()).ok_or(EndpointError::InvalidBaseUrl)?;
     // No user info here: what follows the host is `:port`, or nothing.
     let after_host = &authority.as_str()[authority.host().len()..];
@@ -320,7 +322,12 @@ fn canonical_authority(authority: Authority) -> Result<Authority, EndpointError>
         host
     } else {
         let port = authority.port().ok_or(EndpointError::InvalidBaseUrl)?;
-        format!("{host}:{}", port.as_u16())
+        let default = if *scheme == Scheme::HTTPS { 443 } else { 80 };
+        if port.as_u16() == default {
+            host
+        } else {
+            format!("{host}:{}", port.as_u16())
+        }
     };
     if text == authority.as_str() {
         return Ok(authority);

@@ -102,7 +102,7 @@ impl ErrorCode {
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        fmt::Display::fmt(&crate::error::ServerText(self.as_str()), f)
     }
 }
 
@@ -301,14 +301,22 @@ impl Drop for TokenError {
     }
 }
 
+/// The service's texts (an unknown code, the description, the region and
+/// endpoint) are shown with control characters escaped ([`ServerText`](crate::error::ServerText)).
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::error::ServerText;
         write!(f, "{} (HTTP {})", self.code, self.status)?;
         if let Some(description) = self.description.as_deref().or(self.message.as_deref()) {
-            write!(f, ": {description}")?;
+            write!(f, ": {}", ServerText(description))?;
         }
         if let (Some(region), Some(endpoint)) = (&self.region, &self.endpoint) {
-            write!(f, " (use region {region}, endpoint {endpoint})")?;
+            write!(
+                f,
+                " (use region {}, endpoint {})",
+                ServerText(region),
+                ServerText(endpoint)
+            )?;
         }
         Ok(())
     }

@@ -9,8 +9,11 @@ use crate::{
 
 /// Why an HTTP answer is not the success the caller wanted: the service refused
 /// (an OAuth error, or with feature `sts` an STS error), or the answer could not
-/// be read. The HTTP status is kept; the body is never echoed; the request id is
-/// kept when the answer's headers were seen (`from_http_response`).
+/// be read. The HTTP status is kept; an unreadable body is never echoed; a
+/// refusal's own texts (its code, description or message) are the service's,
+/// shown with control characters escaped so that they cannot forge log lines;
+/// the request id is kept when the answer's headers were seen
+/// (`from_http_response`).
 ///
 /// ```
 /// use ssooidc_token::{CreateTokenWithIamResponse, ErrorCode, ResponseErrorKind};
@@ -198,7 +201,7 @@ macro_rules! from_http {
 
             /// As [`from_http`](Self::from_http), from an [`http::Response`]
             /// (feature `http`): also keeps the `x-amzn-RequestId` header, and
-            /// uses `x-amzn-ErrorType` (the part before `:`) when the body does not
+            /// uses `x-amzn-ErrorType` (the part before `:`, without a `namespace#` prefix) when the body does not
             /// name the error.
             ///
             /// # Errors
@@ -230,7 +233,8 @@ from_http!(
     "`StartDeviceAuthorization`"
 );
 
-/// `x-amzn-ErrorType` (the part before `:`) and `x-amzn-RequestId`.
+/// `x-amzn-ErrorType` (the part before `:`, without a `namespace#` prefix) and
+/// `x-amzn-RequestId`.
 #[cfg(feature = "http")]
 pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> (Option<&str>, Option<String>) {
     amzn_headers_by(|name| headers.get(name).and_then(|v| v.to_str().ok()))
@@ -242,7 +246,12 @@ pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> (Option<&str>, Option<S
 pub(crate) fn amzn_headers_by<'a>(
     text: impl Fn(&str) -> Option<&'a str>,
 ) -> (Option<&'a str>, Option<String>) {
-    let error_type = text("x-amzn-errortype").map(|t| t.split(':').next().unwrap_or(t).trim());
+    // As the SDK reads it: the part before `:`, and of that the part after
+    // the first `#` (a namespace: `com.amazonaws.ssooidc#SlowDownException`).
+    let error_type = text("x-amzn-errortype").map(|t| {
+        let code = t.split(':').next().unwrap_or(t);
+        code.split_once('#').map_or(code, |(_, name)| name).trim()
+    });
     let request_id = text("x-amzn-requestid").map(str::to_owned);
     (error_type, request_id)
 }

@@ -734,8 +734,10 @@ fn host_of(uri: &http::Uri) -> Result<Cow<'_, str>, SignError> {
     if default_port {
         return Ok(Cow::Borrowed(authority.host()));
     }
+    // A port written otherwise than as its number (`08443`, `+8443`, both of
+    // which the URI parser takes) goes out as its number.
     let digits = port.as_str();
-    if digits.len() > 1 && digits.starts_with('0') {
+    if digits.starts_with('+') || (digits.len() > 1 && digits.starts_with('0')) {
         return Ok(Cow::Owned(format!("{}:{}", authority.host(), port)));
     }
     // Without user info (the URI parser keeps it in the authority).
@@ -829,10 +831,12 @@ fn hash_canonical_path(hasher: &mut Sha256, path: &str) {
     }
 }
 
-/// S3's canonical URI: the path exactly as the URI holds it (already
-/// percent-encoded once, since `http::Uri` admits only visible ASCII), neither
+/// S3's canonical URI: the path exactly as the URI holds it, neither
 /// normalized nor encoded again, as the SDK's signer signs it for S3
-/// (`PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`). An
+/// (`PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`). The
+/// SDK percent-encodes object keys before they reach the URI; `http::Uri` also
+/// takes raw UTF-8 and `"`, `{`, `}` in a path, which are signed as they stand
+/// (as the SDK's signer signs them), so a caller percent-encodes keys first. An
 /// empty path (only an authority-form URI has one) is signed as `/`.
 fn hash_s3_path(hasher: &mut Sha256, path: &str) {
     hasher.update(if path.is_empty() { "/" } else { path }.as_bytes());

@@ -3,8 +3,9 @@
 //!
 //! A request lists its members in the alphabetical order of their wire names
 //! (the order the SDK's serializer uses). The same list drives three writers: one
-//! that measures the exact length (at `build()` time), one that writes the bytes
-//! (in `to_json()`), and serde's [`Serialize`](serde::Serialize).
+//! that measures the exact length (in `json_len()`, and in `to_json()` before
+//! it allocates), one that writes the bytes (in `to_json()`), and serde's
+//! [`Serialize`](serde::Serialize).
 
 use std::convert::Infallible;
 

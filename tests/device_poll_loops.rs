@@ -264,7 +264,15 @@ fn the_blocking_loop_reads_an_error_named_only_in_x_amzn_error_type() {
 #[tokio::test]
 async fn the_async_loop_reads_an_error_named_only_in_x_amzn_error_type() {
     let (endpoint, server) = scripted_endpoint(vec![
-        (400, &[("x-amzn-ErrorType", "SlowDownException")], b"{}"),
+        // With the namespace the service may put in front, as the SDK reads it.
+        (
+            400,
+            &[(
+                "x-amzn-ErrorType",
+                "com.amazonaws.ssooidc#SlowDownException:http://internal.amazon.com/coral/",
+            )],
+            b"{}",
+        ),
         (400, &[("x-amzn-errortype", "ExpiredTokenException")], b""),
     ]);
     let mut poller = poller_for_redirect_test();

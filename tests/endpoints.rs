@@ -78,6 +78,13 @@ fn a_custom_host_is_kept_as_every_client_sends_it() {
         ("http://LocalHost:9000", "localhost:9000"),
         ("https://SSO.Example.COM", "sso.example.com"),
         ("https://sso.example.com:08443", "sso.example.com:8443"),
+        ("https://sso.example.com:+8443", "sso.example.com:8443"),
+        // The scheme's default port is left out, as the signer signs it.
+        ("https://sso.example.com:443", "sso.example.com"),
+        ("https://sso.example.com:0443", "sso.example.com"),
+        ("http://127.0.0.1:80", "127.0.0.1"),
+        ("http://127.0.0.1:443", "127.0.0.1:443"),
+        ("https://sso.example.com:80", "sso.example.com:80"),
         ("http://[0:0:0:0:0:0:0:1]:9000", "[::1]:9000"),
         ("http://[FE80::ABCD]", "[fe80::abcd]"),
         ("http://proxy.internal.", "proxy.internal."),

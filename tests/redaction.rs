@@ -183,3 +183,33 @@ fn signed_requests_and_credentials_are_redacted() {
     assert!(!format!("{:?}", signed.headers()).contains("CANARY"));
     assert_redacted("signed request", &format!("{signed:?}"));
 }
+
+/// A refusal's texts are the service's: shown, but with control characters
+/// escaped, so that an answer cannot forge log lines (a line break, a
+/// terminal escape, a right-to-left override).
+#[test]
+fn a_refusals_texts_are_shown_with_control_characters_escaped() {
+    use ssooidc_token::CreateTokenWithIamResponse;
+    let forged = "bad\\n[INFO] login ok\\u001b[2J\\u202e";
+    let escaped = "bad\\n[INFO] login ok\\u{1b}[2J\\u{202e}";
+    let body = format!(r#"{{"error":"invalid_grant\n","error_description":"{forged}"}}"#)
+        .replace("\n\"", "\\n\"");
+    let err = CreateTokenWithIamResponse::from_http(400, body.as_bytes()).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.contains(escaped), "{shown}");
+    assert!(shown.contains("invalid_grant\\n"), "{shown}");
+    assert!(!shown.contains(['\n', '\u{1b}', '\u{202e}']), "{shown:?}");
+
+    #[cfg(feature = "sts")]
+    {
+        let body = "<ErrorResponse><Error><Code>AccessDenied&#10;x</Code>\
+                    <Message>no&#10;[INFO] ok&#x85;&#x202E;</Message></Error></ErrorResponse>";
+        let err = ssooidc_token::sts::StsError::from_xml(403, body.as_bytes()).unwrap();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("AccessDenied\\nx") && shown.contains("no\\n[INFO] ok\\u{85}\\u{202e}"),
+            "{shown}"
+        );
+        assert!(!shown.contains(['\n', '\u{85}', '\u{202e}']), "{shown:?}");
+    }
+}

@@ -83,7 +83,15 @@ fn closed_port() -> (Endpoint, closed_port::ClosedPort) {
 /// The local endpoint's base URL, its port written with a leading zero
 /// (`:08443`).
 fn zero_padded_url(local: &Local<()>) -> String {
-    local.base_url().replacen("127.0.0.1:", "127.0.0.1:0", 1)
+    port_written_with(local, "0")
+}
+
+/// The local endpoint's base URL, its port written after `prefix` (`0` or
+/// `+`, both of which the URI parser takes).
+fn port_written_with(local: &Local<()>, prefix: &str) -> String {
+    local
+        .base_url()
+        .replacen("127.0.0.1:", &format!("127.0.0.1:{prefix}"), 1)
 }
 
 /// The same endpoint given as `:0<port>`: `Endpoint::custom` keeps the port as
@@ -98,11 +106,12 @@ fn zero_padded(local: &Local<()>) -> Endpoint {
     endpoint
 }
 
-/// A request of the caller's own, to `:0<port>` and without a `host` header,
-/// signed with `sign`: the host signed is the one the client sends.
-fn signed_to_zero_padded_port(local: &Local<()>) -> http::Request<Vec<u8>> {
+/// A request of the caller's own, to `:<prefix><port>` and without a `host`
+/// header, signed with `sign`: the host signed is the one the client sends.
+fn signed_to_odd_port(local: &Local<()>, prefix: &str) -> http::Request<Vec<u8>> {
     let body = jwt_bearer().to_json();
-    let mut request = http::Request::post(format!("{}/token?aws_iam=t", zero_padded_url(local)))
+    let url = port_written_with(local, prefix);
+    let mut request = http::Request::post(format!("{url}/token?aws_iam=t"))
         .header("content-type", "application/json")
         .body(body)
         .unwrap();
@@ -199,10 +208,12 @@ mod with_ureq {
             jwt_bearer().send_blocking(&agent, &zero_padded(&local), &credentials()),
             local,
         );
-        let local = answering((200, "application/json", TOKEN.to_owned()), true);
-        let answer = agent.run(signed_to_zero_padded_port(&local)).unwrap();
-        assert_eq!(answer.status(), 200);
-        local.outcome().unwrap();
+        for prefix in ["0", "+"] {
+            let local = answering((200, "application/json", TOKEN.to_owned()), true);
+            let answer = agent.run(signed_to_odd_port(&local, prefix)).unwrap();
+            assert_eq!(answer.status(), 200, "{prefix}");
+            local.outcome().unwrap();
+        }
     }
 
     #[test]
@@ -274,8 +285,9 @@ mod with_reqwest {
             block_on(jwt_bearer().send(&resolving, &upper, &credentials())),
             local,
         );
+        // (reqwest's URL parser refuses a `+` before the port.)
         let local = answering((200, "application/json", TOKEN.to_owned()), true);
-        let request = reqwest::Request::try_from(signed_to_zero_padded_port(&local)).unwrap();
+        let request = reqwest::Request::try_from(signed_to_odd_port(&local, "0")).unwrap();
         let answer = block_on(reqwest::Client::new().execute(request)).unwrap();
         assert_eq!(answer.status(), 200);
         local.outcome().unwrap();

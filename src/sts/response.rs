@@ -526,13 +526,15 @@ impl Drop for StsError {
 
 impl fmt::Display for StsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::error::ServerText;
         write!(
             f,
             "STS refused the request: {} (HTTP {})",
-            self.code, self.status
+            ServerText(&self.code),
+            self.status
         )?;
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", ServerText(message))?;
         }
         if let Some(hint) = self.hint() {
             write!(f, "; hint: {hint}")?;
