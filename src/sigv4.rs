@@ -4,7 +4,10 @@
 //!
 //! - The signing key is derived (`"AWS4" + secret`, then kDate, kRegion, kService,
 //!   kSigning) in one exact-size zeroizing buffer and in HMAC states and outputs
-//!   that wipe themselves when dropped.
+//!   that wipe themselves when dropped. `hmac` and `sha2` also leave padded keys
+//!   and message words in stack temporaries of their own, and returned keys are
+//!   copied as they move: the stack the signer used is wiped before it returns
+//!   (`zeroize::zeroize_stack`, 16 KiB), checked by `tests/secrets_on_the_stack.rs`.
 //! - The canonical request and the string to sign are never built as strings:
 //!   each piece is fed to SHA-256 (and the string to sign to the final HMAC) as it
 //!   is produced, so the session token is read straight from its [`SecretString`].
@@ -488,6 +491,20 @@ pub fn sign_with<B: ZeroizingBody>(
     time: SystemTime,
     payload: Payload,
 ) -> Result<(), SignError> {
+    crate::secret::on_wiped_stack(|| {
+        sign_on_stack(request, credentials, region, signing_name, time, payload)
+    })
+}
+
+/// [`sign_with`]'s work, whose stack is wiped after it.
+fn sign_on_stack<B: ZeroizingBody>(
+    request: &mut Request<B>,
+    credentials: &SigningCredentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+    payload: Payload,
+) -> Result<(), SignError> {
     check_inputs(credentials, region, signing_name)?;
     let stamp = AmzDate::new(time).ok_or(SignError::TimeOutOfRange)?;
     let token = credentials.session_token.as_ref();
@@ -926,7 +943,8 @@ fn hmac(key: &[u8], data: &[u8]) -> Key {
 
 /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
 /// "aws4_request"). Every intermediate is wiped when dropped: the `"AWS4" +
-/// secret` key sits in one exact-size zeroizing buffer, the MACs in `CtOutput`s.
+/// secret` key sits in one exact-size zeroizing buffer, the MACs in `CtOutput`s
+/// (the stack temporaries are wiped by [`sign_with`]).
 fn derive_signing_key(
     credentials: &SigningCredentials,
     stamp: &AmzDate,

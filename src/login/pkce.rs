@@ -55,8 +55,13 @@ fn random_token() -> Result<Zeroizing<[u8; ENCODED_LEN]>, getrandom::Error> {
     Ok(encoded)
 }
 
-/// `BASE64URL(SHA256(verifier))`, without padding.
+/// `BASE64URL(SHA256(verifier))`, without padding; the stack SHA-256 used
+/// (the verifier's words) is wiped after.
 fn s256(verifier: &str) -> String {
+    crate::secret::on_wiped_stack(|| s256_on_stack(verifier))
+}
+
+fn s256_on_stack(verifier: &str) -> String {
     let digest = Zeroizing::new(<[u8; 32]>::from(Sha256::digest(verifier.as_bytes())));
     let mut encoded = [0u8; ENCODED_LEN];
     base64url(&digest[..], &mut encoded);
