@@ -87,17 +87,29 @@ pub(crate) fn walk(
     if input.starts_with(b"\xEF\xBB\xBF") {
         return Err(ParseError::syntax(Syntax::ContentOutsideRoot, base));
     }
-    let (forbidden, bracket) = scan(input);
+    let (forbidden, bracket, ascii) = scan(input);
     if let Some(at) = forbidden {
         return Err(ParseError::syntax(Syntax::XmlForbiddenCharacter, base + at));
     }
-    walk_from(input, base, roots, !bracket, &mut leaf)
+    walk_from(input, base, roots, !bracket, &mut leaf)?;
+    // The whole document is UTF-8, not only the leaves read (whose errors the
+    // walk reports with their element's name): names, attribute values,
+    // comments and text between elements too.
+    if !ascii {
+        if let Err(err) = std::str::from_utf8(input) {
+            return Err(ParseError::syntax(
+                Syntax::InvalidUtf8,
+                base + err.valid_up_to(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The offset of the first character XML 1.0's `Char` production excludes (as
-/// [`forbidden_character`]), and whether `input` holds a `]`: both from the
-/// same first pass.
-fn scan(input: &[u8]) -> (Option<usize>, bool) {
+/// [`forbidden_character`]), whether `input` holds a `]`, and whether it is all
+/// ASCII: all from the same first pass.
+fn scan(input: &[u8]) -> (Option<usize>, bool, bool) {
     // A cheap branch-free pass first (vector code), of three reductions:
     // - the least of `(b ^ \n) - 1`, which is below 0x1F exactly for the
     //   control bytes but line feed;
@@ -113,10 +125,11 @@ fn scan(input: &[u8]) -> (Option<usize>, bool) {
         bracket = bracket.min(b ^ b']');
     }
     let bracket = bracket == 0;
-    if control >= 0x1f && union & 0x80 == 0 {
-        return (None, bracket);
+    let ascii = union & 0x80 == 0;
+    if control >= 0x1f && ascii {
+        return (None, bracket, ascii);
     }
-    (forbidden_character(input), bracket)
+    (forbidden_character(input), bracket, ascii)
 }
 
 /// The offset of the first character XML 1.0's `Char` production excludes:
@@ -209,7 +222,7 @@ fn check_tag(
         if !is_name(key) || value.contains(&b'<') {
             return Err(bad());
         }
-        pieces(value, |_| {}).map_err(|_| bad())?;
+        value_pieces(value).map_err(|_| bad())?;
         if let Some(prefix) = key.strip_prefix(b"xmlns:") {
             // Namespaces in XML 1.0, section 3.
             let namespace = namespace_name(value).ok_or_else(bad)?;
@@ -272,7 +285,7 @@ const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 fn namespace_name(value: &[u8]) -> Option<Vec<u8>> {
     let mut name = Vec::with_capacity(value.len());
     let mut after_cr = false;
-    pieces(value, |piece| match piece {
+    pieces_of(value, true, |piece| match piece {
         Piece::Raw(raw) => {
             for &b in raw {
                 if !(after_cr && b == b'\n') {
@@ -357,8 +370,9 @@ fn is_white_space(bytes: &[u8]) -> bool {
     bytes.iter().all(|&b| CLASS[usize::from(b)] & WHITE != 0)
 }
 
-/// XML's `Name` production, for ASCII; any non-ASCII character is let through
-/// (the input is checked as UTF-8 where it is read).
+/// XML 1.0's `Name` production (fifth edition): a table for ASCII (which
+/// lets every non-ASCII byte through), then, for a name that is not all ASCII,
+/// its characters.
 fn is_name(name: &[u8]) -> bool {
     match name.split_first() {
         // One pass over the rest, without an early exit.
@@ -368,9 +382,38 @@ fn is_name(name: &[u8]) -> bool {
                     .iter()
                     .fold(NAME_CHAR, |all, &b| all & CLASS[usize::from(b)])
                     != 0
+                && (name.is_ascii() || is_unicode_name(name))
         }
         None => false,
     }
+}
+
+/// [`is_name`] for a name with a non-ASCII character: UTF-8, and each
+/// character one `NameStartChar` or `NameChar` allows.
+#[cold]
+fn is_unicode_name(name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else {
+        return false;
+    };
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// XML 1.0's `NameStartChar`.
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0's `NameChar`.
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c,
+            '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// May start a name.
@@ -437,17 +480,21 @@ impl Element {
 
 /// The element of `elements` named `name`: the lengths are compared first
 /// (they tell the names of an answer apart), the bytes then.
-fn find(elements: &'static [Element], name: &[u8]) -> Option<&'static Element> {
+fn find(elements: &'static [Element], name: &[u8]) -> Option<(usize, &'static Element)> {
     elements
         .iter()
-        .find(|e| e.name.len() == name.len() && e.name.as_bytes() == name)
+        .enumerate()
+        .find(|(_, e)| e.name.len() == name.len() && e.name.as_bytes() == name)
 }
 
 /// The element of `elements` a start tag named `name` opens, and whether its
 /// whole name matched. Elements are known by local name; the whole name is
 /// compared first: the known names hold no `:`, so when it matches it is its
 /// own local name, and a valid name (no further check needed).
-fn known_element(elements: &'static [Element], name: &[u8]) -> (Option<&'static Element>, bool) {
+fn known_element(
+    elements: &'static [Element],
+    name: &[u8],
+) -> (Option<(usize, &'static Element)>, bool) {
     match find(elements, name) {
         None => match name.iter().position(|&b| b == b':') {
             Some(colon) => (find(elements, &name[colon + 1..]), false),
@@ -457,10 +504,12 @@ fn known_element(elements: &'static [Element], name: &[u8]) -> (Option<&'static 
     }
 }
 
-/// Whether the tree is one `walk` takes: at most `MAX_PATH` deep, names
-/// valid and without `:`, no two siblings of the same name.
+/// Whether the tree is one `walk` takes: at most `MAX_PATH` deep, at most 32
+/// children to an element, names valid and without `:`, no two siblings of
+/// the same name.
 fn well_formed_tree(elements: &[Element], depth: usize) -> bool {
     depth < MAX_PATH
+        && elements.len() <= 32
         && elements.iter().enumerate().all(|(i, e)| {
             is_name(e.name.as_bytes())
                 && !e.name.contains(':')
@@ -499,6 +548,10 @@ fn walk_from(
     // `MAX_PATH`.
     let mut open: [&'static [Element]; MAX_PATH] = [&[]; MAX_PATH];
     open[0] = roots;
+    // For each open known element, the known elements already opened in it
+    // (a bit for each, by index): a known element appears once in its parent,
+    // parents included, so two `<Credentials>` blocks are not merged into one.
+    let mut seen = [0u32; MAX_PATH];
     let mut depth = 0usize;
     let mut unknown = 0usize;
     let mut root_seen = false;
@@ -528,7 +581,14 @@ fn walk_from(
                     }
                     root_seen = true;
                 }
-                match known.map(|e| (e.name, &e.kind)) {
+                if let Some((index, element)) = known {
+                    let bit = 1u32 << index;
+                    if seen[depth] & bit != 0 {
+                        return Err(duplicate(element.name, at));
+                    }
+                    seen[depth] |= bit;
+                }
+                match known.map(|(_, e)| (e.name, &e.kind)) {
                     Some((name, &Kind::Leaf(index))) => {
                         let offset = base + position(&reader);
                         let (raw, plain) = if empty {
@@ -551,6 +611,7 @@ fn walk_from(
                     Some((_, &Kind::Parent(children))) => {
                         depth += 1;
                         open[depth] = children;
+                        seen[depth] = 0;
                     }
                     None => unknown = 1,
                 }
@@ -627,6 +688,19 @@ fn check_other(
             fail(Syntax::InvalidXml)
         }
         Event::Decl(_) if !was_first => fail(Syntax::InvalidXml),
+        Event::Decl(decl) if !is_xml_declaration(decl) => fail(Syntax::InvalidXml),
+        // `PITarget`: a name, but not `xml` in any case; white space between
+        // it and any content.
+        Event::PI(pi)
+            if !is_name(pi.target())
+                || pi.target().eq_ignore_ascii_case(b"xml")
+                || pi
+                    .content()
+                    .first()
+                    .is_some_and(|b| !b.is_ascii_whitespace()) =>
+        {
+            fail(Syntax::InvalidXml)
+        }
         Event::DocType(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_) if outside => {
             fail(Syntax::ContentOutsideRoot)
         }
@@ -644,6 +718,61 @@ fn check_other(
         // elements.
         _ => Ok(()),
     }
+}
+
+/// XML 1.0's `XMLDecl`, between `<?` and `?>`: `xml`, then `version="1.x"`,
+/// then optionally `encoding="EncName"`, then optionally `standalone="yes"`
+/// or `"no"`, in that order, each after white space, with either quote.
+fn is_xml_declaration(decl: &[u8]) -> bool {
+    fn space(rest: &[u8]) -> &[u8] {
+        rest.trim_ascii_start()
+    }
+    /// ` name = "value"` at the start of `rest`: the value and what follows.
+    fn pseudo_attribute<'a>(rest: &'a [u8], name: &[u8]) -> Option<(&'a [u8], &'a [u8])> {
+        let after = space(rest);
+        if after.len() == rest.len() {
+            return None;
+        }
+        let after = space(after.strip_prefix(name)?);
+        let after = space(after.strip_prefix(b"=")?);
+        let (&quote, after) = after.split_first()?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let end = after.iter().position(|&b| b == quote)?;
+        Some((&after[..end], &after[end + 1..]))
+    }
+    let Some(rest) = decl.strip_prefix(b"xml") else {
+        return false;
+    };
+    let Some((version, mut rest)) = pseudo_attribute(rest, b"version") else {
+        return false;
+    };
+    let version_ok = version
+        .strip_prefix(b"1.")
+        .is_some_and(|minor| !minor.is_empty() && minor.iter().all(u8::is_ascii_digit));
+    if !version_ok {
+        return false;
+    }
+    if let Some((encoding, after)) = pseudo_attribute(rest, b"encoding") {
+        let name_ok = encoding.split_first().is_some_and(|(first, tail)| {
+            first.is_ascii_alphabetic()
+                && tail
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        });
+        if !name_ok {
+            return false;
+        }
+        rest = after;
+    }
+    if let Some((standalone, after)) = pseudo_attribute(rest, b"standalone") {
+        if standalone != b"yes" && standalone != b"no" {
+            return false;
+        }
+        rest = after;
+    }
+    space(rest).is_empty()
 }
 
 fn position<R>(reader: &Reader<R>) -> usize {
@@ -669,7 +798,49 @@ enum Piece<'a> {
 /// the characters entities and character references stand for, and CDATA
 /// sections as they are (comments are skipped). Returns an error (with an offset into `raw`) for a
 /// child element, an unknown entity or a bad character reference.
-fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Syntax, usize)> {
+fn pieces<'a>(raw: &'a [u8], piece: impl FnMut(Piece<'a>)) -> Result<(), (Syntax, usize)> {
+    pieces_of(raw, false, piece)
+}
+
+/// [`pieces`] of an attribute value, where `]]>` is allowed (XML 1.0's
+/// `AttValue` excludes only `<`, `&` and the quote; `<` is refused before).
+fn value_pieces(raw: &[u8]) -> Result<(), (Syntax, usize)> {
+    pieces_of(raw, true, |_| {})
+}
+
+/// The reference that starts `raw` (at a `&`): its length up to the `;` and the
+/// character it stands for. A character reference may hold any number of
+/// (leading zero) digits; an entity name is one of the five XML defines.
+fn reference(raw: &[u8]) -> Option<(usize, char)> {
+    let body = &raw[1..];
+    let len = if body.first() == Some(&b'#') {
+        body.iter()
+            .skip(1)
+            .position(|b| !b.is_ascii_hexdigit() && *b != b'x')
+            .map(|n| n + 1)?
+    } else {
+        body.iter().take(5).position(|b| !b.is_ascii_alphabetic())?
+    };
+    if body.get(len) != Some(&b';') {
+        return None;
+    }
+    let name = &body[..len];
+    let c = match name {
+        b"lt" => '<',
+        b"gt" => '>',
+        b"amp" => '&',
+        b"apos" => '\'',
+        b"quot" => '"',
+        _ => char_reference(name)?,
+    };
+    Some((len + 2, c))
+}
+
+fn pieces_of<'a>(
+    raw: &'a [u8],
+    attribute: bool,
+    mut piece: impl FnMut(Piece<'a>),
+) -> Result<(), (Syntax, usize)> {
     // Most values (keys, tokens, ARNs) hold no markup at all: one branch-free
     // pass (vector code) says so, and the text is then taken as it stands.
     if !has_markup(raw) {
@@ -682,22 +853,9 @@ fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Sy
         match raw[i] {
             b'&' => {
                 piece(Piece::Raw(&raw[run..i]));
-                let end = raw[i..]
-                    .iter()
-                    .take(12)
-                    .position(|&b| b == b';')
-                    .ok_or((Syntax::InvalidXmlReference, i))?;
-                let name = &raw[i + 1..i + end];
-                let c = match name {
-                    b"lt" => '<',
-                    b"gt" => '>',
-                    b"amp" => '&',
-                    b"apos" => '\'',
-                    b"quot" => '"',
-                    _ => char_reference(name).ok_or((Syntax::InvalidXmlReference, i))?,
-                };
+                let (len, c) = reference(&raw[i..]).ok_or((Syntax::InvalidXmlReference, i))?;
                 piece(Piece::Char(c));
-                i += end + 1;
+                i += len;
                 run = i;
             }
             b'<' if raw[i..].starts_with(b"<!--") => {
@@ -726,7 +884,9 @@ fn pieces<'a>(raw: &'a [u8], mut piece: impl FnMut(Piece<'a>)) -> Result<(), (Sy
                 i = body + close + 3;
                 run = i;
             }
-            b']' if raw[i..].starts_with(b"]]>") => return Err((Syntax::InvalidXml, i)),
+            b']' if !attribute && raw[i..].starts_with(b"]]>") => {
+                return Err((Syntax::InvalidXml, i))
+            }
             _ => i += 1,
         }
     }
@@ -823,17 +983,14 @@ mod tests {
         })
     }
 
+    /// XML's `Name`, by `xmlparser` (the parser under `roxmltree`).
     fn name_reference(name: &[u8]) -> bool {
-        let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || !b.is_ascii();
-        match name.split_first() {
-            Some((&first, rest)) => {
-                start(first)
-                    && rest
-                        .iter()
-                        .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
-            }
-            None => false,
-        }
+        use xmlparser::XmlCharExt;
+        let Ok(name) = std::str::from_utf8(name) else {
+            return false;
+        };
+        let mut chars = name.chars();
+        chars.next().is_some_and(|c| c.is_xml_name_start()) && chars.all(|c| c.is_xml_name())
     }
 
     /// The reader as it was before its scans were fused and its checks
@@ -1108,7 +1265,7 @@ mod tests {
         }
 
         #[test]
-        fn is_name_matches_reference(v in near(b"aZ_:-.09 =\"\x80\xC3", 16)) {
+        fn is_name_matches_reference(v in near(b"aZ_:-.09 =\"\x80\xC3\xA9\x97\xB7\xCC\x80\xE2\x80\xBF", 16)) {
             prop_assert_eq!(is_name(&v), name_reference(&v));
         }
 
@@ -1119,7 +1276,7 @@ mod tests {
 
         #[test]
         fn scan_matches_reference(v in near(b"<a>]\t\n\r \x01\x1f\xEF\xBF\xBE\xBF", 80)) {
-            prop_assert_eq!(scan(&v), (forbidden_reference(&v), v.contains(&b']')));
+            prop_assert_eq!(scan(&v), (forbidden_reference(&v), v.contains(&b']'), v.is_ascii()));
         }
 
         #[test]
@@ -1315,9 +1472,19 @@ mod tests {
         )
     }
 
-    /// The walk reports what the former one did, but for a namespace error,
-    /// which it refuses where the former one did not look: then it stops no
-    /// later than the former one, having reported a part of what it reported.
+    /// Whether `roxmltree` refuses `doc` (a document that is not UTF-8 is not
+    /// well formed).
+    fn strict_refuses(doc: &[u8]) -> bool {
+        std::str::from_utf8(doc).map_or(true, |text| {
+            roxmltree::Document::parse(text.trim_start_matches('\u{feff}')).is_err()
+        })
+    }
+
+    /// The walk reports what the former one did, but where it refuses for a
+    /// rule the former one did not check (Namespaces in XML, a known element
+    /// repeated, UTF-8 outside the leaves, a declaration's or a processing
+    /// instruction's form): then it stops no later than the former one,
+    /// having reported a part of what it reported.
     fn same_as_former(doc: &[u8]) {
         let (new, former) = (trace_new(doc), trace_former(doc));
         if new == former {
@@ -1325,22 +1492,34 @@ mod tests {
         }
         let text = String::from_utf8_lossy(doc);
         let err = new.1.as_ref().expect_err("refused");
-        assert_eq!(
-            err.kind(),
-            &ParseErrorKind::Syntax(Syntax::InvalidXml),
-            "{text}"
-        );
         // Refused at a tag that holds a prefixed name (roxmltree may meet
         // another error first, so its verdict alone does not decide).
         let tag = err
             .offset()
             .and_then(|at| doc.get(at..))
             .map(|rest| &rest[..rest.iter().position(|&b| b == b'>').unwrap_or(rest.len())]);
+        let namespace = err.kind() == &ParseErrorKind::Syntax(Syntax::InvalidXml)
+            && (namespace_error(doc)
+                || tag.is_some_and(|t| t.starts_with(b"<") && t.contains(&b':')));
+        let repeated = err.kind() == &ParseErrorKind::Duplicate;
+        // Refused for a newer rule: roxmltree refuses the document too, or
+        // (roxmltree takes some truncated documents) the refusal is at a
+        // processing instruction or declaration, whose grammar the former
+        // reader did not check (`tests/sts_strict_xml.rs` holds the accepted
+        // forms to roxmltree's verdicts).
+        let newer_rule = matches!(
+            err.kind(),
+            ParseErrorKind::Syntax(Syntax::InvalidXml | Syntax::InvalidUtf8)
+        ) && (strict_refuses(doc) || tag.is_some_and(|t| t.starts_with(b"<?")));
         assert!(
-            namespace_error(doc) || tag.is_some_and(|t| t.starts_with(b"<") && t.contains(&b':')),
+            namespace || repeated || newer_rule,
             "{text}: {new:?} != {former:?}"
         );
-        if let Err(former_err) = &former.1 {
+        // A document that is not UTF-8 outside its leaves is refused once it
+        // has been walked: at its first invalid byte.
+        let not_utf8 = err.kind() == &ParseErrorKind::Syntax(Syntax::InvalidUtf8)
+            && std::str::from_utf8(doc).is_err();
+        if let (Err(former_err), false) = (&former.1, not_utf8) {
             assert!(
                 err.offset() <= former_err.offset(),
                 "{text}: {new:?} != {former:?}"

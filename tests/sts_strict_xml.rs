@@ -241,6 +241,144 @@ fn namespace_rules_hold_by_expanded_name() {
     }
 }
 
+/// What the reader checks beyond the leaves it reads, each verdict also
+/// roxmltree's: names by XML 1.0's character classes (not every non-ASCII
+/// character is a name character), processing instructions and the XML
+/// declaration by their grammar, and legal forms that were once refused (a
+/// character reference with leading zeros, `]]>` in an attribute value).
+#[test]
+fn names_declarations_and_processing_instructions_follow_the_grammar() {
+    let doc = |before: &str, inside: &str| {
+        format!("{before}{}", answer("KEY")).replacen(
+            "<AssumeRoleResult>",
+            &format!("<AssumeRoleResult>{inside}"),
+            1,
+        )
+    };
+    let cases = [
+        (doc("", "<é-·x/>"), true),
+        (doc("", "<×/>"), false),
+        (doc("", "<a×/>"), false),
+        (doc("", "<a\u{300}/>"), true),
+        (doc("", "<\u{300}a/>"), false),
+        (doc("", "<x é=\"1\"/>"), true),
+        (doc("", "<x ×=\"1\"/>"), false),
+        (doc("", "<?pi data?>"), true),
+        (doc("", "<?pi?>"), true),
+        (doc("", "<?1?>"), false),
+        (doc("", "<? ?>"), false),
+        (doc("<?xml version=\"1.0\"?>", ""), true),
+        (
+            doc(
+                "<?xml version='1.1' encoding='utf-8' standalone='yes' ?>",
+                "",
+            ),
+            true,
+        ),
+        (doc("<?xml encoding=\"UTF-8\"?>", ""), false),
+        (doc("<?xml version=\"2.0\"?>", ""), false),
+        (
+            doc("<?xml version=\"1.0\" standalone=\"maybe\"?>", ""),
+            false,
+        ),
+        (
+            doc(
+                "<?xml version=\"1.0\" standalone=\"no\" encoding=\"UTF-8\"?>",
+                "",
+            ),
+            false,
+        ),
+        (doc("<?xml version=\"1.0\"encoding=\"UTF-8\"?>", ""), false),
+        (doc("", "<x a=\"]]>\"/>"), true),
+        (answer("A&#x000000041;&#0000066;"), true),
+    ];
+    for (doc, accepted) in cases {
+        assert_eq!(
+            AssumeRoleResponse::from_xml(doc.as_bytes()).is_ok(),
+            accepted,
+            "{doc}"
+        );
+        assert_eq!(
+            roxmltree::Document::parse(&doc).is_ok(),
+            accepted,
+            "roxmltree: {doc}"
+        );
+    }
+    // Stricter than roxmltree, as XML 1.0 says: `PITarget` excludes `xml` in
+    // any case (section 2.6), `VersionNum` is `1.` and digits (2.8), and
+    // `EncName` starts with a letter (4.3.3).
+    for stricter in [
+        doc("", "<?XmL data?>"),
+        doc("<?xml version=\"1.\"?>", ""),
+        doc("<?xml version=\"1.0\" encoding=\"8bit\"?>", ""),
+    ] {
+        assert!(
+            AssumeRoleResponse::from_xml(stricter.as_bytes()).is_err(),
+            "{stricter}"
+        );
+    }
+    let read = AssumeRoleResponse::from_xml(answer("A&#x000000041;&#0000066;").as_bytes()).unwrap();
+    assert_eq!(
+        read.credentials().secret_access_key().expose_secret(),
+        "AAB"
+    );
+}
+
+/// The whole document is UTF-8, not only the leaves read: a stray byte in a
+/// comment, an attribute value, an unknown element or text between elements is
+/// refused at its offset.
+#[test]
+fn a_byte_that_is_not_utf8_is_refused_wherever_it_is() {
+    for (before, inside) in [
+        ("<!-- \u{1} -->", ""),
+        ("", "<x a=\"\u{1}\"/>"),
+        ("", "<Unknown>\u{1}</Unknown>"),
+        ("", "<!-- \u{1} -->"),
+        ("", "<?pi \u{1}?>"),
+    ] {
+        let text = format!("{before}{}", answer("KEY")).replacen(
+            "<AssumeRoleResult>",
+            &format!("<AssumeRoleResult>{inside}"),
+            1,
+        );
+        // U+0001 stands in for the bad byte, so that the offset is known.
+        let at = text.find('\u{1}').unwrap();
+        let mut bytes = text.into_bytes();
+        bytes[at] = 0xFF;
+        let err = AssumeRoleResponse::from_xml(&bytes).unwrap_err();
+        assert_eq!(err.kind(), &ParseErrorKind::Syntax(Syntax::InvalidUtf8));
+        assert_eq!(err.offset(), Some(at));
+    }
+}
+
+/// A known element appears once in its parent, parents included: two
+/// `<Credentials>` blocks are refused, not merged into one (the SDK would keep
+/// the second; a key from one and a token from the other would be a session
+/// nobody was given).
+#[test]
+fn a_repeated_parent_element_is_refused_not_merged() {
+    let split = answer("KEY").replacen(
+        "<SessionToken>",
+        "</Credentials><Credentials><SessionToken>",
+        1,
+    );
+    let err = AssumeRoleResponse::from_xml(split.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), &ParseErrorKind::Duplicate);
+    assert_eq!(err.member(), Some("Credentials"));
+    assert_eq!(
+        err.offset(),
+        split.find("<Credentials><SessionToken>"),
+        "{split}"
+    );
+    let twice = ERROR.replacen(
+        "<RequestId>",
+        "<Error><Code>Other</Code></Error><RequestId>",
+        1,
+    );
+    let err = StsError::from_xml(403, twice.as_bytes()).unwrap_err();
+    assert!(format!("{err:?}").contains("Duplicate"), "{err:?}");
+}
+
 #[test]
 fn one_byte_order_mark_is_read_and_two_are_refused() {
     let good = answer("SECRET");
@@ -342,6 +480,20 @@ const PIECES: &[&str] = &[
     "=",
     "x",
     "é",
+    // Names by XML 1.0's character classes, declarations and processing
+    // instructions by their grammar.
+    "×",
+    "·",
+    "<é/>",
+    "<×/>",
+    "<?1?>",
+    "<? ?>",
+    "<?XML a?>",
+    "<?xml-stylesheet a?>",
+    "<?xml encoding=\"UTF-8\"?>",
+    "<?xml version=\"1.0\" standalone=\"maybe\"?>",
+    " a=\"]]>\"",
+    "&#x000000041;",
 ];
 
 fn mutate(base: &str, edits: &[(usize, usize, usize)]) -> String {
