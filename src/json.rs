@@ -262,31 +262,47 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads an integer (no fraction, no exponent) that fits an `i32`.
+    /// Reads a whole number that fits an `i32`.
     pub(crate) fn integer(&mut self) -> Result<i32, ParseError> {
         self.whole_number()
     }
 
-    /// Reads an integer (no fraction, no exponent) that fits an `i64` (epoch seconds).
+    /// Reads a whole number that fits an `i64` (epoch seconds).
     #[cfg_attr(not(feature = "login"), allow(dead_code))]
     pub(crate) fn long(&mut self) -> Result<i64, ParseError> {
         self.whole_number()
     }
 
-    fn whole_number<T: std::str::FromStr>(&mut self) -> Result<T, ParseError> {
+    /// A number read as the SDK reads it into an integer member: an integer
+    /// as written; one with a fraction or an exponent as an `f64`, taken when
+    /// that is a whole number (`3600.0`, `3.6e3`), as `aws-smithy-types`'
+    /// lossless conversion does. A fraction is `ExpectedInteger`; a value
+    /// that does not fit is `IntegerOutOfRange`.
+    fn whole_number<T: TryFrom<i64>>(&mut self) -> Result<T, ParseError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.error(Syntax::ExpectedInteger));
         }
         let start = self.pos;
         self.scan_number()?;
-        let text = &self.input[start..self.pos];
-        if text.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-            return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
-        }
-        std::str::from_utf8(text)
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| ParseError::syntax(Syntax::IntegerOutOfRange, start))
+        let text = std::str::from_utf8(&self.input[start..self.pos]).unwrap_or_default();
+        let out_of_range = || ParseError::syntax(Syntax::IntegerOutOfRange, start);
+        let value = if text.contains(['.', 'e', 'E']) {
+            let float: f64 = text.parse().map_err(|_| out_of_range())?;
+            if float.fract() != 0.0 {
+                return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
+            }
+            // Saturates: a value beyond `i64` does not convert back equal.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+            let whole = float as i64;
+            #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+            if whole as f64 != float {
+                return Err(out_of_range());
+            }
+            whole
+        } else {
+            text.parse().map_err(|_| out_of_range())?
+        };
+        T::try_from(value).map_err(|_| out_of_range())
     }
 
     /// Skips any JSON value, checking its syntax.

@@ -108,3 +108,43 @@ fn start_device_authorization_answers_read_as_the_sdk_reads_them() {
         assert_eq!(ours.interval().unwrap_or(0), sdk.interval(), "{body}");
     }
 }
+
+/// A number written with a fraction or an exponent: read when the SDK reads it
+/// (a lossless float: `600.0`, `6e2`), to the same value; refused when the SDK
+/// refuses it (a fraction, a value beyond the member's type).
+#[test]
+fn numbers_with_a_fraction_or_an_exponent_are_read_as_the_sdk_reads_them() {
+    for written in [
+        "600",
+        "600.0",
+        "6e2",
+        "6E+2",
+        "60000e-2",
+        "-0.0",
+        "600.5",
+        "6e-1",
+        "3e9",
+        "1e400",
+        "-2147483648.0",
+        "2147483647e0",
+        "2147483648.0",
+    ] {
+        let body = format!(
+            r#"{{"deviceCode":"dc","userCode":"U","verificationUri":"https://v","expiresIn":{written}}}"#
+        );
+        let ours = StartDeviceAuthorizationResponse::from_json(body.as_bytes());
+        let sdk = block_on(
+            sdk_with(&body)
+                .start_device_authorization()
+                .client_id("c")
+                .client_secret("s")
+                .start_url("https://d-1.awsapps.com/start")
+                .send(),
+        );
+        match (ours, sdk) {
+            (Ok(ours), Ok(sdk)) => assert_eq!(ours.expires_in(), sdk.expires_in(), "{written}"),
+            (Err(_), Err(_)) => {}
+            (ours, sdk) => panic!("{written}: ours {ours:?}, the SDK's {sdk:?}"),
+        }
+    }
+}

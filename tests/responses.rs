@@ -168,6 +168,24 @@ fn wrong_types_missing_and_duplicated_members_are_named() {
         error_of(r#"{"accessToken":"a","expiresIn":3600.5}"#).1,
         Some("expiresIn")
     );
+    // A whole number written with a fraction or an exponent is read as the
+    // SDK reads it (a lossless float); a fraction is not.
+    for written in ["3600.0", "3.6e3", "36E2", "3600e0", "360000e-2"] {
+        let body = format!(r#"{{"accessToken":"a","expiresIn":{written}}}"#);
+        let ours = ssooidc_token::CreateTokenWithIamResponse::from_json(body.as_bytes()).unwrap();
+        assert_eq!(
+            ours.expires_in(),
+            Some(std::time::Duration::from_secs(3600)),
+            "{written}"
+        );
+    }
+    assert_eq!(
+        error_of(r#"{"accessToken":"a","expiresIn":3.6e9}"#),
+        (
+            ParseErrorKind::Syntax(Syntax::IntegerOutOfRange),
+            Some("expiresIn")
+        )
+    );
     assert_eq!(
         error_of(r#"{"accessToken":"a","expiresIn":99999999999}"#),
         (
