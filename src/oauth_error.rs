@@ -302,7 +302,8 @@ impl Drop for TokenError {
 }
 
 /// The service's texts (an unknown code, the description, the region and
-/// endpoint) are shown with control characters escaped ([`ServerText`](crate::error::ServerText)).
+/// endpoint) are shown with control characters (and the characters that
+/// reorder or break lines) escaped.
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::error::ServerText;

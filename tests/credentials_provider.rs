@@ -375,6 +375,21 @@ async fn after_the_window_the_refresh_token_renews_and_a_refused_one_falls_back_
     setup.no_refusals();
 }
 
+/// The credentials carry the assumed role's account, as the SDK's own
+/// AssumeRole provider sets it, and an expiry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_credentials_carry_the_account_id_and_an_expiry() {
+    let setup = setup(false);
+    let credentials = bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_eq!(
+        credentials.account_id().map(|id| id.as_str()),
+        Some("123456789012")
+    );
+    assert!(credentials.expiry().is_some());
+    assert_eq!(credentials.access_key_id(), SESSION_KEY_ID);
+    setup.no_refusals();
+}
+
 /// A blank refresh token in an answer is not kept: the next chain uses the
 /// one held before it (or jwt-bearer), and no chain fails on it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

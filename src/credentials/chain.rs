@@ -125,16 +125,19 @@ pub(crate) async fn run(
         .to_signed_http(&fields.sts_endpoint, &app, fields.time_source.now())
         .map_err(|e| assume_role(e.into()))?;
     drop(request);
-    let session = fields
+    let answer = fields
         .client
         .assume_role(signed)
         .await
-        .map_err(assume_role)?
-        .into_credentials();
+        .map_err(assume_role)?;
+    // The account of the assumed role, as the SDK's own AssumeRole provider
+    // gives it (account-based endpoints use it).
+    let account_id = super::account_id_of(answer.assumed_role_arn()).map(str::to_owned);
+    let session = answer.into_credentials();
     let expiration = session.expiration();
     let expiry = reported_expiry(fields.time_source.now(), expiration, fields.refresh_window);
     Ok(Loaded {
-        credentials: super::hand_over(&session, expiry),
+        credentials: super::hand_over(&session, expiry, account_id),
         expiration,
     })
 }

@@ -95,21 +95,33 @@ pub(crate) const PROVIDER_NAME: &str = "IdentityEnhancedCredentials";
 impl From<SessionCredentials> for aws_credential_types::Credentials {
     fn from(credentials: SessionCredentials) -> Self {
         let expiration = credentials.expiration();
-        hand_over(&credentials, expiration)
+        hand_over(&credentials, expiration, None)
     }
 }
 
-/// The SDK's `Credentials` for `credentials`, with `expiry`: the one place the
-/// secrets leave zeroizing memory, each copied once at its exact size.
+/// The SDK's `Credentials` for `credentials`, with `expiry` and the account
+/// id: the one place the secrets leave zeroizing memory, each copied once at
+/// its exact size (and moved into the SDK's own zeroizing fields).
 pub(crate) fn hand_over(
     credentials: &SessionCredentials,
     expiry: std::time::SystemTime,
+    account_id: Option<String>,
 ) -> aws_credential_types::Credentials {
-    aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key().expose_secret().to_owned(),
-        Some(credentials.session_token().expose_secret().to_owned()),
-        Some(expiry),
-        PROVIDER_NAME,
-    )
+    let mut builder = aws_credential_types::Credentials::builder()
+        .access_key_id(credentials.access_key_id())
+        .secret_access_key(credentials.secret_access_key().expose_secret().to_owned())
+        .session_token(credentials.session_token().expose_secret().to_owned())
+        .expiry(expiry)
+        .provider_name(PROVIDER_NAME);
+    builder.set_account_id(account_id.map(Into::into));
+    builder.build()
+}
+
+/// The account id in an assumed-role ARN
+/// (`arn:aws:sts::123456789012:assumed-role/role/session`): its fifth field,
+/// when that is 12 digits.
+pub(crate) fn account_id_of(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
 }
