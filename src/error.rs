@@ -296,7 +296,8 @@ pub enum ParseErrorKind {
     /// A member appears twice.
     Duplicate,
     /// A member that must have content is an empty string (a response's
-    /// `accessToken`).
+    /// `accessToken`) or an empty list (a request body's `scope`, which is
+    /// left out when there is none).
     Empty,
     /// A number that must not be negative is (a response's `expiresIn`).
     Negative,

@@ -186,6 +186,21 @@ fn unknown_and_duplicated_members_are_refused_without_echo() {
     assert_eq!(err.kind(), &ParseErrorKind::Duplicate);
 }
 
+/// A body sends `scope` only when it has one: an empty list would come back
+/// out of `to_json` as no member at all, so it is refused, not changed.
+#[test]
+fn an_empty_scope_list_is_refused_not_dropped() {
+    let body = r#"{"clientId":"c","grantType":"refresh_token","refreshToken":"r","scope":[]}"#;
+    let err = iam_err(body);
+    assert_eq!(err.kind(), &ParseErrorKind::Empty);
+    assert_eq!(err.member(), Some("scope"));
+    assert_eq!(err.offset(), body.find("[]"));
+    let err = public_err(
+        r#"{"clientId":"c","clientSecret":"s","grantType":"refresh_token","refreshToken":"r","scope":[]}"#,
+    );
+    assert_eq!(err.kind(), &ParseErrorKind::Empty);
+}
+
 #[test]
 fn content_rules_apply_as_in_build() {
     let err = iam_err(
