@@ -80,6 +80,8 @@ pub enum AnyCreateTokenWithIam {
 impl AnyCreateTokenWithIam {
     /// Parses a request body: the grant comes from `grantType`, and the body must
     /// have exactly that grant's members, with the content rules of `build()`.
+    /// `"scope":[]` (which the SDK sends for an empty list) reads as no scope,
+    /// so [`to_json`](CreateTokenWithIam::to_json) leaves the member out.
     ///
     /// # Errors
     /// A [`ParseError`] for a missing or unknown `grantType`, a missing required

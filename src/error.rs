@@ -296,8 +296,7 @@ pub enum ParseErrorKind {
     /// A member appears twice.
     Duplicate,
     /// A member that must have content is an empty string (a response's
-    /// `accessToken`) or an empty list (a request body's `scope`, which is
-    /// left out when there is none).
+    /// `accessToken`).
     Empty,
     /// A number that must not be negative is (a response's `expiresIn`).
     Negative,
@@ -347,7 +346,9 @@ pub enum Syntax {
     ExpectedString,
     /// Expected an array of strings.
     ExpectedArray,
-    /// Expected an integer (no fraction or exponent).
+    /// Expected a whole number: a number with a fraction (`3600.5`), or
+    /// something else than a number. (A whole number written with a fraction
+    /// or an exponent, `3600.0` or `3.6e3`, is read, as the SDK reads it.)
     ExpectedInteger,
     /// An integer does not fit the member's type (32 bits; 64 bits for epoch times).
     IntegerOutOfRange,
@@ -530,7 +531,8 @@ impl std::error::Error for ParseError {
 
 /// A text a server sent (an error's description or code), written into an
 /// error message with its control characters and the characters that reorder
-/// or break lines escaped (`\n`, `\u{1b}`, `\u{202e}`), so that an answer
+/// or break lines escaped (`\n`, `\u{1b}`, `\u{202e}`), and its backslashes
+/// doubled (so that an escape shown is one this made), so that an answer
 /// cannot forge log lines or hide text around it.
 pub(crate) struct ServerText<'a>(pub(crate) &'a str);
 
@@ -540,7 +542,7 @@ impl fmt::Display for ServerText<'_> {
             c.is_control()
                 || matches!(
                     c,
-                    '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+                    '\\' | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
                         | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
                 )
         };
@@ -567,6 +569,10 @@ mod server_text_tests {
             ("\u{1b}[2J", "\\u{1b}[2J"),
             ("x\u{202e}y\u{2028}", "x\\u{202e}y\\u{2028}"),
             ("\u{7f}\u{85}", "\\u{7f}\\u{85}"),
+            ("\u{61c}", "\\u{61c}"),
+            // A backslash the server wrote is doubled: `\n` as two characters
+            // is not shown as an escaped line break.
+            ("a\\nb", "a\\\\nb"),
             ("", ""),
         ] {
             assert_eq!(ServerText(text).to_string(), shown, "{text:?}");

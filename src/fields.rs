@@ -177,16 +177,9 @@ impl RequestMembers {
             Member::RedirectUri => self.redirect_uri = Some(r.string()?),
             Member::RefreshToken => self.refresh_token = Some(r.secret()?),
             Member::RequestedTokenType => self.requested_token_type = Some(token_type(r)?),
-            Member::Scope => {
-                let at = r.position();
-                let scope = r.strings()?;
-                // A request leaves `scope` out when it has none (as the SDK
-                // does for no list): `[]` would not be sent back as it came.
-                if scope.is_empty() {
-                    return Err(ParseError::new(ParseErrorKind::Empty, None, Some(at)));
-                }
-                self.scope = Some(scope);
-            }
+            // `[]` (which the SDK sends for an empty list) reads as no scope:
+            // `to_json` then leaves the member out.
+            Member::Scope => self.scope = Some(r.strings()?),
             Member::SubjectToken => self.subject_token = Some(r.secret()?),
             Member::SubjectTokenType => self.subject_token_type = Some(token_type(r)?),
         }

@@ -288,6 +288,10 @@ impl<'a> Reader<'a> {
         let out_of_range = || ParseError::syntax(Syntax::IntegerOutOfRange, start);
         let value = if text.contains(['.', 'e', 'E']) {
             let float: f64 = text.parse().map_err(|_| out_of_range())?;
+            // `1e400` reads as infinity: beyond any integer, not a fraction.
+            if !float.is_finite() {
+                return Err(out_of_range());
+            }
             if float.fract() != 0.0 {
                 return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
             }

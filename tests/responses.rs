@@ -179,13 +179,16 @@ fn wrong_types_missing_and_duplicated_members_are_named() {
             "{written}"
         );
     }
-    assert_eq!(
-        error_of(r#"{"accessToken":"a","expiresIn":3.6e9}"#),
-        (
-            ParseErrorKind::Syntax(Syntax::IntegerOutOfRange),
-            Some("expiresIn")
-        )
-    );
+    for beyond in ["3.6e9", "1e400", "-1e400"] {
+        assert_eq!(
+            error_of(&format!(r#"{{"accessToken":"a","expiresIn":{beyond}}}"#)),
+            (
+                ParseErrorKind::Syntax(Syntax::IntegerOutOfRange),
+                Some("expiresIn")
+            ),
+            "{beyond}"
+        );
+    }
     assert_eq!(
         error_of(r#"{"accessToken":"a","expiresIn":99999999999}"#),
         (

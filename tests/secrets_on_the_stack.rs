@@ -1,6 +1,6 @@
 //! After signing, the stack the signer used holds no trace of the secret access
-//! key or of the keys derived from it (nor, after a PKCE challenge, of the
-//! verifier): RustCrypto's `hmac` builds its padded
+//! key, of the keys derived from it, of the session token or of the body (nor,
+//! after a PKCE challenge or a new PKCE pair, of the verifier): RustCrypto's `hmac` builds its padded
 //! key blocks (`key ^ 0x36`, `key ^ 0x5c`) and SHA-256 its message schedule in
 //! stack temporaries that it does not wipe, so the signer wipes the stack it
 //! used before it returns (`zeroize::zeroize_stack`).
@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+STACKcanary+KEY0042";
 const TOKEN: &str = "IQoJb3JpZ2luX2VjSTACKcanaryTOKEN0123456789abcdefghij";
+const BODY_SECRET: &str = "aorvSTACKcanaryBODY0123456789abcdefghijklmn";
 const SPAN: usize = 64 * 1024;
 
 /// The address of a local in a frame of its own: where the caller's callees'
@@ -63,17 +64,35 @@ fn forms(name: &str, key: &[u8]) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// 16-byte windows of `secret` as it may sit anywhere in a message SHA-256
+/// hashes: as it is, and with its 4-byte words byte-swapped at each of the 4
+/// alignments the message's words may have against it.
+fn message_forms(name: &str, secret: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![(name.to_owned(), secret[..16].to_vec())];
+    for shift in 0..4 {
+        let swapped: Vec<u8> = secret[shift..shift + 16]
+            .chunks(4)
+            .flat_map(|w| w.iter().rev().copied())
+            .collect();
+        out.push((format!("{name} as words, shifted {shift}"), swapped));
+    }
+    out
+}
+
 /// Copies the `SPAN` bytes of this thread's stack below the caller's callees'
-/// first frame after `f` ran there.
-fn stack_after(f: impl FnOnce() + Send + 'static) -> Vec<u8> {
+/// first frame after `f` ran there; and what `f` returned.
+fn stack_after<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> (Vec<u8>, T) {
     std::thread::Builder::new()
         .stack_size(1024 * 1024)
         .spawn(move || {
             let mut copy = vec![0u8; SPAN];
             let floor = frame_floor();
-            f();
-            // No call between `f`'s return and this copy: the loop reads below
-            // `floor` byte by byte into memory allocated before.
+            let out = f();
+            // Read below `floor` byte by byte into memory allocated before.
+            // Optimized, the loop makes no call; in a debug build its
+            // iterator calls' frames overwrite the few hundred bytes just
+            // below `floor` first (the signer's entry frames, above the
+            // wiped area), so the debug run sees only the deeper frames.
             let base = floor - SPAN;
             for (i, byte) in copy.iter_mut().enumerate() {
                 // SAFETY: `[base, floor)` lies within this thread's 1 MiB
@@ -81,7 +100,7 @@ fn stack_after(f: impl FnOnce() + Send + 'static) -> Vec<u8> {
                 // readable; nothing else writes it while this thread runs.
                 *byte = unsafe { std::ptr::read_volatile((base + i) as *const u8) };
             }
-            copy
+            (copy, out)
         })
         .unwrap()
         .join()
@@ -114,12 +133,16 @@ fn signing_leaves_no_key_material_on_the_stack() {
     patterns.extend(forms("kRegion", &k_region));
     patterns.extend(forms("kService", &k_service));
     patterns.extend(forms("kSigning", &k_signing));
+    patterns.extend(message_forms("session token", TOKEN.as_bytes()));
+    patterns.extend(message_forms("body", BODY_SECRET.as_bytes()));
 
-    let stack = stack_after(move || {
+    let (stack, ()) = stack_after(move || {
         let credentials = SigningCredentials::new("AKIDEXAMPLE", SECRET).with_session_token(TOKEN);
         let mut request = http::Request::post("https://oidc.us-east-1.amazonaws.com/token")
             .header("content-type", "application/json")
-            .body(Zeroizing::new(br#"{"refreshToken":"x"}"#.to_vec()))
+            .body(Zeroizing::new(
+                format!(r#"{{"refreshToken":"{BODY_SECRET}"}}"#).into_bytes(),
+            ))
             .unwrap();
         sign_for_service(&mut request, &credentials, "us-east-1", "sso-oauth", time).unwrap();
     });
@@ -133,9 +156,21 @@ fn signing_leaves_no_key_material_on_the_stack() {
 fn the_pkce_challenge_leaves_no_verifier_on_the_stack() {
     const VERIFIER: &str = "STACKcanaryVERIFIERabcdefghijklmnopqrstuvwxyz0123456789";
     let patterns = forms("verifier", VERIFIER.as_bytes());
-    let stack = stack_after(|| {
+    let (stack, ()) = stack_after(|| {
         let pkce = ssooidc_token::login::Pkce::from_verifier(VERIFIER).unwrap();
         std::hint::black_box(pkce.challenge());
     });
     assert_none_left("the PKCE challenge", &stack, &patterns);
+}
+
+/// A new PKCE pair: its verifier is drawn, encoded and hashed on the stack.
+#[cfg(feature = "login")]
+#[test]
+fn a_new_pkce_pair_leaves_no_verifier_on_the_stack() {
+    use ssooidc_token::ExposeSecret;
+    let (stack, pkce) = stack_after(|| ssooidc_token::login::Pkce::new().unwrap());
+    let verifier = pkce.verifier().expose_secret().as_bytes();
+    let mut patterns = forms("verifier", verifier);
+    patterns.extend(message_forms("verifier", verifier));
+    assert_none_left("a new PKCE pair", &stack, &patterns);
 }

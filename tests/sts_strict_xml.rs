@@ -376,7 +376,12 @@ fn a_repeated_parent_element_is_refused_not_merged() {
         1,
     );
     let err = StsError::from_xml(403, twice.as_bytes()).unwrap_err();
-    assert!(format!("{err:?}").contains("Duplicate"), "{err:?}");
+    let reason = err.reason();
+    assert_eq!(reason.kind(), &ParseErrorKind::Duplicate);
+    // The repeated parent is named, at its start tag (before its repeated
+    // `Code` leaf is read).
+    assert_eq!(reason.member(), Some("Error"));
+    assert_eq!(reason.offset(), twice.find("<Error><Code>Other"));
 }
 
 #[test]

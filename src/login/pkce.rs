@@ -100,6 +100,12 @@ impl Pkce {
     /// A [`BuildError`] with [`Rule::RandomSource`] for `code_verifier` if the
     /// operating system's random source failed.
     pub fn new() -> Result<Self, BuildError> {
+        // The verifier is made and encoded on the stack (in zeroizing arrays,
+        // but moves copy them): the stack is wiped after.
+        crate::secret::on_wiped_stack(Self::new_on_stack)
+    }
+
+    fn new_on_stack() -> Result<Self, BuildError> {
         let Ok(encoded) = random_token() else {
             return Err(BuildError::new(
                 "PKCE",
