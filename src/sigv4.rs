@@ -491,7 +491,7 @@ pub fn sign_with<B: ZeroizingBody>(
     time: SystemTime,
     payload: Payload,
 ) -> Result<(), SignError> {
-    crate::secret::on_wiped_stack(|| {
+    crate::secret::on_wiped_stack::<{ crate::secret::SIGNER_STACK }, _>(|| {
         sign_on_stack(request, credentials, region, signing_name, time, payload)
     })
 }

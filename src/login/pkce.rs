@@ -58,7 +58,7 @@ fn random_token() -> Result<Zeroizing<[u8; ENCODED_LEN]>, getrandom::Error> {
 /// `BASE64URL(SHA256(verifier))`, without padding; the stack SHA-256 used
 /// (the verifier's words) is wiped after.
 fn s256(verifier: &str) -> String {
-    crate::secret::on_wiped_stack(|| s256_on_stack(verifier))
+    crate::secret::on_wiped_stack::<{ crate::secret::PKCE_STACK }, _>(|| s256_on_stack(verifier))
 }
 
 fn s256_on_stack(verifier: &str) -> String {
@@ -102,7 +102,7 @@ impl Pkce {
     pub fn new() -> Result<Self, BuildError> {
         // The verifier is made and encoded on the stack (in zeroizing arrays,
         // but moves copy them): the stack is wiped after.
-        crate::secret::on_wiped_stack(Self::new_on_stack)
+        crate::secret::on_wiped_stack::<{ crate::secret::PKCE_STACK }, _>(Self::new_on_stack)
     }
 
     fn new_on_stack() -> Result<Self, BuildError> {
@@ -118,7 +118,8 @@ impl Pkce {
         };
         // Base64url is ASCII, so this never fails; the copy is exact-size.
         let text = std::str::from_utf8(&encoded[..]).unwrap_or_default();
-        Self::from_verifier(text)
+        // The stack is wiped once, by `new`, after the challenge too.
+        Self::with_challenge(text.into_secret(), s256_on_stack)
     }
 
     /// A pair from a verifier the caller keeps: 43 to 128 characters of
@@ -128,7 +129,14 @@ impl Pkce {
     /// A [`BuildError`] with [`Rule::CodeVerifier`] if the verifier breaks that rule
     /// (the message never contains it).
     pub fn from_verifier(verifier: impl IntoSecret) -> Result<Self, BuildError> {
-        let verifier = verifier.into_secret();
+        Self::with_challenge(verifier.into_secret(), s256)
+    }
+
+    /// The pair for `verifier`, checked, with its challenge by `s256`.
+    fn with_challenge(
+        verifier: SecretString,
+        s256: fn(&str) -> String,
+    ) -> Result<Self, BuildError> {
         let mut checks = Checks::default();
         checks.code_verifier(&verifier);
         checks.finish("PKCE")?;
