@@ -689,16 +689,9 @@ fn check_other(
         }
         Event::Decl(_) if !was_first => fail(Syntax::InvalidXml),
         Event::Decl(decl) if !is_xml_declaration(decl) => fail(Syntax::InvalidXml),
-        // `PITarget`: a name, but not `xml` in any case; white space between
-        // it and any content.
-        Event::PI(pi)
-            if !is_name(pi.target())
-                || pi.target().eq_ignore_ascii_case(b"xml")
-                || pi
-                    .content()
-                    .first()
-                    .is_some_and(|b| !b.is_ascii_whitespace()) =>
-        {
+        // `PITarget`: a name, but not `xml` in any case (quick-xml ends the
+        // target at the first white space, so what follows starts with it).
+        Event::PI(pi) if !is_name(pi.target()) || pi.target().eq_ignore_ascii_case(b"xml") => {
             fail(Syntax::InvalidXml)
         }
         Event::DocType(_) | Event::PI(_) | Event::CData(_) | Event::GeneralRef(_) if outside => {
@@ -963,7 +956,7 @@ fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
 }
 
 /// An element appeared twice.
-pub(crate) fn duplicate(element: &'static str, offset: usize) -> ParseError {
+fn duplicate(element: &'static str, offset: usize) -> ParseError {
     ParseError::new(ParseErrorKind::Duplicate, Some(element), Some(offset))
 }
 

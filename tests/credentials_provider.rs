@@ -154,6 +154,13 @@ impl Setup {
         )
     }
 
+    /// One load, which succeeds, and then the counts (IdP tokens, jwt-bearer
+    /// calls, refresh-token calls, AssumeRole calls).
+    async fn load_then(&self, counts: (usize, usize, usize, usize), why: &str) {
+        self.provider.provide_credentials().await.unwrap();
+        assert_eq!(self.counts(), counts, "{why}");
+    }
+
     fn no_refusals(&self) {
         assert_eq!(self.oidc.refusals(), Vec::<String>::new());
         assert_eq!(self.sts.refusals(), Vec::<String>::new());
@@ -397,31 +404,29 @@ async fn a_blank_refresh_token_in_an_answer_is_not_kept() {
     let setup = setup(false);
     setup.sts_state.lifetime.store(40, Ordering::SeqCst);
     bounded(async {
+        let blank = |on| {
+            setup
+                .oidc_state
+                .blank_refresh_token
+                .store(on, Ordering::SeqCst)
+        };
+        blank(true);
         setup
-            .oidc_state
-            .blank_refresh_token
-            .store(true, Ordering::SeqCst);
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (1, 1, 0, 1), "jwt-bearer, blank token");
+            .load_then((1, 1, 0, 1), "jwt-bearer, blank token")
+            .await;
         // Nothing usable held: jwt-bearer again, not a failed refresh grant.
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (2, 2, 0, 2), "jwt-bearer again");
+        setup.load_then((2, 2, 0, 2), "jwt-bearer again").await;
+        blank(false);
         setup
-            .oidc_state
-            .blank_refresh_token
-            .store(false, Ordering::SeqCst);
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (3, 3, 0, 3), "a real token handed out");
+            .load_then((3, 3, 0, 3), "a real token handed out")
+            .await;
         // A blank one after a real one: the real one is kept and used again
         // (the stand-in expects the last real one it handed out).
+        blank(true);
         setup
-            .oidc_state
-            .blank_refresh_token
-            .store(true, Ordering::SeqCst);
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (3, 3, 1, 4), "refresh, blank token back");
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (3, 3, 2, 5), "the real token again");
+            .load_then((3, 3, 1, 4), "refresh, blank token back")
+            .await;
+        setup.load_then((3, 3, 2, 5), "the real token again").await;
     })
     .await;
     setup.no_refusals();
@@ -435,20 +440,21 @@ async fn a_refresh_answer_without_an_identity_context_falls_back_to_jwt_bearer()
     let setup = setup(false);
     setup.sts_state.lifetime.store(40, Ordering::SeqCst);
     bounded(async {
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (1, 1, 0, 1));
+        let no_context = |on| {
+            setup
+                .oidc_state
+                .no_context_on_refresh
+                .store(on, Ordering::SeqCst)
+        };
+        setup.load_then((1, 1, 0, 1), "jwt-bearer").await;
+        no_context(true);
         setup
-            .oidc_state
-            .no_context_on_refresh
-            .store(true, Ordering::SeqCst);
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (2, 2, 1, 2), "refresh, then jwt-bearer");
+            .load_then((2, 2, 1, 2), "refresh, then jwt-bearer")
+            .await;
+        no_context(false);
         setup
-            .oidc_state
-            .no_context_on_refresh
-            .store(false, Ordering::SeqCst);
-        setup.provider.provide_credentials().await.unwrap();
-        assert_eq!(setup.counts(), (2, 2, 2, 3), "jwt-bearer's token used");
+            .load_then((2, 2, 2, 3), "jwt-bearer's token used")
+            .await;
     })
     .await;
     setup.no_refusals();

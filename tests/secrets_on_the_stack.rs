@@ -53,11 +53,10 @@ fn forms(name: &str, key: &[u8]) -> Vec<(String, Vec<u8>)> {
                     format!("{name}{pad_name} [{start}..]"),
                     padded[start..start + 16].to_vec(),
                 ));
-                let swapped: Vec<u8> = padded[start..start + 16]
-                    .chunks(4)
-                    .flat_map(|w| w.iter().rev().copied())
-                    .collect();
-                out.push((format!("{name}{pad_name} [{start}..] as words"), swapped));
+                out.push((
+                    format!("{name}{pad_name} [{start}..] as words"),
+                    as_words(&padded[start..start + 16]),
+                ));
             }
         }
     }
@@ -70,13 +69,20 @@ fn forms(name: &str, key: &[u8]) -> Vec<(String, Vec<u8>)> {
 fn message_forms(name: &str, secret: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![(name.to_owned(), secret[..16].to_vec())];
     for shift in 0..4 {
-        let swapped: Vec<u8> = secret[shift..shift + 16]
-            .chunks(4)
-            .flat_map(|w| w.iter().rev().copied())
-            .collect();
-        out.push((format!("{name} as words, shifted {shift}"), swapped));
+        out.push((
+            format!("{name} as words, shifted {shift}"),
+            as_words(&secret[shift..shift + 16]),
+        ));
     }
     out
+}
+
+/// `bytes` with each 4-byte word byte-swapped, as SHA-256 loads a block.
+fn as_words(bytes: &[u8]) -> Vec<u8> {
+    bytes
+        .chunks(4)
+        .flat_map(|w| w.iter().rev().copied())
+        .collect()
 }
 
 /// Copies the `SPAN` bytes of this thread's stack below the caller's callees'

@@ -17,6 +17,16 @@ fn answer(secret: &str) -> String {
     format!("{HEAD}{secret}{TAIL}")
 }
 
+/// An answer with `before` in front of its root and `inside` as the first
+/// content of `AssumeRoleResult`.
+fn around_answer(before: &str, inside: &str) -> String {
+    format!("{before}{}", answer("KEY")).replacen(
+        "<AssumeRoleResult>",
+        &format!("<AssumeRoleResult>{inside}"),
+        1,
+    )
+}
+
 fn syntax(xml: &[u8]) -> Syntax {
     let err = AssumeRoleResponse::from_xml(xml).expect_err("refused");
     match err.kind() {
@@ -248,13 +258,7 @@ fn namespace_rules_hold_by_expanded_name() {
 /// character reference with leading zeros, `]]>` in an attribute value).
 #[test]
 fn names_declarations_and_processing_instructions_follow_the_grammar() {
-    let doc = |before: &str, inside: &str| {
-        format!("{before}{}", answer("KEY")).replacen(
-            "<AssumeRoleResult>",
-            &format!("<AssumeRoleResult>{inside}"),
-            1,
-        )
-    };
+    let doc = around_answer;
     let cases = [
         (doc("", "<é-·x/>"), true),
         (doc("", "<×/>"), false),
@@ -336,11 +340,7 @@ fn a_byte_that_is_not_utf8_is_refused_wherever_it_is() {
         ("", "<!-- \u{1} -->"),
         ("", "<?pi \u{1}?>"),
     ] {
-        let text = format!("{before}{}", answer("KEY")).replacen(
-            "<AssumeRoleResult>",
-            &format!("<AssumeRoleResult>{inside}"),
-            1,
-        );
+        let text = around_answer(before, inside);
         // U+0001 stands in for the bad byte, so that the offset is known.
         let at = text.find('\u{1}').unwrap();
         let mut bytes = text.into_bytes();

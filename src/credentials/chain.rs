@@ -180,37 +180,32 @@ fn keep_refresh_token(held: &mut Option<SecretString>, answer: &CreateTokenWithI
 }
 
 /// CreateTokenWithIAM, and the grant it used: the refresh-token grant while a
-/// refresh token is held; on its refusal (`invalid_grant`, `expired_token`),
-/// once, jwt-bearer with a fresh IdP token. A held token that the refresh-token
-/// grant's checks refuse is dropped the same way.
+/// refresh token is held (only one its `build()` takes is kept:
+/// [`keep_refresh_token`]); on its refusal (`invalid_grant`, `expired_token`),
+/// once, jwt-bearer with a fresh IdP token.
 async fn create_token(
     fields: &Settings,
     refresh_token: &mut Option<SecretString>,
     app: &SigningCredentials,
 ) -> Result<(CreateTokenWithIamResponse, ChainStep), ChainError> {
     let failed = |step, err| ChainError::new(ChainErrorKind::TokenCall(step, err));
-    let held = refresh_token.as_ref().map(|held| {
-        CreateTokenWithIam::refresh_token()
+    if let Some(held) = refresh_token.as_ref() {
+        let step = ChainStep::RefreshTokenGrant;
+        let request = CreateTokenWithIam::refresh_token()
             .client_id(fields.application_arn.as_str())
             .refresh_token(held)
             .scopes(fields.scopes.iter().map(String::as_str))
             .build()
-    });
-    match held {
-        Some(Ok(request)) => {
-            let step = ChainStep::RefreshTokenGrant;
-            let signed = request
-                .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
-                .map_err(|e| failed(step, e.into()))?;
-            drop(request);
-            match fields.client.create_token_with_iam(signed).await {
-                Ok(answer) => return Ok((answer, step)),
-                Err(err) if refresh_token_refused(&err) => *refresh_token = None,
-                Err(err) => return Err(failed(step, err)),
-            }
+            .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
+        let signed = request
+            .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
+            .map_err(|e| failed(step, e.into()))?;
+        drop(request);
+        match fields.client.create_token_with_iam(signed).await {
+            Ok(answer) => return Ok((answer, step)),
+            Err(err) if refresh_token_refused(&err) => *refresh_token = None,
+            Err(err) => return Err(failed(step, err)),
         }
-        Some(Err(_)) => *refresh_token = None,
-        None => {}
     }
     let step = ChainStep::JwtBearerGrant;
     let assertion = (fields.idp_token.0)()

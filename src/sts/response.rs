@@ -179,44 +179,44 @@ impl AssumeRoleResponse {
     /// A [`ParseError`] naming the element and the problem; it never holds a value.
     pub fn from_xml(body: &[u8]) -> Result<Self, ParseError> {
         let mut found = Found::default();
+        // The walk refuses a known element given twice (`Duplicate`, naming
+        // it), so each slot is filled once.
         xml::walk(body, ANSWER, |index, leaf| {
             let name = leaf.name();
             let at = leaf.offset();
             let in_member = |e: ParseError| e.in_member(name);
-            let duplicate =
-                match index {
-                    // Parsed where they stand: no copy of the text is kept.
-                    3 => found
-                        .expiration
-                        .replace(leaf.read(parse_timestamp).map_err(in_member)?.ok_or_else(
-                            || ParseError::syntax(Syntax::InvalidTimestamp, at).in_member(name),
-                        )?)
-                        .is_some(),
-                    7 => found
-                        .packed_policy_size
-                        .replace(
-                            leaf.read(|text| text.trim_ascii().parse().ok())
-                                .map_err(in_member)?
-                                .ok_or_else(|| {
-                                    ParseError::syntax(Syntax::ExpectedInteger, at).in_member(name)
-                                })?,
-                        )
-                        .is_some(),
-                    _ => {
-                        let text = leaf.text().map_err(in_member)?;
-                        match index {
-                            0 => found.access_key_id.replace(text).is_some(),
-                            1 => found.secret_access_key.replace(secret(text)).is_some(),
-                            2 => found.session_token.replace(secret(text)).is_some(),
-                            4 => found.arn.replace(text).is_some(),
-                            5 => found.role_id.replace(text).is_some(),
-                            6 => found.source_identity.replace(text).is_some(),
-                            _ => found.request_id.replace(text).is_some(),
-                        }
+            match index {
+                // Parsed where they stand: no copy of the text is kept.
+                3 => {
+                    found.expiration = Some(
+                        leaf.read(parse_timestamp)
+                            .map_err(in_member)?
+                            .ok_or_else(|| {
+                                ParseError::syntax(Syntax::InvalidTimestamp, at).in_member(name)
+                            })?,
+                    );
+                }
+                7 => {
+                    found.packed_policy_size = Some(
+                        leaf.read(|text| text.trim_ascii().parse().ok())
+                            .map_err(in_member)?
+                            .ok_or_else(|| {
+                                ParseError::syntax(Syntax::ExpectedInteger, at).in_member(name)
+                            })?,
+                    );
+                }
+                _ => {
+                    let text = leaf.text().map_err(in_member)?;
+                    match index {
+                        0 => found.access_key_id = Some(text),
+                        1 => found.secret_access_key = Some(secret(text)),
+                        2 => found.session_token = Some(secret(text)),
+                        4 => found.arn = Some(text),
+                        5 => found.role_id = Some(text),
+                        6 => found.source_identity = Some(text),
+                        _ => found.request_id = Some(text),
                     }
-                };
-            if duplicate {
-                return Err(xml::duplicate(name, at));
+                }
             }
             Ok(())
         })?;
@@ -408,23 +408,18 @@ impl StsError {
             message: None,
             request_id: None,
         };
-        // Wiped on every path: `out` by its own `Drop`, `code` here, and the
-        // first of two duplicated texts below.
+        // Wiped on every path: `out` by its own `Drop`, `code` here. The walk
+        // refuses a known element given twice, so each slot is filled once.
         let mut code = zeroize::Zeroizing::new(None);
         xml::walk(body, ERROR, |index, leaf| {
-            let name = leaf.name();
-            let at = leaf.offset();
-            let text = leaf.text().map_err(|e| e.in_member(name))?;
+            let text = leaf.text().map_err(|e| e.in_member(leaf.name()))?;
             let slot = match index {
                 0 => &mut out.error_type,
                 1 => &mut *code,
                 2 => &mut out.message,
                 _ => &mut out.request_id,
             };
-            if let Some(mut first) = slot.replace(text) {
-                first.zeroize();
-                return Err(xml::duplicate(name, at));
-            }
+            *slot = Some(text);
             Ok(())
         })?;
         out.code = non_empty(required(code.take(), "Code")?, "Code", String::is_empty)?;
