@@ -276,14 +276,47 @@ impl TokenError {
 
     /// Whether sending again can help: `authorization_pending` and `slow_down` while
     /// polling in the device flow (after the interval; for `slow_down`, a longer
-    /// one), and `server_error`.
+    /// one), `server_error`, and throttling ([`is_throttling`](Self::is_throttling)).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.code,
             ErrorCode::AuthorizationPending | ErrorCode::SlowDown | ErrorCode::ServerError
-        )
+        ) || self.is_throttling()
     }
+
+    /// Whether the service throttled the request: HTTP 429, or an error code the
+    /// AWS SDKs retry as throttling or as transient (`ThrottlingException`,
+    /// `TooManyRequestsException`, `RequestLimitExceeded`, `RequestTimeout`...,
+    /// the list of `aws-runtime`'s retry classifier). Send again later, backing off.
+    #[must_use]
+    pub fn is_throttling(&self) -> bool {
+        self.status == 429 || matches!(&self.code, ErrorCode::Unknown(code) if is_throttling(code))
+    }
+}
+
+/// Whether the AWS SDKs retry an error with this code as throttling or as
+/// transient: `aws-runtime`'s `THROTTLING_ERRORS` and `TRANSIENT_ERRORS`.
+pub(crate) fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "ProvisionedThroughputExceededException"
+            | "TransactionInProgressException"
+            | "RequestLimitExceeded"
+            | "BandwidthLimitExceeded"
+            | "LimitExceededException"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "PriorRequestNotComplete"
+            | "EC2ThrottledException"
+            | "RequestTimeout"
+            | "RequestTimeoutException"
+    )
 }
 
 /// An error body's texts are the server's, but they may quote what was sent:

@@ -126,7 +126,7 @@ impl fmt::Display for ResponseError {
             ResponseErrorKind::Unreadable(err) => write!(f, "{err}"),
         }?;
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", crate::error::ServerText(id))?;
         }
         Ok(())
     }

@@ -85,8 +85,15 @@ impl fmt::Debug for TokenType {
     }
 }
 
+/// The URI; one the crate does not know (it came from a server) with its
+/// control characters and the characters that reorder or break lines escaped,
+/// as the crate shows every text a server sent, so that logging it cannot
+/// forge log lines. [`as_str`](Self::as_str) gives it as it was received.
 impl fmt::Display for TokenType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            Self::Unknown(_) => fmt::Display::fmt(&crate::error::ServerText(self.as_str()), f),
+            _ => f.write_str(self.as_str()),
+        }
     }
 }

@@ -131,6 +131,25 @@ fn an_error_named_only_in_its_header_is_read_on_the_sdk_road() {
     assert_eq!(err.request_id(), Some("req-7"));
 }
 
+/// The SDK keeps any UTF-8 in a header value: a request id holding a line
+/// separator or a right-to-left override is shown escaped, so that logging the
+/// error cannot forge a line or hide text.
+#[test]
+fn a_request_id_is_shown_escaped() {
+    let (client, _receiver) = client(Setup {
+        response: Some((400, r#"{"error":"invalid_grant"}"#)),
+        headers: &[("x-amzn-RequestId", "id\u{2028}FORGED\u{202e}x")],
+        ..Setup::default()
+    });
+    let err = refresh_is_refused_with_invalid_grant(&client);
+    assert_eq!(err.request_id(), Some("id\u{2028}FORGED\u{202e}x"));
+    let shown = err.to_string();
+    assert!(
+        shown.ends_with("(request id id\\u{2028}FORGED\\u{202e}x)"),
+        "{shown}"
+    );
+}
+
 /// Sends a refresh-token request through `client`; its answer must be a 400
 /// `invalid_grant`.
 fn refresh_is_refused_with_invalid_grant(

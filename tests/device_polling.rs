@@ -51,6 +51,7 @@ enum End {
     Expired,
     Refused(ErrorCode),
     Unavailable(u32),
+    TokenUnreadable,
 }
 
 /// Answers each poll (sent exactly at `next_poll_at()`) with the next scripted
@@ -84,6 +85,10 @@ fn run(
             PollOutcome::Failed(PollError::Refused(err)) => End::Refused(err.code().clone()),
             PollOutcome::Failed(PollError::Unavailable { failures, .. }) => {
                 End::Unavailable(failures)
+            }
+            PollOutcome::Failed(PollError::TokenUnreadable { status, .. }) => {
+                assert_eq!(status, 200);
+                End::TokenUnreadable
             }
             other => panic!("unexpected outcome {other:?}"),
         };
@@ -201,12 +206,20 @@ fn scripted_answers() {
             End::Token,
         ),
         (
-            "a 200 that is not a token counts as a failed poll",
+            "a 200 that is not a token ends polling: the device code is spent",
             Some(5),
             600,
-            &[(200, "{}"), TOKEN],
+            &[PENDING, (200, "{}")],
             &[0, 5],
-            End::Token,
+            End::TokenUnreadable,
+        ),
+        (
+            "a 200 cut short ends polling too",
+            Some(5),
+            600,
+            &[(200, r#"{"accessToken":"aoal-tok"#)],
+            &[0],
+            End::TokenUnreadable,
         ),
         (
             "the consecutive-failure bound: the 5th failure in a row ends it",
@@ -262,6 +275,66 @@ fn scripted_answers() {
         let (got_polls, got_end) = run(*interval, *expires_in, zero, answers);
         assert_eq!((&got_polls[..], &got_end), (*polls, end), "{name}");
     }
+}
+
+/// Throttling, as the AWS SDKs retry it, is not a refusal: 429 with any body,
+/// or a throttling code in the body or in `x-amzn-ErrorType`, backs off like a
+/// poll that got no answer (twice the interval, doubling up to 16 times, not
+/// counted as a failed poll), and the next judged answer ends the back-off.
+#[test]
+fn a_throttled_poll_backs_off_and_polling_goes_on() {
+    let throttled: [(u16, &str); 4] = [
+        (429, r#"{"message":"Rate exceeded"}"#),
+        (429, "<html>Too Many Requests</html>"),
+        (400, r#"{"error":"ThrottlingException"}"#),
+        (
+            400,
+            r#"{"error":"TooManyRequestsException","error_description":"slow"}"#,
+        ),
+    ];
+    let start = Instant::now();
+    let mut poller = DevicePoller::new(&client(), authorization(Some(5), 3600), start).unwrap();
+    // Six throttled answers in a row: 10, 20, 40, 80, 80, 80 s (more than the
+    // five failed polls that would end it) and polling goes on.
+    let mut at = start;
+    for (i, pause) in [10u64, 20, 40, 80, 80, 80].into_iter().enumerate() {
+        let (status, body) = throttled[i % throttled.len()];
+        match poller.on_response(status, body.as_bytes(), at) {
+            PollOutcome::Wait { until } => {
+                assert_eq!(until, at + Duration::from_secs(pause), "{body}")
+            }
+            other => panic!("{status} {body}: {other:?}"),
+        }
+        at = poller.next_poll_at();
+    }
+    assert_eq!(poller.interval(), Duration::from_secs(5));
+    // A judged answer ends the back-off.
+    let outcome = poller.on_response(PENDING.0, PENDING.1.as_bytes(), at);
+    assert!(matches!(outcome, PollOutcome::Wait { until } if until == at + Duration::from_secs(5)));
+    let outcome = poller.on_response(TOKEN.0, TOKEN.1.as_bytes(), poller.next_poll_at());
+    assert!(matches!(outcome, PollOutcome::Token(_)));
+}
+
+/// With its headers, an answer whose body names no error is judged by
+/// `x-amzn-ErrorType`: a throttling name there backs off too.
+#[cfg(feature = "http")]
+#[test]
+fn a_throttling_error_type_header_backs_off() {
+    let start = Instant::now();
+    let mut poller = DevicePoller::new(&client(), authorization(Some(5), 3600), start).unwrap();
+    let answer = http::Response::builder()
+        .status(400)
+        .header(
+            "x-amzn-ErrorType",
+            "ThrottlingException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/",
+        )
+        .body(br#"{"message":"Rate exceeded"}"#.to_vec())
+        .unwrap();
+    let outcome = poller.on_http_response(&answer, start);
+    assert!(
+        matches!(outcome, PollOutcome::Wait { until } if until == start + Duration::from_secs(10)),
+        "{outcome:?}"
+    );
 }
 
 #[test]

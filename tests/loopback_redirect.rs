@@ -187,6 +187,75 @@ fn an_oversized_request_is_answered_431_and_ignored() {
     assert!(big.join().unwrap().starts_with("HTTP/1.1 431 "));
 }
 
+/// A browser sends every cookie it holds for `127.0.0.1`, whatever the port, so
+/// a real callback can come with a head far past `MAX_REQUEST`: its request
+/// line is kept, the headers are read and dropped, and the code comes back.
+#[test]
+fn a_callback_with_a_large_cookie_header_gives_the_code() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let cookies = "a".repeat(5 * LoopbackRedirect::MAX_REQUEST + 7);
+    let mut stream = connect(&redirect);
+    let request = format!(
+        "GET /oauth/callback?code=the-code&state=s HTTP/1.1\r\nhost: 127.0.0.1\r\ncookie: dev={cookies}\r\naccept: text/html\r\n\r\n"
+    );
+    let browser = std::thread::spawn(move || {
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    });
+    let code = redirect.wait(Duration::from_secs(10), "s").unwrap();
+    assert_eq!(code.expose_secret(), "the-code");
+    assert!(browser.join().unwrap().starts_with("HTTP/1.1 200 "));
+}
+
+/// A head past `MAX_HEAD` is not read for ever: the connection is answered
+/// (431) and closed, and the wait goes on.
+#[test]
+fn a_head_past_max_head_is_closed() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let mut stream = connect(&redirect);
+    let flood = std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut head = b"GET /oauth/callback?code=c&state=s HTTP/1.1\r\ncookie: ".to_vec();
+        head.resize(
+            LoopbackRedirect::MAX_HEAD + 4 * LoopbackRedirect::MAX_REQUEST,
+            b'a',
+        );
+        // The listener closes the connection once it has read MAX_HEAD: the
+        // rest of the write may fail.
+        let _ = stream.write_all(&head);
+        let mut answer = Vec::new();
+        let read = stream.read_to_end(&mut answer);
+        (started.elapsed(), read.map_err(|e| e.kind()), answer)
+    });
+    let err = redirect.wait(Duration::from_secs(3), "s").unwrap_err();
+    assert!(matches!(err, RedirectError::Timeout), "{err:?}");
+    let (took, read, answer) = flood.join().unwrap();
+    // Closed, not left to the 10 s I/O timeout (nor the client's 5 s one).
+    assert!(took < Duration::from_secs(4), "{took:?} {read:?}");
+    assert!(
+        !matches!(
+            read,
+            Err(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        ),
+        "{read:?}"
+    );
+    assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 431 "));
+}
+
+/// An empty expected state would match no callback: the wait ends at once
+/// with an error saying so, not after its whole timeout.
+#[test]
+fn an_empty_expected_state_ends_the_wait_at_once() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let start = Instant::now();
+    let err = redirect.wait(Duration::from_secs(30), "").unwrap_err();
+    assert!(matches!(err, RedirectError::NoState), "{err:?}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(err.to_string().contains("state"), "{err}");
+}
+
 /// Any local process can open connections to the port and send nothing. Those
 /// must not keep the browser waiting in the listen queue until they time out
 /// (10 s each): with every slot held by a silent connection, the browser's

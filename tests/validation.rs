@@ -330,6 +330,20 @@ fn unknown_token_types_cannot_be_sent() {
     );
 }
 
+/// An unknown token type comes from a server: shown, it has its line breaks,
+/// terminal escapes and reordering characters escaped; `as_str` keeps it whole.
+#[test]
+fn an_unknown_token_type_is_shown_escaped() {
+    let raw = "urn:x\n\u{1b}[2J\u{202e}y";
+    let unknown = TokenType::from_uri(raw);
+    assert_eq!(unknown.as_str(), raw);
+    assert_eq!(unknown.to_string(), "urn:x\\n\\u{1b}[2J\\u{202e}y");
+    assert_eq!(
+        TokenType::AccessToken.to_string(),
+        "urn:ietf:params:oauth:token-type:access_token"
+    );
+}
+
 #[test]
 fn errors_never_echo_a_value() {
     const CANARY: &str = "CANARY-d41d8cd98f00";

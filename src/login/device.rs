@@ -311,6 +311,15 @@ pub enum PollError {
     /// The token endpoint refused the request (`invalid_client`, `invalid_grant`,
     /// `unauthorized_client`...).
     Refused(TokenError),
+    /// A 2xx answer whose token could not be read. The token was issued, so
+    /// the device code is spent: another poll could only be refused. Start a
+    /// new authorization.
+    TokenUnreadable {
+        /// The HTTP status it came with.
+        status: u16,
+        /// Why it could not be read.
+        reason: ParseError,
+    },
     /// Too many server errors or unreadable answers in a row.
     Unavailable {
         /// How many consecutive polls failed.
@@ -345,6 +354,10 @@ impl fmt::Display for PollError {
             Self::Unavailable { failures, .. } => {
                 write!(f, "gave up after {failures} consecutive failed polls")
             }
+            Self::TokenUnreadable { status, .. } => write!(
+                f,
+                "the token endpoint's {status} answer, which spends the device code, could not be read"
+            ),
             Self::Finished => f.write_str("polling had already ended"),
         }
     }
@@ -361,7 +374,8 @@ impl std::error::Error for PollError {
             Self::Unavailable {
                 last: PollFailure::Unreadable { reason, .. },
                 ..
-            } => Some(reason),
+            }
+            | Self::TokenUnreadable { reason, .. } => Some(reason),
             Self::Finished => None,
         }
     }
@@ -379,6 +393,7 @@ impl std::error::Error for PollError {
 /// | answer | outcome |
 /// |---|---|
 /// | 200 with a token | [`PollOutcome::Token`] |
+/// | 2xx whose body is not a token (the device code is spent) | [`PollError::TokenUnreadable`] |
 /// | `authorization_pending` | wait one interval |
 /// | `slow_down` | add 5 s to the interval, for this and every later poll, and wait it |
 /// | `access_denied` | [`PollOutcome::Denied`] |
@@ -386,6 +401,7 @@ impl std::error::Error for PollError {
 /// | 5xx, `server_error`, or a body that is not an OAuth error | wait one interval; the [`MAX_CONSECUTIVE_FAILURES`](Self::MAX_CONSECUTIVE_FAILURES)th in a row is [`PollError::Unavailable`] |
 /// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
 /// | no answer to judge (a failed connection, a redirect, over 1 MiB): [`on_no_answer`](Self::on_no_answer) | wait twice the interval, doubling for each such poll in a row up to 16 times (not counted as a failed poll) |
+/// | throttled: 429, or an error the AWS SDKs retry as throttling (`ThrottlingException`, `TooManyRequestsException`... in the body's `error` or in `x-amzn-ErrorType`) | as no answer: the same doubling back-off, not counted as a failed poll |
 ///
 /// The interval starts at the authorization's `interval`, or 5 seconds when it is
 /// absent (or not positive). The first poll is right away (the interval is the
@@ -614,6 +630,12 @@ impl DevicePoller {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
+        self.back_off(now)
+    }
+
+    /// The next poll after a poll that got no answer to judge, or a throttled
+    /// one: the interval doubled for each such poll in a row, up to 16 times.
+    fn back_off(&mut self, now: Instant) -> PollOutcome {
         self.unanswered = self.unanswered.saturating_add(1);
         let factor = 1u32 << self.unanswered.min(4);
         let from = now.max(self.next_poll_at);
@@ -639,15 +661,18 @@ impl DevicePoller {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
-        self.unanswered = 0;
         if body.len() > Self::MAX_ANSWER {
+            self.unanswered = 0;
             let reason = ParseError::syntax(Syntax::TooLarge, Self::MAX_ANSWER);
             return self.failed_poll(now, PollFailure::Unreadable { status, reason });
         }
         if (200..300).contains(&status) {
             return match CreateTokenResponse::from_json(body) {
                 Ok(token) => self.finish(PollOutcome::Token(token)),
-                Err(reason) => self.failed_poll(now, PollFailure::Unreadable { status, reason }),
+                Err(reason) => self.finish(PollOutcome::Failed(PollError::TokenUnreadable {
+                    status,
+                    reason,
+                })),
             };
         }
         let error = match TokenError::from_json(status, body) {
@@ -655,12 +680,19 @@ impl DevicePoller {
             Err(unexpected) => {
                 if let Some(code) = error_type.and_then(ErrorCode::from_error_type) {
                     TokenError::from_code(status, code)
+                } else if status == 429 {
+                    return self.back_off(now);
                 } else {
+                    self.unanswered = 0;
                     let reason = unexpected.reason().clone();
                     return self.failed_poll(now, PollFailure::Unreadable { status, reason });
                 }
             }
         };
+        if error.is_throttling() {
+            return self.back_off(now);
+        }
+        self.unanswered = 0;
         if status >= 500 || *error.code() == ErrorCode::ServerError {
             return self.failed_poll(now, PollFailure::Server(error));
         }

@@ -57,8 +57,15 @@ pub enum RedirectError {
     /// `access_denied`, another OAuth error, or a malformed query. (A callback
     /// with another state is answered and ignored; the wait goes on.)
     Callback(CallbackError),
-    /// The listener failed while accepting connections.
+    /// The listener failed while accepting connections (for
+    /// [`IO_TIMEOUT`](LoopbackRedirect::IO_TIMEOUT) in a row: a failure that
+    /// passes, such as running out of file descriptors, is waited out).
     Io(io::Error),
+    /// [`wait`](LoopbackRedirect::wait) was given an empty expected state. It
+    /// would match no callback (a redirect without a state is not checked
+    /// against anything), so the wait ends at once: give it the
+    /// [`AuthorizeUrl::state`](super::AuthorizeUrl::state) sent.
+    NoState,
 }
 
 impl fmt::Display for RedirectError {
@@ -69,6 +76,9 @@ impl fmt::Display for RedirectError {
             }
             Self::Callback(err) => write!(f, "{err}"),
             Self::Io(_) => f.write_str("the loopback redirect listener failed"),
+            Self::NoState => {
+                f.write_str("the expected state must not be empty: give the authorize URL's state")
+            }
         }
     }
 }
@@ -78,7 +88,7 @@ impl fmt::Display for RedirectError {
 impl std::error::Error for RedirectError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Timeout => None,
+            Self::Timeout | Self::NoState => None,
             Self::Callback(err) => err.source(),
             Self::Io(err) => Some(err),
         }
@@ -90,9 +100,15 @@ impl LoopbackRedirect {
     pub const PATH: &'static str = "/oauth/callback";
     /// How long [`wait`](Self::wait) is usually given: a person signing in.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-    /// The largest request head read (request line and headers); a longer one
-    /// is answered 431 and ignored.
+    /// The largest request line read, and the buffer a head is read into: a
+    /// request whose first line does not fit is answered 431 and ignored.
+    /// Headers past this size are read and dropped (a browser sends every
+    /// cookie it holds for `127.0.0.1`, whatever the port), up to
+    /// [`MAX_HEAD`](Self::MAX_HEAD).
     pub const MAX_REQUEST: usize = 16 * 1024;
+    /// The largest request head read, request line and headers: a longer one
+    /// is answered 431 and ignored.
+    pub const MAX_HEAD: usize = 1024 * 1024;
     /// How long one connection may take to send its request, and to take the
     /// answer.
     pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -100,7 +116,9 @@ impl LoopbackRedirect {
     /// among them) is taken from the listen queue at once. One more closes the
     /// oldest, once that one is older than `GRACE` (2 s, time for a browser
     /// to send its request); while every connection is younger, new ones wait
-    /// in the queue.
+    /// in the queue. So a flood can close a connection that stays silent for
+    /// over 2 s (a browser's speculative one; the browser opens another when
+    /// it finds it closed), never one that sends its request within 2 s.
     pub const MAX_CONNECTIONS: usize = 64;
     /// How long a connection may take to send its request before a new one
     /// may take its place (a browser sends at once).
@@ -153,18 +171,23 @@ impl LoopbackRedirect {
     /// # Errors
     /// [`RedirectError::Timeout`] if no callback came in time,
     /// [`RedirectError::Callback`] if it came with the state sent but without a
-    /// code, [`RedirectError::Io`] if the listener failed. A callback with another
-    /// state does not end the wait.
+    /// code, [`RedirectError::Io`] if the listener failed,
+    /// [`RedirectError::NoState`] at once if `expected_state` is empty. A
+    /// callback with another state does not end the wait.
     pub fn wait(
         &self,
         timeout: Duration,
         expected_state: &str,
     ) -> Result<SecretString, RedirectError> {
+        if expected_state.is_empty() {
+            return Err(RedirectError::NoState);
+        }
         let start = Instant::now();
         let deadline = start
             .checked_add(timeout)
             .unwrap_or_else(|| start + Duration::from_secs(365 * 24 * 3600));
         let mut connections: Vec<Connection> = Vec::new();
+        let mut accept_failing = AcceptFailures::default();
         loop {
             let mut progressed = false;
             // Any local process can open connections and hold them; a browser
@@ -178,7 +201,9 @@ impl LoopbackRedirect {
             // table's room), so a burst of up to `MAX_CONNECTIONS` ahead of the
             // browser's costs it no wait, and a longer flood delays it by its
             // length plus about `GRACE` for every `MAX_CONNECTIONS` queued
-            // ahead of it.
+            // ahead of it. Nothing in the queue, or a failure to accept (the
+            // rest of the pass reads the connections already open, then
+            // sleeps), ends a pass's accepting.
             loop {
                 let room = if connections.len() >= Self::MAX_CONNECTIONS {
                     let oldest = connections
@@ -194,6 +219,7 @@ impl LoopbackRedirect {
                 };
                 match self.listener.accept() {
                     Ok((stream, _)) => {
+                        accept_failing.clear();
                         progressed = true;
                         if let Some(oldest) = room {
                             connections.swap_remove(oldest);
@@ -202,7 +228,10 @@ impl LoopbackRedirect {
                             connections.push(connection);
                         }
                     }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        accept_failing.clear();
+                        break;
+                    }
                     Err(e)
                         if matches!(
                             e.kind(),
@@ -210,7 +239,10 @@ impl LoopbackRedirect {
                                 | io::ErrorKind::ConnectionAborted
                                 | io::ErrorKind::ConnectionReset
                         ) => {}
-                    Err(e) => return Err(RedirectError::Io(e)),
+                    Err(e) => {
+                        accept_failing.failed(e, Instant::now())?;
+                        break;
+                    }
                 }
             }
             let mut i = 0;
@@ -246,6 +278,30 @@ impl LoopbackRedirect {
     }
 }
 
+/// Failures to accept in a row. `accept(2)` fails for reasons that pass (out
+/// of file descriptors or buffers, a network error on a pending connection,
+/// which Linux reports through `accept`): each ends a pass's accepting, and
+/// only a failure that lasts [`LoopbackRedirect::IO_TIMEOUT`] ends the wait.
+#[derive(Default)]
+struct AcceptFailures {
+    since: Option<Instant>,
+}
+
+impl AcceptFailures {
+    fn clear(&mut self) {
+        self.since = None;
+    }
+
+    /// A failure at `now`: the error, once failures have lasted `IO_TIMEOUT`.
+    fn failed(&mut self, err: io::Error, now: Instant) -> Result<(), RedirectError> {
+        let since = *self.since.get_or_insert(now);
+        if now.saturating_duration_since(since) >= LoopbackRedirect::IO_TIMEOUT {
+            return Err(RedirectError::Io(err));
+        }
+        Ok(())
+    }
+}
+
 /// What a read on a connection gave.
 enum Progress {
     /// Nothing yet.
@@ -254,7 +310,8 @@ enum Progress {
     Read,
     /// The whole head (up to the blank line).
     Head,
-    /// The head would pass [`LoopbackRedirect::MAX_REQUEST`].
+    /// The request line would pass [`LoopbackRedirect::MAX_REQUEST`], or the
+    /// head [`LoopbackRedirect::MAX_HEAD`].
     TooLarge,
     /// Closed, failed or timed out: dropped.
     Closed,
@@ -268,6 +325,9 @@ struct Connection {
     filled: usize,
     /// How far `head` has been searched for the blank line.
     searched: usize,
+    /// Header bytes read and dropped to make room (see
+    /// [`LoopbackRedirect::MAX_REQUEST`]).
+    dropped: usize,
     /// When it was accepted: it is dropped [`LoopbackRedirect::IO_TIMEOUT`]
     /// later if its request has not come.
     opened: Instant,
@@ -281,6 +341,7 @@ impl Connection {
             head: Zeroizing::new(vec![0; LoopbackRedirect::MAX_REQUEST]),
             filled: 0,
             searched: 0,
+            dropped: 0,
             opened: Instant::now(),
         })
     }
@@ -296,13 +357,37 @@ impl Connection {
         found
     }
 
+    /// Room in a full buffer: all that is needed of a head is its request
+    /// line, and the last 3 bytes read (a blank line may end across reads), so
+    /// the header bytes between them are dropped (overwritten in place). False
+    /// when the request line fills the buffer, or the head would pass
+    /// [`LoopbackRedirect::MAX_HEAD`].
+    fn make_room(&mut self) -> bool {
+        let Some(line_end) = self.head[..self.filled]
+            .windows(2)
+            .position(|w| w == b"\r\n")
+        else {
+            return false;
+        };
+        let keep = line_end + 2;
+        let tail = self.filled - 3;
+        if tail <= keep || self.dropped + self.filled >= LoopbackRedirect::MAX_HEAD {
+            return false;
+        }
+        self.head.copy_within(tail..self.filled, keep);
+        self.dropped += tail - keep;
+        self.filled = keep + 3;
+        self.searched = self.filled;
+        true
+    }
+
     fn read(&mut self) -> Progress {
         let mut progress = Progress::Waiting;
         loop {
             if self.head_end() {
                 return Progress::Head;
             }
-            if self.filled == self.head.len() {
+            if self.filled == self.head.len() && !self.make_room() {
                 return Progress::TooLarge;
             }
             match self.stream.read(&mut self.head[self.filled..]) {
@@ -454,7 +539,31 @@ fn page(success: bool, message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{page, route, Route};
+    use super::{page, route, AcceptFailures, LoopbackRedirect, RedirectError, Route};
+    use std::io;
+    use std::time::{Duration, Instant};
+
+    /// A failure to accept that passes (out of file descriptors: `EMFILE`) is
+    /// waited out; one that lasts `IO_TIMEOUT` ends the wait with its error;
+    /// an accept in between starts the count again.
+    #[test]
+    fn accept_failures_end_the_wait_only_when_they_last() {
+        let emfile = || io::Error::from_raw_os_error(24);
+        let start = Instant::now();
+        let mut failures = AcceptFailures::default();
+        assert!(failures.failed(emfile(), start).is_ok());
+        let almost = start + LoopbackRedirect::IO_TIMEOUT - Duration::from_millis(1);
+        assert!(failures.failed(emfile(), almost).is_ok());
+        failures.clear();
+        let later = start + LoopbackRedirect::IO_TIMEOUT;
+        assert!(failures.failed(emfile(), later).is_ok());
+        let lasting = later + LoopbackRedirect::IO_TIMEOUT;
+        assert!(matches!(
+            failures.failed(emfile(), lasting),
+            Err(RedirectError::Io(e)) if e.raw_os_error() == Some(24)
+        ));
+    }
+
     use proptest::prelude::*;
 
     #[test]

@@ -456,20 +456,19 @@ impl StsError {
         self.request_id.as_deref()
     }
 
-    /// Whether sending again later can help: throttling and service-side
-    /// failures (`Throttling`, `ServiceUnavailable`, `InternalFailure`,
-    /// `IDPCommunicationError`, any HTTP 5xx).
+    /// Whether sending again later can help: throttling (HTTP 429, or a code
+    /// the AWS SDKs retry as throttling or transient: `Throttling`,
+    /// `RequestLimitExceeded`, `RequestTimeout`...) and service-side failures
+    /// (`ServiceUnavailable`, `InternalFailure`, `IDPCommunicationError`, any
+    /// HTTP 5xx).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         self.status >= 500
+            || self.status == 429
+            || crate::oauth_error::is_throttling(&self.code)
             || matches!(
                 self.code.as_str(),
-                "Throttling"
-                    | "ThrottlingException"
-                    | "RequestLimitExceeded"
-                    | "ServiceUnavailable"
-                    | "InternalFailure"
-                    | "IDPCommunicationError"
+                "ServiceUnavailable" | "InternalFailure" | "IDPCommunicationError"
             )
     }
 
