@@ -552,7 +552,7 @@ mod tests {
         let start = Instant::now();
         let mut failures = AcceptFailures::default();
         assert!(failures.failed(emfile(), start).is_ok());
-        let almost = start + (LoopbackRedirect::IO_TIMEOUT - Duration::from_millis(1));
+        let almost = start + LoopbackRedirect::IO_TIMEOUT.saturating_sub(Duration::from_millis(1));
         assert!(failures.failed(emfile(), almost).is_ok());
         failures.clear();
         let later = start + LoopbackRedirect::IO_TIMEOUT;
