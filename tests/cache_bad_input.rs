@@ -85,6 +85,23 @@ fn malformed_json_is_a_syntax_error_with_its_offset() {
     let err = load_text(&bytes).unwrap_err();
     assert_eq!(err.kind(), &CacheErrorKind::Syntax);
     assert_eq!(err.member(), Some("accessToken"));
+    // A member's value that is not well-formed is named as such, not as a
+    // file that is not a JSON object.
+    for text in [
+        format!(r#"{{"accessToken":"{CANARY}\q","expiresAt":"{GOOD_TIME}"}}"#),
+        format!(r#"{{"accessToken":"{CANARY}\ud800","expiresAt":"{GOOD_TIME}"}}"#),
+    ] {
+        let err = load_text(text.as_bytes()).expect_err(&text);
+        assert_eq!(err.member(), Some("accessToken"), "{text}: {err}");
+        let shown = err.to_string();
+        assert!(
+            shown.ends_with("member `accessToken` is not well-formed JSON"),
+            "{shown}"
+        );
+        assert!(!full_text(&err).contains(CANARY), "{}", full_text(&err));
+    }
+    let err = load_text(b"not json").unwrap_err();
+    assert!(err.to_string().ends_with(" is not a JSON object"), "{err}");
 }
 
 #[test]

@@ -581,7 +581,10 @@ fn unstored_refresh(
     };
     let start = Instant::now();
     while endpoint.refreshes() < nth {
-        assert!(start.elapsed() < Duration::from_secs(30), "no refresh");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no refresh {nth}"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
     std::fs::remove_file(&file).unwrap();
@@ -654,12 +657,14 @@ fn a_second_unstored_refresh_still_stands_in_for_the_files_token() {
     let endpoint = TokenEndpoint::gated(200, SHORT);
     let expires_at = SystemTime::now() + Duration::from_secs(300);
     store_token(dir.path(), expires_at);
-    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    // No rest between refreshes: the second is tried at once.
+    let session =
+        Arc::new(session(dir.path(), &endpoint.base_url).with_refresh_rest(Duration::ZERO));
     assert_eq!(
         unstored_refresh(&session, &endpoint, dir.path(), expires_at, 1),
         "new-access"
     );
-    // 300 s left on the new token too: due again at once.
+    // 300 s left on the new token too: due again at once (no rest).
     assert_eq!(
         unstored_refresh(&session, &endpoint, dir.path(), expires_at, 2),
         "new-access"
@@ -676,4 +681,92 @@ fn a_second_unstored_refresh_still_stands_in_for_the_files_token() {
     for body in &bodies[1..] {
         assert!(body.contains("new-refresh"), "{body}");
     }
+}
+
+/// A refresh that gives a token with under 10 minutes left is not repeated at
+/// every call: the session rests a minute after any refresh, as botocore
+/// does, and the token (valid) is returned meanwhile. The refreshed token is
+/// stored with the endpoint's region, as botocore and aws-config write it, and
+/// an empty refresh token in the answer keeps the one the file had.
+#[test]
+fn a_short_lived_refresh_is_not_repeated_at_every_call() {
+    const SHORT: &str =
+        r#"{"accessToken":"short-access","tokenType":"Bearer","expiresIn":300,"refreshToken":""}"#;
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, SHORT, Duration::ZERO);
+    let token = CachedToken::builder()
+        .access_token("old-access")
+        .expires_at(SystemTime::now() + Duration::from_secs(300))
+        .refresh_token("old-refresh")
+        .client_id("client")
+        .client_secret("client-secret")
+        .registration_expires_at(SystemTime::now() + Duration::from_secs(90 * 86_400))
+        .start_url("https://d-1.awsapps.com/start")
+        .build()
+        .unwrap();
+    let cache = TokenCache::new(dir.path());
+    cache.store(&CacheKey::session("dev"), &token).unwrap();
+    let session = session(dir.path(), &endpoint.base_url);
+    let agent = ureq::Agent::new_with_defaults();
+    for _ in 0..3 {
+        let token = session.token_blocking(&agent).unwrap();
+        assert_eq!(token.access_token().expose_secret(), "short-access");
+    }
+    assert_eq!(endpoint.refreshes(), 1);
+    let stored = cache.load(&CacheKey::session("dev")).unwrap().unwrap();
+    assert_eq!(stored.region(), Some("us-east-1"));
+    assert_eq!(stored.start_url(), Some("https://d-1.awsapps.com/start"));
+    assert_eq!(
+        stored.refresh_token().map(ExposeSecret::expose_secret),
+        Some("old-refresh")
+    );
+}
+
+/// A token in its last 10 minutes that cannot be refreshed (no refresh
+/// token): found so once, not looked at again (lock and reload) at every call
+/// for a minute; the token is returned while unexpired.
+#[test]
+fn a_token_that_cannot_be_refreshed_is_looked_at_once_a_minute() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    let token = CachedToken::builder()
+        .access_token("legacy-access")
+        .expires_at(SystemTime::now() + Duration::from_secs(300))
+        .build()
+        .unwrap();
+    let cache = TokenCache::new(dir.path());
+    cache.store(&CacheKey::session("dev"), &token).unwrap();
+    let session = session(dir.path(), &endpoint.base_url);
+    let agent = ureq::Agent::new_with_defaults();
+    let mut lock = cache.token_path(&CacheKey::session("dev")).into_os_string();
+    lock.push(".lock");
+    assert_eq!(
+        session
+            .token_blocking(&agent)
+            .unwrap()
+            .access_token()
+            .expose_secret(),
+        "legacy-access"
+    );
+    // The first call took the lock (creating its file) to look; hold it now
+    // from here: a call that took it again would wait for ever.
+    let held = std::fs::File::open(&lock).unwrap();
+    held.lock().unwrap();
+    let (done, waited) = std::sync::mpsc::channel();
+    let call = std::thread::spawn({
+        let session = Arc::new(session);
+        move || {
+            let token = session.token_blocking(&agent).unwrap();
+            done.send(token.access_token().expose_secret().to_owned())
+                .unwrap();
+        }
+    });
+    assert_eq!(
+        waited.recv_timeout(Duration::from_secs(20)).as_deref(),
+        Ok("legacy-access"),
+        "the second call waited for the lock"
+    );
+    call.join().unwrap();
+    held.unlock().unwrap();
+    assert_eq!(endpoint.refreshes(), 0);
 }

@@ -57,7 +57,9 @@ pub enum CacheErrorKind {
     Lock,
     /// The file is larger than 1 MiB, far more than any tool writes.
     TooLarge,
-    /// The file is not a JSON object; the source is the
+    /// The file is not a JSON object, or (with a [`member`](CacheError::member))
+    /// that member's value is not well-formed JSON (a bad escape, invalid
+    /// UTF-8, a string cut short); the source is the
     /// [`ParseError`](crate::ParseError) with its byte offset.
     Syntax,
     /// A required member is missing (or `null`).
@@ -146,6 +148,8 @@ impl fmt::Display for CacheError {
             CacheErrorKind::Remove => " could not be removed",
             CacheErrorKind::Lock => ": its lock file could not be locked",
             CacheErrorKind::TooLarge => " is larger than 1 MiB",
+            // In a member: its value (a string's escape, its UTF-8, its end).
+            CacheErrorKind::Syntax if self.member.is_some() => " is not well-formed JSON",
             CacheErrorKind::Syntax => " is not a JSON object",
             CacheErrorKind::Missing => " is missing",
             CacheErrorKind::NotString => " must be a JSON string (scopes, grantTypes: an array of strings)",

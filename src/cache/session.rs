@@ -82,9 +82,13 @@ enum Step {
 ///   refreshes, the others read what it stored. If that refresh fails, the
 ///   callers of this session that waited for it do not try again: they get the
 ///   token while it is unexpired, else [`SessionError::LoginAgain`].
-/// - After a failed refresh, no caller of this session refreshes for a minute
-///   while the token is unexpired (in both windows, as botocore rests after
-///   any attempt); each gets the current token. An expired token is refreshed
+/// - After a refresh, failed or not, and after finding the token cannot be
+///   refreshed (it has no refresh token, or its client registration has
+///   expired), no caller of this session refreshes for a minute while the
+///   token is unexpired (in both windows, as botocore rests after any attempt;
+///   [`with_refresh_rest`](Self::with_refresh_rest) changes the minute); each
+///   gets the current token. So a refresh that gives a token with under 15
+///   minutes left is not repeated on every call. An expired token is refreshed
 ///   on every call.
 /// - Expired and not refreshable, or the refresh failed:
 ///   [`SessionError::LoginAgain`], never the expired token.
@@ -92,6 +96,8 @@ enum Step {
 ///   disk): no refresh; the token is returned while it is unexpired (with the
 ///   same one-minute rest as a failed refresh), and [`SessionError::Cache`]
 ///   once it has expired.
+/// - The refreshed token is stored with the endpoint's region as its `region`,
+///   as botocore and `aws-config` write their configured SSO region.
 /// - The refreshed token cannot be written: it is returned all the same, and
 ///   this session keeps it in memory in place of the cached one for as long as
 ///   the file still holds that one (other processes go on with the file).
@@ -132,8 +138,11 @@ pub struct SsoSession {
     /// Held by the thread of this process that refreshes (blocking callers).
     #[cfg(feature = "ureq")]
     refreshing: Mutex<()>,
-    /// When the last refresh failed (or could not start).
-    last_failure: Mutex<Option<SystemTime>>,
+    /// When the last refresh ended, or was found impossible or could not
+    /// start: no other starts within `rest` of it while the token is unexpired.
+    last_attempt: Mutex<Option<SystemTime>>,
+    /// The least time between refresh attempts (`RETRY_AFTER` by default).
+    rest: Duration,
     /// How many refreshes have failed: a caller that finds it changed once it
     /// holds the lock waited for a refresh that failed.
     failed: AtomicU64,
@@ -176,10 +185,38 @@ impl SsoSession {
             endpoint,
             #[cfg(feature = "ureq")]
             refreshing: Mutex::new(()),
-            last_failure: Mutex::new(None),
+            last_attempt: Mutex::new(None),
+            rest: RETRY_AFTER,
             failed: AtomicU64::new(0),
             unsaved: Mutex::new(None),
         }
+    }
+
+    /// The least time between two refresh attempts of this session while the
+    /// token is unexpired (an expired token is always tried): a minute by
+    /// default, as botocore waits (`aws-config` waits 30 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let session = SsoSession::new(TokenCache::new("/tmp/c"), CacheKey::session("dev"), Endpoint::new("eu-west-1")?)
+    ///     .with_refresh_rest(Duration::from_secs(30));
+    /// assert_eq!(session.refresh_rest(), Duration::from_secs(30));
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
+    #[must_use]
+    pub fn with_refresh_rest(mut self, rest: Duration) -> Self {
+        self.rest = rest;
+        self
+    }
+
+    /// The least time between two refresh attempts (see
+    /// [`with_refresh_rest`](Self::with_refresh_rest)).
+    #[must_use]
+    pub fn refresh_rest(&self) -> Duration {
+        self.rest
     }
 
     /// The cache the token is in.
@@ -214,9 +251,9 @@ impl SsoSession {
         }
     }
 
-    fn set_last_failure(&self, at: Option<SystemTime>) {
+    fn set_last_attempt(&self, at: Option<SystemTime>) {
         *self
-            .last_failure
+            .last_attempt
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = at;
     }
@@ -234,22 +271,22 @@ impl SsoSession {
             Freshness::Expired => Err(err),
             Freshness::Fresh => Ok(token),
             Freshness::RefreshSoon | Freshness::RefreshNow => {
-                self.set_last_failure(Some(now));
+                self.set_last_attempt(Some(now));
                 Ok(token)
             }
         }
     }
 
-    /// Whether a refresh failed less than [`RETRY_AFTER`] before `now` (or
-    /// after it: a clock set back counts as recent).
+    /// Whether a refresh was tried less than `rest` before `now` (or after
+    /// it: a clock set back counts as recent).
     fn resting(&self, now: SystemTime) -> bool {
-        let failed = *self
-            .last_failure
+        let tried = *self
+            .last_attempt
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        failed.is_some_and(|at| {
+        tried.is_some_and(|at| {
             now.duration_since(at)
-                .map_or(true, |since| since < RETRY_AFTER)
+                .map_or(true, |since| since < self.rest)
         })
     }
 
@@ -320,7 +357,12 @@ impl SsoSession {
         }
         match token.refresh_request(now) {
             Ok(request) => Ok((token, Some(request))),
-            Err(_) if token.freshness(now) != Freshness::Expired => Ok((token, None)),
+            Err(_) if token.freshness(now) != Freshness::Expired => {
+                // Not refreshable until a new login: no need to look again at
+                // every call.
+                self.set_last_attempt(Some(now));
+                Ok((token, None))
+            }
             Err(reason) => Err(SessionError::LoginAgain(Box::new(reason))),
         }
     }
@@ -337,7 +379,9 @@ impl SsoSession {
         // the disk.
         let err: Box<dyn Error + Send + Sync> = match answer {
             Ok(answer) => {
-                let refreshed = token.refreshed(&answer, now);
+                let refreshed = token
+                    .refreshed(&answer, now)
+                    .with_region(self.endpoint.region());
                 // An answer without a lifetime (or of 0 s) gives a token that is
                 // expired already: a failed refresh, neither stored nor returned.
                 if refreshed.freshness(now) != Freshness::Expired {
@@ -363,7 +407,7 @@ impl SsoSession {
                         }),
                     };
                     drop(unsaved);
-                    self.set_last_failure(None);
+                    self.set_last_attempt(Some(SystemTime::now()));
                     return Ok(refreshed);
                 }
                 Box::new(NoLifetime)
@@ -372,7 +416,7 @@ impl SsoSession {
         };
         // The rest counts from the failure, not from the request (which may
         // have taken as long as the rest itself to time out).
-        self.set_last_failure(Some(SystemTime::now()));
+        self.set_last_attempt(Some(SystemTime::now()));
         self.failed.fetch_add(1, Ordering::SeqCst);
         if token.freshness(SystemTime::now()) == Freshness::Expired {
             Err(SessionError::LoginAgain(err))
@@ -533,7 +577,7 @@ impl SsoSession {
 mod tests {
     use super::*;
 
-    /// The rest after a failed refresh is a minute in both windows: the
+    /// The rest after a refresh is a minute in both windows: the
     /// decision at 59 s still goes on with the token, at 61 s it refreshes
     /// again; an expired token never rests.
     #[test]
@@ -551,7 +595,7 @@ mod tests {
                 .build()
                 .unwrap()
         };
-        session.set_last_failure(Some(failed_at));
+        session.set_last_attempt(Some(failed_at));
         let at = |secs| failed_at + Duration::from_secs(secs);
         assert!(matches!(session.step(token(720), at(59)), Step::Use(_)));
         assert!(matches!(
@@ -569,7 +613,7 @@ mod tests {
             session.step(token(0), at(1)),
             Step::RefreshAndWait(_)
         ));
-        session.set_last_failure(None);
+        session.set_last_attempt(None);
         assert!(matches!(
             session.step(token(720), at(1)),
             Step::RefreshIfFree(_)

@@ -646,7 +646,12 @@ impl SsoLogin {
             .registration_expires_at(client.expires_at())
             .region(self.region())
             .start_url(self.start_url.as_str());
-        let token = match answer.refresh_token() {
+        // An empty refresh token is none (the builder refuses an empty one,
+        // and the person has signed in already).
+        let refresh = answer
+            .refresh_token()
+            .filter(|refresh| !secrecy::ExposeSecret::expose_secret(*refresh).is_empty());
+        let token = match refresh {
             Some(refresh) => token.refresh_token(refresh).build()?,
             None => token.build()?,
         };

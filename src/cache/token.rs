@@ -429,8 +429,10 @@ impl CachedToken {
     #[must_use]
     pub fn refreshed(&self, answer: &CreateTokenResponse, now: SystemTime) -> CachedToken {
         let expires_at = answer.expires_at(now).unwrap_or(now);
+        // An empty refresh token in the answer is none: the one kept stays.
         let refresh_token = answer
             .refresh_token()
+            .filter(|token| !token.expose_secret().is_empty())
             .or(self.refresh_token.as_ref())
             .map(IntoSecret::into_secret);
         CachedToken {
@@ -444,6 +446,12 @@ impl CachedToken {
             start_url: self.start_url.clone(),
             unknown: self.unknown.clone(),
         }
+    }
+
+    /// The token with `region` as its region.
+    pub(crate) fn with_region(mut self, region: &str) -> Self {
+        self.region = Some(region.to_owned());
+        self
     }
 
     /// Reads a token file's contents, as [`TokenCache::load`](super::TokenCache::load)

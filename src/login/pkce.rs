@@ -219,7 +219,11 @@ crate::builder_state::typed_struct! {
 /// The URL that starts the authorization-code login in the browser, with the
 /// parameters the AWS CLI sends: `response_type=code`, `client_id`,
 /// `redirect_uri`, `state`, `code_challenge`, `code_challenge_method=S256` and
-/// `scopes` (space-separated), each percent-encoded.
+/// `scopes` (space-separated), each percent-encoded. `scopes` is left out when
+/// no scope is given; the CLI always sends the scopes its client was
+/// registered with (`sso:account:access` by default, which
+/// `cache::SsoLogin`, feature `cache`, also gives), so give the same scopes
+/// as the registration.
 ///
 /// ```
 /// use ssooidc_token::login::{AuthorizeUrl, Pkce};
