@@ -180,6 +180,33 @@ fn unreadable() -> Answer {
     )
 }
 
+/// A stand-in for a proxy on loopback: counts the connections it is given
+/// (it answers none). Held open for the test.
+struct Proxy {
+    url: String,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn proxy() -> Proxy {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    Proxy { url, connections }
+}
+
+impl Proxy {
+    fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 #[cfg(feature = "ureq")]
 mod with_ureq {
     use super::*;
@@ -216,6 +243,27 @@ mod with_ureq {
         }
     }
 
+    /// A plain-http (loopback) endpoint is reached directly, never through a
+    /// proxy the agent has (from the environment, or set as here): the proxy
+    /// would carry the unencrypted secrets across the network.
+    #[test]
+    fn a_plain_http_endpoint_is_not_sent_through_a_proxy() {
+        let proxy = proxy();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(Some(ureq::Proxy::new(&proxy.url).unwrap()))
+            .build()
+            .into();
+        let local = answering((200, "application/json", TOKEN.to_owned()), false);
+        let response = device().send_blocking(&agent, &endpoint(&local)).unwrap();
+        local.outcome().unwrap();
+        assert_eq!(response.token_type(), Some("Bearer"));
+        assert_eq!(proxy.connections(), 0);
+        // The agent does use its proxy otherwise (so the test would see a
+        // request sent through it).
+        let _ = agent.get("http://example.invalid/").call();
+        assert_eq!(proxy.connections(), 1);
+    }
+
     #[test]
     fn unsigned_create_token_and_a_transport_failure() {
         let agent = ureq::Agent::new_with_defaults();
@@ -243,6 +291,26 @@ mod with_reqwest {
             .build()
             .unwrap()
             .block_on(future)
+    }
+
+    /// As with ureq: a plain-http (loopback) endpoint is reached by a client
+    /// without proxies, whatever the builder (or the environment) set.
+    #[test]
+    fn a_plain_http_endpoint_is_not_sent_through_a_proxy() {
+        let proxy = proxy();
+        let client = ReqwestClient::from_builder(
+            reqwest::Client::builder().proxy(reqwest::Proxy::all(&proxy.url).unwrap()),
+        )
+        .unwrap();
+        let local = answering((200, "application/json", TOKEN.to_owned()), true);
+        check_success(
+            block_on(jwt_bearer().send(&client, &endpoint(&local), &credentials())),
+            local,
+        );
+        assert_eq!(proxy.connections(), 0);
+        // The client does use its proxy for its own requests.
+        let _ = block_on(client.as_reqwest().get("http://example.invalid/").send());
+        assert_eq!(proxy.connections(), 1);
     }
 
     #[test]

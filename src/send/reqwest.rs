@@ -29,6 +29,15 @@ use crate::{
 /// the redirect policy set to none. A 3xx answer then comes back as
 /// [`SendError::Redirected`] and nothing is sent anywhere else.
 ///
+/// A plain `http://` endpoint (on the loopback interface, the rule of
+/// [`Endpoint::custom`], or a host given to
+/// [`Endpoint::custom_plain_http`]) is reached by a client of its own, built
+/// at its first use with no proxy, no redirect and [`new`](Self::new)'s
+/// timeouts: your builder's proxies, and those reqwest takes from
+/// `HTTP_PROXY` or `ALL_PROXY` unless `NO_PROXY` names the host, would carry
+/// the unencrypted request (secrets, signature) across the network to a
+/// `127.0.0.1` of the proxy's own.
+///
 /// Every exchange the crate makes through it is bounded by
 /// [`TIMEOUT`](Self::TIMEOUT), whatever the builder set, so that a server that
 /// accepts and then stalls cannot hold a caller. That bound is reqwest's
@@ -55,6 +64,9 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct ReqwestClient {
     inner: reqwest::Client,
+    /// The client for plain `http://` endpoints (loopback only): no proxy,
+    /// no redirect, [`new`](Self::new)'s timeouts; built at its first use.
+    direct: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     /// The per-request timeout of the crate's exchanges, if any.
     exchange_timeout: Option<Duration>,
 }
@@ -98,8 +110,28 @@ impl ReqwestClient {
             .map_err(transport)?;
         Ok(Self {
             inner,
+            direct: std::sync::Arc::default(),
             exchange_timeout: Some(Self::TIMEOUT),
         })
+    }
+
+    /// The client that sends `request`: the direct one for plain `http://`.
+    fn for_request(&self, request: &reqwest::Request) -> Result<&reqwest::Client, SendError> {
+        if request.url().scheme() != "http" {
+            return Ok(&self.inner);
+        }
+        if let Some(direct) = self.direct.get() {
+            return Ok(direct);
+        }
+        let built = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Self::CONNECT_TIMEOUT)
+            .read_timeout(Self::READ_TIMEOUT)
+            .timeout(Self::TIMEOUT)
+            .build()
+            .map_err(transport)?;
+        Ok(self.direct.get_or_init(|| built))
     }
 
     /// The bound on each of the crate's exchanges in place of
@@ -162,7 +194,11 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, body.into()))
         .map_err(transport)?;
     bound(&mut request, client.exchange_timeout);
-    let mut response = client.inner.execute(request).await.map_err(transport)?;
+    let mut response = client
+        .for_request(&request)?
+        .execute(request)
+        .await
+        .map_err(transport)?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         return Err(SendError::Redirected { status });
@@ -365,6 +401,6 @@ pub(crate) async fn bodiless(
     let (parts, ()) = request.into_parts();
     let mut request = reqwest::Request::try_from(http::Request::from_parts(parts, Bytes::new()))?;
     bound(&mut request, timeout.or(client.exchange_timeout));
-    let response = client.inner.execute(request).await?;
+    let response = client.for_request(&request)?.execute(request).await?;
     Ok((response.status(), response.headers().clone()))
 }

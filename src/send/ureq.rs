@@ -28,17 +28,27 @@ fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
 
 /// `request` as every exchange of the crate's is made, whatever the agent's own
 /// settings: no redirect followed, a 4xx or 5xx an answer rather than an error,
-/// and `timeout` for the whole exchange if the agent sets no overall timeout.
+/// `timeout` for the whole exchange if the agent sets no overall timeout, and
+/// no proxy for a plain `http://` endpoint (on the loopback interface, the rule
+/// of [`Endpoint::custom`], or a host given to
+/// [`Endpoint::custom_plain_http`]): a proxy, from
+/// `HTTP_PROXY` or `ALL_PROXY` unless `NO_PROXY` names the host, would carry
+/// the unencrypted request (secrets, signature) across the network to a
+/// `127.0.0.1` of its own.
 fn guarded<B: ureq::AsSendBody>(
     agent: &ureq::Agent,
     request: http::Request<B>,
     timeout: Duration,
 ) -> http::Request<B> {
     let timeouts = agent.config().timeouts();
+    let plain_http = request.uri().scheme() == Some(&http::uri::Scheme::HTTP);
     let mut request = agent
         .configure_request(request)
         .http_status_as_error(false)
         .max_redirects(0);
+    if plain_http {
+        request = request.proxy(None);
+    }
     if timeouts.global.is_none() && timeouts.per_call.is_none() {
         request = request.timeout_global(Some(timeout));
     }
