@@ -273,3 +273,52 @@ fn no_error_on_the_sdk_road_shows_a_secret() {
     .unwrap_err();
     assert!(format!("{sdk:?}").contains(CANARY));
 }
+
+/// A server that never answers cannot hold a `send_with` caller: a client
+/// with no operation timeout (the SDK's default) gets 60 s for the call, and a
+/// client's own operation timeout is kept. Tokio's clock is paused, so the
+/// minute passes at once.
+#[test]
+fn a_stalled_sdk_call_is_bounded() {
+    use aws_sdk_ssooidc::config::timeout::TimeoutConfig;
+    use aws_sdk_ssooidc::config::{BehaviorVersion, Region};
+    use std::time::Duration;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    for (own, bound) in [(None, 60), (Some(5), 5)] {
+        let mut config = aws_sdk_ssooidc::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .http_client(aws_smithy_http_client::test_util::NeverClient::new())
+            .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new());
+        if let Some(seconds) = own {
+            config = config.timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(Duration::from_secs(seconds))
+                    .build(),
+            );
+        }
+        let client = aws_sdk_ssooidc::Client::from_conf(config.build());
+        let request = CreateToken::refresh_token()
+            .client_id("client")
+            .client_secret("secret")
+            .refresh_token("aorv-example")
+            .build()
+            .unwrap();
+        let (result, took) = runtime.block_on(async {
+            let start = tokio::time::Instant::now();
+            let result =
+                tokio::time::timeout(Duration::from_secs(3600), request.send_with(&client)).await;
+            (result, start.elapsed())
+        });
+        let err = result
+            .expect("the call must end before the test's hour")
+            .unwrap_err();
+        assert!(matches!(err, SendError::Sdk(_)), "{err:?}");
+        assert_eq!(took.as_secs(), bound, "{own:?}: {err:?}");
+    }
+}

@@ -5,8 +5,16 @@
 //! buffers (its input, its serializer, its HTTP body, the response it parses) are
 //! not wiped. What comes back is moved into this crate's zeroizing response types
 //! at once. For secrets wiped end to end, use the `http` + `sigv4` road.
+//!
+//! Limits: the SDK client's own, but that a client with no operation timeout
+//! (the SDK's default) and an async sleep (the SDK's default on tokio) gets
+//! [`OPERATION_TIMEOUT`] for each call, as the crate's other roads bound every
+//! exchange, so that a server that stalls cannot hold the caller. The SDK reads
+//! a whole answer into memory with no size limit of its own; the `reqwest` and
+//! `ureq` roads cap it at 1 MiB.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::error::ParseError;
 use crate::response_error::read_json;
@@ -171,6 +179,13 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// Inside the SDK the secrets are plain `String`s that it does not wipe; see the
     /// module documentation, and prefer the `http` + `sigv4` road where that matters.
     ///
+    /// The client's own limits apply, but that a client with no operation
+    /// timeout (the SDK's default) gets 60 s for the call, as the crate's other
+    /// roads bound every exchange (when it has an async sleep, as the SDK's
+    /// default on tokio does: a timeout cannot run without one). The SDK reads
+    /// the whole answer into memory, with no size limit; the `reqwest` and
+    /// `ureq` roads cap it at 1 MiB.
+    ///
     /// ```no_run
     /// # async fn example(client: aws_sdk_ssooidc::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// use ssooidc_token::CreateTokenWithIam;
@@ -193,10 +208,12 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
         client: &aws_sdk_ssooidc::Client,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
         let builder = fill(client.create_token_with_iam(), self.members())?;
-        let output = builder
-            .send()
-            .await
-            .map_err(|e| map_error(e, |b| CreateTokenWithIamResponse::from_json(b).map(drop)))?;
+        let sent = match bounded(client) {
+            Some(bound) => builder.customize().config_override(bound).send().await,
+            None => builder.send().await,
+        };
+        let output =
+            sent.map_err(|e| map_error(e, |b| CreateTokenWithIamResponse::from_json(b).map(drop)))?;
         from_iam_output(output)
     }
 }
@@ -215,12 +232,36 @@ impl<G: PublicClientGrant> CreateToken<G> {
         client: &aws_sdk_ssooidc::Client,
     ) -> Result<CreateTokenResponse, SendError> {
         let builder = fill(client.create_token(), self.members())?;
-        let output = builder
-            .send()
-            .await
-            .map_err(|e| map_error(e, |b| CreateTokenResponse::from_json(b).map(drop)))?;
+        let sent = match bounded(client) {
+            Some(bound) => builder.customize().config_override(bound).send().await,
+            None => builder.send().await,
+        };
+        let output =
+            sent.map_err(|e| map_error(e, |b| CreateTokenResponse::from_json(b).map(drop)))?;
         from_public_output(output)
     }
+}
+
+/// The bound on each `send_with` call when the SDK client sets no operation
+/// timeout of its own (see the module documentation): 60 s, as the crate's
+/// other roads.
+pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The config override that bounds a call by [`OPERATION_TIMEOUT`], when the
+/// client sets no operation timeout and can sleep (a timeout without a sleep
+/// implementation would fail the call); the client's other timeouts are kept.
+fn bounded(client: &aws_sdk_ssooidc::Client) -> Option<aws_sdk_ssooidc::config::Builder> {
+    let config = client.config();
+    let timeouts = config.timeout_config();
+    if timeouts.is_some_and(|t| t.operation_timeout().is_some()) || config.sleep_impl().is_none() {
+        return None;
+    }
+    let timeouts = timeouts
+        .map(aws_sdk_ssooidc::config::timeout::TimeoutConfig::to_builder)
+        .unwrap_or_default()
+        .operation_timeout(OPERATION_TIMEOUT)
+        .build();
+    Some(aws_sdk_ssooidc::config::Builder::default().timeout_config(timeouts))
 }
 
 /// The members both SDK outputs share, moved out into zeroizing secrets.
