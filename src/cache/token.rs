@@ -449,6 +449,7 @@ impl CachedToken {
     }
 
     /// The token with `region` as its region.
+    #[cfg_attr(not(any(feature = "ureq", feature = "reqwest")), allow(dead_code))]
     pub(crate) fn with_region(mut self, region: &str) -> Self {
         self.region = Some(region.to_owned());
         self
