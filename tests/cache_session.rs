@@ -770,3 +770,81 @@ fn a_token_that_cannot_be_refreshed_is_looked_at_once_a_minute() {
     held.unlock().unwrap();
     assert_eq!(endpoint.refreshes(), 0);
 }
+
+/// The crate's helper threads (named `ssooidc-wait`) in this process, as
+/// Linux lists them: other tests' threads are not counted.
+#[cfg(target_os = "linux")]
+fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .filter(|name| name.trim_end() == "ssooidc-wait")
+        .count()
+}
+
+/// Many async callers waiting for another process's refresh cost one thread,
+/// not one each: the session's tasks queue on an async mutex, and only the one
+/// past it waits for the file lock on a helper thread. Once the other process
+/// lets go, one refresh serves them all.
+#[cfg(target_os = "linux")]
+#[test]
+fn many_async_waiters_cost_one_thread() {
+    const TASKS: usize = 200;
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    // Another process's refresh, in progress: it holds the lock file.
+    let mut lock = TokenCache::new(dir.path())
+        .token_path(&CacheKey::session("dev"))
+        .into_os_string();
+    lock.push(".lock");
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .unwrap();
+    held.lock().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let before = threads();
+    let tokens = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        let tasks: Vec<_> = (0..TASKS)
+            .map(|_| {
+                let (session, client) = (session.clone(), client.clone());
+                tokio::spawn(async move {
+                    let token = session.token(&client).await.expect("a caller failed");
+                    token.access_token().expose_secret().to_owned()
+                })
+            })
+            .collect();
+        // Every task has run up to its wait.
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let waiting = threads();
+        held.unlock().unwrap();
+        let mut tokens = Vec::new();
+        for task in tasks {
+            tokens.push(task.await.unwrap());
+        }
+        (waiting, tokens)
+    });
+    let (waiting, tokens) = tokens;
+    // One for this session; other tests of this binary may have one or two
+    // of their own at the same moment.
+    assert!(
+        waiting <= before + 3,
+        "{TASKS} waiting tasks took {} threads",
+        waiting.saturating_sub(before)
+    );
+    assert!(waiting >= 1, "no helper thread waits for the lock");
+    assert_eq!(tokens, vec!["new-access"; TASKS]);
+    assert_eq!(endpoint.refreshes(), 1);
+}

@@ -20,21 +20,28 @@ pub(super) struct OnThread<T> {
 }
 
 impl<T: Send + 'static> OnThread<T> {
-    pub(super) fn spawn(work: impl FnOnce() -> T + Send + 'static) -> Self {
+    /// Starts `work` on a new thread.
+    ///
+    /// # Errors
+    /// The [`std::io::Error`] of the system refusing a thread (where
+    /// `std::thread::spawn` would panic).
+    pub(super) fn spawn(work: impl FnOnce() -> T + Send + 'static) -> std::io::Result<Self> {
         let shared = Arc::new(Mutex::new(Shared {
             done: None,
             waker: None,
         }));
         let theirs = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-            let mut shared = theirs.lock().unwrap_or_else(PoisonError::into_inner);
-            shared.done = Some(result);
-            if let Some(waker) = shared.waker.take() {
-                waker.wake();
-            }
-        });
-        Self { shared }
+        std::thread::Builder::new()
+            .name("ssooidc-wait".to_owned())
+            .spawn(move || {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+                let mut shared = theirs.lock().unwrap_or_else(PoisonError::into_inner);
+                shared.done = Some(result);
+                if let Some(waker) = shared.waker.take() {
+                    waker.wake();
+                }
+            })?;
+        Ok(Self { shared })
     }
 }
 
@@ -63,9 +70,9 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        assert_eq!(runtime.block_on(OnThread::spawn(|| 6 * 7)), 42);
+        assert_eq!(runtime.block_on(OnThread::spawn(|| 6 * 7).unwrap()), 42);
         let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            runtime.block_on(OnThread::spawn(|| -> u8 { panic!("in the work") }))
+            runtime.block_on(OnThread::spawn(|| -> u8 { panic!("in the work") }).unwrap())
         }));
         let message = panicked.unwrap_err();
         assert_eq!(message.downcast_ref::<&str>(), Some(&"in the work"));

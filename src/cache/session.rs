@@ -138,6 +138,11 @@ pub struct SsoSession {
     /// Held by the thread of this process that refreshes (blocking callers).
     #[cfg(feature = "ureq")]
     refreshing: Mutex<()>,
+    /// Held by the task of this process that waits for the file lock or
+    /// refreshes (async callers): the others wait here, without a thread each
+    /// (tokio's mutex, which any executor can drive).
+    #[cfg(feature = "reqwest")]
+    refreshing_async: tokio::sync::Mutex<()>,
     /// When the last refresh ended, or was found impossible or could not
     /// start: no other starts within `rest` of it while the token is unexpired.
     last_attempt: Mutex<Option<SystemTime>>,
@@ -185,6 +190,8 @@ impl SsoSession {
             endpoint,
             #[cfg(feature = "ureq")]
             refreshing: Mutex::new(()),
+            #[cfg(feature = "reqwest")]
+            refreshing_async: tokio::sync::Mutex::const_new(()),
             last_attempt: Mutex::new(None),
             rest: RETRY_AFTER,
             failed: AtomicU64::new(0),
@@ -515,6 +522,7 @@ impl SsoSession {
         }
         let file = self.lock_file()?;
         super::on_thread::OnThread::spawn(move || file.lock().map(|()| file))
+            .map_err(|err| self.lock_error(err))?
             .await
             .map_err(|err| self.lock_error(err))
     }
@@ -523,9 +531,10 @@ impl SsoSession {
     /// [`SsoSession`] for the windows and what concurrent callers do.
     ///
     /// Waiting for another caller's refresh (under 10 minutes left) does not block
-    /// the executor: a helper thread waits for the file lock and wakes this task.
-    /// Callers within the process are serialized by that same file lock (a lock
-    /// held through `.await` cannot be a `std` mutex).
+    /// the executor: callers of this session wait, one at a time, on an async
+    /// mutex, and the one past it waits for the file lock on a helper thread
+    /// that wakes it, so a thousand waiting tasks cost one thread, not a
+    /// thousand.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -551,17 +560,25 @@ impl SsoSession {
     pub async fn token(&self, client: &crate::ReqwestClient) -> Result<CachedToken, SessionError> {
         let failures = self.failures();
         let token = self.load()?;
-        let _file = match self.step(token, SystemTime::now()) {
+        let (_in_process, _file) = match self.step(token, SystemTime::now()) {
             Step::Use(token) => return Ok(token),
-            Step::RefreshIfFree(token) => match self.try_lock() {
-                Ok(Some(file)) => file,
-                Ok(None) => return Ok(token),
-                Err(err) => return self.without_refresh(token, err),
-            },
-            Step::RefreshAndWait(token) => match self.wait_for_lock().await {
-                Ok(file) => file,
-                Err(err) => return self.without_refresh(token, err),
-            },
+            Step::RefreshIfFree(token) => {
+                let Ok(gate) = self.refreshing_async.try_lock() else {
+                    return Ok(token);
+                };
+                match self.try_lock() {
+                    Ok(Some(file)) => (gate, file),
+                    Ok(None) => return Ok(token),
+                    Err(err) => return self.without_refresh(token, err),
+                }
+            }
+            Step::RefreshAndWait(token) => {
+                let gate = self.refreshing_async.lock().await;
+                match self.wait_for_lock().await {
+                    Ok(file) => (gate, file),
+                    Err(err) => return self.without_refresh(token, err),
+                }
+            }
         };
         let now = SystemTime::now();
         let (token, request) = self.under_lock(now, failures)?;

@@ -797,6 +797,7 @@ impl SsoLogin {
                 let timeout = self.loopback_timeout();
                 let code =
                     super::on_thread::OnThread::spawn(move || redirect.wait(timeout, &state))
+                        .map_err(|err| LoginError::Redirect(RedirectError::Io(err)))?
                         .await
                         .map_err(LoginError::Redirect)?;
                 Self::code_request(&registration, &redirect_uri, pkce, code)?
