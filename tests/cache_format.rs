@@ -517,3 +517,20 @@ fn passwd_home() -> Option<String> {
         .map(|fields| fields[5].to_owned())
         .filter(|home| home.starts_with('/'))
 }
+
+/// An empty `refreshToken`, `clientId` or `clientSecret` in a token file says
+/// nothing: each reads as absent, so the token is valid but not refreshable
+/// (the builder refuses an empty one, and a refresh could not be built).
+#[test]
+fn empty_refresh_members_read_as_absent() {
+    let token = CachedToken::from_json(
+        br#"{"accessToken":"a","expiresAt":"2030-01-01T00:00:00Z","refreshToken":"","clientId":"","clientSecret":"","registrationExpiresAt":"2030-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    assert!(token.refresh_token().is_none());
+    assert_eq!(token.client_id(), None);
+    assert!(token.client_secret().is_none());
+    assert!(token
+        .refresh_request(std::time::SystemTime::UNIX_EPOCH)
+        .is_err());
+}

@@ -71,8 +71,9 @@ pub enum CacheErrorKind {
     Duplicate,
     /// A time member is not an RFC 3339 timestamp.
     Timestamp,
-    /// A member that must not be empty is empty (`accessToken`, `clientId`,
-    /// `clientSecret`).
+    /// A member that must not be empty is empty: a token's `accessToken`, a
+    /// registration's `clientId` or `clientSecret`. (A token's empty
+    /// `refreshToken`, `clientId` or `clientSecret` reads as absent.)
     Empty,
     /// A time cannot be written as `YYYY-MM-DDTHH:MM:SSZ`: it is before 1970 or
     /// after 9999.

@@ -459,6 +459,7 @@ impl CachedToken {
     /// does, from bytes got elsewhere (another store, a test): the same tolerant
     /// reader (every time form the AWS tools wrote, known keys in any case,
     /// unknown members kept), secrets decoded straight into zeroizing buffers.
+    /// An empty `refreshToken`, `clientId` or `clientSecret` reads as absent.
     ///
     /// ```
     /// use ssooidc_token::cache::{CacheErrorKind, CachedToken};
@@ -506,12 +507,15 @@ impl CachedToken {
             }
             Ok(())
         })?;
+        // An empty refresh token, client id or secret says nothing: absent
+        // (so the token is not refreshable), as the builder would have it.
+        let given = |secret: &SecretString| !secret.expose_secret().is_empty();
         Ok(Self {
             access_token: format::required(access_token, NAMES[0])?,
             expires_at: format::required(expires_at, NAMES[1])?,
-            refresh_token,
-            client_id,
-            client_secret,
+            refresh_token: refresh_token.filter(given),
+            client_id: client_id.filter(|id| !id.is_empty()),
+            client_secret: client_secret.filter(given),
             registration_expires_at,
             region,
             start_url,
