@@ -55,6 +55,22 @@ fn main() -> Result<(), BuildError> {
         .build()?;
     print("CreateToken, device code", &device.to_json());
 
+    let public_code = CreateToken::authorization_code()
+        .client_id("_yzkThXVzLWVhc3QtMQ")
+        .client_secret("VERYLONGSECRETeyJraWQiOiJrZXktMTU2NDAyODA5OSIsImFsZyI6IkhTMzg0In0")
+        .code("ZXhhbXBsZS1hdXRob3JpemF0aW9uLWNvZGU")
+        .redirect_uri("http://127.0.0.1:8400/oauth/callback")
+        .code_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+        .build()?;
+    print("CreateToken, authorization code", &public_code.to_json());
+
+    let public_refresh = CreateToken::refresh_token()
+        .client_id("_yzkThXVzLWVhc3QtMQ")
+        .client_secret("VERYLONGSECRETeyJraWQiOiJrZXktMTU2NDAyODA5OSIsImFsZyI6IkhTMzg0In0")
+        .refresh_token("aorvJYubGpU6i91YnH7Mfo-example-refresh-token")
+        .build()?;
+    print("CreateToken, refresh token", &public_refresh.to_json());
+
     // Content the type system cannot check is checked by build(), and the error
     // names every field and rule without echoing any value.
     let err = CreateTokenWithIam::authorization_code()

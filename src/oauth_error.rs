@@ -285,13 +285,16 @@ impl TokenError {
         ) || self.is_throttling()
     }
 
-    /// Whether the service throttled the request: HTTP 429, or an error code the
-    /// AWS SDKs retry as throttling or as transient (`ThrottlingException`,
+    /// Whether the service throttled the request: an error code the AWS SDKs
+    /// retry as throttling or as transient (`ThrottlingException`,
     /// `TooManyRequestsException`, `RequestLimitExceeded`, `RequestTimeout`...,
-    /// the list of `aws-runtime`'s retry classifier). Send again later, backing off.
+    /// the list of `aws-runtime`'s retry classifier), or HTTP 429 with a code
+    /// this crate does not know. A known OAuth code keeps its meaning whatever
+    /// the status (a 429 `invalid_grant` is a refusal). Send again later,
+    /// backing off.
     #[must_use]
     pub fn is_throttling(&self) -> bool {
-        self.status == 429 || matches!(&self.code, ErrorCode::Unknown(code) if is_throttling(code))
+        matches!(&self.code, ErrorCode::Unknown(code) if self.status == 429 || is_throttling(code))
     }
 }
 

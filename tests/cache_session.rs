@@ -782,13 +782,14 @@ fn threads() -> usize {
         .count()
 }
 
-/// Many async callers waiting for another process's refresh cost one thread,
-/// not one each: the session's tasks queue on an async mutex, and only the one
-/// past it waits for the file lock on a helper thread. Once the other process
-/// lets go, one refresh serves them all.
+/// Many async callers waiting for another process's refresh cost no thread:
+/// the session's tasks queue on an async mutex, and the one past it tries the
+/// file lock between sleeps on tokio's clock. Callers dropped while they wait
+/// (under a timeout) leave nothing behind. Once the other process lets go, one
+/// refresh serves them all.
 #[cfg(target_os = "linux")]
 #[test]
-fn many_async_waiters_cost_one_thread() {
+fn many_async_waiters_cost_no_thread() {
     const TASKS: usize = 200;
     let dir = TempDir::new("session");
     let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
@@ -823,6 +824,20 @@ fn many_async_waiters_cost_one_thread() {
                 })
             })
             .collect();
+        // Callers that give up while they wait.
+        let impatient: Vec<_> = (0..20)
+            .map(|_| {
+                let (session, client) = (session.clone(), client.clone());
+                tokio::spawn(async move {
+                    tokio::time::timeout(Duration::from_millis(50), session.token(&client))
+                        .await
+                        .is_err()
+                })
+            })
+            .collect();
+        for task in impatient {
+            assert!(task.await.unwrap(), "an impatient caller got a token");
+        }
         // Every task has run up to its wait.
         for _ in 0..50 {
             tokio::task::yield_now().await;
@@ -837,14 +852,65 @@ fn many_async_waiters_cost_one_thread() {
         (waiting, tokens)
     });
     let (waiting, tokens) = tokens;
-    // One for this session; other tests of this binary may have one or two
-    // of their own at the same moment.
-    assert!(
-        waiting <= before + 3,
-        "{TASKS} waiting tasks took {} threads",
-        waiting.saturating_sub(before)
+    assert_eq!(
+        (before, waiting),
+        (0, 0),
+        "{TASKS} waiting tasks took helper threads"
     );
-    assert!(waiting >= 1, "no helper thread waits for the lock");
     assert_eq!(tokens, vec!["new-access"; TASKS]);
     assert_eq!(endpoint.refreshes(), 1);
+}
+
+/// Callers that queued for the lock while another refreshed do not each
+/// refresh again when the new token is short-lived (still due): the rest after
+/// a refresh holds for them too, blocking and async.
+#[test]
+fn callers_queued_behind_a_short_lived_refresh_do_not_repeat_it() {
+    const SHORT: &str = r#"{"accessToken":"short-access","tokenType":"Bearer","expiresIn":300,"refreshToken":"r2"}"#;
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, SHORT, Duration::from_millis(300));
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let session = session.clone();
+            std::thread::spawn(move || {
+                let token = session
+                    .token_blocking(&ureq::Agent::new_with_defaults())
+                    .unwrap();
+                token.access_token().expose_secret().to_owned()
+            })
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(thread.join().unwrap(), "short-access");
+    }
+    assert_eq!(endpoint.refreshes(), 1);
+
+    // The async road, with a session of its own.
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
+    let session = Arc::new(self::session(dir.path(), &endpoint.base_url));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let tokens = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        let tasks: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let (session, client) = (session.clone(), client.clone());
+                tokio::spawn(async move {
+                    let token = session.token(&client).await.unwrap();
+                    token.access_token().expose_secret().to_owned()
+                })
+            })
+            .collect();
+        let mut tokens = Vec::new();
+        for task in tasks {
+            tokens.push(task.await.unwrap());
+        }
+        tokens
+    });
+    assert_eq!(tokens, vec!["short-access"; THREADS]);
+    assert_eq!(endpoint.refreshes(), 2);
 }

@@ -315,6 +315,39 @@ fn a_throttled_poll_backs_off_and_polling_goes_on() {
     assert!(matches!(outcome, PollOutcome::Token(_)));
 }
 
+/// A known OAuth code keeps its meaning on a 429: `expired_token` and
+/// `access_denied` end polling, `invalid_grant` is a refusal (and not
+/// retryable); a 2xx over 1 MiB ends polling as an unreadable token.
+#[test]
+fn a_429_with_a_known_code_and_an_oversized_token_are_final() {
+    let start = Instant::now();
+    let poll = |status: u16, body: &[u8]| {
+        let mut poller = DevicePoller::new(&client(), authorization(Some(5), 3600), start).unwrap();
+        poller.on_response(status, body, start)
+    };
+    assert!(matches!(
+        poll(429, br#"{"error":"expired_token"}"#),
+        PollOutcome::Expired
+    ));
+    assert!(matches!(
+        poll(429, br#"{"error":"access_denied"}"#),
+        PollOutcome::Denied
+    ));
+    match poll(429, br#"{"error":"invalid_grant"}"#) {
+        PollOutcome::Failed(PollError::Refused(err)) => {
+            assert!(!err.is_throttling() && !err.is_retryable());
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut huge = br#"{"accessToken":""#.to_vec();
+    huge.resize(DevicePoller::MAX_ANSWER + 10, b'a');
+    huge.extend_from_slice(br#"","expiresIn":3600}"#);
+    assert!(matches!(
+        poll(200, &huge),
+        PollOutcome::Failed(PollError::TokenUnreadable { status: 200, .. })
+    ));
+}
+
 /// With its headers, an answer whose body names no error is judged by
 /// `x-amzn-ErrorType`: a throttling name there backs off too.
 #[cfg(feature = "http")]
@@ -631,7 +664,9 @@ fn an_answer_over_one_mib_is_not_a_token() {
         r#"{{"accessToken":"{}","expiresIn":3600}}"#,
         "a".repeat(2 * 1024 * 1024)
     );
-    let outcome = poller.on_response(200, huge.as_bytes(), start);
+    // An error answer that large is a failed poll, and polling goes on (a
+    // 2xx that large ends it: see the test above).
+    let outcome = poller.on_response(502, huge.as_bytes(), start);
     assert!(matches!(outcome, PollOutcome::Wait { .. }), "{outcome:?}");
     let outcome = poller.on_response(TOKEN.0, TOKEN.1.as_bytes(), poller.next_poll_at());
     assert!(matches!(outcome, PollOutcome::Token(_)));

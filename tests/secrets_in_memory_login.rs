@@ -220,7 +220,7 @@ fn device_poller_leaves_no_unwiped_copy() {
         (400, br#"{"error":"authorization_pending"}"#),
         (400, br#"{"error":"slow_down"}"#),
         (502, b"<html>Bad Gateway</html>"),
-        (200, b"{}"),
+        (400, b"{}"),
         (200, br#"{"accessToken":"aoal","expiresIn":3600}"#),
     ];
     for len in [16, 1_024] {

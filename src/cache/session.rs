@@ -293,7 +293,7 @@ impl SsoSession {
             .unwrap_or_else(PoisonError::into_inner);
         tried.is_some_and(|at| {
             now.duration_since(at)
-                .map_or(true, |since| since < self.rest)
+                .map_or(!self.rest.is_zero(), |since| since < self.rest)
         })
     }
 
@@ -361,6 +361,12 @@ impl SsoSession {
             } else {
                 Ok((token, None))
             };
+        }
+        // A refresh that ended while this caller waited (one that gave a token
+        // with under 15 minutes left, say) is not repeated by every caller
+        // queued behind it.
+        if freshness != Freshness::Expired && self.resting(now) {
+            return Ok((token, None));
         }
         match token.refresh_request(now) {
             Ok(request) => Ok((token, Some(request))),
@@ -514,27 +520,32 @@ impl SsoSession {
 
 #[cfg(feature = "reqwest")]
 impl SsoSession {
-    /// The lock file, locked: at once if free, else a thread waits for it and
-    /// wakes this task.
+    /// The lock file, locked: at once if free, else tried again after a
+    /// pause (5 ms, doubling up to 50 ms) on tokio's clock, which `reqwest`
+    /// already runs on. No thread waits, so a task dropped while it waits
+    /// (under a timeout, say) leaves nothing behind.
     async fn wait_for_lock(&self) -> Result<File, SessionError> {
-        if let Some(file) = self.try_lock()? {
-            return Ok(file);
-        }
         let file = self.lock_file()?;
-        super::on_thread::OnThread::spawn(move || file.lock().map(|()| file))
-            .map_err(|err| self.lock_error(err))?
-            .await
-            .map_err(|err| self.lock_error(err))
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
     }
 
     /// The access token, refreshed first when due (feature `reqwest`). See
     /// [`SsoSession`] for the windows and what concurrent callers do.
     ///
     /// Waiting for another caller's refresh (under 10 minutes left) does not block
-    /// the executor: callers of this session wait, one at a time, on an async
-    /// mutex, and the one past it waits for the file lock on a helper thread
-    /// that wakes it, so a thousand waiting tasks cost one thread, not a
-    /// thousand.
+    /// the executor and takes no thread: callers of this session wait, one at a
+    /// time, on an async mutex, and the one past it tries the file lock every
+    /// 50 ms at most, sleeping on tokio's clock in between (`reqwest` already
+    /// runs on tokio). A caller dropped while it waits leaves nothing behind.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -401,7 +401,7 @@ impl std::error::Error for PollError {
 /// | 5xx, `server_error`, or a body that is not an OAuth error | wait one interval; the [`MAX_CONSECUTIVE_FAILURES`](Self::MAX_CONSECUTIVE_FAILURES)th in a row is [`PollError::Unavailable`] |
 /// | any other OAuth error (`invalid_client`, `invalid_grant`...) | [`PollError::Refused`] |
 /// | no answer to judge (a failed connection, a redirect, over 1 MiB): [`on_no_answer`](Self::on_no_answer) | wait twice the interval, doubling for each such poll in a row up to 16 times (not counted as a failed poll) |
-/// | throttled: 429, or an error the AWS SDKs retry as throttling (`ThrottlingException`, `TooManyRequestsException`... in the body's `error` or in `x-amzn-ErrorType`) | as no answer: the same doubling back-off, not counted as a failed poll |
+/// | throttled: an error the AWS SDKs retry as throttling (`ThrottlingException`, `TooManyRequestsException`... in the body's `error` or in `x-amzn-ErrorType`), or a 429 without a known OAuth code | as no answer: the same doubling back-off, not counted as a failed poll |
 ///
 /// The interval starts at the authorization's `interval`, or 5 seconds when it is
 /// absent (or not positive). The first poll is right away (the interval is the
@@ -600,7 +600,8 @@ impl DevicePoller {
     /// polls less often): it waits twice the interval after one such poll, 4
     /// times after two in a row, up to 16 times (one interval if the backed-off
     /// poll would be at or after the device code's expiry); the next answer
-    /// ends the back-off. Polling ends as [`PollOutcome::Expired`] only if even
+    /// ends the back-off, unless it is throttled, which goes on with it (see
+    /// the table on [`DevicePoller`]). Polling ends as [`PollOutcome::Expired`] only if even
     /// one interval would reach the expiry. It is not counted among the
     /// consecutive failed polls: the transport's error is the caller's to judge
     /// (the crate's loops return it).
@@ -661,19 +662,25 @@ impl DevicePoller {
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
-        if body.len() > Self::MAX_ANSWER {
-            self.unanswered = 0;
-            let reason = ParseError::syntax(Syntax::TooLarge, Self::MAX_ANSWER);
-            return self.failed_poll(now, PollFailure::Unreadable { status, reason });
-        }
+        let too_large = || ParseError::syntax(Syntax::TooLarge, Self::MAX_ANSWER);
         if (200..300).contains(&status) {
-            return match CreateTokenResponse::from_json(body) {
+            let read = if body.len() > Self::MAX_ANSWER {
+                Err(too_large())
+            } else {
+                CreateTokenResponse::from_json(body)
+            };
+            return match read {
                 Ok(token) => self.finish(PollOutcome::Token(token)),
                 Err(reason) => self.finish(PollOutcome::Failed(PollError::TokenUnreadable {
                     status,
                     reason,
                 })),
             };
+        }
+        if body.len() > Self::MAX_ANSWER {
+            self.unanswered = 0;
+            let reason = too_large();
+            return self.failed_poll(now, PollFailure::Unreadable { status, reason });
         }
         let error = match TokenError::from_json(status, body) {
             Ok(error) => error,
@@ -763,7 +770,8 @@ pub enum DeviceLoginError {
     /// The device code expired (`expired_token`, or it would have before the
     /// next poll): start a new authorization.
     Expired,
-    /// The token endpoint refused the request ([`PollError::Refused`]), polling
+    /// The token endpoint refused the request ([`PollError::Refused`]), its
+    /// 2xx answer could not be read ([`PollError::TokenUnreadable`]), polling
     /// gave up after failed polls ([`PollError::Unavailable`]), or the poller had
     /// already finished ([`PollError::Finished`]). Boxed, so that the `Result`
     /// stays small.

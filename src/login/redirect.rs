@@ -100,14 +100,14 @@ impl LoopbackRedirect {
     pub const PATH: &'static str = "/oauth/callback";
     /// How long [`wait`](Self::wait) is usually given: a person signing in.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-    /// The largest request line read, and the buffer a head is read into: a
-    /// request whose first line does not fit is answered 431 and ignored.
-    /// Headers past this size are read and dropped (a browser sends every
-    /// cookie it holds for `127.0.0.1`, whatever the port), up to
-    /// [`MAX_HEAD`](Self::MAX_HEAD).
+    /// The buffer a head is read into. Headers past it are read and dropped
+    /// (a browser sends every cookie it holds for `127.0.0.1`, whatever the
+    /// port), up to [`MAX_HEAD`](Self::MAX_HEAD), when the request line takes
+    /// at most half of it (a callback's is far shorter); a longer request line
+    /// in a head that does not fit is answered 431 and ignored.
     pub const MAX_REQUEST: usize = 16 * 1024;
-    /// The largest request head read, request line and headers: a longer one
-    /// is answered 431 and ignored.
+    /// The most bytes read of a request head, request line and headers: a head
+    /// that has not ended by then is answered 431 and ignored.
     pub const MAX_HEAD: usize = 1024 * 1024;
     /// How long one connection may take to send its request, and to take the
     /// answer.
@@ -310,8 +310,8 @@ enum Progress {
     Read,
     /// The whole head (up to the blank line).
     Head,
-    /// The request line would pass [`LoopbackRedirect::MAX_REQUEST`], or the
-    /// head [`LoopbackRedirect::MAX_HEAD`].
+    /// The head would pass [`LoopbackRedirect::MAX_HEAD`], or passes
+    /// [`LoopbackRedirect::MAX_REQUEST`] with a request line too long to keep.
     TooLarge,
     /// Closed, failed or timed out: dropped.
     Closed,
@@ -360,20 +360,16 @@ impl Connection {
     /// Room in a full buffer: all that is needed of a head is its request
     /// line, and the last 3 bytes read (a blank line may end across reads), so
     /// the header bytes between them are dropped (overwritten in place). False
-    /// when the request line fills the buffer, or the head would pass
-    /// [`LoopbackRedirect::MAX_HEAD`].
+    /// when the request line is missing or takes over half the buffer (so each
+    /// call frees at least half of it, and a sender cannot make it run once
+    /// for every few bytes).
     fn make_room(&mut self) -> bool {
-        let Some(line_end) = self.head[..self.filled]
-            .windows(2)
-            .position(|w| w == b"\r\n")
-        else {
+        let half = self.head.len() / 2;
+        let Some(line_end) = self.head[..half].windows(2).position(|w| w == b"\r\n") else {
             return false;
         };
         let keep = line_end + 2;
         let tail = self.filled - 3;
-        if tail <= keep || self.dropped + self.filled >= LoopbackRedirect::MAX_HEAD {
-            return false;
-        }
         self.head.copy_within(tail..self.filled, keep);
         self.dropped += tail - keep;
         self.filled = keep + 3;
@@ -387,10 +383,18 @@ impl Connection {
             if self.head_end() {
                 return Progress::Head;
             }
-            if self.filled == self.head.len() && !self.make_room() {
+            let read_so_far = self.dropped + self.filled;
+            if read_so_far >= LoopbackRedirect::MAX_HEAD
+                || (self.filled == self.head.len() && !self.make_room())
+            {
                 return Progress::TooLarge;
             }
-            match self.stream.read(&mut self.head[self.filled..]) {
+            let room = (self.head.len() - self.filled)
+                .min(LoopbackRedirect::MAX_HEAD - (self.dropped + self.filled));
+            match self
+                .stream
+                .read(&mut self.head[self.filled..self.filled + room])
+            {
                 Ok(0) => return Progress::Closed,
                 Ok(n) => {
                     self.filled += n;

@@ -179,8 +179,9 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
     /// Inside the SDK the secrets are plain `String`s that it does not wipe; see the
     /// module documentation, and prefer the `http` + `sigv4` road where that matters.
     ///
-    /// The client's own limits apply, but that a client with no operation
-    /// timeout (the SDK's default) gets 60 s for the call, as the crate's other
+    /// The client's own limits apply, but that a client that leaves the
+    /// operation timeout unset (the SDK's default; one disabled on purpose
+    /// stays disabled) gets 60 s for the call, as the crate's other
     /// roads bound every exchange (when it has an async sleep, as the SDK's
     /// default on tokio does: a timeout cannot run without one). The SDK reads
     /// the whole answer into memory, with no size limit; the `reqwest` and
@@ -248,20 +249,24 @@ impl<G: PublicClientGrant> CreateToken<G> {
 pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The config override that bounds a call by [`OPERATION_TIMEOUT`], when the
-/// client sets no operation timeout and can sleep (a timeout without a sleep
-/// implementation would fail the call); the client's other timeouts are kept.
+/// client leaves the operation timeout unset (one it set, or disabled on
+/// purpose, is kept) and can sleep (a timeout without a sleep implementation
+/// would fail the call); the client's other timeouts are kept.
 fn bounded(client: &aws_sdk_ssooidc::Client) -> Option<aws_sdk_ssooidc::config::Builder> {
+    use aws_sdk_ssooidc::config::timeout::TimeoutConfig;
     let config = client.config();
-    let timeouts = config.timeout_config();
-    if timeouts.is_some_and(|t| t.operation_timeout().is_some()) || config.sleep_impl().is_none() {
+    config.sleep_impl()?;
+    let own = config.timeout_config();
+    // The client's values win; only an unset one (not a disabled one) takes ours.
+    let merged = own
+        .map(TimeoutConfig::to_builder)
+        .unwrap_or_default()
+        .take_unset_from(TimeoutConfig::builder().operation_timeout(OPERATION_TIMEOUT))
+        .build();
+    if merged.operation_timeout() == own.and_then(TimeoutConfig::operation_timeout) {
         return None;
     }
-    let timeouts = timeouts
-        .map(aws_sdk_ssooidc::config::timeout::TimeoutConfig::to_builder)
-        .unwrap_or_default()
-        .operation_timeout(OPERATION_TIMEOUT)
-        .build();
-    Some(aws_sdk_ssooidc::config::Builder::default().timeout_config(timeouts))
+    Some(aws_sdk_ssooidc::config::Builder::default().timeout_config(merged))
 }
 
 /// The members both SDK outputs share, moved out into zeroizing secrets.

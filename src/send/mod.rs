@@ -23,6 +23,25 @@ use std::fmt;
 
 use crate::ResponseError;
 
+/// Whether a request to `scheme://host` goes to this machine unencrypted:
+/// plain `http` to a loopback IP literal (`127.0.0.1`, `[::1]`). Such a
+/// request is sent directly, never through a proxy: a proxy (the client's, or
+/// one from `HTTP_PROXY`/`ALL_PROXY`) would carry it unencrypted across the
+/// network to a loopback of the proxy's own.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) fn plain_http_to_loopback(scheme: &str, host: Option<&str>) -> bool {
+    scheme.eq_ignore_ascii_case("http")
+        && host.is_some_and(|host| {
+            let literal = host
+                .strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .unwrap_or(host);
+            literal
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+        })
+}
+
 /// Why a request sent in one call did not give its success response.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -224,7 +243,28 @@ pub(crate) fn read_sts(
 
 #[cfg(all(test, any(feature = "reqwest", feature = "ureq")))]
 mod tests {
-    use super::{AnswerBuffer, ANSWER_LIMIT};
+    use super::{plain_http_to_loopback, AnswerBuffer, ANSWER_LIMIT};
+
+    #[test]
+    fn only_plain_http_to_a_loopback_ip_literal_skips_proxies() {
+        for (scheme, host, direct) in [
+            ("http", Some("127.0.0.1"), true),
+            ("HTTP", Some("127.0.0.2"), true),
+            ("http", Some("[::1]"), true),
+            ("https", Some("127.0.0.1"), false),
+            ("http", Some("localhost"), false),
+            ("http", Some("10.0.0.1"), false),
+            ("http", Some("[::ffff:127.0.0.1]"), false),
+            ("http", Some("sso-proxy.internal"), false),
+            ("http", None, false),
+        ] {
+            assert_eq!(
+                plain_http_to_loopback(scheme, host),
+                direct,
+                "{scheme} {host:?}"
+            );
+        }
+    }
 
     #[test]
     fn the_answer_buffer_grows_by_moving_and_stops_at_the_limit() {

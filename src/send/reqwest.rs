@@ -29,14 +29,15 @@ use crate::{
 /// the redirect policy set to none. A 3xx answer then comes back as
 /// [`SendError::Redirected`] and nothing is sent anywhere else.
 ///
-/// A plain `http://` endpoint (on the loopback interface, the rule of
-/// [`Endpoint::custom`], or a host given to
-/// [`Endpoint::custom_plain_http`]) is reached by a client of its own, built
-/// at its first use with no proxy, no redirect and [`new`](Self::new)'s
-/// timeouts: your builder's proxies, and those reqwest takes from
-/// `HTTP_PROXY` or `ALL_PROXY` unless `NO_PROXY` names the host, would carry
-/// the unencrypted request (secrets, signature) across the network to a
-/// `127.0.0.1` of the proxy's own.
+/// A plain `http://` endpoint on the loopback interface (`127.0.0.1`,
+/// `[::1]`: a local test server or sidecar) is reached by a client of its own,
+/// built at its first use with no proxy, no redirect and [`new`](Self::new)'s
+/// connect and read timeouts (your builder's other settings do not apply to
+/// it): your builder's proxies, and those reqwest takes from `HTTP_PROXY` or
+/// `ALL_PROXY` unless `NO_PROXY` names the host, would carry the unencrypted
+/// request (secrets, signature) across the network to a loopback of the
+/// proxy's own. Other hosts, `https://` or plain (see
+/// [`Endpoint::custom_plain_http`]), go through your client and its proxies.
 ///
 /// Every exchange the crate makes through it is bounded by
 /// [`TIMEOUT`](Self::TIMEOUT), whatever the builder set, so that a server that
@@ -64,8 +65,9 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct ReqwestClient {
     inner: reqwest::Client,
-    /// The client for plain `http://` endpoints (loopback only): no proxy,
-    /// no redirect, [`new`](Self::new)'s timeouts; built at its first use.
+    /// The client for plain `http://` endpoints on the loopback interface: no
+    /// proxy, no redirect, [`new`](Self::new)'s connect and read timeouts;
+    /// built at its first use.
     direct: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     /// The per-request timeout of the crate's exchanges, if any.
     exchange_timeout: Option<Duration>,
@@ -115,9 +117,11 @@ impl ReqwestClient {
         })
     }
 
-    /// The client that sends `request`: the direct one for plain `http://`.
+    /// The client that sends `request`: the direct one for plain `http://`
+    /// to the loopback interface.
     fn for_request(&self, request: &reqwest::Request) -> Result<&reqwest::Client, SendError> {
-        if request.url().scheme() != "http" {
+        let url = request.url();
+        if !crate::send::plain_http_to_loopback(url.scheme(), url.host_str()) {
             return Ok(&self.inner);
         }
         if let Some(direct) = self.direct.get() {
@@ -128,7 +132,6 @@ impl ReqwestClient {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Self::CONNECT_TIMEOUT)
             .read_timeout(Self::READ_TIMEOUT)
-            .timeout(Self::TIMEOUT)
             .build()
             .map_err(transport)?;
         Ok(self.direct.get_or_init(|| built))

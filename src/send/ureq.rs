@@ -29,19 +29,18 @@ fn transport(err: impl std::error::Error + Send + Sync + 'static) -> SendError {
 /// `request` as every exchange of the crate's is made, whatever the agent's own
 /// settings: no redirect followed, a 4xx or 5xx an answer rather than an error,
 /// `timeout` for the whole exchange if the agent sets no overall timeout, and
-/// no proxy for a plain `http://` endpoint (on the loopback interface, the rule
-/// of [`Endpoint::custom`], or a host given to
-/// [`Endpoint::custom_plain_http`]): a proxy, from
-/// `HTTP_PROXY` or `ALL_PROXY` unless `NO_PROXY` names the host, would carry
-/// the unencrypted request (secrets, signature) across the network to a
-/// `127.0.0.1` of its own.
+/// no proxy for a plain `http://` endpoint on the loopback interface (see
+/// `plain_http_to_loopback`).
 fn guarded<B: ureq::AsSendBody>(
     agent: &ureq::Agent,
     request: http::Request<B>,
     timeout: Duration,
 ) -> http::Request<B> {
     let timeouts = agent.config().timeouts();
-    let plain_http = request.uri().scheme() == Some(&http::uri::Scheme::HTTP);
+    let plain_http = crate::send::plain_http_to_loopback(
+        request.uri().scheme_str().unwrap_or_default(),
+        request.uri().host(),
+    );
     let mut request = agent
         .configure_request(request)
         .http_status_as_error(false)
