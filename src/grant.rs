@@ -130,10 +130,45 @@ mod sealed {
     )]
     pub trait TokenExchangeIsIam {}
 
+    /// Never implemented: the bound of the IAM builders' `client_secret()`, which
+    /// exists only to say why there is none (without it, the compiler suggests
+    /// `client_id`, which would put the secret in a plain, shown field).
+    #[diagnostic::on_unimplemented(
+        message = "CreateTokenWithIAM takes no client secret: it is signed with IAM credentials (SigV4)",
+        label = "there is no `client_secret` on a CreateTokenWithIam builder",
+        note = "sign the built request: `to_signed_http(&endpoint, &credentials, now)`, or `send(&client, &endpoint, &credentials)`",
+        note = "a client secret belongs to the public-client operation, `CreateToken` (`CreateToken::authorization_code()`, `device_code()`, `refresh_token()`)"
+    )]
+    pub trait IamTakesNoClientSecret {}
+
     /// Stands for the fields struct of an operation that does not take the grant.
     #[allow(missing_debug_implementations)]
     pub enum NotAccepted {}
 }
+
+/// `client_secret()` on each `CreateTokenWithIam` builder: a compile error that
+/// says why there is none (see `sealed::IamTakesNoClientSecret`).
+macro_rules! no_client_secret {
+    ($($builder:ident),* $(,)?) => {$(
+        impl<F> $builder<F> {
+            #[doc(hidden)]
+            #[must_use]
+            pub fn client_secret<'a>(self, _secret: impl crate::IntoSecret) -> Self
+            where
+                &'a (): sealed::IamTakesNoClientSecret,
+            {
+                self
+            }
+        }
+    )*};
+}
+
+no_client_secret!(
+    IamAuthorizationCodeBuilder,
+    IamRefreshTokenBuilder,
+    IamJwtBearerBuilder,
+    IamTokenExchangeBuilder,
+);
 
 /// A grant type. Sealed: the grants are the ones AWS defines.
 #[diagnostic::on_unimplemented(

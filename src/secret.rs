@@ -29,7 +29,8 @@ mod sealed {
 ///   length is taken over without a copy.
 /// - `Box<str>` and [`SecretString`] are taken over without a copy.
 /// - `Zeroizing<String>`: its buffer is taken as a `String` above.
-/// - `&str`: copied into an exact-size allocation. The original is the caller's to wipe.
+/// - `&str` and `&String`: copied into an exact-size allocation. The original is
+///   the caller's to wipe.
 /// - `&SecretString` (a secret kept from a response, such as its refresh token):
 ///   copied into a new exact-size secret; the original stays the caller's, wiped
 ///   when it drops.
@@ -37,7 +38,7 @@ mod sealed {
 /// This trait is sealed: it cannot be implemented outside this crate.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be taken as a secret",
-    label = "give a `String`, `&str`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>` here",
+    label = "give a `String`, `&str`, `&String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>` here",
     note = "secrets are text: decode bytes first (for example `String::from_utf8(bytes)?`), then hand the `String` over"
 )]
 pub trait IntoSecret: sealed::Sealed {
@@ -49,6 +50,13 @@ impl sealed::Sealed for &str {}
 impl IntoSecret for &str {
     fn into_secret(self) -> SecretString {
         SecretBox::new(Box::from(self))
+    }
+}
+
+impl sealed::Sealed for &String {}
+impl IntoSecret for &String {
+    fn into_secret(self) -> SecretString {
+        self.as_str().into_secret()
     }
 }
 
@@ -183,6 +191,7 @@ macro_rules! zeroizing_body {
             }
         }
 
+        #[diagnostic::do_not_recommend]
         impl ZeroizingBody for $name {}
     };
 }
@@ -223,6 +232,11 @@ zeroizing_body! {
 /// (feature `sigv4`) reads the bytes it hashes through this trait.
 ///
 /// This trait is sealed: it cannot be implemented outside this crate.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a zeroizing body: the signer takes only bodies that are wiped when dropped",
+    label = "a plain body would leave the request's secrets in freed memory",
+    note = "sign the request as `to_json()` gives it (a `JsonBody`), or wrap your bytes: `zeroize::Zeroizing::new(bytes)` (a `Zeroizing<Vec<u8>>`)"
+)]
 pub trait ZeroizingBody: sealed_body::Body {}
 
 impl sealed_body::Body for Zeroizing<Vec<u8>> {
@@ -230,6 +244,7 @@ impl sealed_body::Body for Zeroizing<Vec<u8>> {
         self
     }
 }
+#[diagnostic::do_not_recommend]
 impl ZeroizingBody for Zeroizing<Vec<u8>> {}
 
 /// Lends a zeroizing body's bytes to `Bytes::from_owner`; the body (and so its

@@ -10,6 +10,14 @@ fn compile_fail() {
     t.compile_fail("tests/compile_fail/*.rs");
 }
 
+/// The signer (feature `sigv4`): no body that is not wiped when dropped.
+#[cfg(feature = "sigv4")]
+#[test]
+fn compile_fail_sigv4() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_sigv4/*.rs");
+}
+
 /// STS `AssumeRole` (feature `sts`): no request without its three required
 /// fields, and no raw string where an identity context belongs.
 #[cfg(feature = "sts")]

@@ -371,3 +371,21 @@ fn errors_never_echo_a_value() {
         assert!(!text.contains("CANARY"), "{text}");
     }
 }
+
+/// A secret setter takes a `&String` as it takes a `&str`: copied into an
+/// exact-size zeroizing buffer, the caller's string left as it was.
+#[test]
+fn a_secret_setter_takes_a_borrowed_string() {
+    let secret = String::from("client-secret-value");
+    let request = ssooidc_token::CreateToken::device_code()
+        .client_id("client")
+        .client_secret(&secret)
+        .device_code("device-code")
+        .build()
+        .unwrap();
+    assert_eq!(
+        ssooidc_token::ExposeSecret::expose_secret(request.client_secret()),
+        "client-secret-value"
+    );
+    assert_eq!(secret, "client-secret-value");
+}

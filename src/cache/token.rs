@@ -77,7 +77,7 @@ crate::builder_state::typed_struct! {
         build_method(vis = "", name = __build),
     )]
     pub struct CachedToken {
-        required secret access_token = "Sets `accessToken` (required, secret). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+        required secret access_token = "Sets `accessToken` (required, secret). Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         required expires_at: exact SystemTime = "Sets `expiresAt` (required): when the access token expires. Written as `YYYY-MM-DDTHH:MM:SSZ` (fractions dropped).",
         optional secret refresh_token = "Sets `refreshToken` (optional, secret).",
         optional client_id: into String = "Sets `clientId` (optional): the registered client that refreshes the token.",

@@ -22,7 +22,7 @@ fields! {
         builder IamAuthorizationCodeBuilder,
         "Builds a [`CreateTokenWithIam<AuthorizationCode>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::authorization_code`](crate::CreateTokenWithIam::authorization_code).\n\nRequired: `client_id`, `code`, `redirect_uri`. Optional: `code_verifier`, `scope`." {
         secrets {
-            code: "Sets `code` (required, secret): the one-time authorization code from the redirect. Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+            code: "Sets `code` (required, secret): the one-time authorization code from the redirect. Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {
             code_verifier: "Sets `codeVerifier` (optional, secret): the PKCE code verifier, 43 to 128 characters of `A-Z a-z 0-9 - . _ ~` (RFC 7636).",

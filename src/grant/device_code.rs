@@ -22,7 +22,7 @@ fields! {
         builder PublicDeviceCodeBuilder,
         "Builds a [`CreateToken<DeviceCode>`](crate::CreateToken). Start with [`CreateToken::device_code`](crate::CreateToken::device_code).\n\nRequired: `client_id`, `client_secret`, `device_code`. Optional: `scope`." {
         secrets {
-            client_secret: "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+            client_secret: "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
             device_code: "Sets `deviceCode` (required, secret): the device code `StartDeviceAuthorization` returned.",
         }
         optional_secrets {}

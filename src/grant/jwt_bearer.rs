@@ -21,7 +21,7 @@ fields! {
         builder IamJwtBearerBuilder,
         "Builds a [`CreateTokenWithIam<JwtBearer>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::jwt_bearer`](crate::CreateTokenWithIam::jwt_bearer).\n\nRequired: `client_id`, `assertion`. Optional: `scope`." {
         secrets {
-            assertion: "Sets `assertion` (required, secret): a compact JWT from a trusted token issuer (3 or 5 base64url parts). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+            assertion: "Sets `assertion` (required, secret): a compact JWT from a trusted token issuer (3 or 5 base64url parts). Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {}
         required {}

@@ -21,7 +21,7 @@ fields! {
         builder IamRefreshTokenBuilder,
         "Builds a [`CreateTokenWithIam<RefreshToken>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::refresh_token`](crate::CreateTokenWithIam::refresh_token).\n\nRequired: `client_id`, `refresh_token`. Optional: `scope`." {
         secrets {
-            refresh_token: "Sets `refreshToken` (required, secret). Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+            refresh_token: "Sets `refreshToken` (required, secret). Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {}
         required {}

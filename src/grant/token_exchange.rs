@@ -22,7 +22,7 @@ fields! {
         builder IamTokenExchangeBuilder,
         "Builds a [`CreateTokenWithIam<TokenExchange>`](crate::CreateTokenWithIam). Start with [`CreateTokenWithIam::token_exchange`](crate::CreateTokenWithIam::token_exchange).\n\nRequired: `client_id`, `subject_token`, `subject_token_type`. Optional: `requested_token_type`, `scope`." {
         secrets {
-            subject_token: "Sets `subjectToken` (required, secret): the token to exchange. Accepts `&str`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
+            subject_token: "Sets `subjectToken` (required, secret): the token to exchange. Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         }
         optional_secrets {}
         required {

@@ -31,7 +31,7 @@ crate::builder_state::typed_struct! {
     )]
     pub struct StartDeviceAuthorizationFields {
         required pub(crate) client_id: into String = "Sets `clientId` (required): the id `RegisterClient` returned.",
-        required secret pub(crate) client_secret = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+        required secret pub(crate) client_secret = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
         required pub(crate) start_url: into String = "Sets `startUrl` (required): the AWS access portal URL, such as `https://d-1234567890.awsapps.com/start/#`.",
     }
 }
