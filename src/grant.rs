@@ -152,7 +152,6 @@ macro_rules! no_client_secret {
     ($($builder:ident),* $(,)?) => {$(
         impl<F> $builder<F> {
             #[doc(hidden)]
-            #[must_use]
             pub fn client_secret<'a>(self, _secret: impl crate::IntoSecret) -> Self
             where
                 &'a (): sealed::IamTakesNoClientSecret,
