@@ -247,17 +247,14 @@ fn child_process_callers() {
     }
 }
 
-#[test]
-fn async_callers_refresh_a_due_token_once() {
-    let dir = TempDir::new("session");
-    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(200));
-    store_token(dir.path(), SystemTime::now() + Duration::from_secs(120));
-    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+/// `THREADS` tasks of `session` on one current-thread runtime, each asking for
+/// a token at once: the access tokens they got.
+fn async_tokens(session: &Arc<SsoSession>) -> Vec<String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let tokens = runtime.block_on(async {
+    runtime.block_on(async {
         let client = ssooidc_token::ReqwestClient::new().unwrap();
         let tasks: Vec<_> = (0..THREADS)
             .map(|_| {
@@ -273,7 +270,16 @@ fn async_callers_refresh_a_due_token_once() {
             tokens.push(task.await.unwrap());
         }
         tokens
-    });
+    })
+}
+
+#[test]
+fn async_callers_refresh_a_due_token_once() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::from_millis(200));
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(120));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let tokens = async_tokens(&session);
     assert_eq!(tokens, vec!["new-access"; THREADS]);
     assert_eq!(endpoint.refreshes(), 1);
     // The lock file beside the token is the user's alone, as the token is.
@@ -890,27 +896,7 @@ fn callers_queued_behind_a_short_lived_refresh_do_not_repeat_it() {
     // The async road, with a session of its own.
     store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
     let session = Arc::new(self::session(dir.path(), &endpoint.base_url));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let tokens = runtime.block_on(async {
-        let client = ssooidc_token::ReqwestClient::new().unwrap();
-        let tasks: Vec<_> = (0..THREADS)
-            .map(|_| {
-                let (session, client) = (session.clone(), client.clone());
-                tokio::spawn(async move {
-                    let token = session.token(&client).await.unwrap();
-                    token.access_token().expose_secret().to_owned()
-                })
-            })
-            .collect();
-        let mut tokens = Vec::new();
-        for task in tasks {
-            tokens.push(task.await.unwrap());
-        }
-        tokens
-    });
+    let tokens = async_tokens(&session);
     assert_eq!(tokens, vec!["short-access"; THREADS]);
     assert_eq!(endpoint.refreshes(), 2);
 }
