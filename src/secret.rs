@@ -17,7 +17,7 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// A value a secret setter accepts: `&str`, `String`, `Box<str>`,
+/// A value a secret setter accepts: `&str`, `&String`, `String`, `Box<str>`,
 /// [`SecretString`], `&SecretString` or `Zeroizing<String>`.
 ///
 /// Each conversion leaves no unwiped copy behind in freed memory:

@@ -305,3 +305,57 @@ fn the_body_wins_over_the_header_and_an_unknown_header_is_a_failed_poll() {
     assert!(matches!(err, DeviceLoginError::Denied), "{err:?}");
     assert_eq!(server.join().unwrap(), 3);
 }
+
+/// A token endpoint that answers one poll 200 with a body over 1 MiB (the
+/// client stops reading it, so the write may fail: that is not checked).
+fn oversized_token_endpoint() -> (Endpoint, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = Endpoint::custom(
+        &format!("http://{}", listener.local_addr().unwrap()),
+        "us-east-1",
+    )
+    .unwrap();
+    let handle = std::thread::spawn(move || {
+        use std::io::Write;
+        let (mut stream, _) = listener.accept().unwrap();
+        let _request = loopback::read_message(&mut stream).unwrap();
+        let body = vec![b'a'; 2 * 1024 * 1024];
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&body);
+    });
+    (endpoint, handle)
+}
+
+/// A 2xx over 1 MiB never reaches the poller's judgement, but the token was
+/// issued and the device code is spent: both loops end polling with
+/// `TokenUnreadable` instead of returning `Sending` and polling again.
+#[test]
+fn an_oversized_2xx_ends_the_blocking_loop() {
+    let (endpoint, server) = oversized_token_endpoint();
+    let mut poller = poller_for_redirect_test();
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(
+        matches!(&err, DeviceLoginError::Failed(e) if matches!(**e, PollError::TokenUnreadable { status: 200, .. })),
+        "{err:?}"
+    );
+    assert!(poller.is_finished());
+    server.join().unwrap();
+}
+
+#[tokio::test]
+async fn an_oversized_2xx_ends_the_async_loop() {
+    let (endpoint, server) = oversized_token_endpoint();
+    let mut poller = poller_for_redirect_test();
+    let client = ReqwestClient::new().unwrap();
+    let err = poller.poll(&client, &endpoint).await.unwrap_err();
+    assert!(
+        matches!(&err, DeviceLoginError::Failed(e) if matches!(**e, PollError::TokenUnreadable { status: 200, .. })),
+        "{err:?}"
+    );
+    assert!(poller.is_finished());
+    server.join().unwrap();
+}

@@ -209,6 +209,37 @@ fn a_callback_with_a_large_cookie_header_gives_the_code() {
     assert!(browser.join().unwrap().starts_with("HTTP/1.1 200 "));
 }
 
+/// Headers are dropped to make room only when the request line takes at most
+/// half the buffer (so each drop frees at least half of it): a 9 KiB request
+/// line with 20 KiB of headers is answered 431, and the wait goes on.
+#[test]
+fn a_long_request_line_with_long_headers_is_answered_431() {
+    let redirect = LoopbackRedirect::bind().unwrap();
+    let mut stream = connect(&redirect);
+    let pad = "p".repeat(9 * 1024);
+    let cookies = "c".repeat(20 * 1024);
+    let request = format!(
+        "GET /oauth/callback?code=c&state=s&pad={pad} HTTP/1.1\r\ncookie: {cookies}\r\n\r\n"
+    );
+    let big = std::thread::spawn(move || {
+        // The listener answers once it has read 16 KiB: the rest of the write
+        // may fail.
+        let _ = stream.write_all(request.as_bytes());
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        answer
+    });
+    let err = redirect.wait(Duration::from_secs(2), "s").unwrap_err();
+    assert!(matches!(err, RedirectError::Timeout), "{err:?}");
+    let answer = big.join().unwrap();
+    // The 431 page, unless the close reset the connection first (unread bytes).
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 431 "),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
 /// A head past `MAX_HEAD` is not read for ever: the listener closes the
 /// connection once it has read `MAX_HEAD` bytes (answering 431), long before
 /// the wait or the connection's own timeout ends; the browser's callback,

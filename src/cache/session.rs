@@ -139,8 +139,8 @@ pub struct SsoSession {
     #[cfg(feature = "ureq")]
     refreshing: Mutex<()>,
     /// Held by the task of this process that waits for the file lock or
-    /// refreshes (async callers): the others wait here, without a thread each
-    /// (tokio's mutex, which any executor can drive).
+    /// refreshes (async callers): the others wait here (tokio's mutex), and the
+    /// one holding it tries the file lock between sleeps on tokio's clock.
     #[cfg(feature = "reqwest")]
     refreshing_async: tokio::sync::Mutex<()>,
     /// When the last refresh ended, or was found impossible or could not
@@ -544,8 +544,11 @@ impl SsoSession {
     /// Waiting for another caller's refresh (under 10 minutes left) does not block
     /// the executor and takes no thread: callers of this session wait, one at a
     /// time, on an async mutex, and the one past it tries the file lock every
-    /// 50 ms at most, sleeping on tokio's clock in between (`reqwest` already
-    /// runs on tokio). A caller dropped while it waits leaves nothing behind.
+    /// 50 ms at most, sleeping on tokio's clock in between: it needs a tokio
+    /// runtime with its time driver, as `reqwest`'s timeouts do (under a paused
+    /// test clock, a wait for another process's lock advances the clock 50 ms
+    /// at a time until it is free). A caller dropped while it waits leaves
+    /// nothing behind.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

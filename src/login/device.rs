@@ -31,7 +31,7 @@ crate::builder_state::typed_struct! {
     )]
     pub struct StartDeviceAuthorizationFields {
         required pub(crate) client_id: into String = "Sets `clientId` (required): the id `RegisterClient` returned.",
-        required secret pub(crate) client_secret = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString` or `Zeroizing<String>`.",
+        required secret pub(crate) client_secret = "Sets `clientSecret` (required, secret): the secret `RegisterClient` returned. Accepts `&str`, `&String`, `String`, `Box<str>`, `SecretString`, `&SecretString` or `Zeroizing<String>`.",
         required pub(crate) start_url: into String = "Sets `startUrl` (required): the AWS access portal URL, such as `https://d-1234567890.awsapps.com/start/#`.",
     }
 }
@@ -777,8 +777,9 @@ pub enum DeviceLoginError {
     /// stays small.
     Failed(Box<PollError>),
     /// A poll got no answer the poller could judge: the HTTP client failed, the
-    /// endpoint answered with a redirect (not followed), or the answer was larger
-    /// than 1 MiB. The poller itself is not finished: calling the loop again
+    /// endpoint answered with a redirect (not followed), or an error answer was
+    /// larger than 1 MiB (a 2xx that large spent the device code: `Failed`, with
+    /// [`PollError::TokenUnreadable`]). The poller itself is not finished: calling the loop again
     /// resumes polling, backed off to at least twice the interval after this
     /// poll (see [`DevicePoller::on_no_answer`]).
     Sending(crate::SendError),
@@ -820,6 +821,20 @@ impl DevicePoller {
         sent: Result<PollOutcome, crate::SendError>,
     ) -> std::ops::ControlFlow<Result<CreateTokenResponse, DeviceLoginError>> {
         use std::ops::ControlFlow::{Break, Continue};
+        // A 2xx too large to read never reached `on_answer`: the token was
+        // issued, so the device code is spent, and polling is over all the same.
+        if let Err(crate::SendError::Response(response)) = &sent {
+            if let crate::ResponseErrorKind::Unreadable(unread) = response.kind() {
+                if (200..300).contains(&unread.status()) {
+                    let failed = PollError::TokenUnreadable {
+                        status: unread.status(),
+                        reason: unread.reason().clone(),
+                    };
+                    self.finished = true;
+                    return Break(Err(DeviceLoginError::Failed(Box::new(failed))));
+                }
+            }
+        }
         let sent = match sent {
             Err(err) => match self.on_no_answer(Instant::now()) {
                 PollOutcome::Expired => Ok(PollOutcome::Expired),

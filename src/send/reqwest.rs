@@ -32,8 +32,8 @@ use crate::{
 /// A plain `http://` endpoint on the loopback interface (`127.0.0.1`,
 /// `[::1]`: a local test server or sidecar) is reached by a client of its own,
 /// built at its first use with no proxy, no redirect and [`new`](Self::new)'s
-/// connect and read timeouts (your builder's other settings do not apply to
-/// it): your builder's proxies, and those reqwest takes from `HTTP_PROXY` or
+/// timeouts (your builder's settings do not apply to it; with
+/// `with_exchange_timeout(None)`, its own 60 s bound does): your builder's proxies, and those reqwest takes from `HTTP_PROXY` or
 /// `ALL_PROXY` unless `NO_PROXY` names the host, would carry the unencrypted
 /// request (secrets, signature) across the network to a loopback of the
 /// proxy's own. Other hosts, `https://` or plain (see
@@ -66,8 +66,7 @@ use crate::{
 pub struct ReqwestClient {
     inner: reqwest::Client,
     /// The client for plain `http://` endpoints on the loopback interface: no
-    /// proxy, no redirect, [`new`](Self::new)'s connect and read timeouts;
-    /// built at its first use.
+    /// proxy, no redirect, [`new`](Self::new)'s timeouts; built at its first use.
     direct: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     /// The per-request timeout of the crate's exchanges, if any.
     exchange_timeout: Option<Duration>,
@@ -132,6 +131,7 @@ impl ReqwestClient {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Self::CONNECT_TIMEOUT)
             .read_timeout(Self::READ_TIMEOUT)
+            .timeout(Self::TIMEOUT)
             .build()
             .map_err(transport)?;
         Ok(self.direct.get_or_init(|| built))
@@ -359,7 +359,8 @@ impl crate::login::DevicePoller {
     /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
     /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
     /// or `Sending` for a poll without an answer to judge (transport failure,
-    /// redirect, an answer over 1 MiB), after which calling again resumes,
+    /// redirect, an error answer over 1 MiB; a 2xx over 1 MiB spent the device
+    /// code and ends polling as `Failed`), after which calling again resumes,
     /// backed off (see [`on_no_answer`](Self::on_no_answer)).
     pub async fn poll(
         &mut self,

@@ -241,7 +241,8 @@ impl crate::login::DevicePoller {
     /// [`DeviceLoginError`](crate::login::DeviceLoginError): `Denied`,
     /// `Expired`, `Failed` (refused, unavailable, or a poller already finished),
     /// or `Sending` for a poll without an answer to judge (transport failure,
-    /// redirect, an answer over 1 MiB), after which calling again resumes,
+    /// redirect, an error answer over 1 MiB; a 2xx over 1 MiB spent the device
+    /// code and ends polling as `Failed`), after which calling again resumes,
     /// backed off (see [`on_no_answer`](Self::on_no_answer)).
     pub fn poll_blocking(
         &mut self,
