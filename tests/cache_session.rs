@@ -247,6 +247,24 @@ fn child_process_callers() {
     }
 }
 
+/// `count` tasks of `session`, spawned on the current runtime, each asking for
+/// a token: each gives the access token it got.
+fn token_tasks(
+    session: &Arc<SsoSession>,
+    client: &ssooidc_token::ReqwestClient,
+    count: usize,
+) -> Vec<tokio::task::JoinHandle<String>> {
+    (0..count)
+        .map(|_| {
+            let (session, client) = (session.clone(), client.clone());
+            tokio::spawn(async move {
+                let token = session.token(&client).await.expect("a caller failed");
+                token.access_token().expose_secret().to_owned()
+            })
+        })
+        .collect()
+}
+
 /// `THREADS` tasks of `session` on one current-thread runtime, each asking for
 /// a token at once: the access tokens they got.
 fn async_tokens(session: &Arc<SsoSession>) -> Vec<String> {
@@ -256,15 +274,7 @@ fn async_tokens(session: &Arc<SsoSession>) -> Vec<String> {
         .unwrap();
     runtime.block_on(async {
         let client = ssooidc_token::ReqwestClient::new().unwrap();
-        let tasks: Vec<_> = (0..THREADS)
-            .map(|_| {
-                let (session, client) = (session.clone(), client.clone());
-                tokio::spawn(async move {
-                    let token = session.token(&client).await.expect("a caller failed");
-                    token.access_token().expose_secret().to_owned()
-                })
-            })
-            .collect();
+        let tasks = token_tasks(session, &client, THREADS);
         let mut tokens = Vec::new();
         for task in tasks {
             tokens.push(task.await.unwrap());
@@ -808,15 +818,7 @@ fn many_async_waiters_and_dropped_ones_share_one_refresh() {
         .unwrap();
     let tokens = runtime.block_on(async {
         let client = ssooidc_token::ReqwestClient::new().unwrap();
-        let tasks: Vec<_> = (0..TASKS)
-            .map(|_| {
-                let (session, client) = (session.clone(), client.clone());
-                tokio::spawn(async move {
-                    let token = session.token(&client).await.expect("a caller failed");
-                    token.access_token().expose_secret().to_owned()
-                })
-            })
-            .collect();
+        let tasks = token_tasks(&session, &client, TASKS);
         // Callers that give up while they wait.
         let impatient: Vec<_> = (0..20)
             .map(|_| {

@@ -207,18 +207,24 @@ async fn a_redirect_ends_the_async_loop_as_an_error() {
     assert_eq!(server.join().unwrap(), 1);
 }
 
-/// One scripted answer: status, headers, body.
-type Answer = (u16, &'static [(&'static str, &'static str)], &'static [u8]);
-
-/// A token endpoint that answers each poll with the next of `answers`; returns
-/// how many polls reached it.
-fn scripted_endpoint(answers: Vec<Answer>) -> (Endpoint, std::thread::JoinHandle<usize>) {
+/// A listener on loopback and the endpoint that names it.
+fn local_token_endpoint() -> (TcpListener, Endpoint) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = Endpoint::custom(
         &format!("http://{}", listener.local_addr().unwrap()),
         "us-east-1",
     )
     .unwrap();
+    (listener, endpoint)
+}
+
+/// One scripted answer: status, headers, body.
+type Answer = (u16, &'static [(&'static str, &'static str)], &'static [u8]);
+
+/// A token endpoint that answers each poll with the next of `answers`; returns
+/// how many polls reached it.
+fn scripted_endpoint(answers: Vec<Answer>) -> (Endpoint, std::thread::JoinHandle<usize>) {
+    let (listener, endpoint) = local_token_endpoint();
     let handle = std::thread::spawn(move || {
         listener.set_nonblocking(true).unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -309,12 +315,7 @@ fn the_body_wins_over_the_header_and_an_unknown_header_is_a_failed_poll() {
 /// A token endpoint that answers one poll 200 with a body over 1 MiB (the
 /// client stops reading it, so the write may fail: that is not checked).
 fn oversized_token_endpoint() -> (Endpoint, std::thread::JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = Endpoint::custom(
-        &format!("http://{}", listener.local_addr().unwrap()),
-        "us-east-1",
-    )
-    .unwrap();
+    let (listener, endpoint) = local_token_endpoint();
     let handle = std::thread::spawn(move || {
         use std::io::Write;
         let (mut stream, _) = listener.accept().unwrap();

@@ -678,7 +678,6 @@ impl DevicePoller {
             };
         }
         if body.len() > Self::MAX_ANSWER {
-            self.unanswered = 0;
             let reason = too_large();
             return self.failed_poll(now, PollFailure::Unreadable { status, reason });
         }
@@ -690,7 +689,6 @@ impl DevicePoller {
                 } else if status == 429 {
                     return self.back_off(now);
                 } else {
-                    self.unanswered = 0;
                     let reason = unexpected.reason().clone();
                     return self.failed_poll(now, PollFailure::Unreadable { status, reason });
                 }
@@ -745,7 +743,10 @@ impl DevicePoller {
         }
     }
 
+    /// A judged answer that failed (a server error, an unreadable body): it
+    /// ends any back-off, and counts toward the consecutive failures.
     fn failed_poll(&mut self, now: Instant, failure: PollFailure) -> PollOutcome {
+        self.unanswered = 0;
         self.failures += 1;
         if self.failures >= Self::MAX_CONSECUTIVE_FAILURES {
             return self.finish(PollOutcome::Failed(PollError::Unavailable {

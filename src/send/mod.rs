@@ -24,22 +24,16 @@ use std::fmt;
 use crate::ResponseError;
 
 /// Whether a request to `scheme://host` goes to this machine unencrypted:
-/// plain `http` to a loopback IP literal (`127.0.0.1`, `[::1]`). Such a
-/// request is sent directly, never through a proxy: a proxy (the client's, or
-/// one from `HTTP_PROXY`/`ALL_PROXY`) would carry it unencrypted across the
-/// network to a loopback of the proxy's own.
+/// plain `http` to the loopback interface's IP literal (`127.0.0.1`, `[::1]`:
+/// the crate's one rule for plain http, `is_loopback_literal_authority`).
+/// Such a request is sent directly, never through a proxy: a proxy (the
+/// client's, or one from `HTTP_PROXY`/`ALL_PROXY`) would carry it unencrypted
+/// across the network to a loopback of the proxy's own.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) fn plain_http_to_loopback(scheme: &str, host: Option<&str>) -> bool {
     scheme.eq_ignore_ascii_case("http")
-        && host.is_some_and(|host| {
-            let literal = host
-                .strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'))
-                .unwrap_or(host);
-            literal
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-        })
+        && host
+            .is_some_and(|host| crate::validation::is_loopback_literal_authority(host.as_bytes()))
 }
 
 /// Why a request sent in one call did not give its success response.
@@ -249,7 +243,9 @@ mod tests {
     fn only_plain_http_to_a_loopback_ip_literal_skips_proxies() {
         for (scheme, host, direct) in [
             ("http", Some("127.0.0.1"), true),
-            ("HTTP", Some("127.0.0.2"), true),
+            ("HTTP", Some("127.0.0.1"), true),
+            ("http", Some("127.0.0.2"), false),
+            ("http", Some("127.0.0.1.example"), false),
             ("http", Some("[::1]"), true),
             ("https", Some("127.0.0.1"), false),
             ("http", Some("localhost"), false),
