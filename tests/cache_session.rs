@@ -887,3 +887,55 @@ fn callers_queued_behind_a_short_lived_refresh_do_not_repeat_it() {
     assert_eq!(tokens, vec!["short-access"; THREADS]);
     assert_eq!(endpoint.refreshes(), 2);
 }
+
+/// An async caller that must wait for another process's refresh sleeps on
+/// tokio's clock between tries of the file lock, 5 ms doubling to at most
+/// 50 ms: on a paused test clock the wait advances the clock by exactly those
+/// steps until the lock is free, then the caller takes the token the other
+/// process stored, without a refresh of its own.
+#[test]
+fn an_async_wait_for_another_process_sleeps_on_tokios_clock() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    // In the mandatory window: callers wait for the lock.
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(120));
+    // "Another process" holds the lock (another open file description is as
+    // good: the lock belongs to it, not to this process), stores a fresh token
+    // after 300 ms of real time, and lets go.
+    let lock_path = dir
+        .path()
+        .join(format!("{}.lock", CacheKey::session("dev").file_name()));
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let held = options.open(&lock_path).unwrap();
+    held.lock().unwrap();
+    let other_dir = dir.path().to_owned();
+    let other = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        store_token(&other_dir, SystemTime::now() + Duration::from_secs(3600));
+        held.unlock().unwrap();
+    });
+    let session = session(dir.path(), &endpoint.base_url);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let (token, waited) = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        let started = tokio::time::Instant::now();
+        let token = session.token(&client).await.unwrap();
+        (token, started.elapsed())
+    });
+    other.join().unwrap();
+    // The other process's token (expiring in an hour), and no refresh here.
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    assert!(token.expires_at() > SystemTime::now() + Duration::from_secs(3000));
+    assert_eq!(endpoint.refreshes(), 0);
+    // 5 + 10 + 20 + 40 ms, then 50 ms a step: 300 ms of real time is many
+    // steps of the paused clock (each taken as soon as the runtime idles).
+    let ms = waited.as_millis();
+    assert!(ms > 75 && (ms - 75) % 50 == 0, "{waited:?}");
+}

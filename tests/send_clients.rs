@@ -744,3 +744,54 @@ fn a_stalled_server_cannot_hold_a_reqwest_caller() {
     // with a hundredfold margin, not a measure of speed.
     assert!(waited < Duration::from_secs(30), "{waited:?}");
 }
+
+/// The direct (no-proxy) client for plain-http loopback endpoints keeps its own
+/// bounds when the caller lifts the exchange bound: a server that accepts and
+/// then says nothing cannot hold the caller past [`ReqwestClient::TIMEOUT`].
+/// On a paused tokio clock (reqwest's timeouts are tokio timers), so the test
+/// takes no minute: the clock jumps to each timer while the runtime waits.
+#[cfg(feature = "reqwest")]
+#[test]
+fn the_direct_loopback_client_is_bounded_without_an_exchange_bound() {
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = Endpoint::custom(
+        &format!("http://{}", listener.local_addr().unwrap()),
+        REGION,
+    )
+    .unwrap();
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(1).collect();
+        let _ = stopped.recv_timeout(Duration::from_secs(120));
+        drop(held);
+    });
+    let client = ReqwestClient::new().unwrap().with_exchange_timeout(None);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let (result, waited) = runtime.block_on(async {
+        let started = tokio::time::Instant::now();
+        let result = device().send(&client, &endpoint).await;
+        (result, started.elapsed())
+    });
+    let _ = stop.send(());
+    server.join().unwrap();
+    let Err(SendError::Transport(err)) = &result else {
+        panic!("{result:?}");
+    };
+    // One of the direct client's timers ended it (connect, read or the whole
+    // exchange; which one first depends on how far the connection got before
+    // the runtime idled), not the server letting go, which it does only when
+    // the test ends...
+    let timed_out = err
+        .downcast_ref::<reqwest::Error>()
+        .is_some_and(reqwest::Error::is_timeout);
+    assert!(timed_out, "{err:?}");
+    // ... and within the 60 s bound, on tokio's clock.
+    assert!(waited <= ReqwestClient::TIMEOUT, "{waited:?}");
+}
