@@ -201,7 +201,7 @@ fn end_to_end(c: &mut Criterion) {
 /// body's hash sent and signed as `x-amz-content-sha256`.
 fn sign_s3(c: &mut Criterion) {
     const URI: &str =
-        "https://amzn-s3-demo-bucket.s3.us-east-1.amazonaws.com/reports/2026%20Q1/a+b.csv";
+        "https://amzn-s3-demo-bucket.s3.us-east-1.amazonaws.com/reports/2026%20Q1/a%2Bb.csv";
     let body: Vec<u8> = (0..4096u32)
         .map(|i| b"0123456789,abcdef\n"[(i % 18) as usize])
         .collect();

@@ -144,6 +144,10 @@ pub enum Rule {
     /// `policy` must be 1 to 2,048 characters of tab, line feed, carriage return
     /// and U+0020 to U+00FF (STS `AssumeRole`).
     SessionPolicy,
+    /// `policy` and the `policy_arn`s together must be at most 2,048 characters
+    /// (STS `AssumeRole`: "the plaintext that you use for both inline and
+    /// managed session policies").
+    SessionPoliciesTotal,
     /// At most 10 `policy_arn`s (STS `AssumeRole`).
     TooManyPolicyArns,
     /// A `policy_arn` must be an ARN (`arn:...`) of 20 to 2,048 visible ASCII
@@ -233,6 +237,9 @@ impl fmt::Display for Rule {
             Self::DurationSeconds => "must be 900 to 43,200 seconds",
             Self::SessionPolicy => {
                 "must be 1 to 2,048 characters of tab, line feed, carriage return and U+0020 to U+00FF"
+            }
+            Self::SessionPoliciesTotal => {
+                "and the policy_arns together must be at most 2,048 characters"
             }
             Self::TooManyPolicyArns => "must be at most 10",
             Self::PolicyArn => "must be an ARN of 20 to 2,048 visible ASCII characters",

@@ -24,7 +24,7 @@
 //!
 //! | signing name | as `aws-sigv4` with | path | `x-amz-content-sha256` |
 //! |---|---|---|---|
-//! | `s3`, `s3-outposts`, `s3express`, `s3-object-lambda` | `PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`, `PayloadChecksumKind::XAmzSha256` | as it stands in the URI (percent-encode the key once when building it) | added and signed: the body's SHA-256, or `UNSIGNED-PAYLOAD` ([`sign_with`]) |
+//! | `s3`, `s3-outposts`, `s3express`, `s3-object-lambda` | `PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`, `PayloadChecksumKind::XAmzSha256` | as it stands in the URI, which must be the key percent-encoded once as the SDK encodes it ([`SignError::S3PathNotEncoded`] otherwise) | added and signed: the body's SHA-256, or `UNSIGNED-PAYLOAD` ([`sign_with`]) |
 //! | any other (`sso-oauth`, `sts`, ...) | its default settings | dot and empty segments removed, then percent-encoded again | not added |
 //!
 //! For every service: the query re-encoded and sorted, every header on the
@@ -46,7 +46,11 @@
 //! (the signature in the query) and chunked `aws-chunked` uploads are not
 //! offered.
 //!
-//! One deliberate difference: when the request has no `host` header, the host
+//! Deliberate differences: a header value that is not visible ASCII (or tab)
+//! is refused ([`SignError::InvalidHeaderValue`]); an S3 path that is not
+//! already percent-encoded as S3 encodes it is refused
+//! ([`SignError::S3PathNotEncoded`]), where `aws-sigv4` signs it as it stands
+//! and S3 refuses the signature; and when the request has no `host` header, the host
 //! signed is the one HTTP clients send (`host` or `host:port`, without user info,
 //! with the port as a number). `aws-sigv4` signs the URI's authority text as it
 //! stands, so for a URI with user info (`https://user@host/`) or an unusual port
@@ -227,7 +231,10 @@ impl From<&aws_credential_types::Credentials> for SigningCredentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignError {
-    /// A header's value is not visible ASCII (or tab), which SigV4 cannot sign.
+    /// A header's value is not visible ASCII (or tab). `aws-sigv4` signs other
+    /// UTF-8 as its bytes; this signer refuses it, as botocore refuses
+    /// non-ASCII S3 metadata: HTTP/1 clients and servers read such bytes
+    /// differently (as Latin-1, or not at all).
     InvalidHeaderValue {
         /// The header's name.
         name: String,
@@ -248,6 +255,18 @@ pub enum SignError {
     MissingHost,
     /// The signing time is before 1970 or after 9999.
     TimeOutOfRange,
+    /// An S3 request's path is not percent-encoded as S3 checks it: every byte
+    /// but `A-Z a-z 0-9 - . _ ~` and `/` as `%XX` with upper-case hex, once
+    /// (as the SDK encodes object keys). S3 encodes the path it receives that
+    /// way before it checks the signature, so a path with a raw byte it would
+    /// encode (`+`, `(`, `@`, a space written raw, non-ASCII, `"`...), an
+    /// escape it would not write (`%7E` for `~`, `%2F` for `/`, lower-case
+    /// hex), or a `%` that starts no escape could only be answered with
+    /// `SignatureDoesNotMatch`. The error gives the position, never the path.
+    S3PathNotEncoded {
+        /// The byte offset in the path of the first byte out of place.
+        position: usize,
+    },
     /// A credential holds whitespace or a control character (a line break read
     /// along with it from a file or an environment variable, most often), which
     /// AWS would answer with `SignatureDoesNotMatch` or a refused header. The
@@ -361,6 +380,10 @@ impl fmt::Display for SignError {
             Self::InvalidCredential { field, rule } => {
                 write!(f, "cannot sign: the {field} {rule}")
             }
+            Self::S3PathNotEncoded { position } => write!(
+                f,
+                "cannot sign for S3: the path must be percent-encoded once, as S3 checks it (every byte but `A-Z a-z 0-9 - . _ ~` and `/` as `%XX` with upper-case hex); byte {position} is not"
+            ),
         }
     }
 }
@@ -397,10 +420,15 @@ pub fn sign<B: ZeroizingBody>(
 /// | any other | dot segments and empty segments removed, then percent-encoded again (`%20` is signed as `%2520`) | the body's SHA-256, in the canonical request only |
 ///
 /// For S3, percent-encode the object key once when you build the URI (every
-/// byte but `A-Z a-z 0-9 - . _ ~` and `/`, as the SDK does): the path is signed
-/// as it is sent, so `a/../b.csv` names an object called `a/../b.csv` and
-/// `x%2By.csv` one called `x+y.csv`. [`sign_with`] signs S3 requests with
-/// `UNSIGNED-PAYLOAD` in place of the body's hash.
+/// byte but `A-Z a-z 0-9 - . _ ~` and `/`, as the SDK does, with upper-case
+/// hex): the path is signed as it is sent, so `a/../b.csv` names an object
+/// called `a/../b.csv` and `x%2By.csv` one called `x+y.csv`. A path in any
+/// other form (a raw `+` or non-ASCII byte, `%7E` for `~`, lower-case hex) is
+/// refused with [`SignError::S3PathNotEncoded`]: S3 would encode it before
+/// checking, and answer `SignatureDoesNotMatch`. reqwest parses the URI again
+/// as a URL, which removes `.` and `..` segments; send keys with those through
+/// ureq or hyper. [`sign_with`] signs S3 requests with `UNSIGNED-PAYLOAD` in
+/// place of the body's hash.
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
@@ -511,6 +539,9 @@ fn sign_on_stack<B: ZeroizingBody>(
     // Built (and checked) before anything is hashed, so a bad token changes nothing.
     let token_value = token.map(session_token_header).transpose()?;
     let s3 = S3_SIGNING_NAMES.contains(&signing_name);
+    if s3 {
+        check_s3_path(request.uri().path())?;
+    }
     let payload_hash = match payload {
         Payload::Sha256 => PayloadHash::Sha256(hex(&Sha256::digest(request.body().body_bytes()))),
         Payload::Unsigned => PayloadHash::Unsigned,
@@ -848,14 +879,51 @@ fn hash_canonical_path(hasher: &mut Sha256, path: &str) {
     }
 }
 
+/// Whether `path` is what S3 would make of it: the bytes S3 leaves as they
+/// are (unreserved, `/`) and escapes it would write (`%` and two upper-case
+/// hex digits, of a byte it would not leave as it is). Anything else S3 reads
+/// differently from how it is signed. An empty path (only an authority-form
+/// URI has one) is signed as `/`, which passes.
+fn check_s3_path(path: &str) -> Result<(), SignError> {
+    const fn upper_hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let escaped = match (bytes.get(i + 1), bytes.get(i + 2)) {
+                (Some(&hi), Some(&lo)) => upper_hex(hi).zip(upper_hex(lo)).map(|(h, l)| h << 4 | l),
+                _ => None,
+            };
+            match escaped {
+                Some(byte) if !crate::validation::unreserved(byte) && byte != b'/' => i += 3,
+                _ => return Err(SignError::S3PathNotEncoded { position: i }),
+            }
+        } else if crate::validation::unreserved(b) || b == b'/' {
+            i += 1;
+        } else {
+            return Err(SignError::S3PathNotEncoded { position: i });
+        }
+    }
+    Ok(())
+}
+
 /// S3's canonical URI: the path exactly as the URI holds it, neither
 /// normalized nor encoded again, as the SDK's signer signs it for S3
-/// (`PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`). The
-/// SDK percent-encodes object keys before they reach the URI; `http::Uri` also
-/// takes raw UTF-8 and `"`, `{`, `}` in a path, which are signed as they stand
-/// (as the SDK's signer signs them), so a caller percent-encodes keys first. An
-/// empty path (only an authority-form URI has one) is signed as `/`.
+/// (`PercentEncodingMode::Single`, `UriPathNormalizationMode::Disabled`).
+/// [`check_s3_path`] has made sure that it is already what S3 would make of
+/// it: the SDK percent-encodes object keys before they reach the URI, and
+/// `http::Uri` also takes raw UTF-8, `"`, `{` and `}` in a path, which the
+/// SDK's signer would sign as they stand and S3 would not accept. An empty path
+/// (only an authority-form URI has one) is signed as `/`.
 fn hash_s3_path(hasher: &mut Sha256, path: &str) {
+    debug_assert!(check_s3_path(path).is_ok());
     hasher.update(if path.is_empty() { "/" } else { path }.as_bytes());
 }
 

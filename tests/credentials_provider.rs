@@ -838,3 +838,118 @@ async fn a_success_answer_that_cannot_be_read_is_unhandled() {
     assert!(!chain.is_retryable());
     assert_eq!(server.served(), 1);
 }
+
+/// A provider whose first chain ran (sessions of 20 s: every load runs a
+/// chain), and an OIDC endpoint that now refuses the refresh token with `code`.
+async fn refusing_the_refresh_token(code: &'static str, status: u16) -> Setup {
+    let setup = setup(false);
+    setup.sts_state.lifetime.store(20, Ordering::SeqCst);
+    setup.load_then((1, 1, 0, 1), "first chain").await;
+    *setup.oidc_state.refresh_refusal.lock().unwrap() = Some((code, status));
+    setup
+        .oidc_state
+        .refuse_refresh
+        .store(true, Ordering::SeqCst);
+    setup
+}
+
+/// The refusals of the refresh token or of its grant fall back to jwt-bearer
+/// once (an administrator turned the grant off, access is decided afresh);
+/// those jwt-bearer would meet the same way end the load at the refresh-token
+/// step and keep the refresh token for the next chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn which_refusals_of_the_refresh_token_fall_back_to_jwt_bearer() {
+    for (code, status) in [
+        ("unauthorized_client", 400),
+        ("unsupported_grant_type", 400),
+        ("access_denied", 400),
+    ] {
+        let setup = refusing_the_refresh_token(code, status).await;
+        setup.load_then((2, 2, 1, 2), code).await;
+        setup.no_refusals();
+    }
+    for (code, status) in [
+        ("invalid_client", 401),
+        ("invalid_scope", 400),
+        ("invalid_request", 400),
+    ] {
+        let setup = refusing_the_refresh_token(code, status).await;
+        let err = bounded(setup.provider.provide_credentials())
+            .await
+            .unwrap_err();
+        let chain = chain_error(&err).expect("the source is the chain's error");
+        assert_eq!(chain.step(), ChainStep::RefreshTokenGrant, "{code}");
+        assert!(error_chain_text(&err).contains(code), "{code}");
+        assert_eq!(setup.counts(), (1, 1, 1, 1), "{code}: no fallback");
+        // The refresh token was kept: the next chain sends it again (the
+        // stand-in refuses any other).
+        setup
+            .oidc_state
+            .refuse_refresh
+            .store(false, Ordering::SeqCst);
+        setup.load_then((1, 1, 2, 2), code).await;
+        setup.no_refusals();
+    }
+}
+
+/// Loads that waited for a chain share its credentials even when they are
+/// not fresh on arrival (here sessions of 20 s, handed out with 10 s left,
+/// inside the 30 s the provider renews ahead): one chain, not one per load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn loads_that_waited_share_a_chains_credentials_even_when_not_fresh() {
+    let setup = setup(false);
+    setup.sts_state.lifetime.store(20, Ordering::SeqCst);
+    let loads: Vec<_> = (0..30)
+        .map(|_| {
+            let provider = setup.provider.clone();
+            tokio::spawn(async move { provider.provide_credentials().await })
+        })
+        .collect();
+    bounded(async {
+        for load in loads {
+            load.await.unwrap().expect("credentials");
+        }
+    })
+    .await;
+    assert_eq!(setup.counts(), (1, 1, 0, 1));
+    setup.no_refusals();
+    // A load that arrives afterwards runs a chain of its own: they are due.
+    setup.load_then((1, 1, 1, 2), "a later load").await;
+}
+
+/// A renewal cut short (the SDK's identity cache drops a load that outlasts
+/// its timeout) rests a minute like a failed one while the current
+/// credentials are usable: the loads meanwhile take them, without a chain each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_renewal_cut_short_rests_like_a_failed_one() {
+    use std::task::Poll;
+
+    let clock = SteppedClock::default();
+    let setup = setup_with(false, Some(clock.clone()));
+    let at = |secs| clock.advance_to(Duration::from_secs(secs));
+    // Sessions of 400 s: handed out with an expiry 200 s away, renewed from
+    // 170 s on, usable until 370 s.
+    setup.sts_state.lifetime.store(400, Ordering::SeqCst);
+    let first = bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_eq!(setup.counts(), (1, 1, 0, 1));
+    at(180);
+    {
+        // The renewal starts (its request waits for the connection) and is
+        // dropped, as the SDK drops a load at its timeout.
+        let mut load = std::pin::pin!(setup.provider.provide_credentials());
+        let polled = std::future::poll_fn(|cx| Poll::Ready(load.as_mut().poll(cx))).await;
+        assert!(polled.is_pending(), "the renewal finished in one poll");
+    }
+    for secs in [181, 200, 239] {
+        at(secs);
+        let kept = bounded(setup.provider.provide_credentials()).await.unwrap();
+        assert_eq!(kept.expiry(), first.expiry(), "resting at {secs} s");
+    }
+    assert_eq!(setup.counts(), (1, 1, 0, 1), "no chain while resting");
+    // The minute is over: a renewal, with the refresh token the first chain
+    // brought (the stand-in refuses any other).
+    at(241);
+    let renewed = bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_ne!(renewed.expiry(), first.expiry());
+    assert_eq!(setup.counts(), (1, 1, 1, 2));
+}

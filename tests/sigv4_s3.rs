@@ -15,7 +15,7 @@ use aws_sigv4::http_request::{
 use aws_sigv4::sign::v4::SigningParams;
 use proptest::prelude::*;
 use sha2::Digest;
-use ssooidc_token::{sign_for_service, sign_with, Payload, SigningCredentials};
+use ssooidc_token::{sign_for_service, sign_with, Payload, SignError, SigningCredentials};
 use zeroize::Zeroizing;
 
 #[path = "../examples/support/sigv4_endpoint.rs"]
@@ -80,9 +80,11 @@ enum KeyInUri {
     /// Every byte but the unreserved ones and `/` percent-encoded once, as the
     /// SDK's S3 client does (so a literal `%2B` in the key becomes `%252B`).
     SdkEncoded,
-    /// As typed, encoding only what an `http::Uri` cannot hold (space,
-    /// non-ASCII, `#`, `?`, `%` not followed by two hex digits...): a caller's
-    /// hand-built path with raw `+`, `*`, `..` and already-encoded `%2B`.
+    /// As typed, encoding only what an `http::Uri` cannot hold, and what
+    /// would end the path (`#`, `?`): a caller's hand-built path with raw
+    /// `+`, `*`, `..`, non-ASCII, already-encoded `%2B` and a stray `%`. S3
+    /// would read most of these otherwise than they are signed: they are
+    /// refused, the others signed as by the SDK's settings.
     AsTyped,
 }
 
@@ -184,11 +186,8 @@ fn path_of(case: &Case) -> String {
             let escape = b == b'%'
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-            let uri_refuses = matches!(
-                b,
-                b'#' | b'?' | b'%' | b'`' | b'"' | b'<' | b'>' | b'\\' | b'^' | b'{' | b'|' | b'}'
-            );
-            (b.is_ascii_graphic() && !uri_refuses) || escape
+            let uri_refuses = matches!(b, b'#' | b'?' | b'%' | b'<' | b'>' | b'`');
+            (!b.is_ascii_control() && b != b' ' && !uri_refuses) || escape
         }),
     };
     if case.virtual_hosted {
@@ -285,7 +284,42 @@ fn oracle(case: &Case, settings: SigningSettings) -> Signed {
     read(request.headers())
 }
 
+/// `path` decoded (`%XX` of either case; a `%` that starts no escape stays)
+/// and encoded again as the SDK encodes S3 keys: what S3 makes of it.
+fn as_s3_reads_it(path: &str) -> String {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = (bytes[i] == b'%')
+            .then(|| Some(hex(*bytes.get(i + 1)?)? * 16 + hex(*bytes.get(i + 2)?)?))
+            .flatten();
+        if let Some(byte) = escape {
+            decoded.push(u8::try_from(byte).unwrap());
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    decoded
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 fn ours(case: &Case) -> Signed {
+    try_ours(case).unwrap()
+}
+
+fn try_ours(case: &Case) -> Result<Signed, SignError> {
     let mut request = http::Request::builder()
         .method(case.method)
         .uri(uri(case))
@@ -306,24 +340,45 @@ fn ours(case: &Case) -> Signed {
             case.service,
             time,
             Payload::Unsigned,
-        )
-        .unwrap();
+        )?;
     } else {
-        sign_for_service(&mut request, &credentials, case.region, case.service, time).unwrap();
+        sign_for_service(&mut request, &credentials, case.region, case.service, time)?;
     }
-    read(request.headers())
+    Ok(read(request.headers()))
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3_000, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// The full `Authorization`, `x-amz-date`, `x-amz-content-sha256` and
-    /// `x-amz-security-token` equal `aws-sigv4`'s with S3's settings.
+    /// `x-amz-security-token` equal `aws-sigv4`'s with S3's settings, for
+    /// every path S3 reads as it is written; any other is refused, at the
+    /// first byte S3 would read otherwise (an escape is pointed at by its `%`).
     #[test]
     fn every_s3_signature_equals_aws_sigv4s(case in cases()) {
         let expected = oracle(&case, s3_settings());
         prop_assert!(expected.2.is_some());
-        prop_assert_eq!(ours(&case), expected);
+        let path = path_of(&case);
+        let s3_reads = as_s3_reads_it(&path);
+        match try_ours(&case) {
+            Ok(signed) => {
+                prop_assert_eq!(&s3_reads, &path);
+                prop_assert_eq!(signed, expected);
+            }
+            Err(SignError::S3PathNotEncoded { position }) => {
+                prop_assert_ne!(&s3_reads, &path);
+                let differs = path
+                    .bytes()
+                    .zip(s3_reads.bytes())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(path.len().min(s3_reads.len()));
+                prop_assert!(
+                    position <= differs && differs <= position + 2,
+                    "{} at {} (S3 differs at {})", path, position, differs
+                );
+            }
+            Err(other) => prop_assert!(false, "{other:?}"),
+        }
     }
 
     /// Other services are signed as before; `Payload::Unsigned` there puts
@@ -352,6 +407,7 @@ fn the_generator_covers_the_stated_ground() {
     let strategy = cases();
     let mut seen = std::collections::BTreeMap::<&str, usize>::new();
     let (mut sdk, mut typed, mut virtual_hosted, mut unsigned, mut non_ascii) = (0, 0, 0, 0, 0);
+    let (mut typed_as_s3_reads, mut typed_otherwise) = (0, 0);
     for _ in 0..3_000 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         for piece in ["..", "//", "%2B", "+", " ", "~", "*", "%"] {
@@ -365,7 +421,15 @@ fn the_generator_covers_the_stated_ground() {
         non_ascii += usize::from(!case.key.is_ascii());
         match case.key_in_uri {
             KeyInUri::SdkEncoded => sdk += 1,
-            KeyInUri::AsTyped => typed += 1,
+            KeyInUri::AsTyped => {
+                typed += 1;
+                let path = path_of(&case);
+                if as_s3_reads_it(&path) == path {
+                    typed_as_s3_reads += 1;
+                } else {
+                    typed_otherwise += 1;
+                }
+            }
         }
         virtual_hosted += usize::from(case.virtual_hosted);
         unsigned += usize::from(case.unsigned);
@@ -373,6 +437,11 @@ fn the_generator_covers_the_stated_ground() {
     assert_eq!(seen.len(), 9, "{seen:?}");
     assert!(seen.values().all(|&n| n > 100), "{seen:?}");
     assert!(sdk > 1_000 && typed > 1_000);
+    // Hand-typed keys both ways: signed, and refused.
+    assert!(
+        typed_as_s3_reads > 150 && typed_otherwise > 150,
+        "{typed_as_s3_reads} {typed_otherwise}"
+    );
     assert!(virtual_hosted > 1_000 && unsigned > 300 && non_ascii > 500);
 }
 
@@ -523,7 +592,7 @@ fn a_loopback_endpoint_accepts_s3_signatures() {
         "/my-bucket/x%2By.csv",
         "/my-bucket/report.csv",
         "/my-bucket//double//slash/",
-        "/my-bucket/caf%C3%A9/%F0%9F%98%80~*+.csv",
+        "/my-bucket/caf%C3%A9/%F0%9F%98%80~%2A%2B.csv",
     ] {
         let received = send_to_loopback(path, "PUT", b"a,b\n1,2\n", Payload::Sha256)
             .unwrap_or_else(|why| panic!("{path}: {why}"));
@@ -539,4 +608,47 @@ fn a_loopback_endpoint_accepts_s3_signatures() {
     );
     let received = send_to_loopback("/my-bucket/report.csv", "GET", b"", Payload::Sha256).unwrap();
     assert_eq!(received.method, "GET");
+}
+
+/// Paths S3 would read otherwise than they are written are refused before
+/// anything is added to the request, with the position of the first byte out
+/// of place and a message that does not repeat the path.
+#[test]
+fn a_path_s3_would_read_otherwise_is_refused_with_its_position() {
+    let credentials =
+        SigningCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    for (path, position) in [
+        ("/my-bucket/x+y.csv", 12),
+        ("/my-bucket/caf\u{e9}.csv", 14),
+        ("/my-bucket/{\"q\"}.csv", 11),
+        ("/my-bucket/a(1)@b.csv", 12),
+        ("/my-bucket/%7Ehome", 11),
+        ("/my-bucket/a%2Fb", 12),
+        ("/my-bucket/x%2by.csv", 12),
+        ("/my-bucket/100%.csv", 14),
+        ("/my-bucket/%4", 11),
+    ] {
+        for service in S3_NAMES {
+            let mut request =
+                http::Request::put(format!("https://s3.us-east-1.amazonaws.com{path}"))
+                    .body(Zeroizing::new(b"x".to_vec()))
+                    .unwrap();
+            let err =
+                sign_for_service(&mut request, &credentials, "us-east-1", service, UNIX_EPOCH)
+                    .unwrap_err();
+            assert_eq!(err, SignError::S3PathNotEncoded { position }, "{path}");
+            assert!(request.headers().is_empty(), "{path}");
+            let message = err.to_string();
+            assert!(
+                message.contains(&format!("byte {position} is not")),
+                "{message}"
+            );
+            assert!(!message.contains("my-bucket"), "{message}");
+        }
+        // The other services encode the path themselves: signed.
+        let mut request = http::Request::put(format!("https://sts.us-east-1.amazonaws.com{path}"))
+            .body(Zeroizing::new(b"x".to_vec()))
+            .unwrap();
+        sign_for_service(&mut request, &credentials, "us-east-1", "sts", UNIX_EPOCH).unwrap();
+    }
 }

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use ssooidc_token::sts::{
     AssumeRole, AssumeRoleResponse, IdentityContext, IdentityContextError, StsError,
 };
-use ssooidc_token::{ExposeSecret, ParseErrorKind, Rule, Syntax};
+use ssooidc_token::{BuildError, ExposeSecret, ParseErrorKind, Rule, Syntax};
 
 const GOOD: &str = "<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>SECRETxKEYxVALUE</SecretAccessKey><SessionToken>TOKENxVALUExHERE</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials><PackedPolicySize>7</PackedPolicySize><SourceIdentity>alice</SourceIdentity></AssumeRoleResult></AssumeRoleResponse>";
 
@@ -209,6 +209,14 @@ fn id_token_problems_each_have_their_own_error() {
     assert!(IdentityContext::new("é".repeat(2_048)).is_ok());
 }
 
+/// Each problem of `err`: field, index, rule.
+fn problems(err: &BuildError) -> Vec<(&'static str, Option<usize>, Rule)> {
+    err.problems()
+        .iter()
+        .map(|p| (p.field(), p.index(), *p.rule()))
+        .collect()
+}
+
 #[test]
 fn assume_role_rules_are_checked_and_every_problem_named() {
     let err = AssumeRole::builder()
@@ -224,11 +232,7 @@ fn assume_role_rules_are_checked_and_every_problem_named() {
         .tag("K", "dup")
         .build()
         .unwrap_err();
-    let found: Vec<_> = err
-        .problems()
-        .iter()
-        .map(|p| (p.field(), p.index(), *p.rule()))
-        .collect();
+    let found = problems(&err);
     assert_eq!(
         found,
         [
@@ -257,6 +261,66 @@ fn assume_role_rules_are_checked_and_every_problem_named() {
     let err = many.build().unwrap_err();
     let rules: Vec<_> = err.problems().iter().map(|p| *p.rule()).collect();
     assert_eq!(rules, [Rule::TooManyPolicyArns, Rule::TooManyTags]);
+}
+
+/// STS limits the inline policy and the managed policies' ARNs together to
+/// 2,048 characters: each can be within its own limit and the two too long.
+/// Tag keys repeat ignoring case, Unicode case included.
+#[test]
+fn the_session_policies_together_and_tag_keys_in_any_case() {
+    let builder = || {
+        AssumeRole::builder()
+            .role_arn("arn:aws:iam::123456789012:role/app")
+            .role_session_name("alice")
+            .identity_context(IdentityContext::new("ctx-value").unwrap())
+    };
+    let arn = "arn:aws:iam::123456789012:policy/forty-characters-long-x";
+    assert_eq!(arn.len(), 56);
+    // 1,992 + 56 = 2,048: at the limit.
+    let fits = builder().policy("p".repeat(1_992)).policy_arn(arn).build();
+    assert!(fits.is_ok(), "{fits:?}");
+    let err = builder()
+        .policy("p".repeat(1_993))
+        .policy_arn(arn)
+        .build()
+        .unwrap_err();
+    let found = problems(&err);
+    assert_eq!(found, [("policy", None, Rule::SessionPoliciesTotal)]);
+    assert!(
+        err.to_string()
+            .contains("policy_arns together must be at most 2,048"),
+        "{err}"
+    );
+    // Characters, not bytes: 1,992 two-byte characters and the ARN fit.
+    assert!(builder()
+        .policy("é".repeat(1_992))
+        .policy_arn(arn)
+        .build()
+        .is_ok());
+    // A policy too long on its own is reported as that, once.
+    let err = builder()
+        .policy("p".repeat(2_049))
+        .policy_arn(arn)
+        .build()
+        .unwrap_err();
+    let rules: Vec<_> = err.problems().iter().map(|p| *p.rule()).collect();
+    assert_eq!(rules, [Rule::SessionPolicy]);
+
+    let err = builder()
+        .tag("Équipe", "a")
+        .tag("équipe", "b")
+        .tag("Team", "c")
+        .tag("TEAM", "d")
+        .tag("team2", "e")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        problems(&err),
+        [
+            ("tag", Some(1), Rule::DuplicateTagKey),
+            ("tag", Some(3), Rule::DuplicateTagKey)
+        ]
+    );
 }
 
 proptest! {

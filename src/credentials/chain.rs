@@ -55,8 +55,16 @@ pub(crate) fn reported_expiry(
     expiration - refresh_window.min(lifetime / 2)
 }
 
-/// Whether a refused refresh-token grant falls back to jwt-bearer: the refresh
-/// token is invalid (`invalid_grant`) or has expired (`expired_token`).
+/// Whether a refused refresh-token grant falls back to jwt-bearer: a refusal
+/// of the refresh token or of its grant, which a fresh IdP token may not meet.
+/// The token is invalid (`invalid_grant`) or has expired (`expired_token`);
+/// the application may no longer use the grant (`unauthorized_client`,
+/// `unsupported_grant_type`: an administrator turned it off); or access was
+/// refused (`access_denied`: jwt-bearer has the user's access decided afresh).
+/// Not a refusal that jwt-bearer would meet the same way (`invalid_client`,
+/// `invalid_request`, `invalid_scope`), nor a failure worth retrying as it is
+/// (transport, 5xx, throttling), which keeps the refresh token for the next
+/// chain.
 pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
     let SendError::Response(response) = err else {
         return false;
@@ -64,7 +72,11 @@ pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
     response.token_error().is_some_and(|token| {
         matches!(
             token.code(),
-            ErrorCode::InvalidGrant | ErrorCode::ExpiredToken
+            ErrorCode::InvalidGrant
+                | ErrorCode::ExpiredToken
+                | ErrorCode::UnauthorizedClient
+                | ErrorCode::UnsupportedGrantType
+                | ErrorCode::AccessDenied
         )
     })
 }
@@ -181,8 +193,8 @@ fn keep_refresh_token(held: &mut Option<SecretString>, answer: &CreateTokenWithI
 
 /// CreateTokenWithIAM, and the grant it used: the refresh-token grant while a
 /// refresh token is held (only one its `build()` takes is kept:
-/// [`keep_refresh_token`]); on its refusal (`invalid_grant`, `expired_token`),
-/// once, jwt-bearer with a fresh IdP token.
+/// [`keep_refresh_token`]); on its refusal ([`refresh_token_refused`]), once,
+/// jwt-bearer with a fresh IdP token.
 async fn create_token(
     fields: &Settings,
     refresh_token: &mut Option<SecretString>,
@@ -283,6 +295,29 @@ mod tests {
             br#"{"error":"expired_token"}"#,
             400
         )));
+        for code in [
+            "unauthorized_client",
+            "unsupported_grant_type",
+            "access_denied",
+        ] {
+            let body = format!(r#"{{"error":"{code}"}}"#);
+            assert!(
+                refresh_token_refused(&refusal(body.as_bytes(), 400)),
+                "{code}"
+            );
+        }
+        for code in [
+            "invalid_client",
+            "invalid_request",
+            "invalid_scope",
+            "slow_down",
+        ] {
+            let body = format!(r#"{{"error":"{code}"}}"#);
+            assert!(
+                !refresh_token_refused(&refusal(body.as_bytes(), 400)),
+                "{code}"
+            );
+        }
         assert!(!refresh_token_refused(&refusal(
             br#"{"error":"invalid_client"}"#,
             401

@@ -118,7 +118,7 @@ crate::builder_state::typed_struct! {
         ))]
         client: Arc<dyn Transport>,
         optional role_session_name: into String = "Sets `RoleSessionName` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`. Default: `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's plugins name it.",
-        optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional): 900 to 43,200; STS's default is an hour, and identity-enhanced sessions last an hour at most.",
+        optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional): 900 to 43,200, at most the role's maximum session duration; STS's default is an hour. Application credentials that are themselves a role session (an instance, task or function role) make this role chaining, which STS limits to an hour: above 3,600, every chain is refused.",
         optional refresh_window: exact Duration = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 5 to 10 s before expiry, renews in time. At most half of a session's lifetime is used.",
         raw #[builder(via_mutators)]
         scopes: Vec<String>,
@@ -315,11 +315,13 @@ struct Session {
     refresh_token: Option<SecretString>,
     /// The credentials of the last successful chain, and STS's `Expiration`.
     current: Option<(Credentials, SystemTime)>,
-    /// After a failed early renewal: no new chain before this time while the
-    /// current credentials are still usable.
+    /// After an early renewal that failed or was cut short: no new chain
+    /// before this time while the current credentials are still usable.
     retry_after: Option<SystemTime>,
     /// The number and error of the last chain, if it failed.
     failed: Option<(u64, ChainError)>,
+    /// The number of the last chain that succeeded (0: none yet).
+    succeeded: u64,
 }
 
 struct Inner {
@@ -343,7 +345,8 @@ struct Inner {
 ///    asked afresh;
 /// 2. CreateTokenWithIAM, signed with them: the refresh-token grant with the
 ///    Identity Center refresh token when one is held; if the service refuses it
-///    (`invalid_grant`, `expired_token`), once, the jwt-bearer grant with a fresh
+///    (`invalid_grant`, `expired_token`, `unauthorized_client`,
+///    `unsupported_grant_type`, `access_denied`), once, the jwt-bearer grant with a fresh
 ///    token from [`idp_token`](IdentityEnhancedCredentialsBuilder::idp_token);
 ///    the first chain uses jwt-bearer. A refresh token in the answer is kept for
 ///    the next chain (a blank one is not);
@@ -360,12 +363,17 @@ struct Inner {
 /// When a renewal fails while STS still honours the current credentials (more
 /// than 30 s before its `Expiration`), the load returns them, and the next
 /// chain waits a minute (botocore's advisory refresh does the same); after
-/// that, the error reaches the caller.
+/// that, the error reaches the caller. The minute starts with the renewal, so
+/// a renewal cut short (below) rests as long as a failed one.
 ///
-/// The SDK's identity cache gives a load about 22 s (its default retry and
-/// timeout settings) and then drops it; a chain cut short starts again at the
-/// next load, keeping any refresh token already received. If your `idp_token`
-/// callback can be slow, raise it with
+/// The SDK's identity cache gives a load a bounded time and then drops it
+/// (5 s in older `aws-smithy-runtime` releases; about 22 s in recent ones,
+/// from its default retry and timeout settings), asking
+/// [`fallback_on_interrupt`](ProvideCredentials::fallback_on_interrupt) for
+/// the credentials to use meanwhile. A chain cut short keeps any refresh token
+/// already received; while the current credentials are usable, the next
+/// chain waits the minute, and after that it starts at the next load. If your
+/// `idp_token` callback or the network can be slow, raise the bound with
 /// `IdentityCache::lazy().load_timeout(..)` on the SDK config.
 ///
 /// One chain runs at a time: loads that arrive while one runs wait for it and
@@ -470,11 +478,26 @@ impl IdentityEnhancedCredentials {
                 return Ok(current.clone());
             }
         }
-        // A chain that ended while this load waited failed: share its error
-        // rather than run another at once.
+        // A chain ended while this load waited: share its credentials (even
+        // if they are not fresh on arrival: another chain at once would not
+        // make them so), or its error, rather than run another at once.
+        if session.succeeded > runs_before {
+            if let Some((current, _)) = &session.current {
+                return Ok(current.clone());
+            }
+        }
         if let Some((run, err)) = &session.failed {
             if *run > runs_before {
                 return Err(err.to_credentials_error());
+            }
+        }
+        // An early renewal rests from its start: if this load is dropped before
+        // the chain ends (the SDK's identity cache gives a load a bounded
+        // time), the loads of the next minute take the credentials STS still
+        // honours instead of each starting a chain of its own.
+        if let Some((_, expiration)) = &session.current {
+            if chain::is_usable(*expiration, now) {
+                session.retry_after = Some(now + chain::RETRY_AFTER_FAILURE);
             }
         }
         let result = chain::run(&inner.fields, &mut session.refresh_token).await;
@@ -486,6 +509,7 @@ impl IdentityEnhancedCredentials {
             }) => {
                 session.failed = None;
                 session.retry_after = None;
+                session.succeeded = run;
                 session.current = Some((credentials.clone(), expiration));
                 *inner.last.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some((credentials.clone(), expiration));

@@ -340,11 +340,22 @@ impl AssumeRoleFields {
         if self.policy_arns.len() > 10 {
             fail("policy_arn", None, Rule::TooManyPolicyArns);
         }
+        let mut total = self.policy.as_ref().map_or(0, |p| p.chars().count());
         for (i, arn) in self.policy_arns.iter().enumerate() {
             let len = arn.chars().count();
+            total += len;
             if !(20..=2_048).contains(&len) || !arn.starts_with("arn:") || !is_visible(arn) {
                 fail("policy_arn", Some(i), Rule::PolicyArn);
             }
+        }
+        // Each within its own limit, but too long together (reported once).
+        let each_fits = self
+            .policy
+            .as_ref()
+            .is_none_or(|p| p.chars().count() <= 2_048)
+            && self.policy_arns.iter().all(|a| a.chars().count() <= 2_048);
+        if each_fits && total > 2_048 {
+            fail("policy", None, Rule::SessionPoliciesTotal);
         }
         if let Some(source) = &self.source_identity {
             let reserved = source
@@ -354,16 +365,18 @@ impl AssumeRoleFields {
                 fail("source_identity", None, Rule::SourceIdentity);
             }
         }
-        if self.tags.len() > 50 {
+        let too_many_tags = self.tags.len() > 50;
+        if too_many_tags {
             fail("tag", None, Rule::TooManyTags);
         }
         for (i, (key, value)) in self.tags.iter().enumerate() {
             let key_len = key.chars().count();
             if !(1..=128).contains(&key_len) || !key.chars().all(is_tag_char) {
                 fail("tag", Some(i), Rule::TagKey);
-            } else if self.tags[..i]
-                .iter()
-                .any(|(earlier, _)| earlier.to_lowercase() == key.to_lowercase())
+            } else if !too_many_tags
+                && self.tags[..i]
+                    .iter()
+                    .any(|(earlier, _)| same_key(earlier, key))
             {
                 fail("tag", Some(i), Rule::DuplicateTagKey);
             }
@@ -528,5 +541,16 @@ impl Visit for Write<'_> {
             },
         );
         Ok(())
+    }
+}
+
+/// Whether two tag keys are the same to STS, which compares them ignoring case
+/// (without allocating for ASCII keys, the usual kind; at most 50 keys reach
+/// this, so the comparison is quadratic in a bounded number).
+fn same_key(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }

@@ -173,7 +173,9 @@ impl AssumeRoleResponse {
     /// into exact-size zeroizing buffers. Elements this version does not know are
     /// ignored; a missing or empty credential element (`<AccessKeyId/>` included),
     /// a duplicated one, a bad timestamp or malformed XML is an error naming the
-    /// element.
+    /// element. `AssumedRoleUser` (`Arn`, `AssumedRoleId`) is required too: STS
+    /// always sends it for `AssumeRole`, and its ARN names the account the
+    /// credentials are for, where the SDK's model leaves it optional.
     ///
     /// # Errors
     /// A [`ParseError`] naming the element and the problem; it never holds a value.

@@ -128,8 +128,11 @@ pub fn app_signer(key_id: &str, secret: &str, signing_name: &'static str) -> Sig
 pub struct OidcState {
     pub jwt_bearer: AtomicUsize,
     pub refresh_token: AtomicUsize,
-    /// Refuse the refresh-token grant with `invalid_grant`.
+    /// Refuse the refresh-token grant with `invalid_grant`, or with
+    /// `refresh_refusal` when one is set.
     pub refuse_refresh: AtomicBool,
+    /// The error code (and HTTP status) of a refused refresh-token grant.
+    pub refresh_refusal: Mutex<Option<(&'static str, u16)>>,
     /// Refuse the jwt-bearer grant with `invalid_grant`.
     pub refuse_jwt: AtomicBool,
     /// The number of the last refresh token handed out.
@@ -187,7 +190,14 @@ pub fn oidc(app: Arc<Mutex<(String, String)>>, state: Arc<OidcState>) -> Server 
                     return Err(format!("refresh token is not {expected}"));
                 }
                 if state.refuse_refresh.load(Ordering::SeqCst) {
-                    return Ok(refuse);
+                    return Ok(match *state.refresh_refusal.lock().unwrap() {
+                        Some((code, status)) => (
+                            status,
+                            "application/json",
+                            format!(r#"{{"error":"{code}","error_description":"refused"}}"#),
+                        ),
+                        None => refuse,
+                    });
                 }
                 context = !state.no_context_on_refresh.load(Ordering::SeqCst);
             }
