@@ -57,6 +57,54 @@ const PATHS: &[&str] = &[
     "/~user/x-y_z.v",
 ];
 
+/// Pieces of generated paths and queries: what a percent-encoder, a
+/// normalizer and a form decoder each can get wrong (lower-case and bad
+/// escapes, a lone `%`, `+`, raw non-ASCII, dot segments, reserved bytes).
+const ATOMS: &[&str] = &[
+    "..", ".", "", "~", "*", "+", "'", "!", "$", ",", ";", ":", "@", "(", ")", "%2B", "%2b", "%2F",
+    "%20", "%7E", "%", "%zz", "%4", "é", "日本", "😀", "a", "Z9", "-_.", "\"", "{", "}", "|", "^",
+    "\\",
+];
+
+/// Hosts: the service's own, and IP literals (IPv6 in brackets).
+const HOSTS: &[Option<&str>] = &[
+    None,
+    None,
+    Some("127.0.0.1"),
+    Some("[::1]"),
+    Some("[2001:db8::a:1]"),
+];
+
+/// A path of `ATOMS` (empty atoms make `//`), sometimes with a trailing `/`.
+fn generated_path() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(
+            prop::collection::vec(prop::sample::select(ATOMS), 0..4),
+            1..5,
+        ),
+        any::<bool>(),
+    )
+        .prop_map(|(segments, slash)| {
+            let segments: Vec<String> = segments.iter().map(|s| s.concat()).collect();
+            format!("/{}{}", segments.join("/"), if slash { "/" } else { "" })
+        })
+}
+
+/// A query of `ATOMS` pairs: keys without `=`, empty keys and values, `==`,
+/// repeated keys (sorted by value), empty pairs (`&&`).
+fn generated_query() -> impl Strategy<Value = String> {
+    // `http::Uri` takes `"` in a path, not in a query.
+    let atoms: Vec<&str> = ATOMS.iter().copied().filter(|a| *a != "\"").collect();
+    let word = prop::collection::vec(prop::sample::select(atoms), 0..3).prop_map(|w| w.concat());
+    let pair =
+        (word.clone(), prop::option::of(word), any::<bool>()).prop_map(|(k, v, double)| match v {
+            None => k,
+            Some(v) if double => format!("{k}=={v}"),
+            Some(v) => format!("{k}={v}"),
+        });
+    prop::collection::vec(pair, 1..5).prop_map(|pairs| pairs.join("&"))
+}
+
 const QUERIES: &[Option<&str>] = &[
     None,
     Some("aws_iam=t"),
@@ -107,8 +155,9 @@ struct Case {
     secret: String,
     token: Option<String>,
     method: &'static str,
-    path: &'static str,
-    query: Option<&'static str>,
+    host: Option<&'static str>,
+    path: String,
+    query: Option<String>,
     port: Option<u16>,
     headers: Vec<(&'static str, String)>,
     body: String,
@@ -127,8 +176,17 @@ fn cases() -> impl Strategy<Value = Case> {
         ),
         (
             prop::sample::select(&["POST", "GET", "PUT"][..]),
-            prop::sample::select(PATHS),
-            prop::sample::select(QUERIES),
+            (
+                prop::sample::select(HOSTS),
+                prop_oneof![
+                    prop::sample::select(PATHS).prop_map(str::to_owned),
+                    generated_path(),
+                ],
+                prop_oneof![
+                    prop::sample::select(QUERIES).prop_map(|q| q.map(str::to_owned)),
+                    generated_query().prop_map(Some),
+                ],
+            ),
             prop::option::of(prop::sample::select(&[443u16, 8443, 80][..])),
             prop::collection::vec((prop::sample::select(HEADER_NAMES), header_value()), 0..7),
             // Awkward UTF-8: any string, with quotes, controls, astral characters.
@@ -139,7 +197,7 @@ fn cases() -> impl Strategy<Value = Case> {
         .prop_map(
             |(
                 (region, service, secs, access_key_id, secret, token),
-                (method, path, query, port, headers, body, json),
+                (method, (host, path, query), port, headers, body, json),
             )| Case {
                 region,
                 service,
@@ -148,6 +206,7 @@ fn cases() -> impl Strategy<Value = Case> {
                 secret,
                 token,
                 method,
+                host,
                 path,
                 query,
                 port,
@@ -160,9 +219,14 @@ fn cases() -> impl Strategy<Value = Case> {
 
 fn uri(case: &Case) -> String {
     let endpoint = Endpoint::new(case.region).unwrap();
+    let host = case.host.unwrap_or(endpoint.host());
     let port = case.port.map(|p| format!(":{p}")).unwrap_or_default();
-    let query = case.query.map(|q| format!("?{q}")).unwrap_or_default();
-    format!("https://{}{port}{}{query}", endpoint.host(), case.path)
+    let query = case
+        .query
+        .as_ref()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    format!("https://{host}{port}{}{query}", case.path)
 }
 
 /// The headers the request carries, in order (repeated names appended).
@@ -277,7 +341,8 @@ proptest! {
 }
 
 /// The generator reaches what it claims to: China and GovCloud regions, both
-/// signing names, tokens and none, each header name, year boundaries.
+/// signing names, tokens and none, each header name, year boundaries, IP
+/// literal hosts, generated paths and queries with their awkward pieces.
 #[test]
 fn the_generator_covers_the_stated_ground() {
     use proptest::strategy::ValueTree;
@@ -287,9 +352,20 @@ fn the_generator_covers_the_stated_ground() {
     let mut seen_regions = std::collections::BTreeSet::new();
     let mut seen_names = std::collections::BTreeSet::new();
     let (mut with_token, mut without_token, mut midnight, mut repeated) = (0, 0, 0, 0);
+    let (mut ip_hosts, mut generated_paths, mut generated_queries) = (0, 0, 0);
+    let mut pieces = std::collections::BTreeMap::<&str, usize>::new();
     for _ in 0..2_500 {
         let case = strategy.new_tree(&mut runner).unwrap().current();
         seen_regions.insert(case.region);
+        ip_hosts += usize::from(case.host.is_some());
+        generated_paths += usize::from(!PATHS.contains(&case.path.as_str()));
+        let query = case.query.as_deref().unwrap_or("");
+        generated_queries += usize::from(!QUERIES.contains(&case.query.as_deref()));
+        for piece in ["%2b", "%zz", "é", "+", "..", "\""] {
+            if case.path.contains(piece) || query.contains(piece) {
+                *pieces.entry(piece).or_default() += 1;
+            }
+        }
         for (name, _) in &case.headers {
             seen_names.insert(*name);
         }
@@ -316,4 +392,8 @@ fn the_generator_covers_the_stated_ground() {
     assert!(with_token > 500 && without_token > 500);
     assert!(midnight > 300, "{midnight} cases at a day boundary");
     assert!(repeated > 300, "{repeated} cases with a repeated header");
+    assert!(ip_hosts > 700, "{ip_hosts} cases with an IP literal host");
+    assert!(generated_paths > 1_000 && generated_queries > 1_000);
+    assert_eq!(pieces.len(), 6, "{pieces:?}");
+    assert!(pieces.values().all(|&n| n > 100), "{pieces:?}");
 }
