@@ -239,7 +239,7 @@ impl fmt::Display for Rule {
                 "must be 1 to 2,048 characters of tab, line feed, carriage return and U+0020 to U+00FF"
             }
             Self::SessionPoliciesTotal => {
-                "and the policy_arns together must be at most 2,048 characters"
+                "with the other session policies (policy and policy_arns together) must be at most 2,048 characters"
             }
             Self::TooManyPolicyArns => "must be at most 10",
             Self::PolicyArn => "must be an ARN of 20 to 2,048 visible ASCII characters",

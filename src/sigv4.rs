@@ -260,8 +260,8 @@ pub enum SignError {
     /// (as the SDK encodes object keys). S3 encodes the path it receives that
     /// way before it checks the signature, so a path with a raw byte it would
     /// encode (`+`, `(`, `@`, a space written raw, non-ASCII, `"`...), an
-    /// escape it would not write (`%7E` for `~`, `%2F` for `/`, lower-case
-    /// hex), or a `%` that starts no escape could only be answered with
+    /// escape it would not write (`%7E` for `~`, lower-case hex), or a `%`
+    /// that starts no escape could only be answered with
     /// `SignatureDoesNotMatch`. The error gives the position, never the path.
     S3PathNotEncoded {
         /// The byte offset in the path of the first byte out of place.
@@ -879,11 +879,13 @@ fn hash_canonical_path(hasher: &mut Sha256, path: &str) {
     }
 }
 
-/// Whether `path` is what S3 would make of it: the bytes S3 leaves as they
-/// are (unreserved, `/`) and escapes it would write (`%` and two upper-case
-/// hex digits, of a byte it would not leave as it is). Anything else S3 reads
-/// differently from how it is signed. An empty path (only an authority-form
-/// URI has one) is signed as `/`, which passes.
+/// Whether `path` is in the form the SDK writes for S3: the bytes it leaves as
+/// they are (unreserved, `/`) and escapes it would write (`%` and two
+/// upper-case hex digits, of a byte that is not unreserved). `%2F` passes:
+/// the SDK writes it for a `/` inside a single path label (S3 Control's
+/// Outposts ARNs). Anything else S3 reads differently from how it is signed.
+/// An empty path (only an authority-form URI has one) is signed as `/`, which
+/// passes.
 fn check_s3_path(path: &str) -> Result<(), SignError> {
     const fn upper_hex(b: u8) -> Option<u8> {
         match b {
@@ -902,7 +904,7 @@ fn check_s3_path(path: &str) -> Result<(), SignError> {
                 _ => None,
             };
             match escaped {
-                Some(byte) if !crate::validation::unreserved(byte) && byte != b'/' => i += 3,
+                Some(byte) if !crate::validation::unreserved(byte) => i += 3,
                 _ => return Err(SignError::S3PathNotEncoded { position: i }),
             }
         } else if crate::validation::unreserved(b) || b == b'/' {

@@ -900,8 +900,9 @@ fn an_async_wait_for_another_process_sleeps_on_tokios_clock() {
     // In the mandatory window: callers wait for the lock.
     store_token(dir.path(), SystemTime::now() + Duration::from_secs(120));
     // "Another process" holds the lock (another open file description is as
-    // good: the lock belongs to it, not to this process), stores a fresh token
-    // after 300 ms of real time, and lets go.
+    // good: the lock belongs to it, not to this process), and when told
+    // (once the caller has waited 200 ms on the paused clock) stores a fresh
+    // token and lets go.
     let lock_path = dir
         .path()
         .join(format!("{}.lock", CacheKey::session("dev").file_name()));
@@ -912,8 +913,9 @@ fn an_async_wait_for_another_process_sleeps_on_tokios_clock() {
     let held = options.open(&lock_path).unwrap();
     held.lock().unwrap();
     let other_dir = dir.path().to_owned();
+    let (go, told) = std::sync::mpsc::channel::<()>();
     let other = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(300));
+        told.recv().unwrap();
         store_token(&other_dir, SystemTime::now() + Duration::from_secs(3600));
         held.unlock().unwrap();
     });
@@ -926,16 +928,21 @@ fn an_async_wait_for_another_process_sleeps_on_tokios_clock() {
     let (token, waited) = runtime.block_on(async {
         let client = ssooidc_token::ReqwestClient::new().unwrap();
         let started = tokio::time::Instant::now();
-        let token = session.token(&client).await.unwrap();
-        (token, started.elapsed())
+        let tell = async {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            go.send(()).unwrap();
+        };
+        let (token, ()) = tokio::join!(session.token(&client), tell);
+        (token.unwrap(), started.elapsed())
     });
     other.join().unwrap();
     // The other process's token (expiring in an hour), and no refresh here.
     assert_eq!(token.access_token().expose_secret(), "old-access");
     assert!(token.expires_at() > SystemTime::now() + Duration::from_secs(3000));
     assert_eq!(endpoint.refreshes(), 0);
-    // 5 + 10 + 20 + 40 ms, then 50 ms a step: 300 ms of real time is many
-    // steps of the paused clock (each taken as soon as the runtime idles).
+    // 5 + 10 + 20 + 40 ms, then 50 ms a step, past the 200 ms at which the
+    // other process was told to let go (each step taken as soon as the
+    // runtime idles, however long the other process takes in real time).
     let ms = waited.as_millis();
-    assert!(ms > 75 && (ms - 75) % 50 == 0, "{waited:?}");
+    assert!(ms >= 225 && (ms - 75) % 50 == 0, "{waited:?}");
 }

@@ -288,7 +288,7 @@ fn the_session_policies_together_and_tag_keys_in_any_case() {
     assert_eq!(found, [("policy", None, Rule::SessionPoliciesTotal)]);
     assert!(
         err.to_string()
-            .contains("policy_arns together must be at most 2,048"),
+            .contains("(policy and policy_arns together) must be at most 2,048"),
         "{err}"
     );
     // Characters, not bytes: 1,992 two-byte characters and the ARN fit.
@@ -305,6 +305,19 @@ fn the_session_policies_together_and_tag_keys_in_any_case() {
         .unwrap_err();
     let rules: Vec<_> = err.problems().iter().map(|p| *p.rule()).collect();
     assert_eq!(rules, [Rule::SessionPolicy]);
+    // Without a policy, the ARNs alone: named as theirs.
+    let mut arns = builder();
+    for i in 0..10 {
+        arns = arns.policy_arn(format!(
+            "arn:aws:iam::123456789012:policy/{i}{}",
+            "x".repeat(180)
+        ));
+    }
+    let err = arns.build().unwrap_err();
+    assert_eq!(
+        problems(&err),
+        [("policy_arn", None, Rule::SessionPoliciesTotal)]
+    );
 
     let err = builder()
         .tag("Équipe", "a")

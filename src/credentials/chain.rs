@@ -56,14 +56,15 @@ pub(crate) fn reported_expiry(
 }
 
 /// Whether a refused refresh-token grant falls back to jwt-bearer: a refusal
-/// of the refresh token or of its grant, which a fresh IdP token may not meet.
-/// The token is invalid (`invalid_grant`) or has expired (`expired_token`);
-/// the application may no longer use the grant (`unauthorized_client`,
-/// `unsupported_grant_type`: an administrator turned it off); or access was
-/// refused (`access_denied`: jwt-bearer has the user's access decided afresh).
-/// Not a refusal that jwt-bearer would meet the same way (`invalid_client`,
+/// of the refresh token or of its grant, which a fresh IdP token does not
+/// meet. The token is invalid (`invalid_grant`) or has expired
+/// (`expired_token`); or the application may no longer use the grant
+/// (`unauthorized_client`, `unsupported_grant_type`: an administrator turned
+/// it off). The refresh token is dropped then. Not a refusal that jwt-bearer
+/// would most likely meet the same way (`access_denied`, most often IAM or KMS
+/// refusing the application's credentials; `invalid_client`,
 /// `invalid_request`, `invalid_scope`), nor a failure worth retrying as it is
-/// (transport, 5xx, throttling), which keeps the refresh token for the next
+/// (transport, 5xx, throttling): those keep the refresh token for the next
 /// chain.
 pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
     let SendError::Response(response) = err else {
@@ -76,7 +77,6 @@ pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
                 | ErrorCode::ExpiredToken
                 | ErrorCode::UnauthorizedClient
                 | ErrorCode::UnsupportedGrantType
-                | ErrorCode::AccessDenied
         )
     })
 }
@@ -295,11 +295,7 @@ mod tests {
             br#"{"error":"expired_token"}"#,
             400
         )));
-        for code in [
-            "unauthorized_client",
-            "unsupported_grant_type",
-            "access_denied",
-        ] {
+        for code in ["unauthorized_client", "unsupported_grant_type"] {
             let body = format!(r#"{{"error":"{code}"}}"#);
             assert!(
                 refresh_token_refused(&refusal(body.as_bytes(), 400)),
@@ -307,6 +303,7 @@ mod tests {
             );
         }
         for code in [
+            "access_denied",
             "invalid_client",
             "invalid_request",
             "invalid_scope",

@@ -114,6 +114,14 @@ impl ChainError {
     /// `invalid_grant` after the jwt-bearer fallback, `invalid_client`), a
     /// missing identity context and a refused configuration are not; nor is a
     /// failed `idp_token` callback, whose error only the callback can judge.
+    ///
+    /// The application provider's `ProviderError` and `ProviderTimedOut` count
+    /// as transient, its `CredentialsNotLoaded` and `InvalidConfiguration` as
+    /// lasting. Providers use `CredentialsNotLoaded` for "nothing configured
+    /// here", and aws-config's IMDS provider also for an instance metadata
+    /// service it could not reach; when your application credentials come from
+    /// IMDS, treat that one as transient (the SDK asks again at its next call
+    /// either way).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match &*self.0 {

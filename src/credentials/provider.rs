@@ -335,6 +335,32 @@ struct Inner {
     last: Mutex<Option<(Credentials, SystemTime)>>,
 }
 
+/// The session while a chain runs. If the load is dropped before the chain
+/// ends (the SDK's identity cache drops a load that outlasts its timeout), an
+/// early renewal rests a minute from that moment, as a failed one does: the
+/// loads of that minute take the credentials STS still honours instead of
+/// each starting a chain of its own.
+struct Renewal<'a> {
+    session: tokio::sync::MutexGuard<'a, Session>,
+    time_source: &'a SharedTimeSource,
+    /// Whether the chain is still running (the load has not seen it end).
+    running: bool,
+}
+
+impl Drop for Renewal<'_> {
+    fn drop(&mut self) {
+        if !self.running {
+            return;
+        }
+        let now = self.time_source.now();
+        let usable = (self.session.current.as_ref())
+            .is_some_and(|(_, expiration)| chain::is_usable(*expiration, now));
+        if usable {
+            self.session.retry_after = Some(now + chain::RETRY_AFTER_FAILURE);
+        }
+    }
+}
+
 /// A credentials provider for the SDK clients that hands out identity-enhanced
 /// credentials (trusted identity propagation), and keeps them fresh.
 ///
@@ -346,7 +372,7 @@ struct Inner {
 /// 2. CreateTokenWithIAM, signed with them: the refresh-token grant with the
 ///    Identity Center refresh token when one is held; if the service refuses it
 ///    (`invalid_grant`, `expired_token`, `unauthorized_client`,
-///    `unsupported_grant_type`, `access_denied`), once, the jwt-bearer grant with a fresh
+///    `unsupported_grant_type`), once, the jwt-bearer grant with a fresh
 ///    token from [`idp_token`](IdentityEnhancedCredentialsBuilder::idp_token);
 ///    the first chain uses jwt-bearer. A refresh token in the answer is kept for
 ///    the next chain (a blank one is not);
@@ -363,8 +389,8 @@ struct Inner {
 /// When a renewal fails while STS still honours the current credentials (more
 /// than 30 s before its `Expiration`), the load returns them, and the next
 /// chain waits a minute (botocore's advisory refresh does the same); after
-/// that, the error reaches the caller. The minute starts with the renewal, so
-/// a renewal cut short (below) rests as long as a failed one.
+/// that, the error reaches the caller. A renewal cut short (below) rests the
+/// same minute, from the moment it is dropped.
 ///
 /// The SDK's identity cache gives a load a bounded time and then drops it
 /// (5 s in older `aws-smithy-runtime` releases; about 22 s in recent ones,
@@ -372,7 +398,8 @@ struct Inner {
 /// [`fallback_on_interrupt`](ProvideCredentials::fallback_on_interrupt) for
 /// the credentials to use meanwhile. A chain cut short keeps any refresh token
 /// already received; while the current credentials are usable, the next
-/// chain waits the minute, and after that it starts at the next load. If your
+/// chain waits a minute from the drop, and after that it starts at the next
+/// load. If your
 /// `idp_token` callback or the network can be slow, raise the bound with
 /// `IdentityCache::lazy().load_timeout(..)` on the SDK config.
 ///
@@ -468,7 +495,7 @@ impl IdentityEnhancedCredentials {
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let inner = &*self.inner;
         let runs_before = inner.runs.load(Ordering::Acquire);
-        let mut session = inner.session.lock().await;
+        let session = inner.session.lock().await;
         let now = inner.fields.time_source.now();
         if let Some((current, expiration)) = &session.current {
             let resting = session.retry_after.is_some_and(|after| now < after);
@@ -478,10 +505,12 @@ impl IdentityEnhancedCredentials {
                 return Ok(current.clone());
             }
         }
-        // A chain ended while this load waited: share its credentials (even
-        // if they are not fresh on arrival: another chain at once would not
-        // make them so), or its error, rather than run another at once.
-        if session.succeeded > runs_before {
+        // A chain ended while this load waited: share the outcome of the
+        // last one, its credentials (even if they are not fresh on arrival:
+        // another chain at once would not make them so) or its error, rather
+        // than run another at once.
+        let failed_run = session.failed.as_ref().map_or(0, |(run, _)| *run);
+        if session.succeeded > runs_before && session.succeeded > failed_run {
             if let Some((current, _)) = &session.current {
                 return Ok(current.clone());
             }
@@ -491,16 +520,14 @@ impl IdentityEnhancedCredentials {
                 return Err(err.to_credentials_error());
             }
         }
-        // An early renewal rests from its start: if this load is dropped before
-        // the chain ends (the SDK's identity cache gives a load a bounded
-        // time), the loads of the next minute take the credentials STS still
-        // honours instead of each starting a chain of its own.
-        if let Some((_, expiration)) = &session.current {
-            if chain::is_usable(*expiration, now) {
-                session.retry_after = Some(now + chain::RETRY_AFTER_FAILURE);
-            }
-        }
-        let result = chain::run(&inner.fields, &mut session.refresh_token).await;
+        let mut renewal = Renewal {
+            session,
+            time_source: &inner.fields.time_source,
+            running: true,
+        };
+        let result = chain::run(&inner.fields, &mut renewal.session.refresh_token).await;
+        renewal.running = false;
+        let session = &mut *renewal.session;
         let run = inner.runs.fetch_add(1, Ordering::AcqRel) + 1;
         match result {
             Ok(Loaded {

@@ -355,7 +355,12 @@ impl AssumeRoleFields {
             .is_none_or(|p| p.chars().count() <= 2_048)
             && self.policy_arns.iter().all(|a| a.chars().count() <= 2_048);
         if each_fits && total > 2_048 {
-            fail("policy", None, Rule::SessionPoliciesTotal);
+            let field = if self.policy.is_some() {
+                "policy"
+            } else {
+                "policy_arn"
+            };
+            fail(field, None, Rule::SessionPoliciesTotal);
         }
         if let Some(source) = &self.source_identity {
             let reserved = source
