@@ -58,10 +58,14 @@ impl ErrorCode {
         })
     }
 
-    /// The code an `x-amzn-ErrorType` header stands for (`InvalidGrantException`
-    /// is `invalid_grant`); an exception name this crate does not know is kept
-    /// as [`ErrorCode::Unknown`]. `None` for an empty name.
+    /// The code an `x-amzn-ErrorType` header (or a body's `__type` or `code`)
+    /// stands for (`InvalidGrantException` is `invalid_grant`), read as the SDK
+    /// reads it: the part before `:`, and of that the part after a
+    /// `namespace#`. An exception name this crate does not know is kept as
+    /// [`ErrorCode::Unknown`]. `None` for an empty name.
     pub(crate) fn from_error_type(name: &str) -> Option<Self> {
+        let name = name.split(':').next().unwrap_or(name);
+        let name = name.split_once('#').map_or(name, |(_, name)| name).trim();
         let code = match name {
             "" => return None,
             "AccessDeniedException" => Self::AccessDenied,
@@ -106,6 +110,11 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The error for a body that names no code.
+fn missing_code() -> ParseError {
+    ParseError::new(ParseErrorKind::Missing { grant: None }, Some("error"), None)
+}
+
 /// The optional text members of an error body, in the order `TokenError` keeps them.
 const NAMES: [&str; 5] = [
     "error_description",
@@ -145,12 +154,41 @@ impl TokenError {
     /// Parses an error body `{"error": ..., "error_description": ...}` received with
     /// HTTP status `status`. Members this version does not know are ignored.
     ///
+    /// An AWS-style body (`{"__type": "...#AccessDeniedException", "Message":
+    /// "..."}`, as an IAM refusal of a signed call comes) is read too, as the
+    /// SDK reads it: without an `error` member, the code comes from `__type`
+    /// or `code` (`AccessDeniedException` is `access_denied`); `message`,
+    /// `Message` and `errorMessage` are the [`message`](Self::message).
+    ///
     /// # Errors
     /// [`UnexpectedResponse`], carrying the status, when the body is not an OAuth
-    /// error body (HTML from a proxy, empty, truncated, no `error` member).
+    /// error body (HTML from a proxy, empty, truncated, no `error`, `__type` or
+    /// `code` member).
     pub fn from_json(status: u16, body: &[u8]) -> Result<Self, UnexpectedResponse> {
         Self::read(status, body)
             .map_err(|reason| UnexpectedResponse::new(status, reason, Expected::OAuthError))
+    }
+
+    /// As [`from_json`](Self::from_json), with the code an `x-amzn-ErrorType`
+    /// header gives (`header_code`) for a body that names none: a readable body
+    /// keeps its message, an unreadable one (HTML from a proxy) gives an error
+    /// known only by that code.
+    pub(crate) fn with_header_code(
+        status: u16,
+        body: &[u8],
+        header_code: Option<ErrorCode>,
+    ) -> Result<Self, UnexpectedResponse> {
+        let unexpected = |reason| UnexpectedResponse::new(status, reason, Expected::OAuthError);
+        match (Self::read_parts(status, body), header_code) {
+            (Ok((out, true)), _) => Ok(out),
+            (Ok((mut out, false)), Some(code)) => {
+                out.code = code;
+                Ok(out)
+            }
+            (Ok((_, false)), None) => Err(unexpected(missing_code())),
+            (Err(_), Some(code)) => Ok(Self::from_code(status, code)),
+            (Err(reason), None) => Err(unexpected(reason)),
+        }
     }
 
     /// An error known only by its code (from the `x-amzn-ErrorType` header).
@@ -167,6 +205,15 @@ impl TokenError {
     }
 
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
+        match Self::read_parts(status, body)? {
+            (out, true) => Ok(out),
+            (_, false) => Err(missing_code()),
+        }
+    }
+
+    /// The body read, and whether it named its code (`error`, else `__type` or
+    /// `code`).
+    fn read_parts(status: u16, body: &[u8]) -> Result<(Self, bool), ParseError> {
         // Filled in place, so that on any error path what was read is wiped by
         // `Drop`, not freed as it is.
         let mut out = Self {
@@ -181,6 +228,11 @@ impl TokenError {
         // The code goes straight into `out` (wiped by its `Drop` if it is one
         // this version does not know); a known code allocates nothing.
         let mut have_code = false;
+        // `__type` or `code`, the first of them, for a body without `error`.
+        // (Wiped, as everything read from the body is.)
+        let mut type_name: Option<zeroize::Zeroizing<String>> = None;
+        // Which of the three spellings of `message` came first.
+        let mut message_name: Option<&'static [u8]> = None;
         let mut seen = [false; 6];
         let mut reader = Reader::new(body);
         reader.object(|r, key| {
@@ -189,8 +241,28 @@ impl TokenError {
             };
             let (index, member) = if name == b"error" {
                 (5, "error")
+            } else if let Some(spelling) = [&b"message"[..], b"Message", b"errorMessage"]
+                .into_iter()
+                .find(|spelling| *spelling == name)
+            {
+                // The SDK's three spellings of `message`: the first one kept,
+                // a repeat of the same name refused as any repeat is.
+                if seen[4] && message_name != Some(spelling) {
+                    return r.skip();
+                }
+                message_name = Some(spelling);
+                (4, "message")
             } else if let Some(i) = NAMES.iter().position(|n| n.as_bytes() == name) {
                 (i, NAMES[i])
+            } else if matches!(name, b"__type" | b"code") {
+                if type_name.is_some() || r.null() {
+                    return r.skip();
+                }
+                let member = if name == b"code" { "code" } else { "__type" };
+                type_name = Some(zeroize::Zeroizing::new(
+                    r.string().map_err(|e| e.in_member(member))?,
+                ));
+                return Ok(());
             } else {
                 return r.skip();
             };
@@ -223,13 +295,15 @@ impl TokenError {
         })?;
         reader.end()?;
         if !have_code {
-            return Err(ParseError::new(
-                ParseErrorKind::Missing { grant: None },
-                Some("error"),
-                None,
-            ));
+            if let Some(code) = type_name
+                .as_deref()
+                .and_then(|name| ErrorCode::from_error_type(name))
+            {
+                out.code = code;
+                have_code = true;
+            }
         }
-        Ok(out)
+        Ok((out, have_code))
     }
 
     /// The HTTP status it came with.

@@ -162,12 +162,10 @@ pub(crate) fn read_json<T>(
             )))
         });
     }
-    let kind = match TokenError::from_json(status, body) {
+    let header_code = error_type.and_then(ErrorCode::from_error_type);
+    let kind = match TokenError::with_header_code(status, body, header_code) {
         Ok(err) => ResponseErrorKind::Token(err),
-        Err(unreadable) => match error_type.and_then(ErrorCode::from_error_type) {
-            Some(code) => ResponseErrorKind::Token(TokenError::from_code(status, code)),
-            None => ResponseErrorKind::Unreadable(unreadable),
-        },
+        Err(unreadable) => ResponseErrorKind::Unreadable(unreadable),
     };
     Err(ResponseError::new(kind))
 }

@@ -132,6 +132,21 @@ mod with_headers {
         ))
         .unwrap_err();
         assert_eq!(err.token_error().unwrap().code(), &ErrorCode::AccessDenied);
+        // An IAM refusal of the signed call: the code in the header, the
+        // reason in the body's `Message`, both kept (as the SDK keeps them).
+        let err = CreateTokenResponse::from_http_response(&answer(
+            400,
+            &[(
+                "x-amzn-ErrorType",
+                "AccessDeniedException:http://internal.amazon.com/coral/com.amazonaws.ssooidc/",
+            )],
+            br#"{"Message":"User: arn:aws:sts::123456789012:assumed-role/app/i is not authorized to perform: sso-oauth:CreateTokenWithIAM"}"#,
+        ))
+        .unwrap_err();
+        let token = err.token_error().unwrap();
+        assert_eq!(token.code(), &ErrorCode::AccessDenied);
+        assert!(token.message().unwrap().contains("is not authorized"));
+        assert!(err.to_string().contains("is not authorized"), "{err}");
     }
 
     #[test]

@@ -308,6 +308,46 @@ fn error_bodies_map_every_code() {
     }
 }
 
+/// AWS-style error bodies, as the SDK reads them: the code from `__type` or
+/// `code` (namespace and `:` suffix dropped) when there is no `error`, the
+/// message from `message`, `Message` or `errorMessage` (the first of them).
+#[test]
+fn aws_style_error_bodies_are_read_as_the_sdk_reads_them() {
+    let err = TokenError::from_json(
+        400,
+        br#"{"__type":"com.amazonaws.ssooidc#AccessDeniedException","Message":"User: arn:aws:sts::123456789012:assumed-role/app/i is not authorized"}"#,
+    )
+    .unwrap();
+    assert_eq!(err.code(), &ErrorCode::AccessDenied);
+    assert_eq!(
+        err.message(),
+        Some("User: arn:aws:sts::123456789012:assumed-role/app/i is not authorized")
+    );
+    let err = TokenError::from_json(
+        400,
+        br#"{"code":"ThrottlingException","errorMessage":"Rate exceeded"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        err.code(),
+        &ErrorCode::Unknown("ThrottlingException".into())
+    );
+    assert!(err.is_throttling() && err.is_retryable());
+    assert_eq!(err.message(), Some("Rate exceeded"));
+    // `error` wins over `__type`; the first spelling of the message is kept.
+    let err = TokenError::from_json(
+        400,
+        br#"{"__type":"SlowDownException","error":"invalid_grant","Message":"first","message":"second"}"#,
+    )
+    .unwrap();
+    assert_eq!(err.code(), &ErrorCode::InvalidGrant);
+    assert_eq!(err.message(), Some("first"));
+    // A repeat of one spelling is refused as any repeated member is.
+    assert!(TokenError::from_json(400, br#"{"error":"x","Message":"a","Message":"b"}"#).is_err());
+    // Neither `error`, `__type` nor `code`: not an error body.
+    assert!(TokenError::from_json(400, br#"{"Message":"no code"}"#).is_err());
+}
+
 #[test]
 fn region_exception_and_newer_members_are_kept() {
     let body = br#"{"error":"invalid_request","error_description":"wrong region","endpoint":"https://oidc.eu-west-1.amazonaws.com","region":"eu-west-1","reason":"KMS_AccessDeniedException","message":"m","__type":"InvalidRequestRegionException"}"#;

@@ -681,17 +681,13 @@ impl DevicePoller {
             let reason = too_large();
             return self.failed_poll(now, PollFailure::Unreadable { status, reason });
         }
-        let error = match TokenError::from_json(status, body) {
+        let header_code = error_type.and_then(ErrorCode::from_error_type);
+        let error = match TokenError::with_header_code(status, body, header_code) {
             Ok(error) => error,
+            Err(_) if status == 429 => return self.back_off(now),
             Err(unexpected) => {
-                if let Some(code) = error_type.and_then(ErrorCode::from_error_type) {
-                    TokenError::from_code(status, code)
-                } else if status == 429 {
-                    return self.back_off(now);
-                } else {
-                    let reason = unexpected.reason().clone();
-                    return self.failed_poll(now, PollFailure::Unreadable { status, reason });
-                }
+                let reason = unexpected.reason().clone();
+                return self.failed_poll(now, PollFailure::Unreadable { status, reason });
             }
         };
         if error.is_throttling() {
