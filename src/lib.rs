@@ -35,7 +35,7 @@ mod sigv4;
 #[cfg(feature = "sts")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sts")))]
 pub mod sts;
-#[cfg(any(feature = "sigv4", feature = "cache"))]
+#[cfg(any(feature = "http", feature = "cache"))]
 mod time;
 mod token_type;
 mod validation;

@@ -1,6 +1,7 @@
 //! From an HTTP answer to a typed result: the success type, or why not.
 
 use std::fmt;
+use std::time::SystemTime;
 
 use crate::oauth_error::{ErrorCode, Expected};
 use crate::{
@@ -32,6 +33,7 @@ pub struct ResponseError {
     // Boxed: a `Result<_, ResponseError>` stays small on the success path.
     kind: Box<ResponseErrorKind>,
     request_id: Option<String>,
+    server_date: Option<SystemTime>,
 }
 
 /// What a [`ResponseError`] is.
@@ -54,6 +56,7 @@ impl ResponseError {
         Self {
             kind: Box::new(kind),
             request_id: None,
+            server_date: None,
         }
     }
 
@@ -96,6 +99,65 @@ impl ResponseError {
         self.request_id.as_deref()
     }
 
+    /// The service's clock when it answered: the `Date` header, when the
+    /// answer was read with its headers (the crate's `send` calls and
+    /// `from_http_response`) and the header is an HTTP-date. Compare it with your clock when a signature is refused
+    /// ([`may_be_clock_skew`](Self::may_be_clock_skew)): SigV4 refuses a
+    /// request signed more than 5 minutes from the service's clock.
+    #[must_use]
+    pub fn server_date(&self) -> Option<SystemTime> {
+        self.server_date
+    }
+
+    /// Whether the refusal's code is one the AWS SDKs read as a request
+    /// signed at the wrong time: `InvalidSignatureException`,
+    /// `SignatureDoesNotMatch`, `RequestExpired`, `RequestInTheFuture`,
+    /// `RequestTimeTooSkewed`, `AuthFailure`, or access denied (which some
+    /// services answer). Each has other causes too: the clock is wrong only
+    /// when [`server_date`](Self::server_date) is minutes away from it, which
+    /// is how the SDKs, and this crate's credentials provider, tell.
+    ///
+    /// ```
+    /// # #[cfg(feature = "http")] {
+    /// use std::time::{Duration, SystemTime};
+    /// use ssooidc_token::CreateTokenWithIamResponse;
+    ///
+    /// let answer = http::Response::builder()
+    ///     .status(400)
+    ///     .header("x-amzn-ErrorType", "InvalidSignatureException")
+    ///     .header("Date", "Thu, 03 Dec 2026 15:30:00 GMT")
+    ///     .body(br#"{"message":"Signature expired"}"#.as_slice())
+    ///     .unwrap();
+    /// let err = CreateTokenWithIamResponse::from_http_response(&answer).unwrap_err();
+    /// assert!(err.may_be_clock_skew());
+    /// let signed_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_311_200); // 15:20:00
+    /// let skew = err.server_date().unwrap().duration_since(signed_at).unwrap();
+    /// assert_eq!(skew, Duration::from_secs(600)); // sign again at your clock + 10 minutes
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn may_be_clock_skew(&self) -> bool {
+        const CODES: [&str; 7] = [
+            "InvalidSignatureException",
+            "SignatureDoesNotMatch",
+            "RequestExpired",
+            "RequestInTheFuture",
+            "RequestTimeTooSkewed",
+            "AuthFailure",
+            "AccessDeniedException",
+        ];
+        match &*self.kind {
+            ResponseErrorKind::Token(err) => {
+                *err.code() == ErrorCode::AccessDenied || CODES.contains(&err.code().as_str())
+            }
+            #[cfg(feature = "sts")]
+            ResponseErrorKind::Sts(err) => {
+                err.code() == "AccessDenied" || CODES.contains(&err.code())
+            }
+            ResponseErrorKind::Unreadable(_) => false,
+        }
+    }
+
     /// Whether sending again (later) can help: the service's own verdict for
     /// OAuth and STS errors; any 5xx or 429 for an unreadable answer.
     #[must_use]
@@ -108,9 +170,14 @@ impl ResponseError {
         }
     }
 
+    /// Keeps what the answer's headers say of it: its request id, and the
+    /// service's clock.
     #[cfg(feature = "http")]
-    pub(crate) fn with_request_id(mut self, request_id: Option<String>) -> Self {
-        self.request_id = request_id;
+    pub(crate) fn with_headers(mut self, headers: &AmznHeaders<'_>) -> Self {
+        self.request_id = headers.request_id.map(str::to_owned);
+        self.server_date = headers
+            .date
+            .and_then(|date| crate::time::parse_http_date(date.as_bytes()));
         self
     }
 }
@@ -208,14 +275,14 @@ macro_rules! from_http {
             pub fn from_http_response<B: AsRef<[u8]>>(
                 response: &http::Response<B>,
             ) -> Result<Self, ResponseError> {
-                let (error_type, request_id) = crate::response_error::amzn_headers(response.headers());
+                let headers = crate::response_error::amzn_headers(response.headers());
                 read_json(
                     response.status().as_u16(),
                     response.body().as_ref(),
-                    error_type,
+                    headers.error_type,
                     Self::from_json,
                 )
-                .map_err(|e| e.with_request_id(request_id))
+                .map_err(|e| e.with_headers(&headers))
             }
         }
     };
@@ -231,25 +298,36 @@ from_http!(
     "`StartDeviceAuthorization`"
 );
 
-/// `x-amzn-ErrorType` (the part before `:`, without a `namespace#` prefix) and
-/// `x-amzn-RequestId`.
+/// The headers of an answer this crate reads, as text.
 #[cfg(feature = "http")]
-pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> (Option<&str>, Option<String>) {
+pub(crate) struct AmznHeaders<'a> {
+    /// `x-amzn-ErrorType` (the part before `:`, without a `namespace#` prefix).
+    pub(crate) error_type: Option<&'a str>,
+    /// `x-amzn-RequestId`.
+    pub(crate) request_id: Option<&'a str>,
+    /// `Date`, as sent.
+    date: Option<&'a str>,
+}
+
+/// [`AmznHeaders`] of an `http` answer.
+#[cfg(feature = "http")]
+pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> AmznHeaders<'_> {
     amzn_headers_by(|name| headers.get(name).and_then(|v| v.to_str().ok()))
 }
 
 /// [`amzn_headers`] from any header map: `text` gives a header's value by its
 /// lower-case name (the SDK's answers carry their own header type).
 #[cfg(feature = "http")]
-pub(crate) fn amzn_headers_by<'a>(
-    text: impl Fn(&str) -> Option<&'a str>,
-) -> (Option<&'a str>, Option<String>) {
+pub(crate) fn amzn_headers_by<'a>(text: impl Fn(&str) -> Option<&'a str>) -> AmznHeaders<'a> {
     // As the SDK reads it: the part before `:`, and of that the part after
     // the first `#` (a namespace: `com.amazonaws.ssooidc#SlowDownException`).
     let error_type = text("x-amzn-errortype").map(|t| {
         let code = t.split(':').next().unwrap_or(t);
         code.split_once('#').map_or(code, |(_, name)| name).trim()
     });
-    let request_id = text("x-amzn-requestid").map(str::to_owned);
-    (error_type, request_id)
+    AmznHeaders {
+        error_type,
+        request_id: text("x-amzn-requestid"),
+        date: text("date"),
+    }
 }

@@ -223,6 +223,104 @@ pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
+/// Reads an HTTP-date in its one current form, IMF-fixdate (RFC 9110
+/// section 5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`, which every AWS service
+/// sends in `Date`. The obsolete RFC 850 and asctime forms are not read (the
+/// SDK's `HttpDate` reader does not take them either); the weekday must be one
+/// of the seven names but is not checked against the date.
+#[cfg(feature = "http")]
+pub(crate) fn parse_http_date(b: &[u8]) -> Option<SystemTime> {
+    const DAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |value, &d| {
+            d.is_ascii_digit().then(|| value * 10 + u32::from(d - b'0'))
+        })
+    }
+    let b: &[u8; 29] = b.try_into().ok()?;
+    if !DAYS.iter().any(|day| b[..3] == day[..])
+        || &b[3..5] != b", "
+        || b[7] != b' '
+        || b[11] != b' '
+        || b[16] != b' '
+        || b[19] != b':'
+        || b[22] != b':'
+        || &b[25..] != b" GMT"
+    {
+        return None;
+    }
+    let day = num(&b[5..7])?;
+    let month = MONTHS.iter().position(|m| b[8..11] == m[..])? + 1;
+    let month = u32::try_from(month).ok()?;
+    let year = i64::from(num(&b[12..16])?);
+    let (hour, minute, second) = (num(&b[17..19])?, num(&b[20..22])?, num(&b[23..25])?);
+    if day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))
+}
+
+/// How far the service's clock is from this one: positive when the service's
+/// is ahead. Learned from a refused signature's `Date` header (the credentials
+/// provider signs at `now` corrected by it, as the SDK's clients do).
+#[cfg(feature = "credentials")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ClockSkew {
+    /// Milliseconds, signed (`Date` has whole seconds; SigV4 signs seconds).
+    millis: i64,
+}
+
+#[cfg(feature = "credentials")]
+impl ClockSkew {
+    /// The skew a `Date` of `server` shows for a request sent at `sent` and
+    /// answered at `received` (this clock): the service is taken to have
+    /// stamped its answer halfway through the round trip (NTP's offset, as the
+    /// SDK measures it).
+    pub(crate) fn measured(server: SystemTime, sent: SystemTime, received: SystemTime) -> Self {
+        let midpoint = sent + received.duration_since(sent).unwrap_or_default() / 2;
+        let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        Self {
+            millis: match server.duration_since(midpoint) {
+                Ok(ahead) => millis(ahead),
+                Err(behind) => -millis(behind.duration()),
+            },
+        }
+    }
+
+    /// `time` on this clock, as the service's clock reads it.
+    pub(crate) fn to_service(self, time: SystemTime) -> SystemTime {
+        shift(time, self.millis)
+    }
+
+    /// `time` on the service's clock, as this clock reads it.
+    pub(crate) fn to_local(self, time: SystemTime) -> SystemTime {
+        shift(time, self.millis.saturating_neg())
+    }
+
+    /// How far apart two skews are.
+    pub(crate) fn distance(self, other: Self) -> Duration {
+        Duration::from_millis(self.millis.abs_diff(other.millis))
+    }
+}
+
+/// `time` moved on by `millis` (back, when negative); `time` itself if that
+/// cannot be represented.
+#[cfg(feature = "credentials")]
+fn shift(time: SystemTime, millis: i64) -> SystemTime {
+    let by = Duration::from_millis(millis.unsigned_abs());
+    if millis >= 0 {
+        time.checked_add(by)
+    } else {
+        time.checked_sub(by)
+    }
+    .unwrap_or(time)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,5 +421,65 @@ mod tests {
             );
         }
         assert!(parse_rfc3339(b"2025-11-27T13:00:00+23:59", Zones::Rfc3339).is_some());
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn reads_imf_fixdate() {
+        assert_eq!(
+            parse_http_date(b"Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(at(784_111_777))
+        );
+        assert_eq!(
+            parse_http_date(b"Thu, 03 Dec 2026 15:23:22 GMT"),
+            Some(at(1_796_311_402))
+        );
+        assert_eq!(
+            parse_http_date(b"Tue, 29 Feb 2028 00:00:00 GMT"),
+            Some(at(1_835_395_200))
+        );
+        for text in [
+            "",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37 GMT ",
+            " Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Xyz, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 nov 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 29 Feb 2027 08:49:37 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:49:61 GMT",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+            "Sun; 06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    #[cfg(feature = "credentials")]
+    #[test]
+    fn a_skew_is_measured_from_the_round_trips_midpoint_and_shifts_both_ways() {
+        let sent = at(1_000_000);
+        let received = sent + Duration::from_secs(2);
+        let ahead = ClockSkew::measured(at(1_000_601), sent, received);
+        assert_eq!(ahead.to_service(sent), at(1_000_600));
+        assert_eq!(ahead.to_local(at(1_000_600)), sent);
+        let behind = ClockSkew::measured(at(999_401), sent, received);
+        assert_eq!(behind.to_service(sent), at(999_400));
+        assert_eq!(behind.to_local(at(999_400)), sent);
+        assert_eq!(ahead.distance(behind), Duration::from_secs(1_200));
+        assert_eq!(ClockSkew::default().to_service(sent), sent);
+        // An answer dated before it was asked for on this clock (a reordered
+        // clock): the midpoint is the sending time.
+        assert_eq!(
+            ClockSkew::measured(sent, received, sent),
+            ClockSkew::measured(sent, received, received)
+        );
     }
 }

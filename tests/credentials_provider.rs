@@ -104,7 +104,11 @@ fn setup_with(rotate: bool, clock: Option<SteppedClock>) -> Setup {
         APP_KEYS[0].1.to_owned(),
     )));
     let oidc_state = Arc::new(OidcState::default());
-    let sts_state = Arc::new(StsState::default());
+    // One clock for both services, as AWS has.
+    let sts_state = Arc::new(StsState {
+        clock: oidc_state.clock.clone(),
+        ..StsState::default()
+    });
     let oidc = oidc(expected.clone(), oidc_state.clone());
     let sts = sts(expected.clone(), sts_state.clone());
     let idp_calls = Arc::new(AtomicUsize::new(0));
@@ -958,4 +962,112 @@ async fn an_early_renewal_cut_short_rests_like_a_failed_one() {
     let renewed = bounded(setup.provider.provide_credentials()).await.unwrap();
     assert_ne!(renewed.expiry(), first.expiry());
     assert_eq!(setup.counts(), (1, 1, 1, 2));
+}
+
+impl Setup {
+    /// The services' clock, shared by both stand-ins.
+    fn service_clock(&self) -> &local_aws::ServiceClock {
+        &self.oidc_state.clock
+    }
+
+    /// How many seconds from the services' clock each request was signed at.
+    fn signed_off_by(&self) -> Vec<i64> {
+        self.service_clock().signed_off_by.lock().unwrap().clone()
+    }
+
+    fn skew_refusals(&self) -> usize {
+        self.service_clock().refused.load(Ordering::SeqCst)
+    }
+}
+
+/// Within a few seconds of the services' clock (the round trip, whole seconds).
+fn on_time(off_by: &[i64]) -> bool {
+    off_by.iter().all(|s| s.abs() <= 3)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_clock_ten_minutes_off_is_corrected_from_the_refusals_date_and_kept() {
+    for ahead in [600, -600] {
+        let setup = setup(false);
+        setup.service_clock().set(ahead);
+        // Sessions of 20 s: every load runs a chain.
+        setup.sts_state.lifetime.store(20, Ordering::SeqCst);
+        let credentials = bounded(setup.provider.provide_credentials()).await.unwrap();
+        let off_by = setup.signed_off_by();
+        assert_eq!(setup.skew_refusals(), 1, "{ahead}: {off_by:?}");
+        assert_eq!(
+            off_by.len(),
+            3,
+            "{ahead}: refused, signed again, AssumeRole"
+        );
+        assert!((off_by[0] + ahead).abs() <= 3, "{ahead}: {off_by:?}");
+        assert!(on_time(&off_by[1..]), "{ahead}: {off_by:?}");
+        // The expiry is on this host's clock: STS's `Expiration` (the
+        // services' clock + 20 s) less the skew, less half the session.
+        let expiry = credentials.expiry().unwrap();
+        let now = SystemTime::now();
+        assert!(
+            expiry <= now + Duration::from_secs(11),
+            "{ahead}: {expiry:?}"
+        );
+        assert!(expiry >= now, "{ahead}: {expiry:?}");
+        // The next chain signs with the skew learned: nothing is refused.
+        bounded(setup.provider.provide_credentials()).await.unwrap();
+        let off_by = setup.signed_off_by();
+        assert_eq!(setup.counts(), (1, 1, 1, 2), "{ahead}");
+        assert_eq!(setup.skew_refusals(), 1, "{ahead}: {off_by:?}");
+        assert!(on_time(&off_by[1..]), "{ahead}: {off_by:?}");
+        setup.no_refusals();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skew_that_ends_is_unlearned_at_the_next_refusal() {
+    let setup = setup(false);
+    setup.service_clock().set(600);
+    setup.sts_state.lifetime.store(20, Ordering::SeqCst);
+    bounded(setup.provider.provide_credentials()).await.unwrap();
+    // The host's clock is put right (here: the services' clock moves to it).
+    setup.service_clock().set(0);
+    bounded(setup.provider.provide_credentials()).await.unwrap();
+    let off_by = setup.signed_off_by();
+    assert_eq!(setup.skew_refusals(), 2, "{off_by:?}");
+    assert_eq!(off_by.len(), 6, "{off_by:?}");
+    assert!(
+        (off_by[3] - 600).abs() <= 3,
+        "signed with the old skew: {off_by:?}"
+    );
+    assert!(on_time(&off_by[4..]), "{off_by:?}");
+    setup.no_refusals();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_signature_is_signed_again_once_not_more() {
+    let setup = setup(false);
+    setup.service_clock().set(0);
+    // Every answer is dated 10 minutes after the request's own time.
+    setup.service_clock().runaway.store(true, Ordering::SeqCst);
+    let err = bounded(setup.provider.provide_credentials())
+        .await
+        .unwrap_err();
+    assert_eq!(setup.skew_refusals(), 2, "the first request and one more");
+    let chain = chain_error(&err).expect("a chain error");
+    assert_eq!(chain.step(), ChainStep::JwtBearerGrant);
+    let text = error_chain_text(&err);
+    assert!(text.contains("InvalidSignatureException"), "{text}");
+    assert!(!chain.is_retryable(), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_dated_by_a_clock_that_agrees_is_not_signed_again() {
+    let setup = setup(false);
+    setup.service_clock().set(0);
+    setup.sts_state.deny.store(true, Ordering::SeqCst);
+    let err = bounded(setup.provider.provide_credentials())
+        .await
+        .unwrap_err();
+    assert!(error_chain_text(&err).contains("AccessDenied"));
+    assert_eq!(setup.counts(), (1, 1, 0, 1), "one AssumeRole");
+    assert_eq!(setup.skew_refusals(), 0);
+    assert!(on_time(&setup.signed_off_by()));
 }

@@ -96,6 +96,100 @@ mod with_headers {
     }
 
     #[test]
+    fn the_services_date_is_kept_and_clock_skew_codes_are_told() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let date = ("Date", "Thu, 03 Dec 2026 15:30:00 GMT");
+        let at = UNIX_EPOCH + Duration::from_secs(1_796_311_800);
+        for (error_type, skew) in [
+            ("InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/", true),
+            ("AccessDeniedException", true),
+            ("RequestTimeTooSkewed", true),
+            ("InvalidGrantException", false),
+            ("InvalidClientException", false),
+        ] {
+            let err = CreateTokenWithIamResponse::from_http_response(&answer(
+                403,
+                &[("x-amzn-ErrorType", error_type), date],
+                br#"{"message":"Signature expired: 20261203T152000Z is now earlier than 20261203T152500Z"}"#,
+            ))
+            .unwrap_err();
+            assert_eq!(err.server_date(), Some(at), "{error_type}");
+            assert_eq!(err.may_be_clock_skew(), skew, "{error_type}");
+        }
+        // No `Date`, a `Date` in another form, or no headers read at all.
+        for headers in [
+            &[][..],
+            &[("Date", "Thursday, 03-Dec-26 15:30:00 GMT")][..],
+            &[("Date", "2026-12-03T15:30:00Z")][..],
+        ] {
+            let err = CreateTokenWithIamResponse::from_http_response(&answer(
+                400,
+                headers,
+                br#"{"error":"invalid_grant"}"#,
+            ))
+            .unwrap_err();
+            assert_eq!(err.server_date(), None, "{headers:?}");
+        }
+        let err = CreateTokenWithIamResponse::from_http(
+            403,
+            br#"{"__type":"InvalidSignatureException"}"#,
+        )
+        .unwrap_err();
+        assert!(err.may_be_clock_skew());
+        assert_eq!(err.server_date(), None);
+        let unreadable =
+            CreateTokenWithIamResponse::from_http_response(&answer(502, &[date], b"<html>"))
+                .unwrap_err();
+        assert!(!unreadable.may_be_clock_skew());
+        assert_eq!(unreadable.server_date(), Some(at));
+        #[cfg(feature = "sts")]
+        for (code, skew) in [
+            ("SignatureDoesNotMatch", true),
+            ("RequestExpired", true),
+            ("AccessDenied", true),
+            ("InvalidClientTokenId", false),
+            ("ExpiredToken", false),
+        ] {
+            let body = format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>m</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+            );
+            let response = http::Response::builder()
+                .status(403)
+                .header("Date", date.1)
+                .body(body.into_bytes())
+                .unwrap();
+            let err =
+                ssooidc_token::sts::AssumeRoleResponse::from_http_response(&response).unwrap_err();
+            assert_eq!(err.server_date(), Some(at), "{code}");
+            assert_eq!(err.may_be_clock_skew(), skew, "{code}");
+        }
+    }
+
+    /// The crate reads every `Date` the SDK's own reader takes, as the SDK
+    /// writes it, to the same second.
+    #[test]
+    fn dates_read_as_the_sdk_writes_them() {
+        use aws_smithy_types::date_time::Format;
+        use std::time::{Duration, UNIX_EPOCH};
+        let mut secs: i64 = 0;
+        while secs < 253_402_300_799 {
+            let text = aws_smithy_types::DateTime::from_secs(secs)
+                .fmt(Format::HttpDate)
+                .unwrap();
+            let err = CreateTokenWithIamResponse::from_http_response(&answer(
+                500,
+                &[("Date", text.as_str())],
+                b"",
+            ))
+            .unwrap_err();
+            let expected = UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).unwrap());
+            assert_eq!(err.server_date(), Some(expected), "{text}");
+            // Steps that visit every month, day, hour, minute and second.
+            secs += 86_400 * 29 + 3_600 * 7 + 60 * 13 + 37;
+        }
+    }
+
+    #[test]
     fn x_amzn_error_type_names_the_error_when_the_body_does_not() {
         for (header, code) in [
             (

@@ -458,7 +458,7 @@ impl LogoutOutcome {
         if (200..300).contains(&status) {
             return Self::LoggedOut;
         }
-        let (error_type, request_id) = crate::response_error::amzn_headers(headers);
+        let headers = crate::response_error::amzn_headers(headers);
         let plain = |s: &&str| {
             !s.is_empty()
                 && s.len() <= 128
@@ -467,10 +467,13 @@ impl LogoutOutcome {
         };
         Self::Refused {
             status,
-            error_type: error_type.filter(plain).map(str::to_owned),
-            request_id: request_id.filter(|id| {
-                id.len() <= 128 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }),
+            error_type: headers.error_type.filter(plain).map(str::to_owned),
+            request_id: headers
+                .request_id
+                .filter(|id| {
+                    id.len() <= 128 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+                .map(str::to_owned),
         }
     }
 }

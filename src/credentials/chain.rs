@@ -1,5 +1,6 @@
 //! One run of the identity chain (CreateTokenWithIAM, the identity context, AssumeRole), and the pure rules around it: when credentials are fresh, what expiry they carry, when a refused refresh token falls back to jwt-bearer.
 
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::provider::ProvideCredentials;
@@ -8,8 +9,9 @@ use secrecy::SecretString;
 use super::error::{ChainError, ChainErrorKind, ChainStep};
 use super::provider::Settings;
 use crate::sts::{AssumeRole, IdentityContext};
+use crate::time::ClockSkew;
 use crate::{
-    CreateTokenWithIam, CreateTokenWithIamResponse, ErrorCode, IntoSecret, SendError,
+    CreateTokenWithIam, CreateTokenWithIamResponse, ErrorCode, IntoSecret, SendError, SignError,
     SigningCredentials,
 };
 
@@ -23,8 +25,18 @@ pub(crate) const RENEW_AHEAD: Duration = Duration::from_secs(30);
 /// current credentials are still usable.
 pub(crate) const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
 
+/// A refused signature is signed again with the skew its answer's `Date`
+/// shows when that skew is further than this from the one it was signed with:
+/// SigV4 allows 5 minutes, and the SDK's clients retry past 4.
+pub(crate) const SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+
+/// A skew measured over a longer round trip than this is not trusted (the
+/// SDK's limit).
+const SKEW_ROUND_TRIP_LIMIT: Duration = Duration::from_secs(15 * 60);
+
 /// What a run hands back: the SDK's credentials (expiry `refresh_window` before
-/// STS's), and STS's own `Expiration`.
+/// STS's), and STS's own `Expiration`, both read on the provider's clock (STS's
+/// clock corrected by the skew learned).
 pub(crate) struct Loaded {
     pub(crate) credentials: aws_credential_types::Credentials,
     pub(crate) expiration: SystemTime,
@@ -100,12 +112,54 @@ pub(crate) fn default_session_name(application_arn: &str) -> String {
     name
 }
 
+/// Signs a request with `sign` at the provider's clock as the service's clock
+/// reads it (`skew`, learned so far), and sends it with `transmit`. When the
+/// service refuses the signature as dated at the wrong time (a code the SDKs
+/// read as clock skew, and an answer whose `Date` shows a skew more than
+/// [`SKEW_THRESHOLD`] from `skew`), `skew` becomes the one measured, and the
+/// request is signed and sent once more: the SDK's clients do the same.
+async fn send_signed<B, T, F>(
+    fields: &Settings,
+    skew: &mut ClockSkew,
+    sign: impl Fn(SystemTime) -> Result<http::Request<B>, SignError>,
+    transmit: impl Fn(http::Request<B>) -> F,
+) -> Result<T, SendError>
+where
+    F: Future<Output = Result<T, SendError>>,
+{
+    let mut corrected = false;
+    loop {
+        let sent = fields.time_source.now();
+        let result = transmit(sign(skew.to_service(sent))?).await;
+        let received = fields.time_source.now();
+        let Err(SendError::Response(err)) = &result else {
+            return result;
+        };
+        let round_trip = received.duration_since(sent).unwrap_or_default();
+        let measured = err
+            .server_date()
+            .filter(|_| !corrected && err.may_be_clock_skew())
+            .filter(|_| round_trip <= SKEW_ROUND_TRIP_LIMIT)
+            .map(|server| ClockSkew::measured(server, sent, received))
+            .filter(|measured| measured.distance(*skew) > SKEW_THRESHOLD);
+        match measured {
+            Some(measured) => {
+                *skew = measured;
+                corrected = true;
+            }
+            None => return result,
+        }
+    }
+}
+
 /// Runs the chain once. `refresh_token` is the Identity Center refresh token
 /// held between runs: used first if present, dropped when refused, replaced by
-/// the one each token answer brings.
+/// the one each token answer brings. `skew` is the services' clock skew
+/// learned from refused signatures, kept between runs too.
 pub(crate) async fn run(
     fields: &Settings,
     refresh_token: &mut Option<SecretString>,
+    skew: &mut ClockSkew,
 ) -> Result<Loaded, ChainError> {
     let app = fields
         .app_credentials
@@ -114,7 +168,7 @@ pub(crate) async fn run(
         .map_err(|e| ChainError::new(ChainErrorKind::AppCredentials(e)))?;
     let app = SigningCredentials::from(&app);
 
-    let (mut answer, mut step) = create_token(fields, refresh_token, &app).await?;
+    let (mut answer, mut step) = create_token(fields, refresh_token, skew, &app).await?;
     let mut context = IdentityContext::from_response(&answer);
     if context.is_err() && step == ChainStep::RefreshTokenGrant {
         // A refresh answer without the identity context cannot give a session,
@@ -122,7 +176,7 @@ pub(crate) async fn run(
         // jwt-bearer gives the context instead, once.
         *refresh_token = None;
         drop(answer);
-        (answer, step) = create_token(fields, refresh_token, &app).await?;
+        (answer, step) = create_token(fields, refresh_token, skew, &app).await?;
         context = IdentityContext::from_response(&answer);
     }
     debug_assert!(context.is_ok() || step == ChainStep::JwtBearerGrant);
@@ -132,21 +186,20 @@ pub(crate) async fn run(
 
     let request = assume_role_request(fields, context)
         .map_err(|e| ChainError::new(ChainErrorKind::Build(ChainStep::AssumeRoleWithContext, e)))?;
-    let assume_role = |err: SendError| ChainError::new(ChainErrorKind::StsCall(err));
-    let signed = request
-        .to_signed_http(&fields.sts_endpoint, &app, fields.time_source.now())
-        .map_err(|e| assume_role(e.into()))?;
+    let answer = send_signed(
+        fields,
+        skew,
+        |at| request.to_signed_http(&fields.sts_endpoint, &app, at),
+        |signed| fields.client.assume_role(signed),
+    )
+    .await
+    .map_err(|err| ChainError::new(ChainErrorKind::StsCall(err)))?;
     drop(request);
-    let answer = fields
-        .client
-        .assume_role(signed)
-        .await
-        .map_err(assume_role)?;
     // The account of the assumed role, as the SDK's own AssumeRole provider
     // gives it (account-based endpoints use it).
     let account_id = super::account_id_of(answer.assumed_role_arn()).map(str::to_owned);
     let session = answer.into_credentials();
-    let expiration = session.expiration();
+    let expiration = skew.to_local(session.expiration());
     let expiry = reported_expiry(fields.time_source.now(), expiration, fields.refresh_window);
     Ok(Loaded {
         credentials: super::hand_over(&session, expiry, account_id),
@@ -198,6 +251,7 @@ fn keep_refresh_token(held: &mut Option<SecretString>, answer: &CreateTokenWithI
 async fn create_token(
     fields: &Settings,
     refresh_token: &mut Option<SecretString>,
+    skew: &mut ClockSkew,
     app: &SigningCredentials,
 ) -> Result<(CreateTokenWithIamResponse, ChainStep), ChainError> {
     let failed = |step, err| ChainError::new(ChainErrorKind::TokenCall(step, err));
@@ -209,11 +263,15 @@ async fn create_token(
             .scopes(fields.scopes.iter().map(String::as_str))
             .build()
             .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
-        let signed = request
-            .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
-            .map_err(|e| failed(step, e.into()))?;
+        let answer = send_signed(
+            fields,
+            skew,
+            |at| request.to_signed_http(&fields.oidc_endpoint, app, at),
+            |signed| fields.client.create_token_with_iam(signed),
+        )
+        .await;
         drop(request);
-        match fields.client.create_token_with_iam(signed).await {
+        match answer {
             Ok(answer) => return Ok((answer, step)),
             Err(err) if refresh_token_refused(&err) => *refresh_token = None,
             Err(err) => return Err(failed(step, err)),
@@ -229,14 +287,15 @@ async fn create_token(
         .scopes(fields.scopes.iter().map(String::as_str))
         .build()
         .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
-    let signed = request
-        .to_signed_http(&fields.oidc_endpoint, app, fields.time_source.now())
-        .map_err(|e| failed(step, e.into()))?;
+    let answer = send_signed(
+        fields,
+        skew,
+        |at| request.to_signed_http(&fields.oidc_endpoint, app, at),
+        |signed| fields.client.create_token_with_iam(signed),
+    )
+    .await;
     drop(request);
-    fields
-        .client
-        .create_token_with_iam(signed)
-        .await
+    answer
         .map(|answer| (answer, step))
         .map_err(|e| failed(step, e))
 }

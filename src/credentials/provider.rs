@@ -20,6 +20,7 @@ use super::transport::Transport;
 use crate::builder_state::{field, FieldState, Optional};
 use crate::error::{Problem, Rule};
 use crate::sts::{IdentityContext, StsEndpoint};
+use crate::time::ClockSkew;
 use crate::{BuildError, CreateTokenWithIam, Endpoint};
 
 /// How long before STS's `Expiration` the credentials are renewed, unless
@@ -313,8 +314,12 @@ impl Settings {
 struct Session {
     /// The Identity Center refresh token of the last token answer, if any.
     refresh_token: Option<SecretString>,
-    /// The credentials of the last successful chain, and STS's `Expiration`.
+    /// The credentials of the last successful chain, and STS's `Expiration`
+    /// (on the provider's clock).
     current: Option<(Credentials, SystemTime)>,
+    /// How far the services' clock is from the provider's, learned from a
+    /// refused signature: every chain signs with it.
+    skew: ClockSkew,
     /// After an early renewal that failed or was cut short: no new chain
     /// before this time while the current credentials are still usable.
     retry_after: Option<SystemTime>,
@@ -402,6 +407,13 @@ impl Drop for Renewal<'_> {
 /// load. If your
 /// `idp_token` callback or the network can be slow, raise the bound with
 /// `IdentityCache::lazy().load_timeout(..)` on the SDK config.
+///
+/// A host clock that is minutes off is corrected as the SDK's clients
+/// correct it: a request refused as signed at the wrong time (a clock-skew
+/// code, and an answer whose `Date` is over 4 minutes from the time signed) is
+/// signed again, once, with the skew that `Date` shows; later requests are
+/// signed with it, and STS's `Expiration` is read back onto the provider's
+/// clock with it.
 ///
 /// One chain runs at a time: loads that arrive while one runs wait for it and
 /// share its credentials, or its error; this holds with or without the SDK's
@@ -525,7 +537,8 @@ impl IdentityEnhancedCredentials {
             time_source: &inner.fields.time_source,
             running: true,
         };
-        let result = chain::run(&inner.fields, &mut renewal.session.refresh_token).await;
+        let session = &mut *renewal.session;
+        let result = chain::run(&inner.fields, &mut session.refresh_token, &mut session.skew).await;
         renewal.running = false;
         let session = &mut *renewal.session;
         let run = inner.runs.fetch_add(1, Ordering::AcqRel) + 1;

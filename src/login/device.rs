@@ -584,7 +584,7 @@ impl DevicePoller {
         response: &http::Response<B>,
         now: Instant,
     ) -> PollOutcome {
-        let (error_type, _) = crate::response_error::amzn_headers(response.headers());
+        let error_type = crate::response_error::amzn_headers(response.headers()).error_type;
         self.on_answer(
             response.status().as_u16(),
             error_type,

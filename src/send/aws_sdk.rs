@@ -58,10 +58,9 @@ where
                 "the SDK's answer body was streamed, not read",
             ));
         };
-        let (error_type, request_id) =
-            crate::response_error::amzn_headers_by(|name| raw.headers().get(name));
-        return match read_json(status, body, error_type, parse) {
-            Err(err) => SendError::Response(err.with_request_id(request_id)),
+        let headers = crate::response_error::amzn_headers_by(|name| raw.headers().get(name));
+        return match read_json(status, body, headers.error_type, parse) {
+            Err(err) => SendError::Response(err.with_headers(&headers)),
             // Readable by this crate, not by the SDK (or a success status with a
             // service error): say so, without the SDK's words.
             Ok(()) => SendError::Sdk(SdkFailure::boxed(

@@ -219,9 +219,9 @@ pub(crate) fn read_json<T: crate::response_error::JsonAnswer>(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<T, ResponseError> {
-    let (error_type, request_id) = crate::response_error::amzn_headers(headers);
-    crate::response_error::read_json(status, body, error_type, T::parse)
-        .map_err(|e| e.with_request_id(request_id))
+    let headers = crate::response_error::amzn_headers(headers);
+    crate::response_error::read_json(status, body, headers.error_type, T::parse)
+        .map_err(|e| e.with_headers(&headers))
 }
 
 #[cfg(all(feature = "sts", any(feature = "reqwest", feature = "ureq")))]
@@ -230,9 +230,8 @@ pub(crate) fn read_sts(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<crate::sts::AssumeRoleResponse, ResponseError> {
-    let (_, request_id) = crate::response_error::amzn_headers(headers);
-    crate::sts::AssumeRoleResponse::from_http(status, body)
-        .map_err(|e| e.with_request_id(request_id))
+    let headers = crate::response_error::amzn_headers(headers);
+    crate::sts::AssumeRoleResponse::from_http(status, body).map_err(|e| e.with_headers(&headers))
 }
 
 #[cfg(all(test, any(feature = "reqwest", feature = "ureq")))]

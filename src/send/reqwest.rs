@@ -380,7 +380,7 @@ impl crate::login::DevicePoller {
                 client,
                 request,
                 |status, headers: &http::HeaderMap, body: &[u8]| {
-                    let (error_type, _) = crate::response_error::amzn_headers(headers);
+                    let error_type = crate::response_error::amzn_headers(headers).error_type;
                     Ok(self.on_answer(status, error_type, body, std::time::Instant::now()))
                 },
             )

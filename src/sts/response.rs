@@ -280,9 +280,9 @@ impl AssumeRoleResponse {
     pub fn from_http_response<B: AsRef<[u8]>>(
         response: &http::Response<B>,
     ) -> Result<Self, ResponseError> {
-        let (_, request_id) = crate::response_error::amzn_headers(response.headers());
+        let headers = crate::response_error::amzn_headers(response.headers());
         Self::from_http(response.status().as_u16(), response.body().as_ref())
-            .map_err(|e| e.with_request_id(request_id))
+            .map_err(|e| e.with_headers(&headers))
     }
 
     /// The session's credentials.
