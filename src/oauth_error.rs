@@ -110,6 +110,16 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// How an error body named its code.
+enum Named {
+    /// With the OAuth `error` member (read into the error).
+    Error,
+    /// Only with an AWS-style `__type` or `code` member.
+    Type(ErrorCode),
+    /// Not at all.
+    Nothing,
+}
+
 /// The error for a body that names no code.
 fn missing_code() -> ParseError {
     ParseError::new(ParseErrorKind::Missing { grant: None }, Some("error"), None)
@@ -179,15 +189,22 @@ impl TokenError {
         header_code: Option<ErrorCode>,
     ) -> Result<Self, UnexpectedResponse> {
         let unexpected = |reason| UnexpectedResponse::new(status, reason, Expected::OAuthError);
-        match (Self::read_parts(status, body), header_code) {
-            (Ok((out, true)), _) => Ok(out),
-            (Ok((mut out, false)), Some(code)) => {
-                out.code = code;
+        // As the SDK reads it: the header before the body's `__type` or
+        // `code`; the OAuth `error` (which the SDK's generic reader does not
+        // know) first of all.
+        match Self::read_parts(status, body) {
+            Ok((out, Named::Error)) => Ok(out),
+            Ok((mut out, named)) => {
+                out.code = match (header_code, named) {
+                    (Some(code), _) | (None, Named::Type(code)) => code,
+                    (None, _) => return Err(unexpected(missing_code())),
+                };
                 Ok(out)
             }
-            (Ok((_, false)), None) => Err(unexpected(missing_code())),
-            (Err(_), Some(code)) => Ok(Self::from_code(status, code)),
-            (Err(reason), None) => Err(unexpected(reason)),
+            Err(reason) => match header_code {
+                Some(code) => Ok(Self::from_code(status, code)),
+                None => Err(unexpected(reason)),
+            },
         }
     }
 
@@ -206,14 +223,17 @@ impl TokenError {
 
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
         match Self::read_parts(status, body)? {
-            (out, true) => Ok(out),
-            (_, false) => Err(missing_code()),
+            (out, Named::Error) => Ok(out),
+            (mut out, Named::Type(code)) => {
+                out.code = code;
+                Ok(out)
+            }
+            (_, Named::Nothing) => Err(missing_code()),
         }
     }
 
-    /// The body read, and whether it named its code (`error`, else `__type` or
-    /// `code`).
-    fn read_parts(status: u16, body: &[u8]) -> Result<(Self, bool), ParseError> {
+    /// The body read, and how it named its code.
+    fn read_parts(status: u16, body: &[u8]) -> Result<(Self, Named), ParseError> {
         // Filled in place, so that on any error path what was read is wiped by
         // `Drop`, not freed as it is.
         let mut out = Self {
@@ -294,16 +314,15 @@ impl TokenError {
             Ok(())
         })?;
         reader.end()?;
-        if !have_code {
-            if let Some(code) = type_name
+        let named = if have_code {
+            Named::Error
+        } else {
+            type_name
                 .as_deref()
                 .and_then(|name| ErrorCode::from_error_type(name))
-            {
-                out.code = code;
-                have_code = true;
-            }
-        }
-        Ok((out, have_code))
+                .map_or(Named::Nothing, Named::Type)
+        };
+        Ok((out, named))
     }
 
     /// The HTTP status it came with.

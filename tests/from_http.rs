@@ -226,6 +226,28 @@ mod with_headers {
         ))
         .unwrap_err();
         assert_eq!(err.token_error().unwrap().code(), &ErrorCode::AccessDenied);
+        // The header wins over an AWS-style `__type` or `code` in the body (the
+        // SDK's order); the body's message is kept.
+        for body in [
+            &br#"{"__type":"InvalidRequestException","message":"why"}"#[..],
+            br#"{"code":"InvalidRequestException","message":"why"}"#,
+        ] {
+            let err = CreateTokenResponse::from_http_response(&answer(
+                400,
+                &[("x-amzn-ErrorType", "SlowDownException")],
+                body,
+            ))
+            .unwrap_err();
+            let token = err.token_error().unwrap();
+            assert_eq!(token.code(), &ErrorCode::SlowDown);
+            assert_eq!(token.message(), Some("why"));
+            // Without the header, the body's `__type` or `code` names it.
+            let err = CreateTokenResponse::from_http_response(&answer(400, &[], body)).unwrap_err();
+            assert_eq!(
+                err.token_error().unwrap().code(),
+                &ErrorCode::InvalidRequest
+            );
+        }
         // An IAM refusal of the signed call: the code in the header, the
         // reason in the body's `Message`, both kept (as the SDK keeps them).
         let err = CreateTokenResponse::from_http_response(&answer(
