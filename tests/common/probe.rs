@@ -17,6 +17,9 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 static LEAKS: AtomicUsize = AtomicUsize::new(0);
 static SCANNED: AtomicUsize = AtomicUsize::new(0);
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+/// The sizes of the first blocks found holding the canary (no allocation in
+/// the allocator: a fixed table).
+static LEAK_SIZES: [AtomicUsize; 32] = [const { AtomicUsize::new(0) }; 32];
 
 struct Probe;
 
@@ -30,7 +33,10 @@ unsafe fn inspect(ptr: *mut u8, size: usize) {
     if ARMED.load(Ordering::SeqCst) {
         SCANNED.fetch_add(1, Ordering::SeqCst);
         if contains_canary(std::slice::from_raw_parts(ptr, size)) {
-            LEAKS.fetch_add(1, Ordering::SeqCst);
+            let n = LEAKS.fetch_add(1, Ordering::SeqCst);
+            if let Some(slot) = LEAK_SIZES.get(n) {
+                slot.store(size, Ordering::SeqCst);
+            }
         }
     }
 }
@@ -65,10 +71,16 @@ static GLOBAL: Probe = Probe;
 
 /// Runs `f` with the probe armed and returns how many freed blocks held the canary.
 pub fn leaks_during(f: impl FnOnce()) -> usize {
+    leaked_sizes_during(f).len()
+}
+
+/// Runs `f` with the probe armed and returns the size of each freed block that
+/// held the canary.
+pub fn leaked_sizes_during(f: impl FnOnce()) -> Vec<usize> {
     let _guard = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let before = LEAKS.load(Ordering::SeqCst);
+    LEAKS.store(0, Ordering::SeqCst);
     let scanned_before = SCANNED.load(Ordering::SeqCst);
     ARMED.store(true, Ordering::SeqCst);
     f();
@@ -77,7 +89,15 @@ pub fn leaks_during(f: impl FnOnce()) -> usize {
         SCANNED.load(Ordering::SeqCst) > scanned_before,
         "the probe saw no freed block"
     );
-    LEAKS.load(Ordering::SeqCst) - before
+    let leaks = LEAKS.load(Ordering::SeqCst);
+    let mut sizes: Vec<usize> = LEAK_SIZES
+        .iter()
+        .take(leaks)
+        .map(|size| size.load(Ordering::SeqCst))
+        .collect();
+    // Past the table's length, the count still counts.
+    sizes.resize(leaks, 0);
+    sizes
 }
 
 /// A secret of `len` bytes made of repeated canaries (and `-` filler), written into
