@@ -486,6 +486,12 @@ fn default_location_follows_home_then_the_platforms_own() {
         cache_of().unwrap(),
         std::path::Path::new("/home/me/.aws/sso/cache")
     );
+    // The AWS CLI's cache of role credentials, which `aws sso logout` clears,
+    // is found from the same home.
+    assert_eq!(
+        ssooidc_token::cache::cli_credentials_dir().unwrap(),
+        std::path::Path::new("/home/me/.aws/cli/cache")
+    );
     for (name, value) in saved {
         match value {
             Some(value) => std::env::set_var(name, value),

@@ -800,17 +800,7 @@ fn many_async_waiters_and_dropped_ones_share_one_refresh() {
     store_token(dir.path(), SystemTime::now() + Duration::from_secs(300));
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
     // Another process's refresh, in progress: it holds the lock file.
-    let mut lock = TokenCache::new(dir.path())
-        .token_path(&CacheKey::session("dev"))
-        .into_os_string();
-    lock.push(".lock");
-    let held = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock)
-        .unwrap();
+    let held = open_lock_file(dir.path());
     held.lock().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -903,14 +893,7 @@ fn an_async_wait_for_another_process_sleeps_on_tokios_clock() {
     // good: the lock belongs to it, not to this process), and when told
     // (once the caller has waited 200 ms on the paused clock) stores a fresh
     // token and lets go.
-    let lock_path = dir
-        .path()
-        .join(format!("{}.lock", CacheKey::session("dev").file_name()));
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let held = options.open(&lock_path).unwrap();
+    let held = open_lock_file(dir.path());
     held.lock().unwrap();
     let other_dir = dir.path().to_owned();
     let (go, told) = std::sync::mpsc::channel::<()>();
@@ -945,4 +928,108 @@ fn an_async_wait_for_another_process_sleeps_on_tokios_clock() {
     // runtime idles, however long the other process takes in real time).
     let ms = waited.as_millis();
     assert!(ms >= 225 && (ms - 75) % 50 == 0, "{waited:?}");
+}
+
+/// The lock file of the test session's token, opened as another process
+/// would open it.
+fn open_lock_file(dir: &Path) -> std::fs::File {
+    let lock_path = dir.join(format!("{}.lock", CacheKey::session("dev").file_name()));
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(&lock_path).unwrap()
+}
+
+/// In the advisory window (10 to 15 minutes left), a caller that finds
+/// another process refreshing goes on with the valid token at once, blocking
+/// or async: it neither waits for the lock nor refreshes.
+#[test]
+fn in_the_advisory_window_a_caller_goes_on_while_another_process_refreshes() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(12 * 60));
+    let held = open_lock_file(dir.path());
+    held.lock().unwrap();
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let agent = ureq::Agent::new_with_defaults();
+    let started = Instant::now();
+    // On a thread of its own, so that a caller that waited would fail the
+    // test rather than hang it.
+    let (sent, answer) = std::sync::mpsc::channel();
+    {
+        let (session, agent) = (session.clone(), agent.clone());
+        std::thread::spawn(move || {
+            let _ = sent.send(session.token_blocking(&agent));
+        });
+    }
+    let token = answer
+        .recv_timeout(Duration::from_secs(10))
+        .expect("a blocking caller waited for the lock")
+        .unwrap();
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let token = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        tokio::time::timeout(Duration::from_secs(10), session.token(&client))
+            .await
+            .expect("an async caller waited for the lock")
+            .unwrap()
+    });
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "a caller waited for the other process"
+    );
+    assert_eq!(endpoint.refreshes(), 0);
+    // Once the other process lets go, the next caller refreshes.
+    held.unlock().unwrap();
+    let token = session.token_blocking(&agent).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "new-access");
+    assert_eq!(endpoint.refreshes(), 1);
+}
+
+/// In the advisory window, a caller that finds another caller of this process
+/// refreshing goes on with the valid token at once, blocking or async.
+#[test]
+fn in_the_advisory_window_a_caller_goes_on_while_another_thread_refreshes() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::gated(200, REFRESHED);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(12 * 60));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let refreshing = {
+        let session = session.clone();
+        std::thread::spawn(move || {
+            let agent = ureq::Agent::new_with_defaults();
+            session.token_blocking(&agent).unwrap()
+        })
+    };
+    // The refresh is under way once its request has reached the endpoint.
+    let waiting = Instant::now();
+    while endpoint.refreshes() == 0 {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(10),
+            "no refresh began"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let agent = ureq::Agent::new_with_defaults();
+    let token = session.token_blocking(&agent).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let token = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        session.token(&client).await.unwrap()
+    });
+    assert_eq!(token.access_token().expose_secret(), "old-access");
+    assert_eq!(endpoint.refreshes(), 1, "only the first caller refreshed");
+    endpoint.release();
+    let refreshed = refreshing.join().unwrap();
+    assert_eq!(refreshed.access_token().expose_secret(), "new-access");
 }
