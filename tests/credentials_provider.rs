@@ -1071,3 +1071,22 @@ async fn a_refusal_dated_by_a_clock_that_agrees_is_not_signed_again() {
     assert_eq!(setup.skew_refusals(), 0);
     assert!(on_time(&setup.signed_off_by()));
 }
+
+/// A load dropped after the token answer (here: while STS is slow) keeps the
+/// refresh token that answer brought: the next chain uses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_cut_short_after_the_token_answer_keeps_its_refresh_token() {
+    let setup = setup(false);
+    setup.sts_state.stall_ms.store(2_000, Ordering::SeqCst);
+    let cut = tokio::time::timeout(
+        Duration::from_millis(500),
+        setup.provider.provide_credentials(),
+    )
+    .await;
+    assert!(cut.is_err(), "the load was not cut short");
+    assert_eq!(setup.counts(), (1, 1, 0, 1), "cut during AssumeRole");
+    setup.sts_state.stall_ms.store(0, Ordering::SeqCst);
+    // The stand-in takes only the refresh token it handed out last.
+    bounded(setup.load_then((1, 1, 1, 2), "the next chain refreshes")).await;
+    setup.no_refusals();
+}

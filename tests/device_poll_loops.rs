@@ -360,3 +360,67 @@ async fn an_oversized_2xx_ends_the_async_loop() {
     assert!(poller.is_finished());
     server.join().unwrap();
 }
+
+/// A token endpoint that answers a first poll `status` with a body over 1 MiB
+/// (the client stops reading it, so the write may fail: that is not checked),
+/// and a second one with a token.
+fn oversized_error_then_token() -> (Endpoint, std::thread::JoinHandle<()>) {
+    let (listener, endpoint) = local_token_endpoint();
+    let handle = std::thread::spawn(move || {
+        use std::io::Write;
+        let (mut stream, _) = listener.accept().unwrap();
+        let _request = loopback::read_message(&mut stream).unwrap();
+        let body = vec![b' '; 2 * 1024 * 1024];
+        let head = format!(
+            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&body);
+        drop(stream);
+        let (mut stream, _) = listener.accept().unwrap();
+        let _request = loopback::read_message(&mut stream).unwrap();
+        loopback::respond(
+            &mut stream,
+            200,
+            &[("content-type", "application/json")],
+            br#"{"accessToken":"aoa-after-oversized","tokenType":"Bearer","expiresIn":3600}"#,
+        )
+        .unwrap();
+    });
+    (endpoint, handle)
+}
+
+/// An error answer over 1 MiB is not judged (it could be `slow_down` as well
+/// as a refusal): the poll ends as `Sending`, the poller is not finished, and
+/// calling again resumes polling, in both loops.
+#[test]
+fn an_oversized_error_answer_is_sending_and_the_blocking_loop_resumes() {
+    let (endpoint, server) = oversized_error_then_token();
+    let mut poller = poller_for_redirect_test();
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(
+        matches!(&err, DeviceLoginError::Sending(SendError::Response(e)) if e.status() == 400),
+        "{err:?}"
+    );
+    assert!(!poller.is_finished());
+    let token = poller.poll_blocking(&agent(), &endpoint).unwrap();
+    assert_eq!(token.access_token().expose_secret(), "aoa-after-oversized");
+    server.join().unwrap();
+}
+
+#[tokio::test]
+async fn an_oversized_error_answer_is_sending_and_the_async_loop_resumes() {
+    let (endpoint, server) = oversized_error_then_token();
+    let mut poller = poller_for_redirect_test();
+    let client = ReqwestClient::new().unwrap();
+    let err = poller.poll(&client, &endpoint).await.unwrap_err();
+    assert!(
+        matches!(&err, DeviceLoginError::Sending(SendError::Response(e)) if e.status() == 400),
+        "{err:?}"
+    );
+    assert!(!poller.is_finished());
+    let token = poller.poll(&client, &endpoint).await.unwrap();
+    assert_eq!(token.access_token().expose_secret(), "aoa-after-oversized");
+    server.join().unwrap();
+}

@@ -126,3 +126,37 @@ fn authorization_equals_the_sdks() {
         }
     }
 }
+
+/// A request of the caller's own whose URI carries user info and has no
+/// `host` header is signed for the host clients send (`host:port`, no user
+/// info), the same as the URI without it, which is what the SDK signs.
+#[test]
+fn user_info_in_the_uri_is_not_signed() {
+    let signed = |uri: &str| {
+        let request = CreateTokenWithIam::token_exchange()
+            .client_id(ARN)
+            .subject_token("subject-token")
+            .subject_token_type(TokenType::AccessToken)
+            .build()
+            .unwrap();
+        let mut http = request.to_http_at(&Endpoint::new("us-east-1").unwrap());
+        *http.uri_mut() = uri.parse().unwrap();
+        http.headers_mut().remove("host");
+        let credentials = SigningCredentials::new(AKID, SECRET);
+        let at = UNIX_EPOCH + Duration::from_secs(1_796_311_402);
+        sign(&mut http, &credentials, "us-east-1", at).unwrap();
+        http.headers()["authorization"].to_str().unwrap().to_owned()
+    };
+    let plain = signed("https://oidc.example.com:8443/token?aws_iam=t");
+    for uri in [
+        "https://user@oidc.example.com:8443/token?aws_iam=t",
+        "https://user:secret@oidc.example.com:8443/token?aws_iam=t",
+    ] {
+        assert_eq!(signed(uri), plain, "{uri}");
+    }
+    assert_ne!(
+        signed("https://oidc.example.com:8444/token?aws_iam=t"),
+        plain,
+        "the port is signed"
+    );
+}

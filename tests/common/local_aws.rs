@@ -379,6 +379,8 @@ pub struct StsState {
     /// Seconds from now to the `Expiration` it hands out.
     pub lifetime: AtomicU64,
     pub deny: AtomicBool,
+    /// Milliseconds to wait before answering.
+    pub stall_ms: AtomicU64,
     pub signed_by: Mutex<Vec<String>>,
     /// The `x-amz-date` of each signed request, in order.
     pub signed_at: Mutex<Vec<String>>,
@@ -392,6 +394,7 @@ impl Default for StsState {
             assume_role: AtomicUsize::new(0),
             lifetime: AtomicU64::new(3_600),
             deny: AtomicBool::new(false),
+            stall_ms: AtomicU64::new(0),
             signed_by: Mutex::new(Vec::new()),
             signed_at: Mutex::new(Vec::new()),
             clock: Arc::default(),
@@ -462,6 +465,7 @@ fn sts_answer(
         }
     }
     state.assume_role.fetch_add(1, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(state.stall_ms.load(Ordering::SeqCst)));
     if state.deny.load(Ordering::SeqCst) {
         return Ok((
             403,
