@@ -101,7 +101,8 @@ impl ResponseError {
 
     /// The service's clock when it answered: the `Date` header, when the
     /// answer was read with its headers (the crate's `send` calls and
-    /// `from_http_response`) and the header is an HTTP-date. Compare it with your clock when a signature is refused
+    /// `from_http_response`), the header is an HTTP-date, and the answer did
+    /// not come from a cache (no `Age` header), as the SDK reads it. Compare it with your clock when a signature is refused
     /// ([`may_be_clock_skew`](Self::may_be_clock_skew)): SigV4 refuses a
     /// request signed more than 5 minutes from the service's clock.
     #[must_use]
@@ -137,14 +138,13 @@ impl ResponseError {
     /// ```
     #[must_use]
     pub fn may_be_clock_skew(&self) -> bool {
-        const CODES: [&str; 7] = [
+        const CODES: [&str; 6] = [
             "InvalidSignatureException",
             "SignatureDoesNotMatch",
             "RequestExpired",
             "RequestInTheFuture",
             "RequestTimeTooSkewed",
             "AuthFailure",
-            "AccessDeniedException",
         ];
         match &*self.kind {
             ResponseErrorKind::Token(err) => {
@@ -305,7 +305,8 @@ pub(crate) struct AmznHeaders<'a> {
     pub(crate) error_type: Option<&'a str>,
     /// `x-amzn-RequestId`.
     pub(crate) request_id: Option<&'a str>,
-    /// `Date`, as sent.
+    /// `Date`, as sent; `None` for an answer from a cache (with `Age`),
+    /// whose `Date` is not the service's clock now.
     date: Option<&'a str>,
 }
 
@@ -328,6 +329,6 @@ pub(crate) fn amzn_headers_by<'a>(text: impl Fn(&str) -> Option<&'a str>) -> Amz
     AmznHeaders {
         error_type,
         request_id: text("x-amzn-requestid"),
-        date: text("date"),
+        date: text("date").filter(|_| text("age").is_none()),
     }
 }

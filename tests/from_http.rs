@@ -130,6 +130,18 @@ mod with_headers {
             .unwrap_err();
             assert_eq!(err.server_date(), None, "{headers:?}");
         }
+        // An answer from a cache: its `Date` is not the service's clock now.
+        let err = CreateTokenWithIamResponse::from_http_response(&answer(
+            403,
+            &[
+                ("x-amzn-ErrorType", "InvalidSignatureException"),
+                date,
+                ("Age", "30"),
+            ],
+            b"{}",
+        ))
+        .unwrap_err();
+        assert_eq!(err.server_date(), None);
         let err = CreateTokenWithIamResponse::from_http(
             403,
             br#"{"__type":"InvalidSignatureException"}"#,
@@ -165,8 +177,8 @@ mod with_headers {
         }
     }
 
-    /// The crate reads every `Date` the SDK's own reader takes, as the SDK
-    /// writes it, to the same second.
+    /// The crate reads every `Date` as the SDK writes it, to the same second,
+    /// over every month, day, hour, minute and second from 1970 to 9999.
     #[test]
     fn dates_read_as_the_sdk_writes_them() {
         use aws_smithy_types::date_time::Format;

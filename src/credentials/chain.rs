@@ -117,7 +117,10 @@ pub(crate) fn default_session_name(application_arn: &str) -> String {
 /// service refuses the signature as dated at the wrong time (a code the SDKs
 /// read as clock skew, and an answer whose `Date` shows a skew more than
 /// [`SKEW_THRESHOLD`] from `skew`), `skew` becomes the one measured, and the
-/// request is signed and sent once more: the SDK's clients do the same.
+/// request is signed and sent once more: the SDK's clients do the same. A
+/// skew that leaves no time SigV4 can write (past the year 9999, before 1970:
+/// an absurd `Date`, or the host's clock stepped since) is dropped, and the
+/// request signed at the provider's clock.
 async fn send_signed<B, T, F>(
     fields: &Settings,
     skew: &mut ClockSkew,
@@ -130,7 +133,14 @@ where
     let mut corrected = false;
     loop {
         let sent = fields.time_source.now();
-        let result = transmit(sign(skew.to_service(sent))?).await;
+        let signed = match sign(skew.to_service(sent)) {
+            Err(SignError::TimeOutOfRange) if *skew != ClockSkew::default() => {
+                *skew = ClockSkew::default();
+                sign(sent)?
+            }
+            signed => signed?,
+        };
+        let result = transmit(signed).await;
         let received = fields.time_source.now();
         let Err(SendError::Response(err)) = &result else {
             return result;

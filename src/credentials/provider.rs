@@ -347,9 +347,38 @@ struct Inner {
 /// each starting a chain of its own.
 struct Renewal<'a> {
     session: tokio::sync::MutexGuard<'a, Session>,
+    /// The provider's `last`, for [`reskew`](Self::reskew).
+    last: &'a Mutex<Option<(Credentials, SystemTime)>>,
+    /// The skew the current credentials' times were read with.
+    skew_before: ClockSkew,
     time_source: &'a SharedTimeSource,
     /// Whether the chain is still running (the load has not seen it end).
     running: bool,
+}
+
+impl Renewal<'_> {
+    /// When the chain learned another skew, reads the current credentials'
+    /// expiry and STS's `Expiration` again with it (they were read onto the
+    /// provider's clock with the one before), so that a renewal that then
+    /// fails, or is cut short, serves them no longer than STS honours them.
+    fn reskew(&mut self) {
+        let (before, after) = (self.skew_before, self.session.skew);
+        if before == after {
+            return;
+        }
+        self.skew_before = after;
+        let moved = |time: SystemTime| after.to_local(before.to_service(time));
+        let reread = |held: &mut Option<(Credentials, SystemTime)>| {
+            if let Some((credentials, expiration)) = held {
+                *expiration = moved(*expiration);
+                if let Some(expiry) = credentials.expiry_mut() {
+                    *expiry = moved(*expiry);
+                }
+            }
+        };
+        reread(&mut self.session.current);
+        reread(&mut self.last.lock().unwrap_or_else(PoisonError::into_inner));
+    }
 }
 
 impl Drop for Renewal<'_> {
@@ -357,6 +386,7 @@ impl Drop for Renewal<'_> {
         if !self.running {
             return;
         }
+        self.reskew();
         let now = self.time_source.now();
         let usable = (self.session.current.as_ref())
             .is_some_and(|(_, expiration)| chain::is_usable(*expiration, now));
@@ -532,14 +562,18 @@ impl IdentityEnhancedCredentials {
                 return Err(err.to_credentials_error());
             }
         }
+        let skew_before = session.skew;
         let mut renewal = Renewal {
             session,
+            last: &inner.last,
+            skew_before,
             time_source: &inner.fields.time_source,
             running: true,
         };
         let session = &mut *renewal.session;
         let result = chain::run(&inner.fields, &mut session.refresh_token, &mut session.skew).await;
         renewal.running = false;
+        renewal.reskew();
         let session = &mut *renewal.session;
         let run = inner.runs.fetch_add(1, Ordering::AcqRel) + 1;
         match result {

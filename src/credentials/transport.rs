@@ -17,7 +17,10 @@ pub type TransportFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SendErro
 /// (a plain `reqwest::Client` would carry the signed request, its session token
 /// and its body to whatever host a 3xx names, so it does not implement this
 /// trait). Implement it to send through another HTTP client, or to drive the
-/// provider without sockets in a test.
+/// provider without sockets in a test. Read the answers with
+/// `from_http_response` (it keeps the `Date` header, which the provider's
+/// clock-skew correction needs: see [`ResponseError::server_date`](crate::ResponseError::server_date)); with
+/// `from_http`, a host clock minutes off is not corrected.
 ///
 /// ```
 /// use ssooidc_token::credentials::{Transport, TransportFuture};

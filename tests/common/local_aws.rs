@@ -137,6 +137,8 @@ pub struct ServiceClock {
     /// Refuse every request as signed at the wrong time, with a `Date` 10
     /// minutes after the time it was signed at (a clock that runs away).
     pub runaway: AtomicBool,
+    /// Refuse every request as signed at the wrong time, with this `Date`.
+    pub fixed_date: Mutex<Option<&'static str>>,
     /// How many requests were refused as signed at the wrong time.
     pub refused: AtomicUsize,
     /// The seconds from the services' clock to the time each request was
@@ -181,9 +183,14 @@ impl ServiceClock {
         let signed = parse_amz_date(&amz_date(received)).unwrap_or(0);
         let now = self.unix_now();
         self.signed_off_by.lock().unwrap().push(signed - now);
-        let runaway = self.runaway.load(Ordering::SeqCst);
-        let date = if runaway { signed + 600 } else { now };
-        let headers = vec![("date", http_date(date))];
+        let fixed = *self.fixed_date.lock().unwrap();
+        let runaway = self.runaway.load(Ordering::SeqCst) || fixed.is_some();
+        let date = match fixed {
+            Some(date) => date.to_owned(),
+            None if runaway => http_date(signed + 600),
+            None => http_date(now),
+        };
+        let headers = vec![("date", date)];
         if !runaway && (signed - now).abs() <= 300 {
             return (None, headers);
         }
