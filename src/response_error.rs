@@ -313,7 +313,12 @@ pub(crate) struct AmznHeaders<'a> {
 /// [`AmznHeaders`] of an `http` answer.
 #[cfg(feature = "http")]
 pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> AmznHeaders<'_> {
-    amzn_headers_by(|name| headers.get(name).and_then(|v| v.to_str().ok()))
+    let mut read = amzn_headers_by(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+    // An `Age` counts whatever its value (one that is not text included).
+    if headers.contains_key(http::header::AGE) {
+        read.date = None;
+    }
+    read
 }
 
 /// [`amzn_headers`] from any header map: `text` gives a header's value by its

@@ -142,6 +142,15 @@ mod with_headers {
         ))
         .unwrap_err();
         assert_eq!(err.server_date(), None);
+        // (Found by fuzzing: an `Age` whose value is not text counts too.)
+        let cached = http::Response::builder()
+            .status(403)
+            .header("Date", date.1)
+            .header("Age", http::HeaderValue::from_bytes(b"navI\xec").unwrap())
+            .body(&b"{}"[..])
+            .unwrap();
+        let err = CreateTokenWithIamResponse::from_http_response(&cached).unwrap_err();
+        assert_eq!(err.server_date(), None);
         let err = CreateTokenWithIamResponse::from_http(
             403,
             br#"{"__type":"InvalidSignatureException"}"#,
