@@ -289,3 +289,54 @@ pub(crate) fn bodiless(
     let response = agent.run(guarded(agent, request, timeout))?;
     Ok((response.status(), response.headers().clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+
+    use super::guarded;
+
+    /// A local server that accepts and then says nothing, until the test ends.
+    fn silent() -> (String, std::sync::mpsc::Sender<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/token", listener.local_addr().unwrap());
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let held: Vec<_> = listener.incoming().take(2).collect();
+            let _ = stopped.recv_timeout(Duration::from_secs(60));
+            drop(held);
+        });
+        (url, stop)
+    }
+
+    /// The request as the crate makes it, sent with `agent` to a server that
+    /// never answers: which timeout ended it, and when.
+    fn run(agent: &ureq::Agent, url: &str, timeout: Duration) -> (ureq::Error, Duration) {
+        let request = http::Request::post(url).body(&b"{}"[..]).unwrap();
+        let started = Instant::now();
+        let err = agent.run(guarded(agent, request, timeout)).unwrap_err();
+        (err, started.elapsed())
+    }
+
+    /// An agent without an overall timeout gets the crate's for the exchange
+    /// (here a short one stands in for the 60 s default); an agent's own
+    /// overall timeout is kept. Bounds on correctness, with wide margins, not
+    /// measures of speed.
+    #[test]
+    fn the_exchange_is_bounded_by_the_agents_timeout_or_the_crates() {
+        let (url, stop) = silent();
+        let plain = ureq::Agent::new_with_defaults();
+        let (err, waited) = run(&plain, &url, Duration::from_millis(300));
+        assert!(matches!(err, ureq::Error::Timeout(_)), "{err:?}");
+        assert!(waited < Duration::from_secs(20), "{waited:?}");
+        let own: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_millis(300)))
+            .build()
+            .into();
+        let (err, waited) = run(&own, &url, Duration::from_secs(3_600));
+        assert!(matches!(err, ureq::Error::Timeout(_)), "{err:?}");
+        assert!(waited < Duration::from_secs(20), "{waited:?}");
+        let _ = stop.send(());
+    }
+}
