@@ -313,18 +313,20 @@ pub(crate) struct AmznHeaders<'a> {
 /// [`AmznHeaders`] of an `http` answer.
 #[cfg(feature = "http")]
 pub(crate) fn amzn_headers(headers: &http::HeaderMap) -> AmznHeaders<'_> {
-    let mut read = amzn_headers_by(|name| headers.get(name).and_then(|v| v.to_str().ok()));
-    // An `Age` counts whatever its value (one that is not text included).
-    if headers.contains_key(http::header::AGE) {
-        read.date = None;
-    }
-    read
+    amzn_headers_by(
+        |name| headers.get(name).and_then(|v| v.to_str().ok()),
+        headers.contains_key(http::header::AGE),
+    )
 }
 
 /// [`amzn_headers`] from any header map: `text` gives a header's value by its
-/// lower-case name (the SDK's answers carry their own header type).
+/// lower-case name (the SDK's answers carry their own header type); `cached`
+/// says the answer has an `Age` header (whatever its value).
 #[cfg(feature = "http")]
-pub(crate) fn amzn_headers_by<'a>(text: impl Fn(&str) -> Option<&'a str>) -> AmznHeaders<'a> {
+pub(crate) fn amzn_headers_by<'a>(
+    text: impl Fn(&str) -> Option<&'a str>,
+    cached: bool,
+) -> AmznHeaders<'a> {
     // As the SDK reads it: the part before `:`, and of that the part after
     // the first `#` (a namespace: `com.amazonaws.ssooidc#SlowDownException`).
     let error_type = text("x-amzn-errortype").map(|t| {
@@ -334,6 +336,6 @@ pub(crate) fn amzn_headers_by<'a>(text: impl Fn(&str) -> Option<&'a str>) -> Amz
     AmznHeaders {
         error_type,
         request_id: text("x-amzn-requestid"),
-        date: text("date").filter(|_| text("age").is_none()),
+        date: text("date").filter(|_| !cached),
     }
 }

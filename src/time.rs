@@ -9,7 +9,6 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (`days_from_civil`).
-#[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let (month, day) = (i64::from(month), i64::from(day));
     let y = if month <= 2 { year - 1 } else { year };
@@ -39,7 +38,6 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     )
 }
 
-#[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -143,23 +141,35 @@ pub(crate) enum Zones {
     Lenient,
 }
 
+/// The decimal number `b[range]` spells, digits only.
+fn digits(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
+    b.get(range)?.iter().try_fold(0u32, |value, &d| {
+        d.is_ascii_digit().then(|| value * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// Seconds since 1970 of a UTC date and time, `None` when a field is out of
+/// range (a leap second, `:60`, is taken).
+fn civil_secs(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<i64> {
+    if month == 0
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
+}
+
 /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction]<zone>`. Nothing else is accepted: no
 /// surrounding space, no offset beyond ±23:59, no field out of range (a leap
 /// second, `:60`, is accepted as RFC 3339 allows). Fractions beyond nanoseconds
 /// are truncated.
 #[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
-    fn num(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
-        let digits = b.get(range)?;
-        let mut value = 0u32;
-        for &d in digits {
-            if !d.is_ascii_digit() {
-                return None;
-            }
-            value = value * 10 + u32::from(d - b'0');
-        }
-        Some(value)
-    }
+    let num = digits;
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
         return None;
     }
@@ -207,18 +217,7 @@ pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
         [sign @ (b'+' | b'-'), _, _] if lenient => offset_minutes(*sign, num(zone, 1..3)?, 0)?,
         _ => return None,
     };
-    if month == 0
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let secs = days_from_civil(year, month, day) * 86_400
-        + i64::from(hour * 3600 + minute * 60 + second)
-        - offset * 60;
+    let secs = civil_secs(year, month, day, hour, minute, second)? - offset * 60;
     let secs = u64::try_from(secs).ok()?;
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
@@ -235,11 +234,6 @@ pub(crate) fn parse_http_date(b: &[u8]) -> Option<SystemTime> {
         b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
         b"Dec",
     ];
-    fn num(b: &[u8]) -> Option<u32> {
-        b.iter().try_fold(0u32, |value, &d| {
-            d.is_ascii_digit().then(|| value * 10 + u32::from(d - b'0'))
-        })
-    }
     let b: &[u8; 29] = b.try_into().ok()?;
     if !DAYS.iter().any(|day| b[..3] == day[..])
         || &b[3..5] != b", "
@@ -252,16 +246,15 @@ pub(crate) fn parse_http_date(b: &[u8]) -> Option<SystemTime> {
     {
         return None;
     }
-    let day = num(&b[5..7])?;
     let month = MONTHS.iter().position(|m| b[8..11] == m[..])? + 1;
-    let month = u32::try_from(month).ok()?;
-    let year = i64::from(num(&b[12..16])?);
-    let (hour, minute, second) = (num(&b[17..19])?, num(&b[20..22])?, num(&b[23..25])?);
-    if day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let secs = civil_secs(
+        i64::from(digits(b, 12..16)?),
+        u32::try_from(month).ok()?,
+        digits(b, 5..7)?,
+        digits(b, 17..19)?,
+        digits(b, 20..22)?,
+        digits(b, 23..25)?,
+    )?;
     UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(secs).ok()?))
 }
 

@@ -953,7 +953,6 @@ fn in_the_advisory_window_a_caller_goes_on_while_another_process_refreshes() {
     held.lock().unwrap();
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
     let agent = ureq::Agent::new_with_defaults();
-    let started = Instant::now();
     // On a thread of its own, so that a caller that waited would fail the
     // test rather than hang it.
     let (sent, answer) = std::sync::mpsc::channel();
@@ -980,10 +979,6 @@ fn in_the_advisory_window_a_caller_goes_on_while_another_process_refreshes() {
             .unwrap()
     });
     assert_eq!(token.access_token().expose_secret(), "old-access");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "a caller waited for the other process"
-    );
     assert_eq!(endpoint.refreshes(), 0);
     // Once the other process lets go, the next caller refreshes.
     held.unlock().unwrap();

@@ -1081,22 +1081,56 @@ async fn a_refusal_dated_by_a_clock_that_agrees_is_not_signed_again() {
     assert!(on_time(&setup.signed_off_by()));
 }
 
+/// Runs a load until its `AssumeRole` has reached the (stalled) STS stand-in,
+/// then drops it, as the SDK's identity cache drops a load past its timeout.
+async fn cut_during_assume_role(setup: &Setup) {
+    let before = setup.sts_state.assume_role.load(Ordering::SeqCst);
+    setup.sts_state.stall_ms.store(10_000, Ordering::SeqCst);
+    let reached = async {
+        while setup.sts_state.assume_role.load(Ordering::SeqCst) == before {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::select! {
+        loaded = setup.provider.provide_credentials() => {
+            panic!("the load ended before it was cut: {loaded:?}")
+        }
+        () = bounded(reached) => {}
+    }
+    setup.sts_state.stall_ms.store(0, Ordering::SeqCst);
+}
+
 /// A load dropped after the token answer (here: while STS is slow) keeps the
 /// refresh token that answer brought: the next chain uses it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_load_cut_short_after_the_token_answer_keeps_its_refresh_token() {
     let setup = setup(false);
-    setup.sts_state.stall_ms.store(2_000, Ordering::SeqCst);
-    let cut = tokio::time::timeout(
-        Duration::from_millis(500),
-        setup.provider.provide_credentials(),
-    )
-    .await;
-    assert!(cut.is_err(), "the load was not cut short");
+    cut_during_assume_role(&setup).await;
     assert_eq!(setup.counts(), (1, 1, 0, 1), "cut during AssumeRole");
-    setup.sts_state.stall_ms.store(0, Ordering::SeqCst);
     // The stand-in takes only the refresh token it handed out last.
     bounded(setup.load_then((1, 1, 1, 2), "the next chain refreshes")).await;
+    setup.no_refusals();
+}
+
+/// STS refusing the signature (`SignatureDoesNotMatch`, in XML) teaches the
+/// skew as the OIDC service's refusal does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skew_is_learned_from_stss_refusal_too() {
+    let setup = setup(false);
+    setup.service_clock().set(600);
+    setup.service_clock().sts_only.store(true, Ordering::SeqCst);
+    let credentials = bounded(setup.provider.provide_credentials()).await.unwrap();
+    let off_by = setup.signed_off_by();
+    assert_eq!(setup.skew_refusals(), 1, "{off_by:?}");
+    assert_eq!(off_by.len(), 2, "AssumeRole refused, then signed again");
+    assert!((off_by[0] + 600).abs() <= 5, "{off_by:?}");
+    assert!(on_time(&off_by[1..]), "{off_by:?}");
+    // STS's `Expiration` (its clock + 1 hour) read onto the host's clock,
+    // less the 5-minute window.
+    let expiry = credentials.expiry().unwrap();
+    let now = SystemTime::now();
+    assert!(expiry <= now + Duration::from_secs(3_305), "{expiry:?}");
+    assert!(expiry >= now + Duration::from_secs(3_290), "{expiry:?}");
     setup.no_refusals();
 }
 
@@ -1156,4 +1190,34 @@ async fn a_skew_past_what_sigv4_can_write_is_dropped() {
     assert_eq!(setup.signed_off_by().len(), 4, "both requests were sent");
     let text = error_chain_text(&err);
     assert!(text.contains("InvalidSignatureException"), "{text}");
+}
+
+/// As a renewal that fails, a renewal cut short after it learned another skew
+/// reads the current credentials' times again with it: STS still honours them
+/// (their real expiry is a minute away, not ten minutes past), so the loads of
+/// the next minute take them instead of each starting a chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skew_learned_by_a_renewal_cut_short_moves_the_current_expiry() {
+    let clock = SteppedClock::default();
+    let setup = setup_with(false, Some(clock.clone()));
+    setup.service_clock().set(0);
+    clock.advance_to_behind(Duration::from_secs(600));
+    setup.sts_state.lifetime.store(120, Ordering::SeqCst);
+    bounded(setup.provider.provide_credentials()).await.unwrap();
+    // The host's clock is put right; the next renewal learns the skew anew
+    // (its first request is refused), and is cut short during AssumeRole.
+    clock.advance_to(Duration::ZERO);
+    cut_during_assume_role(&setup).await;
+    assert_eq!(setup.skew_refusals(), 2);
+    assert_eq!(setup.counts(), (1, 1, 1, 2));
+    let current = bounded(setup.provider.provide_credentials()).await.unwrap();
+    assert_eq!(
+        setup.counts(),
+        (1, 1, 1, 2),
+        "no chain: the current credentials"
+    );
+    let now = SystemTime::now();
+    let expiry = current.expiry().unwrap();
+    assert!(expiry >= now + Duration::from_secs(55), "{expiry:?}");
+    assert!(expiry <= now + Duration::from_secs(61), "{expiry:?}");
 }

@@ -312,59 +312,10 @@ fn the_body_wins_over_the_header_and_an_unknown_header_is_a_failed_poll() {
     assert_eq!(server.join().unwrap(), 3);
 }
 
-/// A token endpoint that answers one poll 200 with a body over 1 MiB (the
-/// client stops reading it, so the write may fail: that is not checked).
-fn oversized_token_endpoint() -> (Endpoint, std::thread::JoinHandle<()>) {
-    let (listener, endpoint) = local_token_endpoint();
-    let handle = std::thread::spawn(move || {
-        use std::io::Write;
-        let (mut stream, _) = listener.accept().unwrap();
-        let _request = loopback::read_message(&mut stream).unwrap();
-        let body = vec![b'a'; 2 * 1024 * 1024];
-        let head = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(&body);
-    });
-    (endpoint, handle)
-}
-
-/// A 2xx over 1 MiB never reaches the poller's judgement, but the token was
-/// issued and the device code is spent: both loops end polling with
-/// `TokenUnreadable` instead of returning `Sending` and polling again.
-#[test]
-fn an_oversized_2xx_ends_the_blocking_loop() {
-    let (endpoint, server) = oversized_token_endpoint();
-    let mut poller = poller_for_redirect_test();
-    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
-    assert!(
-        matches!(&err, DeviceLoginError::Failed(e) if matches!(**e, PollError::TokenUnreadable { status: 200, .. })),
-        "{err:?}"
-    );
-    assert!(poller.is_finished());
-    server.join().unwrap();
-}
-
-#[tokio::test]
-async fn an_oversized_2xx_ends_the_async_loop() {
-    let (endpoint, server) = oversized_token_endpoint();
-    let mut poller = poller_for_redirect_test();
-    let client = ReqwestClient::new().unwrap();
-    let err = poller.poll(&client, &endpoint).await.unwrap_err();
-    assert!(
-        matches!(&err, DeviceLoginError::Failed(e) if matches!(**e, PollError::TokenUnreadable { status: 200, .. })),
-        "{err:?}"
-    );
-    assert!(poller.is_finished());
-    server.join().unwrap();
-}
-
-/// A token endpoint that answers a first poll `status` with a body over 1 MiB
+/// A token endpoint that answers one poll `status` with a body over 1 MiB
 /// (the client stops reading it, so the write may fail: that is not checked),
-/// and a second one with a token.
-fn oversized_error_then_token() -> (Endpoint, std::thread::JoinHandle<()>) {
+/// and, `then_token`, a second poll with a token.
+fn oversized_endpoint(status: u16, then_token: bool) -> (Endpoint, std::thread::JoinHandle<()>) {
     let (listener, endpoint) = local_token_endpoint();
     let handle = std::thread::spawn(move || {
         use std::io::Write;
@@ -372,12 +323,15 @@ fn oversized_error_then_token() -> (Endpoint, std::thread::JoinHandle<()>) {
         let _request = loopback::read_message(&mut stream).unwrap();
         let body = vec![b' '; 2 * 1024 * 1024];
         let head = format!(
-            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
             body.len()
         );
         let _ = stream.write_all(head.as_bytes());
         let _ = stream.write_all(&body);
         drop(stream);
+        if !then_token {
+            return;
+        }
         let (mut stream, _) = listener.accept().unwrap();
         let _request = loopback::read_message(&mut stream).unwrap();
         loopback::respond(
@@ -391,12 +345,42 @@ fn oversized_error_then_token() -> (Endpoint, std::thread::JoinHandle<()>) {
     (endpoint, handle)
 }
 
+/// A 2xx over 1 MiB never reaches the poller's judgement, but the token was
+/// issued and the device code is spent: both loops end polling with
+/// `TokenUnreadable` instead of returning `Sending` and polling again.
+#[test]
+fn an_oversized_2xx_ends_the_blocking_loop() {
+    let (endpoint, server) = oversized_endpoint(200, false);
+    let mut poller = poller_for_redirect_test();
+    let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
+    assert!(
+        matches!(&err, DeviceLoginError::Failed(e) if matches!(**e, PollError::TokenUnreadable { status: 200, .. })),
+        "{err:?}"
+    );
+    assert!(poller.is_finished());
+    server.join().unwrap();
+}
+
+#[tokio::test]
+async fn an_oversized_2xx_ends_the_async_loop() {
+    let (endpoint, server) = oversized_endpoint(200, false);
+    let mut poller = poller_for_redirect_test();
+    let client = ReqwestClient::new().unwrap();
+    let err = poller.poll(&client, &endpoint).await.unwrap_err();
+    assert!(
+        matches!(&err, DeviceLoginError::Failed(e) if matches!(**e, PollError::TokenUnreadable { status: 200, .. })),
+        "{err:?}"
+    );
+    assert!(poller.is_finished());
+    server.join().unwrap();
+}
+
 /// An error answer over 1 MiB is not judged (it could be `slow_down` as well
 /// as a refusal): the poll ends as `Sending`, the poller is not finished, and
 /// calling again resumes polling, in both loops.
 #[test]
 fn an_oversized_error_answer_is_sending_and_the_blocking_loop_resumes() {
-    let (endpoint, server) = oversized_error_then_token();
+    let (endpoint, server) = oversized_endpoint(400, true);
     let mut poller = poller_for_redirect_test();
     let err = poller.poll_blocking(&agent(), &endpoint).unwrap_err();
     assert!(
@@ -411,7 +395,7 @@ fn an_oversized_error_answer_is_sending_and_the_blocking_loop_resumes() {
 
 #[tokio::test]
 async fn an_oversized_error_answer_is_sending_and_the_async_loop_resumes() {
-    let (endpoint, server) = oversized_error_then_token();
+    let (endpoint, server) = oversized_endpoint(400, true);
     let mut poller = poller_for_redirect_test();
     let client = ReqwestClient::new().unwrap();
     let err = poller.poll(&client, &endpoint).await.unwrap_err();

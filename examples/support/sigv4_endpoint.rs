@@ -284,7 +284,7 @@ fn settings_for(signing_name: &str) -> SigningSettings {
 }
 
 /// `YYYYMMDDTHHMMSSZ` as a time.
-fn parse_amz_date(s: &str) -> Option<SystemTime> {
+pub fn parse_amz_date(s: &str) -> Option<SystemTime> {
     let num = |range: std::ops::Range<usize>| s.get(range)?.parse::<i64>().ok();
     if s.len() != 16 || &s[8..9] != "T" || &s[15..] != "Z" {
         return None;

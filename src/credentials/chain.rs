@@ -28,7 +28,7 @@ pub(crate) const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
 /// A refused signature is signed again with the skew its answer's `Date`
 /// shows when that skew is further than this from the one it was signed with:
 /// SigV4 allows 5 minutes, and the SDK's clients retry past 4.
-pub(crate) const SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+const SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
 
 /// A skew measured over a longer round trip than this is not trusted (the
 /// SDK's limit).

@@ -573,7 +573,9 @@ impl IdentityEnhancedCredentials {
         let session = &mut *renewal.session;
         let result = chain::run(&inner.fields, &mut session.refresh_token, &mut session.skew).await;
         renewal.running = false;
-        renewal.reskew();
+        if result.is_err() {
+            renewal.reskew();
+        }
         let session = &mut *renewal.session;
         let run = inner.runs.fetch_add(1, Ordering::AcqRel) + 1;
         match result {

@@ -37,12 +37,18 @@ pub type TransportFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SendErro
 ///         _request: http::Request<JsonBody>,
 ///     ) -> TransportFuture<'_, CreateTokenWithIamResponse> {
 ///         Box::pin(async {
-///             Ok(CreateTokenWithIamResponse::from_http(200, br#"{"accessToken":"aoal-x"}"#)?)
+///             let answer = http::Response::builder()
+///                 .status(200)
+///                 .header("date", "Thu, 03 Dec 2026 15:30:00 GMT")
+///                 .body(br#"{"accessToken":"aoal-x"}"#.as_slice())
+///                 .expect("a valid answer");
+///             Ok(CreateTokenWithIamResponse::from_http_response(&answer)?)
 ///         })
 ///     }
 ///
 ///     fn assume_role(&self, _request: http::Request<FormBody>) -> TransportFuture<'_, AssumeRoleResponse> {
-///         Box::pin(async { Err(SendError::from(AssumeRoleResponse::from_http(503, b"").unwrap_err())) })
+///         let answer = http::Response::builder().status(503).body(Vec::new()).expect("a valid answer");
+///         Box::pin(async move { Err(SendError::from(AssumeRoleResponse::from_http_response(&answer).unwrap_err())) })
 ///     }
 /// }
 /// ```

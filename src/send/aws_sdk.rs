@@ -58,7 +58,10 @@ where
                 "the SDK's answer body was streamed, not read",
             ));
         };
-        let headers = crate::response_error::amzn_headers_by(|name| raw.headers().get(name));
+        let headers = crate::response_error::amzn_headers_by(
+            |name| raw.headers().get(name),
+            raw.headers().get("age").is_some(),
+        );
         return match read_json(status, body, headers.error_type, parse) {
             Err(err) => SendError::Response(err.with_headers(&headers)),
             // Readable by this crate, not by the SDK (or a success status with a

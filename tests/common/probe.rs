@@ -81,10 +81,21 @@ pub fn leaked_sizes_during(f: impl FnOnce()) -> Vec<usize> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     LEAKS.store(0, Ordering::SeqCst);
+    for size in &LEAK_SIZES {
+        size.store(0, Ordering::SeqCst);
+    }
     let scanned_before = SCANNED.load(Ordering::SeqCst);
+    /// Disarms the probe when `f` returns or panics.
+    struct Disarm;
+    impl Drop for Disarm {
+        fn drop(&mut self) {
+            ARMED.store(false, Ordering::SeqCst);
+        }
+    }
     ARMED.store(true, Ordering::SeqCst);
+    let disarm = Disarm;
     f();
-    ARMED.store(false, Ordering::SeqCst);
+    drop(disarm);
     assert!(
         SCANNED.load(Ordering::SeqCst) > scanned_before,
         "the probe saw no freed block"
