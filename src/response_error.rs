@@ -115,8 +115,11 @@ impl ResponseError {
     /// `SignatureDoesNotMatch`, `RequestExpired`, `RequestInTheFuture`,
     /// `RequestTimeTooSkewed`, `AuthFailure`, or access denied (which some
     /// services answer). Each has other causes too: the clock is wrong only
-    /// when [`server_date`](Self::server_date) is minutes away from it, which
-    /// is how the SDKs, and this crate's credentials provider, tell.
+    /// when [`server_date`](Self::server_date) is more than 4 minutes from
+    /// the time the request was signed at (SigV4 allows 5), best measured
+    /// against the middle of the round trip. That is how the SDKs, and this
+    /// crate's `send` calls and credentials provider, tell; they then sign
+    /// again at the service's time, once.
     ///
     /// ```
     /// # #[cfg(feature = "http")] {

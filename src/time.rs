@@ -259,16 +259,17 @@ pub(crate) fn parse_http_date(b: &[u8]) -> Option<SystemTime> {
 }
 
 /// How far the service's clock is from this one: positive when the service's
-/// is ahead. Learned from a refused signature's `Date` header (the credentials
-/// provider signs at `now` corrected by it, as the SDK's clients do).
-#[cfg(feature = "credentials")]
+/// is ahead. Learned from a refused signature's `Date` header (the `send`
+/// calls and the credentials provider sign again corrected by it, as the SDK's
+/// clients do).
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ClockSkew {
     /// Milliseconds, signed (`Date` has whole seconds; SigV4 signs seconds).
     millis: i64,
 }
 
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 impl ClockSkew {
     /// The skew a `Date` of `server` shows for a request sent at `sent` and
     /// answered at `received` (this clock): the service is taken to have
@@ -291,6 +292,7 @@ impl ClockSkew {
     }
 
     /// `time` on the service's clock, as this clock reads it.
+    #[cfg_attr(not(feature = "credentials"), allow(dead_code))]
     pub(crate) fn to_local(self, time: SystemTime) -> SystemTime {
         shift(time, self.millis.saturating_neg())
     }
@@ -303,7 +305,7 @@ impl ClockSkew {
 
 /// `time` moved on by `millis` (back, when negative); `time` itself if that
 /// cannot be represented.
-#[cfg(feature = "credentials")]
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 fn shift(time: SystemTime, millis: i64) -> SystemTime {
     let by = Duration::from_millis(millis.unsigned_abs());
     if millis >= 0 {
@@ -455,7 +457,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "credentials")]
+    #[cfg(any(feature = "reqwest", feature = "ureq"))]
     #[test]
     fn a_skew_is_measured_from_the_round_trips_midpoint_and_shifts_both_ways() {
         let sent = at(1_000_000);

@@ -25,15 +25,6 @@ pub(crate) const RENEW_AHEAD: Duration = Duration::from_secs(30);
 /// current credentials are still usable.
 pub(crate) const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(60);
 
-/// A refused signature is signed again with the skew its answer's `Date`
-/// shows when that skew is further than this from the one it was signed with:
-/// SigV4 allows 5 minutes, and the SDK's clients retry past 4.
-const SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
-
-/// A skew measured over a longer round trip than this is not trusted (the
-/// SDK's limit).
-const SKEW_ROUND_TRIP_LIMIT: Duration = Duration::from_secs(15 * 60);
-
 /// What a run hands back: the SDK's credentials (expiry `refresh_window` before
 /// STS's), and STS's own `Expiration`, both read on the provider's clock (STS's
 /// clock corrected by the skew learned).
@@ -115,8 +106,8 @@ pub(crate) fn default_session_name(application_arn: &str) -> String {
 /// Signs a request with `sign` at the provider's clock as the service's clock
 /// reads it (`skew`, learned so far), and sends it with `transmit`. When the
 /// service refuses the signature as dated at the wrong time (a code the SDKs
-/// read as clock skew, and an answer whose `Date` shows a skew more than
-/// [`SKEW_THRESHOLD`] from `skew`), `skew` becomes the one measured, and the
+/// read as clock skew, and an answer whose `Date` shows a skew more than 4
+/// minutes from `skew`: `skew_to_correct`), `skew` becomes the one measured, and the
 /// request is signed and sent once more: the SDK's clients do the same. A
 /// skew that leaves no time SigV4 can write (past the year 9999, before 1970:
 /// an absurd `Date`, or the host's clock stepped since) is dropped, and the
@@ -142,22 +133,12 @@ where
         };
         let result = transmit(signed).await;
         let received = fields.time_source.now();
-        let Err(SendError::Response(err)) = &result else {
-            return result;
-        };
-        let round_trip = received.duration_since(sent).unwrap_or_default();
-        let measured = err
-            .server_date()
-            .filter(|_| !corrected && err.may_be_clock_skew())
-            .filter(|_| round_trip <= SKEW_ROUND_TRIP_LIMIT)
-            .map(|server| ClockSkew::measured(server, sent, received))
-            .filter(|measured| measured.distance(*skew) > SKEW_THRESHOLD);
-        match measured {
-            Some(measured) => {
+        match crate::send::skew_to_correct(&result, *skew, sent, received) {
+            Some(measured) if !corrected => {
                 *skew = measured;
                 corrected = true;
             }
-            None => return result,
+            _ => return result,
         }
     }
 }

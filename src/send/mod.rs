@@ -131,6 +131,39 @@ impl From<crate::SignError> for SendError {
     }
 }
 
+/// A refusal is signed again when the skew its `Date` shows is further than
+/// this from the one it was signed with: SigV4 allows 5 minutes, and the SDK's
+/// clients sign again past 4.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+const SKEW_THRESHOLD: std::time::Duration = std::time::Duration::from_secs(4 * 60);
+
+/// A skew measured over a longer round trip than this is not trusted (the
+/// SDK's limit).
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+const SKEW_ROUND_TRIP_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// The skew to sign again with, when `result` is a refusal the SDKs read as a
+/// request signed at the wrong time: a clock-skew code, and a `Date` (not from
+/// a cache) that shows a skew more than 4 minutes from `signed_with`, measured
+/// against the middle of the round trip from `sent` to `received` (this
+/// clock). As `aws-runtime`'s clock-skew interceptor and retry classifier.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
+pub(crate) fn skew_to_correct<T>(
+    result: &Result<T, SendError>,
+    signed_with: crate::time::ClockSkew,
+    sent: std::time::SystemTime,
+    received: std::time::SystemTime,
+) -> Option<crate::time::ClockSkew> {
+    let Err(SendError::Response(err)) = result else {
+        return None;
+    };
+    let round_trip = received.duration_since(sent).unwrap_or_default();
+    err.server_date()
+        .filter(|_| err.may_be_clock_skew() && round_trip <= SKEW_ROUND_TRIP_LIMIT)
+        .map(|server| crate::time::ClockSkew::measured(server, sent, received))
+        .filter(|measured| measured.distance(signed_with) > SKEW_THRESHOLD)
+}
+
 /// The largest answer read.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) const ANSWER_LIMIT: usize = crate::error::MAX_READ;

@@ -219,11 +219,34 @@ pub(crate) async fn exchange<B: Into<Bytes>, T>(
     Ok(read(status, response.headers(), buffer.bytes())?)
 }
 
+/// Signs with `sign` (now) and sends; a refusal that shows this host's clock
+/// minutes off (`skew_to_correct`) is signed again at the service's time and
+/// sent once more, as the SDK's clients do.
+async fn signed_exchange<B: Into<Bytes>, T>(
+    client: &ReqwestClient,
+    sign: impl Fn(SystemTime) -> Result<http::Request<B>, crate::SignError>,
+    read: impl Read<T> + Copy,
+) -> Result<T, SendError> {
+    let sent = SystemTime::now();
+    let result = exchange(client, sign(sent)?, read).await;
+    let correct = crate::time::ClockSkew::default();
+    let Some(skew) = crate::send::skew_to_correct(&result, correct, sent, SystemTime::now()) else {
+        return result;
+    };
+    match sign(skew.to_service(SystemTime::now())) {
+        Ok(request) => exchange(client, request, read).await,
+        Err(_) => result,
+    }
+}
+
 impl<G: IamGrant> CreateTokenWithIam<G> {
     /// Signs the request (now) and sends it with `client`; the answer comes back
     /// as the typed response, or a [`SendError`] saying whether the service
     /// refused (with its OAuth error), the answer was unreadable, signing failed
-    /// or the HTTP client did (feature `reqwest`).
+    /// or the HTTP client did (feature `reqwest`). A refusal that shows this
+    /// host's clock more than 4 minutes off (a clock-skew code, and the
+    /// answer's `Date`) is signed again at the service's time and sent once
+    /// more, as the SDK's clients do.
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -249,8 +272,8 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
         endpoint: &Endpoint,
         credentials: &SigningCredentials,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
-        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
-        exchange(client, request, read_json).await
+        let sign = |at| self.to_signed_http(endpoint, credentials, at);
+        signed_exchange(client, sign, read_json).await
     }
 }
 
@@ -301,7 +324,8 @@ login_send! {
 #[cfg(feature = "sts")]
 impl crate::sts::AssumeRole {
     /// Signs the request (now, signing name `sts`) and sends it with `client`
-    /// (features `sts` and `reqwest`).
+    /// (features `sts` and `reqwest`); signed again once if STS's refusal shows
+    /// this host's clock minutes off, as for `CreateTokenWithIam::send`.
     ///
     /// # Errors
     /// [`SendError`]: STS refused (`ResponseErrorKind::Sts`, with its hint), the
@@ -312,8 +336,8 @@ impl crate::sts::AssumeRole {
         endpoint: &crate::sts::StsEndpoint,
         credentials: &SigningCredentials,
     ) -> Result<crate::sts::AssumeRoleResponse, SendError> {
-        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
-        exchange(client, request, crate::send::read_sts).await
+        let sign = |at| self.to_signed_http(endpoint, credentials, at);
+        signed_exchange(client, sign, crate::send::read_sts).await
     }
 }
 

@@ -100,9 +100,32 @@ pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
     Ok(read(status, response.headers(), buffer.bytes())?)
 }
 
+/// Signs with `sign` (now) and sends; a refusal that shows this host's clock
+/// minutes off (`skew_to_correct`) is signed again at the service's time and
+/// sent once more, as the SDK's clients do.
+fn signed_exchange<B: ExposeSecret<[u8]>, T>(
+    agent: &ureq::Agent,
+    sign: impl Fn(SystemTime) -> Result<http::Request<B>, crate::SignError>,
+    read: impl Read<T> + Copy,
+) -> Result<T, SendError> {
+    let sent = SystemTime::now();
+    let result = exchange(agent, sign(sent)?, read);
+    let correct = crate::time::ClockSkew::default();
+    let Some(skew) = crate::send::skew_to_correct(&result, correct, sent, SystemTime::now()) else {
+        return result;
+    };
+    match sign(skew.to_service(SystemTime::now())) {
+        Ok(request) => exchange(agent, request, read),
+        Err(_) => result,
+    }
+}
+
 impl<G: IamGrant> CreateTokenWithIam<G> {
     /// Signs the request (now) and sends it with `agent`, blocking; the answer
     /// comes back as the typed response, or a [`SendError`] (feature `ureq`).
+    /// A refusal that shows this host's clock more than 4 minutes off (a
+    /// clock-skew code, and the answer's `Date`) is signed again at the
+    /// service's time and sent once more, as the SDK's clients do.
     ///
     /// ```no_run
     /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -134,8 +157,8 @@ impl<G: IamGrant> CreateTokenWithIam<G> {
         endpoint: &Endpoint,
         credentials: &SigningCredentials,
     ) -> Result<CreateTokenWithIamResponse, SendError> {
-        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
-        exchange(agent, request, read_json)
+        let sign = |at| self.to_signed_http(endpoint, credentials, at);
+        signed_exchange(agent, sign, read_json)
     }
 }
 
@@ -186,7 +209,9 @@ login_send_blocking! {
 #[cfg(feature = "sts")]
 impl crate::sts::AssumeRole {
     /// Signs the request (now, signing name `sts`) and sends it with `agent`,
-    /// blocking (features `sts` and `ureq`).
+    /// blocking (features `sts` and `ureq`); signed again once if STS's
+    /// refusal shows this host's clock minutes off, as for
+    /// `CreateTokenWithIam::send_blocking`.
     ///
     /// # Errors
     /// [`SendError`]: STS refused (`ResponseErrorKind::Sts`, with its hint), the
@@ -197,8 +222,8 @@ impl crate::sts::AssumeRole {
         endpoint: &crate::sts::StsEndpoint,
         credentials: &SigningCredentials,
     ) -> Result<crate::sts::AssumeRoleResponse, SendError> {
-        let request = self.to_signed_http(endpoint, credentials, SystemTime::now())?;
-        exchange(agent, request, crate::send::read_sts)
+        let sign = |at| self.to_signed_http(endpoint, credentials, at);
+        signed_exchange(agent, sign, crate::send::read_sts)
     }
 }
 
