@@ -235,6 +235,23 @@ fn keep_refresh_token(held: &mut Option<SecretString>, answer: &CreateTokenWithI
     }
 }
 
+/// `request` sent to CreateTokenWithIAM, signed with the application's
+/// credentials (and signed again on a clock skew: [`send_signed`]).
+async fn token_call<G: crate::grant::IamGrant>(
+    fields: &Settings,
+    skew: &mut ClockSkew,
+    app: &SigningCredentials,
+    request: &CreateTokenWithIam<G>,
+) -> Result<CreateTokenWithIamResponse, SendError> {
+    send_signed(
+        fields,
+        skew,
+        |at| request.to_signed_http(&fields.oidc_endpoint, app, at),
+        |signed| fields.client.create_token_with_iam(signed),
+    )
+    .await
+}
+
 /// CreateTokenWithIAM, and the grant it used: the refresh-token grant while a
 /// refresh token is held (only one its `build()` takes is kept:
 /// [`keep_refresh_token`]); on its refusal ([`refresh_token_refused`]), once,
@@ -254,13 +271,7 @@ async fn create_token(
             .scopes(fields.scopes.iter().map(String::as_str))
             .build()
             .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
-        let answer = send_signed(
-            fields,
-            skew,
-            |at| request.to_signed_http(&fields.oidc_endpoint, app, at),
-            |signed| fields.client.create_token_with_iam(signed),
-        )
-        .await;
+        let answer = token_call(fields, skew, app, &request).await;
         drop(request);
         match answer {
             Ok(answer) => return Ok((answer, step)),
@@ -278,13 +289,7 @@ async fn create_token(
         .scopes(fields.scopes.iter().map(String::as_str))
         .build()
         .map_err(|e| ChainError::new(ChainErrorKind::Build(step, e)))?;
-    let answer = send_signed(
-        fields,
-        skew,
-        |at| request.to_signed_http(&fields.oidc_endpoint, app, at),
-        |signed| fields.client.create_token_with_iam(signed),
-    )
-    .await;
+    let answer = token_call(fields, skew, app, &request).await;
     drop(request);
     answer
         .map(|answer| (answer, step))
