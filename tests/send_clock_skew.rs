@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex};
 use local_aws::{
     oidc, sts, OidcState, Server, StsState, APPLICATION_ARN, CONTEXT, REGION, ROLE_ARN,
 };
-use ssooidc_token::sts::{AssumeRole, IdentityContext, StsEndpoint};
+use ssooidc_token::sts::{AssumeRole, AssumeRoleResponse, IdentityContext, StsEndpoint};
 use ssooidc_token::{
-    CreateTokenWithIam, Endpoint, ExposeSecret, ReqwestClient, SigningCredentials,
+    CreateTokenWithIam, Endpoint, ExposeSecret, ReqwestClient, SendError, SigningCredentials,
 };
 
 const KEY_ID: &str = "AKIDAPPEXAMPLE1";
@@ -106,22 +106,21 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-#[test]
-fn reqwest_sends_sign_again_with_the_services_time() {
-    let client = ReqwestClient::new().unwrap();
+/// One road: both signed requests, against services 10 minutes ahead and
+/// behind, each refused once and then answered.
+fn signs_again_with_the_services_time(
+    token: impl Fn(&StandIns) -> Result<ssooidc_token::CreateTokenWithIamResponse, SendError>,
+    session: impl Fn(&StandIns) -> Result<AssumeRoleResponse, SendError>,
+) {
     for ahead in [600, -600] {
         let stand_ins = StandIns::start(ahead);
-        let token = runtime()
-            .block_on(jwt_bearer().send(&client, &stand_ins.oidc_endpoint(), &credentials()))
-            .unwrap();
-        assert_eq!(token.access_token().expose_secret(), "aoal-EXAMPLE");
+        let answer = token(&stand_ins).unwrap();
+        assert_eq!(answer.access_token().expose_secret(), "aoal-EXAMPLE");
         stand_ins.refused_once_then_on_time(ahead, "CreateTokenWithIAM");
         let stand_ins = StandIns::start(ahead);
-        let session = runtime()
-            .block_on(assume_role().send(&client, &stand_ins.sts_endpoint(), &credentials()))
-            .unwrap();
+        let answer = session(&stand_ins).unwrap();
         assert_eq!(
-            session.credentials().access_key_id(),
+            answer.credentials().access_key_id(),
             local_aws::SESSION_KEY_ID
         );
         stand_ins.refused_once_then_on_time(ahead, "AssumeRole");
@@ -129,25 +128,21 @@ fn reqwest_sends_sign_again_with_the_services_time() {
 }
 
 #[test]
+fn reqwest_sends_sign_again_with_the_services_time() {
+    let client = ReqwestClient::new().unwrap();
+    signs_again_with_the_services_time(
+        |s| runtime().block_on(jwt_bearer().send(&client, &s.oidc_endpoint(), &credentials())),
+        |s| runtime().block_on(assume_role().send(&client, &s.sts_endpoint(), &credentials())),
+    );
+}
+
+#[test]
 fn ureq_sends_sign_again_with_the_services_time() {
     let agent = ureq::Agent::new_with_defaults();
-    for ahead in [600, -600] {
-        let stand_ins = StandIns::start(ahead);
-        let token = jwt_bearer()
-            .send_blocking(&agent, &stand_ins.oidc_endpoint(), &credentials())
-            .unwrap();
-        assert_eq!(token.access_token().expose_secret(), "aoal-EXAMPLE");
-        stand_ins.refused_once_then_on_time(ahead, "CreateTokenWithIAM");
-        let stand_ins = StandIns::start(ahead);
-        let session = assume_role()
-            .send_blocking(&agent, &stand_ins.sts_endpoint(), &credentials())
-            .unwrap();
-        assert_eq!(
-            session.credentials().access_key_id(),
-            local_aws::SESSION_KEY_ID
-        );
-        stand_ins.refused_once_then_on_time(ahead, "AssumeRole");
-    }
+    signs_again_with_the_services_time(
+        |s| jwt_bearer().send_blocking(&agent, &s.oidc_endpoint(), &credentials()),
+        |s| assume_role().send_blocking(&agent, &s.sts_endpoint(), &credentials()),
+    );
 }
 
 /// A service whose `Date` always runs 10 minutes ahead of the request's own
