@@ -13,6 +13,9 @@ use zeroize::Zeroize;
 
 use crate::error::{ParseError, ParseErrorKind, Syntax};
 
+/// 2^63, the first `f64` past `i64::MAX` (exact).
+const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
+
 /// How deeply unknown values may nest before the input is refused.
 const MAX_DEPTH: usize = 64;
 
@@ -295,13 +298,15 @@ impl<'a> Reader<'a> {
             if float.fract() != 0.0 {
                 return Err(ParseError::syntax(Syntax::ExpectedInteger, start));
             }
-            // Saturates: a value beyond `i64` does not convert back equal.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-            let whole = float as i64;
-            #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
-            if whole as f64 != float {
+            // `i64`'s range is [-2^63, 2^63): both ends are exact in `f64`.
+            // (Checked before the cast, which saturates: 2^63 would become
+            // `i64::MAX`, which converts back to 2^63.)
+            if !(-TWO_TO_63..TWO_TO_63).contains(&float) {
                 return Err(out_of_range());
             }
+            // Exact: a whole number in range.
+            #[allow(clippy::cast_possible_truncation)]
+            let whole = float as i64;
             whole
         } else {
             text.parse().map_err(|_| out_of_range())?

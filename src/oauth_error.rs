@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::json::Reader;
@@ -114,10 +114,15 @@ impl fmt::Display for ErrorCode {
 enum Named {
     /// With the OAuth `error` member (read into the error).
     Error,
-    /// Only with an AWS-style `__type` or `code` member.
-    Type(ErrorCode),
+    /// Only with an AWS-style `code` or `__type` member (its text, as sent).
+    Type(Zeroizing<String>),
     /// Not at all.
     Nothing,
+}
+
+/// The code a body's `code` or `__type` names (an empty one names none).
+fn type_code(name: &str) -> Result<ErrorCode, ParseError> {
+    ErrorCode::from_error_type(name).ok_or_else(missing_code)
 }
 
 /// The error for a body that names no code.
@@ -125,14 +130,12 @@ fn missing_code() -> ParseError {
     ParseError::new(ParseErrorKind::Missing { grant: None }, Some("error"), None)
 }
 
-/// The optional text members of an error body, in the order `TokenError` keeps them.
-const NAMES: [&str; 5] = [
-    "error_description",
-    "endpoint",
-    "region",
-    "reason",
-    "message",
-];
+/// The optional OAuth text members of an error body, in the order `TokenError`
+/// keeps them.
+const NAMES: [&str; 4] = ["error_description", "endpoint", "region", "reason"];
+
+/// The SDK's three spellings of an AWS-style error body's message.
+const MESSAGE_SPELLINGS: [&str; 3] = ["message", "Message", "errorMessage"];
 
 /// An OAuth error the token endpoint returned.
 ///
@@ -166,9 +169,11 @@ impl TokenError {
     ///
     /// An AWS-style body (`{"__type": "...#AccessDeniedException", "Message":
     /// "..."}`, as an IAM refusal of a signed call comes) is read too, as the
-    /// SDK reads it: without an `error` member, the code comes from `__type`
-    /// or `code` (`AccessDeniedException` is `access_denied`); `message`,
-    /// `Message` and `errorMessage` are the [`message`](Self::message).
+    /// SDK reads it: without an `error` member, the code comes from `code`,
+    /// else `__type` (`AccessDeniedException` is `access_denied`); the last of
+    /// `message`, `Message` and `errorMessage` is the [`message`](Self::message).
+    /// Of these AWS-style members, one that is not a string (`null` too) is
+    /// passed over, as the SDK passes it over.
     ///
     /// # Errors
     /// [`UnexpectedResponse`], carrying the status, when the body is not an OAuth
@@ -196,7 +201,8 @@ impl TokenError {
             Ok((out, Named::Error)) => Ok(out),
             Ok((mut out, named)) => {
                 out.code = match (header_code, named) {
-                    (Some(code), _) | (None, Named::Type(code)) => code,
+                    (Some(code), _) => code,
+                    (None, Named::Type(name)) => type_code(&name).map_err(unexpected)?,
                     (None, _) => return Err(unexpected(missing_code())),
                 };
                 Ok(out)
@@ -224,8 +230,8 @@ impl TokenError {
     fn read(status: u16, body: &[u8]) -> Result<Self, ParseError> {
         match Self::read_parts(status, body)? {
             (out, Named::Error) => Ok(out),
-            (mut out, Named::Type(code)) => {
-                out.code = code;
+            (mut out, Named::Type(name)) => {
+                out.code = type_code(&name)?;
                 Ok(out)
             }
             (_, Named::Nothing) => Err(missing_code()),
@@ -248,55 +254,66 @@ impl TokenError {
         // The code goes straight into `out` (wiped by its `Drop` if it is one
         // this version does not know); a known code allocates nothing.
         let mut have_code = false;
-        // `__type` or `code`, the first of them, for a body without `error`.
+        // `code` and `__type`, for a body without `error`: as the SDK's
+        // generic reader takes them, each only when it is a string (anything
+        // else, `null` too, is passed over), and `code` before `__type`.
         // (Wiped, as everything read from the body is.)
-        let mut type_name: Option<zeroize::Zeroizing<String>> = None;
-        // Which of the three spellings of `message` came first.
-        let mut message_name: Option<&'static [u8]> = None;
-        let mut seen = [false; 6];
+        let mut code_name: Option<Zeroizing<String>> = None;
+        let mut type_name: Option<Zeroizing<String>> = None;
+        // Which of the three spellings of `message` were seen: as the SDK
+        // reads them, the last one present is the message.
+        let mut spellings = [false; 3];
+        let mut seen = [false; 5];
         let mut reader = Reader::new(body);
         reader.object(|r, key| {
             let Some(name) = key.as_bytes() else {
                 return r.skip();
             };
-            let (index, member) = if name == b"error" {
-                (5, "error")
-            } else if let Some(spelling) = [&b"message"[..], b"Message", b"errorMessage"]
-                .into_iter()
-                .find(|spelling| *spelling == name)
+            let duplicate =
+                |member| ParseError::new(ParseErrorKind::Duplicate, Some(member), Some(key.offset));
+            if let Some(i) = MESSAGE_SPELLINGS
+                .iter()
+                .position(|spelling| spelling.as_bytes() == name)
             {
-                // The SDK's three spellings of `message`: the first one kept,
-                // a repeat of the same name refused as any repeat is.
-                if seen[4] && message_name != Some(spelling) {
+                // A repeat of one spelling is refused as any repeat is.
+                if std::mem::replace(&mut spellings[i], true) {
+                    return Err(duplicate(MESSAGE_SPELLINGS[i]));
+                }
+                if !r.at_string() {
                     return r.skip();
                 }
-                message_name = Some(spelling);
-                (4, "message")
+                out.message = Some(r.string().map_err(|e| e.in_member("message"))?);
+                return Ok(());
+            }
+            if matches!(name, b"__type" | b"code") {
+                let (slot, member) = if name == b"code" {
+                    (&mut code_name, "code")
+                } else {
+                    (&mut type_name, "__type")
+                };
+                if slot.is_some() {
+                    return Err(duplicate(member));
+                }
+                if !r.at_string() {
+                    return r.skip();
+                }
+                *slot = Some(Zeroizing::new(r.string().map_err(|e| e.in_member(member))?));
+                return Ok(());
+            }
+            let (index, member) = if name == b"error" {
+                (4, "error")
             } else if let Some(i) = NAMES.iter().position(|n| n.as_bytes() == name) {
                 (i, NAMES[i])
-            } else if matches!(name, b"__type" | b"code") {
-                if type_name.is_some() || r.null() {
-                    return r.skip();
-                }
-                let member = if name == b"code" { "code" } else { "__type" };
-                type_name = Some(zeroize::Zeroizing::new(
-                    r.string().map_err(|e| e.in_member(member))?,
-                ));
-                return Ok(());
             } else {
                 return r.skip();
             };
             if std::mem::replace(&mut seen[index], true) {
-                return Err(ParseError::new(
-                    ParseErrorKind::Duplicate,
-                    Some(member),
-                    Some(key.offset),
-                ));
+                return Err(duplicate(member));
             }
             if r.null() {
                 return Ok(());
             }
-            if index == 5 {
+            if index == 4 {
                 out.code = r
                     .string_as(ErrorCode::known, ErrorCode::Unknown)
                     .map_err(|e| e.in_member(member))?;
@@ -308,8 +325,7 @@ impl TokenError {
                 0 => out.description = value,
                 1 => out.endpoint = value,
                 2 => out.region = value,
-                3 => out.reason = value,
-                _ => out.message = value,
+                _ => out.reason = value,
             }
             Ok(())
         })?;
@@ -317,10 +333,7 @@ impl TokenError {
         let named = if have_code {
             Named::Error
         } else {
-            type_name
-                .as_deref()
-                .and_then(|name| ErrorCode::from_error_type(name))
-                .map_or(Named::Nothing, Named::Type)
+            code_name.or(type_name).map_or(Named::Nothing, Named::Type)
         };
         Ok((out, named))
     }

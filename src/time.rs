@@ -149,14 +149,14 @@ fn digits(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
 }
 
 /// Seconds since 1970 of a UTC date and time, `None` when a field is out of
-/// range (a leap second, `:60`, is taken).
+/// range (`:60` too: a reader that takes leap seconds handles them first).
 fn civil_secs(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<i64> {
     if month == 0
         || day < 1
         || day > days_in_month(year, month)
         || hour > 23
         || minute > 59
-        || second > 60
+        || second > 59
     {
         return None;
     }
@@ -164,9 +164,10 @@ fn civil_secs(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction]<zone>`. Nothing else is accepted: no
-/// surrounding space, no offset beyond ±23:59, no field out of range (a leap
-/// second, `:60`, is accepted as RFC 3339 allows). Fractions beyond nanoseconds
-/// are truncated.
+/// surrounding space, no offset beyond ±23:59, no field out of range. Fractions
+/// beyond nanoseconds are truncated. A leap second, `:60`, is read as the SDK's
+/// reader (the `time` crate) reads it: only as the last second of a month in
+/// UTC, and as the nanosecond before the next minute (`23:59:59.999999999`).
 #[cfg_attr(not(any(feature = "sts", feature = "cache")), allow(dead_code))]
 pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
     let num = digits;
@@ -217,8 +218,23 @@ pub(crate) fn parse_rfc3339(b: &[u8], zones: Zones) -> Option<SystemTime> {
         [sign @ (b'+' | b'-'), _, _] if lenient => offset_minutes(*sign, num(zone, 1..3)?, 0)?,
         _ => return None,
     };
+    let leap = second == 60;
+    let (second, nanos) = if leap {
+        (59, 999_999_999)
+    } else {
+        (second, nanos)
+    };
     let secs = civil_secs(year, month, day, hour, minute, second)? - offset * 60;
     let secs = u64::try_from(secs).ok()?;
+    if leap {
+        // Only where a leap second can be: the next second, in UTC, starts
+        // the first day of a month.
+        let next = secs + 1;
+        let (_, _, day) = civil_from_days(i64::try_from(next / 86_400).ok()?);
+        if next % 86_400 != 0 || day != 1 {
+            return None;
+        }
+    }
     UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
@@ -418,6 +434,46 @@ mod tests {
         assert!(parse_rfc3339(b"2025-11-27T13:00:00+23:59", Zones::Rfc3339).is_some());
     }
 
+    /// A leap second as the SDK's reader (the `time` crate) takes it: only the
+    /// last second of a month in UTC, read as the nanosecond before the next.
+    #[test]
+    fn a_leap_second_only_where_one_can_be() {
+        let before = |secs| Some(at(secs) - Duration::from_nanos(1));
+        // 2017-01-01T00:00:00Z is 1_483_228_800.
+        for text in [
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.5Z",
+            "2017-01-01T00:59:60+01:00",
+            "2016-12-31T22:59:60-01:00",
+        ] {
+            assert_eq!(
+                parse_rfc3339(text.as_bytes(), Zones::Rfc3339),
+                before(1_483_228_800),
+                "{text}"
+            );
+        }
+        // The last second of February in a leap year, and of 9999.
+        assert_eq!(
+            parse_rfc3339(b"2024-02-29T23:59:60Z", Zones::Rfc3339),
+            before(1_709_251_200)
+        );
+        assert!(parse_rfc3339(b"9999-12-31T23:59:60Z", Zones::Rfc3339).is_some());
+        for text in [
+            "2025-11-27T13:00:60Z",
+            "2016-12-30T23:59:60Z",
+            "2016-12-31T23:58:60Z",
+            "2016-12-31T22:59:60Z",
+            "2016-12-31T23:59:60+01:00",
+            "2023-02-28T23:59:60+00:30",
+        ] {
+            assert_eq!(
+                parse_rfc3339(text.as_bytes(), Zones::Lenient),
+                None,
+                "{text}"
+            );
+        }
+    }
+
     #[cfg(feature = "http")]
     #[test]
     fn reads_imf_fixdate() {
@@ -449,6 +505,8 @@ mod tests {
             "Sun, 06 Nov 1994 24:00:00 GMT",
             "Sun, 06 Nov 1994 08:60:00 GMT",
             "Sun, 06 Nov 1994 08:49:61 GMT",
+            // The SDK's reader takes no leap second in an HTTP date.
+            "Sat, 31 Dec 2016 23:59:60 GMT",
             "Sun, 06 Nov 1969 08:49:37 GMT",
             "Sun, 06 Nov +994 08:49:37 GMT",
             "Sun; 06 Nov 1994 08:49:37 GMT",

@@ -197,6 +197,10 @@ fn malformed_responses_name_the_member_and_never_echo() {
         (br#"{"clientId":"c","clientSecret":7}"#, Some("clientSecret"), "member `clientSecret`: expected a string (at byte 31)"),
         (br#"{"clientId":"c","clientSecret":"SECRET","clientIdIssuedAt":1.5}"#, Some("clientIdIssuedAt"), "member `clientIdIssuedAt`: expected an integer (at byte 59)"),
         (br#"{"clientId":"c","clientSecret":"SECRET","clientSecretExpiresAt":99999999999999999999}"#, Some("clientSecretExpiresAt"), "member `clientSecretExpiresAt`: integer out of range (at byte 64)"),
+        // 2^63 written as a number with a fraction is as far out of range as
+        // written whole (a cast would have saturated it to `i64::MAX`).
+        (br#"{"clientId":"c","clientSecret":"SECRET","clientSecretExpiresAt":9223372036854775808.0}"#, Some("clientSecretExpiresAt"), "member `clientSecretExpiresAt`: integer out of range (at byte 64)"),
+        (br#"{"clientId":"c","clientSecret":"SECRET","clientSecretExpiresAt":9.3e18}"#, Some("clientSecretExpiresAt"), "member `clientSecretExpiresAt`: integer out of range (at byte 64)"),
         (br#"{"clientId":"c","clientSecret":"SECRET"#, Some("clientSecret"), "member `clientSecret`: unterminated string (at byte 31)"),
         (b"<html>SECRET</html>", None, "invalid body: expected a JSON object (at byte 0)"),
     ];

@@ -310,7 +310,7 @@ fn error_bodies_map_every_code() {
 
 /// AWS-style error bodies, as the SDK reads them: the code from `__type` or
 /// `code` (namespace and `:` suffix dropped) when there is no `error`, the
-/// message from `message`, `Message` or `errorMessage` (the first of them).
+/// message from `message`, `Message` or `errorMessage` (the last of them).
 #[test]
 fn aws_style_error_bodies_are_read_as_the_sdk_reads_them() {
     let err = TokenError::from_json(
@@ -334,14 +334,51 @@ fn aws_style_error_bodies_are_read_as_the_sdk_reads_them() {
     );
     assert!(err.is_throttling() && err.is_retryable());
     assert_eq!(err.message(), Some("Rate exceeded"));
-    // `error` wins over `__type`; the first spelling of the message is kept.
+    // `error` wins over `__type`; of the message's spellings, the last one
+    // present is kept (as the SDK keeps it).
     let err = TokenError::from_json(
         400,
         br#"{"__type":"SlowDownException","error":"invalid_grant","Message":"first","message":"second"}"#,
     )
     .unwrap();
     assert_eq!(err.code(), &ErrorCode::InvalidGrant);
-    assert_eq!(err.message(), Some("first"));
+    assert_eq!(err.message(), Some("second"));
+    // `code` wins over `__type`, in either order.
+    for body in [
+        &br#"{"__type":"A#SlowDownException","code":"AccessDeniedException"}"#[..],
+        br#"{"code":"AccessDeniedException","__type":"A#SlowDownException"}"#,
+    ] {
+        let err = TokenError::from_json(400, body).unwrap();
+        assert_eq!(err.code(), &ErrorCode::AccessDenied);
+    }
+    // A `code`, `__type` or message that is not a string (`null` too) is
+    // passed over, as the SDK passes it over: the rest of the body is read.
+    for body in [
+        &br#"{"error":"authorization_pending","code":null}"#[..],
+        br#"{"code":null,"error":"authorization_pending","__type":null}"#,
+        br#"{"error":"authorization_pending","code":400,"__type":{"a":[1]}}"#,
+        br#"{"error":"authorization_pending","message":null,"Message":{"en":"x"},"errorMessage":[]}"#,
+        br#"{"code":1,"__type":"AuthorizationPendingException"}"#,
+    ] {
+        let err = TokenError::from_json(400, body)
+            .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(body)));
+        assert_eq!(err.code(), &ErrorCode::AuthorizationPending);
+        assert_eq!(err.message(), None);
+    }
+    let err = TokenError::from_json(
+        400,
+        br#"{"error":"slow_down","error_description":"wait","Message":"m","message":null}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (err.description(), err.message()),
+        (Some("wait"), Some("m"))
+    );
+    // Only a string names a code: a body with no other is not an error body.
+    assert!(TokenError::from_json(400, br#"{"code":400,"__type":null}"#).is_err());
+    // A repeated `code` or `__type` is refused as any repeated member is.
+    assert!(TokenError::from_json(400, br#"{"code":"A","code":"B"}"#).is_err());
+    assert!(TokenError::from_json(400, br#"{"__type":"A","__type":null}"#).is_err());
     // A repeat of one spelling is refused as any repeated member is.
     assert!(TokenError::from_json(400, br#"{"error":"x","Message":"a","Message":"b"}"#).is_err());
     // Neither `error`, `__type` nor `code`: not an error body.

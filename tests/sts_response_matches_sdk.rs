@@ -164,3 +164,57 @@ fn empty_credentials_are_refused_by_name() {
         }
     }
 }
+
+/// `Expiration` read as the SDK reads it (`aws-smithy-types`, over the `time`
+/// crate), both where the SDK takes it and where it refuses it: fractions,
+/// lower-case separators, leap seconds (only the last second of a month,
+/// read as the nanosecond before the next).
+#[test]
+fn expirations_are_read_as_the_sdk_reads_them() {
+    for expiration in [
+        "2030-01-01T00:00:00Z",
+        "2030-01-01T00:00:00.1Z",
+        "2030-01-01T00:00:00.123456789Z",
+        "2030-01-01t00:00:00z",
+        "2016-12-31T23:59:60Z",
+        "2016-12-31T23:59:60.25Z",
+        "2024-02-29T23:59:60Z",
+        "2025-11-27T13:00:60Z",
+        "2016-12-30T23:59:60Z",
+        "2016-12-31T23:58:60Z",
+        "2030-02-29T00:00:00Z",
+        "2030-01-01T24:00:00Z",
+    ] {
+        let xml = answer(&PLAIN.replace("2011-07-15T23:28:33.359Z", expiration), "");
+        let ours = AssumeRoleResponse::from_xml(xml.as_bytes());
+        let body: &'static str = Box::leak(xml.clone().into_boxed_str());
+        let (client, _receiver) = sts_client(Setup {
+            response: Some((200, body)),
+            ..Setup::default()
+        });
+        let sdk = block_on(
+            client
+                .assume_role()
+                .role_arn("arn:aws:iam::123456789012:role/xaccounts3access")
+                .role_session_name("s3-access-example")
+                .send(),
+        );
+        match (ours, sdk) {
+            (Ok(ours), Ok(sdk)) => assert_eq!(
+                ours.credentials().expiration(),
+                SystemTime::try_from(*sdk.credentials().unwrap().expiration()).unwrap(),
+                "{expiration}"
+            ),
+            (Err(_), Err(_)) => {}
+            (ours, sdk) => panic!(
+                "{expiration}: ours {}, the SDK's {}",
+                if ours.is_ok() {
+                    "read it"
+                } else {
+                    "refused it"
+                },
+                if sdk.is_ok() { "read it" } else { "refused it" },
+            ),
+        }
+    }
+}
