@@ -1028,3 +1028,162 @@ fn in_the_advisory_window_a_caller_goes_on_while_another_thread_refreshes() {
     let refreshed = refreshing.join().unwrap();
     assert_eq!(refreshed.access_token().expose_secret(), "new-access");
 }
+
+/// A caller, blocking and then async, each of a session of its own (`make`),
+/// the blocking one on a thread of its own: each one's outcome and how long it
+/// took, or a failure of the test (not a hang) if it takes over `limit`.
+fn bounded_callers(
+    make: impl Fn() -> Arc<SsoSession>,
+    limit: Duration,
+) -> [(Result<CachedToken, SessionError>, Duration); 2] {
+    let (sent, answer) = std::sync::mpsc::channel();
+    {
+        let session = make();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let got = session.token_blocking(&ureq::Agent::new_with_defaults());
+            let _ = sent.send((got, started.elapsed()));
+        });
+    }
+    let blocking = answer
+        .recv_timeout(limit)
+        .expect("a blocking caller waited past its lock wait");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let session = make();
+    let asynchronous = runtime.block_on(async {
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        let started = Instant::now();
+        let got = tokio::time::timeout(limit, session.token(&client))
+            .await
+            .expect("an async caller waited past its lock wait");
+        (got, started.elapsed())
+    });
+    [blocking, asynchronous]
+}
+
+/// Another process holds the lock and never lets go (stopped, say): under 10
+/// minutes left, a caller waits for it `lock_wait`, not for ever, then goes
+/// on with the valid token; once the token has expired, the caller gets a
+/// lock error, not the expired token.
+#[test]
+fn a_lock_held_by_a_stopped_process_holds_callers_up_for_the_lock_wait_only() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::start(200, REFRESHED, Duration::ZERO);
+    let held = open_lock_file(dir.path());
+    held.lock().unwrap();
+    let wait = Duration::from_secs(1);
+    let make = || Arc::new(session(dir.path(), &endpoint.base_url).with_lock_wait(wait));
+
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(5 * 60));
+    for (got, took) in bounded_callers(make, Duration::from_secs(20)) {
+        let token = got.expect("the valid token");
+        assert_eq!(token.access_token().expose_secret(), "old-access");
+        assert!(took >= wait, "went on after {took:?}, before its lock wait");
+    }
+
+    store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+    for (got, took) in bounded_callers(make, Duration::from_secs(20)) {
+        match got {
+            Err(SessionError::Cache(err)) => {
+                assert_eq!(
+                    err.kind(),
+                    &ssooidc_token::cache::CacheErrorKind::Lock,
+                    "{err}"
+                );
+                assert!(err.to_string().contains(".lock"), "{err}");
+            }
+            other => panic!("expected a lock error, got {other:?}"),
+        }
+        assert!(took >= wait, "gave up after {took:?}, before its lock wait");
+    }
+    assert_eq!(endpoint.refreshes(), 0);
+    // Once the other process lets go, a caller refreshes.
+    held.unlock().unwrap();
+    let token = make()
+        .token_blocking(&ureq::Agent::new_with_defaults())
+        .unwrap();
+    assert_eq!(token.access_token().expose_secret(), "new-access");
+}
+
+/// A refresh under way while `act` changes the cache file (a logout, a new
+/// login), blocking or async: the call's outcome and the file's access token
+/// afterwards.
+fn refresh_while(
+    asynchronous: bool,
+    act: impl FnOnce(&Path),
+) -> (Result<CachedToken, SessionError>, Option<String>) {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::gated(200, REFRESHED);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(5 * 60));
+    let session = Arc::new(session(dir.path(), &endpoint.base_url));
+    let caller = {
+        let session = session.clone();
+        std::thread::spawn(move || {
+            if asynchronous {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let client = ssooidc_token::ReqwestClient::new().unwrap();
+                runtime.block_on(session.token(&client))
+            } else {
+                session.token_blocking(&ureq::Agent::new_with_defaults())
+            }
+        })
+    };
+    let waiting = Instant::now();
+    while endpoint.refreshes() == 0 {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(10),
+            "no refresh began"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    act(dir.path());
+    endpoint.release();
+    let got = caller.join().unwrap();
+    let cache = TokenCache::new(dir.path());
+    let file = cache
+        .load(&CacheKey::session("dev"))
+        .unwrap()
+        .map(|token| token.access_token().expose_secret().to_owned());
+    (got, file)
+}
+
+/// A logout while a refresh is on its way is not undone: the refreshed token
+/// is not written back, and the caller is told to log in.
+#[test]
+fn a_logout_while_a_refresh_is_out_is_not_undone() {
+    for asynchronous in [false, true] {
+        let (got, file) = refresh_while(asynchronous, |dir| {
+            TokenCache::new(dir)
+                .remove(&CacheKey::session("dev"))
+                .unwrap();
+        });
+        assert!(matches!(got, Err(SessionError::NotLoggedIn)), "{got:?}");
+        assert_eq!(file, None, "the logout was undone");
+    }
+}
+
+/// A login while a refresh is on its way is kept: the refreshed token of the
+/// old login does not replace it, and the caller gets the new login's token.
+#[test]
+fn a_login_while_a_refresh_is_out_is_kept() {
+    for asynchronous in [false, true] {
+        let (got, file) = refresh_while(asynchronous, |dir| {
+            let login = CachedToken::builder()
+                .access_token("login-access")
+                .expires_at(SystemTime::now() + Duration::from_secs(8 * 3600))
+                .build()
+                .unwrap();
+            TokenCache::new(dir)
+                .store(&CacheKey::session("dev"), &login)
+                .unwrap();
+        });
+        assert_eq!(got.unwrap().access_token().expose_secret(), "login-access");
+        assert_eq!(file.as_deref(), Some("login-access"), "the login was lost");
+    }
+}

@@ -19,6 +19,12 @@ use crate::{CreateToken, CreateTokenResponse, Endpoint};
 /// an expired token is tried on every call.
 const RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// How long a caller waits for another caller's or process's refresh (the
+/// lock) by default: longer than a refresh takes with the crate's clients
+/// (each exchange is bounded by 60 s), so that only a holder that is stuck
+/// (a stopped process, say) is given up on.
+const LOCK_WAIT: Duration = Duration::from_secs(120);
+
 /// Why [`SsoSession`] returned no token.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -81,7 +87,11 @@ enum Step {
 /// - Under 10 minutes, or expired: every caller waits for the refresh; one
 ///   refreshes, the others read what it stored. If that refresh fails, the
 ///   callers of this session that waited for it do not try again: they get the
-///   token while it is unexpired, else [`SessionError::LoginAgain`].
+///   token while it is unexpired, else [`SessionError::LoginAgain`]. A caller
+///   waits at most [`lock_wait`](Self::lock_wait) (2 minutes) for another
+///   thread's or process's refresh, then goes on as when the lock cannot be
+///   taken (below): a stopped process that holds the lock does not hold up
+///   the others for as long as it is stopped.
 /// - After a refresh, failed or not, and after finding the token cannot be
 ///   refreshed (it has no refresh token, or its client registration has
 ///   expired), no caller of this session refreshes for a minute while the
@@ -98,6 +108,13 @@ enum Step {
 ///   once it has expired.
 /// - The refreshed token is stored with the endpoint's region as its `region`,
 ///   as botocore and `aws-config` write their configured SSO region.
+/// - A login or a logout while the refresh request is out wins: just before
+///   storing, the file is read again, and if it no longer holds the token
+///   that was refreshed, the refreshed one is dropped (wiped), not written
+///   over it; the caller gets the file's token, or
+///   [`SessionError::NotLoggedIn`] after a logout. (Logins, logouts and other
+///   AWS tools take no lock: a change between that read and the write, a few
+///   microseconds, is still lost, as it is between any two AWS tools.)
 /// - The refreshed token cannot be written: it is returned all the same, and
 ///   this session keeps it in memory in place of the cached one for as long as
 ///   the file still holds that one (other processes go on with the file).
@@ -148,6 +165,9 @@ pub struct SsoSession {
     last_attempt: Mutex<Option<SystemTime>>,
     /// The least time between refresh attempts (`RETRY_AFTER` by default).
     rest: Duration,
+    /// The longest a caller waits for the refresh of another (`LOCK_WAIT` by
+    /// default).
+    lock_wait: Duration,
     /// How many refreshes have failed: a caller that finds it changed once it
     /// holds the lock waited for a refresh that failed.
     failed: AtomicU64,
@@ -194,6 +214,7 @@ impl SsoSession {
             refreshing_async: tokio::sync::Mutex::const_new(()),
             last_attempt: Mutex::new(None),
             rest: RETRY_AFTER,
+            lock_wait: LOCK_WAIT,
             failed: AtomicU64::new(0),
             unsaved: Mutex::new(None),
         }
@@ -224,6 +245,39 @@ impl SsoSession {
     #[must_use]
     pub fn refresh_rest(&self) -> Duration {
         self.rest
+    }
+
+    /// The longest a caller waits for the refresh another thread or process
+    /// is running, under 10 minutes left: 2 minutes by default, longer than a
+    /// refresh takes with the crate's clients (each exchange is bounded by
+    /// 60 s). A caller that waited this long goes on as when the lock cannot
+    /// be taken: with the token while it is unexpired, else
+    /// [`SessionError::Cache`]. So a process that holds the lock and is
+    /// stopped (suspended with Ctrl-Z, paused in a debugger) holds the others
+    /// up for this long, not for as long as it is stopped.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let session = SsoSession::new(TokenCache::new("/tmp/c"), CacheKey::session("dev"), Endpoint::new("eu-west-1")?);
+    /// assert_eq!(session.lock_wait(), Duration::from_secs(120));
+    /// let session = session.with_lock_wait(Duration::from_secs(30));
+    /// assert_eq!(session.lock_wait(), Duration::from_secs(30));
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
+    #[must_use]
+    pub fn with_lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// The longest a caller waits for another's refresh (see
+    /// [`with_lock_wait`](Self::with_lock_wait)).
+    #[must_use]
+    pub fn lock_wait(&self) -> Duration {
+        self.lock_wait
     }
 
     /// The cache the token is in.
@@ -326,6 +380,14 @@ impl SsoSession {
             .map_err(|err| CacheError::io(CacheErrorKind::Lock, &path, err).into())
     }
 
+    /// The lock was still held by another when the wait ended.
+    fn lock_timeout(&self) -> SessionError {
+        self.lock_error(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "another refresh held the lock for longer than this session waits",
+        ))
+    }
+
     fn lock_error(&self, err: std::io::Error) -> SessionError {
         let path = self.cache.dir().join(self.key.lock_file_name());
         CacheError::io(CacheErrorKind::Lock, &path, err).into()
@@ -398,6 +460,29 @@ impl SsoSession {
                 // An answer without a lifetime (or of 0 s) gives a token that is
                 // expired already: a failed refresh, neither stored nor returned.
                 if refreshed.freshness(now) != Freshness::Expired {
+                    // A login or a logout while the request was out (they take
+                    // no lock, nor do other AWS tools) changed the file: it
+                    // wins, and the refreshed token is dropped (wiped), not
+                    // written over it. An unreadable file is written over, as
+                    // before this check.
+                    match self.load() {
+                        Ok(current)
+                            if current.access_token().expose_secret()
+                                != token.access_token().expose_secret() =>
+                        {
+                            self.set_last_attempt(Some(SystemTime::now()));
+                            return if current.freshness(SystemTime::now()) == Freshness::Expired {
+                                Err(SessionError::LoginAgain(Box::new(ChangedWhileRefreshing)))
+                            } else {
+                                Ok(current)
+                            };
+                        }
+                        Err(SessionError::NotLoggedIn) => {
+                            self.set_last_attempt(Some(SystemTime::now()));
+                            return Err(SessionError::NotLoggedIn);
+                        }
+                        _ => {}
+                    }
                     let stored = self.cache.store(&self.key, &refreshed);
                     let mut unsaved = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
                     *unsaved = match (stored, unsaved.take()) {
@@ -442,6 +527,21 @@ impl SsoSession {
 /// A refresh answer whose token is expired on arrival (no `expiresIn`, or 0).
 #[derive(Debug)]
 struct NoLifetime;
+
+/// The file changed while the refresh was on its way, to a token that has
+/// expired.
+#[derive(Debug)]
+struct ChangedWhileRefreshing;
+
+impl fmt::Display for ChangedWhileRefreshing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the cached token changed while it was being refreshed, to one that has expired",
+        )
+    }
+}
+
+impl Error for ChangedWhileRefreshing {}
 
 impl std::fmt::Display for NoLifetime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -494,16 +594,8 @@ impl SsoSession {
                 }
             }
             Step::RefreshAndWait(token) => {
-                let guard = self
-                    .refreshing
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                let locked = self.lock_file().and_then(|file| {
-                    file.lock().map_err(|err| self.lock_error(err))?;
-                    Ok(file)
-                });
-                match locked {
-                    Ok(file) => (guard, file),
+                match self.wait_blocking(std::time::Instant::now() + self.lock_wait) {
+                    Ok(locked) => locked,
                     Err(err) => return self.without_refresh(token, err),
                 }
             }
@@ -516,15 +608,55 @@ impl SsoSession {
         let answer = request.send_blocking(agent, &self.endpoint);
         self.finish(token, answer, now)
     }
+
+    /// This process's refresh gate, then the lock file, each tried until
+    /// `deadline` (pausing 5 ms, doubling up to 50 ms, in between).
+    fn wait_blocking(
+        &self,
+        deadline: std::time::Instant,
+    ) -> Result<(std::sync::MutexGuard<'_, ()>, File), SessionError> {
+        let mut pause = Duration::from_millis(5);
+        let mut pause_until_deadline = || {
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            std::thread::sleep(pause.min(deadline - now));
+            pause = (pause * 2).min(Duration::from_millis(50));
+            true
+        };
+        let guard = loop {
+            match self.refreshing.try_lock() {
+                Ok(guard) => break guard,
+                // A thread panicked while refreshing: the lock guards no data.
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+            if !pause_until_deadline() {
+                return Err(self.lock_timeout());
+            }
+        };
+        let file = self.lock_file()?;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok((guard, file)),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
+            }
+            if !pause_until_deadline() {
+                return Err(self.lock_timeout());
+            }
+        }
+    }
 }
 
 #[cfg(feature = "reqwest")]
 impl SsoSession {
     /// The lock file, locked: at once if free, else tried again after a
     /// pause (5 ms, doubling up to 50 ms) on tokio's clock, which `reqwest`
-    /// already runs on. No thread waits, so a task dropped while it waits
-    /// (under a timeout, say) leaves nothing behind.
-    async fn wait_for_lock(&self) -> Result<File, SessionError> {
+    /// already runs on, until `deadline`. No thread waits, so a task dropped
+    /// while it waits (under a timeout, say) leaves nothing behind.
+    async fn wait_for_lock(&self, deadline: tokio::time::Instant) -> Result<File, SessionError> {
         let file = self.lock_file()?;
         let mut pause = Duration::from_millis(5);
         loop {
@@ -533,7 +665,11 @@ impl SsoSession {
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
             }
-            tokio::time::sleep(pause).await;
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(self.lock_timeout());
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
             pause = (pause * 2).min(Duration::from_millis(50));
         }
     }
@@ -548,7 +684,12 @@ impl SsoSession {
     /// runtime with its time driver, as `reqwest`'s timeouts do (under a paused
     /// test clock, a wait for another process's lock advances the clock 50 ms
     /// at a time until it is free). A caller dropped while it waits leaves
-    /// nothing behind.
+    /// nothing behind. A caller dropped while its own refresh request is out
+    /// (under a timeout shorter than the exchange's) loses the answer: the
+    /// cache keeps the token it had, and the next caller refreshes with its
+    /// refresh token again. (Should the service stop taking a refresh token
+    /// once used, that next refresh fails and the session must log in again:
+    /// give `token()` more time than the client's exchange bound.)
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -587,8 +728,13 @@ impl SsoSession {
                 }
             }
             Step::RefreshAndWait(token) => {
-                let gate = self.refreshing_async.lock().await;
-                match self.wait_for_lock().await {
+                let deadline = tokio::time::Instant::now() + self.lock_wait;
+                let Ok(gate) =
+                    tokio::time::timeout_at(deadline, self.refreshing_async.lock()).await
+                else {
+                    return self.without_refresh(token, self.lock_timeout());
+                };
+                match self.wait_for_lock(deadline).await {
                     Ok(file) => (gate, file),
                     Err(err) => return self.without_refresh(token, err),
                 }
