@@ -795,3 +795,39 @@ fn the_direct_loopback_client_is_bounded_without_an_exchange_bound() {
     // ... and within the 60 s bound, on tokio's clock.
     assert!(waited <= ReqwestClient::TIMEOUT, "{waited:?}");
 }
+
+/// A failure that sending again repeats is not retryable (a request the
+/// client refuses as it stands); a failure of the connection is.
+#[test]
+fn a_client_refusal_is_not_retryable_a_connection_failure_is() {
+    let transport = |err: Box<dyn std::error::Error + Send + Sync>| SendError::Transport(err);
+    #[cfg(feature = "ureq")]
+    {
+        for refused in [
+            ureq::Error::BadUri("no".into()),
+            ureq::Error::InvalidProxyUrl,
+            ureq::Error::TlsRequired,
+            ureq::Error::RequireHttpsOnly("http://x".into()),
+        ] {
+            assert!(!transport(Box::new(refused)).is_retryable());
+        }
+        for failed in [
+            ureq::Error::ConnectionFailed,
+            ureq::Error::HostNotFound,
+            ureq::Error::Io(std::io::ErrorKind::ConnectionReset.into()),
+        ] {
+            assert!(transport(Box::new(failed)).is_retryable());
+        }
+    }
+    #[cfg(feature = "reqwest")]
+    {
+        let refused = reqwest::Client::new()
+            .post("http://[::1")
+            .build()
+            .unwrap_err();
+        assert!(refused.is_builder());
+        assert!(!transport(Box::new(refused)).is_retryable());
+    }
+    // Another client's error: taken as retryable.
+    assert!(transport("some other client's failure".into()).is_retryable());
+}

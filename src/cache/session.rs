@@ -621,7 +621,7 @@ impl SsoSession {
             if now >= deadline {
                 return false;
             }
-            std::thread::sleep(pause.min(deadline - now));
+            std::thread::sleep(pause.min(deadline.saturating_duration_since(now)));
             pause = (pause * 2).min(Duration::from_millis(50));
             true
         };
@@ -669,7 +669,7 @@ impl SsoSession {
             if now >= deadline {
                 return Err(self.lock_timeout());
             }
-            tokio::time::sleep(pause.min(deadline - now)).await;
+            tokio::time::sleep(pause.min(deadline.saturating_duration_since(now))).await;
             pause = (pause * 2).min(Duration::from_millis(50));
         }
     }

@@ -272,7 +272,9 @@ impl LoopbackRedirect {
                 return Err(RedirectError::Timeout);
             }
             if !progressed {
-                std::thread::sleep(Self::TICK.min(deadline - Instant::now()));
+                std::thread::sleep(
+                    Self::TICK.min(deadline.saturating_duration_since(Instant::now())),
+                );
             }
         }
     }

@@ -73,15 +73,43 @@ impl SendError {
     }
 
     /// Whether sending again (later) can help: the service's verdict on its
-    /// answer, and always for a transport failure.
+    /// answer; for a transport failure, yes unless the client refused the
+    /// request as it stands (a `reqwest` builder, redirect or decoding error;
+    /// a `ureq` error other than a connection, name lookup, timeout, I/O or
+    /// protocol failure: a URI or proxy it will not use, TLS it was not built
+    /// with), which sending again repeats.
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Response(err) => err.is_retryable(),
-            Self::Transport(_) => true,
+            Self::Transport(err) => transport_is_retryable(&**err),
             _ => false,
         }
     }
+}
+
+/// See [`SendError::is_retryable`]: an error of another client is taken as
+/// retryable.
+fn transport_is_retryable(err: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    #[cfg(feature = "reqwest")]
+    if let Some(err) = err.downcast_ref::<::reqwest::Error>() {
+        return !(err.is_builder() || err.is_redirect() || err.is_decode());
+    }
+    #[cfg(feature = "ureq")]
+    if let Some(err) = err.downcast_ref::<::ureq::Error>() {
+        return matches!(
+            err,
+            ::ureq::Error::Io(_)
+                | ::ureq::Error::Timeout(_)
+                | ::ureq::Error::HostNotFound
+                | ::ureq::Error::ConnectionFailed
+                | ::ureq::Error::Protocol(_)
+                | ::ureq::Error::BodyStalled
+                | ::ureq::Error::ConnectProxyFailed(_)
+        );
+    }
+    let _ = err;
+    true
 }
 
 /// The service's answer and a signing error show as themselves (their sources
