@@ -134,8 +134,9 @@ fn missing_code() -> ParseError {
 /// keeps them.
 const NAMES: [&str; 4] = ["error_description", "endpoint", "region", "reason"];
 
-/// The SDK's three spellings of an AWS-style error body's message.
-const MESSAGE_SPELLINGS: [&str; 3] = ["message", "Message", "errorMessage"];
+/// The AWS-style members of an error body the SDK reads: its three spellings
+/// of the message, then the two names of the code.
+const AWS_NAMES: [&str; 5] = ["message", "Message", "errorMessage", "code", "__type"];
 
 /// An OAuth error the token endpoint returned.
 ///
@@ -260,10 +261,11 @@ impl TokenError {
         // (Wiped, as everything read from the body is.)
         let mut code_name: Option<Zeroizing<String>> = None;
         let mut type_name: Option<Zeroizing<String>> = None;
-        // Which of the three spellings of `message` were seen: as the SDK
-        // reads them, the last one present is the message.
-        let mut spellings = [false; 3];
+        // Which OAuth members (`NAMES`, then `error`) and which AWS-style ones
+        // (`MESSAGE_SPELLINGS`, then `code` and `__type`) were seen: a repeat
+        // of any is refused.
         let mut seen = [false; 5];
+        let mut seen_aws = [false; 5];
         let mut reader = Reader::new(body);
         reader.object(|r, key| {
             let Some(name) = key.as_bytes() else {
@@ -271,61 +273,62 @@ impl TokenError {
             };
             let duplicate =
                 |member| ParseError::new(ParseErrorKind::Duplicate, Some(member), Some(key.offset));
-            if let Some(i) = MESSAGE_SPELLINGS
-                .iter()
-                .position(|spelling| spelling.as_bytes() == name)
-            {
-                // A repeat of one spelling is refused as any repeat is.
-                if std::mem::replace(&mut spellings[i], true) {
-                    return Err(duplicate(MESSAGE_SPELLINGS[i]));
-                }
-                if !r.at_string() {
-                    return r.skip();
-                }
-                out.message = Some(r.string().map_err(|e| e.in_member("message"))?);
-                return Ok(());
-            }
-            if matches!(name, b"__type" | b"code") {
-                let (slot, member) = if name == b"code" {
-                    (&mut code_name, "code")
-                } else {
-                    (&mut type_name, "__type")
-                };
-                if slot.is_some() {
+            // The OAuth members, the usual case, first.
+            let oauth = if name == b"error" {
+                Some((4, "error"))
+            } else {
+                NAMES
+                    .iter()
+                    .position(|n| n.as_bytes() == name)
+                    .map(|i| (i, NAMES[i]))
+            };
+            if let Some((index, member)) = oauth {
+                if std::mem::replace(&mut seen[index], true) {
                     return Err(duplicate(member));
                 }
-                if !r.at_string() {
-                    return r.skip();
+                if r.null() {
+                    return Ok(());
                 }
-                *slot = Some(Zeroizing::new(r.string().map_err(|e| e.in_member(member))?));
+                if index == 4 {
+                    out.code = r
+                        .string_as(ErrorCode::known, ErrorCode::Unknown)
+                        .map_err(|e| e.in_member(member))?;
+                    have_code = true;
+                    return Ok(());
+                }
+                let value = Some(r.string().map_err(|e| e.in_member(member))?);
+                match index {
+                    0 => out.description = value,
+                    1 => out.endpoint = value,
+                    2 => out.region = value,
+                    _ => out.reason = value,
+                }
                 return Ok(());
             }
-            let (index, member) = if name == b"error" {
-                (4, "error")
-            } else if let Some(i) = NAMES.iter().position(|n| n.as_bytes() == name) {
-                (i, NAMES[i])
-            } else {
+            // The AWS-style members: as the SDK's generic reader takes them,
+            // only a string counts (anything else, `null` too, is passed
+            // over); of the message's spellings, the last one present is the
+            // message.
+            let Some(index) = AWS_NAMES.iter().position(|n| n.as_bytes() == name) else {
                 return r.skip();
             };
-            if std::mem::replace(&mut seen[index], true) {
+            let member = AWS_NAMES[index];
+            if std::mem::replace(&mut seen_aws[index], true) {
                 return Err(duplicate(member));
             }
-            if r.null() {
-                return Ok(());
+            if !r.at_string() {
+                return r.skip();
             }
-            if index == 4 {
-                out.code = r
-                    .string_as(ErrorCode::known, ErrorCode::Unknown)
-                    .map_err(|e| e.in_member(member))?;
-                have_code = true;
-                return Ok(());
-            }
-            let value = Some(r.string().map_err(|e| e.in_member(member))?);
+            let value = r.string().map_err(|e| e.in_member(member))?;
             match index {
-                0 => out.description = value,
-                1 => out.endpoint = value,
-                2 => out.region = value,
-                _ => out.reason = value,
+                // The one replaced is wiped, as all text read from the body.
+                0..=2 => {
+                    if let Some(mut replaced) = out.message.replace(value) {
+                        replaced.zeroize();
+                    }
+                }
+                3 => code_name = Some(Zeroizing::new(value)),
+                _ => type_name = Some(Zeroizing::new(value)),
             }
             Ok(())
         })?;

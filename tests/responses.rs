@@ -379,6 +379,8 @@ fn aws_style_error_bodies_are_read_as_the_sdk_reads_them() {
     // A repeated `code` or `__type` is refused as any repeated member is.
     assert!(TokenError::from_json(400, br#"{"code":"A","code":"B"}"#).is_err());
     assert!(TokenError::from_json(400, br#"{"__type":"A","__type":null}"#).is_err());
+    assert!(TokenError::from_json(400, br#"{"__type":null,"__type":"A"}"#).is_err());
+    assert!(TokenError::from_json(400, br#"{"error":"x","Message":1,"Message":"b"}"#).is_err());
     // A repeat of one spelling is refused as any repeated member is.
     assert!(TokenError::from_json(400, br#"{"error":"x","Message":"a","Message":"b"}"#).is_err());
     // Neither `error`, `__type` nor `code`: not an error body.
