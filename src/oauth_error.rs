@@ -262,8 +262,7 @@ impl TokenError {
         let mut code_name: Option<Zeroizing<String>> = None;
         let mut type_name: Option<Zeroizing<String>> = None;
         // Which OAuth members (`NAMES`, then `error`) and which AWS-style ones
-        // (`MESSAGE_SPELLINGS`, then `code` and `__type`) were seen: a repeat
-        // of any is refused.
+        // (`AWS_NAMES`) were seen: a repeat of any is refused.
         let mut seen = [false; 5];
         let mut seen_aws = [false; 5];
         let mut reader = Reader::new(body);

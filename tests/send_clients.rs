@@ -293,6 +293,49 @@ mod with_reqwest {
             .block_on(future)
     }
 
+    /// An answer cut short after its head (the connection closed mid-body):
+    /// reqwest calls it a decoding error, and it is a transport failure that
+    /// sending again can help, with either client.
+    #[test]
+    fn an_answer_cut_short_is_a_retryable_transport_failure() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for _ in 0..2 {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let mut rest = vec![0u8; 4096];
+                let _ = stream.read(&mut rest); // the body, small enough for one read
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"accessToken\"",
+                );
+            }
+        });
+        let endpoint = Endpoint::custom(&url, REGION).unwrap();
+        let err = block_on(device().send(&ReqwestClient::new().unwrap(), &endpoint)).unwrap_err();
+        assert!(
+            matches!(err, SendError::Transport(_)) && err.is_retryable(),
+            "{err:?}"
+        );
+        #[cfg(feature = "ureq")]
+        {
+            let err = device()
+                .send_blocking(&ureq::Agent::new_with_defaults(), &endpoint)
+                .unwrap_err();
+            assert!(
+                matches!(err, SendError::Transport(_)) && err.is_retryable(),
+                "{err:?}"
+            );
+        }
+    }
+
     /// As with ureq: a plain-http (loopback) endpoint is reached by a client
     /// without proxies, whatever the builder (or the environment) set.
     #[test]

@@ -90,8 +90,8 @@ enum Step {
 ///   token while it is unexpired, else [`SessionError::LoginAgain`]. A caller
 ///   waits at most [`lock_wait`](Self::lock_wait) (2 minutes) for another
 ///   thread's or process's refresh, then goes on as when the lock cannot be
-///   taken (below): a stopped process that holds the lock does not hold up
-///   the others for as long as it is stopped.
+///   taken (below), with the token read again: a stopped process that holds
+///   the lock does not hold up the others for as long as it is stopped.
 /// - After a refresh, failed or not, and after finding the token cannot be
 ///   refreshed (it has no refresh token, or its client registration has
 ///   expired), no caller of this session refreshes for a minute while the
@@ -111,10 +111,11 @@ enum Step {
 /// - A login or a logout while the refresh request is out wins: just before
 ///   storing, the file is read again, and if it no longer holds the token
 ///   that was refreshed, the refreshed one is dropped (wiped), not written
-///   over it; the caller gets the file's token, or
-///   [`SessionError::NotLoggedIn`] after a logout. (Logins, logouts and other
-///   AWS tools take no lock: a change between that read and the write, a few
-///   microseconds, is still lost, as it is between any two AWS tools.)
+///   over it; the caller gets the file's token ([`SessionError::LoginAgain`]
+///   should that one have expired), or [`SessionError::NotLoggedIn`] after a
+///   logout. (Logins, logouts and other AWS tools take no lock: a change
+///   between that read and the write, the time the write takes, is still
+///   lost, as it is between any two AWS tools.)
 /// - The refreshed token cannot be written: it is returned all the same, and
 ///   this session keeps it in memory in place of the cached one for as long as
 ///   the file still holds that one (other processes go on with the file).
@@ -254,7 +255,9 @@ impl SsoSession {
     /// be taken: with the token while it is unexpired, else
     /// [`SessionError::Cache`]. So a process that holds the lock and is
     /// stopped (suspended with Ctrl-Z, paused in a debugger) holds the others
-    /// up for this long, not for as long as it is stopped.
+    /// up for this long, not for as long as it is stopped. The wait is
+    /// measured on the real clock (tokio's pauses between tries); a wait too
+    /// long to be a time of day, such as `Duration::MAX`, has no end.
     ///
     /// ```
     /// use std::time::Duration;
@@ -336,6 +339,26 @@ impl SsoSession {
                 Ok(token)
             }
         }
+    }
+
+    /// No refresh could start after waiting for the lock: as
+    /// [`without_refresh`](Self::without_refresh), with the token read again
+    /// (the one holding the lock may have stored a refreshed token, or a
+    /// logout removed it, while this caller waited).
+    fn without_lock(
+        &self,
+        token: CachedToken,
+        err: SessionError,
+    ) -> Result<CachedToken, SessionError> {
+        let token = match self.load() {
+            Ok(current) => current,
+            Err(SessionError::NotLoggedIn) => return Err(SessionError::NotLoggedIn),
+            Err(_) => token,
+        };
+        if token.freshness(SystemTime::now()) == Freshness::Fresh {
+            return Ok(token);
+        }
+        self.without_refresh(token, err)
     }
 
     /// Whether a refresh was tried less than `rest` before `now` (or after
@@ -524,6 +547,41 @@ impl SsoSession {
     }
 }
 
+/// The pauses of a wait for a lock: 5 ms, doubling up to 50 ms, until a
+/// deadline on the real clock (none for a wait too long to write as an
+/// `Instant`). Real time, not tokio's: under a paused test clock, tokio's
+/// clock runs ahead while the runtime idles, and the wait would end before
+/// the other holder had a chance to finish.
+struct Backoff {
+    deadline: Option<std::time::Instant>,
+    pause: Duration,
+}
+
+impl Backoff {
+    fn new(wait: Duration) -> Self {
+        Self {
+            deadline: std::time::Instant::now().checked_add(wait),
+            pause: Duration::from_millis(5),
+        }
+    }
+
+    /// The next pause, cut short by the deadline; `None` once it has passed.
+    fn next_pause(&mut self) -> Option<Duration> {
+        let pause = match self.deadline {
+            Some(deadline) => {
+                let now = std::time::Instant::now();
+                if now >= deadline {
+                    return None;
+                }
+                self.pause.min(deadline - now)
+            }
+            None => self.pause,
+        };
+        self.pause = (self.pause * 2).min(Duration::from_millis(50));
+        Some(pause)
+    }
+}
+
 /// A refresh answer whose token is expired on arrival (no `expiresIn`, or 0).
 #[derive(Debug)]
 struct NoLifetime;
@@ -593,12 +651,10 @@ impl SsoSession {
                     Err(err) => return self.without_refresh(token, err),
                 }
             }
-            Step::RefreshAndWait(token) => {
-                match self.wait_blocking(std::time::Instant::now() + self.lock_wait) {
-                    Ok(locked) => locked,
-                    Err(err) => return self.without_refresh(token, err),
-                }
-            }
+            Step::RefreshAndWait(token) => match self.wait_blocking() {
+                Ok(locked) => locked,
+                Err(err) => return self.without_lock(token, err),
+            },
         };
         let now = SystemTime::now();
         let (token, request) = self.under_lock(now, failures)?;
@@ -610,21 +666,9 @@ impl SsoSession {
     }
 
     /// This process's refresh gate, then the lock file, each tried until
-    /// `deadline` (pausing 5 ms, doubling up to 50 ms, in between).
-    fn wait_blocking(
-        &self,
-        deadline: std::time::Instant,
-    ) -> Result<(std::sync::MutexGuard<'_, ()>, File), SessionError> {
-        let mut pause = Duration::from_millis(5);
-        let mut pause_until_deadline = || {
-            let now = std::time::Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            std::thread::sleep(pause.min(deadline.saturating_duration_since(now)));
-            pause = (pause * 2).min(Duration::from_millis(50));
-            true
-        };
+    /// [`lock_wait`](Self::lock_wait) has passed (see [`Backoff`]).
+    fn wait_blocking(&self) -> Result<(std::sync::MutexGuard<'_, ()>, File), SessionError> {
+        let mut backoff = Backoff::new(self.lock_wait);
         let guard = loop {
             match self.refreshing.try_lock() {
                 Ok(guard) => break guard,
@@ -632,9 +676,10 @@ impl SsoSession {
                 Err(std::sync::TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
                 Err(std::sync::TryLockError::WouldBlock) => {}
             }
-            if !pause_until_deadline() {
+            let Some(pause) = backoff.next_pause() else {
                 return Err(self.lock_timeout());
-            }
+            };
+            std::thread::sleep(pause);
         };
         let file = self.lock_file()?;
         loop {
@@ -643,34 +688,43 @@ impl SsoSession {
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
             }
-            if !pause_until_deadline() {
+            let Some(pause) = backoff.next_pause() else {
                 return Err(self.lock_timeout());
-            }
+            };
+            std::thread::sleep(pause);
         }
     }
 }
 
 #[cfg(feature = "reqwest")]
 impl SsoSession {
-    /// The lock file, locked: at once if free, else tried again after a
-    /// pause (5 ms, doubling up to 50 ms) on tokio's clock, which `reqwest`
-    /// already runs on, until `deadline`. No thread waits, so a task dropped
-    /// while it waits (under a timeout, say) leaves nothing behind.
-    async fn wait_for_lock(&self, deadline: tokio::time::Instant) -> Result<File, SessionError> {
+    /// This process's refresh gate, then the lock file, each tried until
+    /// [`lock_wait`](Self::lock_wait) has passed (see [`Backoff`]), pausing
+    /// on tokio's clock, which `reqwest` already runs on. No thread waits, so
+    /// a task dropped while it waits (under a timeout, say) leaves nothing
+    /// behind.
+    async fn wait_async(&self) -> Result<(tokio::sync::MutexGuard<'_, ()>, File), SessionError> {
+        let mut backoff = Backoff::new(self.lock_wait);
+        let gate = loop {
+            if let Ok(gate) = self.refreshing_async.try_lock() {
+                break gate;
+            }
+            let Some(pause) = backoff.next_pause() else {
+                return Err(self.lock_timeout());
+            };
+            tokio::time::sleep(pause).await;
+        };
         let file = self.lock_file()?;
-        let mut pause = Duration::from_millis(5);
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(file),
+                Ok(()) => return Ok((gate, file)),
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
             }
-            let now = tokio::time::Instant::now();
-            if now >= deadline {
+            let Some(pause) = backoff.next_pause() else {
                 return Err(self.lock_timeout());
-            }
-            tokio::time::sleep(pause.min(deadline.saturating_duration_since(now))).await;
-            pause = (pause * 2).min(Duration::from_millis(50));
+            };
+            tokio::time::sleep(pause).await;
         }
     }
 
@@ -678,12 +732,12 @@ impl SsoSession {
     /// [`SsoSession`] for the windows and what concurrent callers do.
     ///
     /// Waiting for another caller's refresh (under 10 minutes left) does not block
-    /// the executor and takes no thread: callers of this session wait, one at a
-    /// time, on an async mutex, and the one past it tries the file lock every
-    /// 50 ms at most, sleeping on tokio's clock in between: it needs a tokio
-    /// runtime with its time driver, as `reqwest`'s timeouts do (under a paused
-    /// test clock, a wait for another process's lock advances the clock 50 ms
-    /// at a time until it is free). A caller dropped while it waits leaves
+    /// the executor and takes no thread: a caller tries this session's async
+    /// mutex, then the file lock, every 50 ms at most, sleeping on tokio's
+    /// clock in between, for [`lock_wait`](Self::lock_wait) of real time: it
+    /// needs a tokio runtime with its time driver, as `reqwest`'s timeouts do
+    /// (under a paused test clock, a wait for another process's lock advances
+    /// the clock 50 ms at a time until it is free). A caller dropped while it waits leaves
     /// nothing behind. A caller dropped while its own refresh request is out
     /// (under a timeout shorter than the exchange's) loses the answer: the
     /// cache keeps the token it had, and the next caller refreshes with its
@@ -727,18 +781,10 @@ impl SsoSession {
                     Err(err) => return self.without_refresh(token, err),
                 }
             }
-            Step::RefreshAndWait(token) => {
-                let deadline = tokio::time::Instant::now() + self.lock_wait;
-                let Ok(gate) =
-                    tokio::time::timeout_at(deadline, self.refreshing_async.lock()).await
-                else {
-                    return self.without_refresh(token, self.lock_timeout());
-                };
-                match self.wait_for_lock(deadline).await {
-                    Ok(file) => (gate, file),
-                    Err(err) => return self.without_refresh(token, err),
-                }
-            }
+            Step::RefreshAndWait(token) => match self.wait_async().await {
+                Ok(locked) => locked,
+                Err(err) => return self.without_lock(token, err),
+            },
         };
         let now = SystemTime::now();
         let (token, request) = self.under_lock(now, failures)?;
@@ -753,6 +799,19 @@ impl SsoSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lock wait too long to be an `Instant` has no end (no overflow); a
+    /// zero one tries once.
+    #[test]
+    fn a_lock_wait_of_any_length_is_taken() {
+        let mut endless = Backoff::new(Duration::MAX);
+        let pauses: Vec<_> = (0..6).map(|_| endless.next_pause()).collect();
+        assert_eq!(
+            pauses,
+            [5, 10, 20, 40, 50, 50].map(|ms| Some(Duration::from_millis(ms)))
+        );
+        assert_eq!(Backoff::new(Duration::ZERO).next_pause(), None);
+    }
 
     /// The rest after a refresh is a minute in both windows: the
     /// decision at 59 s still goes on with the token, at 61 s it refreshes

@@ -93,7 +93,9 @@ impl SendError {
 fn transport_is_retryable(err: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
     #[cfg(feature = "reqwest")]
     if let Some(err) = err.downcast_ref::<::reqwest::Error>() {
-        return !(err.is_builder() || err.is_redirect() || err.is_decode());
+        // Not `is_decode`: reqwest reports a body cut short, or timed out,
+        // as a decoding error.
+        return !(err.is_builder() || err.is_redirect());
     }
     #[cfg(feature = "ureq")]
     if let Some(err) = err.downcast_ref::<::ureq::Error>() {
