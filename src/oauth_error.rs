@@ -157,6 +157,11 @@ const AWS_NAMES: [&str; 5] = ["message", "Message", "errorMessage", "code", "__t
 pub struct TokenError {
     status: u16,
     code: ErrorCode,
+    /// Whether the code is the body's OAuth `error` member (Identity Center's
+    /// own refusal), not only an AWS-style type name (which the signing layer
+    /// in front of it sends too: an `ExpiredTokenException` there is about the
+    /// credentials that signed, not the grant).
+    oauth: bool,
     description: Option<String>,
     endpoint: Option<String>,
     region: Option<String>,
@@ -220,6 +225,7 @@ impl TokenError {
         Self {
             status,
             code,
+            oauth: false,
             description: None,
             endpoint: None,
             region: None,
@@ -246,6 +252,7 @@ impl TokenError {
         let mut out = Self {
             status,
             code: ErrorCode::Unknown(String::new()),
+            oauth: false,
             description: None,
             endpoint: None,
             region: None,
@@ -293,6 +300,7 @@ impl TokenError {
                         .string_as(ErrorCode::known, ErrorCode::Unknown)
                         .map_err(|e| e.in_member(member))?;
                     have_code = true;
+                    out.oauth = true;
                     return Ok(());
                 }
                 let value = Some(r.string().map_err(|e| e.in_member(member))?);
@@ -384,13 +392,23 @@ impl TokenError {
 
     /// Whether sending again can help: `authorization_pending` and `slow_down` while
     /// polling in the device flow (after the interval; for `slow_down`, a longer
-    /// one), `server_error`, and throttling ([`is_throttling`](Self::is_throttling)).
+    /// one), `server_error`, throttling ([`is_throttling`](Self::is_throttling)),
+    /// and any error that came with HTTP 500, 502, 503 or 504 (the statuses
+    /// the SDKs retry as transient, whatever the code).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.code,
             ErrorCode::AuthorizationPending | ErrorCode::SlowDown | ErrorCode::ServerError
         ) || self.is_throttling()
+            || matches!(self.status, 500 | 502 | 503 | 504)
+    }
+
+    /// Whether the code came in the body's OAuth `error` member: a refusal by
+    /// Identity Center itself, not only a type name in `x-amzn-ErrorType` or
+    /// an AWS-style body (which the signing layer in front of it sends too).
+    pub(crate) fn is_oauth_refusal(&self) -> bool {
+        self.oauth
     }
 
     /// Whether the service throttled the request: an error code the AWS SDKs

@@ -572,9 +572,11 @@ async fn a_failed_renewal_rests_one_minute_on_the_providers_clock_then_runs_agai
         setup.provider.provide_credentials().await.unwrap_err();
         assert_eq!(setup.counts(), (1, 1, 4, 5));
         // And the SDK's fallback gives nothing once, by that clock, STS's
-        // `Expiration` has passed.
-        at(3_590);
+        // `Expiration` is under 30 s away.
+        at(3_560);
         assert!(setup.provider.fallback_on_interrupt().is_some());
+        at(3_580);
+        assert!(setup.provider.fallback_on_interrupt().is_none());
         at(3_700);
         assert!(setup.provider.fallback_on_interrupt().is_none());
     })
@@ -674,14 +676,15 @@ async fn fallback_on_interrupt_gives_the_last_credentials_while_sts_still_honour
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fallback_on_interrupt_gives_nothing_once_sts_expiration_has_passed() {
+async fn fallback_on_interrupt_gives_nothing_within_30_s_of_sts_expiration() {
     // The provider's clock is stepped, not waited for: no margin to lose on a
     // loaded machine.
     let clock = SteppedClock::default();
     let setup = setup_with(false, Some(clock.clone()));
-    // Sessions of 3 s: the SDK is told they expire about half-way (the refresh
-    // window is longer than the session), STS's Expiration is about 3 s away.
-    setup.sts_state.lifetime.store(3, Ordering::SeqCst);
+    // Sessions of 100 s: the SDK is told they expire about half-way (the
+    // refresh window is longer than the session), STS's Expiration is about
+    // 100 s away (whole seconds: 99 to 101 s).
+    setup.sts_state.lifetime.store(100, Ordering::SeqCst);
     let loaded = bounded(setup.provider.provide_credentials()).await.unwrap();
     let reported = loaded.expiry().unwrap();
     let ahead = |at: SystemTime| at.duration_since(SystemTime::now()).unwrap_or_default();
@@ -690,8 +693,14 @@ async fn fallback_on_interrupt_gives_nothing_once_sts_expiration_has_passed() {
         setup.provider.fallback_on_interrupt().is_some(),
         "past the expiry the SDK was told, STS still honours them"
     );
-    // STS gives whole seconds: its Expiration is at most 4 s after the load.
-    clock.advance_to(ahead(reported) + Duration::from_secs(4));
+    // About 75 s after the load: STS still honours them for 24 to 26 s, too
+    // little to sign a request with (the provider keeps 30 s to spare).
+    clock.advance_to(ahead(reported) + Duration::from_secs(25));
+    assert!(
+        setup.provider.fallback_on_interrupt().is_none(),
+        "credentials within 30 s of STS's Expiration are not offered"
+    );
+    clock.advance_to(ahead(reported) + Duration::from_secs(60));
     assert!(
         setup.provider.fallback_on_interrupt().is_none(),
         "credentials past STS's Expiration are not offered"

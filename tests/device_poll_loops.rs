@@ -408,3 +408,45 @@ async fn an_oversized_error_answer_is_sending_and_the_async_loop_resumes() {
     assert_eq!(token.access_token().expose_secret(), "aoa-after-oversized");
     server.join().unwrap();
 }
+
+/// The async loop dropped while its poll is out (here under a timeout), then
+/// called again: the dropped poll counts as one without an answer, and the
+/// next is backed off (twice the interval from the dropped one's due time),
+/// not sent at once; the loop then ends with the token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loop_dropped_while_its_poll_is_out_does_not_poll_again_at_once() {
+    let (listener, endpoint) = local_token_endpoint();
+    let server = std::thread::spawn(move || {
+        let mut arrivals = Vec::new();
+        // The first poll: read, never answered (held until the client drops it).
+        let (mut held, _) = listener.accept().unwrap();
+        loopback::read_message(&mut held).unwrap();
+        arrivals.push(Instant::now());
+        // The second: answered with the token.
+        let (mut stream, _) = listener.accept().unwrap();
+        loopback::read_message(&mut stream).unwrap();
+        arrivals.push(Instant::now());
+        loopback::respond(
+            &mut stream,
+            200,
+            &[("content-type", "application/json")],
+            br#"{"accessToken":"after-the-drop","tokenType":"Bearer","expiresIn":3600}"#,
+        )
+        .unwrap();
+        drop(held);
+        arrivals
+    });
+    let mut poller = poller_for_redirect_test(); // interval 1 s, 60 s to expiry
+    let client = ReqwestClient::new().unwrap();
+    let dropped =
+        tokio::time::timeout(Duration::from_millis(1500), poller.poll(&client, &endpoint)).await;
+    assert!(dropped.is_err(), "the first poll was not left unanswered");
+    let token = poller.poll(&client, &endpoint).await.unwrap();
+    assert_eq!(token.access_token().expose_secret(), "after-the-drop");
+    let arrivals = server.join().unwrap();
+    let gap = arrivals[1] - arrivals[0];
+    assert!(
+        gap >= Duration::from_secs(2),
+        "the poll after the dropped one came {gap:?} after it"
+    );
+}

@@ -383,6 +383,17 @@ fn aws_style_error_bodies_are_read_as_the_sdk_reads_them() {
     assert!(TokenError::from_json(400, br#"{"error":"x","Message":1,"Message":"b"}"#).is_err());
     // A repeat of one spelling is refused as any repeated member is.
     assert!(TokenError::from_json(400, br#"{"error":"x","Message":"a","Message":"b"}"#).is_err());
+    // Any code with a status the SDKs retry as transient is retryable.
+    for status in [500, 502, 503, 504] {
+        let err =
+            TokenError::from_json(status, br#"{"__type":"ServiceUnavailableException"}"#).unwrap();
+        assert!(err.is_retryable(), "{status}");
+    }
+    for status in [400, 403, 501] {
+        let err =
+            TokenError::from_json(status, br#"{"__type":"ServiceUnavailableException"}"#).unwrap();
+        assert!(!err.is_retryable(), "{status}");
+    }
     // Neither `error`, `__type` nor `code`: not an error body.
     assert!(TokenError::from_json(400, br#"{"Message":"no code"}"#).is_err());
 }

@@ -61,7 +61,7 @@ pub(crate) fn reported_expiry(
 /// Whether a refused refresh-token grant falls back to jwt-bearer: a refusal
 /// of the refresh token or of its grant, which a fresh IdP token does not
 /// meet. The token is invalid (`invalid_grant`) or has expired
-/// (`expired_token`); or the application may no longer use the grant
+/// (`expired_token`, in the OAuth `error` member); or the application may no longer use the grant
 /// (`unauthorized_client`, `unsupported_grant_type`: an administrator turned
 /// it off). The refresh token is dropped then. Not a refusal that jwt-bearer
 /// would most likely meet the same way (`access_denied`, most often IAM or KMS
@@ -73,15 +73,19 @@ pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
     let SendError::Response(response) = err else {
         return false;
     };
-    response.token_error().is_some_and(|token| {
-        matches!(
-            token.code(),
+    response
+        .token_error()
+        .is_some_and(|token| match token.code() {
             ErrorCode::InvalidGrant
-                | ErrorCode::ExpiredToken
-                | ErrorCode::UnauthorizedClient
-                | ErrorCode::UnsupportedGrantType
-        )
-    })
+            | ErrorCode::UnauthorizedClient
+            | ErrorCode::UnsupportedGrantType => true,
+            // Only Identity Center's own `expired_token`: the signing layer in
+            // front of it refuses expired application credentials as
+            // `ExpiredTokenException` (in `x-amzn-ErrorType`, with a `message`),
+            // which says nothing of the refresh token.
+            ErrorCode::ExpiredToken => token.is_oauth_refusal(),
+            _ => false,
+        })
 }
 
 /// `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's
@@ -376,6 +380,23 @@ mod tests {
         )));
         assert!(!refresh_token_refused(&refusal(b"<html>", 503)));
         assert!(!refresh_token_refused(&SendError::Transport("x".into())));
+        // Expired application credentials, refused by the signing layer in
+        // front of Identity Center: nothing said of the refresh token.
+        assert!(!refresh_token_refused(&refusal(
+            br#"{"__type":"ExpiredTokenException","message":"The security token included in the request is expired"}"#,
+            403
+        )));
+        let answer = http::Response::builder()
+            .status(400)
+            .header(
+                "x-amzn-ErrorType",
+                "ExpiredTokenException:http://internal.amazon.com/",
+            )
+            .body(&br#"{"message":"The security token included in the request is expired"}"#[..])
+            .unwrap();
+        let err = R::from_http_response(&answer).unwrap_err();
+        assert_eq!(err.token_error().unwrap().code(), &ErrorCode::ExpiredToken);
+        assert!(!refresh_token_refused(&SendError::Response(err)));
     }
 
     #[test]

@@ -120,7 +120,7 @@ crate::builder_state::typed_struct! {
         client: Arc<dyn Transport>,
         optional role_session_name: into String = "Sets `RoleSessionName` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`. Default: `TrustedIdentityPropagationSDKPluginEnhanced-<application id>`, as AWS's plugins name it.",
         optional duration_seconds: exact u32 = "Sets `DurationSeconds` (optional): 900 to 43,200, at most the role's maximum session duration; STS's default is an hour. Application credentials that are themselves a role session (an instance, task or function role) make this role chaining, which STS limits to an hour: above 3,600, every chain is refused.",
-        optional refresh_window: exact Duration = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 5 to 10 s before expiry, renews in time. At most half of a session's lifetime is used.",
+        optional refresh_window: exact Duration = "Sets how long before STS's `Expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's cache, which reloads only 5 to 10 s before expiry, renews in time. At most half of a session's lifetime is used. Keep it well above 40 s: the current credentials stand in for a failed renewal only while more than 30 s remain before STS's `Expiration`, and the SDK renews 5 to 10 s before the expiry it was given, so with a shorter window one failed renewal reaches the caller.",
         raw #[builder(via_mutators)]
         scopes: Vec<String>,
         optional source_identity: into String = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`.",
@@ -621,8 +621,9 @@ impl ProvideCredentials for IdentityEnhancedCredentials {
         }
     }
 
-    /// The last credentials while STS's `Expiration` has not passed: the SDK
-    /// asks for them when a load outlasts its timeout.
+    /// The last credentials while they are usable (more than 30 s before
+    /// STS's `Expiration`, as a failed renewal serves them): the SDK asks for
+    /// them when a load outlasts its timeout.
     fn fallback_on_interrupt(&self) -> Option<Credentials> {
         let last = self
             .inner
@@ -630,7 +631,9 @@ impl ProvideCredentials for IdentityEnhancedCredentials {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         last.as_ref()
-            .filter(|(_, expiration)| self.inner.fields.time_source.now() < *expiration)
+            .filter(|(_, expiration)| {
+                chain::is_usable(*expiration, self.inner.fields.time_source.now())
+            })
             .map(|(credentials, _)| credentials.clone())
     }
 }

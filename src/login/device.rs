@@ -438,6 +438,10 @@ pub struct DevicePoller {
     /// Polls in a row that got no answer (see `on_no_answer`).
     unanswered: u32,
     finished: bool,
+    /// A loop's poll on its way: set as it is sent, cleared by its answer (or
+    /// by its failure). Found set when a loop starts, it marks a poll whose
+    /// loop was dropped before the answer (see `resume`).
+    in_flight: bool,
 }
 
 impl DevicePoller {
@@ -505,6 +509,7 @@ impl DevicePoller {
             expires_at,
             failures: 0,
             unanswered: 0,
+            in_flight: false,
             finished: false,
         })
     }
@@ -628,6 +633,7 @@ impl DevicePoller {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn on_no_answer(&mut self, now: Instant) -> PollOutcome {
+        self.in_flight = false;
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
@@ -659,6 +665,7 @@ impl DevicePoller {
         body: &[u8],
         now: Instant,
     ) -> PollOutcome {
+        self.in_flight = false;
         if self.finished {
             return PollOutcome::Failed(PollError::Finished);
         }
@@ -847,6 +854,27 @@ impl DevicePoller {
             Ok(PollOutcome::Failed(err)) => Break(Err(DeviceLoginError::Failed(Box::new(err)))),
             Err(err) => Break(Err(DeviceLoginError::Sending(err))),
         }
+    }
+
+    /// When a loop starts: a poll an earlier loop sent and never saw answered
+    /// (its future was dropped: cancelled, timed out, lost a `select!`) counts
+    /// as a poll without an answer, so the next one is backed off (see
+    /// [`on_no_answer`](Self::on_no_answer)), not sent at once: dropping and
+    /// calling the loop again never polls faster than the interval.
+    pub(crate) fn resume(&mut self) -> Option<DeviceLoginError> {
+        if !std::mem::take(&mut self.in_flight) {
+            return None;
+        }
+        match self.on_no_answer(Instant::now()) {
+            PollOutcome::Expired => Some(DeviceLoginError::Expired),
+            _ => None,
+        }
+    }
+
+    /// Before a loop sends a poll: marks it on its way (see
+    /// [`resume`](Self::resume)).
+    pub(crate) fn sending(&mut self) {
+        self.in_flight = true;
     }
 
     /// The error a loop returns when it is started on a finished poller.

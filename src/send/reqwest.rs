@@ -353,6 +353,15 @@ impl crate::login::DevicePoller {
     /// `x-amzn-ErrorType` header when the body names no error), and goes on
     /// while that says to wait (features `login` and `reqwest`).
     ///
+    /// Dropping the future while it waits is harmless. Dropped while a poll is
+    /// out (under `tokio::time::timeout` or in a `select!`), the poll is
+    /// counted, when the loop is called again, as a poll without an answer:
+    /// the next one is backed off (twice the interval at least), so a loop
+    /// dropped and called again never polls faster than the interval. The
+    /// dropped poll's answer is lost, and with it the token if it brought
+    /// one (the device code is then spent, and the next poll is refused):
+    /// let the loop run, and stop waiting on it with a flag of your own.
+    ///
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Instant;
@@ -391,7 +400,7 @@ impl crate::login::DevicePoller {
         client: &ReqwestClient,
         endpoint: &Endpoint,
     ) -> Result<CreateTokenResponse, crate::login::DeviceLoginError> {
-        if let Some(err) = self.already_finished() {
+        if let Some(err) = self.already_finished().or_else(|| self.resume()) {
             return Err(err);
         }
         loop {
@@ -400,6 +409,7 @@ impl crate::login::DevicePoller {
                 return Err(err);
             }
             let request = self.request().to_http_at(endpoint);
+            self.sending();
             let sent = exchange(
                 client,
                 request,

@@ -274,7 +274,7 @@ impl crate::login::DevicePoller {
         agent: &ureq::Agent,
         endpoint: &Endpoint,
     ) -> Result<CreateTokenResponse, crate::login::DeviceLoginError> {
-        if let Some(err) = self.already_finished() {
+        if let Some(err) = self.already_finished().or_else(|| self.resume()) {
             return Err(err);
         }
         loop {
@@ -286,6 +286,7 @@ impl crate::login::DevicePoller {
                 return Err(err);
             }
             let request = self.request().to_http_at(endpoint);
+            self.sending();
             let sent = exchange(
                 agent,
                 request,
