@@ -407,6 +407,7 @@ impl TokenError {
     /// Whether the code came in the body's OAuth `error` member: a refusal by
     /// Identity Center itself, not only a type name in `x-amzn-ErrorType` or
     /// an AWS-style body (which the signing layer in front of it sends too).
+    #[cfg_attr(not(feature = "credentials"), allow(dead_code))]
     pub(crate) fn is_oauth_refusal(&self) -> bool {
         self.oauth
     }

@@ -51,7 +51,8 @@ impl Drop for TempDir {
 }
 
 /// A stand-in that answers each request in turn with `(path, status, body)`,
-/// checking the path; each request's method and path, and its body.
+/// checking the path (status 0: the connection is closed without an answer);
+/// each request's method and path, and its body.
 fn scripted(
     script: &'static [(&'static str, u16, &'static str)],
 ) -> (String, JoinHandle<Vec<(String, String)>>) {
@@ -77,6 +78,11 @@ fn scripted(
             let sent = String::from_utf8_lossy(&request.body).into_owned();
             seen.push((format!("{method} {target}"), sent));
             assert_eq!(target, path);
+            if status == 0 {
+                // The connection closed with no answer (a reset, a proxy that
+                // gave up): a transport failure.
+                continue;
+            }
             let headers = [("content-type", "application/json")];
             loopback::respond(&mut stream, status, &headers, body.as_bytes()).unwrap();
         }
@@ -279,6 +285,65 @@ fn login_errors_name_the_stage_and_hold_no_secret() {
     server.join().unwrap();
 }
 
+/// The stand-in's script of a device login in which each request first meets
+/// a failure that sending again can help: a connection closed unanswered, a
+/// 503, throttling.
+const FLAKY_DEVICE_LOGIN: &[(&str, u16, &str)] = &[
+    ("/client/register", 0, ""),
+    ("/client/register", 200, REGISTERED),
+    ("/device_authorization", 503, r#"{"error":"server_error"}"#),
+    ("/device_authorization", 200, DEVICE),
+    ("/token", 0, ""),
+    ("/token", 400, r#"{"error":"authorization_pending"}"#),
+    ("/token", 0, ""),
+    ("/token", 200, TOKEN),
+];
+
+/// A login goes through failures that sending again can help, as the CLI's
+/// (botocore's retries): each request is sent again, the device loop polls
+/// again (backed off); the token is stored.
+#[test]
+fn a_login_goes_through_failures_worth_retrying() {
+    let dir = TempDir::new("flaky");
+    let (base, server) = scripted(FLAKY_DEVICE_LOGIN);
+    let login = device_login(&base, &dir);
+    let token = login
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| {})
+        .unwrap();
+    assert_eq!(
+        ssooidc_token::ExposeSecret::expose_secret(token.access_token()),
+        "STANDIN-ACCESS-TOKEN"
+    );
+    let seen = server.join().unwrap();
+    assert_eq!(seen.len(), FLAKY_DEVICE_LOGIN.len());
+    assert!(TokenCache::new(&dir.0)
+        .load(&login.key())
+        .unwrap()
+        .is_some());
+
+    // A failure that sending again cannot help is not retried: a refusal.
+    let dir = TempDir::new("flaky-refused");
+    let (base, server) = scripted(&[("/client/register", 400, r#"{"error":"invalid_request"}"#)]);
+    let err = device_login(&base, &dir)
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| panic!("no prompt"))
+        .unwrap_err();
+    assert!(matches!(err, LoginError::Register(_)), "{err:?}");
+    assert_eq!(server.join().unwrap().len(), 1);
+
+    // Nor more than 3 times.
+    let dir = TempDir::new("flaky-down");
+    let (base, server) = scripted(&[
+        ("/client/register", 0, ""),
+        ("/client/register", 503, ""),
+        ("/client/register", 0, ""),
+    ]);
+    let err = device_login(&base, &dir)
+        .login_blocking(&ureq::Agent::new_with_defaults(), |_| panic!("no prompt"))
+        .unwrap_err();
+    assert!(matches!(err, LoginError::Register(_)), "{err:?}");
+    assert_eq!(server.join().unwrap().len(), 3);
+}
+
 /// The async login (feature `reqwest`): both flows against the stand-in the
 /// example's test uses, the token stored, the registration reused.
 #[cfg(feature = "reqwest")]
@@ -334,6 +399,20 @@ mod async_login {
         assert_eq!(stored.region(), Some("us-east-1"));
         assert_eq!(stored.start_url(), Some(START_URL));
         server.finish().unwrap().log
+    }
+
+    /// As the blocking login: through failures that sending again can help.
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_async_login_goes_through_failures_worth_retrying() {
+        let dir = TempDir::new("flaky-async");
+        let (base, server) = scripted(FLAKY_DEVICE_LOGIN);
+        let login = device_login(&base, &dir);
+        let token = login
+            .login(&ReqwestClient::new().unwrap(), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(token.access_token().expose_secret(), "STANDIN-ACCESS-TOKEN");
+        assert_eq!(server.join().unwrap().len(), FLAKY_DEVICE_LOGIN.len());
     }
 
     #[tokio::test(flavor = "current_thread")]

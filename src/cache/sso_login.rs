@@ -26,6 +26,84 @@ use crate::{BuildError, CreateToken, CreateTokenResponse, Endpoint, SendError};
 /// which the loopback listener picks at each login (RFC 8252 section 7.3).
 const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
+/// How many times a login sends each of its requests at most, while it fails
+/// in a way that sending again can help ([`SendError::is_retryable`]: a
+/// transport failure, a 5xx, throttling): the 3 attempts of the AWS CLI's
+/// standard retry mode.
+const ATTEMPTS: u32 = 3;
+
+/// The pause before the `retry`th retry (from 1): a random part of
+/// 2^(`retry` - 1) seconds ("full jitter", as the SDKs' standard retry mode).
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn retry_pause(retry: u32) -> Duration {
+    let mut random = [0u8; 2];
+    let part = if getrandom::fill(&mut random).is_ok() {
+        f64::from(u16::from_le_bytes(random)) / 65_536.0
+    } else {
+        0.5
+    };
+    Duration::from_secs_f64(part * f64::from(1u32 << retry.saturating_sub(1).min(4)))
+}
+
+/// `send`, again after a pause while it fails retryably, [`ATTEMPTS`] times at
+/// most.
+#[cfg(feature = "ureq")]
+fn retried_blocking<T>(mut send: impl FnMut() -> Result<T, SendError>) -> Result<T, SendError> {
+    let mut retry = 0;
+    loop {
+        match send() {
+            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
+                retry += 1;
+                std::thread::sleep(retry_pause(retry));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// As [`retried_blocking`], pausing on tokio's clock.
+#[cfg(feature = "reqwest")]
+async fn retried<T, F>(mut send: impl FnMut() -> F) -> Result<T, SendError>
+where
+    F: std::future::Future<Output = Result<T, SendError>>,
+{
+    let mut retry = 0;
+    loop {
+        match send().await {
+            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
+                retry += 1;
+                tokio::time::sleep(retry_pause(retry)).await;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Whether a device login polls again after a poll that got no answer
+/// (`err`): while sending again can help, up to
+/// [`DevicePoller::MAX_CONSECUTIVE_FAILURES`] such polls in the login (the
+/// poller backs each next poll off: twice the interval, then 4 times...).
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn poll_again(err: &SendError, unanswered: &mut u32) -> bool {
+    *unanswered += 1;
+    err.is_retryable() && *unanswered < DevicePoller::MAX_CONSECUTIVE_FAILURES
+}
+
+/// `poll` (a device login loop), again after a poll without an answer while
+/// [`poll_again`] says so.
+#[cfg(feature = "ureq")]
+fn polled(
+    mut poll: impl FnMut() -> Result<CreateTokenResponse, DeviceLoginError>,
+) -> Result<CreateTokenResponse, DeviceLoginError> {
+    let mut unanswered = 0;
+    loop {
+        match poll() {
+            Err(DeviceLoginError::Sending(err)) if poll_again(&err, &mut unanswered) => {}
+            done => return done,
+        }
+    }
+}
+
 crate::builder_state::typed_struct! {
     /// `aws sso login` for an `sso-session`, in one call: what the AWS CLI v2 does,
     /// file for file, so that the CLI, botocore/boto3 and the AWS SDKs use the login.
@@ -50,6 +128,13 @@ crate::builder_state::typed_struct! {
     ///    refresh token (when granted), client id and secret, registration expiry,
     ///    region and start URL (the configured one). An answer without
     ///    `expiresIn` is [`LoginError::NoExpiry`], and nothing is stored.
+    ///
+    /// Each request is sent up to 3 times while it fails in a way that sending
+    /// again can help ([`SendError::is_retryable`]: the connection failed or
+    /// was cut, a 5xx, throttling), after a random pause of up to 1 s, then
+    /// 2 s, as the AWS CLI's standard retry mode does; the device loop polls
+    /// again after a poll that got no answer, backed off, up to 5 such polls
+    /// in a login. A refusal is not sent again.
     ///
     /// A start URL on the organisation's own domain is resolved first, as the
     /// CLI does, with [`ResolvedStartUrl`] (its `resolve_blocking` or
@@ -685,22 +770,19 @@ impl SsoLogin {
             client
         } else {
             let request = self.register_request()?;
-            let answer = request
-                .send_blocking(agent, endpoint)
+            let answer = retried_blocking(|| request.send_blocking(agent, endpoint))
                 .map_err(LoginError::Register)?;
             Self::keep_registration(&cache, &key, &request, &answer)?
         };
         let answer = match self.flow() {
             Flow::Device => {
-                let authorization = self
-                    .device_request(&client)?
-                    .send_blocking(agent, endpoint)
+                let request = self.device_request(&client)?;
+                let authorization = retried_blocking(|| request.send_blocking(agent, endpoint))
                     .map_err(LoginError::DeviceAuthorization)?;
                 let received = Instant::now();
                 prompt(&LoginPrompt::device(&authorization));
-                Self::poller(&client, authorization, received)?
-                    .poll_blocking(agent, endpoint)
-                    .map_err(LoginError::Device)?
+                let mut poller = Self::poller(&client, authorization, received)?;
+                polled(|| poller.poll_blocking(agent, endpoint)).map_err(LoginError::Device)?
             }
             Flow::Pkce => {
                 let browser = self.browser(&client)?;
@@ -712,8 +794,8 @@ impl SsoLogin {
                     .wait(self.loopback_timeout(), browser.authorize.state())
                     .map_err(LoginError::Redirect)?;
                 let redirect_uri = browser.redirect.redirect_uri();
-                Self::code_request(&client, redirect_uri, browser.pkce, code)?
-                    .send_blocking(agent, endpoint)
+                let request = Self::code_request(&client, redirect_uri, browser.pkce, code)?;
+                retried_blocking(|| request.send_blocking(agent, endpoint))
                     .map_err(LoginError::Token)?
             }
         };
@@ -763,25 +845,28 @@ impl SsoLogin {
             registration
         } else {
             let request = self.register_request()?;
-            let answer = request
-                .send(client, endpoint)
+            let answer = retried(|| request.send(client, endpoint))
                 .await
                 .map_err(LoginError::Register)?;
             Self::keep_registration(&cache, &key, &request, &answer)?
         };
         let answer = match self.flow() {
             Flow::Device => {
-                let authorization = self
-                    .device_request(&registration)?
-                    .send(client, endpoint)
+                let request = self.device_request(&registration)?;
+                let authorization = retried(|| request.send(client, endpoint))
                     .await
                     .map_err(LoginError::DeviceAuthorization)?;
                 let received = Instant::now();
                 prompt(&LoginPrompt::device(&authorization));
-                Self::poller(&registration, authorization, received)?
-                    .poll(client, endpoint)
-                    .await
-                    .map_err(LoginError::Device)?
+                let mut poller = Self::poller(&registration, authorization, received)?;
+                let mut unanswered = 0;
+                loop {
+                    match poller.poll(client, endpoint).await {
+                        Err(DeviceLoginError::Sending(err))
+                            if poll_again(&err, &mut unanswered) => {}
+                        done => break done.map_err(LoginError::Device)?,
+                    }
+                }
             }
             Flow::Pkce => {
                 let Browser {
@@ -800,8 +885,8 @@ impl SsoLogin {
                         .map_err(|err| LoginError::Redirect(RedirectError::Io(err)))?
                         .await
                         .map_err(LoginError::Redirect)?;
-                Self::code_request(&registration, &redirect_uri, pkce, code)?
-                    .send(client, endpoint)
+                let request = Self::code_request(&registration, &redirect_uri, pkce, code)?;
+                retried(|| request.send(client, endpoint))
                     .await
                     .map_err(LoginError::Token)?
             }
