@@ -178,9 +178,7 @@ impl ResponseError {
     #[cfg(feature = "http")]
     pub(crate) fn with_headers(mut self, headers: &AmznHeaders<'_>) -> Self {
         self.request_id = headers.request_id.map(str::to_owned);
-        self.server_date = headers
-            .date
-            .and_then(|date| crate::time::parse_http_date(date.as_bytes()));
+        self.server_date = headers.server_date();
         self
     }
 }
@@ -311,6 +309,15 @@ pub(crate) struct AmznHeaders<'a> {
     /// `Date`, as sent; `None` for an answer from a cache (with `Age`),
     /// whose `Date` is not the service's clock now.
     date: Option<&'a str>,
+}
+
+impl AmznHeaders<'_> {
+    /// `Date`, read (IMF-fixdate only), if sent and not from a cache.
+    #[cfg(feature = "http")]
+    pub(crate) fn server_date(&self) -> Option<std::time::SystemTime> {
+        self.date
+            .and_then(|date| crate::time::parse_http_date(date.as_bytes()))
+    }
 }
 
 /// [`AmznHeaders`] of an `http` answer.

@@ -1039,6 +1039,30 @@ async fn a_host_clock_ten_minutes_off_is_corrected_from_the_refusals_date_and_ke
     }
 }
 
+/// A host clock 3 minutes off: no signature is refused (AWS takes up to 5
+/// minutes), and STS's answer's `Date` teaches the skew all the same, as the
+/// SDK's clients learn it from every answer: the expiry handed out is on the
+/// host's clock, not 3 minutes off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skew_too_small_to_be_refused_is_learned_from_stss_answer() {
+    for ahead in [180, -180] {
+        let setup = setup(false);
+        setup.service_clock().set(ahead);
+        // Sessions of 20 s: the expiry handed out is half-way, 10 s on.
+        setup.sts_state.lifetime.store(20, Ordering::SeqCst);
+        let credentials = bounded(setup.provider.provide_credentials()).await.unwrap();
+        assert_eq!(setup.skew_refusals(), 0, "{ahead}");
+        let expiry = credentials.expiry().unwrap();
+        let now = SystemTime::now();
+        assert!(
+            expiry <= now + Duration::from_secs(12) && expiry >= now,
+            "{ahead}: the expiry is {:?} from now",
+            expiry.duration_since(now).map_err(|e| e.duration())
+        );
+        setup.no_refusals();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_skew_that_ends_is_unlearned_at_the_next_refusal() {
     let setup = setup(false);

@@ -186,6 +186,34 @@ mod with_headers {
         }
     }
 
+    /// STS's success keeps its `Date` too (the credentials provider reads
+    /// `Expiration` with it); not from a cache, nor without headers.
+    #[cfg(feature = "sts")]
+    #[test]
+    fn an_sts_success_keeps_its_date() {
+        use ssooidc_token::sts::AssumeRoleResponse;
+        use std::time::{Duration, UNIX_EPOCH};
+        const OK: &[u8] = b"<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser>\
+<AssumedRoleId>AROA:s</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn>\
+</AssumedRoleUser><Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>k</SecretAccessKey>\
+<SessionToken>t</SessionToken><Expiration>2026-12-03T16:00:00Z</Expiration></Credentials>\
+</AssumeRoleResult></AssumeRoleResponse>";
+        let date = ("Date", "Thu, 03 Dec 2026 15:23:22 GMT");
+        let at = UNIX_EPOCH + Duration::from_secs(1_796_311_402);
+        let read = AssumeRoleResponse::from_http_response(&answer(200, &[date], OK)).unwrap();
+        assert_eq!(read.server_date(), Some(at));
+        let cached =
+            AssumeRoleResponse::from_http_response(&answer(200, &[date, ("Age", "30")], OK))
+                .unwrap();
+        assert_eq!(cached.server_date(), None);
+        assert_eq!(
+            AssumeRoleResponse::from_http(200, OK)
+                .unwrap()
+                .server_date(),
+            None
+        );
+    }
+
     /// The crate reads every `Date` as the SDK writes it, to the same second,
     /// over every month, day, hour, minute and second from 1970 to 9999.
     #[test]

@@ -115,12 +115,16 @@ pub(crate) fn default_session_name(application_arn: &str) -> String {
 /// request is signed and sent once more: the SDK's clients do the same. A
 /// skew that leaves no time SigV4 can write (past the year 9999, before 1970:
 /// an absurd `Date`, or the host's clock stepped since) is dropped, and the
-/// request signed at the provider's clock.
+/// request signed at the provider's clock. A success whose `date_of` gives the
+/// service's `Date` teaches the skew too (as the SDK's clients learn it from
+/// every answer), however small, so that times the service gives (STS's
+/// `Expiration`) are read on this clock.
 async fn send_signed<B, T, F>(
     fields: &Settings,
     skew: &mut ClockSkew,
     sign: impl Fn(SystemTime) -> Result<http::Request<B>, SignError>,
     transmit: impl Fn(http::Request<B>) -> F,
+    date_of: impl Fn(&T) -> Option<SystemTime>,
 ) -> Result<T, SendError>
 where
     F: Future<Output = Result<T, SendError>>,
@@ -137,6 +141,12 @@ where
         };
         let result = transmit(signed).await;
         let received = fields.time_source.now();
+        if let Ok(answer) = &result {
+            if let Some(learned) = crate::send::skew_of_answer(date_of(answer), sent, received) {
+                *skew = learned;
+            }
+            return result;
+        }
         match crate::send::skew_to_correct(&result, *skew, sent, received) {
             Some(measured) if !corrected => {
                 *skew = measured;
@@ -186,6 +196,7 @@ pub(crate) async fn run(
         skew,
         |at| request.to_signed_http(&fields.sts_endpoint, &app, at),
         |signed| fields.client.assume_role(signed),
+        crate::sts::AssumeRoleResponse::server_date,
     )
     .await
     .map_err(|err| ChainError::new(ChainErrorKind::StsCall(err)))?;
@@ -252,6 +263,7 @@ async fn token_call<G: crate::grant::IamGrant>(
         skew,
         |at| request.to_signed_http(&fields.oidc_endpoint, app, at),
         |signed| fields.client.create_token_with_iam(signed),
+        |_| None,
     )
     .await
 }

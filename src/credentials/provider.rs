@@ -318,7 +318,7 @@ struct Session {
     /// (on the provider's clock).
     current: Option<(Credentials, SystemTime)>,
     /// How far the services' clock is from the provider's, learned from a
-    /// refused signature: every chain signs with it.
+    /// refused signature or STS's answer: every chain signs with it.
     skew: ClockSkew,
     /// After an early renewal that failed or was cut short: no new chain
     /// before this time while the current credentials are still usable.
@@ -443,7 +443,10 @@ impl Drop for Renewal<'_> {
 /// code, and an answer whose `Date` is over 4 minutes from the time signed) is
 /// signed again, once, with the skew that `Date` shows; later requests are
 /// signed with it, and STS's `Expiration` is read back onto the provider's
-/// clock with it.
+/// clock with it. STS's successful answer's `Date` teaches the skew too,
+/// however small (as the SDK's clients learn it from every answer), so
+/// `Expiration` is read on the host's clock even when the skew is too small
+/// for AWS to refuse a signature.
 ///
 /// One chain runs at a time: loads that arrive while one runs wait for it and
 /// share its credentials, or its error; this holds with or without the SDK's

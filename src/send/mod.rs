@@ -178,6 +178,21 @@ const SKEW_ROUND_TRIP_LIMIT: std::time::Duration = std::time::Duration::from_sec
 /// against the middle of the round trip from `sent` to `received` (this
 /// clock). As `aws-runtime`'s clock-skew interceptor and retry classifier.
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
+/// The skew a successful answer's `Date` (`server`) shows for a request sent
+/// at `sent` and answered at `received`: `None` without a `Date`, or after a
+/// round trip too long to date anything by.
+#[cfg(feature = "credentials")]
+pub(crate) fn skew_of_answer(
+    server: Option<std::time::SystemTime>,
+    sent: std::time::SystemTime,
+    received: std::time::SystemTime,
+) -> Option<crate::time::ClockSkew> {
+    let round_trip = received.duration_since(sent).unwrap_or_default();
+    server
+        .filter(|_| round_trip <= SKEW_ROUND_TRIP_LIMIT)
+        .map(|server| crate::time::ClockSkew::measured(server, sent, received))
+}
+
 pub(crate) fn skew_to_correct<T>(
     result: &Result<T, SendError>,
     signed_with: crate::time::ClockSkew,
@@ -294,7 +309,9 @@ pub(crate) fn read_sts(
     body: &[u8],
 ) -> Result<crate::sts::AssumeRoleResponse, ResponseError> {
     let headers = crate::response_error::amzn_headers(headers);
-    crate::sts::AssumeRoleResponse::from_http(status, body).map_err(|e| e.with_headers(&headers))
+    crate::sts::AssumeRoleResponse::from_http(status, body)
+        .map(|answer| answer.with_headers(&headers))
+        .map_err(|e| e.with_headers(&headers))
 }
 
 #[cfg(all(test, any(feature = "reqwest", feature = "ureq")))]

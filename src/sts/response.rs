@@ -106,6 +106,8 @@ pub struct AssumeRoleResponse {
     source_identity: Option<String>,
     packed_policy_size: Option<u32>,
     request_id: Option<String>,
+    /// The answer's `Date` header (kept by `from_http_response`).
+    server_date: Option<SystemTime>,
 }
 
 /// The elements read; a leaf's index says which member it fills.
@@ -246,6 +248,7 @@ impl AssumeRoleResponse {
             source_identity: found.source_identity.take(),
             packed_policy_size: found.packed_policy_size.take(),
             request_id: found.request_id.take(),
+            server_date: None,
         })
     }
 
@@ -273,7 +276,9 @@ impl AssumeRoleResponse {
     }
 
     /// As [`from_http`](Self::from_http), from an [`http::Response`]; also keeps
-    /// its `x-amzn-RequestId` header.
+    /// its `x-amzn-RequestId` header on an error, and its `Date` header (see
+    /// [`server_date`](Self::server_date), and
+    /// [`ResponseError::server_date`] on an error).
     ///
     /// # Errors
     /// [`ResponseError`], as for `from_http`.
@@ -282,7 +287,14 @@ impl AssumeRoleResponse {
     ) -> Result<Self, ResponseError> {
         let headers = crate::response_error::amzn_headers(response.headers());
         Self::from_http(response.status().as_u16(), response.body().as_ref())
+            .map(|answer| answer.with_headers(&headers))
             .map_err(|e| e.with_headers(&headers))
+    }
+
+    /// Keeps the answer's `Date` (none from a cache).
+    pub(crate) fn with_headers(mut self, headers: &crate::response_error::AmznHeaders<'_>) -> Self {
+        self.server_date = headers.server_date();
+        self
     }
 
     /// The session's credentials.
@@ -328,6 +340,17 @@ impl AssumeRoleResponse {
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
+
+    /// The answer's `Date` header, STS's clock when it answered: kept by
+    /// [`from_http_response`](Self::from_http_response) and the `send` calls
+    /// (not by `from_xml` or `from_http`, which see no headers; nor from an
+    /// answer with `Age`, from a cache). The credentials provider reads
+    /// [`Expiration`](SessionCredentials::expiration) on the host's clock with
+    /// it, as the SDK's clients learn their clock skew from every answer.
+    #[must_use]
+    pub fn server_date(&self) -> Option<SystemTime> {
+        self.server_date
+    }
 }
 
 impl fmt::Debug for AssumeRoleResponse {
@@ -339,6 +362,7 @@ impl fmt::Debug for AssumeRoleResponse {
             .field("source_identity", &self.source_identity)
             .field("packed_policy_size", &self.packed_policy_size)
             .field("request_id", &self.request_id)
+            .field("server_date", &self.server_date)
             .finish()
     }
 }
