@@ -344,6 +344,38 @@ fn a_login_goes_through_failures_worth_retrying() {
     assert_eq!(server.join().unwrap().len(), 3);
 }
 
+/// A registration file that cannot be read as one (cut short, a member
+/// missing) does not block every login: the login registers anew and writes
+/// over it.
+#[test]
+fn a_corrupt_registration_file_is_registered_over() {
+    for corrupt in [
+        &b"{\"clientId\":\"x\",\"clientSec"[..],
+        br#"{"clientId":"x"}"#,
+    ] {
+        let dir = TempDir::new("corrupt-registration");
+        let (base, server) = scripted(&[
+            ("/client/register", 200, REGISTERED),
+            ("/device_authorization", 200, DEVICE),
+            ("/token", 200, TOKEN),
+        ]);
+        let login = device_login(&base, &dir);
+        let cache = TokenCache::new(&dir.0);
+        let path = cache.registration_path(&login.registration_key());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, corrupt).unwrap();
+        login
+            .login_blocking(&ureq::Agent::new_with_defaults(), |_| {})
+            .unwrap();
+        assert_eq!(server.join().unwrap().len(), 3);
+        let registration = cache
+            .load_registration(&login.registration_key())
+            .unwrap()
+            .expect("the registration written over the corrupt file");
+        assert_eq!(registration.client_id(), "standin-client");
+    }
+}
+
 /// The async login (feature `reqwest`): both flows against the stand-in the
 /// example's test uses, the token stored, the registration reused.
 #[cfg(feature = "reqwest")]

@@ -26,6 +26,23 @@ use crate::{BuildError, CreateToken, CreateTokenResponse, Endpoint, SendError};
 /// which the loopback listener picks at each login (RFC 8252 section 7.3).
 const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
+/// Whether a cache file was read but holds no registration this crate can
+/// use (as opposed to one that could not be read).
+fn is_content_error(kind: &super::CacheErrorKind) -> bool {
+    use super::CacheErrorKind as K;
+    matches!(
+        kind,
+        K::TooLarge
+            | K::Syntax
+            | K::Missing
+            | K::NotString
+            | K::Duplicate
+            | K::Timestamp
+            | K::Empty
+            | K::OutOfRange
+    )
+}
+
 /// How many times a login sends each of its requests at most, while it fails
 /// in a way that sending again can help ([`SendError::is_retryable`]: a
 /// transport failure, a 5xx, throttling): the 3 attempts of the AWS CLI's
@@ -606,13 +623,21 @@ impl SsoLogin {
         }
     }
 
-    /// The cached registration, when the CLI would reuse it.
+    /// The cached registration, when the CLI would reuse it. One whose file
+    /// cannot be read as a registration (cut short, a member missing or
+    /// malformed) is not: the login registers anew and writes over it, as
+    /// the file is only a cache. A file that cannot be read at all (an I/O
+    /// error) is an error.
     fn reusable(
         &self,
         cache: &TokenCache,
         key: &RegistrationKey,
     ) -> Result<Option<CachedRegistration>, LoginError> {
-        let cached = cache.load_registration(key)?;
+        let cached = match cache.load_registration(key) {
+            Ok(cached) => cached,
+            Err(err) if is_content_error(err.kind()) => None,
+            Err(err) => return Err(err.into()),
+        };
         Ok(cached.filter(|cached| cached.reusable_for(self.flow(), SystemTime::now())))
     }
 
