@@ -311,9 +311,9 @@ pub(crate) struct AmznHeaders<'a> {
     date: Option<&'a str>,
 }
 
+#[cfg(feature = "http")]
 impl AmznHeaders<'_> {
     /// `Date`, read (IMF-fixdate only), if sent and not from a cache.
-    #[cfg(feature = "http")]
     pub(crate) fn server_date(&self) -> Option<std::time::SystemTime> {
         self.date
             .and_then(|date| crate::time::parse_http_date(date.as_bytes()))

@@ -28,7 +28,7 @@ const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
 /// Whether a cache file was read but holds no registration this crate can
 /// use (as opposed to one that could not be read).
-fn is_content_error(kind: &super::CacheErrorKind) -> bool {
+fn is_content_error(kind: super::CacheErrorKind) -> bool {
     use super::CacheErrorKind as K;
     matches!(
         kind,
@@ -635,7 +635,7 @@ impl SsoLogin {
     ) -> Result<Option<CachedRegistration>, LoginError> {
         let cached = match cache.load_registration(key) {
             Ok(cached) => cached,
-            Err(err) if is_content_error(err.kind()) => None,
+            Err(err) if is_content_error(*err.kind()) => None,
             Err(err) => return Err(err.into()),
         };
         Ok(cached.filter(|cached| cached.reusable_for(self.flow(), SystemTime::now())))

@@ -172,12 +172,6 @@ const SKEW_THRESHOLD: std::time::Duration = std::time::Duration::from_secs(4 * 6
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 const SKEW_ROUND_TRIP_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// The skew to sign again with, when `result` is a refusal the SDKs read as a
-/// request signed at the wrong time: a clock-skew code, and a `Date` (not from
-/// a cache) that shows a skew more than 4 minutes from `signed_with`, measured
-/// against the middle of the round trip from `sent` to `received` (this
-/// clock). As `aws-runtime`'s clock-skew interceptor and retry classifier.
-#[cfg(any(feature = "reqwest", feature = "ureq"))]
 /// The skew a successful answer's `Date` (`server`) shows for a request sent
 /// at `sent` and answered at `received`: `None` without a `Date`, or after a
 /// round trip too long to date anything by.
@@ -193,6 +187,12 @@ pub(crate) fn skew_of_answer(
         .map(|server| crate::time::ClockSkew::measured(server, sent, received))
 }
 
+/// The skew to sign again with, when `result` is a refusal the SDKs read as a
+/// request signed at the wrong time: a clock-skew code, and a `Date` (not from
+/// a cache) that shows a skew more than 4 minutes from `signed_with`, measured
+/// against the middle of the round trip from `sent` to `received` (this
+/// clock). As `aws-runtime`'s clock-skew interceptor and retry classifier.
+#[cfg(any(feature = "reqwest", feature = "ureq"))]
 pub(crate) fn skew_to_correct<T>(
     result: &Result<T, SendError>,
     signed_with: crate::time::ClockSkew,
