@@ -179,6 +179,14 @@ pub enum Rule {
     Region,
     /// A `state` must be printable ASCII (RFC 6749 appendix A.5).
     StateChars,
+    /// A device authorization's `userCode` must be printable ASCII: it is
+    /// shown to the person (no control characters, no terminal escapes).
+    UserCodeChars,
+    /// A page opened in the person's browser (a device authorization's
+    /// `verificationUri`) must be an `https://` URL, or plain `http://` to
+    /// `127.0.0.1` or `[::1]`, without a fragment: no other scheme, which a
+    /// system's opener would hand to something other than a browser.
+    WebPage,
     /// The value could not be generated: the operating system's random source failed.
     RandomSource,
     /// A token (`assertion`, `subject_token`) must not start with white space
@@ -260,6 +268,10 @@ impl fmt::Display for Rule {
                 "must be lower-case DNS labels of letters, digits and `-` (for example us-east-1)"
             }
             Self::StateChars => "must be printable ASCII (RFC 6749 A.5)",
+            Self::UserCodeChars => "must be printable ASCII: it is shown to the person",
+            Self::WebPage => {
+                "must be an https URL (or plain http to 127.0.0.1 or [::1]) without a fragment: it is opened in the browser"
+            }
             Self::RandomSource => {
                 "could not be generated: the operating system's random source failed"
             }

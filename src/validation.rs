@@ -141,6 +141,28 @@ impl Checks {
         }
     }
 
+    /// A page to open in the person's browser: `https://`, or plain
+    /// `http://` to the loopback interface's IP literal; absolute, no
+    /// fragment (see [`Rule::WebPage`]).
+    #[cfg_attr(
+        not(all(feature = "cache", any(feature = "ureq", feature = "reqwest"))),
+        allow(dead_code)
+    )]
+    pub(crate) fn web_page(&mut self, field: &'static str, value: &str) {
+        if !self.non_empty_at(field, None, value) {
+            return;
+        }
+        let web = redirect_uri_rule(value).is_ok_and(|scheme_end| {
+            let scheme = &value.as_bytes()[..scheme_end];
+            scheme.eq_ignore_ascii_case(b"https")
+                || (scheme.eq_ignore_ascii_case(b"http")
+                    && plain_http_is_loopback(value, scheme_end))
+        });
+        if !web {
+            self.fail(field, None, Rule::WebPage);
+        }
+    }
+
     #[inline]
     pub(crate) fn code_verifier(&mut self, value: &SecretString) {
         let v = value.expose_secret().as_bytes();

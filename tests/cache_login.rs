@@ -344,6 +344,48 @@ fn a_login_goes_through_failures_worth_retrying() {
     assert_eq!(server.join().unwrap().len(), 3);
 }
 
+/// The device flow's prompt shows and opens only what is safe to: a
+/// verification page a browser opener would hand to something other than a
+/// web browser (`file:`, `javascript:`), or a user code that is not
+/// printable ASCII, ends the login before the prompt, naming the member.
+#[test]
+fn a_device_prompt_that_is_not_safe_to_show_or_open_is_refused() {
+    for (authorization, member) in [
+        (
+            r#"{"deviceCode":"STANDIN-DEVICE-CODE","userCode":"ABCD-EFGH","verificationUri":"file:///etc/passwd","expiresIn":60}"#,
+            "verificationUri",
+        ),
+        (
+            r#"{"deviceCode":"STANDIN-DEVICE-CODE","userCode":"ABCD-EFGH","verificationUri":"https://device.example","verificationUriComplete":"javascript:alert(1)","expiresIn":60}"#,
+            "verificationUriComplete",
+        ),
+        (
+            // (A control character, escaped or not, is refused by the JSON
+            // reader already; a right-to-left override would reorder the line.)
+            r#"{"deviceCode":"STANDIN-DEVICE-CODE","userCode":"ABCD\u202eHGFE","verificationUri":"https://device.example","expiresIn":60}"#,
+            "userCode",
+        ),
+    ] {
+        let dir = TempDir::new("unsafe-prompt");
+        let script: &'static [(&'static str, u16, &'static str)] = Box::leak(Box::new([
+            ("/client/register", 200, REGISTERED),
+            ("/device_authorization", 200, authorization),
+        ]));
+        let (base, server) = scripted(script);
+        let err = device_login(&base, &dir)
+            .login_blocking(&ureq::Agent::new_with_defaults(), |_| panic!("no prompt"))
+            .unwrap_err();
+        match &err {
+            LoginError::Build(build) => {
+                assert_eq!(build.problems()[0].field(), member, "{err}");
+            }
+            other => panic!("{member}: {other:?}"),
+        }
+        assert_no_secret(&err);
+        server.join().unwrap();
+    }
+}
+
 /// A registration file that cannot be read as one (cut short, a member
 /// missing) does not block every login: the login registers anew and writes
 /// over it.

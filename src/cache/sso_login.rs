@@ -26,6 +26,29 @@ use crate::{BuildError, CreateToken, CreateTokenResponse, Endpoint, SendError};
 /// which the loopback listener picks at each login (RFC 8252 section 7.3).
 const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
+/// What the device flow's prompt will show and open, checked first: the pages
+/// `https://` (or plain `http://` to the loopback interface), without a
+/// fragment ([`Rule::WebPage`]: no `javascript:`, `data:`, `file:`...), so
+/// that a browser opener handed [`LoginPrompt::url`] opens a web page; the
+/// user code printable ASCII, so that printing the prompt sends no terminal
+/// escape.
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+fn check_device_prompt(authorization: &StartDeviceAuthorizationResponse) -> Result<(), BuildError> {
+    let mut checks = Checks::default();
+    checks.web_page("verificationUri", authorization.verification_uri());
+    if let Some(complete) = authorization.verification_uri_complete() {
+        checks.web_page("verificationUriComplete", complete);
+    }
+    if !authorization
+        .user_code()
+        .bytes()
+        .all(|b| (0x20..=0x7e).contains(&b))
+    {
+        checks.problem("userCode", None, Rule::UserCodeChars);
+    }
+    checks.finish("device authorization")
+}
+
 /// Whether a cache file was read but holds no registration this crate can
 /// use (as opposed to one that could not be read).
 fn is_content_error(kind: super::CacheErrorKind) -> bool {
@@ -805,6 +828,7 @@ impl SsoLogin {
                 let authorization = retried_blocking(|| request.send_blocking(agent, endpoint))
                     .map_err(LoginError::DeviceAuthorization)?;
                 let received = Instant::now();
+                check_device_prompt(&authorization)?;
                 prompt(&LoginPrompt::device(&authorization));
                 let mut poller = Self::poller(&client, authorization, received)?;
                 polled(|| poller.poll_blocking(agent, endpoint)).map_err(LoginError::Device)?
@@ -882,6 +906,7 @@ impl SsoLogin {
                     .await
                     .map_err(LoginError::DeviceAuthorization)?;
                 let received = Instant::now();
+                check_device_prompt(&authorization)?;
                 prompt(&LoginPrompt::device(&authorization));
                 let mut poller = Self::poller(&registration, authorization, received)?;
                 let mut unanswered = 0;
