@@ -314,6 +314,9 @@ fn an_expired_token_that_cannot_be_refreshed_is_never_returned() {
         .unwrap_err();
     assert!(matches!(err, SessionError::LoginAgain(_)), "{err:?}");
     assert!(err.to_string().contains("log in again"), "{err}");
+    // A refusal: sent once, and asking again does not help.
+    assert_eq!(endpoint.refreshes(), 1);
+    assert!(!err.is_retryable(), "{err:?}");
     assert!(std::error::Error::source(&err).is_some());
     assert_eq!(endpoint.refreshes(), 1);
 
@@ -1094,6 +1097,10 @@ fn a_lock_held_by_a_stopped_process_holds_callers_up_for_the_lock_wait_only() {
                     "{err}"
                 );
                 assert!(err.to_string().contains(".lock"), "{err}");
+                assert!(
+                    SessionError::Cache(err).is_retryable(),
+                    "a lock held past the wait may be free later"
+                );
             }
             other => panic!("expected a lock error, got {other:?}"),
         }
@@ -1106,6 +1113,20 @@ fn a_lock_held_by_a_stopped_process_holds_callers_up_for_the_lock_wait_only() {
         .token_blocking(&ureq::Agent::new_with_defaults())
         .unwrap();
     assert_eq!(token.access_token().expose_secret(), "new-access");
+}
+
+/// `session`'s token, asked for blocking or (on a runtime of its own) async.
+fn ask(session: &SsoSession, asynchronous: bool) -> Result<CachedToken, SessionError> {
+    if asynchronous {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = ssooidc_token::ReqwestClient::new().unwrap();
+        runtime.block_on(session.token(&client))
+    } else {
+        session.token_blocking(&ureq::Agent::new_with_defaults())
+    }
 }
 
 /// A refresh under way while `act` changes the cache file (a logout, a new
@@ -1121,18 +1142,7 @@ fn refresh_while(
     let session = Arc::new(session(dir.path(), &endpoint.base_url));
     let caller = {
         let session = session.clone();
-        std::thread::spawn(move || {
-            if asynchronous {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                let client = ssooidc_token::ReqwestClient::new().unwrap();
-                runtime.block_on(session.token(&client))
-            } else {
-                session.token_blocking(&ureq::Agent::new_with_defaults())
-            }
-        })
+        std::thread::spawn(move || ask(&session, asynchronous))
     };
     let waiting = Instant::now();
     while endpoint.refreshes() == 0 {
@@ -1186,4 +1196,64 @@ fn a_login_while_a_refresh_is_out_is_kept() {
         assert_eq!(got.unwrap().access_token().expose_secret(), "login-access");
         assert_eq!(file.as_deref(), Some("login-access"), "the login was lost");
     }
+}
+
+/// A token endpoint that cuts the first `cuts` connections (reads the
+/// request, closes without an answer), then answers `REFRESHED`, until it has
+/// read `total` requests; the number it read.
+fn cutting_endpoint(cuts: usize, total: usize) -> (String, JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        listener.set_nonblocking(true).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = 0;
+        while seen < total && Instant::now() < deadline {
+            let Ok((mut stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            };
+            stream.set_nonblocking(false).unwrap();
+            if loopback::read_message(&mut stream).is_err() {
+                continue;
+            }
+            seen += 1;
+            if seen > cuts {
+                let _ = loopback::respond(
+                    &mut stream,
+                    200,
+                    &[("content-type", "application/json")],
+                    REFRESHED.as_bytes(),
+                );
+            }
+        }
+        seen
+    });
+    (base_url, handle)
+}
+
+/// A refresh whose connection is cut is sent again (as the CLI's standard
+/// retry mode: 3 attempts), blocking and async; after 3 cuts, an expired
+/// token's error says that asking again can help, not only to log in again.
+#[test]
+fn a_refresh_cut_short_is_sent_again_and_then_is_retryable() {
+    for asynchronous in [false, true] {
+        let dir = TempDir::new("session");
+        let (base_url, server) = cutting_endpoint(1, 2);
+        store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+        let token = ask(&session(dir.path(), &base_url), asynchronous).unwrap();
+        assert_eq!(token.access_token().expose_secret(), "new-access");
+        assert_eq!(server.join().unwrap(), 2, "cut once, then answered");
+
+        let dir = TempDir::new("session");
+        let (base_url, server) = cutting_endpoint(3, 3);
+        store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+        let err = ask(&session(dir.path(), &base_url), asynchronous).unwrap_err();
+        assert_eq!(server.join().unwrap(), 3, "3 attempts, not more");
+        assert!(matches!(err, SessionError::LoginAgain(_)), "{err:?}");
+        assert!(err.is_retryable(), "{err:?}");
+        assert!(err.to_string().contains("try again"), "{err}");
+    }
+    // A refusal is neither sent again nor retryable: see
+    // `an_expired_token_that_cannot_be_refreshed_is_never_returned`.
 }

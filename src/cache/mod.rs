@@ -50,6 +50,8 @@ mod logout;
 mod on_thread;
 mod registration;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
+mod retry;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod session;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod sso_login;

@@ -34,10 +34,56 @@ pub enum SessionError {
     /// The cache could not be read, or (once the token has expired) locked for
     /// a refresh.
     Cache(CacheError),
-    /// The token has expired and could not be refreshed; the source says why (a
-    /// [`NotRefreshable`](super::NotRefreshable) or a
-    /// [`SendError`](crate::SendError)). Log in again.
+    /// The token has expired and could not be refreshed; the source says why:
+    /// a [`NotRefreshable`](super::NotRefreshable) (no refresh token, or its
+    /// client registration has expired), a [`SendError`](crate::SendError)
+    /// (the refresh refused, or not answered after 3 attempts), or one of the
+    /// crate's own reasons, each shown by its `Display`: the answer gave a
+    /// token with no lifetime; the refresh another caller of this session
+    /// ran while this one waited failed; the file changed during the refresh
+    /// to a token that has expired too. Log in again, unless
+    /// [`is_retryable`](SessionError::is_retryable) says asking again later
+    /// can help.
     LoginAgain(Box<dyn Error + Send + Sync + 'static>),
+}
+
+impl SessionError {
+    /// Whether asking for the token again (later) can help: the refresh of an
+    /// expired token failed in a way that sending again can help
+    /// ([`SendError::is_retryable`](crate::SendError::is_retryable): the
+    /// connection, a 5xx, throttling; the session tried 3 times already), or
+    /// another process held the lock for longer than
+    /// [`lock_wait`](SsoSession::lock_wait).
+    ///
+    /// ```
+    /// use ssooidc_token::cache::SessionError;
+    ///
+    /// fn next_step(err: &SessionError) -> &'static str {
+    ///     match err {
+    ///         SessionError::NotLoggedIn => "log in",
+    ///         err if err.is_retryable() => "try again in a moment",
+    ///         SessionError::LoginAgain(_) => "log in again",
+    ///         _ => "check the cache directory",
+    ///     }
+    /// }
+    /// assert_eq!(next_step(&SessionError::NotLoggedIn), "log in");
+    /// ```
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::NotLoggedIn => false,
+            Self::Cache(err) => {
+                *err.kind() == CacheErrorKind::Lock
+                    && err
+                        .source()
+                        .and_then(|source| source.downcast_ref::<std::io::Error>())
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+            }
+            Self::LoginAgain(cause) => cause
+                .downcast_ref::<crate::SendError>()
+                .is_some_and(crate::SendError::is_retryable),
+        }
+    }
 }
 
 impl fmt::Display for SessionError {
@@ -45,6 +91,9 @@ impl fmt::Display for SessionError {
         match self {
             Self::NotLoggedIn => f.write_str("no sso token in the cache: log in first"),
             Self::Cache(err) => fmt::Display::fmt(err, f),
+            Self::LoginAgain(_) if self.is_retryable() => f.write_str(
+                "the sso token has expired, and its refresh was not answered: try again, or log in again",
+            ),
             Self::LoginAgain(_) => {
                 f.write_str("the sso token has expired and could not be refreshed: log in again")
             }
@@ -100,8 +149,15 @@ enum Step {
 ///   gets the current token. So a refresh that gives a token with under 15
 ///   minutes left is not repeated on every call. An expired token is refreshed
 ///   on every call.
+/// - The refresh (`CreateToken`, refresh-token grant) is sent up to 3 times
+///   while it fails in a way that sending again can help (the connection, a
+///   5xx, throttling), after a random pause of up to 1 s, then 2 s, as the
+///   AWS CLI's standard retry mode; a refusal is not sent again. Its answer
+///   must give the token a lifetime (`expiresIn`): one without is a failed
+///   refresh.
 /// - Expired and not refreshable, or the refresh failed:
-///   [`SessionError::LoginAgain`], never the expired token.
+///   [`SessionError::LoginAgain`], never the expired token
+///   ([`SessionError::is_retryable`] says when asking again later can help).
 /// - The lock file cannot be opened or locked (a read-only `~/.aws`, a full
 ///   disk): no refresh; the token is returned while it is unexpired (with the
 ///   same one-minute rest as a failed refresh), and [`SessionError::Cache`]
@@ -661,7 +717,8 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let answer = request.send_blocking(agent, &self.endpoint);
+        let answer =
+            super::retry::retried_blocking(|| request.send_blocking(agent, &self.endpoint));
         self.finish(token, answer, now)
     }
 
@@ -791,7 +848,7 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let answer = request.send(client, &self.endpoint).await;
+        let answer = super::retry::retried(|| request.send(client, &self.endpoint)).await;
         self.finish(token, answer, now)
     }
 }

@@ -8,6 +8,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::SecretString;
 
+#[cfg(feature = "reqwest")]
+use super::retry::retried;
+#[cfg(feature = "ureq")]
+use super::retry::retried_blocking;
 use super::{
     CacheError, CacheKey, CachedRegistration, CachedToken, Flow, RegistrationKey, TokenCache,
 };
@@ -64,59 +68,6 @@ fn is_content_error(kind: super::CacheErrorKind) -> bool {
             | K::Empty
             | K::OutOfRange
     )
-}
-
-/// How many times a login sends each of its requests at most, while it fails
-/// in a way that sending again can help ([`SendError::is_retryable`]: a
-/// transport failure, a 5xx, throttling): the 3 attempts of the AWS CLI's
-/// standard retry mode.
-const ATTEMPTS: u32 = 3;
-
-/// The pause before the `retry`th retry (from 1): a random part of
-/// 2^(`retry` - 1) seconds ("full jitter", as the SDKs' standard retry mode).
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
-fn retry_pause(retry: u32) -> Duration {
-    let mut random = [0u8; 2];
-    let part = if getrandom::fill(&mut random).is_ok() {
-        f64::from(u16::from_le_bytes(random)) / 65_536.0
-    } else {
-        0.5
-    };
-    Duration::from_secs_f64(part * f64::from(1u32 << retry.saturating_sub(1).min(4)))
-}
-
-/// `send`, again after a pause while it fails retryably, [`ATTEMPTS`] times at
-/// most.
-#[cfg(feature = "ureq")]
-fn retried_blocking<T>(mut send: impl FnMut() -> Result<T, SendError>) -> Result<T, SendError> {
-    let mut retry = 0;
-    loop {
-        match send() {
-            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
-                retry += 1;
-                std::thread::sleep(retry_pause(retry));
-            }
-            done => return done,
-        }
-    }
-}
-
-/// As [`retried_blocking`], pausing on tokio's clock.
-#[cfg(feature = "reqwest")]
-async fn retried<T, F>(mut send: impl FnMut() -> F) -> Result<T, SendError>
-where
-    F: std::future::Future<Output = Result<T, SendError>>,
-{
-    let mut retry = 0;
-    loop {
-        match send().await {
-            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
-                retry += 1;
-                tokio::time::sleep(retry_pause(retry)).await;
-            }
-            done => return done,
-        }
-    }
 }
 
 /// Whether a device login polls again after a poll that got no answer

@@ -1,0 +1,61 @@
+//! Sending again what failed in a way that sending again can help, as the
+//! AWS CLI's standard retry mode does: the login's requests and the session's
+//! refresh.
+
+use std::time::Duration;
+
+use crate::SendError;
+
+/// How many times a login or a refresh sends each of its requests at most,
+/// while it fails in a way that sending again can help
+/// ([`SendError::is_retryable`]: a transport failure, a 5xx, throttling): the
+/// 3 attempts of the AWS CLI's standard retry mode.
+const ATTEMPTS: u32 = 3;
+
+/// The pause before the `retry`th retry (from 1): a random part of
+/// 2^(`retry` - 1) seconds ("full jitter", as the SDKs' standard retry mode).
+fn retry_pause(retry: u32) -> Duration {
+    let mut random = [0u8; 2];
+    let part = if getrandom::fill(&mut random).is_ok() {
+        f64::from(u16::from_le_bytes(random)) / 65_536.0
+    } else {
+        0.5
+    };
+    Duration::from_secs_f64(part * f64::from(1u32 << retry.saturating_sub(1).min(4)))
+}
+
+/// `send`, again after a pause while it fails retryably, [`ATTEMPTS`] times at
+/// most.
+#[cfg(feature = "ureq")]
+pub(crate) fn retried_blocking<T>(
+    mut send: impl FnMut() -> Result<T, SendError>,
+) -> Result<T, SendError> {
+    let mut retry = 0;
+    loop {
+        match send() {
+            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
+                retry += 1;
+                std::thread::sleep(retry_pause(retry));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// As [`retried_blocking`], pausing on tokio's clock.
+#[cfg(feature = "reqwest")]
+pub(crate) async fn retried<T, F>(mut send: impl FnMut() -> F) -> Result<T, SendError>
+where
+    F: std::future::Future<Output = Result<T, SendError>>,
+{
+    let mut retry = 0;
+    loop {
+        match send().await {
+            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
+                retry += 1;
+                tokio::time::sleep(retry_pause(retry)).await;
+            }
+            done => return done,
+        }
+    }
+}
