@@ -136,7 +136,7 @@ impl Endpoint {
     ///
     /// # Errors
     /// [`EndpointError::InvalidBaseUrl`] (not `http` or `https`, user info, a
-    /// path, a port that is not a number from 0 to 65535, or a host that HTTP
+    /// path other than a single trailing `/`, a query or fragment, a port that is not a number from 0 to 65535, or a host that HTTP
     /// clients would send in another spelling: a percent escape, an IPv4 address
     /// written other than as four plain decimal numbers, an IPv6 literal with an
     /// embedded or mapped IPv4 address), [`EndpointError::PlainHttp`] (`http://`
