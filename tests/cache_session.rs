@@ -349,6 +349,8 @@ fn a_failed_early_refresh_keeps_the_valid_token_and_waits_a_minute() {
         assert_eq!(token.access_token().expose_secret(), "old-access");
     }
     assert_eq!(endpoint.refreshes(), 1, "retried within a minute");
+    // Not reported to the callers, but counted.
+    assert_eq!(session.failed_refreshes(), 1);
 }
 
 /// In the mandatory window (under 10 minutes left) a failed refresh rests a
@@ -366,6 +368,8 @@ fn a_failed_refresh_in_the_mandatory_window_rests_a_minute_too() {
         assert_eq!(token.access_token().expose_secret(), "old-access");
     }
     assert_eq!(endpoint.refreshes(), 1, "retried within a minute");
+    // Not reported to the callers, but counted.
+    assert_eq!(session.failed_refreshes(), 1);
 }
 
 /// An expired token is useless: every call tries to refresh it, and each

@@ -183,6 +183,8 @@ enum Step {
 /// if that write fails, the token is returned all the same (see above), and the
 /// failure is not reported: the caller's token is valid, and the next refresh
 /// tries the write again.
+/// A failed refresh before expiry is not reported either (the caller gets the
+/// valid token); [`failed_refreshes`](Self::failed_refreshes) counts them.
 ///
 /// ```no_run
 /// # #[cfg(feature = "ureq")]
@@ -337,6 +339,24 @@ impl SsoSession {
     #[must_use]
     pub fn lock_wait(&self) -> Duration {
         self.lock_wait
+    }
+
+    /// How many refreshes of this session have failed so far, whether or not
+    /// a caller saw the failure: before expiry, a failed refresh is not
+    /// reported (the caller gets the valid token), so watch this to notice
+    /// refreshes that keep failing before the token runs out.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let session = SsoSession::new(TokenCache::new("/tmp/c"), CacheKey::session("dev"), Endpoint::new("eu-west-1")?);
+    /// assert_eq!(session.failed_refreshes(), 0);
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
+    #[must_use]
+    pub fn failed_refreshes(&self) -> u64 {
+        self.failures()
     }
 
     /// The cache the token is in.
