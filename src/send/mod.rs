@@ -37,6 +37,29 @@ pub(crate) fn plain_http_to_loopback(scheme: &str, host: Option<&str>) -> bool {
 }
 
 /// Why a request sent in one call did not give its success response.
+///
+/// Its `Display` says which of these it is; the cause, for a transport or SDK
+/// failure, is its [`source`](std::error::Error::source). To log the whole
+/// chain (no part of it holds a secret):
+///
+/// ```
+/// use std::error::Error;
+///
+/// fn report(err: &dyn Error) -> String {
+///     let mut text = err.to_string();
+///     let mut cause = err.source();
+///     while let Some(next) = cause {
+///         text.push_str(": ");
+///         text.push_str(&next.to_string());
+///         cause = next.source();
+///     }
+///     text
+/// }
+///
+/// let err = ssooidc_token::SendError::Transport("connection reset by peer".into());
+/// assert_eq!(report(&err), "the HTTP request failed: connection reset by peer");
+/// assert!(err.is_retryable());
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SendError {
