@@ -1202,17 +1202,23 @@ fn a_login_while_a_refresh_is_out_is_kept() {
     }
 }
 
-/// A token endpoint that cuts the first `cuts` connections (reads the
-/// request, closes without an answer), then answers `REFRESHED`, until it has
-/// read `total` requests; the number it read.
-fn cutting_endpoint(cuts: usize, total: usize) -> (String, JoinHandle<usize>) {
+/// A token endpoint whose first answers are `first` (`None`: the connection
+/// is cut after the request is read, without an answer; `Some(status)`: that
+/// status, throttled or unavailable), then `REFRESHED`, until it has read
+/// `total` requests; the number it read.
+fn failing_endpoint(
+    first: &'static [Option<u16>],
+    total: usize,
+) -> (String, impl FnOnce() -> usize) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = stop.clone();
     let handle = std::thread::spawn(move || {
         listener.set_nonblocking(true).unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut seen = 0;
-        while seen < total && Instant::now() < deadline {
+        while seen < total && !done.load(Ordering::SeqCst) && Instant::now() < deadline {
             let Ok((mut stream, _)) = listener.accept() else {
                 std::thread::sleep(Duration::from_millis(2));
                 continue;
@@ -1222,41 +1228,57 @@ fn cutting_endpoint(cuts: usize, total: usize) -> (String, JoinHandle<usize>) {
                 continue;
             }
             seen += 1;
-            if seen > cuts {
-                let _ = loopback::respond(
-                    &mut stream,
-                    200,
-                    &[("content-type", "application/json")],
-                    REFRESHED.as_bytes(),
-                );
-            }
+            let json = [("content-type", "application/json")];
+            let _ = match first.get(seen - 1) {
+                Some(None) => continue,
+                Some(Some(status)) => {
+                    loopback::respond(&mut stream, *status, &json, br#"{"error":"server_error"}"#)
+                }
+                None => loopback::respond(&mut stream, 200, &json, REFRESHED.as_bytes()),
+            };
         }
         seen
     });
-    (base_url, handle)
+    // Called once the caller has its answer: stops the wait for requests
+    // that did not come (not sent again), and gives the number read.
+    let finish = move || {
+        stop.store(true, Ordering::SeqCst);
+        handle.join().unwrap()
+    };
+    (base_url, finish)
 }
 
-/// A refresh whose connection is cut is sent again (as the CLI's standard
-/// retry mode: 3 attempts), blocking and async; after 3 cuts, an expired
-/// token's error says that asking again can help, not only to log in again.
+/// The refresh token is a one-shot grant (the service may rotate it): the
+/// refresh is sent again only when the service certainly did not take it (it
+/// answered 503 or throttled; here, up to 3 attempts), never after a
+/// connection cut once the request went out (it may have been taken). Either
+/// way, an expired token whose refresh failed so says that asking again can
+/// help, not only to log in again. Blocking and async.
 #[test]
-fn a_refresh_cut_short_is_sent_again_and_then_is_retryable() {
+fn a_refresh_is_sent_again_only_when_certainly_not_taken() {
     for asynchronous in [false, true] {
         let dir = TempDir::new("session");
-        let (base_url, server) = cutting_endpoint(1, 2);
+        let (base_url, server) = failing_endpoint(&[Some(503)], 2);
         store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
         let token = ask(&session(dir.path(), &base_url), asynchronous).unwrap();
         assert_eq!(token.access_token().expose_secret(), "new-access");
-        assert_eq!(server.join().unwrap(), 2, "cut once, then answered");
+        assert_eq!(server(), 2, "503 once, then answered");
 
         let dir = TempDir::new("session");
-        let (base_url, server) = cutting_endpoint(3, 3);
+        let (base_url, server) = failing_endpoint(&[Some(503), Some(429), Some(503)], 4);
         store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
         let err = ask(&session(dir.path(), &base_url), asynchronous).unwrap_err();
-        assert_eq!(server.join().unwrap(), 3, "3 attempts, not more");
+        assert_eq!(server(), 3, "3 attempts, not more");
         assert!(matches!(err, SessionError::LoginAgain(_)), "{err:?}");
         assert!(err.is_retryable(), "{err:?}");
         assert!(err.to_string().contains("try again"), "{err}");
+
+        let dir = TempDir::new("session");
+        let (base_url, server) = failing_endpoint(&[None, None], 2);
+        store_token(dir.path(), SystemTime::now() - Duration::from_secs(60));
+        let err = ask(&session(dir.path(), &base_url), asynchronous).unwrap_err();
+        assert_eq!(server(), 1, "cut after it went out: not sent again");
+        assert!(err.is_retryable(), "{err:?}");
     }
     // A refusal is neither sent again nor retryable: see
     // `an_expired_token_that_cannot_be_refreshed_is_never_returned`.

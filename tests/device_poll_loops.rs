@@ -411,8 +411,8 @@ async fn an_oversized_error_answer_is_sending_and_the_async_loop_resumes() {
 
 /// The async loop dropped while its poll is out (here under a timeout), then
 /// called again: the dropped poll counts as one without an answer, and the
-/// next is backed off (twice the interval from the dropped one's due time),
-/// not sent at once; the loop then ends with the token.
+/// next is backed off (twice the interval from when the loop is called
+/// again), not sent at once; the loop then ends with the token.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_loop_dropped_while_its_poll_is_out_does_not_poll_again_at_once() {
     let (listener, endpoint) = local_token_endpoint();
@@ -438,15 +438,20 @@ async fn a_loop_dropped_while_its_poll_is_out_does_not_poll_again_at_once() {
     });
     let mut poller = poller_for_redirect_test(); // interval 1 s, 60 s to expiry
     let client = ReqwestClient::new().unwrap();
+    // Long enough for the first poll to go out on a loaded machine.
     let dropped =
-        tokio::time::timeout(Duration::from_millis(1500), poller.poll(&client, &endpoint)).await;
+        tokio::time::timeout(Duration::from_secs(3), poller.poll(&client, &endpoint)).await;
     assert!(dropped.is_err(), "the first poll was not left unanswered");
+    let dropped_at = Instant::now();
     let token = poller.poll(&client, &endpoint).await.unwrap();
     assert_eq!(token.access_token().expose_secret(), "after-the-drop");
     let arrivals = server.join().unwrap();
-    let gap = arrivals[1] - arrivals[0];
+    assert!(arrivals[0] < dropped_at);
+    // Backed off from when the loop was called again: twice the interval (a
+    // timer does not fire early).
+    let gap = arrivals[1] - dropped_at;
     assert!(
         gap >= Duration::from_secs(2),
-        "the poll after the dropped one came {gap:?} after it"
+        "the poll after the dropped one came {gap:?} after the drop"
     );
 }

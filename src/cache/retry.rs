@@ -24,16 +24,46 @@ fn retry_pause(retry: u32) -> Duration {
     Duration::from_secs_f64(part * f64::from(1u32 << retry.saturating_sub(1).min(4)))
 }
 
-/// `send`, again after a pause while it fails retryably, [`ATTEMPTS`] times at
+/// What may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resend {
+    /// A request that may be sent twice (a registration, a device
+    /// authorization): again after any failure that sending again can help.
+    Retryable,
+    /// A one-shot grant (an authorization code, a refresh token): again only
+    /// when the service certainly did not take it (the connection was never
+    /// made, or it answered that it was throttled or unavailable), and only
+    /// within `budget` of the first send. A grant it may have taken is not
+    /// sent again: a used code or a rotated refresh token would be refused,
+    /// and reusing a code may revoke what it gave (RFC 6749 section 4.1.2).
+    OneShot {
+        /// No new attempt starts this long after the first.
+        budget: std::time::Duration,
+    },
+}
+
+impl Resend {
+    /// Whether `err`, after attempts that began at `started`, is sent again.
+    fn again(self, err: &SendError, started: std::time::Instant) -> bool {
+        match self {
+            Self::Retryable => err.is_retryable(),
+            Self::OneShot { budget } => err.certainly_not_taken() && started.elapsed() < budget,
+        }
+    }
+}
+
+/// `send`, again after a pause while `resend` says so, [`ATTEMPTS`] times at
 /// most.
 #[cfg(feature = "ureq")]
 pub(crate) fn retried_blocking<T>(
+    resend: Resend,
     mut send: impl FnMut() -> Result<T, SendError>,
 ) -> Result<T, SendError> {
+    let started = std::time::Instant::now();
     let mut retry = 0;
     loop {
         match send() {
-            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
+            Err(err) if retry + 1 < ATTEMPTS && resend.again(&err, started) => {
                 retry += 1;
                 std::thread::sleep(retry_pause(retry));
             }
@@ -44,14 +74,18 @@ pub(crate) fn retried_blocking<T>(
 
 /// As [`retried_blocking`], pausing on tokio's clock.
 #[cfg(feature = "reqwest")]
-pub(crate) async fn retried<T, F>(mut send: impl FnMut() -> F) -> Result<T, SendError>
+pub(crate) async fn retried<T, F>(
+    resend: Resend,
+    mut send: impl FnMut() -> F,
+) -> Result<T, SendError>
 where
     F: std::future::Future<Output = Result<T, SendError>>,
 {
+    let started = std::time::Instant::now();
     let mut retry = 0;
     loop {
         match send().await {
-            Err(err) if err.is_retryable() && retry + 1 < ATTEMPTS => {
+            Err(err) if retry + 1 < ATTEMPTS && resend.again(&err, started) => {
                 retry += 1;
                 tokio::time::sleep(retry_pause(retry)).await;
             }

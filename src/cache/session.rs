@@ -4,7 +4,7 @@
 use std::error::Error;
 use std::fmt;
 use std::fs::{File, OpenOptions, TryLockError};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -79,9 +79,14 @@ impl SessionError {
                         .and_then(|source| source.downcast_ref::<std::io::Error>())
                         .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
             }
-            Self::LoginAgain(cause) => cause
-                .downcast_ref::<crate::SendError>()
-                .is_some_and(crate::SendError::is_retryable),
+            Self::LoginAgain(cause) => {
+                cause
+                    .downcast_ref::<crate::SendError>()
+                    .is_some_and(crate::SendError::is_retryable)
+                    || cause
+                        .downcast_ref::<FailedWhileWaiting>()
+                        .is_some_and(|failed| failed.retryable)
+            }
         }
     }
 }
@@ -92,7 +97,7 @@ impl fmt::Display for SessionError {
             Self::NotLoggedIn => f.write_str("no sso token in the cache: log in first"),
             Self::Cache(err) => fmt::Display::fmt(err, f),
             Self::LoginAgain(_) if self.is_retryable() => f.write_str(
-                "the sso token has expired, and its refresh was not answered: try again, or log in again",
+                "the sso token has expired, and its refresh could not be completed: try again, or log in again",
             ),
             Self::LoginAgain(_) => {
                 f.write_str("the sso token has expired and could not be refreshed: log in again")
@@ -149,12 +154,13 @@ enum Step {
 ///   gets the current token. So a refresh that gives a token with under 15
 ///   minutes left is not repeated on every call. An expired token is refreshed
 ///   on every call.
-/// - The refresh (`CreateToken`, refresh-token grant) is sent up to 3 times
-///   while it fails in a way that sending again can help (the connection, a
-///   5xx, throttling), after a random pause of up to 1 s, then 2 s, as the
-///   AWS CLI's standard retry mode; a refusal is not sent again. Its answer
-///   must give the token a lifetime (`expiresIn`): one without is a failed
-///   refresh.
+/// - The refresh (`CreateToken`, refresh-token grant) is sent up to 3 times,
+///   after a random pause of up to 1 s, then 2 s, but only while the service
+///   certainly did not take it (no connection was made, or it answered 503
+///   or throttled) and within a quarter of [`lock_wait`](Self::lock_wait):
+///   the service may rotate the refresh token, so one it may have taken is
+///   not sent again. Its answer must give the token a lifetime
+///   (`expiresIn`): one without is a failed refresh.
 /// - Expired and not refreshable, or the refresh failed:
 ///   [`SessionError::LoginAgain`], never the expired token
 ///   ([`SessionError::is_retryable`] says when asking again later can help).
@@ -230,6 +236,9 @@ pub struct SsoSession {
     /// How many refreshes have failed: a caller that finds it changed once it
     /// holds the lock waited for a refresh that failed.
     failed: AtomicU64,
+    /// Whether the last failed refresh failed in a way that sending again
+    /// can help (for the callers that waited for it).
+    last_failure_retryable: AtomicBool,
     /// A refreshed token the cache could not store, with the access token of
     /// the cached one it replaces: used while the file still holds that one.
     unsaved: Mutex<Option<Unsaved>>,
@@ -275,6 +284,7 @@ impl SsoSession {
             rest: RETRY_AFTER,
             lock_wait: LOCK_WAIT,
             failed: AtomicU64::new(0),
+            last_failure_retryable: AtomicBool::new(false),
             unsaved: Mutex::new(None),
         }
     }
@@ -344,7 +354,11 @@ impl SsoSession {
     /// How many refreshes of this session have failed so far, whether or not
     /// a caller saw the failure: before expiry, a failed refresh is not
     /// reported (the caller gets the valid token), so watch this to notice
-    /// refreshes that keep failing before the token runs out.
+    /// refreshes that keep failing before the token runs out. It counts
+    /// refreshes sent (refused, unanswered, an answer without a lifetime);
+    /// not a token that cannot be refreshed at all (no refresh token, its
+    /// registration expired: see [`CachedToken::refresh_request`]), nor a
+    /// refresh the lock kept from starting.
     ///
     /// ```
     /// use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
@@ -460,6 +474,16 @@ impl SsoSession {
         }
     }
 
+    /// How the refresh is sent again: only when the service certainly did not
+    /// take the refresh token (it may rotate it), and within a quarter of
+    /// the lock wait of the first send, so that the callers waiting for it do
+    /// not give up first.
+    fn resend(&self) -> super::retry::Resend {
+        super::retry::Resend::OneShot {
+            budget: self.lock_wait / 4,
+        }
+    }
+
     /// The number of failed refreshes so far, read before a caller looks at
     /// the token (see [`under_lock`](Self::under_lock)).
     fn failures(&self) -> u64 {
@@ -518,7 +542,9 @@ impl SsoSession {
         }
         if self.failures() != failures {
             return if freshness == Freshness::Expired {
-                Err(SessionError::LoginAgain(Box::new(FailedWhileWaiting)))
+                Err(SessionError::LoginAgain(Box::new(FailedWhileWaiting {
+                    retryable: self.last_failure_retryable.load(Ordering::SeqCst),
+                })))
             } else {
                 Ok((token, None))
             };
@@ -614,6 +640,11 @@ impl SsoSession {
         // The rest counts from the failure, not from the request (which may
         // have taken as long as the rest itself to time out).
         self.set_last_attempt(Some(SystemTime::now()));
+        self.last_failure_retryable.store(
+            err.downcast_ref::<crate::SendError>()
+                .is_some_and(crate::SendError::is_retryable),
+            Ordering::SeqCst,
+        );
         self.failed.fetch_add(1, Ordering::SeqCst);
         if token.freshness(SystemTime::now()) == Freshness::Expired {
             Err(SessionError::LoginAgain(err))
@@ -688,7 +719,10 @@ impl Error for NoLifetime {}
 /// The refresh a caller waited for (another caller's, in this session) failed,
 /// and the token has expired.
 #[derive(Debug)]
-struct FailedWhileWaiting;
+struct FailedWhileWaiting {
+    /// Whether that refresh failed in a way that sending again can help.
+    retryable: bool,
+}
 
 impl std::fmt::Display for FailedWhileWaiting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -737,8 +771,9 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let answer =
-            super::retry::retried_blocking(|| request.send_blocking(agent, &self.endpoint));
+        let answer = super::retry::retried_blocking(self.resend(), || {
+            request.send_blocking(agent, &self.endpoint)
+        });
         self.finish(token, answer, now)
     }
 
@@ -868,7 +903,8 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let answer = super::retry::retried(|| request.send(client, &self.endpoint)).await;
+        let answer =
+            super::retry::retried(self.resend(), || request.send(client, &self.endpoint)).await;
         self.finish(token, answer, now)
     }
 }

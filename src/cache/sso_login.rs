@@ -12,6 +12,8 @@ use secrecy::SecretString;
 use super::retry::retried;
 #[cfg(feature = "ureq")]
 use super::retry::retried_blocking;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+use super::retry::Resend;
 use super::{
     CacheError, CacheKey, CachedRegistration, CachedToken, Flow, RegistrationKey, TokenCache,
 };
@@ -52,6 +54,13 @@ fn check_device_prompt(authorization: &StartDeviceAuthorizationResponse) -> Resu
     }
     checks.finish("device authorization")
 }
+
+/// The authorization code is sent again only when the service certainly did
+/// not take it, within 30 s of the first send.
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+const ONE_SHOT: Resend = Resend::OneShot {
+    budget: Duration::from_secs(30),
+};
 
 /// Whether a cache file was read but holds no registration this crate can
 /// use (as opposed to one that could not be read).
@@ -125,7 +134,11 @@ crate::builder_state::typed_struct! {
     /// was cut, a 5xx, throttling), after a random pause of up to 1 s, then
     /// 2 s, as the AWS CLI's standard retry mode does; the device loop polls
     /// again after a poll that got no answer, backed off, up to 5 such polls
-    /// in a login. A refusal is not sent again.
+    /// in a login. A refusal is not sent again. The PKCE flow's authorization
+    /// code is a one-shot grant: it is sent again only when the service
+    /// certainly did not take it (no connection was made, or it answered 503
+    /// or throttled), within 30 s, as a code sent twice is refused and may
+    /// revoke what it gave (RFC 6749 section 4.1.2).
     ///
     /// A start URL on the organisation's own domain is resolved first, as the
     /// CLI does, with [`ResolvedStartUrl`] (its `resolve_blocking` or
@@ -769,15 +782,17 @@ impl SsoLogin {
             client
         } else {
             let request = self.register_request()?;
-            let answer = retried_blocking(|| request.send_blocking(agent, endpoint))
-                .map_err(LoginError::Register)?;
+            let answer =
+                retried_blocking(Resend::Retryable, || request.send_blocking(agent, endpoint))
+                    .map_err(LoginError::Register)?;
             Self::keep_registration(&cache, &key, &request, &answer)?
         };
         let answer = match self.flow() {
             Flow::Device => {
                 let request = self.device_request(&client)?;
-                let authorization = retried_blocking(|| request.send_blocking(agent, endpoint))
-                    .map_err(LoginError::DeviceAuthorization)?;
+                let authorization =
+                    retried_blocking(Resend::Retryable, || request.send_blocking(agent, endpoint))
+                        .map_err(LoginError::DeviceAuthorization)?;
                 let received = Instant::now();
                 check_device_prompt(&authorization)?;
                 prompt(&LoginPrompt::device(&authorization));
@@ -795,7 +810,7 @@ impl SsoLogin {
                     .map_err(LoginError::Redirect)?;
                 let redirect_uri = browser.redirect.redirect_uri();
                 let request = Self::code_request(&client, redirect_uri, browser.pkce, code)?;
-                retried_blocking(|| request.send_blocking(agent, endpoint))
+                retried_blocking(ONE_SHOT, || request.send_blocking(agent, endpoint))
                     .map_err(LoginError::Token)?
             }
         };
@@ -845,7 +860,7 @@ impl SsoLogin {
             registration
         } else {
             let request = self.register_request()?;
-            let answer = retried(|| request.send(client, endpoint))
+            let answer = retried(Resend::Retryable, || request.send(client, endpoint))
                 .await
                 .map_err(LoginError::Register)?;
             Self::keep_registration(&cache, &key, &request, &answer)?
@@ -853,7 +868,7 @@ impl SsoLogin {
         let answer = match self.flow() {
             Flow::Device => {
                 let request = self.device_request(&registration)?;
-                let authorization = retried(|| request.send(client, endpoint))
+                let authorization = retried(Resend::Retryable, || request.send(client, endpoint))
                     .await
                     .map_err(LoginError::DeviceAuthorization)?;
                 let received = Instant::now();
@@ -887,7 +902,7 @@ impl SsoLogin {
                         .await
                         .map_err(LoginError::Redirect)?;
                 let request = Self::code_request(&registration, &redirect_uri, pkce, code)?;
-                retried(|| request.send(client, endpoint))
+                retried(ONE_SHOT, || request.send(client, endpoint))
                     .await
                     .map_err(LoginError::Token)?
             }

@@ -67,8 +67,8 @@ pub(crate) fn reported_expiry(
 /// would most likely meet the same way (`access_denied`, most often IAM or KMS
 /// refusing the application's credentials; `invalid_client`,
 /// `invalid_request`, `invalid_scope`), nor a failure worth retrying as it is
-/// (transport, 5xx, throttling): those keep the refresh token for the next
-/// chain.
+/// (transport, throttling, a 5xx without one of the codes above): those keep
+/// the refresh token for the next chain.
 pub(crate) fn refresh_token_refused(err: &SendError) -> bool {
     let SendError::Response(response) = err else {
         return false;
@@ -118,7 +118,9 @@ pub(crate) fn default_session_name(application_arn: &str) -> String {
 /// request signed at the provider's clock. A success whose `date_of` gives the
 /// service's `Date` teaches the skew too (as the SDK's clients learn it from
 /// every answer), however small, so that times the service gives (STS's
-/// `Expiration`) are read on this clock.
+/// `Expiration`) are read on this clock; not over a round trip above 30 s,
+/// nor a skew SigV4 would not have let the signature through with
+/// (`skew_of_answer`).
 async fn send_signed<B, T, F>(
     fields: &Settings,
     skew: &mut ClockSkew,
@@ -142,7 +144,9 @@ where
         let result = transmit(signed).await;
         let received = fields.time_source.now();
         if let Ok(answer) = &result {
-            if let Some(learned) = crate::send::skew_of_answer(date_of(answer), sent, received) {
+            if let Some(learned) =
+                crate::send::skew_of_answer(date_of(answer), *skew, sent, received)
+            {
                 *skew = learned;
             }
             return result;

@@ -111,6 +111,41 @@ impl SendError {
     }
 }
 
+impl SendError {
+    /// Whether the service certainly did not take the request: the
+    /// connection was never made (a `reqwest` connect error; `ureq`'s
+    /// connection failed or host not found), or it answered that it was
+    /// throttled (429, a throttling code) or unavailable (503). A one-shot
+    /// grant is sent again only then.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn certainly_not_taken(&self) -> bool {
+        match self {
+            Self::Response(err) => {
+                matches!(err.status(), 429 | 503)
+                    || err
+                        .token_error()
+                        .is_some_and(crate::TokenError::is_throttling)
+            }
+            Self::Transport(err) => {
+                #[cfg(feature = "reqwest")]
+                if let Some(err) = err.downcast_ref::<::reqwest::Error>() {
+                    return err.is_connect();
+                }
+                #[cfg(feature = "ureq")]
+                if let Some(err) = err.downcast_ref::<::ureq::Error>() {
+                    return matches!(
+                        err,
+                        ::ureq::Error::ConnectionFailed | ::ureq::Error::HostNotFound
+                    );
+                }
+                let _ = err;
+                false
+            }
+            _ => false,
+        }
+    }
+}
+
 /// See [`SendError::is_retryable`]: an error of another client is taken as
 /// retryable.
 fn transport_is_retryable(err: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
@@ -195,19 +230,27 @@ const SKEW_THRESHOLD: std::time::Duration = std::time::Duration::from_secs(4 * 6
 #[cfg(any(feature = "reqwest", feature = "ureq"))]
 const SKEW_ROUND_TRIP_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// The skew a successful answer's `Date` (`server`) shows for a request sent
-/// at `sent` and answered at `received`: `None` without a `Date`, or after a
-/// round trip too long to date anything by.
+/// The skew a successful answer's `Date` (`server`) shows for a request
+/// signed with `signed_with`, sent at `sent` and answered at `received`:
+/// `None` without a `Date`, after a round trip over 30 s (the middle of the
+/// round trip, where the service is taken to have dated its answer, would be
+/// more than 15 s off), or when it is further from `signed_with` than SigV4
+/// lets a signature be (5 minutes, and the round trip): the service took the
+/// signature, so such a measure is wrong (a `Date` set by a proxy, say).
 #[cfg(feature = "credentials")]
 pub(crate) fn skew_of_answer(
     server: Option<std::time::SystemTime>,
+    signed_with: crate::time::ClockSkew,
     sent: std::time::SystemTime,
     received: std::time::SystemTime,
 ) -> Option<crate::time::ClockSkew> {
+    const ROUND_TRIP: std::time::Duration = std::time::Duration::from_secs(30);
+    const SIGV4_WINDOW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
     let round_trip = received.duration_since(sent).unwrap_or_default();
     server
-        .filter(|_| round_trip <= SKEW_ROUND_TRIP_LIMIT)
+        .filter(|_| round_trip <= ROUND_TRIP)
         .map(|server| crate::time::ClockSkew::measured(server, sent, received))
+        .filter(|measured| measured.distance(signed_with) <= SIGV4_WINDOW + round_trip)
 }
 
 /// The skew to sign again with, when `result` is a refusal the SDKs read as a
@@ -335,6 +378,38 @@ pub(crate) fn read_sts(
     crate::sts::AssumeRoleResponse::from_http(status, body)
         .map(|answer| answer.with_headers(&headers))
         .map_err(|e| e.with_headers(&headers))
+}
+
+#[cfg(all(test, feature = "credentials"))]
+mod skew_tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::skew_of_answer;
+    use crate::time::ClockSkew;
+
+    /// A success's `Date` teaches the skew, unless the round trip is too
+    /// long to date it, or the skew is one SigV4 would not have let through.
+    #[test]
+    fn a_success_teaches_the_skew_within_what_sigv4_lets_through() {
+        let sent = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let at = |ahead: u64, rtt: u64| {
+            let received = sent + Duration::from_secs(rtt);
+            let server = sent + Duration::from_secs(rtt / 2 + ahead);
+            skew_of_answer(Some(server), ClockSkew::default(), sent, received)
+        };
+        let three_minutes = at(180, 2).expect("learned");
+        assert_eq!(
+            three_minutes.to_service(sent),
+            sent + Duration::from_secs(180)
+        );
+        assert!(at(0, 2).is_some());
+        // A skew SigV4 would have refused (10 minutes): a wrong `Date`.
+        assert_eq!(at(600, 2), None);
+        // A round trip of a minute: too long to date anything by.
+        assert_eq!(at(180, 60), None);
+        // No `Date`.
+        assert_eq!(skew_of_answer(None, ClockSkew::default(), sent, sent), None);
+    }
 }
 
 #[cfg(all(test, any(feature = "reqwest", feature = "ureq")))]
