@@ -616,6 +616,13 @@ pub(crate) fn is_loopback_literal_authority(rest: &[u8]) -> bool {
     }
 }
 
+/// Printable ASCII only (space to `~`): a `state` (RFC 6749 A.5), a device
+/// authorization's user code shown to the person.
+#[cfg(feature = "login")]
+pub(crate) fn is_printable_ascii(value: &str) -> bool {
+    value.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
 /// A secret that can go in an HTTP header as it is (the session token, the
 /// portal's bearer token): not empty, visible ASCII only.
 #[cfg(any(feature = "sigv4", feature = "cache"))]

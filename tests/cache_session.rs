@@ -117,6 +117,16 @@ impl TokenEndpoint {
     fn refreshes(&self) -> usize {
         self.refreshes.load(Ordering::SeqCst)
     }
+
+    /// Waits until `n` refresh requests have reached the endpoint (a refresh
+    /// is under way once its request has); fails the test after 30 s.
+    fn wait_for_refreshes(&self, n: usize) {
+        let start = Instant::now();
+        while self.refreshes() < n {
+            assert!(start.elapsed() < Duration::from_secs(30), "no refresh {n}");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
 }
 
 impl Drop for TokenEndpoint {
@@ -602,14 +612,7 @@ fn unstored_refresh(
                 .map(|token| token.access_token().expose_secret().to_owned())
         })
     };
-    let start = Instant::now();
-    while endpoint.refreshes() < nth {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no refresh {nth}"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    endpoint.wait_for_refreshes(nth);
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();
     std::fs::write(file.join("in-the-way"), b"").unwrap();
@@ -1010,14 +1013,7 @@ fn in_the_advisory_window_a_caller_goes_on_while_another_thread_refreshes() {
         })
     };
     // The refresh is under way once its request has reached the endpoint.
-    let waiting = Instant::now();
-    while endpoint.refreshes() == 0 {
-        assert!(
-            waiting.elapsed() < Duration::from_secs(10),
-            "no refresh began"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    endpoint.wait_for_refreshes(1);
     let agent = ureq::Agent::new_with_defaults();
     let token = session.token_blocking(&agent).unwrap();
     assert_eq!(token.access_token().expose_secret(), "old-access");
@@ -1148,14 +1144,7 @@ fn refresh_while(
         let session = session.clone();
         std::thread::spawn(move || ask(&session, asynchronous))
     };
-    let waiting = Instant::now();
-    while endpoint.refreshes() == 0 {
-        assert!(
-            waiting.elapsed() < Duration::from_secs(10),
-            "no refresh began"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    endpoint.wait_for_refreshes(1);
     act(dir.path());
     endpoint.release();
     let got = caller.join().unwrap();

@@ -218,6 +218,21 @@ fn local_token_endpoint() -> (TcpListener, Endpoint) {
     (listener, endpoint)
 }
 
+/// Takes the next poll on `listener` and answers it with `access_token`.
+fn answer_token(listener: &TcpListener, access_token: &str) {
+    let (mut stream, _) = listener.accept().unwrap();
+    loopback::read_message(&mut stream).unwrap();
+    let body =
+        format!(r#"{{"accessToken":"{access_token}","tokenType":"Bearer","expiresIn":3600}}"#);
+    loopback::respond(
+        &mut stream,
+        200,
+        &[("content-type", "application/json")],
+        body.as_bytes(),
+    )
+    .unwrap();
+}
+
 /// One scripted answer: status, headers, body.
 type Answer = (u16, &'static [(&'static str, &'static str)], &'static [u8]);
 
@@ -332,15 +347,7 @@ fn oversized_endpoint(status: u16, then_token: bool) -> (Endpoint, std::thread::
         if !then_token {
             return;
         }
-        let (mut stream, _) = listener.accept().unwrap();
-        let _request = loopback::read_message(&mut stream).unwrap();
-        loopback::respond(
-            &mut stream,
-            200,
-            &[("content-type", "application/json")],
-            br#"{"accessToken":"aoa-after-oversized","tokenType":"Bearer","expiresIn":3600}"#,
-        )
-        .unwrap();
+        answer_token(&listener, "aoa-after-oversized");
     });
     (endpoint, handle)
 }
@@ -423,16 +430,8 @@ async fn a_loop_dropped_while_its_poll_is_out_does_not_poll_again_at_once() {
         loopback::read_message(&mut held).unwrap();
         arrivals.push(Instant::now());
         // The second: answered with the token.
-        let (mut stream, _) = listener.accept().unwrap();
-        loopback::read_message(&mut stream).unwrap();
+        answer_token(&listener, "after-the-drop");
         arrivals.push(Instant::now());
-        loopback::respond(
-            &mut stream,
-            200,
-            &[("content-type", "application/json")],
-            br#"{"accessToken":"after-the-drop","tokenType":"Bearer","expiresIn":3600}"#,
-        )
-        .unwrap();
         drop(held);
         arrivals
     });

@@ -79,24 +79,30 @@ fn cases() -> Vec<String> {
     ]
 }
 
+/// `xml` as `aws-sdk-sts` reads it: the answer of a client whose HTTP layer
+/// returns it (its error as `Debug` text).
+fn sdk_read(xml: &str) -> Result<aws_sdk_sts::operation::assume_role::AssumeRoleOutput, String> {
+    let body: &'static str = Box::leak(xml.to_owned().into_boxed_str());
+    let (client, _receiver) = sts_client(Setup {
+        response: Some((200, body)),
+        ..Setup::default()
+    });
+    block_on(
+        client
+            .assume_role()
+            .role_arn("arn:aws:iam::123456789012:role/xaccounts3access")
+            .role_session_name("s3-access-example")
+            .send(),
+    )
+    .map_err(|err| format!("{err:?}"))
+}
+
 #[test]
 fn every_value_read_is_the_sdks() {
     for xml in cases() {
         let ours = AssumeRoleResponse::from_xml(xml.as_bytes())
             .unwrap_or_else(|err| panic!("ours refused {xml}: {err}"));
-        let body: &'static str = Box::leak(xml.clone().into_boxed_str());
-        let (client, _receiver) = sts_client(Setup {
-            response: Some((200, body)),
-            ..Setup::default()
-        });
-        let sdk = block_on(
-            client
-                .assume_role()
-                .role_arn("arn:aws:iam::123456789012:role/xaccounts3access")
-                .role_session_name("s3-access-example")
-                .send(),
-        )
-        .unwrap_or_else(|err| panic!("the SDK refused {xml}: {err:?}"));
+        let sdk = sdk_read(&xml).unwrap_or_else(|err| panic!("the SDK refused {xml}: {err}"));
         let theirs = sdk.credentials().expect("credentials");
         let creds = ours.credentials();
         assert_eq!(creds.access_key_id(), theirs.access_key_id(), "{xml}");
@@ -187,18 +193,7 @@ fn expirations_are_read_as_the_sdk_reads_them() {
     ] {
         let xml = answer(&PLAIN.replace("2011-07-15T23:28:33.359Z", expiration), "");
         let ours = AssumeRoleResponse::from_xml(xml.as_bytes());
-        let body: &'static str = Box::leak(xml.clone().into_boxed_str());
-        let (client, _receiver) = sts_client(Setup {
-            response: Some((200, body)),
-            ..Setup::default()
-        });
-        let sdk = block_on(
-            client
-                .assume_role()
-                .role_arn("arn:aws:iam::123456789012:role/xaccounts3access")
-                .role_session_name("s3-access-example")
-                .send(),
-        );
+        let sdk = sdk_read(&xml);
         match (ours, sdk) {
             (Ok(ours), Ok(sdk)) => assert_eq!(
                 ours.credentials().expiration(),

@@ -519,9 +519,14 @@ impl SsoSession {
     /// `Some(file)` holding the lock, or `None` when someone else holds it.
     fn try_lock(&self) -> Result<Option<File>, SessionError> {
         let file = self.lock_file()?;
+        Ok(self.locked(&file)?.then_some(file))
+    }
+
+    /// Whether `file`'s lock was taken now (`false`: someone else holds it).
+    fn locked(&self, file: &File) -> Result<bool, SessionError> {
         match file.try_lock() {
-            Ok(()) => Ok(Some(file)),
-            Err(TryLockError::WouldBlock) => Ok(None),
+            Ok(()) => Ok(true),
+            Err(TryLockError::WouldBlock) => Ok(false),
             Err(TryLockError::Error(err)) => Err(self.lock_error(err)),
         }
     }
@@ -794,17 +799,13 @@ impl SsoSession {
             std::thread::sleep(pause);
         };
         let file = self.lock_file()?;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok((guard, file)),
-                Err(TryLockError::WouldBlock) => {}
-                Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
-            }
+        while !self.locked(&file)? {
             let Some(pause) = backoff.next_pause() else {
                 return Err(self.lock_timeout());
             };
             std::thread::sleep(pause);
         }
+        Ok((guard, file))
     }
 }
 
@@ -827,17 +828,13 @@ impl SsoSession {
             tokio::time::sleep(pause).await;
         };
         let file = self.lock_file()?;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok((gate, file)),
-                Err(TryLockError::WouldBlock) => {}
-                Err(TryLockError::Error(err)) => return Err(self.lock_error(err)),
-            }
+        while !self.locked(&file)? {
             let Some(pause) = backoff.next_pause() else {
                 return Err(self.lock_timeout());
             };
             tokio::time::sleep(pause).await;
         }
+        Ok((gate, file))
     }
 
     /// The access token, refreshed first when due (feature `reqwest`). See

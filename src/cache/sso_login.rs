@@ -45,11 +45,7 @@ fn check_device_prompt(authorization: &StartDeviceAuthorizationResponse) -> Resu
     if let Some(complete) = authorization.verification_uri_complete() {
         checks.web_page("verificationUriComplete", complete);
     }
-    if !authorization
-        .user_code()
-        .bytes()
-        .all(|b| (0x20..=0x7e).contains(&b))
-    {
+    if !crate::validation::is_printable_ascii(authorization.user_code()) {
         checks.problem("userCode", None, Rule::UserCodeChars);
     }
     checks.finish("device authorization")

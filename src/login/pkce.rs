@@ -273,9 +273,7 @@ impl AuthorizeUrl {
         checks.public_redirect_uri("redirect_uri", None, &fields.redirect_uri);
         checks.scopes(&fields.scope);
         if let Some(state) = &fields.state {
-            if checks.non_empty("state", state)
-                && !state.bytes().all(|b| (0x20..=0x7e).contains(&b))
-            {
+            if checks.non_empty("state", state) && !crate::validation::is_printable_ascii(state) {
                 checks.problem("state", None, Rule::StateChars);
             }
         }

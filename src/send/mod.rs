@@ -109,9 +109,7 @@ impl SendError {
             _ => false,
         }
     }
-}
 
-impl SendError {
     /// Whether the service certainly did not take the request: the
     /// connection was never made (a `reqwest` connect error; `ureq`'s
     /// connection failed or host not found), or it answered that it was
