@@ -1191,6 +1191,62 @@ fn a_login_while_a_refresh_is_out_is_kept() {
     }
 }
 
+/// A caller dropped while its refresh request is out (here, in a `select!`
+/// that another branch wins) does not lose the answer: the refresh ends on a
+/// task of its own, which stores it, and the next caller reads it from the
+/// cache without a second refresh (whose refresh token the service may no
+/// longer take).
+#[test]
+fn a_caller_dropped_while_its_refresh_is_out_does_not_lose_the_answer() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::gated(200, REFRESHED);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(5 * 60));
+    let session = session(dir.path(), &endpoint.base_url);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ssooidc_token::ReqwestClient::new().unwrap();
+    runtime.block_on(async {
+        let sent = async {
+            while endpoint.refreshes() < 1 {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        };
+        tokio::select! {
+            got = session.token(&client) => panic!("answered before the answer was let go: {got:?}"),
+            () = sent => {}
+        }
+    });
+    // The caller is gone; the answer goes out now.
+    endpoint.release();
+    let cache = TokenCache::new(dir.path());
+    let stored = || {
+        cache
+            .load(&CacheKey::session("dev"))
+            .unwrap()
+            .map(|token| token.access_token().expose_secret().to_owned())
+    };
+    let start = Instant::now();
+    while stored().as_deref() != Some("new-access") {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the refreshed token was lost with its caller: the file holds {:?}",
+            stored()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let token = cache.load(&CacheKey::session("dev")).unwrap().unwrap();
+    assert_eq!(
+        token.refresh_token().map(ExposeSecret::expose_secret),
+        Some("new-refresh")
+    );
+    let got = runtime.block_on(session.token(&client)).unwrap();
+    assert_eq!(got.access_token().expose_secret(), "new-access");
+    assert_eq!(endpoint.refreshes(), 1, "refreshed again");
+}
+
 /// A token endpoint whose first answers are `first` (`None`: the connection
 /// is cut after the request is read, without an answer; `Some(status)`: that
 /// status, throttled or unavailable), then `REFRESHED`, until it has read

@@ -572,76 +572,76 @@ impl SsoSession {
         }
     }
 
-    /// Stores the refreshed token, or decides what a failure means.
-    fn finish<E: Error + Send + Sync + 'static>(
-        &self,
-        token: CachedToken,
-        answer: Result<CreateTokenResponse, E>,
-        now: SystemTime,
-    ) -> Result<CachedToken, SessionError> {
+    /// What the refresh of `token` (sent at `now`) needs on the file's side:
+    /// the cache, the key, and the access token the file holds while nobody
+    /// else changed it (the token's own, or the one an unsaved refreshed
+    /// token stands in for).
+    fn refresh_of(&self, token: CachedToken, now: SystemTime) -> Refresh {
+        let in_file = match self
+            .unsaved
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
+            Some(kept)
+                if kept.token.access_token().expose_secret()
+                    == token.access_token().expose_secret() =>
+            {
+                kept.replaces.clone()
+            }
+            _ => token.access_token().clone(),
+        };
+        Refresh {
+            cache: self.cache.clone(),
+            key: self.key.clone(),
+            region: self.endpoint.region().to_owned(),
+            token,
+            in_file,
+            now,
+        }
+    }
+
+    /// What a settled refresh means for this session's memory (the unsaved
+    /// token, the time of the last attempt, the failures) and for the caller.
+    fn record(&self, settled: Settled) -> Result<CachedToken, SessionError> {
         // Only the time of the last failure is guarded, not the store (a file
         // write and two `fsync`s): callers that only look at it never wait on
         // the disk.
-        let err: Box<dyn Error + Send + Sync> = match answer {
-            Ok(answer) => {
-                let refreshed = token
-                    .refreshed(&answer, now)
-                    .with_region(self.endpoint.region());
-                // An answer without a lifetime (or of 0 s) gives a token that is
-                // expired already: a failed refresh, neither stored nor returned.
-                if refreshed.freshness(now) != Freshness::Expired {
-                    // A login or a logout while the request was out (they take
-                    // no lock, nor do other AWS tools) changed the file: it
-                    // wins, and the refreshed token is dropped (wiped), not
-                    // written over it. An unreadable file is written over, as
-                    // before this check.
-                    match self.load() {
-                        Ok(current)
-                            if current.access_token().expose_secret()
-                                != token.access_token().expose_secret() =>
-                        {
-                            self.set_last_attempt(Some(SystemTime::now()));
-                            return if current.freshness(SystemTime::now()) == Freshness::Expired {
-                                Err(SessionError::LoginAgain(Box::new(ChangedWhileRefreshing)))
-                            } else {
-                                Ok(current)
-                            };
-                        }
-                        Err(SessionError::NotLoggedIn) => {
-                            self.set_last_attempt(Some(SystemTime::now()));
-                            return Err(SessionError::NotLoggedIn);
-                        }
-                        _ => {}
-                    }
-                    let stored = self.cache.store(&self.key, &refreshed);
-                    let mut unsaved = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
-                    *unsaved = match (stored, unsaved.take()) {
-                        (Ok(()), _) => None,
-                        // Valid, and its refresh token may be the only one the
-                        // service still takes: kept, not thrown away, in place
-                        // of the token the file holds (which `token` is, or
-                        // the unsaved token in use stands in for).
-                        (Err(_), kept) => Some(Unsaved {
-                            replaces: match kept {
-                                Some(kept)
-                                    if kept.token.access_token().expose_secret()
-                                        == token.access_token().expose_secret() =>
-                                {
-                                    kept.replaces
-                                }
-                                _ => token.access_token().clone(),
-                            },
-                            token: refreshed.clone(),
-                        }),
-                    };
-                    drop(unsaved);
-                    self.set_last_attempt(Some(SystemTime::now()));
-                    return Ok(refreshed);
-                }
-                Box::new(NoLifetime)
+        let mut unsaved = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
+        let (token, err) = match settled {
+            Settled::Stored(token) => {
+                *unsaved = None;
+                drop(unsaved);
+                self.set_last_attempt(Some(SystemTime::now()));
+                return Ok(token);
             }
-            Err(err) => Box::new(err),
+            // Valid, and its refresh token may be the only one the service
+            // still takes: kept, not thrown away, in place of the token the
+            // file holds.
+            Settled::Unsaved { token, replaces } => {
+                *unsaved = Some(Unsaved {
+                    replaces,
+                    token: token.clone(),
+                });
+                drop(unsaved);
+                self.set_last_attempt(Some(SystemTime::now()));
+                return Ok(token);
+            }
+            Settled::Changed(current) => {
+                *unsaved = None;
+                drop(unsaved);
+                self.set_last_attempt(Some(SystemTime::now()));
+                return match current {
+                    None => Err(SessionError::NotLoggedIn),
+                    Some(current) if current.freshness(SystemTime::now()) == Freshness::Expired => {
+                        Err(SessionError::LoginAgain(Box::new(ChangedWhileRefreshing)))
+                    }
+                    Some(current) => Ok(current),
+                };
+            }
+            Settled::Failed { token, err } => (token, err),
         };
+        drop(unsaved);
         // The rest counts from the failure, not from the request (which may
         // have taken as long as the rest itself to time out).
         self.set_last_attempt(Some(SystemTime::now()));
@@ -655,6 +655,93 @@ impl SsoSession {
             Err(SessionError::LoginAgain(err))
         } else {
             Ok(token)
+        }
+    }
+}
+
+/// A refresh on its way: what it needs of its session on the file's side, so
+/// that it can end on a task of its own (see [`SsoSession::token`]).
+struct Refresh {
+    cache: TokenCache,
+    key: CacheKey,
+    /// The region the refreshed token is stored with.
+    region: String,
+    /// The token refreshed.
+    token: CachedToken,
+    /// The access token the file holds while nobody else changed it.
+    in_file: secrecy::SecretString,
+    /// When the request was made: the refreshed token's lifetime counts from
+    /// it.
+    now: SystemTime,
+}
+
+/// How a refresh ended, on the file's side.
+enum Settled {
+    /// The refreshed token, stored.
+    Stored(CachedToken),
+    /// The refreshed token, which the cache could not store, and the access
+    /// token of the one it replaces.
+    Unsaved {
+        token: CachedToken,
+        replaces: secrecy::SecretString,
+    },
+    /// The file changed while the request was out (a login, or a logout:
+    /// `None`): it wins, and the refreshed token was dropped (wiped).
+    Changed(Option<CachedToken>),
+    /// The refresh failed: the token refreshed, and why.
+    Failed {
+        token: CachedToken,
+        err: Box<dyn Error + Send + Sync>,
+    },
+}
+
+impl Refresh {
+    /// Stores the refreshed token unless the file changed meanwhile, or
+    /// decides what the failure was.
+    fn settle<E: Error + Send + Sync + 'static>(
+        self,
+        answer: Result<CreateTokenResponse, E>,
+    ) -> Settled {
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(err) => {
+                return Settled::Failed {
+                    token: self.token,
+                    err: Box::new(err),
+                }
+            }
+        };
+        let refreshed = self
+            .token
+            .refreshed(&answer, self.now)
+            .with_region(&self.region);
+        // An answer without a lifetime (or of 0 s) gives a token that is
+        // expired already: a failed refresh, neither stored nor returned.
+        if refreshed.freshness(self.now) == Freshness::Expired {
+            return Settled::Failed {
+                token: self.token,
+                err: Box::new(NoLifetime),
+            };
+        }
+        // A login or a logout while the request was out (they take no lock,
+        // nor do other AWS tools) changed the file: it wins, and the
+        // refreshed token is dropped (wiped), not written over it. An
+        // unreadable file is written over, as before this check.
+        match self.cache.load(&self.key) {
+            Ok(Some(current))
+                if current.access_token().expose_secret() != self.in_file.expose_secret() =>
+            {
+                return Settled::Changed(Some(current));
+            }
+            Ok(None) => return Settled::Changed(None),
+            _ => {}
+        }
+        match self.cache.store(&self.key, &refreshed) {
+            Ok(()) => Settled::Stored(refreshed),
+            Err(_) => Settled::Unsaved {
+                token: refreshed,
+                replaces: self.in_file,
+            },
         }
     }
 }
@@ -779,7 +866,7 @@ impl SsoSession {
         let answer = super::retry::retried_blocking(self.resend(), || {
             request.send_blocking(agent, &self.endpoint)
         });
-        self.finish(token, answer, now)
+        self.record(self.refresh_of(token, now).settle(answer))
     }
 
     /// This process's refresh gate, then the lock file, each tried until
@@ -847,12 +934,16 @@ impl SsoSession {
     /// needs a tokio runtime with its time driver, as `reqwest`'s timeouts do
     /// (under a paused test clock, a wait for another process's lock advances
     /// the clock 50 ms at a time until it is free). A caller dropped while it waits leaves
-    /// nothing behind. A caller dropped while its own refresh request is out
-    /// (under a timeout shorter than the exchange's) loses the answer: the
-    /// cache keeps the token it had, and the next caller refreshes with its
-    /// refresh token again. (Should the service stop taking a refresh token
-    /// once used, that next refresh fails and the session must log in again:
-    /// give `token()` more time than the client's exchange bound.)
+    /// nothing behind.
+    ///
+    /// The refresh itself (its request, its retries, and storing its answer)
+    /// runs on a tokio task of its own, which holds the file lock until the
+    /// answer is stored: a caller dropped while its refresh request is out
+    /// (under a timeout shorter than the exchange, say) does not lose the
+    /// answer, whose refresh token may be the only one the service still
+    /// takes. The task stores it, and the next caller reads it from the
+    /// cache. (The task ends with the exchange, at most 3 attempts of 60 s;
+    /// a runtime that shuts down first ends it.)
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -878,7 +969,7 @@ impl SsoSession {
     pub async fn token(&self, client: &crate::ReqwestClient) -> Result<CachedToken, SessionError> {
         let failures = self.failures();
         let token = self.load()?;
-        let (_in_process, _file) = match self.step(token, SystemTime::now()) {
+        let (_in_process, lock) = match self.step(token, SystemTime::now()) {
             Step::Use(token) => return Ok(token),
             Step::RefreshIfFree(token) => {
                 let Ok(gate) = self.refreshing_async.try_lock() else {
@@ -900,11 +991,71 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let answer =
-            super::retry::retried(self.resend(), || request.send(client, &self.endpoint)).await;
-        self.finish(token, answer, now)
+        let refresh = self.refresh_of(token, now);
+        let settled = refresh
+            .detached(
+                lock,
+                request,
+                client.clone(),
+                self.endpoint.clone(),
+                self.resend(),
+            )
+            .await;
+        self.record(settled)
     }
 }
+
+#[cfg(feature = "reqwest")]
+impl Refresh {
+    /// Sends the refresh and settles it on a tokio task of its own, holding
+    /// the file `lock` until the end: a caller dropped while the request is
+    /// out (under a timeout, say) does not lose the answer, whose refresh
+    /// token may be the only one the service still takes. Outside a tokio
+    /// runtime, it runs in the caller.
+    async fn detached(
+        self,
+        lock: File,
+        request: CreateToken<RefreshToken>,
+        client: crate::ReqwestClient,
+        endpoint: Endpoint,
+        resend: super::retry::Resend,
+    ) -> Settled {
+        // Kept for a task that never ends (its runtime shut down first).
+        let token = self.token.clone();
+        let work = async move {
+            let answer = super::retry::retried(resend, || request.send(&client, &endpoint)).await;
+            let settled = self.settle(answer);
+            drop(lock);
+            settled
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return work.await;
+        };
+        match runtime.spawn(work).await {
+            Ok(settled) => settled,
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            Err(_) => Settled::Failed {
+                token,
+                err: Box::new(ShutDown),
+            },
+        }
+    }
+}
+
+/// The runtime shut down before the refresh's task ended.
+#[cfg(feature = "reqwest")]
+#[derive(Debug)]
+struct ShutDown;
+
+#[cfg(feature = "reqwest")]
+impl fmt::Display for ShutDown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the refresh was cut short: its runtime shut down")
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl Error for ShutDown {}
 
 #[cfg(test)]
 mod tests {
