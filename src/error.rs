@@ -576,6 +576,91 @@ impl fmt::Display for ServerText<'_> {
     }
 }
 
+/// Where a service's message begins to quote the signed request, in any
+/// case: AWS's signature refusals (`SignatureDoesNotMatch`,
+/// `InvalidSignatureException`) quote the canonical request they expected,
+/// header values and all, `x-amz-security-token` among them.
+const SIGNED_REQUEST_QUOTES: [&[u8]; 8] = [
+    b"canonical string",
+    b"canonical request",
+    b"canonicalrequest",
+    b"string-to-sign",
+    b"string to sign",
+    b"stringtosign",
+    b"x-amz-security-token",
+    b"authorization: aws4",
+];
+
+/// Cuts a service's message where it begins to quote the signed request (see
+/// [`SIGNED_REQUEST_QUOTES`]), from the start of that sentence or line: the part cut is
+/// wiped, so no error, `Display`, `Debug` or accessor can show the session
+/// token it may hold. Whether anything was cut.
+pub(crate) fn withhold_signed_request(text: &mut Option<String>) -> bool {
+    let Some(kept) = text.as_deref().and_then(|t| {
+        let bytes = t.as_bytes();
+        let quote = (0..bytes.len()).find(|&at| {
+            SIGNED_REQUEST_QUOTES.iter().any(|q| {
+                bytes
+                    .get(at..at + q.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(q))
+            })
+        })?;
+        // The quote begins with an ASCII byte: a character boundary. The
+        // sentence or line it begins in goes with it.
+        let head = &t[..quote];
+        let sentence = head
+            .rfind(['\n', '.'])
+            .map_or(0, |at| at + usize::from(head.as_bytes()[at] == b'.'));
+        Some(head[..sentence].trim_end().len())
+    }) else {
+        return false;
+    };
+    let Some(whole) = text.take() else {
+        return false;
+    };
+    let mut bytes = whole.into_bytes();
+    zeroize::Zeroize::zeroize(&mut bytes[kept..]);
+    bytes.truncate(kept);
+    *text = match String::from_utf8(bytes) {
+        Ok(kept) => Some(kept),
+        Err(err) => {
+            zeroize::Zeroize::zeroize(&mut err.into_bytes());
+            None
+        }
+    };
+    true
+}
+
+#[cfg(test)]
+mod withheld_tests {
+    use super::withhold_signed_request;
+
+    #[test]
+    fn a_quoted_signed_request_is_cut_and_the_rest_kept() {
+        for (text, kept, cut) in [
+            (
+                "The request signature we calculated does not match the signature you provided.\n\nThe Canonical String for this request should have been\n'POST\n/token\n\nx-amz-security-token:SECRET\n'",
+                "The request signature we calculated does not match the signature you provided.",
+                true,
+            ),
+            ("Signature expired: 20260101T000000Z is now earlier than ...", "Signature expired: 20260101T000000Z is now earlier than ...", false),
+            ("Denied. Bad X-Amz-Security-Token: SECRET", "Denied.", true),
+            ("No.\nThe String-to-Sign should have been 'AWS4-HMAC-SHA256 ...'", "No.", true),
+            ("<CanonicalRequest>POST</CanonicalRequest>", "", true),
+            ("canonical string", "", true),
+            ("é. é canonical string", "é.", true),
+            ("", "", false),
+        ] {
+            let mut message = Some(text.to_owned());
+            assert_eq!(withhold_signed_request(&mut message), cut, "{text}");
+            assert_eq!(message.as_deref(), Some(kept), "{text}");
+        }
+        let mut none = None;
+        assert!(!withhold_signed_request(&mut none));
+        assert_eq!(none, None);
+    }
+}
+
 #[cfg(test)]
 mod server_text_tests {
     use super::ServerText;

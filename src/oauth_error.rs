@@ -167,6 +167,9 @@ pub struct TokenError {
     region: Option<String>,
     reason: Option<String>,
     message: Option<String>,
+    /// Whether the description or message was cut where it quoted the signed
+    /// request ([`withhold_signed_request`](crate::error::withhold_signed_request)).
+    withheld: bool,
 }
 
 impl TokenError {
@@ -231,6 +234,7 @@ impl TokenError {
             region: None,
             reason: None,
             message: None,
+            withheld: false,
         }
     }
 
@@ -258,6 +262,7 @@ impl TokenError {
             region: None,
             reason: None,
             message: None,
+            withheld: false,
         };
         // The code goes straight into `out` (wiped by its `Drop` if it is one
         // this version does not know); a known code allocates nothing.
@@ -345,6 +350,8 @@ impl TokenError {
         } else {
             code_name.or(type_name).map_or(Named::Nothing, Named::Type)
         };
+        out.withheld = crate::error::withhold_signed_request(&mut out.description)
+            | crate::error::withhold_signed_request(&mut out.message);
         Ok((out, named))
     }
 
@@ -360,7 +367,9 @@ impl TokenError {
         &self.code
     }
 
-    /// `error_description`, if sent.
+    /// `error_description`, if sent; cut where it quotes the signed request
+    /// (as AWS's signature refusals do, session token and all), as is
+    /// [`message`](Self::message).
     #[must_use]
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
@@ -384,7 +393,10 @@ impl TokenError {
         self.reason.as_deref()
     }
 
-    /// `message`, if sent (newer service versions).
+    /// `message`, if sent (newer service versions, and AWS-style bodies:
+    /// `message`, `Message` or `errorMessage`); cut where it quotes the
+    /// signed request (as AWS's signature refusals do, session token and
+    /// all): that part is wiped as it is read, and shown nowhere.
     #[must_use]
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -473,6 +485,9 @@ impl fmt::Display for TokenError {
         write!(f, "{} (HTTP {})", self.code, self.status)?;
         if let Some(description) = self.description.as_deref().or(self.message.as_deref()) {
             write!(f, ": {}", ServerText(description))?;
+        }
+        if self.withheld {
+            f.write_str(" [the signed request it quoted is withheld]")?;
         }
         if let (Some(region), Some(endpoint)) = (&self.region, &self.endpoint) {
             write!(

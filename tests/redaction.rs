@@ -213,3 +213,59 @@ fn a_refusals_texts_are_shown_with_control_characters_escaped() {
         assert!(!shown.contains(['\n', '\u{85}', '\u{202e}']), "{shown:?}");
     }
 }
+
+/// AWS's signature refusals quote the canonical request they expected,
+/// header values and all: the session token that signed is in it. The quote
+/// is cut as it is read (and wiped), so neither `Display`, `Debug` nor the
+/// accessors show it; the rest of the message is kept.
+#[test]
+fn a_signature_refusal_quoting_the_signed_request_shows_no_session_token() {
+    use ssooidc_token::CreateTokenWithIamResponse;
+    let quote = format!(
+        "The request signature we calculated does not match the signature you provided. \
+         Check your AWS Secret Access Key and signing method.\\n\\nThe Canonical String for \
+         this request should have been\\n'POST\\n/token\\n\\nhost:oidc.us-east-1.amazonaws.com\\n\
+         x-amz-date:20261203T120000Z\\nx-amz-security-token:{CANARY}\\n'\\n\\nThe String-to-Sign \
+         should have been\\n'AWS4-HMAC-SHA256\\n...'"
+    );
+    let kept = "The request signature we calculated does not match the signature you provided. \
+                Check your AWS Secret Access Key and signing method.";
+    for body in [
+        format!(r#"{{"__type":"InvalidSignatureException","message":"{quote}"}}"#),
+        format!(r#"{{"error":"invalid_request","error_description":"{quote}"}}"#),
+    ] {
+        let err = CreateTokenWithIamResponse::from_http(403, body.as_bytes()).unwrap_err();
+        let (shown, debug) = (err.to_string(), format!("{err:?}"));
+        for text in [&shown, &debug] {
+            assert!(!text.contains(CANARY), "the session token is shown: {text}");
+            assert!(!text.contains("Canonical String"), "{text}");
+        }
+        assert!(shown.contains(kept), "{shown}");
+        assert!(
+            shown.ends_with("[the signed request it quoted is withheld]"),
+            "{shown}"
+        );
+        let refusal = err.token_error().unwrap();
+        assert_eq!(
+            refusal.message().or(refusal.description()),
+            Some(kept),
+            "{body}"
+        );
+    }
+
+    #[cfg(feature = "sts")]
+    {
+        let body = format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>\
+             <Message>{}</Message></Error></ErrorResponse>",
+            quote.replace("\\n", "&#10;")
+        );
+        let err = ssooidc_token::sts::StsError::from_xml(403, body.as_bytes()).unwrap();
+        let (shown, debug) = (err.to_string(), format!("{err:?}"));
+        for text in [&shown, &debug] {
+            assert!(!text.contains(CANARY), "the session token is shown: {text}");
+        }
+        assert_eq!(err.message(), Some(kept));
+        assert!(shown.contains("withheld"), "{shown}");
+    }
+}

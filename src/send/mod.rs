@@ -40,7 +40,10 @@ pub(crate) fn plain_http_to_loopback(scheme: &str, host: Option<&str>) -> bool {
 ///
 /// Its `Display` says which of these it is; the cause, for a transport or SDK
 /// failure, is its [`source`](std::error::Error::source). To log the whole
-/// chain (no part of it holds a secret):
+/// chain (no part of it holds a secret: the service's texts are shown
+/// escaped, and a signature refusal's quote of the signed request, whose
+/// `x-amz-security-token` line holds the session token, is cut from them as
+/// they are read):
 ///
 /// ```
 /// use std::error::Error;

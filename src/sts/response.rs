@@ -397,6 +397,9 @@ pub struct StsError {
     code: String,
     message: Option<String>,
     request_id: Option<String>,
+    /// Whether the message was cut where it quoted the signed request
+    /// ([`withhold_signed_request`](crate::error::withhold_signed_request)).
+    withheld: bool,
 }
 
 /// The elements read; a leaf's index says which member it fills.
@@ -433,6 +436,7 @@ impl StsError {
             code: String::new(),
             message: None,
             request_id: None,
+            withheld: false,
         };
         // Wiped on every path: `out` by its own `Drop`, `code` here. The walk
         // refuses a known element given twice, so each slot is filled once.
@@ -449,6 +453,7 @@ impl StsError {
             Ok(())
         })?;
         out.code = non_empty(required(code.take(), "Code")?, "Code", String::is_empty)?;
+        out.withheld = crate::error::withhold_signed_request(&mut out.message);
         Ok(out)
     }
 
@@ -470,7 +475,9 @@ impl StsError {
         self.error_type.as_deref()
     }
 
-    /// `Message`, if sent.
+    /// `Message`, if sent; cut where it quotes the signed request (as AWS's
+    /// signature refusals do, session token and all): that part is wiped as
+    /// it is read, and shown nowhere.
     #[must_use]
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -555,6 +562,9 @@ impl fmt::Display for StsError {
         )?;
         if let Some(message) = &self.message {
             write!(f, ": {}", ServerText(message))?;
+        }
+        if self.withheld {
+            f.write_str(" [the signed request it quoted is withheld]")?;
         }
         if let Some(hint) = self.hint() {
             write!(f, "; hint: {hint}")?;
