@@ -1247,6 +1247,68 @@ fn a_caller_dropped_while_its_refresh_is_out_does_not_lose_the_answer() {
     assert_eq!(endpoint.refreshes(), 1, "refreshed again");
 }
 
+/// As above, when the cache cannot store the refreshed token either (a
+/// directory takes the token file's place while the answer is on its way):
+/// the refresh's task keeps it in the session's memory, in place of the
+/// token the file holds, so the next caller gets it without a second
+/// refresh.
+#[test]
+fn a_caller_dropped_while_its_unstorable_refresh_is_out_does_not_lose_it() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::gated(200, REFRESHED);
+    let expires_at = SystemTime::now() + Duration::from_secs(5 * 60);
+    store_token(dir.path(), expires_at);
+    let session = session(dir.path(), &endpoint.base_url);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ssooidc_token::ReqwestClient::new().unwrap();
+    runtime.block_on(async {
+        let sent = async {
+            while endpoint.refreshes() < 1 {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        };
+        tokio::select! {
+            got = session.token(&client) => panic!("answered before the answer was let go: {got:?}"),
+            () = sent => {}
+        }
+    });
+    let file = dir.path().join(CacheKey::session("dev").file_name());
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    std::fs::write(file.join("in-the-way"), b"").unwrap();
+    endpoint.release();
+    // The task holds the lock until it has recorded its end.
+    let lock = std::fs::File::open(
+        dir.path()
+            .join(format!("{}.lock", CacheKey::session("dev").file_name())),
+    )
+    .unwrap();
+    let start = Instant::now();
+    while lock.try_lock().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the task never ended"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    lock.unlock().unwrap();
+    std::fs::remove_dir_all(&file).unwrap();
+    store_token(dir.path(), expires_at);
+    // Should a second refresh go out, it is answered (and counted).
+    endpoint.release();
+    let got = runtime.block_on(session.token(&client)).unwrap();
+    assert_eq!(got.access_token().expose_secret(), "new-access");
+    assert_eq!(
+        got.refresh_token().map(ExposeSecret::expose_secret),
+        Some("new-refresh")
+    );
+    assert_eq!(endpoint.refreshes(), 1, "refreshed again");
+}
+
 /// A token endpoint whose first answers are `first` (`None`: the connection
 /// is cut after the request is read, without an answer; `Some(status)`: that
 /// status, throttled or unavailable), then `REFRESHED`, until it has read

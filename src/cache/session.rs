@@ -5,7 +5,7 @@ use std::error::Error;
 use std::fmt;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use secrecy::ExposeSecret;
@@ -37,7 +37,8 @@ pub enum SessionError {
     /// The token has expired and could not be refreshed; the source says why:
     /// a [`NotRefreshable`](super::NotRefreshable) (no refresh token, or its
     /// client registration has expired), a [`SendError`](crate::SendError)
-    /// (the refresh refused, or not answered after 3 attempts), or one of the
+    /// (the refresh refused, or not answered: sent up to 3 times while the
+    /// service certainly did not take it, once otherwise), or one of the
     /// crate's own reasons, each shown by its `Display`: the answer gave a
     /// token with no lifetime; the refresh another caller of this session
     /// ran while this one waited failed; the file changed during the refresh
@@ -51,7 +52,9 @@ impl SessionError {
     /// Whether asking for the token again (later) can help: the refresh of an
     /// expired token failed in a way that sending again can help
     /// ([`SendError::is_retryable`](crate::SendError::is_retryable): the
-    /// connection, a 5xx, throttling; the session tried 3 times already), or
+    /// connection, a 500/502/503/504, throttling; the session already sent it
+    /// again as far as a one-shot refresh token allows: up to 3 times when
+    /// the service certainly did not take it, once otherwise), or
     /// another process held the lock for longer than
     /// [`lock_wait`](SsoSession::lock_wait).
     ///
@@ -225,14 +228,22 @@ pub struct SsoSession {
     /// one holding it tries the file lock between sleeps on tokio's clock.
     #[cfg(feature = "reqwest")]
     refreshing_async: tokio::sync::Mutex<()>,
-    /// When the last refresh ended, or was found impossible or could not
-    /// start: no other starts within `rest` of it while the token is unexpired.
-    last_attempt: Mutex<Option<SystemTime>>,
     /// The least time between refresh attempts (`RETRY_AFTER` by default).
     rest: Duration,
     /// The longest a caller waits for the refresh of another (`LOCK_WAIT` by
     /// default).
     lock_wait: Duration,
+    /// What the session remembers of its refreshes: shared with a refresh's
+    /// own task, which records its end even when its caller is gone.
+    memory: Arc<Memory>,
+}
+
+/// What an [`SsoSession`] remembers of its refreshes.
+#[derive(Debug, Default)]
+struct Memory {
+    /// When the last refresh ended, or was found impossible or could not
+    /// start: no other starts within `rest` of it while the token is unexpired.
+    last_attempt: Mutex<Option<SystemTime>>,
     /// How many refreshes have failed: a caller that finds it changed once it
     /// holds the lock waited for a refresh that failed.
     failed: AtomicU64,
@@ -244,7 +255,7 @@ pub struct SsoSession {
     unsaved: Mutex<Option<Unsaved>>,
 }
 
-/// See [`SsoSession::unsaved`].
+/// See [`Memory::unsaved`].
 struct Unsaved {
     replaces: secrecy::SecretString,
     token: CachedToken,
@@ -280,12 +291,9 @@ impl SsoSession {
             refreshing: Mutex::new(()),
             #[cfg(feature = "reqwest")]
             refreshing_async: tokio::sync::Mutex::const_new(()),
-            last_attempt: Mutex::new(None),
             rest: RETRY_AFTER,
             lock_wait: LOCK_WAIT,
-            failed: AtomicU64::new(0),
-            last_failure_retryable: AtomicBool::new(false),
-            unsaved: Mutex::new(None),
+            memory: Arc::default(),
         }
     }
 
@@ -389,7 +397,11 @@ impl SsoSession {
     /// the file still holds the token it replaces.
     fn load(&self) -> Result<CachedToken, SessionError> {
         let stored = self.cache.load(&self.key)?;
-        let mut unsaved = self.unsaved.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut unsaved = self
+            .memory
+            .unsaved
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match (stored, unsaved.as_ref()) {
             (Some(stored), Some(kept))
                 if stored.access_token().expose_secret() == kept.replaces.expose_secret() =>
@@ -406,10 +418,7 @@ impl SsoSession {
     }
 
     fn set_last_attempt(&self, at: Option<SystemTime>) {
-        *self
-            .last_attempt
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = at;
+        self.memory.set_last_attempt(at);
     }
 
     /// No refresh could start (the lock file cannot be opened or locked): the
@@ -455,6 +464,7 @@ impl SsoSession {
     /// it: a clock set back counts as recent).
     fn resting(&self, now: SystemTime) -> bool {
         let tried = *self
+            .memory
             .last_attempt
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
@@ -487,7 +497,7 @@ impl SsoSession {
     /// The number of failed refreshes so far, read before a caller looks at
     /// the token (see [`under_lock`](Self::under_lock)).
     fn failures(&self) -> u64 {
-        self.failed.load(Ordering::SeqCst)
+        self.memory.failed.load(Ordering::SeqCst)
     }
 
     /// The lock file beside the token, created (0600 on Unix) when missing.
@@ -548,7 +558,7 @@ impl SsoSession {
         if self.failures() != failures {
             return if freshness == Freshness::Expired {
                 Err(SessionError::LoginAgain(Box::new(FailedWhileWaiting {
-                    retryable: self.last_failure_retryable.load(Ordering::SeqCst),
+                    retryable: self.memory.last_failure_retryable.load(Ordering::SeqCst),
                 })))
             } else {
                 Ok((token, None))
@@ -578,6 +588,7 @@ impl SsoSession {
     /// token stands in for).
     fn refresh_of(&self, token: CachedToken, now: SystemTime) -> Refresh {
         let in_file = match self
+            .memory
             .unsaved
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -599,6 +610,15 @@ impl SsoSession {
             in_file,
             now,
         }
+    }
+}
+
+impl Memory {
+    fn set_last_attempt(&self, at: Option<SystemTime>) {
+        *self
+            .last_attempt
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = at;
     }
 
     /// What a settled refresh means for this session's memory (the unsaved
@@ -866,7 +886,8 @@ impl SsoSession {
         let answer = super::retry::retried_blocking(self.resend(), || {
             request.send_blocking(agent, &self.endpoint)
         });
-        self.record(self.refresh_of(token, now).settle(answer))
+        self.memory
+            .record(self.refresh_of(token, now).settle(answer))
     }
 
     /// This process's refresh gate, then the lock file, each tried until
@@ -941,9 +962,12 @@ impl SsoSession {
     /// answer is stored: a caller dropped while its refresh request is out
     /// (under a timeout shorter than the exchange, say) does not lose the
     /// answer, whose refresh token may be the only one the service still
-    /// takes. The task stores it, and the next caller reads it from the
-    /// cache. (The task ends with the exchange, at most 3 attempts of 60 s;
-    /// a runtime that shuts down first ends it.)
+    /// takes. The task stores it (or, when the cache cannot store it, keeps
+    /// it in the session's memory, as the call would), and the next caller
+    /// gets it. The task ends with the exchange: at most 3 attempts, each
+    /// bounded by the client's exchange timeout (60 s by default); a runtime
+    /// that shuts down first ends it, and on a current-thread runtime it runs
+    /// only while the runtime does.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -991,27 +1015,27 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let refresh = self.refresh_of(token, now);
-        let settled = refresh
+        self.refresh_of(token, now)
             .detached(
                 lock,
                 request,
                 client.clone(),
                 self.endpoint.clone(),
                 self.resend(),
+                self.memory.clone(),
             )
-            .await;
-        self.record(settled)
+            .await
     }
 }
 
 #[cfg(feature = "reqwest")]
 impl Refresh {
-    /// Sends the refresh and settles it on a tokio task of its own, holding
-    /// the file `lock` until the end: a caller dropped while the request is
-    /// out (under a timeout, say) does not lose the answer, whose refresh
-    /// token may be the only one the service still takes. Outside a tokio
-    /// runtime, it runs in the caller.
+    /// Sends the refresh, settles it and records it in the session's
+    /// `memory` on a tokio task of its own, holding the file `lock` until the
+    /// end: a caller dropped while the request is out (under a timeout, say)
+    /// does not lose the answer, whose refresh token may be the only one the
+    /// service still takes (stored, or kept in memory when the cache cannot
+    /// store it). Outside a tokio runtime, it runs in the caller.
     async fn detached(
         self,
         lock: File,
@@ -1019,25 +1043,27 @@ impl Refresh {
         client: crate::ReqwestClient,
         endpoint: Endpoint,
         resend: super::retry::Resend,
-    ) -> Settled {
+        memory: Arc<Memory>,
+    ) -> Result<CachedToken, SessionError> {
         // Kept for a task that never ends (its runtime shut down first).
         let token = self.token.clone();
+        let recorded = memory.clone();
         let work = async move {
             let answer = super::retry::retried(resend, || request.send(&client, &endpoint)).await;
-            let settled = self.settle(answer);
+            let done = memory.record(self.settle(answer));
             drop(lock);
-            settled
+            done
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return work.await;
         };
         match runtime.spawn(work).await {
-            Ok(settled) => settled,
+            Ok(done) => done,
             Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
-            Err(_) => Settled::Failed {
+            Err(_) => recorded.record(Settled::Failed {
                 token,
                 err: Box::new(ShutDown),
-            },
+            }),
         }
     }
 }
