@@ -8,7 +8,8 @@ use crate::SendError;
 
 /// How many times a login or a refresh sends each of its requests at most,
 /// while it fails in a way that sending again can help
-/// ([`SendError::is_retryable`]: a transport failure, a 5xx, throttling): the
+/// ([`SendError::is_retryable`]: a transport failure, a 500/502/503/504 or an
+/// unreadable 5xx, throttling): the
 /// 3 attempts of the AWS CLI's standard retry mode.
 const ATTEMPTS: u32 = 3;
 

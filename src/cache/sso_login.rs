@@ -127,7 +127,8 @@ crate::builder_state::typed_struct! {
     ///
     /// Each request is sent up to 3 times while it fails in a way that sending
     /// again can help ([`SendError::is_retryable`]: the connection failed or
-    /// was cut, a 5xx, throttling), after a random pause of up to 1 s, then
+    /// was cut, a 500/502/503/504 or an unreadable 5xx, throttling), after a
+    /// random pause of up to 1 s, then
     /// 2 s, as the AWS CLI's standard retry mode does; the device loop polls
     /// again after a poll that got no answer, backed off, up to 5 such polls
     /// in a login. A refusal is not sent again. The PKCE flow's authorization
