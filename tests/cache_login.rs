@@ -344,6 +344,101 @@ fn a_login_goes_through_failures_worth_retrying() {
     assert_eq!(server.join().unwrap().len(), 3);
 }
 
+/// The browser of a PKCE login against the scripted stand-in: comes back to
+/// the authorize URL's `redirect_uri` with a code and its `state`.
+fn come_back(authorize_url: &str) -> JoinHandle<()> {
+    let query = authorize_url.split_once('?').unwrap().1;
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .replace("%3A", ":")
+            .replace("%2F", "/")
+    };
+    let (redirect_uri, state) = (param("redirect_uri"), param("state"));
+    std::thread::spawn(move || {
+        let (addr, path) = loopback::split_url(&redirect_uri).unwrap();
+        let target = format!("{path}?code=STANDIN-CODE&state={state}");
+        let page = loopback::send(addr, "GET", &target, None, b"").unwrap();
+        assert_eq!(page.status(), 200);
+    })
+}
+
+/// A PKCE login whose stand-in answers `/token` as `token` says; the login's
+/// outcome and the requests the stand-in read.
+fn pkce_login_through(
+    name: &str,
+    token: &'static [(&'static str, u16, &'static str)],
+) -> (Result<String, LoginError>, Vec<(String, String)>) {
+    let script: &'static [_] = Box::leak(
+        [&[("/client/register", 200, REGISTERED)][..], token]
+            .concat()
+            .into_boxed_slice(),
+    );
+    let dir = TempDir::new(name);
+    let (base, server) = scripted(script);
+    let login = SsoLogin::builder()
+        .session_name("dev")
+        .start_url(START_URL)
+        .endpoint(Endpoint::custom(&base, "us-east-1").unwrap())
+        .cache(TokenCache::new(&dir.0))
+        .flow(Flow::Pkce)
+        .loopback_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let mut browser = None;
+    let got = login.login_blocking(&ureq::Agent::new_with_defaults(), |prompt| {
+        if let ssooidc_token::cache::LoginPrompt::Browser { authorize_url, .. } = *prompt {
+            browser = Some(come_back(authorize_url));
+        }
+    });
+    browser.unwrap().join().unwrap();
+    if got.is_err() {
+        // The last answer was not asked for: the test asks, so the stand-in ends.
+        let (addr, _) = loopback::split_url(&base).unwrap();
+        let _ = loopback::send(addr, "POST", "/token", None, b"the test's own request");
+    }
+    let got = got
+        .map(|token| ssooidc_token::ExposeSecret::expose_secret(token.access_token()).to_owned());
+    (got, server.join().unwrap())
+}
+
+/// The PKCE flow's authorization code is a one-shot grant: sent again when
+/// the service certainly did not take it (503, throttling), never after a
+/// connection cut once it was sent (a code sent twice is refused, and may
+/// revoke what it gave).
+#[test]
+fn the_authorization_code_is_sent_again_only_when_certainly_not_taken() {
+    let (got, seen) = pkce_login_through(
+        "pkce-503",
+        &[
+            ("/token", 503, r#"{"error":"server_error"}"#),
+            ("/token", 429, r#"{"__type":"SlowDownException"}"#),
+            ("/token", 200, TOKEN),
+        ],
+    );
+    assert_eq!(got.unwrap(), "STANDIN-ACCESS-TOKEN");
+    let tokens: Vec<_> = seen
+        .iter()
+        .filter(|(line, _)| line == "POST /token")
+        .collect();
+    assert_eq!(tokens.len(), 3, "{seen:?}");
+    assert!(tokens.iter().all(|(_, body)| body.contains("STANDIN-CODE")));
+
+    // The stand-in would answer a second `/token` with a token: the login
+    // fails only if the code is not sent again.
+    let (got, seen) = pkce_login_through("pkce-cut", &[("/token", 0, ""), ("/token", 200, TOKEN)]);
+    let err = got.unwrap_err();
+    assert!(matches!(err, LoginError::Token(_)), "{err:?}");
+    assert_no_secret(&err);
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(
+        seen[2].1, "the test's own request",
+        "the code was sent again"
+    );
+}
+
 /// The device flow's prompt shows and opens only what is safe to: a
 /// verification page a browser opener would hand to something other than a
 /// web browser (`file:`, `javascript:`), or a user code that is not

@@ -907,3 +907,24 @@ impl SsoLogin {
         self.keep_token(&cache, &registration, &answer, SystemTime::now())
     }
 }
+
+#[cfg(all(test, feature = "ureq"))]
+mod tests {
+    use super::{polled, DeviceLoginError};
+
+    /// The device loop polls again after a poll without an answer (one that
+    /// sending again can help), up to 5 such polls in a login; a failure
+    /// that sending again cannot help ends it at once.
+    #[test]
+    fn the_device_loop_polls_again_up_to_five_unanswered_polls() {
+        for (status, polls) in [(503, 5), (413, 1)] {
+            let mut sent = 0;
+            let got = polled(|| {
+                sent += 1;
+                Err(DeviceLoginError::Sending(crate::send::too_large(status)))
+            });
+            assert!(matches!(got, Err(DeviceLoginError::Sending(_))), "{got:?}");
+            assert_eq!(sent, polls, "HTTP {status}");
+        }
+    }
+}
