@@ -369,3 +369,49 @@ fn a_token_in_hand_gives_the_same_logout_as_its_file() {
         .unwrap();
     assert!(no_region.logout().is_none());
 }
+
+/// A `Logout` met by throttling or a 500/502/503/504 is sent again (it ends
+/// the session however often it arrives), 3 times at most, as the CLI's
+/// botocore client retries it, before the caller decides to delete the file;
+/// a refusal is not sent again. Both roads. (A request beyond the script
+/// finds nobody listening: a transport error, not the outcome expected.)
+#[test]
+fn a_throttled_or_unavailable_logout_is_sent_again() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ReqwestClient::new().unwrap();
+    let agent = ureq::Agent::new_with_defaults();
+    let refused = |status| LogoutOutcome::Refused {
+        status,
+        error_type: None,
+        request_id: None,
+    };
+    for (answers, outcome) in [
+        (
+            vec![
+                (429, "x-amzn-errortype: TooManyRequestsException\r\n"),
+                (503, ""),
+                (200, ""),
+            ],
+            LogoutOutcome::LoggedOut,
+        ),
+        (vec![(500, ""), (502, ""), (504, "")], refused(504)),
+        (vec![(401, "")], refused(401)),
+    ] {
+        for blocking in [true, false] {
+            let sent = answers.len();
+            let portal = Portal::start(answers.clone());
+            let (_dir, logout) = logout_for("us-east-1", "aoaA-sent-token");
+            let endpoint = Endpoint::custom(&portal.url, "us-east-1").unwrap();
+            let got = if blocking {
+                logout.send_blocking(&agent, &endpoint)
+            } else {
+                runtime.block_on(logout.send(&client, &endpoint))
+            };
+            assert_eq!(got.unwrap(), outcome, "blocking: {blocking}");
+            assert_eq!(portal.heads().len(), sent, "blocking: {blocking}");
+        }
+    }
+}

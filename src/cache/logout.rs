@@ -479,6 +479,19 @@ impl LogoutOutcome {
 }
 
 impl LogoutOutcome {
+    /// Whether a `Logout` is sent again after `done` (it ends the session
+    /// however often it arrives): after a failure that sending again can help
+    /// (a connection failure or cut, throttling, a 500, 502, 503 or 504), as
+    /// the CLI's botocore client retries it.
+    #[cfg(any(feature = "ureq", feature = "reqwest"))]
+    fn worth_sending_again(done: &Result<Self, crate::SendError>) -> bool {
+        match done {
+            Ok(Self::Refused { status, .. }) => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Ok(Self::LoggedOut) => false,
+            Err(err) => err.is_retryable(),
+        }
+    }
+
     /// A sent `Logout`'s answer: a 3xx is refused unfollowed.
     #[cfg(any(feature = "ureq", feature = "reqwest"))]
     fn from_answer(
@@ -501,7 +514,10 @@ impl LogoutOutcome {
 impl SsoLogout {
     /// Sends the `Logout` to `endpoint` (usually [`endpoint`](Self::endpoint))
     /// with `agent`, blocking: no redirect followed, the agent's timeout or 60
-    /// seconds, the answer's body not read.
+    /// seconds, the answer's body not read. Sent up to 3 times while it fails
+    /// in a way that sending again can help (no answer, throttling, a 500,
+    /// 502, 503 or 504), after a random pause of up to 1 s, then 2 s, as the
+    /// CLI's client retries it; the last outcome is returned.
     ///
     /// # Errors
     /// [`SendError::Transport`](crate::SendError::Transport) when there was no
@@ -512,12 +528,16 @@ impl SsoLogout {
         agent: &ureq::Agent,
         endpoint: &crate::Endpoint,
     ) -> Result<LogoutOutcome, crate::SendError> {
-        let answer = crate::send::ureq::bodiless(
-            agent,
-            self.to_http(endpoint),
-            crate::send::ureq::DEFAULT_TIMEOUT,
-        );
-        LogoutOutcome::from_answer(answer)
+        super::retry::again_while_blocking(
+            || {
+                LogoutOutcome::from_answer(crate::send::ureq::bodiless(
+                    agent,
+                    self.to_http(endpoint),
+                    crate::send::ureq::DEFAULT_TIMEOUT,
+                ))
+            },
+            LogoutOutcome::worth_sending_again,
+        )
     }
 }
 
@@ -526,7 +546,8 @@ impl SsoLogout {
 impl SsoLogout {
     /// Sends the `Logout` to `endpoint` (usually [`endpoint`](Self::endpoint))
     /// with a [`ReqwestClient`](crate::ReqwestClient) (which follows no
-    /// redirect); the answer's body is not read.
+    /// redirect); the answer's body is not read. Sent again as
+    /// [`send_blocking`](Self::send_blocking) is.
     ///
     /// # Errors
     /// [`SendError::Transport`](crate::SendError::Transport) when there was no
@@ -537,8 +558,15 @@ impl SsoLogout {
         client: &crate::ReqwestClient,
         endpoint: &crate::Endpoint,
     ) -> Result<LogoutOutcome, crate::SendError> {
-        let answer = crate::send::reqwest::bodiless(client, self.to_http(endpoint), None).await;
-        LogoutOutcome::from_answer(answer)
+        super::retry::again_while(
+            || async {
+                LogoutOutcome::from_answer(
+                    crate::send::reqwest::bodiless(client, self.to_http(endpoint), None).await,
+                )
+            },
+            LogoutOutcome::worth_sending_again,
+        )
+        .await
     }
 }
 

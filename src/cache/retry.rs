@@ -58,39 +58,63 @@ impl Resend {
 #[cfg(feature = "ureq")]
 pub(crate) fn retried_blocking<T>(
     resend: Resend,
-    mut send: impl FnMut() -> Result<T, SendError>,
+    send: impl FnMut() -> Result<T, SendError>,
 ) -> Result<T, SendError> {
     let started = std::time::Instant::now();
-    let mut retry = 0;
-    loop {
-        match send() {
-            Err(err) if retry + 1 < ATTEMPTS && resend.again(&err, started) => {
-                retry += 1;
-                std::thread::sleep(retry_pause(retry));
-            }
-            done => return done,
-        }
-    }
+    again_while_blocking(
+        send,
+        |done| matches!(done, Err(err) if resend.again(err, started)),
+    )
 }
 
 /// As [`retried_blocking`], pausing on tokio's clock.
 #[cfg(feature = "reqwest")]
-pub(crate) async fn retried<T, F>(
-    resend: Resend,
-    mut send: impl FnMut() -> F,
-) -> Result<T, SendError>
+pub(crate) async fn retried<T, F>(resend: Resend, send: impl FnMut() -> F) -> Result<T, SendError>
 where
     F: std::future::Future<Output = Result<T, SendError>>,
 {
     let started = std::time::Instant::now();
+    again_while(
+        send,
+        |done| matches!(done, Err(err) if resend.again(err, started)),
+    )
+    .await
+}
+
+/// `send`, again after a pause while `again` says so of what it gave,
+/// [`ATTEMPTS`] times at most.
+#[cfg(feature = "ureq")]
+pub(crate) fn again_while_blocking<T>(
+    mut send: impl FnMut() -> T,
+    mut again: impl FnMut(&T) -> bool,
+) -> T {
     let mut retry = 0;
     loop {
-        match send().await {
-            Err(err) if retry + 1 < ATTEMPTS && resend.again(&err, started) => {
-                retry += 1;
-                tokio::time::sleep(retry_pause(retry)).await;
-            }
-            done => return done,
+        let done = send();
+        if retry + 1 >= ATTEMPTS || !again(&done) {
+            return done;
         }
+        retry += 1;
+        std::thread::sleep(retry_pause(retry));
+    }
+}
+
+/// As [`again_while_blocking`], pausing on tokio's clock.
+#[cfg(feature = "reqwest")]
+pub(crate) async fn again_while<T, F>(
+    mut send: impl FnMut() -> F,
+    mut again: impl FnMut(&T) -> bool,
+) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    let mut retry = 0;
+    loop {
+        let done = send().await;
+        if retry + 1 >= ATTEMPTS || !again(&done) {
+            return done;
+        }
+        retry += 1;
+        tokio::time::sleep(retry_pause(retry)).await;
     }
 }
