@@ -75,7 +75,8 @@ impl fmt::Display for EndpointError {
 impl std::error::Error for EndpointError {}
 
 impl Endpoint {
-    /// `https://{prefix}.{region}.amazonaws.com` (`.com.cn` in China).
+    /// `https://{prefix}.{region}.{suffix}`: the region's partition's DNS
+    /// suffix (`amazonaws.com`, `.com.cn` in China...).
     pub(crate) fn for_service(prefix: &str, region: &str) -> Result<Self, EndpointError> {
         if !crate::validation::is_region(region) {
             return Err(EndpointError::InvalidRegion);
@@ -90,10 +91,20 @@ impl Endpoint {
         })
     }
 
-    /// The public endpoint of `region`: `https://oidc.{region}.amazonaws.com`
-    /// (`.amazonaws.com.cn` for China regions). Regions of the isolated and
-    /// sovereign partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`, `eusc-*`...)
-    /// have other DNS suffixes: give their endpoint to [`custom`](Self::custom).
+    /// The public endpoint of `region`: `https://oidc.{region}.amazonaws.com`,
+    /// or the DNS suffix of the region's partition, as the AWS SDKs resolve it:
+    /// `.amazonaws.com.cn` in China, `.amazonaws.eu` in the European
+    /// Sovereign Cloud (`eusc-de-*`), the isolated partitions' own
+    /// (`us-iso-*`: `c2s.ic.gov`, `us-isob-*`: `sc2s.sgov.gov`, `eu-isoe-*`:
+    /// `cloud.adc-e.uk`, `us-isof-*`: `csp.hci.ic.gov`).
+    ///
+    /// ```
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// assert_eq!(Endpoint::new("eu-west-1")?.host(), "oidc.eu-west-1.amazonaws.com");
+    /// assert_eq!(Endpoint::new("eusc-de-east-1")?.host(), "oidc.eusc-de-east-1.amazonaws.eu");
+    /// # Ok::<(), ssooidc_token::EndpointError>(())
+    /// ```
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.

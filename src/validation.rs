@@ -630,16 +630,39 @@ pub(crate) fn is_header_token(value: &[u8]) -> bool {
     !value.is_empty() && value.iter().all(u8::is_ascii_graphic)
 }
 
-/// The DNS suffix of a region's AWS endpoints: `amazonaws.com.cn` in China,
-/// `amazonaws.com` elsewhere (the isolated and sovereign partitions, which differ,
-/// take a custom endpoint).
+/// The DNS suffix of a region's AWS endpoints, by its partition, as the AWS
+/// SDKs' endpoint resolvers find it (their `partitions.json`: a partition's
+/// region names, then its `regionRegex`, else `aws`): `amazonaws.com.cn` in
+/// China, `amazonaws.eu` in the European Sovereign Cloud, the isolated
+/// partitions' own, `amazonaws.com` elsewhere.
 #[cfg_attr(not(any(feature = "login", feature = "http")), allow(dead_code))]
 pub(crate) fn dns_suffix(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    }
+    /// Each partition other than `aws` and `aws-us-gov`: its global region's
+    /// name, the labels its `regionRegex` begins with (then `\w+-\d+`), and
+    /// its DNS suffix.
+    const PARTITIONS: [(&str, &str, &str); 6] = [
+        ("aws-cn-global", "cn-", "amazonaws.com.cn"),
+        ("", "eusc-de-", "amazonaws.eu"),
+        ("aws-iso-global", "us-iso-", "c2s.ic.gov"),
+        ("aws-iso-b-global", "us-isob-", "sc2s.sgov.gov"),
+        ("aws-iso-e-global", "eu-isoe-", "cloud.adc-e.uk"),
+        ("aws-iso-f-global", "us-isof-", "csp.hci.ic.gov"),
+    ];
+    // `\w+-\d+$`: a word (letters, digits, `_`), `-`, digits.
+    let word_then_number = |rest: &str| {
+        rest.split_once('-').is_some_and(|(word, number)| {
+            !word.is_empty()
+                && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    PARTITIONS
+        .iter()
+        .find(|(global, prefix, _)| {
+            region == *global || region.strip_prefix(prefix).is_some_and(word_then_number)
+        })
+        .map_or("amazonaws.com", |(_, _, suffix)| suffix)
 }
 
 /// An AWS region: lower-case DNS labels of letters, digits and `-` (not starting

@@ -13,7 +13,19 @@ use aws_sdk_sts::config::endpoint::{
 use ssooidc_token::sts::StsEndpoint;
 use ssooidc_token::{Endpoint, EndpointError};
 
-const REGIONS: [&str; 12] = [
+const REGIONS: [&str; 22] = [
+    // The sovereign and isolated partitions, with their own DNS suffixes.
+    "eusc-de-east-1",
+    "us-iso-east-1",
+    "us-isob-east-1",
+    "eu-isoe-west-1",
+    "us-isof-south-1",
+    "aws-iso-global",
+    // Names no partition's pattern takes: the `aws` partition's.
+    "us-iso-east-west-1",
+    "eusc-fr-east-1",
+    "cn-north",
+    "xx-east-1",
     "us-east-1",
     "us-west-2",
     "ca-central-1",

@@ -186,6 +186,9 @@ fn the_request_is_the_one_aws_sdk_sso_sends() {
         "cn-north-1",
         "us-gov-west-1",
         "us-gov-east-1",
+        "eusc-de-east-1",
+        "us-iso-east-1",
+        "eu-isoe-west-1",
     ]
     .into_iter()
     .flat_map(|region| [(region, false), (region, true)]);

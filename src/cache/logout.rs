@@ -357,12 +357,12 @@ const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl SsoLogout {
-    /// The portal of the region: `https://portal.sso.{region}.amazonaws.com`
-    /// (`.amazonaws.com.cn` in China), as the AWS SDKs resolve it in the
-    /// commercial, China and GovCloud partitions. The isolated and sovereign
-    /// partitions (`us-iso-*`, `us-isob-*`, `eu-isoe-*`, `eusc-*`...) have other
-    /// DNS suffixes: for them, for a proxy or for a test, give
-    /// [`Endpoint::custom`](crate::Endpoint::custom) to the calls below instead.
+    /// The portal of the region: `https://portal.sso.{region}.amazonaws.com`,
+    /// or the DNS suffix of the region's partition (`.amazonaws.com.cn` in
+    /// China, `.amazonaws.eu` in the European Sovereign Cloud, the isolated
+    /// partitions' own), as `aws-sdk-sso` resolves it. For a proxy or a test,
+    /// give [`Endpoint::custom`](crate::Endpoint::custom) to the calls below
+    /// instead.
     ///
     /// ```
     /// # use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
@@ -383,9 +383,8 @@ impl SsoLogout {
     /// The portal's FIPS endpoint: `https://portal.sso-fips.{region}.amazonaws.com`
     /// (`.amazonaws.com.cn` in China); in AWS GovCloud (`us-gov-*`),
     /// `https://portal.sso.{region}.amazonaws.com`; as `aws-sdk-sso` resolves it
-    /// with `use_fips`. The isolated and sovereign partitions take
-    /// [`Endpoint::custom`](crate::Endpoint::custom), as for
-    /// [`endpoint`](Self::endpoint).
+    /// with `use_fips` (the partition's DNS suffix, as for
+    /// [`endpoint`](Self::endpoint)).
     #[must_use]
     pub fn fips_endpoint(&self) -> &crate::Endpoint {
         &self.fips_endpoint

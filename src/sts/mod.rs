@@ -74,9 +74,10 @@ pub const IDENTITY_CENTER_CONTEXT_PROVIDER: &str =
 pub struct StsEndpoint(Endpoint);
 
 impl StsEndpoint {
-    /// `https://sts.{region}.amazonaws.com/` (`.amazonaws.com.cn` in China). For
-    /// the isolated and sovereign partitions, whose DNS suffixes differ, use
-    /// [`custom`](Self::custom).
+    /// `https://sts.{region}.amazonaws.com/`, or the DNS suffix of the
+    /// region's partition, as the AWS SDKs resolve it (`.amazonaws.com.cn` in
+    /// China, `.amazonaws.eu` in the European Sovereign Cloud, the isolated
+    /// partitions' own: see [`Endpoint::new`]).
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
