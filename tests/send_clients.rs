@@ -874,3 +874,58 @@ fn a_client_refusal_is_not_retryable_a_connection_failure_is() {
     // Another client's error: taken as retryable.
     assert!(transport("some other client's failure".into()).is_retryable());
 }
+
+/// A proxy the environment names (`HTTP_PROXY`, `ALL_PROXY`: both clients'
+/// defaults read them) is not used for a plain-http loopback endpoint either:
+/// it would carry the unencrypted secrets across the network. The clients
+/// read the environment when built, so the sends run in a child process
+/// started with it; the proxy, in this one, counts what reached it.
+#[cfg(all(feature = "ureq", feature = "reqwest"))]
+#[test]
+fn a_proxy_from_the_environment_is_not_used_for_a_plain_http_endpoint() {
+    const CHILD: &str = "SSOOIDC_PROXY_FROM_ENV_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _in_runtime = runtime.enter();
+        let agent = ureq::Agent::new_with_defaults();
+        let client = ReqwestClient::new().unwrap();
+        let local = answering((200, "application/json", TOKEN.to_owned()), false);
+        device().send_blocking(&agent, &endpoint(&local)).unwrap();
+        local.outcome().unwrap();
+        let local = answering((200, "application/json", TOKEN.to_owned()), false);
+        runtime
+            .block_on(device().send(&client, &endpoint(&local)))
+            .unwrap();
+        local.outcome().unwrap();
+        // The control: each client does take the environment's proxy for a
+        // request of its own (one connection each).
+        let _ = agent.get("http://example.invalid/").call();
+        let _ = runtime.block_on(client.as_reqwest().get("http://example.invalid/").send());
+        return;
+    }
+    let proxy = proxy();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_proxy_from_the_environment_is_not_used_for_a_plain_http_endpoint",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .env("HTTP_PROXY", &proxy.url)
+        .env("http_proxy", &proxy.url)
+        .env("ALL_PROXY", &proxy.url)
+        .env("all_proxy", &proxy.url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the child failed: {status}");
+    assert_eq!(
+        proxy.connections(),
+        2,
+        "only the control requests go through the environment's proxy"
+    );
+}
