@@ -545,8 +545,10 @@ impl SsoLogout {
 impl SsoLogout {
     /// Sends the `Logout` to `endpoint` (usually [`endpoint`](Self::endpoint))
     /// with a [`ReqwestClient`](crate::ReqwestClient) (which follows no
-    /// redirect); the answer's body is not read. Sent again as
-    /// [`send_blocking`](Self::send_blocking) is.
+    /// redirect); the answer's body is not read. Sent up to 3 times while it
+    /// fails in a way that sending again can help (no answer, throttling, a
+    /// 500, 502, 503 or 504), after a random pause of up to 1 s, then 2 s, as
+    /// the CLI's client retries it; the last outcome is returned.
     ///
     /// # Errors
     /// [`SendError::Transport`](crate::SendError::Transport) when there was no
