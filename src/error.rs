@@ -594,7 +594,7 @@ const SIGNED_REQUEST_QUOTES: [&[u8]; 8] = [
 /// Cuts a service's message where it begins to quote the signed request (see
 /// [`SIGNED_REQUEST_QUOTES`]), from the start of that sentence or line: the part cut is
 /// wiped, so no error, `Display`, `Debug` or accessor can show the session
-/// token it may hold. Whether anything was cut.
+/// token it may hold; a message left empty is none. Whether anything was cut.
 pub(crate) fn withhold_signed_request(text: &mut Option<String>) -> bool {
     let Some(kept) = text.as_deref().and_then(|t| {
         let bytes = t.as_bytes();
@@ -622,6 +622,7 @@ pub(crate) fn withhold_signed_request(text: &mut Option<String>) -> bool {
     zeroize::Zeroize::zeroize(&mut bytes[kept..]);
     bytes.truncate(kept);
     *text = match String::from_utf8(bytes) {
+        Ok(kept) if kept.is_empty() => None,
         Ok(kept) => Some(kept),
         Err(err) => {
             zeroize::Zeroize::zeroize(&mut err.into_bytes());
@@ -640,20 +641,20 @@ mod withheld_tests {
         for (text, kept, cut) in [
             (
                 "The request signature we calculated does not match the signature you provided.\n\nThe Canonical String for this request should have been\n'POST\n/token\n\nx-amz-security-token:SECRET\n'",
-                "The request signature we calculated does not match the signature you provided.",
+                Some("The request signature we calculated does not match the signature you provided."),
                 true,
             ),
-            ("Signature expired: 20260101T000000Z is now earlier than ...", "Signature expired: 20260101T000000Z is now earlier than ...", false),
-            ("Denied. Bad X-Amz-Security-Token: SECRET", "Denied.", true),
-            ("No.\nThe String-to-Sign should have been 'AWS4-HMAC-SHA256 ...'", "No.", true),
-            ("<CanonicalRequest>POST</CanonicalRequest>", "", true),
-            ("canonical string", "", true),
-            ("é. é canonical string", "é.", true),
-            ("", "", false),
+            ("Signature expired: 20260101T000000Z is now earlier than ...", Some("Signature expired: 20260101T000000Z is now earlier than ..."), false),
+            ("Denied. Bad X-Amz-Security-Token: SECRET", Some("Denied."), true),
+            ("No.\nThe String-to-Sign should have been 'AWS4-HMAC-SHA256 ...'", Some("No."), true),
+            ("<CanonicalRequest>POST</CanonicalRequest>", None, true),
+            ("canonical string", None, true),
+            ("é. é canonical string", Some("é."), true),
+            ("", Some(""), false),
         ] {
             let mut message = Some(text.to_owned());
             assert_eq!(withhold_signed_request(&mut message), cut, "{text}");
-            assert_eq!(message.as_deref(), Some(kept), "{text}");
+            assert_eq!(message.as_deref(), kept, "{text}");
         }
         let mut none = None;
         assert!(!withhold_signed_request(&mut none));

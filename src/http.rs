@@ -82,8 +82,12 @@ impl Endpoint {
             return Err(EndpointError::InvalidRegion);
         }
         let suffix = crate::validation::dns_suffix(region);
-        let authority = Authority::try_from(format!("{prefix}.{region}.{suffix}"))
-            .map_err(|_| EndpointError::InvalidRegion)?;
+        Self::at_host(&format!("{prefix}.{region}.{suffix}"), region)
+    }
+
+    /// `https://{host}`, signing for `region`.
+    pub(crate) fn at_host(host: &str, region: &str) -> Result<Self, EndpointError> {
+        let authority = Authority::try_from(host).map_err(|_| EndpointError::InvalidRegion)?;
         Ok(Self {
             region: region.to_owned(),
             scheme: Scheme::HTTPS,
@@ -350,7 +354,7 @@ fn canonical_authority(scheme: &Scheme, authority: Authority) -> Result<Authorit
 /// but in AWS GovCloud the public endpoint, which is a FIPS endpoint (the AWS
 /// SDKs' endpoint rules for the `aws-us-gov` partition).
 pub(crate) fn fips_prefix(service: &'static str, region: &str) -> String {
-    if region.starts_with("us-gov-") {
+    if crate::validation::is_govcloud(region) {
         service.to_owned()
     } else {
         format!("{service}-fips")

@@ -487,7 +487,7 @@ impl fmt::Display for TokenError {
             write!(f, ": {}", ServerText(description))?;
         }
         if self.withheld {
-            f.write_str(" [the signed request it quoted is withheld]")?;
+            f.write_str(" [the service's quote of the signed request is withheld]")?;
         }
         if let (Some(region), Some(endpoint)) = (&self.region, &self.endpoint) {
             write!(

@@ -648,6 +648,22 @@ pub(crate) fn dns_suffix(region: &str) -> &'static str {
         ("aws-iso-e-global", "eu-isoe-", "cloud.adc-e.uk"),
         ("aws-iso-f-global", "us-isof-", "csp.hci.ic.gov"),
     ];
+    PARTITIONS
+        .iter()
+        .find(|(global, prefix, _)| in_partition(region, global, prefix))
+        .map_or("amazonaws.com", |(_, _, suffix)| suffix)
+}
+
+/// Whether `region` is in AWS GovCloud (the `aws-us-gov` partition), whose
+/// public endpoints are FIPS endpoints, as the SDKs' resolvers find it.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) fn is_govcloud(region: &str) -> bool {
+    in_partition(region, "aws-us-gov-global", "us-gov-")
+}
+
+/// Whether `region` is in the partition whose global region is `global` and
+/// whose `regionRegex` is `^{prefix}\w+-\d+$`.
+fn in_partition(region: &str, global: &str, prefix: &str) -> bool {
     // `\w+-\d+$`: a word (letters, digits, `_`), `-`, digits.
     let word_then_number = |rest: &str| {
         rest.split_once('-').is_some_and(|(word, number)| {
@@ -657,12 +673,7 @@ pub(crate) fn dns_suffix(region: &str) -> &'static str {
                 && number.bytes().all(|b| b.is_ascii_digit())
         })
     };
-    PARTITIONS
-        .iter()
-        .find(|(global, prefix, _)| {
-            region == *global || region.strip_prefix(prefix).is_some_and(word_then_number)
-        })
-        .map_or("amazonaws.com", |(_, _, suffix)| suffix)
+    region == global || region.strip_prefix(prefix).is_some_and(word_then_number)
 }
 
 /// An AWS region: lower-case DNS labels of letters, digits and `-` (not starting

@@ -13,7 +13,7 @@ use aws_sdk_sts::config::endpoint::{
 use ssooidc_token::sts::StsEndpoint;
 use ssooidc_token::{Endpoint, EndpointError};
 
-const REGIONS: [&str; 22] = [
+const REGIONS: [&str; 26] = [
     // The sovereign and isolated partitions, with their own DNS suffixes.
     "eusc-de-east-1",
     "us-iso-east-1",
@@ -21,11 +21,15 @@ const REGIONS: [&str; 22] = [
     "eu-isoe-west-1",
     "us-isof-south-1",
     "aws-iso-global",
+    "aws-global",
+    "aws-us-gov-global",
+    "aws-iso-b-global",
     // Names no partition's pattern takes: the `aws` partition's.
     "us-iso-east-west-1",
     "eusc-fr-east-1",
     "cn-north",
     "xx-east-1",
+    "us-gov-west",
     "us-east-1",
     "us-west-2",
     "ca-central-1",
@@ -66,15 +70,25 @@ fn public_and_fips_endpoints_are_the_sdks() {
             } else {
                 (Endpoint::new(region), StsEndpoint::new(region))
             };
-            for (service, ours, sdk) in [
-                ("oidc", ours_oidc.unwrap().host().to_owned(), oidc),
-                ("sts", ours_sts.unwrap().host().to_owned(), sts),
+            let (ours_oidc, ours_sts) = (ours_oidc.unwrap(), ours_sts.unwrap());
+            for (service, ours, signing, sdk) in [
+                ("oidc", ours_oidc.host(), ours_oidc.region(), oidc),
+                ("sts", ours_sts.host(), ours_sts.region(), sts),
             ] {
+                let sdk = sdk.unwrap();
                 assert_eq!(
                     format!("https://{ours}"),
-                    sdk.unwrap().url().trim_end_matches('/'),
+                    sdk.url().trim_end_matches('/'),
                     "{service} {region} fips={fips}"
                 );
+                // The region signed for: the endpoint's own, when it names one.
+                let sdk_signing = sdk
+                    .auth_schemes()
+                    .first()
+                    .and_then(|scheme| scheme.get("signingRegion"))
+                    .and_then(|signing| signing.as_string())
+                    .unwrap_or(region);
+                assert_eq!(signing, sdk_signing, "{service} {region} fips={fips}");
             }
         }
     }

@@ -401,6 +401,13 @@ fn a_throttled_or_unavailable_logout_is_sent_again() {
             LogoutOutcome::LoggedOut,
         ),
         (vec![(500, ""), (502, ""), (504, "")], refused(504)),
+        (
+            vec![
+                (400, "x-amzn-errortype: ThrottlingException\r\n"),
+                (200, ""),
+            ],
+            LogoutOutcome::LoggedOut,
+        ),
         (vec![(401, "")], refused(401)),
     ] {
         for blocking in [true, false] {

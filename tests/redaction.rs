@@ -242,7 +242,7 @@ fn a_signature_refusal_quoting_the_signed_request_shows_no_session_token() {
         }
         assert!(shown.contains(kept), "{shown}");
         assert!(
-            shown.ends_with("[the signed request it quoted is withheld]"),
+            shown.ends_with("[the service's quote of the signed request is withheld]"),
             "{shown}"
         );
         let refusal = err.token_error().unwrap();

@@ -480,12 +480,20 @@ impl LogoutOutcome {
 impl LogoutOutcome {
     /// Whether a `Logout` is sent again after `done` (it ends the session
     /// however often it arrives): after a failure that sending again can help
-    /// (a connection failure or cut, throttling, a 500, 502, 503 or 504), as
+    /// (a connection failure or cut, throttling by status or by error type, a
+    /// 500, 502, 503 or 504), as
     /// the CLI's botocore client retries it.
     #[cfg(any(feature = "ureq", feature = "reqwest"))]
     fn worth_sending_again(done: &Result<Self, crate::SendError>) -> bool {
         match done {
-            Ok(Self::Refused { status, .. }) => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Ok(Self::Refused {
+                status, error_type, ..
+            }) => {
+                matches!(status, 429 | 500 | 502 | 503 | 504)
+                    || error_type
+                        .as_deref()
+                        .is_some_and(crate::oauth_error::is_throttling)
+            }
             Ok(Self::LoggedOut) => false,
             Err(err) => err.is_retryable(),
         }
@@ -513,7 +521,7 @@ impl LogoutOutcome {
 impl SsoLogout {
     /// Sends the `Logout` to `endpoint` (usually [`endpoint`](Self::endpoint))
     /// with `agent`, blocking: no redirect followed, the agent's timeout or 60
-    /// seconds, the answer's body not read. Sent up to 3 times while it fails
+    /// seconds for each attempt, the answer's body not read. Sent up to 3 times while it fails
     /// in a way that sending again can help (no answer, throttling, a 500,
     /// 502, 503 or 504), after a random pause of up to 1 s, then 2 s, as the
     /// CLI's client retries it; the last outcome is returned.

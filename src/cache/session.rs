@@ -42,7 +42,8 @@ pub enum SessionError {
     /// crate's own reasons, each shown by its `Display`: the answer gave a
     /// token with no lifetime; the refresh another caller of this session
     /// ran while this one waited failed; the file changed during the refresh
-    /// to a token that has expired too. Log in again, unless
+    /// to a token that has expired too; the runtime shut down before the
+    /// refresh's task ended. Log in again, unless
     /// [`is_retryable`](SessionError::is_retryable) says asking again later
     /// can help.
     LoginAgain(Box<dyn Error + Send + Sync + 'static>),
@@ -89,6 +90,7 @@ impl SessionError {
                     || cause
                         .downcast_ref::<FailedWhileWaiting>()
                         .is_some_and(|failed| failed.retryable)
+                    || cause.is::<ShutDown>()
             }
         }
     }
@@ -667,7 +669,8 @@ impl Memory {
         self.set_last_attempt(Some(SystemTime::now()));
         self.last_failure_retryable.store(
             err.downcast_ref::<crate::SendError>()
-                .is_some_and(crate::SendError::is_retryable),
+                .is_some_and(crate::SendError::is_retryable)
+                || err.is::<ShutDown>(),
             Ordering::SeqCst,
         );
         self.failed.fetch_add(1, Ordering::SeqCst);
@@ -966,8 +969,13 @@ impl SsoSession {
     /// it in the session's memory, as the call would), and the next caller
     /// gets it. The task ends with the exchange: at most 3 attempts, each
     /// bounded by the client's exchange timeout (60 s by default); a runtime
-    /// that shuts down first ends it, and on a current-thread runtime it runs
-    /// only while the runtime does.
+    /// that shuts down first ends it (and the session's error for an expired
+    /// token is then retryable). On a current-thread runtime the task runs
+    /// only while the runtime is driven: a caller dropped there (a
+    /// `block_on(timeout(..))` that timed out) leaves the task, and the file
+    /// lock it holds, until the runtime runs again (the next `block_on`) or
+    /// is dropped; meanwhile other processes wait for the lock at most
+    /// [`lock_wait`](Self::lock_wait).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -1035,7 +1043,8 @@ impl Refresh {
     /// end: a caller dropped while the request is out (under a timeout, say)
     /// does not lose the answer, whose refresh token may be the only one the
     /// service still takes (stored, or kept in memory when the cache cannot
-    /// store it). Outside a tokio runtime, it runs in the caller.
+    /// store it). Outside a tokio runtime it runs in the caller (where
+    /// reqwest, which needs one, fails as it would without this task).
     async fn detached(
         self,
         lock: File,
@@ -1069,18 +1078,16 @@ impl Refresh {
 }
 
 /// The runtime shut down before the refresh's task ended.
-#[cfg(feature = "reqwest")]
+#[cfg_attr(not(feature = "reqwest"), allow(dead_code))]
 #[derive(Debug)]
 struct ShutDown;
 
-#[cfg(feature = "reqwest")]
 impl fmt::Display for ShutDown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the refresh was cut short: its runtime shut down")
     }
 }
 
-#[cfg(feature = "reqwest")]
 impl Error for ShutDown {}
 
 #[cfg(test)]

@@ -77,11 +77,18 @@ impl StsEndpoint {
     /// `https://sts.{region}.amazonaws.com/`, or the DNS suffix of the
     /// region's partition, as the AWS SDKs resolve it (`.amazonaws.com.cn` in
     /// China, `.amazonaws.eu` in the European Sovereign Cloud, the isolated
-    /// partitions' own: see [`Endpoint::new`]).
+    /// partitions' own: see [`Endpoint::new`]). The legacy pseudo-region
+    /// `aws-global` is the global endpoint, `https://sts.amazonaws.com/`,
+    /// signed for `us-east-1`.
     ///
     /// # Errors
     /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
     pub fn new(region: &str) -> Result<Self, EndpointError> {
+        if region == "aws-global" {
+            // The legacy global endpoint, signed for us-east-1, as the SDKs
+            // resolve this pseudo-region.
+            return Endpoint::at_host("sts.amazonaws.com", "us-east-1").map(Self);
+        }
         Endpoint::for_service("sts", region).map(Self)
     }
 

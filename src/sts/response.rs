@@ -564,7 +564,7 @@ impl fmt::Display for StsError {
             write!(f, ": {}", ServerText(message))?;
         }
         if self.withheld {
-            f.write_str(" [the signed request it quoted is withheld]")?;
+            f.write_str(" [the service's quote of the signed request is withheld]")?;
         }
         if let Some(hint) = self.hint() {
             write!(f, "; hint: {hint}")?;
