@@ -195,7 +195,7 @@ fn base64url_decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
         for (i, &b) in chunk.iter().enumerate() {
             *word |= value(b)? << (18 - 6 * i);
         }
-        let decoded = word.to_be_bytes();
+        let decoded = Zeroizing::new(word.to_be_bytes());
         out.extend_from_slice(&decoded[1..chunk.len()]);
     }
     debug_assert_eq!(out.len(), out.capacity());
