@@ -591,6 +591,23 @@ const SIGNED_REQUEST_QUOTES: [&[u8]; 8] = [
     b"authorization: aws4",
 ];
 
+/// Whether `rest` begins with one of [`SIGNED_REQUEST_QUOTES`], in any case:
+/// only the quotes that begin with its first byte are compared (most bytes
+/// begin none), so a message is scanned at about a comparison per byte.
+fn quote_at(rest: &[u8]) -> bool {
+    let quotes: &[&[u8]] = match rest.first().map(|b| b | 0x20) {
+        Some(b'c') => &SIGNED_REQUEST_QUOTES[..3],
+        Some(b's') => &SIGNED_REQUEST_QUOTES[3..6],
+        Some(b'x') => &SIGNED_REQUEST_QUOTES[6..7],
+        Some(b'a') => &SIGNED_REQUEST_QUOTES[7..],
+        _ => return false,
+    };
+    quotes.iter().any(|q| {
+        rest.get(..q.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(q))
+    })
+}
+
 /// Cuts a service's message where it begins to quote the signed request (see
 /// [`SIGNED_REQUEST_QUOTES`]), from the start of that sentence or line: the part cut is
 /// wiped, so no error, `Display`, `Debug` or accessor can show the session
@@ -598,16 +615,7 @@ const SIGNED_REQUEST_QUOTES: [&[u8]; 8] = [
 pub(crate) fn withhold_signed_request(text: &mut Option<String>) -> bool {
     let Some(kept) = text.as_deref().and_then(|t| {
         let bytes = t.as_bytes();
-        // Each quote begins with `a`, `c`, `s` or `x`, in any case: the other
-        // bytes are passed over at the cost of one comparison.
-        let quote = (0..bytes.len()).find(|&at| {
-            matches!(bytes[at] | 0x20, b'a' | b'c' | b's' | b'x')
-                && SIGNED_REQUEST_QUOTES.iter().any(|q| {
-                    bytes
-                        .get(at..at + q.len())
-                        .is_some_and(|b| b.eq_ignore_ascii_case(q))
-                })
-        })?;
+        let quote = (0..bytes.len()).find(|&at| quote_at(&bytes[at..]))?;
         // The quote begins with an ASCII byte: a character boundary. The
         // sentence or line it begins in goes with it.
         let head = &t[..quote];
@@ -639,12 +647,14 @@ pub(crate) fn withhold_signed_request(text: &mut Option<String>) -> bool {
 mod withheld_tests {
     use super::withhold_signed_request;
 
-    /// The scan's first-byte filter covers every quote.
+    /// The scan's first-byte dispatch finds every quote, in any case.
     #[test]
-    fn every_quote_begins_with_a_filtered_letter() {
+    fn every_quote_is_found_by_its_first_byte() {
         for quote in super::SIGNED_REQUEST_QUOTES {
-            assert!(matches!(quote[0], b'a' | b'c' | b's' | b'x'), "{quote:?}");
             assert_eq!(quote.to_ascii_lowercase(), quote);
+            assert!(super::quote_at(quote), "{quote:?}");
+            assert!(super::quote_at(&quote.to_ascii_uppercase()), "{quote:?}");
+            assert!(!super::quote_at(&quote[..quote.len() - 1]), "{quote:?}");
         }
     }
 

@@ -350,9 +350,26 @@ impl TokenError {
         } else {
             code_name.or(type_name).map_or(Named::Nothing, Named::Type)
         };
-        out.withheld = crate::error::withhold_signed_request(&mut out.description)
-            | crate::error::withhold_signed_request(&mut out.message);
+        // The device flow's "not yet" answers come from `CreateToken`, which
+        // is not signed: they quote no signed request, and the poller reads
+        // one every few seconds.
+        if !matches!(
+            out.code,
+            ErrorCode::AuthorizationPending | ErrorCode::SlowDown
+        ) && (out.description.is_some() || out.message.is_some())
+        {
+            out.withhold_quotes();
+        }
         Ok((out, named))
+    }
+
+    /// Cuts the description and message where they quote the signed request
+    /// ([`withhold_signed_request`](crate::error::withhold_signed_request)).
+    #[cold]
+    #[inline(never)]
+    fn withhold_quotes(&mut self) {
+        self.withheld = crate::error::withhold_signed_request(&mut self.description)
+            | crate::error::withhold_signed_request(&mut self.message);
     }
 
     /// The HTTP status it came with.
