@@ -1191,17 +1191,13 @@ fn a_login_while_a_refresh_is_out_is_kept() {
     }
 }
 
-/// A caller dropped while its refresh request is out (here, in a `select!`
-/// that another branch wins) does not lose the answer: the refresh ends on a
-/// task of its own, which stores it, and the next caller reads it from the
-/// cache without a second refresh (whose refresh token the service may no
-/// longer take).
-#[test]
-fn a_caller_dropped_while_its_refresh_is_out_does_not_lose_the_answer() {
-    let dir = TempDir::new("session");
-    let endpoint = TokenEndpoint::gated(200, REFRESHED);
-    store_token(dir.path(), SystemTime::now() + Duration::from_secs(5 * 60));
-    let session = session(dir.path(), &endpoint.base_url);
+/// Starts `session.token()` on a two-thread runtime and drops it (a
+/// `select!` that another branch wins) once its refresh reached the gated
+/// `endpoint`; the runtime and client, for the next caller.
+fn drop_a_caller_while_its_refresh_is_out(
+    session: &SsoSession,
+    endpoint: &TokenEndpoint,
+) -> (tokio::runtime::Runtime, ssooidc_token::ReqwestClient) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -1219,6 +1215,21 @@ fn a_caller_dropped_while_its_refresh_is_out_does_not_lose_the_answer() {
             () = sent => {}
         }
     });
+    (runtime, client)
+}
+
+/// A caller dropped while its refresh request is out (here, in a `select!`
+/// that another branch wins) does not lose the answer: the refresh ends on a
+/// task of its own, which stores it, and the next caller reads it from the
+/// cache without a second refresh (whose refresh token the service may no
+/// longer take).
+#[test]
+fn a_caller_dropped_while_its_refresh_is_out_does_not_lose_the_answer() {
+    let dir = TempDir::new("session");
+    let endpoint = TokenEndpoint::gated(200, REFRESHED);
+    store_token(dir.path(), SystemTime::now() + Duration::from_secs(5 * 60));
+    let session = session(dir.path(), &endpoint.base_url);
+    let (runtime, client) = drop_a_caller_while_its_refresh_is_out(&session, &endpoint);
     // The caller is gone; the answer goes out now.
     endpoint.release();
     let cache = TokenCache::new(dir.path());
@@ -1259,23 +1270,7 @@ fn a_caller_dropped_while_its_unstorable_refresh_is_out_does_not_lose_it() {
     let expires_at = SystemTime::now() + Duration::from_secs(5 * 60);
     store_token(dir.path(), expires_at);
     let session = session(dir.path(), &endpoint.base_url);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let client = ssooidc_token::ReqwestClient::new().unwrap();
-    runtime.block_on(async {
-        let sent = async {
-            while endpoint.refreshes() < 1 {
-                tokio::time::sleep(Duration::from_millis(2)).await;
-            }
-        };
-        tokio::select! {
-            got = session.token(&client) => panic!("answered before the answer was let go: {got:?}"),
-            () = sent => {}
-        }
-    });
+    let (runtime, client) = drop_a_caller_while_its_refresh_is_out(&session, &endpoint);
     let file = dir.path().join(CacheKey::session("dev").file_name());
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();
