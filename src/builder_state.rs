@@ -374,6 +374,21 @@ pub mod field {
             setter: "call `.source_identity(...)` before `.build()`",
             twice: "field `source_identity` is set twice",
         }
+        external_id {
+            missing: "missing required field `external_id`",
+            setter: "call `.external_id(...)` before `.build()`",
+            twice: "field `external_id` is set twice",
+        }
+        mfa {
+            missing: "missing required field `mfa`",
+            setter: "call `.mfa(...)` before `.build()`",
+            twice: "field `mfa` is set twice",
+        }
+        minimum_session_token_size {
+            missing: "missing required field `minimum_session_token_size`",
+            setter: "call `.minimum_session_token_size(...)` before `.build()`",
+            twice: "field `minimum_session_token_size` is set twice",
+        }
         session_name {
             missing: "missing required field `session_name`",
             setter: "call `.session_name(...)` before `.build()`",

@@ -163,6 +163,18 @@ pub enum Rule {
     TagValue,
     /// Tag keys must be unique, ignoring case (STS `AssumeRole`).
     DuplicateTagKey,
+    /// At most 50 `transitive_tag_key`s (STS `AssumeRole`).
+    TooManyTransitiveTagKeys,
+    /// `external_id` must be 2 to 1,224 characters of letters, digits and
+    /// `+=,.@:/-_` (STS `AssumeRole`).
+    ExternalId,
+    /// The MFA serial number must be 9 to 256 characters of letters, digits and
+    /// `+=/:,.@-_` (STS `AssumeRole` `SerialNumber`).
+    MfaSerialNumber,
+    /// The MFA token code must be six digits (STS `AssumeRole` `TokenCode`).
+    MfaTokenCode,
+    /// `minimum_session_token_size` must be at most 4,096 (STS `AssumeRole`).
+    MinimumSessionTokenSize,
     /// A registered `grant_type` must be one a public client can use:
     /// `authorization_code`, `refresh_token` or
     /// `urn:ietf:params:oauth:grant-type:device_code`.
@@ -251,10 +263,18 @@ impl fmt::Display for Rule {
             }
             Self::TooManyPolicyArns => "must be at most 10",
             Self::PolicyArn => "must be an ARN of 20 to 2,048 visible ASCII characters",
-            Self::TooManyTags => "must be at most 50",
+            Self::TooManyTags | Self::TooManyTransitiveTagKeys => "must be at most 50",
             Self::TagKey => "key must be 1 to 128 letters, digits, spaces and _ . : / = + - @",
             Self::TagValue => "value must be at most 256 letters, digits, spaces and _ . : / = + - @",
             Self::DuplicateTagKey => "key repeats an earlier key (keys are compared ignoring case)",
+            Self::ExternalId => {
+                "must be 2 to 1,224 characters of A-Z a-z 0-9 and + = , . @ : / - _"
+            }
+            Self::MfaSerialNumber => {
+                "serial number must be 9 to 256 characters of A-Z a-z 0-9 and + = / : , . @ - _"
+            }
+            Self::MfaTokenCode => "token code must be six digits",
+            Self::MinimumSessionTokenSize => "must be at most 4,096 bytes",
             Self::KnownGrantType => {
                 "must be authorization_code, refresh_token or urn:ietf:params:oauth:grant-type:device_code"
             }

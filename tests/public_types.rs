@@ -105,6 +105,7 @@ fn public_types_are_send_sync_and_static() {
         is_send_sync_static::<sts::IdentityContext>();
         is_send_sync_static::<sts::AssumeRole>();
         is_send_sync_static::<sts::AssumeRoleBuilder>();
+        is_send_sync_static::<sts::Mfa>();
         is_send_sync_static::<sts::AssumeRoleResponse>();
         is_send_sync_static::<sts::SessionCredentials>();
         is_send_sync_static::<sts::StsEndpoint>();

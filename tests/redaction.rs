@@ -269,3 +269,35 @@ fn a_signature_refusal_quoting_the_signed_request_shows_no_session_token() {
         assert!(shown.contains("withheld"), "{shown}");
     }
 }
+
+/// `AssumeRole`'s secrets (the identity context, the external ID, the MFA code)
+/// show in no `Debug`, at any stage of the builder or on the request.
+#[cfg(feature = "sts")]
+#[test]
+fn assume_role_is_redacted() {
+    use ssooidc_token::sts::{AssumeRole, IdentityContext};
+    let builder = AssumeRole::builder()
+        .role_arn("arn:aws:iam::123456789012:role/app")
+        .role_session_name("alice")
+        .identity_context(IdentityContext::new(CANARY).unwrap())
+        .external_id(CANARY)
+        .mfa("arn:aws:iam::123456789012:mfa/alice", "731902");
+    let text = format!("{builder:?}");
+    assert_redacted("AssumeRole builder", &text);
+    assert!(!text.contains("731902"), "{text}");
+    assert!(
+        text.contains("mfa/alice"),
+        "the serial number shows: {text}"
+    );
+    let request = builder.build().unwrap();
+    for text in [
+        format!("{request:?}"),
+        format!("{request:#?}"),
+        format!("{:?}", request.mfa()),
+        format!("{:?}", request.external_id()),
+        format!("{:?}", request.to_form()),
+    ] {
+        assert_redacted("AssumeRole request", &text);
+        assert!(!text.contains("731902"), "{text}");
+    }
+}

@@ -896,12 +896,24 @@ fn the_identity_chain_leaves_no_unwiped_copy() {
             let response = CreateTokenWithIamResponse::from_json(&answer).unwrap();
             let context = IdentityContext::from_response(&response).unwrap();
             assert!(contains_canary(context.expose_secret().as_bytes()));
-            let request = AssumeRole::builder()
+            // The external ID (a passphrase, perhaps) is a secret too: handed
+            // over as an owned `String`, and as a copy of a borrowed one.
+            let external_id = std::str::from_utf8(CANARY).unwrap().repeat(3);
+            let builder = AssumeRole::builder()
                 .role_arn("arn:aws:iam::123456789012:role/app")
                 .role_session_name("alice")
                 .identity_context(context)
-                .build()
-                .unwrap();
+                .mfa("arn:aws:iam::123456789012:mfa/alice", "123456");
+            let request = if via_id_token {
+                builder.external_id(external_id).build().unwrap()
+            } else {
+                let request = builder.external_id(&external_id).build().unwrap();
+                drop(Zeroizing::new(external_id));
+                request
+            };
+            assert!(contains_canary(
+                request.external_id().unwrap().expose_secret().as_bytes()
+            ));
             let form = request.to_form();
             assert!(contains_canary(form.expose_secret()));
             // Handed to a client as `Bytes`: wiped when the last clone goes.

@@ -263,6 +263,123 @@ fn assume_role_rules_are_checked_and_every_problem_named() {
     assert_eq!(rules, [Rule::TooManyPolicyArns, Rule::TooManyTags]);
 }
 
+/// The members the SDK's `AssumeRole` has beside the identity context: each
+/// checked against STS's pattern and length, every problem named, and neither
+/// the external ID nor the MFA code ever in the error.
+#[test]
+fn external_id_mfa_transitive_keys_and_token_size_rules() {
+    let builder = || {
+        AssumeRole::builder()
+            .role_arn("arn:aws:iam::123456789012:role/app")
+            .role_session_name("alice")
+            .identity_context(IdentityContext::new("ctx-value").unwrap())
+    };
+    let good = builder()
+        .tag("team", "blue")
+        .transitive_tag_key("team")
+        .external_id("Ext:id/with+all=the,.@_-chars")
+        .mfa("arn:aws:iam::123456789012:mfa/alice", "012345")
+        .minimum_session_token_size(4_096)
+        .build();
+    assert!(good.is_ok(), "{good:?}");
+    // At the limits: 2 and 1,224 characters, a 9-character serial number, 0.
+    assert!(builder()
+        .external_id("ab")
+        .mfa("GAHT12345", "999999")
+        .minimum_session_token_size(0)
+        .build()
+        .is_ok());
+    assert!(builder().external_id("x".repeat(1_224)).build().is_ok());
+    assert!(builder()
+        .mfa(format!("arn:{}", "m".repeat(252)), "000000")
+        .build()
+        .is_ok());
+
+    let err = builder()
+        .transitive_tag_key("")
+        .transitive_tag_key("ok")
+        .transitive_tag_key("bad\u{0}key")
+        .external_id("SECRETxEXTERNAL id")
+        .mfa("GAHT1234", "12345x")
+        .minimum_session_token_size(4_097)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        problems(&err),
+        [
+            ("transitive_tag_key", Some(0), Rule::TagKey),
+            ("transitive_tag_key", Some(2), Rule::TagKey),
+            ("external_id", None, Rule::ExternalId),
+            ("mfa", None, Rule::MfaSerialNumber),
+            ("mfa", None, Rule::MfaTokenCode),
+            (
+                "minimum_session_token_size",
+                None,
+                Rule::MinimumSessionTokenSize
+            ),
+        ]
+    );
+    let shown = format!("{err} {err:?}");
+    for secret in ["SECRETxEXTERNAL", "12345x"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("token code must be six digits"), "{shown}");
+    assert!(
+        shown.contains("must be 2 to 1,224 characters of A-Z a-z 0-9"),
+        "{shown}"
+    );
+
+    // Lengths: an external ID of 1 and 1,225 characters, a serial number of 257,
+    // a code of 5 and 7 digits, non-ASCII digits.
+    for (external_id, serial, code, rules) in [
+        ("a", "GAHT12345", "123456", vec![Rule::ExternalId]),
+        (
+            &*"x".repeat(1_225),
+            "GAHT12345",
+            "123456",
+            vec![Rule::ExternalId],
+        ),
+        (
+            "ab",
+            &*"s".repeat(257),
+            "123456",
+            vec![Rule::MfaSerialNumber],
+        ),
+        ("ab", "GAHT12345", "12345", vec![Rule::MfaTokenCode]),
+        ("ab", "GAHT12345", "1234567", vec![Rule::MfaTokenCode]),
+        ("ab", "GAHT12345", "١٢٣٤٥٦", vec![Rule::MfaTokenCode]),
+        (
+            "é€",
+            "GAHT 12345",
+            "123456",
+            vec![Rule::ExternalId, Rule::MfaSerialNumber],
+        ),
+    ] {
+        let err = builder()
+            .external_id(external_id)
+            .mfa(serial, code)
+            .build()
+            .unwrap_err();
+        let found: Vec<_> = err.problems().iter().map(|p| *p.rule()).collect();
+        assert_eq!(found, rules, "{external_id:?} {serial:?} {code:?}");
+    }
+
+    let mut many = builder();
+    for i in 0..51 {
+        many = many
+            .tag(format!("k{i}"), "v")
+            .transitive_tag_key(format!("k{i}"));
+    }
+    let rules: Vec<_> = many
+        .build()
+        .unwrap_err()
+        .problems()
+        .iter()
+        .map(|p| *p.rule())
+        .collect();
+    assert_eq!(rules, [Rule::TooManyTags, Rule::TooManyTransitiveTagKeys]);
+}
+
 /// STS limits the inline policy and the managed policies' ARNs together to
 /// 2,048 characters: each can be within its own limit and the two too long.
 /// Tag keys repeat ignoring case, Unicode case included.

@@ -25,6 +25,10 @@ struct Input {
     tags: Vec<(String, String)>,
     source_identity: Option<String>,
     context: String,
+    transitive_tag_keys: Vec<String>,
+    external_id: Option<String>,
+    mfa: Option<(String, String)>,
+    minimum_session_token_size: Option<u32>,
 }
 
 fn inputs() -> impl Strategy<Value = Input> {
@@ -58,13 +62,30 @@ fn inputs() -> impl Strategy<Value = Input> {
             // Contexts as they come (base64 with + / =), and awkward text.
             prop_oneof!["[A-Za-z0-9+/=]{4,600}", "\\PC{4,80}"],
         ),
+        (
+            prop::collection::vec("[a-zA-Z0-9 _.:/=+@é日-]{1,20}", 0..5),
+            prop::option::of("[A-Za-z0-9+=,.@:/_-]{2,80}"),
+            prop::option::of((
+                prop_oneof![
+                    "[A-Z]{4}[0-9]{8}",
+                    "[0-9]{12}".prop_map(|a| format!("arn:aws:iam::{a}:mfa/alice")),
+                ],
+                "[0-9]{6}",
+            )),
+            prop::option::of(0u32..=4_096),
+        ),
     )
         .prop_map(
             |(
                 (role_arn, session_name, policy_arns, policy, duration),
                 (tags, source_identity, context),
+                (transitive_tag_keys, external_id, mfa, minimum_session_token_size),
             )| {
                 Input {
+                    transitive_tag_keys,
+                    external_id,
+                    mfa,
+                    minimum_session_token_size,
                     role_arn,
                     session_name,
                     policy_arns,
@@ -82,6 +103,19 @@ fn inputs() -> impl Strategy<Value = Input> {
         )
 }
 
+/// `$builder` with each optional setter called when its value is `Some`, then
+/// built: one expression per combination, since every setter changes the
+/// builder's type.
+macro_rules! build_with {
+    ($builder:expr;) => { $builder.build() };
+    ($builder:expr; $value:expr => |$v:pat_param| $setter:ident($($arg:expr),*), $($rest:tt)*) => {
+        match $value {
+            Some($v) => build_with!($builder.$setter($($arg),*); $($rest)*),
+            None => build_with!($builder; $($rest)*),
+        }
+    };
+}
+
 fn ours(input: &Input) -> AssumeRole {
     let mut builder = AssumeRole::builder()
         .role_arn(input.role_arn.as_str())
@@ -93,28 +127,17 @@ fn ours(input: &Input) -> AssumeRole {
     for (key, value) in &input.tags {
         builder = builder.tag(key.as_str(), value.as_str());
     }
-    // The optional setters change the builder's type: set them in one expression
-    // per combination by going through the fields' own values.
-    let request = match (&input.policy, input.duration, &input.source_identity) {
-        (None, None, None) => builder.build(),
-        (Some(p), None, None) => builder.policy(p.as_str()).build(),
-        (None, Some(d), None) => builder.duration_seconds(d).build(),
-        (None, None, Some(s)) => builder.source_identity(s.as_str()).build(),
-        (Some(p), Some(d), None) => builder.policy(p.as_str()).duration_seconds(d).build(),
-        (Some(p), None, Some(s)) => builder
-            .policy(p.as_str())
-            .source_identity(s.as_str())
-            .build(),
-        (None, Some(d), Some(s)) => builder
-            .duration_seconds(d)
-            .source_identity(s.as_str())
-            .build(),
-        (Some(p), Some(d), Some(s)) => builder
-            .policy(p.as_str())
-            .duration_seconds(d)
-            .source_identity(s.as_str())
-            .build(),
-    };
+    for key in &input.transitive_tag_keys {
+        builder = builder.transitive_tag_key(key.as_str());
+    }
+    let request = build_with!(builder;
+        &input.policy => |p| policy(p.as_str()),
+        input.duration => |d| duration_seconds(d),
+        &input.source_identity => |s| source_identity(s.as_str()),
+        &input.external_id => |e| external_id(e.as_str()),
+        &input.mfa => |(serial, code)| mfa(serial.as_str(), code.as_str()),
+        input.minimum_session_token_size => |m| minimum_session_token_size(m),
+    );
     request.unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -155,6 +178,17 @@ fn sdk(
             .set_duration_seconds(input.duration.map(|d| i32::try_from(d).unwrap()))
             .set_tags(tags)
             .set_source_identity(input.source_identity.clone())
+            .set_transitive_tag_keys(
+                (!input.transitive_tag_keys.is_empty()).then(|| input.transitive_tag_keys.clone()),
+            )
+            .set_external_id(input.external_id.clone())
+            .set_serial_number(input.mfa.as_ref().map(|(serial, _)| serial.clone()))
+            .set_token_code(input.mfa.as_ref().map(|(_, code)| code.clone()))
+            .set_minimum_session_token_size(
+                input
+                    .minimum_session_token_size
+                    .map(|m| i32::try_from(m).unwrap()),
+            )
             .provided_contexts(
                 ProvidedContext::builder()
                     .provider_arn(IDENTITY_CENTER_CONTEXT_PROVIDER)
@@ -200,6 +234,13 @@ fn the_signature_is_the_sdks() {
         tags: vec![("team".into(), "data é".into())],
         source_identity: Some("alice".into()),
         context: "AQoJb3JpZ2luX2VjEXAMPLE+/=".into(),
+        transitive_tag_keys: vec!["team".into()],
+        external_id: Some("partner:42/x".into()),
+        mfa: Some((
+            "arn:aws:iam::123456789012:mfa/alice".into(),
+            "123456".into(),
+        )),
+        minimum_session_token_size: Some(2_048),
     };
     for (secs, region, token) in [
         (1_700_000_000, "us-east-1", None),

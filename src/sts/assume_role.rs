@@ -22,7 +22,7 @@ crate::builder_state::typed_struct! {
     #[builder(
         builder_type(
             name = AssumeRoleBuilder,
-            doc = "Builds an [`AssumeRole`] request. Start with [`AssumeRole::builder`].\n\nRequired: `role_arn`, `role_session_name`, `identity_context`. Optional: `duration_seconds`, `policy`, `policy_arn` (repeatable), `source_identity`, `tag` (repeatable).",
+            doc = "Builds an [`AssumeRole`] request. Start with [`AssumeRole::builder`].\n\nRequired: `role_arn`, `role_session_name`, `identity_context`. Optional: `duration_seconds`, `policy`, `policy_arn` (repeatable), `source_identity`, `tag` (repeatable), `transitive_tag_key` (repeatable), `external_id`, `mfa`, `minimum_session_token_size`.",
             attributes(#[derive(Debug)]),
         ),
         builder_method(vis = "pub(crate)"),
@@ -38,6 +38,12 @@ crate::builder_state::typed_struct! {
             pub fn tag(&mut self, key: impl Into<String>, value: impl Into<String>) {
                 self.tags.push((key.into(), value.into()));
             }
+            /// Marks a session tag's key as transitive (`TransitiveTagKeys`,
+            /// repeatable, at most 50): the tag then passes on to the sessions
+            /// of a role chain.
+            pub fn transitive_tag_key(&mut self, key: impl Into<String>) {
+                self.transitive_tag_keys.push(key.into());
+            }
         ),
     )]
     pub struct AssumeRoleFields {
@@ -49,17 +55,97 @@ crate::builder_state::typed_struct! {
         raw #[builder(via_mutators)] policy_arns: Vec<String>,
         optional source_identity: into String = "Sets `SourceIdentity` (optional): 2 to 64 characters of letters, digits and `+=,.@-_`, not starting with `aws:`.",
         raw #[builder(via_mutators)] tags: Vec<(String, String)>,
+        raw #[builder(via_mutators)] transitive_tag_keys: Vec<String>,
+        optional secret external_id = "Sets `ExternalId` (optional, secret): the value the role's trust policy asks for in `sts:ExternalId`, 2 to 1,224 characters of letters, digits and `+=,.@:/-_`. Kept like a password (it may be one): zeroizing, never shown.",
+        raw #[builder(default, setter(
+            fn transform(serial_number: impl Into<String>, token_code: impl crate::IntoSecret) -> Option<Mfa>
+            where
+                <Self as crate::builder_state::FieldState<crate::builder_state::field::mfa::Name>>::State:
+                    crate::builder_state::field::mfa::Unset,
+            {
+                Some(Mfa {
+                    serial_number: serial_number.into(),
+                    token_code: crate::IntoSecret::into_secret(token_code),
+                })
+            },
+            doc = "Sets `SerialNumber` and `TokenCode` together (optional; the role's trust policy may require MFA): the MFA device's serial number or ARN (9 to 256 characters of letters, digits and `+=/:,.@-_`), and the six-digit code it shows now (secret: zeroizing, never shown). One setter for both, so that a request cannot carry one without the other.",
+        ))]
+        mfa: Option<Mfa>,
+        optional minimum_session_token_size: exact u32 = "Sets `MinimumSessionTokenSize` (optional): 0 to 4,096 bytes; STS pads the session token it issues to at least this size (0 leaves it as it is).",
+    }
+}
+
+/// The MFA device and its current code, sent as `SerialNumber` and `TokenCode`
+/// (set with [`AssumeRoleBuilder::mfa`]). The code shows as `[REDACTED]`.
+///
+/// ```
+/// use ssooidc_token::sts::{AssumeRole, IdentityContext};
+/// use ssooidc_token::ExposeSecret;
+///
+/// let request = AssumeRole::builder()
+///     .role_arn("arn:aws:iam::123456789012:role/partner")
+///     .role_session_name("alice")
+///     .identity_context(IdentityContext::new("AQoJb3JpZ2lu")?)
+///     .external_id("partner-42")
+///     .mfa("arn:aws:iam::123456789012:mfa/alice", "123456")
+///     .build()?;
+/// let mfa = request.mfa().unwrap();
+/// assert_eq!(mfa.serial_number(), "arn:aws:iam::123456789012:mfa/alice");
+/// assert!(!format!("{request:?}").contains("123456\""));
+/// assert!(!format!("{request:?}").contains("partner-42"));
+/// assert!(std::str::from_utf8(request.to_form().expose_secret())?.contains(
+///     "&ExternalId=partner-42\
+///      &SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice&TokenCode=123456&"
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Mfa {
+    serial_number: String,
+    token_code: secrecy::SecretString,
+}
+
+impl Mfa {
+    /// `SerialNumber`: the device's serial number or ARN.
+    #[must_use]
+    pub fn serial_number(&self) -> &str {
+        &self.serial_number
+    }
+
+    /// `TokenCode`: the six-digit code (secret).
+    #[must_use]
+    pub fn token_code(&self) -> &secrecy::SecretString {
+        &self.token_code
+    }
+}
+
+/// The token code shows as `[REDACTED]`.
+impl fmt::Debug for Mfa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mfa")
+            .field("serial_number", &self.serial_number)
+            .field("token_code", &"[REDACTED]")
+            .finish()
     }
 }
 
 crate::builder_state::field_states!(
     AssumeRoleBuilder
-    [role_arn role_session_name identity_context duration_seconds policy policy_arns source_identity tags]
-    role_arn role_session_name identity_context duration_seconds policy source_identity
+    [role_arn role_session_name identity_context duration_seconds policy policy_arns source_identity tags transitive_tag_keys external_id mfa minimum_session_token_size]
+    role_arn role_session_name identity_context duration_seconds policy source_identity external_id mfa minimum_session_token_size
 );
 
 #[allow(non_camel_case_types)]
-impl<role_arn, role_session_name, identity_context, duration_seconds, policy, source_identity>
+impl<
+        role_arn,
+        role_session_name,
+        identity_context,
+        duration_seconds,
+        policy,
+        source_identity,
+        external_id,
+        mfa,
+        minimum_session_token_size,
+    >
     AssumeRoleBuilder<(
         role_arn,
         role_session_name,
@@ -69,6 +155,10 @@ impl<role_arn, role_session_name, identity_context, duration_seconds, policy, so
         (Vec<String>,),
         source_identity,
         (Vec<(String, String)>,),
+        (Vec<String>,),
+        external_id,
+        mfa,
+        minimum_session_token_size,
     )>
 {
     /// Checks every field against STS's rules and returns the request, or a
@@ -88,6 +178,9 @@ impl<role_arn, role_session_name, identity_context, duration_seconds, policy, so
         duration_seconds: Optional<Option<u32>>,
         policy: Optional<Option<String>>,
         source_identity: Optional<Option<String>>,
+        external_id: Optional<Option<secrecy::SecretString>>,
+        mfa: Optional<Option<Mfa>>,
+        minimum_session_token_size: Optional<Option<u32>>,
     {
         let (
             role_arn,
@@ -98,6 +191,10 @@ impl<role_arn, role_session_name, identity_context, duration_seconds, policy, so
             (policy_arns,),
             source_identity,
             (tags,),
+            (transitive_tag_keys,),
+            external_id,
+            mfa,
+            minimum_session_token_size,
         ) = self.fields;
         AssumeRole::checked(AssumeRoleFields {
             role_arn: role_arn.into_value(),
@@ -108,6 +205,10 @@ impl<role_arn, role_session_name, identity_context, duration_seconds, policy, so
             policy_arns,
             source_identity: source_identity.into_value(),
             tags,
+            transitive_tag_keys,
+            external_id: external_id.into_value(),
+            mfa: mfa.into_value(),
+            minimum_session_token_size: minimum_session_token_size.into_value(),
         })
     }
 }
@@ -278,6 +379,30 @@ impl AssumeRoleFields {
         &self.tags
     }
 
+    /// `TransitiveTagKeys`, in the order added.
+    #[must_use]
+    pub fn transitive_tag_keys(&self) -> &[String] {
+        &self.transitive_tag_keys
+    }
+
+    /// `ExternalId` (secret), if set.
+    #[must_use]
+    pub fn external_id(&self) -> Option<&secrecy::SecretString> {
+        self.external_id.as_ref()
+    }
+
+    /// The MFA device and code (`SerialNumber`, `TokenCode`), if set.
+    #[must_use]
+    pub fn mfa(&self) -> Option<&Mfa> {
+        self.mfa.as_ref()
+    }
+
+    /// `MinimumSessionTokenSize`, if set.
+    #[must_use]
+    pub fn minimum_session_token_size(&self) -> Option<u32> {
+        self.minimum_session_token_size
+    }
+
     /// Lists the form's members in the SDK's order.
     fn visit<V: Visit>(&self, v: &mut V) -> Result<(), V::Error> {
         v.pair(Key::Plain("Action"), "AssumeRole")?;
@@ -301,6 +426,16 @@ impl AssumeRoleFields {
             v.pair(Key::Member("Tags", i + 1, "Key"), key)?;
             v.pair(Key::Member("Tags", i + 1, "Value"), value)?;
         }
+        for (i, key) in self.transitive_tag_keys.iter().enumerate() {
+            v.pair(Key::Item("TransitiveTagKeys", i + 1), key)?;
+        }
+        if let Some(external_id) = &self.external_id {
+            v.pair(Key::Plain("ExternalId"), external_id.expose_secret())?;
+        }
+        if let Some(mfa) = &self.mfa {
+            v.pair(Key::Plain("SerialNumber"), &mfa.serial_number)?;
+            v.pair(Key::Plain("TokenCode"), mfa.token_code.expose_secret())?;
+        }
         if let Some(source) = &self.source_identity {
             v.pair(Key::Plain("SourceIdentity"), source)?;
         }
@@ -311,7 +446,15 @@ impl AssumeRoleFields {
         v.pair(
             Key::Member("ProvidedContexts", 1, "ContextAssertion"),
             self.identity_context.expose_secret(),
-        )
+        )?;
+        if let Some(size) = self.minimum_session_token_size {
+            let mut digits = [0u8; 10];
+            v.pair(
+                Key::Plain("MinimumSessionTokenSize"),
+                decimal(size, &mut digits),
+            )?;
+        }
+        Ok(())
     }
 
     fn check(&self) -> Vec<Problem> {
@@ -389,7 +532,47 @@ impl AssumeRoleFields {
                 fail("tag", Some(i), Rule::TagValue);
             }
         }
+        self.check_chaining_and_mfa(&mut problems);
         problems
+    }
+
+    /// The members beside the session's own: transitive tag keys, external ID,
+    /// MFA and the token size.
+    fn check_chaining_and_mfa(&self, problems: &mut Vec<Problem>) {
+        let mut fail = |field, index, rule| problems.push(Problem::new(field, index, rule));
+        if self.transitive_tag_keys.len() > 50 {
+            fail("transitive_tag_key", None, Rule::TooManyTransitiveTagKeys);
+        }
+        for (i, key) in self.transitive_tag_keys.iter().enumerate() {
+            let len = key.chars().count();
+            if !(1..=128).contains(&len) || !key.chars().all(is_tag_char) {
+                fail("transitive_tag_key", Some(i), Rule::TagKey);
+            }
+        }
+        if let Some(external_id) = &self.external_id {
+            if !is_path_name(external_id.expose_secret(), 2..=1_224) {
+                fail("external_id", None, Rule::ExternalId);
+            }
+        }
+        if let Some(mfa) = &self.mfa {
+            if !is_path_name(&mfa.serial_number, 9..=256) {
+                fail("mfa", None, Rule::MfaSerialNumber);
+            }
+            let code = mfa.token_code.expose_secret().as_bytes();
+            if code.len() != 6 || !code.iter().all(u8::is_ascii_digit) {
+                fail("mfa", None, Rule::MfaTokenCode);
+            }
+        }
+        if self
+            .minimum_session_token_size
+            .is_some_and(|size| size > 4_096)
+        {
+            fail(
+                "minimum_session_token_size",
+                None,
+                Rule::MinimumSessionTokenSize,
+            );
+        }
     }
 }
 
@@ -438,10 +621,20 @@ fn is_role_arn(arn: &str) -> bool {
 
 /// `[\w+=,.@-]{2,64}`.
 fn is_session_name(name: &str) -> bool {
-    (2..=64).contains(&name.len())
-        && name.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'=' | b',' | b'.' | b'@' | b'-')
-        })
+    (2..=64).contains(&name.len()) && name.bytes().all(is_name_byte)
+}
+
+/// `[\w+=,.@:/-]` (`ExternalId`, `SerialNumber`), `len` characters.
+fn is_path_name(text: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| is_name_byte(b) || matches!(b, b':' | b'/'))
+}
+
+/// `[\w+=,.@-]`: an ASCII letter or digit, or one of `_+=,.@-`.
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'=' | b',' | b'.' | b'@' | b'-')
 }
 
 fn is_visible(text: &str) -> bool {
@@ -475,11 +668,13 @@ fn decimal(value: u32, buf: &mut [u8; 10]) -> &str {
     std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
-/// A form member's name: `Name`, or `List.member.N.Field`.
+/// A form member's name: `Name`, `List.member.N.Field` (a list of
+/// structures), or `List.member.N` (a list of strings).
 #[derive(Clone, Copy)]
 enum Key {
     Plain(&'static str),
     Member(&'static str, usize, &'static str),
+    Item(&'static str, usize),
 }
 
 trait Visit {
@@ -499,6 +694,11 @@ impl Visit for Measure {
                 let mut digits = [0u8; 10];
                 let index = u32::try_from(index).unwrap_or(u32::MAX);
                 list.len() + ".member.".len() + decimal(index, &mut digits).len() + 1 + field.len()
+            }
+            Key::Item(list, index) => {
+                let mut digits = [0u8; 10];
+                let index = u32::try_from(index).unwrap_or(u32::MAX);
+                list.len() + ".member.".len() + decimal(index, &mut digits).len()
             }
         };
         self.0 += value
@@ -535,6 +735,13 @@ impl Visit for Write<'_> {
                 out.extend_from_slice(decimal(index, &mut digits).as_bytes());
                 out.push(b'.');
                 out.extend_from_slice(field.as_bytes());
+            }
+            Key::Item(list, index) => {
+                let mut digits = [0u8; 10];
+                let index = u32::try_from(index).unwrap_or(u32::MAX);
+                out.extend_from_slice(list.as_bytes());
+                out.extend_from_slice(b".member.");
+                out.extend_from_slice(decimal(index, &mut digits).as_bytes());
             }
         }
         out.push(b'=');

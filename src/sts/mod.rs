@@ -48,7 +48,7 @@ mod identity_context;
 mod letters;
 mod response;
 
-pub use assume_role::{AssumeRole, AssumeRoleBuilder, AssumeRoleFields, STS_SIGNING_NAME};
+pub use assume_role::{AssumeRole, AssumeRoleBuilder, AssumeRoleFields, Mfa, STS_SIGNING_NAME};
 pub use identity_context::{IdentityContext, IdentityContextError};
 pub use response::{AssumeRoleResponse, SessionCredentials, StsError};
 
