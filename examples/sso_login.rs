@@ -6,7 +6,13 @@
 //! ```text
 //! cargo run --features cache,ureq --example sso_login -- SESSION START_URL REGION \
 //!     [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]
+//! cargo run --features cache,ureq --example sso_login -- --legacy START_URL REGION \
+//!     [--cache-dir DIR] [--endpoint URL]
 //! ```
+//!
+//! `--legacy` logs in a profile without an `sso-session` (its own
+//! `sso_start_url` and `sso_region`), as the CLI does: the device flow, the
+//! token under the start URL's key.
 //!
 //! A start URL on the organisation's own domain is resolved first, as `aws sso
 //! login` resolves it: a `HEAD` to it (and a `GET` if `HEAD` is refused), whose
@@ -32,18 +38,22 @@ pub fn login(
     open: impl FnOnce(&LoginPrompt<'_>),
 ) -> Result<CachedToken, Box<dyn Error>> {
     let usage =
-        "usage: sso_login SESSION START_URL REGION [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]";
+        "usage: sso_login (SESSION | --legacy) START_URL REGION [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]";
     let (mut positional, mut flow, mut dir, mut base) = (Vec::new(), Flow::Pkce, None, None);
-    let mut scopes = None;
+    let (mut scopes, mut legacy) = (None, false);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--device" => flow = Flow::Device,
+            "--legacy" => (legacy, flow) = (true, Flow::Device),
             "--scopes" => scopes = Some(args.next().ok_or(usage)?),
             "--cache-dir" => dir = Some(args.next().ok_or(usage)?),
             "--endpoint" => base = Some(args.next().ok_or(usage)?),
             _ => positional.push(arg),
         }
+    }
+    if legacy {
+        positional.insert(0, String::new());
     }
     let [session, start_url, region] = <[String; 3]>::try_from(positional).map_err(|_| usage)?;
     let agent = ureq::Agent::new_with_defaults();
@@ -65,8 +75,13 @@ pub fn login(
         Some(dir) => TokenCache::new(dir),
         None => TokenCache::default_location()?,
     };
-    let mut login = SsoLogin::builder()
-        .session_name(session)
+    // Either setter gives the same builder type: choose at run time.
+    let login = if legacy {
+        SsoLogin::builder().legacy_profile()
+    } else {
+        SsoLogin::builder().session_name(session)
+    };
+    let mut login = login
         .start_url(start_url)
         .endpoint(endpoint)
         .cache(cache)

@@ -391,8 +391,8 @@ pub mod field {
         }
         session_name {
             missing: "missing required field `session_name`",
-            setter: "call `.session_name(...)` before `.build()`",
-            twice: "field `session_name` is set twice",
+            setter: "call `.session_name(...)` before `.build()` (or `.legacy_profile()`, for a profile without an sso-session)",
+            twice: "field `session_name` is set twice (`.legacy_profile()` sets it too: a profile without an sso-session has none)",
         }
         endpoint {
             missing: "missing required field `endpoint`",

@@ -226,6 +226,12 @@ pub enum Rule {
     /// The endpoint's region must be the resolved start URL's region
     /// (`SsoLogin`): the CLI signs in where the portal is.
     ResolvedRegion,
+    /// A legacy profile's login (no `sso-session`) signs in with the device
+    /// flow, as `aws sso login` does for it: `Flow::Pkce` cannot be chosen.
+    LegacyProfileFlow,
+    /// A legacy profile (no `sso-session`) has no `sso_registration_scopes`:
+    /// the CLI registers it without scopes.
+    LegacyProfileScopes,
 }
 
 impl fmt::Display for Rule {
@@ -305,6 +311,12 @@ impl fmt::Display for Rule {
             }
             Self::ResolvedFromStartUrl => "must be resolved from this login's start_url",
             Self::ResolvedRegion => "must be in the resolved start URL's region",
+            Self::LegacyProfileFlow => {
+                "must be the device flow for a profile without an sso-session, as `aws sso login` signs it in"
+            }
+            Self::LegacyProfileScopes => {
+                "cannot be set for a profile without an sso-session: the AWS CLI registers it without scopes"
+            }
         })
     }
 }

@@ -18,7 +18,7 @@ use ssooidc_token::cache::{
     CacheErrorKind, CacheKey, Flow, LoginError, RegistrationKey, SsoLogin, TokenCache,
 };
 use ssooidc_token::login::LoopbackRedirect;
-use ssooidc_token::{Endpoint, Rule};
+use ssooidc_token::{Endpoint, ExposeSecret, Rule};
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
@@ -877,5 +877,167 @@ fn a_resolved_vanity_url_is_sent_and_the_configured_one_cached() {
             ("resolved", &Rule::ResolvedFromStartUrl),
             ("endpoint", &Rule::ResolvedRegion)
         ]
+    );
+}
+
+/// `aws sso login` for a profile without an `sso-session`, against what the AWS
+/// CLI v2's own device-flow fetcher sends and caches for the same profile
+/// (`functional_sso/legacy_login.json`, made by running its source): the client
+/// named after the Unix time and registered without scopes, the device flow,
+/// the registration and the token under the CLI's file names, the token's
+/// members the CLI's; a second login reuses the registration.
+#[test]
+fn a_legacy_profile_logs_in_as_the_cli_does() {
+    let cli: serde_json::Value = serde_json::from_str(include_str!(
+        "vectors/sso_cache/aws-cli/functional_sso/legacy_login.json"
+    ))
+    .unwrap();
+    assert_eq!(cli["start_url"], START_URL);
+    let dir = TempDir::new("legacy");
+    let cache = TokenCache::new(&dir.0);
+    static FIRST: [(&str, u16, &str); 3] = [
+        ("/client/register", 200, REGISTERED),
+        ("/device_authorization", 200, DEVICE),
+        ("/token", 200, TOKEN),
+    ];
+    static AGAIN: [(&str, u16, &str); 2] = [
+        ("/device_authorization", 200, DEVICE),
+        ("/token", 200, TOKEN),
+    ];
+    for (round, script) in [(0, &FIRST[..]), (1, &AGAIN[..])] {
+        let (base, server) = scripted(script);
+        let login = SsoLogin::builder()
+            .legacy_profile()
+            .start_url(START_URL)
+            .endpoint(Endpoint::custom(&base, "us-east-1").unwrap())
+            .cache(TokenCache::new(&dir.0))
+            .build()
+            .unwrap();
+        assert_eq!(login.flow(), Flow::Device);
+        assert!(login.requested_scopes().is_empty());
+        let before = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let mut prompts = 0;
+        let token = login
+            .login_blocking(&ureq::Agent::new_with_defaults(), |_| prompts += 1)
+            .unwrap();
+        assert_eq!(prompts, 1);
+        assert_eq!(token.access_token().expose_secret(), "STANDIN-ACCESS-TOKEN");
+        let seen = server.join().unwrap();
+        let bodies: Vec<serde_json::Value> = seen
+            .iter()
+            .map(|(_, body)| serde_json::from_str(body).unwrap())
+            .collect();
+        let calls = cli["calls"].as_array().unwrap();
+        // The CLI polls once before it prompts; the rest is request for request.
+        let cli_bodies: Vec<&serde_json::Value> = calls.iter().map(|c| &c[1]).collect();
+        if round == 0 {
+            let name = bodies[0]["clientName"].as_str().unwrap();
+            let cli_name = cli_bodies[0]["clientName"].as_str().unwrap();
+            let time: u64 = name
+                .strip_prefix("botocore-client-")
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(cli_name
+                .strip_prefix("botocore-client-")
+                .unwrap()
+                .parse::<u64>()
+                .is_ok());
+            assert!((before..before + 60).contains(&time), "{name}");
+            let mut body = bodies[0].clone();
+            let mut cli_body = cli_bodies[0].clone();
+            body["clientName"] = serde_json::Value::Null;
+            cli_body["clientName"] = serde_json::Value::Null;
+            assert_eq!(body, cli_body, "RegisterClient");
+        }
+        let ours = &bodies[bodies.len() - 2..];
+        assert_eq!(&ours[0], cli_bodies[1], "StartDeviceAuthorization");
+        assert_eq!(&ours[1], cli_bodies[2], "CreateToken");
+
+        // The files: the CLI's names, the token's members the CLI's.
+        let cached = cli["cache"].as_array().unwrap();
+        let registration_file = cached[0]["file"].as_str().unwrap();
+        let token_file = cached[1]["file"].as_str().unwrap();
+        assert_eq!(login.registration_key().file_name(), registration_file);
+        assert_eq!(login.key().file_name(), token_file);
+        let mut names: Vec<String> = std::fs::read_dir(&dir.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        names.sort();
+        let mut expected = vec![registration_file.to_owned(), token_file.to_owned()];
+        expected.sort();
+        assert_eq!(names, expected);
+        let mut written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.0.join(token_file)).unwrap()).unwrap();
+        let mut cli_token: serde_json::Value =
+            serde_json::from_str(cached[1]["text"].as_str().unwrap()).unwrap();
+        let expires = written["expiresAt"].take();
+        cli_token["expiresAt"].take();
+        assert_eq!(written, cli_token);
+        assert_eq!(
+            expires.as_str().unwrap().len(),
+            "2026-12-01T13:00:00Z".len()
+        );
+        let registration = cache
+            .load_registration(&login.registration_key())
+            .unwrap()
+            .unwrap();
+        assert_eq!(registration.client_id(), "standin-client");
+        assert!(cache
+            .load(&CacheKey::start_url(START_URL))
+            .unwrap()
+            .is_some());
+    }
+}
+
+/// A legacy profile is signed in as the CLI signs it in: the device flow, no
+/// registration scopes; asking for either is refused at `build()`, by name.
+#[test]
+fn a_legacy_profile_refuses_pkce_and_scopes() {
+    let err = SsoLogin::builder()
+        .legacy_profile()
+        .start_url(START_URL)
+        .endpoint(Endpoint::new("us-east-1").unwrap())
+        .flow(Flow::Pkce)
+        .scope("sso:account:access")
+        .build()
+        .unwrap_err();
+    let problems: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| (p.field(), *p.rule()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("flow", Rule::LegacyProfileFlow),
+            ("scope", Rule::LegacyProfileScopes)
+        ]
+    );
+    assert!(err.to_string().contains("without an sso-session"), "{err}");
+    // An empty setting is a setting too.
+    let err = SsoLogin::builder()
+        .legacy_profile()
+        .start_url(START_URL)
+        .endpoint(Endpoint::new("us-east-1").unwrap())
+        .registration_scopes("")
+        .build()
+        .unwrap_err();
+    assert_eq!(*err.problems()[0].rule(), Rule::LegacyProfileScopes);
+    let login = SsoLogin::builder()
+        .legacy_profile()
+        .start_url(START_URL)
+        .endpoint(Endpoint::new("us-east-1").unwrap())
+        .flow(Flow::Device)
+        .build()
+        .unwrap();
+    assert_eq!(
+        login.registration_key(),
+        RegistrationKey::new(START_URL, "us-east-1", None, None)
     );
 }

@@ -304,3 +304,48 @@ fn a_vanity_start_url_is_resolved_first() {
         .unwrap()
         .is_some());
 }
+
+/// `--legacy`: a profile without an `sso-session`, logged in as the CLI logs it
+/// in (the device flow, a client named after the time, no scopes), the token
+/// stored under the start URL's key.
+#[test]
+fn a_legacy_profile_logs_in_with_the_device_flow() {
+    let dir = TempDir::new("legacy");
+    let server = MockOidc::start(&["authorization_pending", "token"], 1);
+    let argv = [
+        "--legacy",
+        START_URL,
+        "us-east-1",
+        "--cache-dir",
+        &dir.0.display().to_string(),
+        "--endpoint",
+        &server.base_url(),
+    ]
+    .map(str::to_owned);
+    let mut codes = Vec::new();
+    let token = sso_login::login(argv, |prompt| match *prompt {
+        LoginPrompt::Device { user_code, .. } => codes.push(user_code.to_owned()),
+        _ => panic!("unexpected prompt {prompt:?}"),
+    })
+    .unwrap();
+    assert_eq!(codes, ["WDJB-MJHT"]);
+    let report = server.finish().unwrap();
+    assert_eq!(report.registrations.len(), 1);
+    let name = report.registrations[0]["clientName"].as_str().unwrap();
+    let time = name.strip_prefix("botocore-client-").unwrap();
+    assert!(time.parse::<u64>().is_ok(), "{name}");
+    assert_eq!(report.registrations[0]["clientType"], "public");
+    assert!(report.registrations[0].get("scopes").is_none());
+    let cache = TokenCache::new(&dir.0);
+    let stored = cache
+        .load(&CacheKey::start_url(START_URL))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        token.access_token().expose_secret(),
+        stored.access_token().expose_secret()
+    );
+    assert!(cache.load(&CacheKey::session("dev")).unwrap().is_none());
+    let key = RegistrationKey::new(START_URL, "us-east-1", None, None);
+    assert!(cache.load_registration(&key).unwrap().is_some());
+}

@@ -184,7 +184,7 @@ crate::builder_state::typed_struct! {
     #[builder(
         builder_type(
             name = SsoLoginBuilder,
-            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name`, `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `resolved`, `scope` (repeatable), `registration_scopes`.",
+            doc = "Builds an [`SsoLogin`](crate::cache::SsoLogin). Start with [`SsoLogin::builder`](crate::cache::SsoLogin::builder).\n\nRequired: `session_name` (or `legacy_profile()`), `start_url`, `endpoint`. Optional: `cache`, `flow`, `loopback_timeout`, `resolved`, `scope` (repeatable), `registration_scopes`.",
             attributes(#[derive(Debug)]),
         ),
         builder_method(vis = "", name = __builder),
@@ -224,7 +224,17 @@ crate::builder_state::typed_struct! {
         ),
     )]
     pub struct SsoLogin {
-        required session_name: into String = "Sets the `sso-session` name (required): the token file is named after it, the client `botocore-client-<name>`.",
+        raw #[builder(setter(
+            fn transform(value: impl Into<String>) -> Option<String>
+            where
+                <Self as crate::builder_state::FieldState<field::session_name::Name>>::State:
+                    field::session_name::Unset,
+            {
+                Some(value.into())
+            },
+            doc = "Sets the `sso-session` name (required, or [`legacy_profile`](Self::legacy_profile) instead): the token file is named after it, the client `botocore-client-<name>`.",
+        ))]
+        session_name: Option<String>,
         required start_url: into String = "Sets the AWS access portal URL (required), such as `https://d-abc123.awsapps.com/start`.",
         required endpoint: exact Endpoint = "Sets the OIDC endpoint (required): its region is the session's region. [`Endpoint::new`](crate::Endpoint::new) for IAM Identity Center's own.",
         optional cache: exact TokenCache = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in.",
@@ -245,6 +255,75 @@ crate::builder_state::field_states!(
 );
 
 #[allow(non_camel_case_types)]
+impl<start_url, endpoint, cache, flow, loopback_timeout, resolved, scope>
+    SsoLoginBuilder<(
+        (),
+        start_url,
+        endpoint,
+        cache,
+        flow,
+        loopback_timeout,
+        resolved,
+        scope,
+    )>
+{
+    /// Logs in a legacy profile: one with `sso_start_url` and `sso_region` of
+    /// its own rather than an `sso-session`, in place of
+    /// [`session_name`](Self::session_name). As `aws sso login` does for such a
+    /// profile: the device flow (the default here, and the only one:
+    /// [`Flow::Pkce`] is refused at `build()`), a client registered as
+    /// `botocore-client-<Unix time>` without scopes (its registration cached
+    /// under the start URL and region, `null` session and scopes), and the
+    /// token stored under [`CacheKey::start_url`], where the CLI, botocore and
+    /// the SDKs read a legacy profile's token.
+    ///
+    /// ```
+    /// use ssooidc_token::cache::{CacheKey, Flow, SsoLogin};
+    /// use ssooidc_token::Endpoint;
+    ///
+    /// let login = SsoLogin::builder()
+    ///     .legacy_profile()
+    ///     .start_url("https://d-abc123.awsapps.com/start")
+    ///     .endpoint(Endpoint::new("eu-west-1")?)
+    ///     .build()?;
+    /// assert_eq!(login.session_name(), None);
+    /// assert_eq!(login.flow(), Flow::Device);
+    /// assert_eq!(login.key(), CacheKey::start_url("https://d-abc123.awsapps.com/start"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    // The builder's type with `session_name` set: spelled out, as the other
+    // builders' `build()` spell theirs.
+    #[allow(clippy::type_complexity)]
+    pub fn legacy_profile(
+        self,
+    ) -> SsoLoginBuilder<(
+        (Option<String>,),
+        start_url,
+        endpoint,
+        cache,
+        flow,
+        loopback_timeout,
+        resolved,
+        scope,
+    )> {
+        let ((), start_url, endpoint, cache, flow, loopback_timeout, resolved, scope) = self.fields;
+        SsoLoginBuilder {
+            fields: (
+                (None,),
+                start_url,
+                endpoint,
+                cache,
+                flow,
+                loopback_timeout,
+                resolved,
+                scope,
+            ),
+            phantom: self.phantom,
+        }
+    }
+}
+
+#[allow(non_camel_case_types)]
 impl<session_name, start_url, endpoint, cache, flow, loopback_timeout, resolved>
     SsoLoginBuilder<(
         session_name,
@@ -260,16 +339,18 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout, resolved>
     /// Checks the fields' content and returns the login, or a [`BuildError`]
     /// listing every problem: an empty or blank `session_name`, a `start_url`
     /// that is not an absolute URI, a `scope` that is not an RFC 6749
-    /// scope-token.
+    /// scope-token; for a [`legacy_profile`](Self::legacy_profile),
+    /// [`Flow::Pkce`] or a `scope`.
     ///
-    /// Only compiles once `session_name`, `start_url` and `endpoint` are set;
-    /// each one missing is its own compile error naming it.
+    /// Only compiles once `session_name` (or `legacy_profile()`), `start_url`
+    /// and `endpoint` are set; each one missing is its own compile error
+    /// naming it.
     ///
     /// # Errors
     /// [`BuildError`] naming every field that breaks a rule, never a value.
     pub fn build(self) -> Result<SsoLogin, BuildError>
     where
-        session_name: field::session_name::Required<String>,
+        session_name: field::session_name::Required<Option<String>>,
         start_url: field::start_url::Required<String>,
         endpoint: field::endpoint::Required<Endpoint>,
         cache: Optional<Option<TokenCache>>,
@@ -290,7 +371,16 @@ impl<session_name, start_url, endpoint, cache, flow, loopback_timeout, resolved>
             scope,
         };
         let mut checks = Checks::default();
-        checks.non_empty("session_name", &login.session_name);
+        if let Some(name) = &login.session_name {
+            checks.non_empty("session_name", name);
+        } else {
+            if login.flow == Some(Flow::Pkce) {
+                checks.problem("flow", None, Rule::LegacyProfileFlow);
+            }
+            if login.scope.is_some() {
+                checks.problem("scope", None, Rule::LegacyProfileScopes);
+            }
+        }
         checks.absolute_uri("start_url", None, &login.start_url);
         checks.scopes(login.scopes());
         if let Some(resolved) = &login.resolved {
@@ -474,10 +564,11 @@ impl SsoLogin {
         Self::__builder()
     }
 
-    /// The `sso-session` name.
+    /// The `sso-session` name; `None` for a
+    /// [`legacy_profile`](SsoLoginBuilder::legacy_profile).
     #[must_use]
-    pub fn session_name(&self) -> &str {
-        &self.session_name
+    pub fn session_name(&self) -> Option<&str> {
+        self.session_name.as_deref()
     }
 
     /// The AWS access portal URL.
@@ -520,10 +611,15 @@ impl SsoLogin {
         self.cache.as_ref()
     }
 
-    /// The sign-in flow.
+    /// The sign-in flow: as given, else [`Flow::Pkce`] for an `sso-session`
+    /// and [`Flow::Device`] for a legacy profile.
     #[must_use]
     pub fn flow(&self) -> Flow {
-        self.flow.unwrap_or(Flow::Pkce)
+        let default = match self.session_name {
+            Some(_) => Flow::Pkce,
+            None => Flow::Device,
+        };
+        self.flow.unwrap_or(default)
     }
 
     /// The session's `sso_registration_scopes`, as given (empty: none
@@ -579,10 +675,15 @@ impl SsoLogin {
             .unwrap_or(LoopbackRedirect::DEFAULT_TIMEOUT)
     }
 
-    /// The token's key: [`CacheKey::session`] of the session name.
+    /// The token's key: [`CacheKey::session`] of the session name, or
+    /// [`CacheKey::start_url`] of the (configured) start URL for a legacy
+    /// profile.
     #[must_use]
     pub fn key(&self) -> CacheKey {
-        CacheKey::session(&self.session_name)
+        match &self.session_name {
+            Some(name) => CacheKey::session(name),
+            None => CacheKey::start_url(&self.start_url),
+        }
     }
 
     /// The client registration's key, as the CLI names it: from the configured
@@ -596,7 +697,7 @@ impl SsoLogin {
             &self.start_url,
             self.region(),
             self.scopes_configured().then_some(scopes.as_slice()),
-            Some(&self.session_name),
+            self.session_name.as_deref(),
         )
     }
 
@@ -627,8 +728,17 @@ impl SsoLogin {
 
     /// The CLI's registration for the flow.
     fn register_request(&self) -> Result<RegisterClient, BuildError> {
-        let mut request =
-            RegisterClient::builder().client_name(format!("botocore-client-{}", self.session_name));
+        // A legacy profile's client is named after the time, as the CLI names it.
+        let name = match &self.session_name {
+            Some(name) => format!("botocore-client-{name}"),
+            None => format!(
+                "botocore-client-{}",
+                SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |since| since.as_secs())
+            ),
+        };
+        let mut request = RegisterClient::builder().client_name(name);
         for scope in self.requested_scopes() {
             request = request.scope(scope);
         }
