@@ -56,6 +56,10 @@
 //!    and calls `into_value()` on each.
 //! 6. A trybuild snapshot in `tests/compile_fail/` for a missing field and a field set
 //!    twice; read the `.stderr` it writes (`TRYBUILD=overwrite`).
+//! 7. For each optional field, a `maybe_*` setter taking an `Option`
+//!    ([`maybe_setters!`], one line per field), built on the [`SetState`] impls
+//!    that step 4 writes for every field; a field named only for them (set by
+//!    mutators) still needs its entry in `field_names!`.
 
 /// The state of a set field, `(T,)`.
 pub trait IsSet<Field> {
@@ -389,6 +393,39 @@ pub mod field {
             setter: "call `.minimum_session_token_size(...)` before `.build()`",
             twice: "field `minimum_session_token_size` is set twice",
         }
+        // `grant_type`, `policy_arns`, `scope`, `scopes`, `tags` and
+        // `transitive_tag_keys` are set through mutators (never missing, never
+        // set twice): named for `SetState` only.
+        grant_type {
+            missing: "missing required field `grant_type`",
+            setter: "call `.grant_type(...)` before `.build()`",
+            twice: "field `grant_type` is set twice",
+        }
+        policy_arns {
+            missing: "missing required field `policy_arns`",
+            setter: "call `.policy_arns(...)` before `.build()`",
+            twice: "field `policy_arns` is set twice",
+        }
+        scope {
+            missing: "missing required field `scope`",
+            setter: "call `.scope(...)` before `.build()`",
+            twice: "field `scope` is set twice",
+        }
+        scopes {
+            missing: "missing required field `scopes`",
+            setter: "call `.scopes(...)` before `.build()`",
+            twice: "field `scopes` is set twice",
+        }
+        tags {
+            missing: "missing required field `tags`",
+            setter: "call `.tags(...)` before `.build()`",
+            twice: "field `tags` is set twice",
+        }
+        transitive_tag_keys {
+            missing: "missing required field `transitive_tag_keys`",
+            setter: "call `.transitive_tag_keys(...)` before `.build()`",
+            twice: "field `transitive_tag_keys` is set twice",
+        }
         session_name {
             missing: "missing required field `session_name`",
             setter: "call `.session_name(...)` before `.build()` (or `.legacy_profile()`, for a profile without an sso-session)",
@@ -422,14 +459,121 @@ pub mod field {
     }
 }
 
-/// Implements [`FieldState`] for each listed field of a typed builder:
+/// Implements [`FieldState`] for each listed field of a typed builder, and
+/// [`SetState`] for every field:
 /// `field_states!(Builder [every field, in order] the fields that have setters)`.
 macro_rules! field_states {
     ($builder:ident $all:tt $($field:ident)*) => {
         $( $crate::builder_state::field_state!($builder $all $field); )*
+        $crate::builder_state::set_states!($builder [] $all);
     };
 }
 pub(crate) use field_states;
+
+/// Sets a field's state in a typed builder of type `Self`, whatever the other
+/// fields' states: the builder with `Field` in state `(V,)`. What the
+/// `maybe_*` setters ([`maybe_setters!`]) are written with.
+pub trait SetState<Field, V> {
+    /// The builder with the field set.
+    type Output;
+    /// Sets the field to `value`.
+    fn set_state(self, value: V) -> Self::Output;
+}
+
+/// Implements [`SetState`] for each field of `$builder`, walking the fields in
+/// order: `[before] [this after...]`.
+macro_rules! set_states {
+    ($builder:ident [$($before:ident)*] [$this:ident $($after:ident)*]) => {
+        #[allow(non_camel_case_types)]
+        impl<$($before,)* $this, $($after,)* __V>
+            $crate::builder_state::SetState<$crate::builder_state::field::$this::Name, __V>
+            for $builder<($($before,)* $this, $($after,)*)>
+        {
+            type Output = $builder<($($before,)* (__V,), $($after,)*)>;
+            fn set_state(self, value: __V) -> Self::Output {
+                let ($($before,)* _, $($after,)*) = self.fields;
+                $builder {
+                    fields: ($($before,)* (value,), $($after,)*),
+                    phantom: self.phantom,
+                }
+            }
+        }
+        $crate::builder_state::set_states!($builder [$($before)* $this] [$($after)*]);
+    };
+    ($builder:ident [$($before:ident)*] []) => {};
+}
+pub(crate) use set_states;
+
+/// For a builder's optional fields, a second setter taking an `Option` (`None`
+/// leaves the field unset, as not calling the setter does), for values that are
+/// optional at run time, such as settings read from a file; with the same
+/// set-twice error as the field's own setter. One line per field, of the kind
+/// its setter is (`into T`, `exact T`, `secret`), or a body for any other:
+///
+/// ```text
+/// maybe_setters!(Builder {
+///     maybe_policy: policy into String,
+///     maybe_duration_seconds: duration_seconds exact u32,
+///     maybe_external_id: external_id secret,
+///     /// Docs.
+///     fn maybe_mfa(mfa: Option<(impl Into<String>, impl IntoSecret)>) -> Option<Mfa> { ... }
+/// });
+/// ```
+macro_rules! maybe_setters {
+    ($builder:ident { $($items:tt)* }) => {
+        impl<Fields> $builder<Fields> {
+            $crate::builder_state::maybe_setters!(@items $($items)*);
+        }
+    };
+    (@items) => {};
+    (@items $name:ident : $field:ident into $t:ty, $($rest:tt)*) => {
+        $crate::builder_state::maybe_setters!(@one $field, stringify!($field),
+            fn $name($field: Option<impl Into<$t>>) -> Option<$t> { $field.map(Into::into) });
+        $crate::builder_state::maybe_setters!(@items $($rest)*);
+    };
+    (@items $name:ident : $field:ident exact $t:ty, $($rest:tt)*) => {
+        $crate::builder_state::maybe_setters!(@one $field, stringify!($field),
+            fn $name($field: Option<$t>) -> Option<$t> { $field });
+        $crate::builder_state::maybe_setters!(@items $($rest)*);
+    };
+    (@items $name:ident : $field:ident secret, $($rest:tt)*) => {
+        $crate::builder_state::maybe_setters!(@one $field, stringify!($field),
+            fn $name($field: Option<impl $crate::IntoSecret>) -> Option<secrecy::SecretString> {
+                $field.map($crate::IntoSecret::into_secret)
+            });
+        $crate::builder_state::maybe_setters!(@items $($rest)*);
+    };
+    (@items fn $name:ident($field:ident : $arg:ty) -> $value:ty $body:block $($rest:tt)*) => {
+        $crate::builder_state::maybe_setters!(@one $field, stringify!($field),
+            fn $name($field: $arg) -> $value $body);
+        $crate::builder_state::maybe_setters!(@items $($rest)*);
+    };
+    (@one $field:ident, $shown:expr, fn $name:ident($arg_name:ident : $arg:ty) -> $value:ty $body:block) => {
+        #[doc = concat!(
+            "Calls [`", $shown, "`](Self::", $shown, ") with the value when given `Some`; ",
+            "`None` leaves the field unset, as not calling it does. For a value that is ",
+            "optional at run time (a setting that may be absent), without a branch per ",
+            "combination of optional fields."
+        )]
+        pub fn $name(
+            self,
+            $arg_name: $arg,
+        ) -> <Self as $crate::builder_state::SetState<
+            $crate::builder_state::field::$field::Name,
+            $value,
+        >>::Output
+        where
+            Self: $crate::builder_state::SetState<$crate::builder_state::field::$field::Name, $value>
+                + $crate::builder_state::FieldState<$crate::builder_state::field::$field::Name>,
+            <Self as $crate::builder_state::FieldState<
+                $crate::builder_state::field::$field::Name,
+            >>::State: $crate::builder_state::field::$field::Unset,
+        {
+            $crate::builder_state::SetState::set_state(self, $body)
+        }
+    };
+}
+pub(crate) use maybe_setters;
 
 macro_rules! field_state {
     ($builder:ident [$($all:ident)*] $field:ident) => {

@@ -736,6 +736,48 @@ fn the_builder_refuses_what_sts_and_the_oidc_service_would_refuse() {
         ],
         "{err}"
     );
+
+    // The `maybe_*` setters: `Some` is the plain setter, `None` no call.
+    let builder = || {
+        IdentityEnhancedCredentials::builder()
+            .application_arn(APPLICATION_ARN)
+            .role_arn(ROLE_ARN)
+            .oidc_endpoint(Endpoint::new(REGION).unwrap())
+            .sts_endpoint(StsEndpoint::new(REGION).unwrap())
+            .app_credentials(Credentials::new("AKID", "secret", None, None, "app"))
+            .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
+            .client(ReqwestClient::new().unwrap())
+    };
+    let err = builder()
+        .maybe_duration_seconds(Some(60))
+        .maybe_source_identity(Some("aws:x"))
+        .maybe_role_session_name(None::<&str>)
+        .maybe_refresh_window(None)
+        .build()
+        .unwrap_err();
+    let fields: Vec<&str> = err.problems().iter().map(|p| p.field()).collect();
+    assert_eq!(fields, ["duration_seconds", "source_identity"], "{err}");
+    let maybe = builder()
+        .maybe_role_session_name(Some("alice"))
+        .maybe_refresh_window(Some(Duration::from_secs(600)))
+        .maybe_duration_seconds(Some(900))
+        .maybe_source_identity(Some("alice"))
+        .build()
+        .unwrap();
+    let plain = builder()
+        .role_session_name("alice")
+        .refresh_window(Duration::from_secs(600))
+        .duration_seconds(900)
+        .source_identity("alice")
+        .build()
+        .unwrap();
+    assert_eq!(format!("{maybe:?}"), format!("{plain:?}"));
+    let none = builder()
+        .maybe_role_session_name(None::<String>)
+        .maybe_refresh_window(None)
+        .build()
+        .unwrap();
+    assert_eq!(format!("{none:?}"), format!("{:?}", builder().build().unwrap()));
 }
 
 /// An application-credentials provider that always fails with `make()`.

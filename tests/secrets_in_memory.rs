@@ -1089,6 +1089,62 @@ fn from_http_leaves_no_unwiped_copy() {
     assert_eq!(leaks, 0);
 }
 
+/// A signature refusal whose message quotes the signed request (its
+/// `x-amz-security-token` line: the caller's session token) is cut where the
+/// quote begins: no freed block holds the cut part, before or after the error
+/// is dropped, from an OIDC answer (AWS and OAuth style) or an STS one.
+#[test]
+fn a_withheld_quote_of_the_signed_request_leaves_no_unwiped_copy() {
+    use ssooidc_token::CreateTokenWithIamResponse;
+    let [_, escaped] = json_secrets(600);
+    let quote = |token: &str, newline: &str| {
+        format!(
+            "The request signature we calculated does not match the signature you provided.\
+             {newline}{newline}The Canonical String for this request should have been{newline}'POST\
+             {newline}/token{newline}{newline}host:oidc.us-east-1.amazonaws.com{newline}\
+             x-amz-security-token:{token}{newline}'{newline}{newline}The String-to-Sign should \
+             have been{newline}'AWS4-HMAC-SHA256{newline}...'"
+        )
+    };
+    let json = quote(&escaped, "\\n");
+    let bodies = [
+        format!(r#"{{"__type":"InvalidSignatureException","message":"{json}"}}"#),
+        format!(r#"{{"error":"invalid_request","error_description":"{json}"}}"#),
+    ];
+    #[cfg(feature = "sts")]
+    let (secret, xml_quote) = {
+        let secret = xml_secret(10);
+        let xml_quote = Zeroizing::new(quote(&secret, "&#10;"));
+        (secret, xml_quote)
+    };
+    let leaks = leaks_during(|| {
+        for body in &bodies {
+            let body = Zeroizing::new(body.as_bytes().to_vec());
+            let err = CreateTokenWithIamResponse::from_http(403, &body).unwrap_err();
+            let refusal = err.token_error().unwrap();
+            let kept = refusal.message().or(refusal.description()).unwrap();
+            assert!(kept.ends_with("you provided."), "{kept}");
+            assert!(!format!("{err} {err:?}").contains("CANARY"));
+            drop((err, body));
+        }
+        #[cfg(feature = "sts")]
+        {
+            let xml = body(&[
+                b"<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>",
+                xml_quote.as_bytes(),
+                b"</Message></Error></ErrorResponse>",
+            ]);
+            let err = ssooidc_token::sts::StsError::from_xml(403, &xml).unwrap();
+            assert!(err.message().unwrap().ends_with("you provided."));
+            assert!(!format!("{err} {err:?}").contains("CANARY"));
+            drop((err, xml));
+        }
+    });
+    assert_eq!(leaks, 0);
+    #[cfg(feature = "sts")]
+    drop((secret, xml_quote));
+}
+
 /// A body handed to an HTTP client as `Bytes` is wiped when the last clone goes.
 #[cfg(feature = "http")]
 #[test]

@@ -138,7 +138,40 @@ fn ours(input: &Input) -> AssumeRole {
         &input.mfa => |(serial, code)| mfa(serial.as_str(), code.as_str()),
         input.minimum_session_token_size => |m| minimum_session_token_size(m),
     );
-    request.unwrap_or_else(|e| panic!("{e}"))
+    let request = request.unwrap_or_else(|e| panic!("{e}"));
+    // The same through the `maybe_*` setters, without a branch per field.
+    let mut builder = AssumeRole::builder()
+        .role_arn(input.role_arn.as_str())
+        .role_session_name(input.session_name.as_str())
+        .identity_context(IdentityContext::new(input.context.as_str()).unwrap());
+    for arn in &input.policy_arns {
+        builder = builder.policy_arn(arn.as_str());
+    }
+    for (key, value) in &input.tags {
+        builder = builder.tag(key.as_str(), value.as_str());
+    }
+    for key in &input.transitive_tag_keys {
+        builder = builder.transitive_tag_key(key.as_str());
+    }
+    let maybe = builder
+        .maybe_policy(input.policy.as_deref())
+        .maybe_duration_seconds(input.duration)
+        .maybe_source_identity(input.source_identity.as_deref())
+        .maybe_external_id(input.external_id.as_deref())
+        .maybe_mfa(
+            input
+                .mfa
+                .as_ref()
+                .map(|(serial, code)| (serial.as_str(), code.as_str())),
+        )
+        .maybe_minimum_session_token_size(input.minimum_session_token_size)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        maybe.to_form().expose_secret(),
+        request.to_form().expose_secret()
+    );
+    request
 }
 
 /// The request `aws-sdk-sts` would send for `input`.

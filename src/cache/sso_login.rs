@@ -254,6 +254,13 @@ crate::builder_state::field_states!(
     session_name start_url endpoint cache flow loopback_timeout resolved
 );
 
+crate::builder_state::maybe_setters!(SsoLoginBuilder {
+    maybe_cache: cache exact TokenCache,
+    maybe_flow: flow exact Flow,
+    maybe_loopback_timeout: loopback_timeout exact Duration,
+    maybe_resolved: resolved exact ResolvedStartUrl,
+});
+
 #[allow(non_camel_case_types)]
 impl<start_url, endpoint, cache, flow, loopback_timeout, resolved, scope>
     SsoLoginBuilder<(
@@ -855,10 +862,7 @@ impl SsoLogin {
         let refresh = answer
             .refresh_token()
             .filter(|refresh| !secrecy::ExposeSecret::expose_secret(*refresh).is_empty());
-        let token = match refresh {
-            Some(refresh) => token.refresh_token(refresh).build()?,
-            None => token.build()?,
-        };
+        let token = token.maybe_refresh_token(refresh).build()?;
         cache.store(&self.key(), &token)?;
         Ok(token)
     }

@@ -95,6 +95,15 @@ crate::builder_state::field_states!(
     access_token expires_at refresh_token client_id client_secret registration_expires_at region start_url
 );
 
+crate::builder_state::maybe_setters!(CachedTokenBuilder {
+    maybe_refresh_token: refresh_token secret,
+    maybe_client_id: client_id into String,
+    maybe_client_secret: client_secret secret,
+    maybe_registration_expires_at: registration_expires_at exact SystemTime,
+    maybe_region: region into String,
+    maybe_start_url: start_url into String,
+});
+
 #[allow(non_camel_case_types)]
 impl<
         access_token,

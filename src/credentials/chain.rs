@@ -230,15 +230,10 @@ pub(crate) fn assume_role_request(
     for (key, value) in &fields.tags {
         request = request.tag(key.as_str(), value.as_str());
     }
-    match (fields.duration_seconds, fields.source_identity.as_deref()) {
-        (Some(duration), Some(source)) => request
-            .duration_seconds(duration)
-            .source_identity(source)
-            .build(),
-        (Some(duration), None) => request.duration_seconds(duration).build(),
-        (None, Some(source)) => request.source_identity(source).build(),
-        (None, None) => request.build(),
-    }
+    request
+        .maybe_duration_seconds(fields.duration_seconds)
+        .maybe_source_identity(fields.source_identity.as_deref())
+        .build()
 }
 
 /// Keeps the refresh token `answer` brings for the next chain, when the

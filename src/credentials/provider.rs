@@ -145,6 +145,13 @@ crate::builder_state::field_states!(
     application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window source_identity time_source
 );
 
+crate::builder_state::maybe_setters!(IdentityEnhancedCredentialsBuilder {
+    maybe_role_session_name: role_session_name into String,
+    maybe_duration_seconds: duration_seconds exact u32,
+    maybe_refresh_window: refresh_window exact Duration,
+    maybe_source_identity: source_identity into String,
+});
+
 #[allow(non_camel_case_types)]
 impl<
         application_arn,

@@ -184,3 +184,11 @@ impl PublicAuthorizationCodeFields {
         &self.redirect_uri
     }
 }
+
+crate::builder_state::maybe_setters!(IamAuthorizationCodeBuilder {
+    maybe_code_verifier: code_verifier secret,
+});
+
+crate::builder_state::maybe_setters!(PublicAuthorizationCodeBuilder {
+    maybe_code_verifier: code_verifier secret,
+});

@@ -113,3 +113,7 @@ impl IamTokenExchangeFields {
         self.requested_token_type.as_ref()
     }
 }
+
+crate::builder_state::maybe_setters!(IamTokenExchangeBuilder {
+    maybe_requested_token_type: requested_token_type exact crate::TokenType,
+});

@@ -356,6 +356,12 @@ crate::builder_state::field_states!(
     region client_id redirect_uri pkce state authorization_endpoint
 );
 
+// `region` and `authorization_endpoint` have none: at least one of them must
+// be set, which the builder's type shows (`RegionOrEndpoint`).
+crate::builder_state::maybe_setters!(AuthorizeUrlBuilder {
+    maybe_state: state into String,
+});
+
 #[allow(non_camel_case_types)]
 impl<region, client_id, redirect_uri, pkce, state, authorization_endpoint>
     AuthorizeUrlBuilder<(

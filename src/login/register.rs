@@ -207,6 +207,11 @@ crate::builder_state::field_states!(
     client_name issuer_url entitled_application_arn
 );
 
+crate::builder_state::maybe_setters!(RegisterClientBuilder {
+    maybe_issuer_url: issuer_url into String,
+    maybe_entitled_application_arn: entitled_application_arn into String,
+});
+
 #[allow(non_camel_case_types)]
 impl<client_name, issuer_url, entitled_application_arn>
     RegisterClientBuilder<(

@@ -134,6 +134,20 @@ crate::builder_state::field_states!(
     role_arn role_session_name identity_context duration_seconds policy source_identity external_id mfa minimum_session_token_size
 );
 
+crate::builder_state::maybe_setters!(AssumeRoleBuilder {
+    maybe_duration_seconds: duration_seconds exact u32,
+    maybe_policy: policy into String,
+    maybe_source_identity: source_identity into String,
+    maybe_external_id: external_id secret,
+    maybe_minimum_session_token_size: minimum_session_token_size exact u32,
+    fn maybe_mfa(mfa: Option<(impl Into<String>, impl crate::IntoSecret)>) -> Option<Mfa> {
+        mfa.map(|(serial_number, token_code)| Mfa {
+            serial_number: serial_number.into(),
+            token_code: crate::IntoSecret::into_secret(token_code),
+        })
+    }
+});
+
 #[allow(non_camel_case_types)]
 impl<
         role_arn,
