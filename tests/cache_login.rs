@@ -983,6 +983,13 @@ fn a_legacy_profile_logs_in_as_the_cli_does() {
             expires.as_str().unwrap().len(),
             "2026-12-01T13:00:00Z".len()
         );
+        // The registration file holds what the CLI's does: the client, its
+        // secret and expiry, and no scopes or grant types.
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.0.join(registration_file)).unwrap()).unwrap();
+        let cli_registration: serde_json::Value =
+            serde_json::from_str(cached[0]["text"].as_str().unwrap()).unwrap();
+        assert_eq!(written, cli_registration);
         let registration = cache
             .load_registration(&login.registration_key())
             .unwrap()

@@ -141,11 +141,7 @@ fn setup_with(rotate: bool, clock: Option<SteppedClock>) -> Setup {
             async { Ok(SecretString::from(IDP_JWT)) }
         })
         .client(client);
-    let provider = match clock {
-        Some(clock) => builder.time_source(clock).build(),
-        None => builder.build(),
-    }
-    .unwrap();
+    let provider = builder.maybe_time_source(clock).build().unwrap();
     Setup {
         oidc,
         sts,
@@ -777,7 +773,10 @@ fn the_builder_refuses_what_sts_and_the_oidc_service_would_refuse() {
         .maybe_refresh_window(None)
         .build()
         .unwrap();
-    assert_eq!(format!("{none:?}"), format!("{:?}", builder().build().unwrap()));
+    assert_eq!(
+        format!("{none:?}"),
+        format!("{:?}", builder().build().unwrap())
+    );
 }
 
 /// An application-credentials provider that always fails with `make()`.

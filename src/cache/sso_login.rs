@@ -101,26 +101,30 @@ fn polled(
 }
 
 crate::builder_state::typed_struct! {
-    /// `aws sso login` for an `sso-session`, in one call: what the AWS CLI v2 does,
-    /// file for file, so that the CLI, botocore/boto3 and the AWS SDKs use the login.
+    /// `aws sso login` for an `sso-session` (or, with
+    /// [`legacy_profile`](SsoLoginBuilder::legacy_profile), for a profile
+    /// without one), in one call: what the AWS CLI v2 does, file for file, so
+    /// that the CLI, botocore/boto3 and the AWS SDKs use the login.
     ///
     /// `login_blocking` (feature `ureq`) and `login` (feature `reqwest`):
     ///
     /// 1. reuse the client registration the CLI cached for this start URL, region,
     ///    configured scopes and session ([`RegistrationKey`]) if
     ///    [`reusable_for`](CachedRegistration::reusable_for) the flow; otherwise
-    ///    register `botocore-client-<session name>` (for PKCE: grant types
+    ///    register `botocore-client-<session name>` (a legacy profile's:
+    ///    `botocore-client-<Unix time>`, as the CLI names it) (for PKCE: grant types
     ///    `authorization_code` and `refresh_token`, redirect URI
     ///    `http://127.0.0.1/oauth/callback`, issuer URL the
     ///    [`sent_start_url`](Self::sent_start_url)) and cache it;
     /// 2. sign the person in: with [`Flow::Pkce`] (the default, as the CLI with an
-    ///    `sso-session`), a [`LoopbackRedirect`] on `127.0.0.1`, a [`Pkce`] pair and
+    ///    `sso-session`; a legacy profile has only the device flow), a [`LoopbackRedirect`] on `127.0.0.1`, a [`Pkce`] pair and
     ///    the endpoint's `/authorize` URL, then `CreateToken` `authorization_code`;
     ///    with [`Flow::Device`] (`--use-device-code`), `StartDeviceAuthorization`
     ///    (for the [`sent_start_url`](Self::sent_start_url)) and the
     ///    [`DevicePoller`]. The `prompt` is called once with what to show or open
     ///    ([`LoginPrompt`]);
-    /// 3. store the token under [`CacheKey::session`]: access token, expiry,
+    /// 3. store the token under [`CacheKey::session`] (a legacy profile's under
+    ///    [`CacheKey::start_url`]): access token, expiry,
     ///    refresh token (when granted), client id and secret, registration expiry,
     ///    region and start URL (the configured one). An answer without
     ///    `expiresIn` is [`LoginError::NoExpiry`], and nothing is stored.
@@ -238,7 +242,7 @@ crate::builder_state::typed_struct! {
         required start_url: into String = "Sets the AWS access portal URL (required), such as `https://d-abc123.awsapps.com/start`.",
         required endpoint: exact Endpoint = "Sets the OIDC endpoint (required): its region is the session's region. [`Endpoint::new`](crate::Endpoint::new) for IAM Identity Center's own.",
         optional cache: exact TokenCache = "Sets the cache (optional): by default [`TokenCache::default_location`](crate::cache::TokenCache::default_location), found when logging in.",
-        optional flow: exact Flow = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`.",
+        optional flow: exact Flow = "Sets the sign-in flow (optional): by default [`Flow::Pkce`](crate::cache::Flow::Pkce) (for a legacy profile [`Flow::Device`](crate::cache::Flow::Device), its only one); [`Flow::Device`](crate::cache::Flow::Device) is `--use-device-code`.",
         optional loopback_timeout: exact Duration = "Sets how long the PKCE flow waits for the browser (optional): by default [`LoopbackRedirect::DEFAULT_TIMEOUT`](crate::login::LoopbackRedirect::DEFAULT_TIMEOUT), 10 minutes.",
         optional resolved: exact ResolvedStartUrl = "Sets what `start_url` resolves to (optional; [`ResolvedStartUrl`](crate::login::ResolvedStartUrl), as `aws sso login` resolves it): its [`url`](crate::login::ResolvedStartUrl::url) is sent as `issuerUrl` and `startUrl`, while the cache keeps naming `start_url`. It must be resolved from `start_url`, and the endpoint must be in its [`region`](crate::login::ResolvedStartUrl::region). Without it, `start_url` is sent as it is.",
         // The session's `sso_registration_scopes`: `None` without the setting,
@@ -261,19 +265,7 @@ crate::builder_state::maybe_setters!(SsoLoginBuilder {
     maybe_resolved: resolved exact ResolvedStartUrl,
 });
 
-#[allow(non_camel_case_types)]
-impl<start_url, endpoint, cache, flow, loopback_timeout, resolved, scope>
-    SsoLoginBuilder<(
-        (),
-        start_url,
-        endpoint,
-        cache,
-        flow,
-        loopback_timeout,
-        resolved,
-        scope,
-    )>
-{
+impl<Fields> SsoLoginBuilder<Fields> {
     /// Logs in a legacy profile: one with `sso_start_url` and `sso_region` of
     /// its own rather than an `sso-session`, in place of
     /// [`session_name`](Self::session_name). As `aws sso login` does for such a
@@ -298,35 +290,19 @@ impl<start_url, endpoint, cache, flow, loopback_timeout, resolved, scope>
     /// assert_eq!(login.key(), CacheKey::start_url("https://d-abc123.awsapps.com/start"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    // The builder's type with `session_name` set: spelled out, as the other
-    // builders' `build()` spell theirs.
-    #[allow(clippy::type_complexity)]
+    ///
+    /// It sets the same field as `session_name`: the two together, in either
+    /// order, are a compile error ("field `session_name` is set twice").
     pub fn legacy_profile(
         self,
-    ) -> SsoLoginBuilder<(
-        (Option<String>,),
-        start_url,
-        endpoint,
-        cache,
-        flow,
-        loopback_timeout,
-        resolved,
-        scope,
-    )> {
-        let ((), start_url, endpoint, cache, flow, loopback_timeout, resolved, scope) = self.fields;
-        SsoLoginBuilder {
-            fields: (
-                (None,),
-                start_url,
-                endpoint,
-                cache,
-                flow,
-                loopback_timeout,
-                resolved,
-                scope,
-            ),
-            phantom: self.phantom,
-        }
+    ) -> <Self as crate::builder_state::SetState<field::session_name::Name, Option<String>>>::Output
+    where
+        Self: crate::builder_state::SetState<field::session_name::Name, Option<String>>
+            + crate::builder_state::FieldState<field::session_name::Name>,
+        <Self as crate::builder_state::FieldState<field::session_name::Name>>::State:
+            field::session_name::Unset,
+    {
+        crate::builder_state::SetState::set_state(self, None)
     }
 }
 
@@ -734,14 +710,13 @@ impl SsoLogin {
     }
 
     /// The CLI's registration for the flow.
-    fn register_request(&self) -> Result<RegisterClient, BuildError> {
+    fn register_request(&self, now: SystemTime) -> Result<RegisterClient, BuildError> {
         // A legacy profile's client is named after the time, as the CLI names it.
         let name = match &self.session_name {
             Some(name) => format!("botocore-client-{name}"),
             None => format!(
                 "botocore-client-{}",
-                SystemTime::now()
-                    .duration_since(SystemTime::UNIX_EPOCH)
+                now.duration_since(SystemTime::UNIX_EPOCH)
                     .map_or(0, |since| since.as_secs())
             ),
         };
@@ -892,7 +867,7 @@ impl SsoLogin {
         let client = if let Some(client) = self.reusable(&cache, &key)? {
             client
         } else {
-            let request = self.register_request()?;
+            let request = self.register_request(SystemTime::now())?;
             let answer =
                 retried_blocking(Resend::Retryable, || request.send_blocking(agent, endpoint))
                     .map_err(LoginError::Register)?;
@@ -970,7 +945,7 @@ impl SsoLogin {
         let registration = if let Some(registration) = self.reusable(&cache, &key)? {
             registration
         } else {
-            let request = self.register_request()?;
+            let request = self.register_request(SystemTime::now())?;
             let answer = retried(Resend::Retryable, || request.send(client, endpoint))
                 .await
                 .map_err(LoginError::Register)?;
@@ -1040,5 +1015,30 @@ mod tests {
             assert!(matches!(got, Err(DeviceLoginError::Sending(_))), "{got:?}");
             assert_eq!(sent, polls, "HTTP {status}");
         }
+    }
+
+    /// A legacy profile's registration at the CLI vector's clock is the one the
+    /// AWS CLI's own fetcher sent: the client named after that Unix time, the
+    /// client type, no scopes.
+    #[test]
+    fn a_legacy_registration_is_the_clis_at_the_same_time() {
+        use secrecy::ExposeSecret;
+        let cli: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/vectors/sso_cache/aws-cli/functional_sso/legacy_login.json"
+        ))
+        .unwrap();
+        assert_eq!(cli["now"], "2026-12-01T12:00:00Z");
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_126_400);
+        let login = super::SsoLogin::builder()
+            .legacy_profile()
+            .start_url(cli["start_url"].as_str().unwrap())
+            .endpoint(crate::Endpoint::new(cli["region"].as_str().unwrap()).unwrap())
+            .build()
+            .unwrap();
+        let request = login.register_request(now).unwrap();
+        let sent: serde_json::Value =
+            serde_json::from_slice(request.to_json().expose_secret()).unwrap();
+        assert_eq!(cli["calls"][0][0], "RegisterClient");
+        assert_eq!(sent, cli["calls"][0][1]);
     }
 }

@@ -150,6 +150,9 @@ crate::builder_state::maybe_setters!(IdentityEnhancedCredentialsBuilder {
     maybe_duration_seconds: duration_seconds exact u32,
     maybe_refresh_window: refresh_window exact Duration,
     maybe_source_identity: source_identity into String,
+    fn maybe_time_source(time_source: Option<impl TimeSource + 'static>) -> Option<SharedTimeSource> {
+        time_source.map(SharedTimeSource::new)
+    }
 });
 
 #[allow(non_camel_case_types)]
