@@ -1097,41 +1097,69 @@ fn from_http_leaves_no_unwiped_copy() {
 fn a_withheld_quote_of_the_signed_request_leaves_no_unwiped_copy() {
     use ssooidc_token::CreateTokenWithIamResponse;
     let [_, escaped] = json_secrets(600);
-    let quote = |token: &str, newline: &str| {
-        format!(
-            "The request signature we calculated does not match the signature you provided.\
-             {newline}{newline}The Canonical String for this request should have been{newline}'POST\
-             {newline}/token{newline}{newline}host:oidc.us-east-1.amazonaws.com{newline}\
-             x-amz-security-token:{token}{newline}'{newline}{newline}The String-to-Sign should \
-             have been{newline}'AWS4-HMAC-SHA256{newline}...'"
-        )
+    // Every text holding the canary is built at its exact size and wiped when
+    // dropped: the probe is armed for one test at a time, but tests run on
+    // several threads, and a copy freed here unwiped would be found by another.
+    let quote = |token: &[u8], newline: &[u8]| {
+        body(&[
+            b"The request signature we calculated does not match the signature you provided.",
+            newline,
+            newline,
+            b"The Canonical String for this request should have been",
+            newline,
+            b"'POST",
+            newline,
+            b"/token",
+            newline,
+            newline,
+            b"host:oidc.us-east-1.amazonaws.com",
+            newline,
+            b"x-amz-security-token:",
+            token,
+            newline,
+            b"'",
+            newline,
+            newline,
+            b"The String-to-Sign should have been",
+            newline,
+            b"'AWS4-HMAC-SHA256",
+            newline,
+            b"...'",
+        ])
     };
-    let json = quote(&escaped, "\\n");
+    let json = quote(escaped.as_bytes(), b"\\n");
     let bodies = [
-        format!(r#"{{"__type":"InvalidSignatureException","message":"{json}"}}"#),
-        format!(r#"{{"error":"invalid_request","error_description":"{json}"}}"#),
+        body(&[
+            br#"{"__type":"InvalidSignatureException","message":""#,
+            &json,
+            br#""}"#,
+        ]),
+        body(&[
+            br#"{"error":"invalid_request","error_description":""#,
+            &json,
+            br#""}"#,
+        ]),
     ];
     #[cfg(feature = "sts")]
     let (secret, xml_quote) = {
         let secret = xml_secret(10);
-        let xml_quote = Zeroizing::new(quote(&secret, "&#10;"));
+        let xml_quote = quote(secret.as_bytes(), b"&#10;");
         (secret, xml_quote)
     };
     let leaks = leaks_during(|| {
         for body in &bodies {
-            let body = Zeroizing::new(body.as_bytes().to_vec());
-            let err = CreateTokenWithIamResponse::from_http(403, &body).unwrap_err();
+            let err = CreateTokenWithIamResponse::from_http(403, body).unwrap_err();
             let refusal = err.token_error().unwrap();
             let kept = refusal.message().or(refusal.description()).unwrap();
             assert!(kept.ends_with("you provided."), "{kept}");
             assert!(!format!("{err} {err:?}").contains("CANARY"));
-            drop((err, body));
+            drop(err);
         }
         #[cfg(feature = "sts")]
         {
             let xml = body(&[
                 b"<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>",
-                xml_quote.as_bytes(),
+                &xml_quote,
                 b"</Message></Error></ErrorResponse>",
             ]);
             let err = ssooidc_token::sts::StsError::from_xml(403, &xml).unwrap();
@@ -1143,6 +1171,7 @@ fn a_withheld_quote_of_the_signed_request_leaves_no_unwiped_copy() {
     assert_eq!(leaks, 0);
     #[cfg(feature = "sts")]
     drop((secret, xml_quote));
+    drop((json, bodies, escaped));
 }
 
 /// A body handed to an HTTP client as `Bytes` is wiped when the last clone goes.
