@@ -107,6 +107,14 @@ fn setup(rotate: bool) -> Setup {
 }
 
 fn setup_with(rotate: bool, clock: Option<SteppedClock>) -> Setup {
+    setup_full(rotate, clock, None)
+}
+
+fn setup_full(
+    rotate: bool,
+    clock: Option<SteppedClock>,
+    external_id: Option<&'static str>,
+) -> Setup {
     let expected = Arc::new(Mutex::new((
         APP_KEYS[0].0.to_owned(),
         APP_KEYS[0].1.to_owned(),
@@ -141,7 +149,11 @@ fn setup_with(rotate: bool, clock: Option<SteppedClock>) -> Setup {
             async { Ok(SecretString::from(IDP_JWT)) }
         })
         .client(client);
-    let provider = builder.maybe_time_source(clock).build().unwrap();
+    let provider = builder
+        .maybe_time_source(clock)
+        .maybe_external_id(external_id)
+        .build()
+        .unwrap();
     Setup {
         oidc,
         sts,
@@ -702,6 +714,39 @@ async fn fallback_on_interrupt_gives_nothing_within_30_s_of_sts_expiration() {
         "credentials past STS's Expiration are not offered"
     );
     setup.no_refusals();
+}
+
+/// An external ID reaches STS as `ExternalId` on every chain, and only when
+/// set; a malformed one is refused at `build()` by name.
+#[tokio::test]
+async fn an_external_id_is_sent_to_sts() {
+    for external_id in [Some("partner:42/x"), None] {
+        let setup = setup_full(false, None, external_id);
+        setup.provider.provide_credentials().await.unwrap();
+        assert_eq!(
+            *setup.sts_state.external_ids.lock().unwrap(),
+            [external_id.map(str::to_owned)]
+        );
+        setup.no_refusals();
+    }
+    let err = IdentityEnhancedCredentials::builder()
+        .application_arn(APPLICATION_ARN)
+        .role_arn(ROLE_ARN)
+        .oidc_endpoint(Endpoint::new(REGION).unwrap())
+        .sts_endpoint(StsEndpoint::new(REGION).unwrap())
+        .app_credentials(Credentials::new("AKID", "secret", None, None, "app"))
+        .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
+        .client(ReqwestClient::new().unwrap())
+        .external_id("SECRET id")
+        .build()
+        .unwrap_err();
+    let found: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| (p.field(), *p.rule()))
+        .collect();
+    assert_eq!(found, [("external_id", ssooidc_token::Rule::ExternalId)]);
+    assert!(!format!("{err} {err:?}").contains("SECRET"), "{err}");
 }
 
 #[test]

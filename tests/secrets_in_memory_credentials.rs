@@ -118,6 +118,11 @@ impl Transport for InProcess {
                 contains_canary(request.body().expose_secret()),
                 "the identity context is in the form"
             );
+            let form = request.body().expose_secret();
+            assert!(
+                form.windows(11).any(|w| w == b"&ExternalId"),
+                "the external ID is in the form"
+            );
             drop(request);
             if deny {
                 let c = Zeroizing::new(secret_string(100, 100));
@@ -190,6 +195,8 @@ fn the_chain_and_the_hand_over_leave_no_unwiped_copy() {
                     async { Ok(canary_jwt()) }
                 })
                 .client(Shared(transport.clone()))
+                // The external ID is a secret too: every chain's form holds it.
+                .external_id(secret_string(48, 48))
                 .build()
                 .unwrap();
             // Chain 1: jwt-bearer (token call 1). 2: the refresh token (call 2).

@@ -233,6 +233,7 @@ pub(crate) fn assume_role_request(
     request
         .maybe_duration_seconds(fields.duration_seconds)
         .maybe_source_identity(fields.source_identity.as_deref())
+        .maybe_external_id(fields.external_id.as_ref())
         .build()
 }
 

@@ -58,7 +58,7 @@ crate::builder_state::typed_struct! {
     #[builder(
         builder_type(
             name = IdentityEnhancedCredentialsBuilder,
-            doc = "Builds an [`IdentityEnhancedCredentials`] provider. Start with [`IdentityEnhancedCredentials::builder`].\n\nRequired: `application_arn`, `role_arn`, `oidc_endpoint`, `sts_endpoint`, `app_credentials`, `idp_token`, `client`. Optional: `role_session_name`, `duration_seconds`, `refresh_window`, `scope` (repeatable), `source_identity`, `tag` (repeatable), `time_source`.",
+            doc = "Builds an [`IdentityEnhancedCredentials`] provider. Start with [`IdentityEnhancedCredentials::builder`].\n\nRequired: `application_arn`, `role_arn`, `oidc_endpoint`, `sts_endpoint`, `app_credentials`, `idp_token`, `client`. Optional: `role_session_name`, `duration_seconds`, `refresh_window`, `scope` (repeatable), `source_identity`, `tag` (repeatable), `time_source`, `external_id`.",
             attributes(#[derive(Debug)]),
         ),
         builder_method(vis = "pub(crate)"),
@@ -136,13 +136,14 @@ crate::builder_state::typed_struct! {
             doc = "Sets the clock (optional, default the system clock), as the SDK's own credential providers take one: it decides when credentials are fresh, when a failed renewal may be tried again, and the time requests are signed with. Pass the SDK config's `time_source()` to share its clock, or a test clock to step through expiry."
         ))]
         time_source: Option<SharedTimeSource>,
+        optional secret external_id = "Sets `ExternalId` (optional, secret): the value the role's trust policy asks for in `sts:ExternalId` (a role in another account, such as a customer's that a SaaS application assumes), 2 to 1,224 characters of letters, digits and `+=,.@:/-_`. Kept like a password: zeroizing, never shown.",
     }
 }
 
 crate::builder_state::field_states!(
     IdentityEnhancedCredentialsBuilder
-    [application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window scopes source_identity tags time_source]
-    application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window source_identity time_source
+    [application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window scopes source_identity tags time_source external_id]
+    application_arn role_arn oidc_endpoint sts_endpoint app_credentials idp_token client role_session_name duration_seconds refresh_window source_identity time_source external_id
 );
 
 crate::builder_state::maybe_setters!(IdentityEnhancedCredentialsBuilder {
@@ -150,6 +151,7 @@ crate::builder_state::maybe_setters!(IdentityEnhancedCredentialsBuilder {
     maybe_duration_seconds: duration_seconds exact u32,
     maybe_refresh_window: refresh_window exact Duration,
     maybe_source_identity: source_identity into String,
+    maybe_external_id: external_id secret,
     fn maybe_time_source(time_source: Option<impl TimeSource + 'static>) -> Option<SharedTimeSource> {
         time_source.map(SharedTimeSource::new)
     }
@@ -169,6 +171,7 @@ impl<
         refresh_window,
         source_identity,
         time_source,
+        external_id,
     >
     IdentityEnhancedCredentialsBuilder<(
         application_arn,
@@ -185,6 +188,7 @@ impl<
         source_identity,
         (Vec<(String, String)>,),
         time_source,
+        external_id,
     )>
 {
     /// Checks the settings against the rules of CreateTokenWithIAM and STS and
@@ -200,7 +204,7 @@ impl<
     /// [`BuildError`] naming every setting that breaks a rule: the application
     /// ARN or a scope (CreateTokenWithIAM's `client_id` and `scope` rules), a
     /// scope list without `sts:identity_context`, the role ARN, session name,
-    /// duration, source identity or a tag (STS's rules).
+    /// duration, source identity, a tag or the external ID (STS's rules).
     #[allow(clippy::type_complexity)]
     pub fn build(self) -> Result<IdentityEnhancedCredentials, BuildError>
     where
@@ -216,6 +220,7 @@ impl<
         refresh_window: Optional<Option<Duration>>,
         source_identity: Optional<Option<String>>,
         time_source: Optional<Option<SharedTimeSource>>,
+        external_id: Optional<Option<SecretString>>,
     {
         let (
             application_arn,
@@ -232,6 +237,7 @@ impl<
             source_identity,
             (tags,),
             time_source,
+            external_id,
         ) = self.fields;
         let application_arn = application_arn.into_value();
         let role_session_name = role_session_name
@@ -254,6 +260,7 @@ impl<
             source_identity: source_identity.into_value(),
             tags,
             time_source: time_source.into_value().unwrap_or_default(),
+            external_id: external_id.into_value(),
         };
         fields.check()?;
         Ok(IdentityEnhancedCredentials {
@@ -283,6 +290,7 @@ pub(crate) struct Settings {
     pub(crate) source_identity: Option<String>,
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) time_source: SharedTimeSource,
+    pub(crate) external_id: Option<SecretString>,
 }
 
 impl Settings {

@@ -274,6 +274,8 @@ pub struct OidcState {
     pub signed_by: Mutex<Vec<String>>,
     /// The `x-amz-date` of each signed request, in order.
     pub signed_at: Mutex<Vec<String>>,
+    /// The `ExternalId` of each `AssumeRole`, in order.
+    pub external_ids: Mutex<Vec<Option<String>>>,
     /// The services' clock (shared with STS's stand-in when set up together).
     pub clock: Arc<ServiceClock>,
 }
@@ -378,6 +380,8 @@ pub struct StsState {
     pub signed_by: Mutex<Vec<String>>,
     /// The `x-amz-date` of each signed request, in order.
     pub signed_at: Mutex<Vec<String>>,
+    /// The `ExternalId` of each `AssumeRole`, in order.
+    pub external_ids: Mutex<Vec<Option<String>>>,
     /// The services' clock (shared with the OIDC stand-in when set up together).
     pub clock: Arc<ServiceClock>,
 }
@@ -391,6 +395,7 @@ impl Default for StsState {
             stall_ms: AtomicU64::new(0),
             signed_by: Mutex::new(Vec::new()),
             signed_at: Mutex::new(Vec::new()),
+            external_ids: Mutex::new(Vec::new()),
             clock: Arc::default(),
         }
     }
@@ -458,6 +463,7 @@ fn sts_answer(
             return Err(format!("{name} is not {expected}"));
         }
     }
+    state.external_ids.lock().unwrap().push(form("ExternalId"));
     state.assume_role.fetch_add(1, Ordering::SeqCst);
     std::thread::sleep(Duration::from_millis(state.stall_ms.load(Ordering::SeqCst)));
     if state.deny.load(Ordering::SeqCst) {
