@@ -15,7 +15,7 @@ mod sigv4_endpoint;
 
 use std::error::Error;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -54,6 +54,9 @@ struct RotatingAppCredentials {
     calls: AtomicUsize,
     expected: Arc<Mutex<(String, String)>>,
     rotate: bool,
+    /// While set, a chain waits for the application's credentials forever:
+    /// a load dropped then has sent nothing.
+    hold: Arc<AtomicBool>,
 }
 
 impl ProvideCredentials for RotatingAppCredentials {
@@ -61,6 +64,9 @@ impl ProvideCredentials for RotatingAppCredentials {
     where
         Self: 'a,
     {
+        if self.hold.load(Ordering::SeqCst) {
+            return future::ProvideCredentials::new(std::future::pending());
+        }
         let call = self.calls.fetch_add(1, Ordering::SeqCst);
         let (key_id, secret) = APP_KEYS[if self.rotate { call % 3 } else { 0 }];
         *self.expected.lock().unwrap() = (key_id.to_owned(), secret.to_owned());
@@ -75,6 +81,8 @@ struct Setup {
     sts_state: Arc<StsState>,
     idp_calls: Arc<AtomicUsize>,
     provider: IdentityEnhancedCredentials,
+    /// Holds every chain at the application's credentials while set.
+    app_hold: Arc<AtomicBool>,
 }
 
 /// A clock for the provider: the system's, moved on by `advance` (the local
@@ -129,6 +137,7 @@ fn setup_full(
     let sts = sts(expected.clone(), sts_state.clone());
     let idp_calls = Arc::new(AtomicUsize::new(0));
     let calls = idp_calls.clone();
+    let app_hold = Arc::new(AtomicBool::new(false));
     let client = ReqwestClient::from_builder(
         reqwest::Client::builder().connect_timeout(Duration::from_secs(5)),
     )
@@ -143,6 +152,7 @@ fn setup_full(
             calls: AtomicUsize::new(0),
             expected,
             rotate,
+            hold: app_hold.clone(),
         })
         .idp_token(move || {
             calls.fetch_add(1, Ordering::SeqCst);
@@ -161,6 +171,7 @@ fn setup_full(
         sts_state,
         idp_calls,
         provider,
+        app_hold,
     }
 }
 
@@ -1045,12 +1056,16 @@ async fn an_early_renewal_cut_short_rests_like_a_failed_one() {
     assert_eq!(setup.counts(), (1, 1, 0, 1));
     at(180);
     {
-        // The renewal starts (its request waits for the connection) and is
-        // dropped, as the SDK drops a load at its timeout.
+        // The renewal starts (it waits for the application's credentials, so
+        // that nothing is sent: a request that reached the stand-in would
+        // spend the refresh token) and is dropped, as the SDK drops a load at
+        // its timeout.
+        setup.app_hold.store(true, Ordering::SeqCst);
         let mut load = std::pin::pin!(setup.provider.provide_credentials());
         let polled = std::future::poll_fn(|cx| Poll::Ready(load.as_mut().poll(cx))).await;
         assert!(polled.is_pending(), "the renewal finished in one poll");
     }
+    setup.app_hold.store(false, Ordering::SeqCst);
     // The minute counts from the drop (the stepped clock adds the real time
     // since it was set: a margin of seconds either side).
     for secs in [181, 200, 230] {
