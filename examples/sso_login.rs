@@ -38,7 +38,7 @@ pub fn login(
     open: impl FnOnce(&LoginPrompt<'_>),
 ) -> Result<CachedToken, Box<dyn Error>> {
     let usage =
-        "usage: sso_login (SESSION | --legacy) START_URL REGION [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]";
+        "usage: sso_login SESSION START_URL REGION [--device] [--scopes SCOPES] [--cache-dir DIR] [--endpoint URL]\n       sso_login --legacy START_URL REGION [--cache-dir DIR] [--endpoint URL]";
     let (mut positional, mut flow, mut dir, mut base) = (Vec::new(), Flow::Pkce, None, None);
     let (mut scopes, mut legacy) = (None, false);
     let mut args = args.into_iter();

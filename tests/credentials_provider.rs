@@ -727,12 +727,15 @@ async fn fallback_on_interrupt_gives_nothing_within_30_s_of_sts_expiration() {
     setup.no_refusals();
 }
 
-/// An external ID reaches STS as `ExternalId` on every chain, and only when
-/// set; a malformed one is refused at `build()` by name.
+/// An external ID reaches STS as `ExternalId` (the canary test in
+/// `secrets_in_memory_credentials.rs` sees it on every kind of chain), and only
+/// when set; no `Debug` shows it; a malformed one is refused at `build()` by
+/// name.
 #[tokio::test]
 async fn an_external_id_is_sent_to_sts() {
     for external_id in [Some("partner:42/x"), None] {
         let setup = setup_full(false, None, external_id);
+        assert!(!format!("{:?}", setup.provider).contains("partner"));
         setup.provider.provide_credentials().await.unwrap();
         assert_eq!(
             *setup.sts_state.external_ids.lock().unwrap(),

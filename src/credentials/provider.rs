@@ -48,9 +48,9 @@ impl fmt::Debug for IdpTokenCallback {
 
 crate::builder_state::typed_struct! {
     /// The settings of an [`IdentityEnhancedCredentials`] provider, as its builder
-    /// collects them. No secret is among them: the IdP token comes from a
-    /// callback, and the application's credentials from a provider, each time a
-    /// chain runs.
+    /// collects them. The one secret among them is the external ID, kept
+    /// zeroizing and never shown; the IdP token comes from a callback, and the
+    /// application's credentials from a provider, each time a chain runs.
     // The builder's shape: `build()` takes the values from the builder's own
     // fields (applying the defaults into `Settings`), so this struct is never built.
     #[allow(dead_code)]
@@ -659,8 +659,8 @@ impl ProvideCredentials for IdentityEnhancedCredentials {
     }
 }
 
-/// The settings, without secrets (there are none among them), and whether a
-/// refresh token is held is not shown.
+/// The settings, without the external ID (a secret); whether a refresh token
+/// is held is not shown.
 impl fmt::Debug for IdentityEnhancedCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fields = &self.inner.fields;

@@ -274,8 +274,6 @@ pub struct OidcState {
     pub signed_by: Mutex<Vec<String>>,
     /// The `x-amz-date` of each signed request, in order.
     pub signed_at: Mutex<Vec<String>>,
-    /// The `ExternalId` of each `AssumeRole`, in order.
-    pub external_ids: Mutex<Vec<Option<String>>>,
     /// The services' clock (shared with STS's stand-in when set up together).
     pub clock: Arc<ServiceClock>,
 }
