@@ -727,6 +727,20 @@ async fn fallback_on_interrupt_gives_nothing_within_30_s_of_sts_expiration() {
     setup.no_refusals();
 }
 
+/// A builder with every required setting, for endpoints nothing is sent to.
+macro_rules! offline_builder {
+    () => {
+        IdentityEnhancedCredentials::builder()
+            .application_arn(APPLICATION_ARN)
+            .role_arn(ROLE_ARN)
+            .oidc_endpoint(Endpoint::new(REGION).unwrap())
+            .sts_endpoint(StsEndpoint::new(REGION).unwrap())
+            .app_credentials(Credentials::new("AKID", "secret", None, None, "app"))
+            .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
+            .client(ReqwestClient::new().unwrap())
+    };
+}
+
 /// An external ID reaches STS as `ExternalId` (the canary test in
 /// `secrets_in_memory_credentials.rs` sees it on every kind of chain), and only
 /// when set; no `Debug` shows it; a malformed one is refused at `build()` by
@@ -743,14 +757,7 @@ async fn an_external_id_is_sent_to_sts() {
         );
         setup.no_refusals();
     }
-    let err = IdentityEnhancedCredentials::builder()
-        .application_arn(APPLICATION_ARN)
-        .role_arn(ROLE_ARN)
-        .oidc_endpoint(Endpoint::new(REGION).unwrap())
-        .sts_endpoint(StsEndpoint::new(REGION).unwrap())
-        .app_credentials(Credentials::new("AKID", "secret", None, None, "app"))
-        .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
-        .client(ReqwestClient::new().unwrap())
+    let err = offline_builder!()
         .external_id("SECRET id")
         .build()
         .unwrap_err();
@@ -793,16 +800,7 @@ fn the_builder_refuses_what_sts_and_the_oidc_service_would_refuse() {
     );
 
     // The `maybe_*` setters: `Some` is the plain setter, `None` no call.
-    let builder = || {
-        IdentityEnhancedCredentials::builder()
-            .application_arn(APPLICATION_ARN)
-            .role_arn(ROLE_ARN)
-            .oidc_endpoint(Endpoint::new(REGION).unwrap())
-            .sts_endpoint(StsEndpoint::new(REGION).unwrap())
-            .app_credentials(Credentials::new("AKID", "secret", None, None, "app"))
-            .idp_token(|| async { Ok(SecretString::from(IDP_JWT)) })
-            .client(ReqwestClient::new().unwrap())
-    };
+    let builder = || offline_builder!();
     let err = builder()
         .maybe_duration_seconds(Some(60))
         .maybe_source_identity(Some("aws:x"))

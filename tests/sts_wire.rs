@@ -117,20 +117,24 @@ macro_rules! build_with {
 }
 
 fn ours(input: &Input) -> AssumeRole {
-    let mut builder = AssumeRole::builder()
-        .role_arn(input.role_arn.as_str())
-        .role_session_name(input.session_name.as_str())
-        .identity_context(IdentityContext::new(input.context.as_str()).unwrap());
-    for arn in &input.policy_arns {
-        builder = builder.policy_arn(arn.as_str());
-    }
-    for (key, value) in &input.tags {
-        builder = builder.tag(key.as_str(), value.as_str());
-    }
-    for key in &input.transitive_tag_keys {
-        builder = builder.transitive_tag_key(key.as_str());
-    }
-    let request = build_with!(builder;
+    // The required and repeatable members, the same on both paths.
+    let started = || {
+        let mut builder = AssumeRole::builder()
+            .role_arn(input.role_arn.as_str())
+            .role_session_name(input.session_name.as_str())
+            .identity_context(IdentityContext::new(input.context.as_str()).unwrap());
+        for arn in &input.policy_arns {
+            builder = builder.policy_arn(arn.as_str());
+        }
+        for (key, value) in &input.tags {
+            builder = builder.tag(key.as_str(), value.as_str());
+        }
+        for key in &input.transitive_tag_keys {
+            builder = builder.transitive_tag_key(key.as_str());
+        }
+        builder
+    };
+    let request = build_with!(started();
         &input.policy => |p| policy(p.as_str()),
         input.duration => |d| duration_seconds(d),
         &input.source_identity => |s| source_identity(s.as_str()),
@@ -140,20 +144,7 @@ fn ours(input: &Input) -> AssumeRole {
     );
     let request = request.unwrap_or_else(|e| panic!("{e}"));
     // The same through the `maybe_*` setters, without a branch per field.
-    let mut builder = AssumeRole::builder()
-        .role_arn(input.role_arn.as_str())
-        .role_session_name(input.session_name.as_str())
-        .identity_context(IdentityContext::new(input.context.as_str()).unwrap());
-    for arn in &input.policy_arns {
-        builder = builder.policy_arn(arn.as_str());
-    }
-    for (key, value) in &input.tags {
-        builder = builder.tag(key.as_str(), value.as_str());
-    }
-    for key in &input.transitive_tag_keys {
-        builder = builder.transitive_tag_key(key.as_str());
-    }
-    let maybe = builder
+    let maybe = started()
         .maybe_policy(input.policy.as_deref())
         .maybe_duration_seconds(input.duration)
         .maybe_source_identity(input.source_identity.as_deref())

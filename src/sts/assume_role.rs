@@ -63,10 +63,7 @@ crate::builder_state::typed_struct! {
                 <Self as crate::builder_state::FieldState<crate::builder_state::field::mfa::Name>>::State:
                     crate::builder_state::field::mfa::Unset,
             {
-                Some(Mfa {
-                    serial_number: serial_number.into(),
-                    token_code: crate::IntoSecret::into_secret(token_code),
-                })
+                Some(Mfa::new(serial_number, token_code))
             },
             doc = "Sets `SerialNumber` and `TokenCode` together (optional; the role's trust policy may require MFA): the MFA device's serial number or ARN (9 to 256 characters of letters, digits and `+=/:,.@-_`), and the six-digit code it shows now (secret: zeroizing, never shown). One setter for both, so that a request cannot carry one without the other.",
         ))]
@@ -105,6 +102,14 @@ pub struct Mfa {
 }
 
 impl Mfa {
+    /// The pair, the code moved into its zeroizing buffer.
+    fn new(serial_number: impl Into<String>, token_code: impl crate::IntoSecret) -> Self {
+        Self {
+            serial_number: serial_number.into(),
+            token_code: crate::IntoSecret::into_secret(token_code),
+        }
+    }
+
     /// `SerialNumber`: the device's serial number or ARN.
     #[must_use]
     pub fn serial_number(&self) -> &str {
@@ -141,10 +146,7 @@ crate::builder_state::maybe_setters!(AssumeRoleBuilder {
     maybe_external_id: external_id secret,
     maybe_minimum_session_token_size: minimum_session_token_size exact u32,
     fn maybe_mfa(mfa: Option<(impl Into<String>, impl crate::IntoSecret)>) -> Option<Mfa> {
-        mfa.map(|(serial_number, token_code)| Mfa {
-            serial_number: serial_number.into(),
-            token_code: crate::IntoSecret::into_secret(token_code),
-        })
+        mfa.map(|(serial_number, token_code)| Mfa::new(serial_number, token_code))
     }
 });
 
