@@ -441,6 +441,16 @@ pub mod field {
             setter: "call `.cache(...)` before `.build()`",
             twice: "field `cache` is set twice",
         }
+        account_id {
+            missing: "missing required field `account_id`",
+            setter: "call `.account_id(...)` before `.build()`",
+            twice: "field `account_id` is set twice",
+        }
+        role_name {
+            missing: "missing required field `role_name`",
+            setter: "call `.role_name(...)` before `.build()`",
+            twice: "field `role_name` is set twice",
+        }
         flow {
             missing: "missing required field `flow`",
             setter: "call `.flow(...)` before `.build()`",
@@ -609,7 +619,10 @@ pub(crate) use field_state;
 /// `Some` and defaults to `None`; `raw` fields keep their own attributes. A
 /// visibility (`pub(crate)`) may stand before the field's name.
 // Used by the builders of the optional features only.
-#[cfg_attr(not(any(feature = "login", feature = "sts")), allow(unused_macros))]
+#[cfg_attr(
+    not(any(feature = "login", feature = "sts", feature = "portal")),
+    allow(unused_macros)
+)]
 macro_rules! typed_struct {
     (
         $(#[$($meta:tt)*])*
@@ -714,5 +727,5 @@ macro_rules! typed_struct {
         $crate::builder_state::typed_struct!(@munch $head [$($out)* $(#[$($m)*])* $v $f: $t,] $($rest)*);
     };
 }
-#[cfg(any(feature = "login", feature = "sts"))]
+#[cfg(any(feature = "login", feature = "sts", feature = "portal"))]
 pub(crate) use typed_struct;

@@ -232,6 +232,13 @@ pub enum Rule {
     /// A legacy profile (no `sso-session`) has no `sso_registration_scopes`:
     /// the CLI registers it without scopes.
     LegacyProfileScopes,
+    /// A token sent in an HTTP header must be visible ASCII only (no space,
+    /// no control or non-ASCII character).
+    HeaderToken,
+    /// An AWS account id is 12 digits.
+    AccountId,
+    /// An IAM role name is 1 to 64 characters of `A-Z a-z 0-9 + = , . @ - _`.
+    RoleName,
 }
 
 impl fmt::Display for Rule {
@@ -317,6 +324,11 @@ impl fmt::Display for Rule {
             Self::LegacyProfileScopes => {
                 "cannot be set for a profile without an sso-session: the AWS CLI registers it without scopes"
             }
+            Self::HeaderToken => {
+                "must be visible ASCII only (no space, control or non-ASCII character): it is sent in an HTTP header"
+            }
+            Self::AccountId => "must be 12 digits",
+            Self::RoleName => "must be 1 to 64 characters of A-Z a-z 0-9 and + = , . @ - _",
         })
     }
 }

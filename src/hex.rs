@@ -12,7 +12,7 @@ pub(crate) fn lower(b: u8) -> [u8; 2] {
 
 /// `b` as `%XX`, with the upper-case digits RFC 3986 (section 2.1) and SigV4
 /// ask for.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 fn percent(b: u8) -> [u8; 3] {
     const UPPER: &[u8; 16] = b"0123456789ABCDEF";
     [
@@ -26,7 +26,7 @@ fn percent(b: u8) -> [u8; 3] {
 /// other byte becomes `%XX`. The output goes to `put` in order, as runs of kept
 /// bytes and escapes, so that the caller's sink (a hasher, an exact-size
 /// zeroizing buffer, a byte buffer) receives it without a copy in between.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: impl FnMut(&[u8])) {
     let mut run = 0;
     for (i, &b) in value.iter().enumerate() {
@@ -41,7 +41,7 @@ pub(crate) fn percent_encode(value: &[u8], keep: impl Fn(u8) -> bool, mut put: i
 }
 
 /// How many bytes [`percent_encode_unreserved_onto`] appends for `value`.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 pub(crate) fn percent_encoded_len(value: &str) -> usize {
     value.len()
         + 2 * value
@@ -53,7 +53,7 @@ pub(crate) fn percent_encoded_len(value: &str) -> usize {
 /// [`percent_encode`] of everything but RFC 3986's unreserved characters
 /// (`A-Z a-z 0-9 - . _ ~`), appended to `out`: ASCII only. Reserve
 /// [`percent_encoded_len`] first to grow `out` once.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 pub(crate) fn percent_encode_unreserved_onto(out: &mut Vec<u8>, value: &str) {
     percent_encode(
         value.as_bytes(),
@@ -65,7 +65,7 @@ pub(crate) fn percent_encode_unreserved_onto(out: &mut Vec<u8>, value: &str) {
 /// Text assembled from strings and [`percent_encode_unreserved_onto`]'s ASCII:
 /// UTF-8 by construction, so the check passes and nothing is copied (the
 /// lossy branch is only there so that no path can panic).
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 pub(crate) fn into_text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
@@ -89,7 +89,7 @@ mod tests {
         }
     }
 
-    #[cfg(any(feature = "login", feature = "sigv4"))]
+    #[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
     #[test]
     fn text_percent_encodes_as_byte_by_byte() {
         use std::fmt::Write as _;
@@ -126,7 +126,7 @@ mod tests {
         }
     }
 
-    #[cfg(any(feature = "login", feature = "sigv4"))]
+    #[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
     #[test]
     fn every_byte_percent_encodes_as_the_plain_definition_does() {
         for b in 0..=255u8 {

@@ -227,6 +227,18 @@ impl Endpoint {
         self.authority.as_str()
     }
 
+    /// [`uri`](Self::uri) with a path and query made at run time, from
+    /// characters checked before (a `/` path, unreserved and `%XX` in the
+    /// query): the endpoint's own URL if it could not be parsed.
+    #[cfg(feature = "portal")]
+    pub(crate) fn uri_with(&self, path_and_query: &str) -> Uri {
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = http::uri::PathAndQuery::try_from(path_and_query).ok();
+        Uri::from_parts(parts).unwrap_or_default()
+    }
+
     pub(crate) fn uri(&self, path_and_query: &'static str) -> Uri {
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme.clone());

@@ -24,12 +24,17 @@ mod json;
 #[cfg_attr(docsrs, doc(cfg(feature = "login")))]
 pub mod login;
 mod oauth_error;
+#[cfg(feature = "portal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "portal")))]
+pub mod portal;
 mod request;
 mod response;
 mod response_error;
 mod secret;
 #[cfg(any(feature = "aws-sdk", feature = "reqwest", feature = "ureq"))]
 mod send;
+#[cfg(any(feature = "sts", feature = "portal"))]
+mod session_credentials;
 #[cfg(feature = "sigv4")]
 mod sigv4;
 #[cfg(feature = "sts")]
@@ -52,6 +57,9 @@ pub use response_error::{ResponseError, ResponseErrorKind};
 #[cfg(feature = "sts")]
 pub use secret::FormBody;
 pub use secret::{IntoSecret, JsonBody, ZeroizingBody};
+#[cfg(any(feature = "sts", feature = "portal"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sts", feature = "portal"))))]
+pub use session_credentials::SessionCredentials;
 pub use token_type::{TokenType, UnknownTokenType};
 
 pub use secrecy::{ExposeSecret, SecretString};

@@ -539,6 +539,9 @@ pub(crate) enum Expected {
     /// A success answer of STS (XML).
     #[cfg_attr(not(feature = "sts"), allow(dead_code))]
     StsSuccess,
+    /// A success answer of the AWS access portal (JSON).
+    #[cfg_attr(not(feature = "portal"), allow(dead_code))]
+    PortalSuccess,
     /// An STS error body (XML).
     #[cfg_attr(not(feature = "sts"), allow(dead_code))]
     StsError,
@@ -583,6 +586,10 @@ impl fmt::Display for UnexpectedResponse {
                 write!(f, "HTTP {status} success response of STS could not be read")
             }
             Expected::StsError => write!(f, "HTTP {status} response is not an STS error body"),
+            Expected::PortalSuccess => write!(
+                f,
+                "HTTP {status} success response of the AWS access portal could not be read"
+            ),
             Expected::Answer => write!(f, "HTTP {status} response could not be read"),
         }
     }

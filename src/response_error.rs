@@ -221,12 +221,23 @@ pub(crate) fn read_json<T>(
     error_type: Option<&str>,
     parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
 ) -> Result<T, ResponseError> {
+    read_json_as(status, body, error_type, parse, Expected::OidcSuccess)
+}
+
+/// [`read_json`] for a service speaking as the OIDC service does (AWS JSON
+/// errors named by `x-amzn-ErrorType` or the body), whose success is
+/// `expected`.
+pub(crate) fn read_json_as<T>(
+    status: u16,
+    body: &[u8],
+    error_type: Option<&str>,
+    parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+    expected: Expected,
+) -> Result<T, ResponseError> {
     if (200..300).contains(&status) {
         return parse(body).map_err(|reason| {
             ResponseError::new(ResponseErrorKind::Unreadable(UnexpectedResponse::new(
-                status,
-                reason,
-                Expected::OidcSuccess,
+                status, reason, expected,
             )))
         });
     }

@@ -262,24 +262,40 @@ impl<B: ExposeSecret<[u8]>> AsRef<[u8]> for BytesOwner<B> {
 /// An exact-size copy of some secret bytes that is wiped when dropped: the owner
 /// behind a [`bytes::Bytes`] made with `Bytes::from_owner`, so the bytes are wiped
 /// when the last `Bytes` referring to them is dropped.
-#[cfg(any(feature = "sigv4", all(feature = "cache", feature = "http")))]
+#[cfg(any(
+    feature = "sigv4",
+    feature = "portal",
+    all(feature = "cache", feature = "http")
+))]
 pub(crate) struct WipedOnDrop(Box<[u8]>);
 
-#[cfg(any(feature = "sigv4", all(feature = "cache", feature = "http")))]
+#[cfg(any(
+    feature = "sigv4",
+    feature = "portal",
+    all(feature = "cache", feature = "http")
+))]
 impl WipedOnDrop {
     pub(crate) fn copy_of(bytes: &[u8]) -> Self {
         Self(Box::from(bytes))
     }
 }
 
-#[cfg(any(feature = "sigv4", all(feature = "cache", feature = "http")))]
+#[cfg(any(
+    feature = "sigv4",
+    feature = "portal",
+    all(feature = "cache", feature = "http")
+))]
 impl AsRef<[u8]> for WipedOnDrop {
     fn as_ref(&self) -> &[u8] {
         &self.0
     }
 }
 
-#[cfg(any(feature = "sigv4", all(feature = "cache", feature = "http")))]
+#[cfg(any(
+    feature = "sigv4",
+    feature = "portal",
+    all(feature = "cache", feature = "http")
+))]
 impl Drop for WipedOnDrop {
     fn drop(&mut self) {
         self.0.zeroize();

@@ -315,11 +315,11 @@ pub(crate) const fn unreserved(b: u8) -> bool {
 /// The RFC 3986 unreserved bytes, [`unreserved`] as a table: one load per byte
 /// where a loop looks at one byte at a time (percent-encoding), where the
 /// arithmetic form is for loops that compile to vector code.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 static UNRESERVED: ByteSet = byte_set!(|b| unreserved(b));
 
 /// [`unreserved`], by table look-up.
-#[cfg(any(feature = "login", feature = "sigv4"))]
+#[cfg(any(feature = "login", feature = "sigv4", feature = "portal"))]
 #[inline]
 pub(crate) fn unreserved_byte(b: u8) -> bool {
     UNRESERVED[usize::from(b)] != 0
@@ -625,7 +625,7 @@ pub(crate) fn is_printable_ascii(value: &str) -> bool {
 
 /// A secret that can go in an HTTP header as it is (the session token, the
 /// portal's bearer token): not empty, visible ASCII only.
-#[cfg(any(feature = "sigv4", feature = "cache"))]
+#[cfg(any(feature = "sigv4", feature = "cache", feature = "portal"))]
 pub(crate) fn is_header_token(value: &[u8]) -> bool {
     !value.is_empty() && value.iter().all(u8::is_ascii_graphic)
 }

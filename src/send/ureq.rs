@@ -73,8 +73,27 @@ pub(crate) fn exchange<B: ExposeSecret<[u8]>, T>(
         http::Request::from_parts(parts, body.expose_secret()),
         DEFAULT_TIMEOUT,
     );
-    let mut response = agent.run(request).map_err(transport)?;
+    let response = agent.run(request).map_err(transport)?;
     drop(body);
+    answer(response, read)
+}
+
+/// [`exchange`] for a request without a body (a `GET`).
+#[cfg(feature = "portal")]
+pub(crate) fn exchange_bodiless<T>(
+    agent: &ureq::Agent,
+    request: http::Request<()>,
+    read: impl Read<T>,
+) -> Result<T, SendError> {
+    let response = agent
+        .run(guarded(agent, request, DEFAULT_TIMEOUT))
+        .map_err(transport)?;
+    answer(response, read)
+}
+
+/// The answer to an exchange: a 3xx refused unread, the body read into
+/// zeroizing memory and handed to `read`.
+fn answer<T>(mut response: http::Response<ureq::Body>, read: impl Read<T>) -> Result<T, SendError> {
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         return Err(SendError::Redirected { status });

@@ -48,9 +48,10 @@ mod identity_context;
 mod letters;
 mod response;
 
+pub use crate::SessionCredentials;
 pub use assume_role::{AssumeRole, AssumeRoleBuilder, AssumeRoleFields, Mfa, STS_SIGNING_NAME};
 pub use identity_context::{IdentityContext, IdentityContextError};
-pub use response::{AssumeRoleResponse, SessionCredentials, StsError};
+pub use response::{AssumeRoleResponse, StsError};
 
 /// The provider ARN of IAM Identity Center's identity context, as STS expects it
 /// in `ProvidedContexts`.

@@ -10,65 +10,7 @@ use crate::error::{ParseError, ParseErrorKind, Syntax};
 use crate::json::missing as required;
 use crate::oauth_error::Expected;
 use crate::{time, xml};
-use crate::{ResponseError, ResponseErrorKind, SigningCredentials, UnexpectedResponse};
-
-/// Temporary credentials of an (identity-enhanced) session. The secret key and
-/// the session token are held zeroizing; `Debug` shows neither.
-pub struct SessionCredentials {
-    access_key_id: String,
-    secret_access_key: SecretString,
-    session_token: SecretString,
-    expiration: SystemTime,
-}
-
-impl SessionCredentials {
-    /// `AccessKeyId`.
-    #[must_use]
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// `SecretAccessKey`.
-    #[must_use]
-    pub fn secret_access_key(&self) -> &SecretString {
-        &self.secret_access_key
-    }
-
-    /// `SessionToken`.
-    #[must_use]
-    pub fn session_token(&self) -> &SecretString {
-        &self.session_token
-    }
-
-    /// `Expiration`: when the credentials stop working.
-    #[must_use]
-    pub fn expiration(&self) -> SystemTime {
-        self.expiration
-    }
-}
-
-/// The session's credentials, ready to sign the next request: the secrets are
-/// moved, not copied.
-impl From<SessionCredentials> for SigningCredentials {
-    fn from(credentials: SessionCredentials) -> Self {
-        SigningCredentials::from_secrets(
-            credentials.access_key_id,
-            credentials.secret_access_key,
-            Some(credentials.session_token),
-        )
-    }
-}
-
-impl fmt::Debug for SessionCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &"[REDACTED]")
-            .field("session_token", &"[REDACTED]")
-            .field("expiration", &self.expiration)
-            .finish()
-    }
-}
+use crate::{ResponseError, ResponseErrorKind, SessionCredentials, UnexpectedResponse};
 
 /// The successful answer of `AssumeRole`.
 ///
@@ -225,24 +167,24 @@ impl AssumeRoleResponse {
             Ok(())
         })?;
         Ok(Self {
-            credentials: SessionCredentials {
-                access_key_id: non_empty(
+            credentials: SessionCredentials::new(
+                non_empty(
                     required(found.access_key_id.take(), "AccessKeyId")?,
                     "AccessKeyId",
                     String::is_empty,
                 )?,
-                secret_access_key: non_empty(
+                non_empty(
                     required(found.secret_access_key.take(), "SecretAccessKey")?,
                     "SecretAccessKey",
                     |s| s.expose_secret().is_empty(),
                 )?,
-                session_token: non_empty(
+                non_empty(
                     required(found.session_token.take(), "SessionToken")?,
                     "SessionToken",
                     |s| s.expose_secret().is_empty(),
                 )?,
-                expiration: required(found.expiration.take(), "Expiration")?,
-            },
+                required(found.expiration.take(), "Expiration")?,
+            ),
             assumed_role_arn: required(found.arn.take(), "Arn")?,
             assumed_role_id: required(found.role_id.take(), "AssumedRoleId")?,
             source_identity: found.source_identity.take(),

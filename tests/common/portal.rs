@@ -17,6 +17,16 @@ pub struct Portal {
 
 impl Portal {
     pub fn start(answers: Vec<(u16, &'static str)>) -> Self {
+        Self::start_with_bodies(
+            answers
+                .into_iter()
+                .map(|(status, headers)| (status, headers, Vec::new()))
+                .collect(),
+        )
+    }
+
+    /// As `start`, each answer with a body (its `content-length` written).
+    pub fn start_with_bodies(answers: Vec<(u16, &'static str, Vec<u8>)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let heads = Arc::new(Mutex::new(Vec::new()));
@@ -25,7 +35,7 @@ impl Portal {
         let thread = std::thread::spawn(move || {
             // Bounded: it gives up waiting after 30 seconds.
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-            for (status, headers) in answers {
+            for (status, headers, body) in answers {
                 let mut stream = loop {
                     match listener.accept() {
                         Ok((stream, _)) => break stream,
@@ -49,9 +59,11 @@ impl Portal {
                     .unwrap()
                     .push(String::from_utf8_lossy(&head).into_owned());
                 let answer = format!(
-                    "HTTP/1.1 {status} X\r\n{headers}content-length: 0\r\nconnection: close\r\n\r\n"
+                    "HTTP/1.1 {status} X\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
                 );
                 stream.write_all(answer.as_bytes()).unwrap();
+                stream.write_all(&body).unwrap();
             }
         });
         Self {
