@@ -57,3 +57,12 @@ fn compile_fail_credentials() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail_credentials/*.rs");
 }
+
+/// The access portal's `GetRoleCredentials` (feature `portal`): every missing
+/// field named, a field set twice refused, a token only as a string or secret.
+#[cfg(feature = "portal")]
+#[test]
+fn compile_fail_portal() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_portal/*.rs");
+}

@@ -277,7 +277,8 @@ fn refusals_are_named_as_the_sdk_names_them() {
 #[test]
 fn bad_input_is_refused_by_name_without_echo() {
     let secret = "SECRETPART";
-    let cases: [(&str, &str, &str, &[(&str, Rule)]); 9] = [
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, Rule)]);
+    let cases: [Case<'_>; 9] = [
         (
             "",
             "123456789012",
@@ -341,7 +342,7 @@ fn bad_input_is_refused_by_name_without_echo() {
         let found: Vec<(&str, Rule)> = err
             .problems()
             .iter()
-            .map(|p| (p.field(), p.rule().clone()))
+            .map(|p| (p.field(), *p.rule()))
             .collect();
         assert_eq!(found, expected, "{token:?} {account:?} {role:?}");
         for shown in [err.to_string(), format!("{err:?}")] {

@@ -1,0 +1,132 @@
+//! No copy of a secret of the access portal's `GetRoleCredentials` is freed
+//! without being wiped: the access token through the builder, the request and
+//! its header; the answer's secret key and session token through reading
+//! (escaped or not), a refusal of the answer, the signing credentials and the
+//! SDK's `Credentials`.
+//!
+//! A test binary of its own with its own global allocator (`common/probe.rs`):
+//! while armed, it scans every block before it is freed, and every block a
+//! reallocation moves, for a canary planted in every secret. A positive control
+//! shows it catches a plain `String` copy.
+
+use ssooidc_token::portal::{self, GetRoleCredentials, GetRoleCredentialsResponse};
+use ssooidc_token::{ExposeSecret, SigningCredentials};
+use zeroize::Zeroizing;
+
+#[path = "common/probe.rs"]
+mod probe;
+
+use probe::{leaks_during, secret_string, CANARY};
+
+const LEN: usize = 200;
+
+/// The parts joined into one `String` allocated at its final size and wiped
+/// when dropped, so that the test itself leaves no partial copy behind.
+fn joined(parts: &[&str]) -> Zeroizing<String> {
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        text.push_str(part);
+    }
+    Zeroizing::new(text)
+}
+
+#[test]
+fn positive_control_a_plain_string_copy_is_caught() {
+    let leaks = leaks_during(|| {
+        let secret = Zeroizing::new(secret_string(LEN, LEN));
+        let copy: String = secret.as_str().to_owned();
+        drop(copy);
+    });
+    assert!(leaks >= 1, "the probe missed a plain copy");
+}
+
+#[test]
+fn the_request_and_its_header_leave_no_unwiped_copy() {
+    let endpoint = portal::endpoint("eu-west-1").unwrap();
+    let leaks = leaks_during(|| {
+        // Three of the ways a caller hands a token over: a String with spare
+        // capacity, an exact one, and a borrowed Zeroizing<String>.
+        let spare = secret_string(LEN, LEN * 2 + 1);
+        let exact = secret_string(LEN + 1, LEN + 1);
+        let borrowed = Zeroizing::new(secret_string(LEN + 2, LEN + 2));
+        for token in [spare, exact, borrowed.to_string()] {
+            let token = Zeroizing::new(token);
+            let request = GetRoleCredentials::builder()
+                .access_token(&*token)
+                .account_id("123456789012")
+                .role_name("ReadOnly")
+                .build()
+                .unwrap();
+            let http = request.to_http(&endpoint);
+            assert!(http.headers()["x-amz-sso_bearer_token"]
+                .as_bytes()
+                .starts_with(CANARY));
+            drop(http);
+            drop(request);
+        }
+        let request = GetRoleCredentials::builder()
+            .access_token(secret_string(LEN, LEN * 2 + 1))
+            .account_id("123456789012")
+            .role_name("ReadOnly")
+            .build()
+            .unwrap();
+        drop(request.to_http(&endpoint));
+        drop(request);
+        // A token refused at build(): wiped too.
+        let refused = GetRoleCredentials::builder()
+            .access_token(joined(&[&borrowed, " trailing space "]).to_string())
+            .account_id("123456789012")
+            .role_name("ReadOnly")
+            .build();
+        assert!(refused.is_err());
+        drop(borrowed);
+    });
+    assert_eq!(leaks, 0, "freed blocks held a secret");
+}
+
+#[test]
+fn the_answer_leaves_no_unwiped_copy() {
+    let leaks = leaks_during(|| {
+        let c = Zeroizing::new(secret_string(LEN, LEN));
+        // Plain, escaped (decoded into its exact size), then refused after
+        // both secrets were read.
+        let plain = joined(&[
+            r#"{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":""#,
+            &c,
+            r#"","sessionToken":""#,
+            &c,
+            r#"","expiration":1796126400000}}"#,
+        ]);
+        let escaped = joined(&[
+            r#"{"roleCredentials":{"sessionToken":""#,
+            &c,
+            r#"\/\u0041","secretAccessKey":""#,
+            &c,
+            r#"\n","accessKeyId":"ASIAEXAMPLE","expiration":1.7e12}}"#,
+        ]);
+        let refused = joined(&[
+            r#"{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":""#,
+            &c,
+            r#"","sessionToken":""#,
+            &c,
+            r#"\/","expiration":-1}}"#,
+        ]);
+        for body in [&plain, &escaped] {
+            let answer = GetRoleCredentialsResponse::from_json(body.as_bytes()).unwrap();
+            assert!(answer
+                .credentials()
+                .session_token()
+                .expose_secret()
+                .as_bytes()
+                .starts_with(CANARY));
+            let signing: SigningCredentials = answer.into_credentials().into();
+            drop(signing);
+            let answer = GetRoleCredentialsResponse::from_http(200, body.as_bytes()).unwrap();
+            let sdk = aws_credential_types::Credentials::from(answer.into_credentials());
+            drop(sdk);
+        }
+        assert!(GetRoleCredentialsResponse::from_json(refused.as_bytes()).is_err());
+        drop((plain, escaped, refused, c));
+    });
+    assert_eq!(leaks, 0, "freed blocks held a secret");
+}
