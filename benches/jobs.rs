@@ -21,7 +21,13 @@
 //!   a comparison of the state;
 //! - `login/start-url`: a vanity start URL resolved (`resolve_start_url`, then
 //!   the probe's 302 `Location`) against `http::Uri` parsing both URLs,
-//!   checking their scheme and host, and writing the portal's URL.
+//!   checking their scheme and host, and writing the portal's URL;
+//! - `portal/to_http`: `GetRoleCredentials::to_http` (the query written and
+//!   encoded, the token's header in wiped memory) against
+//!   `http::Request::builder()` with a `format!`ted URI (the role name
+//!   encoded by `serde_urlencoded`) and a plain header;
+//! - `portal/from_json`: `GetRoleCredentialsResponse::from_json` against
+//!   `serde_json::from_slice` into a plain struct of `String`s.
 //!
 //! Every iteration drops what it made (ours wipes its secrets).
 
@@ -478,8 +484,104 @@ fn start_url(c: &mut Criterion) {
     );
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainRoleCredentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: String,
+    expiration: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainGetRoleCredentials {
+    role_credentials: PlainRoleCredentials,
+}
+
+#[derive(Serialize)]
+struct PlainPortalQuery<'a> {
+    role_name: &'a str,
+    account_id: &'a str,
+}
+
+fn portal(c: &mut Criterion) {
+    use ssooidc_token::portal::{self, GetRoleCredentials, GetRoleCredentialsResponse};
+    use ssooidc_token::ExposeSecret;
+
+    let token = refresh_token();
+    let (account, role) = ("123456789012", "Developer+Access");
+    let request = GetRoleCredentials::builder()
+        .access_token(token.as_str())
+        .account_id(account)
+        .role_name(role)
+        .build()
+        .unwrap();
+    let endpoint = portal::endpoint("us-east-1").unwrap();
+    let plain = || {
+        let query = serde_urlencoded::to_string(PlainPortalQuery {
+            role_name: role,
+            account_id: account,
+        })
+        .unwrap();
+        http::Request::builder()
+            .method(http::Method::GET)
+            .uri(format!(
+                "https://portal.sso.us-east-1.amazonaws.com/federation/credentials?{query}"
+            ))
+            .header("x-amz-sso_bearer_token", token.as_str())
+            .body(())
+            .unwrap()
+    };
+    let ours = request.to_http(&endpoint);
+    let theirs = plain();
+    assert_eq!(ours.uri(), theirs.uri());
+    assert_eq!(ours.headers(), theirs.headers());
+    pair(
+        c,
+        "portal/to_http",
+        "baseline-http-builder",
+        || drop(black_box(request.to_http(black_box(&endpoint)))),
+        || drop(black_box(plain())),
+    );
+
+    // A session token of the size the portal gives (about 1 KB).
+    let body = format!(
+        r#"{{"roleCredentials":{{"accessKeyId":"ASIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY","sessionToken":"{token}","expiration":1796126400000}}}}"#
+    );
+    let ours = GetRoleCredentialsResponse::from_json(body.as_bytes()).unwrap();
+    let theirs: PlainGetRoleCredentials = serde_json::from_slice(body.as_bytes()).unwrap();
+    assert_eq!(
+        ours.credentials().session_token().expose_secret(),
+        theirs.role_credentials.session_token
+    );
+    assert_eq!(
+        ours.credentials().access_key_id(),
+        theirs.role_credentials.access_key_id
+    );
+    assert!(!theirs.role_credentials.secret_access_key.is_empty());
+    assert!(theirs.role_credentials.expiration > 0);
+    pair(
+        c,
+        "portal/from_json",
+        "baseline-serde-struct",
+        || {
+            drop(black_box(
+                GetRoleCredentialsResponse::from_json(black_box(body.as_bytes())).unwrap(),
+            ))
+        },
+        || {
+            drop(black_box(
+                serde_json::from_slice::<PlainGetRoleCredentials>(black_box(body.as_bytes()))
+                    .unwrap(),
+            ))
+        },
+    );
+}
+
 criterion_group!(
     jobs,
+    portal,
     to_form,
     from_xml,
     login_to_json,

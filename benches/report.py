@@ -43,6 +43,7 @@ def target(group, baseline):
         "login/start-device-to_json",
         "login/authorize-url",
         "logout/to_http",
+        "portal/to_http",
     ):
         return 1.0
     if group in (
@@ -54,6 +55,7 @@ def target(group, baseline):
         "cache/load",
         "cache/store",
         "cache/logins",
+        "portal/from_json",
     ):
         return 1.3
     if group == "credentials/provide-cached":
@@ -168,10 +170,12 @@ def main():
         "`serde_urlencoded::from_str` into `String`s; `login/start-url` (a vanity URL, its probe's 302)",
         "against `http::Uri` parsing and host checks; `cache/logins` (three logins and a registration)",
         "against `read_dir` + `std::fs::read` + `serde_json`; `logout/to_http` against",
-        "`http::Request::builder()` with a plain header; `sign/s3-put-4k` (S3's rules, a session token)",
+        "`http::Request::builder()` with a plain header; `portal/to_http` against the same with a",
+        "`format!`ted URI (its query by `serde_urlencoded`); `portal/from_json` against `serde_json`",
+        "into a plain struct of `String`s; `sign/s3-put-4k` (S3's rules, a session token)",
         "against `aws-sigv4` with the SDK's S3 settings, the signatures compared before timing.",
         "",
-        "Commands: `cargo bench --benches --features sigv4,login,sts,cache,credentials`, then `python3 benches/report.py`.",
+        "Commands: `cargo bench --benches --features sigv4,login,sts,cache,credentials,portal`, then `python3 benches/report.py`.",
         "",
         "Allocation counts are tested, not benched: `cargo test --test allocations`.",
         "",

@@ -71,7 +71,10 @@ pub(crate) fn into_text(bytes: Vec<u8>) -> String {
 }
 
 /// [`percent_encode_unreserved_onto`] into a new `String` of its exact size.
-#[cfg(any(feature = "sigv4", all(test, any(feature = "login", feature = "portal"))))]
+#[cfg(any(
+    feature = "sigv4",
+    all(test, any(feature = "login", feature = "portal"))
+))]
 pub(crate) fn percent_encode_unreserved(value: &str) -> String {
     let mut out = Vec::with_capacity(percent_encoded_len(value));
     percent_encode_unreserved_onto(&mut out, value);

@@ -116,7 +116,10 @@ impl AmzDate {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, fractions dropped: the one form every reader
 /// of the SSO token cache accepts. `None` before 1970 or after 9999.
-#[cfg_attr(not(feature = "cache"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "cache", feature = "sts", feature = "portal")),
+    allow(dead_code)
+)]
 pub(crate) fn rfc3339_z(time: SystemTime) -> Option<[u8; 20]> {
     let c = Civil::of(time)?;
     let mut out = *b"0000-00-00T00:00:00Z";

@@ -560,3 +560,40 @@ fn the_credentials_sign_and_reach_the_sdk() {
         .into();
     assert_eq!(signing.access_key_id(), "ASIAEXAMPLE");
 }
+
+/// `to_credential_process_json` is read by `aws-config`'s own
+/// `credential_process` provider (the SDKs' reader of `credential_process =`
+/// in `~/.aws/config`) as the same credentials and expiry, escapes included.
+#[test]
+fn the_credential_process_answer_is_read_by_aws_config() {
+    use aws_credential_types::provider::ProvideCredentials;
+
+    #[path = "common/temp_dir.rs"]
+    mod temp_dir;
+
+    let dir = temp_dir::TempDir::new("credential-process");
+    for (n, secret) in ["c2VjcmV0/+=", r#"with"quote\and\u"#, "tab\there"]
+        .into_iter()
+        .enumerate()
+    {
+        let body = format!(
+            r#"{{"roleCredentials":{{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":{},"sessionToken":"dG9rZW4=","expiration":1796126400000}}}}"#,
+            serde_json::to_string(secret).unwrap()
+        );
+        let credentials = GetRoleCredentialsResponse::from_json(body.as_bytes())
+            .unwrap()
+            .into_credentials();
+        let json = credentials.to_credential_process_json();
+        let path = dir.path().join(format!("answer-{n}.json"));
+        std::fs::write(&path, json.expose_secret()).unwrap();
+        let provider = aws_config::credential_process::CredentialProcessProvider::new(format!(
+            "cat {}",
+            path.display()
+        ));
+        let read = block_on(provider.provide_credentials()).unwrap();
+        assert_eq!(read.access_key_id(), "ASIAEXAMPLE");
+        assert_eq!(read.secret_access_key(), secret);
+        assert_eq!(read.session_token(), Some("dG9rZW4="));
+        assert_eq!(read.expiry(), Some(credentials.expiration()));
+    }
+}

@@ -246,7 +246,7 @@ impl AssumeRoleResponse {
     }
 
     /// The session's credentials, by value (to sign with them: they convert into
-    /// [`SigningCredentials`] without a copy).
+    /// [`SigningCredentials`](crate::SigningCredentials) without a copy).
     #[must_use]
     pub fn into_credentials(self) -> SessionCredentials {
         self.credentials

@@ -1,0 +1,85 @@
+//! A `credential_process` for an SSO role: the role credentials of an
+//! account, from the token `aws sso login` (or this crate's `SsoLogin`) left
+//! in the SSO token cache, refreshed first when due, printed as the AWS CLI,
+//! botocore and the SDKs read a `credential_process`'s answer.
+//!
+//! ```text
+//! cargo run --features portal,cache,ureq,ureq/rustls --example credential_process -- \
+//!     SESSION SSO_REGION ACCOUNT_ID ROLE_NAME [--cache-dir DIR] [--oidc-endpoint URL] [--portal-endpoint URL]
+//! ```
+//!
+//! In `~/.aws/config`, with the built binary:
+//!
+//! ```text
+//! [profile dev-readonly]
+//! credential_process = /path/to/credential_process my-sso eu-west-1 123456789012 ReadOnly
+//! ```
+//!
+//! `SESSION` is the `sso-session` name the login used; `--cache-dir`
+//! defaults to `~/.aws/sso/cache`; the endpoints default to the region's
+//! OIDC service and access portal (a proxy, or a test's stand-ins, otherwise).
+//! The secrets go from zeroizing memory to standard output and nowhere else.
+//! `tests/credential_process_example.rs` runs it against local stand-ins.
+
+use std::error::Error;
+use std::io::Write;
+
+use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+use ssooidc_token::portal::{self, GetRoleCredentials};
+use ssooidc_token::{Endpoint, JsonBody};
+
+/// Parses the arguments (after the program name) and returns the answer to
+/// print.
+pub fn credentials(args: impl IntoIterator<Item = String>) -> Result<JsonBody, Box<dyn Error>> {
+    let usage = "usage: credential_process SESSION SSO_REGION ACCOUNT_ID ROLE_NAME \
+                 [--cache-dir DIR] [--oidc-endpoint URL] [--portal-endpoint URL]";
+    let (mut positional, mut dir, mut oidc, mut portal_url) = (Vec::new(), None, None, None);
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let slot = match arg.as_str() {
+            "--cache-dir" => &mut dir,
+            "--oidc-endpoint" => &mut oidc,
+            "--portal-endpoint" => &mut portal_url,
+            _ if !arg.starts_with("--") => {
+                positional.push(arg);
+                continue;
+            }
+            _ => return Err(usage.into()),
+        };
+        *slot = Some(args.next().ok_or(usage)?);
+    }
+    let [session, region, account, role] =
+        <[String; 4]>::try_from(positional).map_err(|_| usage)?;
+    let cache = match dir {
+        Some(dir) => TokenCache::new(dir),
+        None => TokenCache::default_location()?,
+    };
+    let oidc = match oidc {
+        Some(url) => Endpoint::custom(&url, &region)?,
+        None => Endpoint::new(&region)?,
+    };
+    let portal_endpoint = match portal_url {
+        Some(url) => Endpoint::custom(&url, &region)?,
+        None => portal::endpoint(&region)?,
+    };
+    let agent = ureq::Agent::new_with_defaults();
+    // The cached token, refreshed first if it is about to expire (and the
+    // refreshed one written back, for every other tool).
+    let token = SsoSession::new(cache, CacheKey::session(&session), oidc).token_blocking(&agent)?;
+    let answer = GetRoleCredentials::builder()
+        .access_token(token.access_token())
+        .account_id(account)
+        .role_name(role)
+        .build()?
+        .send_blocking(&agent, &portal_endpoint)?;
+    Ok(answer.credentials().to_credential_process_json())
+}
+
+#[allow(dead_code)]
+fn main() -> Result<(), Box<dyn Error>> {
+    let answer = credentials(std::env::args().skip(1))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(ssooidc_token::ExposeSecret::expose_secret(&answer))?;
+    out.flush()?;
+    Ok(())
+}
