@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! cargo run --features portal,cache,ureq,ureq/rustls --example credential_process -- \
-//!     SESSION SSO_REGION ACCOUNT_ID ROLE_NAME [--cache-dir DIR] [--oidc-endpoint URL] [--portal-endpoint URL]
+//!     SESSION SSO_REGION ACCOUNT_ID ROLE_NAME [--cache-dir DIR] [--credentials-dir DIR] \
+//!     [--oidc-endpoint URL] [--portal-endpoint URL]
 //! ```
 //!
 //! In `~/.aws/config`, with the built binary:
@@ -18,13 +19,20 @@
 //! `SESSION` is the `sso-session` name the login used; `--cache-dir`
 //! defaults to `~/.aws/sso/cache`; the endpoints default to the region's
 //! OIDC service and access portal (a proxy, or a test's stand-ins, otherwise).
-//! The secrets go from zeroizing memory to standard output and nowhere else.
+//! Role credentials are kept where the AWS CLI keeps its own
+//! (`--credentials-dir`, `~/.aws/cli/cache`): credentials the CLI or an
+//! earlier run cached are used while more than 15 minutes from expiring (a
+//! `credential_process` runs for every command), and new ones are cached for
+//! the CLI and the next run. The secrets go from zeroizing memory to those
+//! files (0600) and standard output, and nowhere else.
 //! `tests/credential_process_example.rs` runs it against local stand-ins.
 
 use std::error::Error;
 use std::io::Write;
 
-use ssooidc_token::cache::{CacheKey, SsoSession, TokenCache};
+use ssooidc_token::cache::{
+    CacheKey, RoleCredentialsCache, RoleCredentialsKey, SsoSession, TokenCache,
+};
 use ssooidc_token::portal::{self, GetRoleCredentials};
 use ssooidc_token::{Endpoint, JsonBody};
 
@@ -32,12 +40,14 @@ use ssooidc_token::{Endpoint, JsonBody};
 /// print.
 pub fn credentials(args: impl IntoIterator<Item = String>) -> Result<JsonBody, Box<dyn Error>> {
     let usage = "usage: credential_process SESSION SSO_REGION ACCOUNT_ID ROLE_NAME \
-                 [--cache-dir DIR] [--oidc-endpoint URL] [--portal-endpoint URL]";
-    let (mut positional, mut dir, mut oidc, mut portal_url) = (Vec::new(), None, None, None);
+                 [--cache-dir DIR] [--credentials-dir DIR] [--oidc-endpoint URL] [--portal-endpoint URL]";
+    let (mut positional, mut dir, mut credentials_dir, mut oidc, mut portal_url) =
+        (Vec::new(), None, None, None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let slot = match arg.as_str() {
             "--cache-dir" => &mut dir,
+            "--credentials-dir" => &mut credentials_dir,
             "--oidc-endpoint" => &mut oidc,
             "--portal-endpoint" => &mut portal_url,
             _ if !arg.starts_with("--") => {
@@ -62,6 +72,16 @@ pub fn credentials(args: impl IntoIterator<Item = String>) -> Result<JsonBody, B
         Some(url) => Endpoint::custom(&url, &region)?,
         None => portal::endpoint(&region)?,
     };
+    let roles = match credentials_dir {
+        Some(dir) => RoleCredentialsCache::new(dir),
+        None => RoleCredentialsCache::default_location()?,
+    };
+    let role_key = RoleCredentialsKey::session(&session, &account, &role);
+    // What the CLI (or an earlier run) cached, while it has 15 minutes left.
+    // A file that cannot be read is replaced below.
+    if let Ok(Some(cached)) = roles.load_fresh(&role_key, std::time::SystemTime::now()) {
+        return Ok(cached.to_credential_process_json());
+    }
     let agent = ureq::Agent::new_with_defaults();
     // The cached token, refreshed first if it is about to expire (and the
     // refreshed one written back, for every other tool).
@@ -72,6 +92,7 @@ pub fn credentials(args: impl IntoIterator<Item = String>) -> Result<JsonBody, B
         .role_name(role)
         .build()?
         .send_blocking(&agent, &portal_endpoint)?;
+    roles.store(&role_key, answer.credentials())?;
     Ok(answer.credentials().to_credential_process_json())
 }
 

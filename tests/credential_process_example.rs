@@ -1,6 +1,6 @@
 //! `examples/credential_process.rs`, run as a test: a temporary SSO cache
-//! holding a login's token, a local stand-in for the access portal; the
-//! answer is what `aws-config`'s `credential_process` provider reads.
+//! holding a login's token, a temporary CLI credential cache, a local
+//! stand-in for the access portal.
 
 #[allow(dead_code)]
 #[path = "../examples/credential_process.rs"]
@@ -12,19 +12,22 @@ mod temp_dir;
 
 use std::time::{Duration, SystemTime};
 
-use ssooidc_token::cache::{CacheKey, CachedToken, TokenCache};
+use ssooidc_token::cache::{CacheKey, CachedToken, RoleCredentialsKey, TokenCache};
 use ssooidc_token::ExposeSecret;
 
 const TOKEN: &str = "aoaAAAAAGYm-cached-access-token";
 
-fn args(cache: &temp_dir::TempDir, portal: &str, session: &str) -> Vec<String> {
+fn args(cache: &temp_dir::TempDir, portal: &str, session: &str, role: &str) -> Vec<String> {
+    let credentials = cache.path().join("cli");
     [
         session,
         "eu-west-1",
         "123456789012",
-        "ReadOnly",
+        role,
         "--cache-dir",
         cache.path().to_str().unwrap(),
+        "--credentials-dir",
+        credentials.to_str().unwrap(),
         // Never reached: the token is fresh.
         "--oidc-endpoint",
         "http://127.0.0.1:9",
@@ -47,7 +50,7 @@ fn prints_the_role_credentials_of_the_cached_login() {
         .build()
         .unwrap();
     cache.store(&CacheKey::session("my-sso"), &token).unwrap();
-    let body = br#"{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":"c2VjcmV0","sessionToken":"dG9rZW4=","expiration":1796126400000}}"#;
+    let body = br#"{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":"c2VjcmV0","sessionToken":"dG9rZW4=","expiration":4070908800000}}"#;
     let refusal = br#"{"message":"No access"}"#;
     let portal = portal::Portal::start_with_bodies(vec![
         (200, "content-type: application/json\r\n", body.to_vec()),
@@ -58,24 +61,34 @@ fn prints_the_role_credentials_of_the_cached_login() {
         ),
     ]);
 
-    let answer = credential_process::credentials(args(&dir, &portal.url, "my-sso")).unwrap();
-    assert_eq!(
-        answer.expose_secret(),
-        br#"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"c2VjcmV0","SessionToken":"dG9rZW4=","Expiration":"2026-12-01T12:00:00Z","Version":1}"#
-    );
-    // A refusal is an error naming the portal's exception, not an answer.
-    let refused = credential_process::credentials(args(&dir, &portal.url, "my-sso")).unwrap_err();
+    let expected: &[u8] = br#"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"c2VjcmV0","SessionToken":"dG9rZW4=","Expiration":"2099-01-01T00:00:00Z","Version":1}"#;
+    let answer =
+        credential_process::credentials(args(&dir, &portal.url, "my-sso", "ReadOnly")).unwrap();
+    assert_eq!(answer.expose_secret(), expected);
+    // Cached where the CLI looks, under the CLI's name for it.
+    let file = dir
+        .path()
+        .join("cli")
+        .join(RoleCredentialsKey::session("my-sso", "123456789012", "ReadOnly").file_name());
+    assert!(file.is_file());
+    // Run again: from the cache, nothing sent.
+    let again =
+        credential_process::credentials(args(&dir, &portal.url, "my-sso", "ReadOnly")).unwrap();
+    assert_eq!(again.expose_secret(), expected);
+    // Another role: a refusal is an error naming the portal's exception.
+    let refused =
+        credential_process::credentials(args(&dir, &portal.url, "my-sso", "Other")).unwrap_err();
     assert!(
         refused.to_string().contains("ForbiddenException"),
         "{refused}"
     );
     let heads = portal.heads();
-    assert_eq!(heads.len(), 2);
-    for head in heads {
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    for (head, role) in heads.iter().zip(["ReadOnly", "Other"]) {
         assert!(
-            head.starts_with(
-                "GET /federation/credentials?role_name=ReadOnly&account_id=123456789012 HTTP/1.1\r\n"
-            ),
+            head.starts_with(&format!(
+                "GET /federation/credentials?role_name={role}&account_id=123456789012 HTTP/1.1\r\n"
+            )),
             "{head}"
         );
         assert!(
@@ -89,6 +102,7 @@ fn prints_the_role_credentials_of_the_cached_login() {
 
     // No login for the session: an error, and nothing sent.
     let none =
-        credential_process::credentials(args(&dir, "http://127.0.0.1:9", "other")).unwrap_err();
+        credential_process::credentials(args(&dir, "http://127.0.0.1:9", "other", "ReadOnly"))
+            .unwrap_err();
     assert!(none.to_string().contains("log"), "{none}");
 }

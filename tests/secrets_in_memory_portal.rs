@@ -130,3 +130,57 @@ fn the_answer_leaves_no_unwiped_copy() {
     });
     assert_eq!(leaks, 0, "freed blocks held a secret");
 }
+
+#[path = "common/temp_dir.rs"]
+mod temp_dir;
+
+/// The CLI's role-credential cache: storing the answer's credentials and
+/// loading them back (fresh or not), and a file another tool wrote with
+/// escapes, leave no unwiped copy.
+#[test]
+fn the_role_credential_cache_leaves_no_unwiped_copy() {
+    use ssooidc_token::cache::{RoleCredentialsCache, RoleCredentialsKey};
+
+    let dir = temp_dir::TempDir::new("mem-roles");
+    let cache = RoleCredentialsCache::new(dir.path());
+    let key = RoleCredentialsKey::session("my-sso", "123456789012", "ReadOnly");
+    let leaks = leaks_during(|| {
+        let c = Zeroizing::new(secret_string(LEN, LEN));
+        let body = joined(&[
+            r#"{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":""#,
+            &c,
+            r#"","sessionToken":""#,
+            &c,
+            r#"","expiration":4102444800000}}"#,
+        ]);
+        let credentials = GetRoleCredentialsResponse::from_json(body.as_bytes())
+            .unwrap()
+            .into_credentials();
+        cache.store(&key, &credentials).unwrap();
+        drop(credentials);
+        let loaded = cache.load(&key).unwrap().unwrap();
+        assert!(loaded
+            .secret_access_key()
+            .expose_secret()
+            .as_bytes()
+            .starts_with(CANARY));
+        drop(loaded);
+        let fresh = cache
+            .load_fresh(&key, std::time::SystemTime::now())
+            .unwrap();
+        assert!(fresh.is_some());
+        drop(fresh);
+        // As the CLI writes it: spaces, escapes, an extra member.
+        let theirs = joined(&[
+            r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": ""#,
+            &c,
+            r#"\/", "SessionToken": ""#,
+            &c,
+            r#"\u0041", "Expiration": "2099-01-01T00:00:00Z", "AccountId": "123456789012"}}"#,
+        ]);
+        std::fs::write(cache.path(&key), theirs.as_bytes()).unwrap();
+        drop(cache.load(&key).unwrap().unwrap());
+        drop((body, theirs, c));
+    });
+    assert_eq!(leaks, 0, "freed blocks held a secret");
+}

@@ -433,7 +433,7 @@ pub(super) fn create_dir(dir: &Path) -> Result<(), CacheError> {
 /// Replaces `dir/name` with `bytes`: a new temporary file in the same directory
 /// (mode 0600 on Unix), written, flushed to disk, renamed over the target. On
 /// error the temporary file is removed and the old file is left as it was.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> {
+pub(super) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), CacheError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     create_dir(dir)?;
     let target = dir.join(name);

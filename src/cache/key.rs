@@ -149,7 +149,7 @@ impl RegistrationKey {
 }
 
 /// Writes `s` as Python's `json.dumps` does with its default `ensure_ascii=True`.
-fn python_string(out: &mut String, s: &str) {
+pub(super) fn python_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -172,7 +172,7 @@ fn python_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn sha1_hex(bytes: &[u8]) -> String {
+pub(super) fn sha1_hex(bytes: &[u8]) -> String {
     let digest = Sha1::digest(bytes);
     let mut hex = String::with_capacity(40);
     for &byte in &digest {

@@ -51,6 +51,8 @@ mod on_thread;
 mod registration;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod retry;
+#[cfg(feature = "portal")]
+mod role_credentials;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 mod session;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
@@ -64,6 +66,9 @@ pub use logout::{
     cli_credentials_dir, remove_sso_credentials, CachedLogin, LogoutOutcome, SsoLogout,
 };
 pub use registration::{CachedRegistration, Flow, REGISTRATION_MARGIN};
+#[cfg(feature = "portal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "portal")))]
+pub use role_credentials::{RoleCredentialsCache, RoleCredentialsKey, CLI_EXPIRY_WINDOW};
 #[cfg(any(feature = "ureq", feature = "reqwest"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "ureq", feature = "reqwest"))))]
 pub use session::{SessionError, SsoSession};
