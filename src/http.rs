@@ -229,7 +229,7 @@ impl Endpoint {
 
     /// [`uri`](Self::uri) with a path and query made at run time, from
     /// characters checked before (a `/` path, unreserved and `%XX` in the
-    /// query): the endpoint's own URL if it could not be parsed.
+    /// query), which always parse; were one not to, the URI would be `/`.
     #[cfg(feature = "portal")]
     pub(crate) fn uri_with(&self, path_and_query: &str) -> Uri {
         let mut parts = http::uri::Parts::default();

@@ -542,6 +542,10 @@ pub(crate) enum Expected {
     /// A success answer of the AWS access portal (JSON).
     #[cfg_attr(not(feature = "portal"), allow(dead_code))]
     PortalSuccess,
+    /// An error answer of the AWS access portal (JSON, named by
+    /// `x-amzn-ErrorType` or the body's `__type` or `code`).
+    #[cfg_attr(not(feature = "portal"), allow(dead_code))]
+    PortalError,
     /// An STS error body (XML).
     #[cfg_attr(not(feature = "sts"), allow(dead_code))]
     StsError,
@@ -551,6 +555,13 @@ pub(crate) enum Expected {
 }
 
 impl UnexpectedResponse {
+    /// The same, as an answer of another kind than first expected.
+    #[cfg_attr(not(feature = "portal"), allow(dead_code))]
+    pub(crate) fn expecting(mut self, expected: Expected) -> Self {
+        self.expected = expected;
+        self
+    }
+
     pub(crate) fn new(status: u16, reason: ParseError, expected: Expected) -> Self {
         Self {
             status,
@@ -589,6 +600,10 @@ impl fmt::Display for UnexpectedResponse {
             Expected::PortalSuccess => write!(
                 f,
                 "HTTP {status} success response of the AWS access portal could not be read"
+            ),
+            Expected::PortalError => write!(
+                f,
+                "HTTP {status} response is not an error of the AWS access portal that names itself (no x-amzn-ErrorType header, no __type or code in the body)"
             ),
             Expected::Answer => write!(f, "HTTP {status} response could not be read"),
         }

@@ -6,9 +6,11 @@
 //! The request is `GET /federation/credentials?role_name=..&account_id=..` to
 //! `portal.sso.{region}.amazonaws.com`, unsigned, the access token in the
 //! `x-amz-sso_bearer_token` header, as `aws-sdk-sso` sends it. The token is
-//! held zeroizing from the setter on, and the header built from it lives in a
-//! buffer wiped when the request drops. The answer's secret key and session
-//! token are decoded straight into zeroizing memory
+//! held zeroizing from the setter on, and the header of the `http::Request`
+//! built from it lives in a buffer wiped when the request drops (once sent,
+//! the HTTP client's own write buffers are its own, and `ureq` logs what it
+//! sends at `trace` level: see the README's "Sending"). The answer's secret
+//! key and session token are decoded straight into zeroizing memory
 //! ([`SessionCredentials`]); `Debug` shows neither.
 //!
 //! ```
@@ -281,8 +283,11 @@ impl GetRoleCredentialsResponse {
     /// Parses the answer's body: `roleCredentials` with `accessKeyId`,
     /// `secretAccessKey`, `sessionToken` (each required and not empty) and
     /// `expiration` (required: milliseconds since 1970, not negative).
-    /// Members this version does not know are ignored; a missing member, one
-    /// of the wrong JSON type or one given twice is an error naming it.
+    /// Members this version does not know are ignored; a member that is
+    /// `null` counts as missing. Stricter than `aws-sdk-sso`, which takes any
+    /// of them missing (an expiration of 0, credentials without a secret):
+    /// a missing member, one of the wrong JSON type or one given twice is an
+    /// error naming it.
     ///
     /// # Errors
     /// A [`ParseError`] naming the member and the problem; it never holds a
@@ -304,17 +309,21 @@ impl GetRoleCredentialsResponse {
         })?;
         reader.end()?;
         Ok(Self {
-            credentials: missing(credentials, "roleCredentials")?,
+            credentials: missing::<SessionCredentials>(credentials, "roleCredentials")?
+                .named_for_portal(),
             request_id: None,
         })
     }
 
-    /// Reads an HTTP answer of the portal: the response on a 2xx status,
-    /// else its error ([`ResponseErrorKind::Token`](crate::ResponseErrorKind::Token),
-    /// whose code is the exception's name: `UnauthorizedException` for a
-    /// token that expired or was signed out, `ResourceNotFoundException` for a
-    /// role the person is not assigned, `TooManyRequestsException`...); anything
-    /// unreadable is [`ResponseErrorKind::Unreadable`](crate::ResponseErrorKind::Unreadable),
+    /// Reads an HTTP answer of the portal from its status and body alone:
+    /// the response on a 2xx status, else its error when the body names it
+    /// (`__type` or `code`;
+    /// [`ResponseErrorKind::Token`](crate::ResponseErrorKind::Token)). The
+    /// portal names its errors in the `x-amzn-ErrorType` header, usually
+    /// with only a `message` in the body: give the whole answer to
+    /// [`from_http_response`](Self::from_http_response) to have them named.
+    /// An error named nowhere, and anything else unreadable, is
+    /// [`ResponseErrorKind::Unreadable`](crate::ResponseErrorKind::Unreadable),
     /// with the status kept and the body never echoed.
     ///
     /// # Errors
@@ -325,7 +334,11 @@ impl GetRoleCredentialsResponse {
 
     /// As [`from_http`](Self::from_http), from an [`http::Response`]: also
     /// keeps the `x-amzn-RequestId` header, and takes the error's name from
-    /// `x-amzn-ErrorType`, where the portal gives it.
+    /// `x-amzn-ErrorType`, where the portal gives it: its code is the
+    /// exception's name (`UnauthorizedException` for a token that expired or
+    /// was signed out, `ResourceNotFoundException` for a role the person is
+    /// not assigned, `TooManyRequestsException`...;
+    /// `InvalidRequestException` is [`ErrorCode::InvalidRequest`](crate::ErrorCode::InvalidRequest)).
     ///
     /// # Errors
     /// [`ResponseError`], as for `from_http`.
@@ -337,6 +350,20 @@ impl GetRoleCredentialsResponse {
             response.headers(),
             response.body().as_ref(),
         )
+    }
+
+    /// The answer, its credentials marked as for the request's account (the
+    /// answer does not name it): their [`account_id`](SessionCredentials::account_id)
+    /// then goes into the SDK's `Credentials` and the `credential_process`
+    /// answer. The `send` calls do this; call it after
+    /// [`from_json`](Self::from_json) or [`from_http`](Self::from_http) on an
+    /// answer read with a client of your own.
+    #[must_use]
+    pub fn for_request(mut self, request: &GetRoleCredentials) -> Self {
+        self.credentials = self
+            .credentials
+            .with_account_id(Some(request.fields.account_id.clone()));
+        self
     }
 
     /// The role's temporary credentials.
@@ -410,6 +437,7 @@ fn read_role_credentials(reader: &mut Reader<'_>) -> Result<SessionCredentials, 
             ),
             Some(b"expiration") => {
                 optional(r, &mut expiration, &mut seen[3], "expiration", at, |r| {
+                    let at = r.position();
                     let millis = r.long()?;
                     let millis = u64::try_from(millis).map_err(|_| {
                         ParseError::new(ParseErrorKind::Negative, Some("expiration"), None)
@@ -447,8 +475,11 @@ impl GetRoleCredentials {
     /// Sends the request to `endpoint` (usually [`endpoint`]`(sso_region)`)
     /// with `agent`, blocking, and reads the answer into zeroizing memory: no
     /// redirect followed (it would carry the token to another host), the
-    /// agent's timeout or 60 seconds. Sent once; [`SendError::is_retryable`](crate::SendError::is_retryable)
-    /// says whether sending again can help.
+    /// agent's timeout or 60 seconds for each attempt. Sent up to 3 times
+    /// while it fails in a way that sending again can help (no answer,
+    /// throttling, a 500, 502, 503 or 504), after a random pause of up to 1 s,
+    /// then 2 s, as the SDKs' standard retry mode sends it; the last failure
+    /// is returned.
     ///
     /// ```no_run
     /// use ssooidc_token::portal::{self, GetRoleCredentials};
@@ -476,7 +507,10 @@ impl GetRoleCredentials {
         agent: &ureq::Agent,
         endpoint: &Endpoint,
     ) -> Result<GetRoleCredentialsResponse, crate::SendError> {
-        crate::send::ureq::exchange_bodiless(agent, self.to_http(endpoint), read)
+        crate::send::retry::retried_blocking(crate::send::retry::Resend::Retryable, || {
+            crate::send::ureq::exchange_bodiless(agent, self.to_http(endpoint), read)
+        })
+        .map(|answer| answer.for_request(self))
     }
 }
 
@@ -485,9 +519,9 @@ impl GetRoleCredentials {
 impl GetRoleCredentials {
     /// Sends the request to `endpoint` (usually [`endpoint`]`(sso_region)`)
     /// with a [`ReqwestClient`](crate::ReqwestClient) (which follows no
-    /// redirect), and reads the answer into zeroizing memory. Sent once;
-    /// [`SendError::is_retryable`](crate::SendError::is_retryable) says
-    /// whether sending again can help.
+    /// redirect), and reads the answer into zeroizing memory. Sent up to 3
+    /// times while it fails in a way that sending again can help, as
+    /// `send_blocking` (feature `ureq`) is.
     ///
     /// # Errors
     /// [`SendError`](crate::SendError), as for `send_blocking` (feature `ureq`).
@@ -496,7 +530,11 @@ impl GetRoleCredentials {
         client: &crate::ReqwestClient,
         endpoint: &Endpoint,
     ) -> Result<GetRoleCredentialsResponse, crate::SendError> {
-        let request = self.to_http(endpoint).map(|()| bytes::Bytes::new());
-        crate::send::reqwest::exchange(client, request, read).await
+        crate::send::retry::retried(crate::send::retry::Resend::Retryable, || {
+            let request = self.to_http(endpoint).map(|()| bytes::Bytes::new());
+            crate::send::reqwest::exchange(client, request, read)
+        })
+        .await
+        .map(|answer| answer.for_request(self))
     }
 }

@@ -244,6 +244,9 @@ pub(crate) fn read_json_as<T>(
     let header_code = error_type.and_then(ErrorCode::from_error_type);
     let kind = match TokenError::with_header_code(status, body, header_code) {
         Ok(err) => ResponseErrorKind::Token(err),
+        Err(unreadable) if expected == Expected::PortalSuccess => {
+            ResponseErrorKind::Unreadable(unreadable.expecting(Expected::PortalError))
+        }
         Err(unreadable) => ResponseErrorKind::Unreadable(unreadable),
     };
     Err(ResponseError::new(kind))

@@ -12,7 +12,7 @@ mod temp_dir;
 
 use std::time::{Duration, SystemTime};
 
-use ssooidc_token::cache::{CacheKey, CachedToken, RoleCredentialsKey, TokenCache};
+use ssooidc_token::cache::{CacheKey, CachedToken, RoleCredentialsKey, SessionError, TokenCache};
 use ssooidc_token::ExposeSecret;
 
 const TOKEN: &str = "aoaAAAAAGYm-cached-access-token";
@@ -61,7 +61,7 @@ fn prints_the_role_credentials_of_the_cached_login() {
         ),
     ]);
 
-    let expected: &[u8] = br#"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"c2VjcmV0","SessionToken":"dG9rZW4=","Expiration":"2099-01-01T00:00:00Z","Version":1}"#;
+    let expected: &[u8] = br#"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"c2VjcmV0","SessionToken":"dG9rZW4=","Expiration":"2099-01-01T00:00:00Z","AccountId":"123456789012","Version":1}"#;
     let answer =
         credential_process::credentials(args(&dir, &portal.url, "my-sso", "ReadOnly")).unwrap();
     assert_eq!(answer.expose_secret(), expected);
@@ -100,9 +100,16 @@ fn prints_the_role_credentials_of_the_cached_login() {
         );
     }
 
-    // No login for the session: an error, and nothing sent.
+    // No login for the session: `NotLoggedIn`, before anything is sent (the
+    // portal given is a closed port).
     let none =
         credential_process::credentials(args(&dir, "http://127.0.0.1:9", "other", "ReadOnly"))
             .unwrap_err();
-    assert!(none.to_string().contains("log"), "{none}");
+    assert!(
+        matches!(
+            none.downcast_ref::<SessionError>(),
+            Some(SessionError::NotLoggedIn)
+        ),
+        "{none:?}"
+    );
 }

@@ -124,7 +124,9 @@ fn the_request_is_the_one_aws_sdk_sso_sends_in_every_partition() {
         "us-gov-west-1",
         "eusc-de-east-1",
         "us-iso-east-1",
+        "us-isob-east-1",
         "eu-isoe-west-1",
+        "us-isof-south-1",
     ] {
         for fips in [false, true] {
             compare_with_sdk(region, fips, "123456789012", "AWSAdministratorAccess");
@@ -258,10 +260,16 @@ fn refusals_are_named_as_the_sdk_names_them() {
             Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7")
         );
         assert_eq!(err.is_retryable(), retryable, "{error_type}");
-        // The body alone names it too (`__type`-less: by the header only), and
-        // an unreadable success is named as the portal's.
+        // The body alone (a `message`, no `__type`) does not name it: without
+        // the header it is unreadable, and said to be the portal's.
         let plain = GetRoleCredentialsResponse::from_http(status, body.as_bytes()).unwrap_err();
         assert_eq!(plain.status(), status);
+        assert!(matches!(plain.kind(), ResponseErrorKind::Unreadable(_)));
+        assert!(plain.to_string().contains("access portal"), "{plain}");
+        // A body naming it (`__type`, as some AWS JSON services send) does.
+        let typed = format!(r#"{{"__type":"{error_type}","message":"m"}}"#);
+        let named = GetRoleCredentialsResponse::from_http(status, typed.as_bytes()).unwrap_err();
+        assert_eq!(named.token_error().map(|e| e.code()), Some(&expected));
     }
     let unreadable = GetRoleCredentialsResponse::from_http(200, b"{}").unwrap_err();
     assert!(matches!(
@@ -495,6 +503,8 @@ fn ureq_and_reqwest_send_it_over_loopback_and_read_the_answer() {
     assert_eq!(answer.request_id(), Some("req-1"));
     let credentials = answer.into_credentials();
     assert_eq!(credentials.access_key_id(), "ASIAEXAMPLE");
+    // The account, from the request (the answer does not name it).
+    assert_eq!(credentials.account_id(), Some("123456789012"));
     assert_eq!(credentials.session_token().expose_secret(), "dG9rZW4=");
     assert_eq!(
         credentials.expiration(),
@@ -549,7 +559,17 @@ fn the_credentials_sign_and_reach_the_sdk() {
         .unwrap()
         .into_credentials();
     let expiry = credentials.expiration();
+    assert_eq!(credentials.account_id(), None, "from the body alone");
     let sdk = aws_credential_types::Credentials::from(credentials);
+    assert_eq!(sdk.account_id(), None);
+    let credentials = GetRoleCredentialsResponse::from_json(&body)
+        .unwrap()
+        .for_request(&request("123456789012", "ReadOnly"))
+        .into_credentials();
+    let sdk = aws_credential_types::Credentials::from(credentials);
+    // Named and accounted for as aws-config's SSO provider does.
+    assert_eq!(sdk.account_id().map(|a| a.as_str()), Some("123456789012"));
+    assert!(format!("{sdk:?}").contains("\"SSO\""), "{sdk:?}");
     assert_eq!(sdk.access_key_id(), "ASIAEXAMPLE");
     assert_eq!(sdk.secret_access_key(), "c2VjcmV0");
     assert_eq!(sdk.session_token(), Some("dG9rZW4="));
@@ -582,6 +602,7 @@ fn the_credential_process_answer_is_read_by_aws_config() {
         );
         let credentials = GetRoleCredentialsResponse::from_json(body.as_bytes())
             .unwrap()
+            .for_request(&request("123456789012", "ReadOnly"))
             .into_credentials();
         let json = credentials.to_credential_process_json();
         let path = dir.path().join(format!("answer-{n}.json"));
@@ -595,5 +616,56 @@ fn the_credential_process_answer_is_read_by_aws_config() {
         assert_eq!(read.secret_access_key(), secret);
         assert_eq!(read.session_token(), Some("dG9rZW4="));
         assert_eq!(read.expiry(), Some(credentials.expiration()));
+        assert_eq!(read.account_id().map(|a| a.as_str()), Some("123456789012"));
     }
+}
+
+/// Throttling and unavailability are sent again (up to 3 times, as the SDKs'
+/// standard retry mode), on both roads; a refusal is not.
+#[test]
+fn throttling_and_unavailability_are_sent_again() {
+    let request = request("123456789012", "ReadOnly");
+    let busy = |status: u16| {
+        (
+            status,
+            "x-amzn-errortype: TooManyRequestsException\r\ncontent-type: application/json\r\n",
+            br#"{"message":"Rate exceeded"}"#.to_vec(),
+        )
+    };
+    let unavailable = (503, "content-type: application/json\r\n", b"{}".to_vec());
+    // ureq: 503, 429, then the answer: 3 requests, the credentials.
+    let portal = stand_in::Portal::start_with_bodies(vec![
+        unavailable.clone(),
+        busy(429),
+        credentials_answer(),
+    ]);
+    let endpoint = Endpoint::custom(&portal.url, "us-east-1").unwrap();
+    let agent = ureq::Agent::new_with_defaults();
+    let answer = request.send_blocking(&agent, &endpoint).unwrap();
+    assert_eq!(answer.credentials().access_key_id(), "ASIAEXAMPLE");
+    assert_eq!(portal.heads().len(), 3);
+    // reqwest: throttled three times: the last refusal, after 3 requests.
+    let portal = stand_in::Portal::start_with_bodies(vec![busy(429), busy(400), busy(429)]);
+    let endpoint = Endpoint::custom(&portal.url, "us-east-1").unwrap();
+    let client = ssooidc_token::ReqwestClient::new().unwrap();
+    let err = block_on(request.send(&client, &endpoint)).unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    assert_eq!(err.response_error().map(|e| e.status()), Some(429));
+    assert_eq!(portal.heads().len(), 3);
+    // A refusal that sending again cannot help: once.
+    let portal = stand_in::Portal::start_with_bodies(vec![
+        (
+            401,
+            "x-amzn-errortype: UnauthorizedException\r\n",
+            b"{}".to_vec(),
+        ),
+        credentials_answer(),
+    ]);
+    let endpoint = Endpoint::custom(&portal.url, "us-east-1").unwrap();
+    let err = request.send_blocking(&agent, &endpoint).unwrap_err();
+    assert_eq!(err.response_error().map(|e| e.status()), Some(401));
+    // The stand-in still waits for the second connection: give it one, so
+    // that its thread ends now rather than after its 30 s.
+    let _ = request.send_blocking(&agent, &endpoint);
+    assert_eq!(portal.heads().len(), 2);
 }

@@ -120,6 +120,23 @@ fn public_types_are_send_sync_and_static() {
         is_send_sync_static::<cache::SsoLogout>();
         is_send_sync_static::<cache::LogoutOutcome>();
     }
+    // The access portal's role credentials, and the CLI's cache of them.
+    #[cfg(feature = "portal")]
+    {
+        use ssooidc_token::portal;
+        is_send_sync_static::<portal::GetRoleCredentials>();
+        is_send_sync_static::<portal::GetRoleCredentialsBuilder>();
+        is_send_sync_static::<portal::GetRoleCredentialsFields>();
+        is_send_sync_static::<portal::GetRoleCredentialsResponse>();
+        is_send_sync_static::<ssooidc_token::SessionCredentials>();
+        is_send_sync_static::<http::Request<()>>();
+    }
+    #[cfg(all(feature = "portal", feature = "cache"))]
+    {
+        use ssooidc_token::cache;
+        is_send_sync_static::<cache::RoleCredentialsCache>();
+        is_send_sync_static::<cache::RoleCredentialsKey>();
+    }
 }
 
 #[test]

@@ -535,7 +535,7 @@ impl SsoLogout {
         agent: &ureq::Agent,
         endpoint: &crate::Endpoint,
     ) -> Result<LogoutOutcome, crate::SendError> {
-        super::retry::again_while_blocking(
+        crate::send::retry::again_while_blocking(
             || {
                 LogoutOutcome::from_answer(crate::send::ureq::bodiless(
                     agent,
@@ -567,7 +567,7 @@ impl SsoLogout {
         client: &crate::ReqwestClient,
         endpoint: &crate::Endpoint,
     ) -> Result<LogoutOutcome, crate::SendError> {
-        super::retry::again_while(
+        crate::send::retry::again_while(
             || async {
                 LogoutOutcome::from_answer(
                     crate::send::reqwest::bodiless(client, self.to_http(endpoint), None).await,

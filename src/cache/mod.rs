@@ -49,8 +49,6 @@ mod logout;
 #[cfg(feature = "reqwest")]
 mod on_thread;
 mod registration;
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
-mod retry;
 #[cfg(feature = "portal")]
 mod role_credentials;
 #[cfg(any(feature = "ureq", feature = "reqwest"))]

@@ -156,7 +156,11 @@ impl RoleCredentialsCache {
     /// A [`CacheError`] naming the file and the member at fault (never a
     /// value), or the I/O error.
     pub fn load(&self, key: &RoleCredentialsKey) -> Result<Option<SessionCredentials>, CacheError> {
-        read_parsed(&self.path(key), from_file)
+        // The key's account (the file's `AccountId` is the same, or absent in
+        // files of older CLIs).
+        let account = || Some(key.account_id.clone());
+        Ok(read_parsed(&self.path(key), from_file)?
+            .map(|credentials| credentials.named_for_portal().with_account_id(account())))
     }
 
     /// [`load`](Self::load), but `Ok(None)` too when the credentials expire

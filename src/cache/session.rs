@@ -490,8 +490,8 @@ impl SsoSession {
     /// take the refresh token (it may rotate it), and within a quarter of
     /// the lock wait of the first send, so that the callers waiting for it do
     /// not give up first.
-    fn resend(&self) -> super::retry::Resend {
-        super::retry::Resend::OneShot {
+    fn resend(&self) -> crate::send::retry::Resend {
+        crate::send::retry::Resend::OneShot {
             budget: self.lock_wait / 4,
         }
     }
@@ -886,7 +886,7 @@ impl SsoSession {
         let Some(request) = request else {
             return Ok(token);
         };
-        let answer = super::retry::retried_blocking(self.resend(), || {
+        let answer = crate::send::retry::retried_blocking(self.resend(), || {
             request.send_blocking(agent, &self.endpoint)
         });
         self.memory
@@ -1051,14 +1051,15 @@ impl Refresh {
         request: CreateToken<RefreshToken>,
         client: crate::ReqwestClient,
         endpoint: Endpoint,
-        resend: super::retry::Resend,
+        resend: crate::send::retry::Resend,
         memory: Arc<Memory>,
     ) -> Result<CachedToken, SessionError> {
         // Kept for a task that never ends (its runtime shut down first).
         let token = self.token.clone();
         let recorded = memory.clone();
         let work = async move {
-            let answer = super::retry::retried(resend, || request.send(&client, &endpoint)).await;
+            let answer =
+                crate::send::retry::retried(resend, || request.send(&client, &endpoint)).await;
             let done = memory.record(self.settle(answer));
             drop(lock);
             done

@@ -8,12 +8,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::SecretString;
 
-#[cfg(feature = "reqwest")]
-use super::retry::retried;
-#[cfg(feature = "ureq")]
-use super::retry::retried_blocking;
-#[cfg(any(feature = "ureq", feature = "reqwest"))]
-use super::retry::Resend;
 use super::{
     CacheError, CacheKey, CachedRegistration, CachedToken, Flow, RegistrationKey, TokenCache,
 };
@@ -25,6 +19,12 @@ use crate::login::{
     RegisterClient, RegisterClientResponse, ResolvedStartUrl, StartDeviceAuthorization,
     StartDeviceAuthorizationResponse,
 };
+#[cfg(feature = "reqwest")]
+use crate::send::retry::retried;
+#[cfg(feature = "ureq")]
+use crate::send::retry::retried_blocking;
+#[cfg(any(feature = "ureq", feature = "reqwest"))]
+use crate::send::retry::Resend;
 use crate::validation::Checks;
 use crate::{BuildError, CreateToken, CreateTokenResponse, Endpoint, SendError};
 

@@ -205,14 +205,13 @@ pub(crate) async fn run(
     .await
     .map_err(|err| ChainError::new(ChainErrorKind::StsCall(err)))?;
     drop(request);
-    // The account of the assumed role, as the SDK's own AssumeRole provider
-    // gives it (account-based endpoints use it).
-    let account_id = super::account_id_of(answer.assumed_role_arn()).map(str::to_owned);
+    // The account of the assumed role (read from its ARN), as the SDK's own
+    // AssumeRole provider gives it (account-based endpoints use it).
     let session = answer.into_credentials();
     let expiration = skew.to_local(session.expiration());
     let expiry = reported_expiry(fields.time_source.now(), expiration, fields.refresh_window);
     Ok(Loaded {
-        credentials: super::hand_over(&session, expiry, account_id),
+        credentials: super::hand_over(&session, expiry),
         expiration,
     })
 }

@@ -62,10 +62,6 @@ use secrecy::ExposeSecret;
 
 use crate::sts::SessionCredentials;
 
-/// The name the credentials carry as their provider (shown by the SDK's
-/// `Debug`).
-pub(crate) const PROVIDER_NAME: &str = "IdentityEnhancedCredentials";
-
 /// The session's credentials as the SDK's, with STS's `Expiration` as their
 /// expiry (feature `credentials`).
 ///
@@ -95,33 +91,24 @@ pub(crate) const PROVIDER_NAME: &str = "IdentityEnhancedCredentials";
 impl From<SessionCredentials> for aws_credential_types::Credentials {
     fn from(credentials: SessionCredentials) -> Self {
         let expiration = credentials.expiration();
-        hand_over(&credentials, expiration, None)
+        hand_over(&credentials, expiration)
     }
 }
 
-/// The SDK's `Credentials` for `credentials`, with `expiry` and the account
-/// id: the one place the secrets leave zeroizing memory, each copied once at
-/// its exact size (and moved into the SDK's own zeroizing fields).
+/// The SDK's `Credentials` for `credentials`, with `expiry`, their account id
+/// and provider name: the one place the secrets leave zeroizing memory, each
+/// copied once at its exact size (and moved into the SDK's own zeroizing
+/// fields).
 pub(crate) fn hand_over(
     credentials: &SessionCredentials,
     expiry: std::time::SystemTime,
-    account_id: Option<String>,
 ) -> aws_credential_types::Credentials {
     let mut builder = aws_credential_types::Credentials::builder()
         .access_key_id(credentials.access_key_id())
         .secret_access_key(credentials.secret_access_key().expose_secret().to_owned())
         .session_token(credentials.session_token().expose_secret().to_owned())
         .expiry(expiry)
-        .provider_name(PROVIDER_NAME);
-    builder.set_account_id(account_id.map(Into::into));
+        .provider_name(credentials.provider_name());
+    builder.set_account_id(credentials.account_id().map(Into::into));
     builder.build()
-}
-
-/// The account id in an assumed-role ARN
-/// (`arn:aws:sts::123456789012:assumed-role/role/session`): its fifth field,
-/// when that is 12 digits.
-pub(crate) fn account_id_of(arn: &str) -> Option<&str> {
-    arn.split(':')
-        .nth(4)
-        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
 }

@@ -19,6 +19,12 @@ pub use self::reqwest::ReqwestClient;
 #[cfg(feature = "ureq")]
 pub(crate) mod ureq;
 
+#[cfg(all(
+    any(feature = "cache", feature = "portal"),
+    any(feature = "ureq", feature = "reqwest")
+))]
+pub(crate) mod retry;
+
 use std::fmt;
 
 use crate::ResponseError;

@@ -166,26 +166,30 @@ impl AssumeRoleResponse {
             }
             Ok(())
         })?;
+        let credentials = SessionCredentials::new(
+            non_empty(
+                required(found.access_key_id.take(), "AccessKeyId")?,
+                "AccessKeyId",
+                String::is_empty,
+            )?,
+            non_empty(
+                required(found.secret_access_key.take(), "SecretAccessKey")?,
+                "SecretAccessKey",
+                |s| s.expose_secret().is_empty(),
+            )?,
+            non_empty(
+                required(found.session_token.take(), "SessionToken")?,
+                "SessionToken",
+                |s| s.expose_secret().is_empty(),
+            )?,
+            required(found.expiration.take(), "Expiration")?,
+        );
+        let assumed_role_arn: String = required(found.arn.take(), "Arn")?;
+        let account_id =
+            crate::session_credentials::account_id_of(&assumed_role_arn).map(str::to_owned);
         Ok(Self {
-            credentials: SessionCredentials::new(
-                non_empty(
-                    required(found.access_key_id.take(), "AccessKeyId")?,
-                    "AccessKeyId",
-                    String::is_empty,
-                )?,
-                non_empty(
-                    required(found.secret_access_key.take(), "SecretAccessKey")?,
-                    "SecretAccessKey",
-                    |s| s.expose_secret().is_empty(),
-                )?,
-                non_empty(
-                    required(found.session_token.take(), "SessionToken")?,
-                    "SessionToken",
-                    |s| s.expose_secret().is_empty(),
-                )?,
-                required(found.expiration.take(), "Expiration")?,
-            ),
-            assumed_role_arn: required(found.arn.take(), "Arn")?,
+            credentials: credentials.with_account_id(account_id),
+            assumed_role_arn,
             assumed_role_id: required(found.role_id.take(), "AssumedRoleId")?,
             source_identity: found.source_identity.take(),
             packed_policy_size: found.packed_policy_size.take(),

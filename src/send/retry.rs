@@ -1,6 +1,6 @@
 //! Sending again what failed in a way that sending again can help, as the
-//! AWS CLI's standard retry mode does: the login's requests and the session's
-//! refresh.
+//! AWS CLI's standard retry mode does: the login's requests, the session's
+//! refresh, the portal's `Logout` and `GetRoleCredentials`.
 
 use std::time::Duration;
 
@@ -37,6 +37,7 @@ pub(crate) enum Resend {
     /// within `budget` of the first send. A grant it may have taken is not
     /// sent again: a used code or a rotated refresh token would be refused,
     /// and reusing a code may revoke what it gave (RFC 6749 section 4.1.2).
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
     OneShot {
         /// No new attempt starts this long after the first.
         budget: std::time::Duration,
