@@ -55,6 +55,8 @@ def target(group, baseline):
         "cache/load",
         "cache/store",
         "cache/logins",
+        "cache/role-store",
+        "cache/role-load",
         "portal/from_json",
     ):
         return 1.3
@@ -164,7 +166,8 @@ def main():
         "well formed and decodes into zeroizing buffers); `login/*-to_json` against `serde_json`;",
         "`login/poll-pending` against `serde_json::from_slice` of the error body; `cache/store` and",
         "`cache/load` against `serde_json` + `std::fs` (the same durable write: temporary file, `sync_all`,",
-        "rename, then `sync_all` of the directory on Unix); `credentials/provide-cached` against a static",
+        "rename, then `sync_all` of the directory on Unix), and `cache/role-store`, `cache/role-load` (the CLI's",
+        "role-credential file) likewise; `credentials/provide-cached` against a static",
         "`Credentials` provider; `login/pkce` against `getrandom` + `sha2` + a plain base64url encoder;",
         "`login/authorize-url` against `format!` around `serde_urlencoded`; `login/callback` against",
         "`serde_urlencoded::from_str` into `String`s; `login/start-url` (a vanity URL, its probe's 302)",

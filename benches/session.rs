@@ -5,6 +5,10 @@
 //!   struct of `String`s, written the same durable way (a temporary file,
 //!   `sync_all`, rename, and on Unix `sync_all` of the directory so that the
 //!   rename survives a crash), read with `std::fs::read`;
+//! - `cache/role-store`, `cache/role-load`: an SSO role's credentials (a 1 KB
+//!   session token) in the AWS CLI's credential cache through
+//!   `RoleCredentialsCache` against the same `serde_json` + `std::fs` peer
+//!   with a plain nested struct of `String`s;
 //! - `credentials/provide-cached`: `provide_credentials()` on an
 //!   `IdentityEnhancedCredentials` session whose credentials are fresh (the
 //!   path every SDK call takes between refreshes) against
@@ -106,6 +110,87 @@ fn cache(c: &mut Criterion) {
             let bytes = std::fs::read(dir.join(plain_name)).unwrap();
             let token: PlainToken = serde_json::from_slice(&bytes).unwrap();
             drop(black_box(token));
+        });
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PlainRoleCredentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: String,
+    expiration: String,
+    account_id: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PlainRoleFile {
+    provider_type: String,
+    credentials: PlainRoleCredentials,
+}
+
+fn roles(c: &mut Criterion) {
+    use ssooidc_token::cache::{RoleCredentialsCache, RoleCredentialsKey};
+    use ssooidc_token::portal::GetRoleCredentialsResponse;
+
+    let dir = std::env::temp_dir().join(format!("ssooidc-bench-roles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cache = RoleCredentialsCache::new(&dir);
+    let key = RoleCredentialsKey::session("bench", "123456789012", "ReadOnly");
+    let token = refresh_token();
+    let body = format!(
+        r#"{{"roleCredentials":{{"accessKeyId":"ASIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY","sessionToken":"{token}","expiration":4102444800000}}}}"#
+    );
+    let credentials = GetRoleCredentialsResponse::from_json(body.as_bytes())
+        .unwrap()
+        .into_credentials();
+    let plain = PlainRoleFile {
+        provider_type: "sso".into(),
+        credentials: PlainRoleCredentials {
+            access_key_id: "ASIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY".into(),
+            session_token: token,
+            expiration: "2100-01-01T00:00:00Z".into(),
+            account_id: "123456789012".into(),
+        },
+    };
+    let plain_name = "plain-role.json";
+    cache.store(&key, &credentials).unwrap();
+    durable_write(&dir, plain_name, &serde_json::to_vec(&plain).unwrap());
+    // The same file, but for the spelling of the JSON.
+    let ours: PlainRoleFile =
+        serde_json::from_slice(&std::fs::read(cache.path(&key)).unwrap()).unwrap();
+    assert_eq!(
+        ours.credentials.session_token,
+        plain.credentials.session_token
+    );
+    assert_eq!(ours.credentials.expiration, plain.credentials.expiration);
+
+    let mut g = c.benchmark_group("cache/role-store");
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(|| cache.store(&key, black_box(&credentials)).unwrap());
+    });
+    g.bench_function(BenchmarkId::from_parameter("baseline-serde-fs"), |b| {
+        b.iter(|| {
+            let bytes = serde_json::to_vec(black_box(&plain)).unwrap();
+            durable_write(&dir, plain_name, &bytes);
+        });
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("cache/role-load");
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(|| drop(black_box(cache.load(&key).unwrap().unwrap())));
+    });
+    g.bench_function(BenchmarkId::from_parameter("baseline-serde-fs"), |b| {
+        b.iter(|| {
+            let bytes = std::fs::read(dir.join(plain_name)).unwrap();
+            let file: PlainRoleFile = serde_json::from_slice(&bytes).unwrap();
+            drop(black_box(file));
         });
     });
     g.finish();
@@ -279,5 +364,5 @@ fn logout(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(session, cache, logout, credentials);
+criterion_group!(session, cache, logout, credentials, roles);
 criterion_main!(session);

@@ -21,7 +21,7 @@
 //! OIDC service and access portal (a proxy, or a test's stand-ins, otherwise).
 //! Role credentials are kept where the AWS CLI keeps its own
 //! (`--credentials-dir`, `~/.aws/cli/cache`): credentials the CLI or an
-//! earlier run cached are used while more than 15 minutes from expiring (a
+//! earlier run cached are used while at least 15 minutes from expiring (a
 //! `credential_process` runs for every command), and new ones are cached for
 //! the CLI and the next run. The secrets go from zeroizing memory to those
 //! files (0600) and standard output, and nowhere else.
@@ -74,7 +74,7 @@ pub fn credentials(args: impl IntoIterator<Item = String>) -> Result<JsonBody, B
     };
     let roles = match credentials_dir {
         Some(dir) => RoleCredentialsCache::new(dir),
-        None => RoleCredentialsCache::default_location()?,
+        None => RoleCredentialsCache::new(ssooidc_token::cache::cli_credentials_dir()?),
     };
     let role_key = RoleCredentialsKey::session(&session, &account, &role);
     // What the CLI (or an earlier run) cached, while it has 15 minutes left.
@@ -92,7 +92,10 @@ pub fn credentials(args: impl IntoIterator<Item = String>) -> Result<JsonBody, B
         .role_name(role)
         .build()?
         .send_blocking(&agent, &portal_endpoint)?;
-    roles.store(&role_key, answer.credentials())?;
+    // The credentials are printed even if they cannot be cached.
+    if let Err(err) = roles.store(&role_key, answer.credentials()) {
+        eprintln!("credential_process: not cached: {err}");
+    }
     Ok(answer.credentials().to_credential_process_json())
 }
 

@@ -131,12 +131,14 @@ fn the_answer_leaves_no_unwiped_copy() {
     assert_eq!(leaks, 0, "freed blocks held a secret");
 }
 
+#[cfg(feature = "cache")]
 #[path = "common/temp_dir.rs"]
 mod temp_dir;
 
 /// The CLI's role-credential cache: storing the answer's credentials and
 /// loading them back (fresh or not), and a file another tool wrote with
 /// escapes, leave no unwiped copy.
+#[cfg(feature = "cache")]
 #[test]
 fn the_role_credential_cache_leaves_no_unwiped_copy() {
     use ssooidc_token::cache::{RoleCredentialsCache, RoleCredentialsKey};

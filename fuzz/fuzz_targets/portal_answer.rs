@@ -1,7 +1,7 @@
 //! The access portal's `GetRoleCredentials` answer (`from_json`, and
 //! `from_http_response` with an `x-amzn-ErrorType`): never a panic; an answer
-//! read has non-empty credentials, shows neither secret in `Debug`, and
-//! writes a `credential_process` answer that holds them.
+//! read has non-empty credentials, redacts them in `Debug`, and writes a
+//! `credential_process` answer at least as long as both secrets.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -86,6 +86,48 @@ pub(crate) fn read_members(
     Ok(Unknown(Some(Zeroizing::new(raw.into_boxed_slice()))))
 }
 
+/// [`read_members`] for an object nested in a file (`object`, the member
+/// holding it, names its syntax errors), read where `r` stands, in the same
+/// pass: unknown members are skipped, not kept.
+#[cfg_attr(not(feature = "portal"), allow(dead_code))]
+pub(crate) fn read_nested(
+    r: &mut Reader<'_>,
+    object: &'static str,
+    names: &[&'static str],
+    mut read: impl FnMut(usize, &mut Reader<'_>) -> Result<(), CacheError>,
+) -> Result<(), CacheError> {
+    let mut seen = [false; 8];
+    debug_assert!(names.len() <= seen.len());
+    let mut failure = None;
+    let result = r.object(|r, key| {
+        let known = key.as_bytes().and_then(|k| {
+            names
+                .iter()
+                .position(|n| n.as_bytes().eq_ignore_ascii_case(k))
+        });
+        let Some(i) = known else {
+            return r.skip();
+        };
+        let outcome = if std::mem::replace(&mut seen[i], true) {
+            Err(CacheError::for_member(CacheErrorKind::Duplicate, names[i]))
+        } else if r.null() {
+            Ok(())
+        } else {
+            read(i, r)
+        };
+        outcome.map_err(|err| {
+            failure = Some(err);
+            // Only a signal to stop: the error returned is `failure`.
+            ParseError::syntax(Syntax::ExpectedValue, key.offset)
+        })
+    });
+    match (result, failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(failure)) => Err(failure),
+        (Err(err), None) => Err(syntax_in(object, err)),
+    }
+}
+
 fn not_string(name: &'static str) -> CacheError {
     CacheError::for_member(CacheErrorKind::NotString, name)
 }
@@ -122,7 +164,19 @@ pub(crate) fn secret(r: &mut Reader<'_>, name: &'static str) -> Result<SecretStr
 /// A time member, in any form the four tools ever wrote: `Z`, `UTC`, offsets,
 /// fractions. It must also be writable back (1970 to 9999).
 pub(crate) fn time(r: &mut Reader<'_>, name: &'static str) -> Result<SystemTime, CacheError> {
-    let text = string(r, name)?;
+    if !r.at_string() {
+        return Err(not_string(name));
+    }
+    // Read where it stands when it has no escape (no copy), else decoded.
+    r.string_as(
+        |text| Some(time_of(text, name)),
+        |text| time_of(&text, name),
+    )
+    .map_err(|err| syntax_in(name, err))?
+}
+
+/// [`time`]'s reading of the text.
+fn time_of(text: &str, name: &'static str) -> Result<SystemTime, CacheError> {
     let out_of_range = || CacheError::for_member(CacheErrorKind::OutOfRange, name);
     let Some(time) = parse_rfc3339(text.as_bytes(), Zones::Lenient) else {
         // Before 1970 the reader gives no time: a timestamp all the same if it

@@ -9,9 +9,10 @@ use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use super::file::{read_parsed, remove_file, write_atomic};
-use super::format::{self, read_members, required};
+use super::format::{self, read_members, read_nested, required};
 use super::key::{python_string, sha1_hex};
 use super::{cli_credentials_dir, CacheError, CacheErrorKind};
+use crate::json::Reader;
 use crate::wire::{self, Members, Value, Visit};
 use crate::SessionCredentials;
 
@@ -39,7 +40,9 @@ pub struct RoleCredentialsKey {
 
 impl RoleCredentialsKey {
     /// The key of `role_name` in `account_id` for a profile with an
-    /// `sso-session` named `session_name`.
+    /// `sso-session` named `session_name`. (The CLI takes an empty session
+    /// name for none, and keys by the start URL then: use
+    /// [`start_url`](Self::start_url) for that profile.)
     #[must_use]
     pub fn session(session_name: &str, account_id: &str, role_name: &str) -> Self {
         Self::new(account_id, role_name, "sessionName", session_name)
@@ -148,9 +151,11 @@ impl RoleCredentialsCache {
     /// is no such file. The file is a JSON object whose `Credentials` hold
     /// `AccessKeyId`, `SecretAccessKey`, `SessionToken` (each a non-empty
     /// string) and `Expiration` (a time, in any form the tools write); other
-    /// members are ignored, names are matched ignoring case. A file caught
-    /// halfway through another tool's write (the CLI truncates, then writes)
-    /// is read again, a few times.
+    /// members are ignored, names are matched ignoring case (as the token
+    /// cache's are; the CLI wants its own spelling), and a member given twice
+    /// is refused. The credentials' [`account_id`](SessionCredentials::account_id)
+    /// is the key's. A file caught halfway through another tool's write (the
+    /// CLI truncates, then writes) is read again, a few times.
     ///
     /// # Errors
     /// A [`CacheError`] naming the file and the member at fault (never a
@@ -163,9 +168,10 @@ impl RoleCredentialsCache {
             .map(|credentials| credentials.named_for_portal().with_account_id(account())))
     }
 
-    /// [`load`](Self::load), but `Ok(None)` too when the credentials expire
-    /// within [`CLI_EXPIRY_WINDOW`] of `now`: the ones the CLI would still
-    /// use.
+    /// [`load`](Self::load), but `Ok(None)` too when fewer than
+    /// [`CLI_EXPIRY_WINDOW`] are left before they expire at `now`: the ones
+    /// the CLI would still use (it fetches again with less than 15 minutes
+    /// left, and uses them with 15 minutes or more).
     ///
     /// # Errors
     /// As [`load`](Self::load).
@@ -174,14 +180,19 @@ impl RoleCredentialsCache {
         key: &RoleCredentialsKey,
         now: SystemTime,
     ) -> Result<Option<SessionCredentials>, CacheError> {
+        let Some(needed) = now.checked_add(CLI_EXPIRY_WINDOW) else {
+            return Ok(None);
+        };
         Ok(self
             .load(key)?
-            .filter(|credentials| credentials.expiration() >= now + CLI_EXPIRY_WINDOW))
+            .filter(|credentials| credentials.expiration() >= needed))
     }
 
     /// Writes `credentials` as the credentials of `key`, as the CLI writes
     /// them (`ProviderType` `sso`; `Credentials` with the expiration as
-    /// `YYYY-MM-DDTHH:MM:SSZ` and the key's `AccountId`), atomically.
+    /// `YYYY-MM-DDTHH:MM:SSZ` and the key's `AccountId`), atomically. Values
+    /// are written as UTF-8 (the CLI escapes non-ASCII, and reads in the
+    /// locale's encoding; AWS's key ids, keys and tokens are ASCII).
     ///
     /// # Errors
     /// A [`CacheError`] naming the file: the directory could not be created
@@ -253,44 +264,46 @@ fn from_file(input: &[u8]) -> Result<SessionCredentials, CacheError> {
     let mut credentials = None;
     read_members(input, &["ProviderType", "Credentials"], |i, r| {
         if i == 0 {
-            format::string(r, "ProviderType").map(drop)
-        } else {
-            let start = r.position();
+            // A string, not kept.
+            if !r.at_string() {
+                return Err(CacheError::for_member(
+                    CacheErrorKind::NotString,
+                    "ProviderType",
+                ));
+            }
             r.skip().map_err(|err| {
-                CacheError::for_member(CacheErrorKind::Syntax, "Credentials").source(err)
-            })?;
-            credentials = Some(read_credentials(&input[start..r.position()])?);
+                CacheError::for_member(CacheErrorKind::Syntax, "ProviderType").source(err)
+            })
+        } else {
+            credentials = Some(read_credentials(r)?);
             Ok(())
         }
     })?;
     required(credentials, "Credentials")
 }
 
-/// `Credentials`.
-fn read_credentials(input: &[u8]) -> Result<SessionCredentials, CacheError> {
-    const NAMES: [&str; 4] = [
+/// `Credentials`, read where `r` stands. `AccountId` is the key's (see
+/// [`RoleCredentialsCache::load`]): skipped.
+fn read_credentials(r: &mut Reader<'_>) -> Result<SessionCredentials, CacheError> {
+    const NAMES: [&str; 5] = [
         "AccessKeyId",
         "SecretAccessKey",
         "SessionToken",
         "Expiration",
+        "AccountId",
     ];
     let (mut id, mut secret, mut token, mut expiration) = (None, None, None, None);
-    read_members(input, &NAMES, |i, r| {
+    read_nested(r, "Credentials", &NAMES, |i, r| {
         match i {
             0 => id = Some(format::non_empty(r, NAMES[0])?),
             1 => secret = Some(format::secret(r, NAMES[1])?),
             2 => token = Some(format::secret(r, NAMES[2])?),
-            _ => expiration = Some(format::time(r, NAMES[3])?),
+            3 => expiration = Some(format::time(r, NAMES[3])?),
+            _ => r.skip().map_err(|err| {
+                CacheError::for_member(CacheErrorKind::Syntax, NAMES[4]).source(err)
+            })?,
         }
         Ok(())
-    })
-    .map_err(|err| {
-        if err.member().is_none() {
-            // Not an object at all.
-            CacheError::for_member(CacheErrorKind::Syntax, "Credentials")
-        } else {
-            err
-        }
     })?;
     let secret = required(secret, NAMES[1])?;
     let token = required(token, NAMES[2])?;

@@ -62,8 +62,11 @@ use secrecy::ExposeSecret;
 
 use crate::sts::SessionCredentials;
 
-/// The session's credentials as the SDK's, with STS's `Expiration` as their
-/// expiry (feature `credentials`).
+/// The session's credentials as the SDK's, with their `Expiration` as their
+/// expiry (feature `credentials`), their [account](SessionCredentials::account_id)
+/// when known (STS's: from the assumed role's ARN; the portal's: from the
+/// request), and a provider name: `IdentityEnhancedCredentials` for STS's,
+/// `SSO` for the portal's, as `aws-config`'s SSO provider names its own.
 ///
 /// This is the hand-over: the secret key and the session token are copied once
 /// into `String`s of their exact size, which the SDK's `Credentials` keeps (in
@@ -86,6 +89,7 @@ use crate::sts::SessionCredentials;
 /// assert_eq!(sdk.access_key_id(), "ASIAEXAMPLE");
 /// assert_eq!(sdk.session_token(), Some("dG9rZW4="));
 /// assert_eq!(sdk.expiry(), Some(expiration));
+/// assert_eq!(sdk.account_id().map(|a| a.as_str()), Some("123456789012"));
 /// # Ok::<(), ssooidc_token::ParseError>(())
 /// ```
 impl From<SessionCredentials> for aws_credential_types::Credentials {

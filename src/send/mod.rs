@@ -124,7 +124,10 @@ impl SendError {
     /// connection failed or host not found), or it answered that it was
     /// throttled (429, a throttling code) or unavailable (503). A one-shot
     /// grant is sent again only then.
-    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(feature = "cache", any(feature = "ureq", feature = "reqwest"))),
+        allow(dead_code)
+    )]
     pub(crate) fn certainly_not_taken(&self) -> bool {
         match self {
             Self::Response(err) => {

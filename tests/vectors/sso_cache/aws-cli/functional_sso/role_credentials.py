@@ -73,6 +73,12 @@ CASES = [
      'account': '123456789012', 'role': 'Soon',
      'answer': {'accessKeyId': 'ASIA4', 'secretAccessKey': 'k4',
                 'sessionToken': 't4', 'expiration': 1796123640000}},
+    # expiring exactly 15 minutes after the clock: the window's edge (the CLI
+    # fetches again only with less than 900 s left)
+    {'session': 'my-sso', 'start_url': 'https://d-abc123.awsapps.com/start',
+     'account': '123456789012', 'role': 'Edge',
+     'answer': {'accessKeyId': 'ASIA5', 'secretAccessKey': 'k5',
+                'sessionToken': 't5', 'expiration': 1796123700000}},
     # a legacy profile (no sso-session): keyed by the start URL
     {'session': None, 'start_url': 'https://my-sso-portal.awsapps.com/start',
      'account': '210987654321', 'role': 'AWSAdministratorAccess',
