@@ -60,7 +60,7 @@ def target(group, baseline):
         "portal/from_json",
     ):
         return 1.3
-    if group == "credentials/provide-cached":
+    if group in ("credentials/provide-cached", "credentials/sso-provide-cached"):
         return 2.0
     return None
 
@@ -168,7 +168,7 @@ def main():
         "`cache/load` against `serde_json` + `std::fs` (the same durable write: temporary file, `sync_all`,",
         "rename, then `sync_all` of the directory on Unix), and `cache/role-store`, `cache/role-load` (the CLI's",
         "role-credential file) likewise; `credentials/provide-cached` against a static",
-        "`Credentials` provider; `login/pkce` against `getrandom` + `sha2` + a plain base64url encoder;",
+        "`Credentials` provider, and `credentials/sso-provide-cached` (`SsoRoleCredentials`) likewise; `login/pkce` against `getrandom` + `sha2` + a plain base64url encoder;",
         "`login/authorize-url` against `format!` around `serde_urlencoded`; `login/callback` against",
         "`serde_urlencoded::from_str` into `String`s; `login/start-url` (a vanity URL, its probe's 302)",
         "against `http::Uri` parsing and host checks; `cache/logins` (three logins and a registration)",

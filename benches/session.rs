@@ -9,6 +9,7 @@
 //!   session token) in the AWS CLI's credential cache through
 //!   `RoleCredentialsCache` against the same `serde_json` + `std::fs` peer
 //!   with a plain nested struct of `String`s;
+//! - `credentials/sso-provide-cached`: the same for `SsoRoleCredentials`;
 //! - `credentials/provide-cached`: `provide_credentials()` on an
 //!   `IdentityEnhancedCredentials` session whose credentials are fresh (the
 //!   path every SDK call takes between refreshes) against
@@ -278,6 +279,82 @@ fn credentials(c: &mut Criterion) {
     g.finish();
 }
 
+/// `credentials/sso-provide-cached`: `SsoRoleCredentials` with fresh
+/// credentials (its first load took them from a CLI role cache written
+/// before; no network), against the same static provider.
+fn sso_role(c: &mut Criterion) {
+    use ssooidc_token::cache::{
+        CacheKey, CachedToken, RoleCredentialsCache, SsoSession, TokenCache,
+    };
+    use ssooidc_token::credentials::SsoRoleCredentials;
+    use ssooidc_token::portal::GetRoleCredentialsResponse;
+    use ssooidc_token::{Endpoint, ReqwestClient};
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("ssooidc-bench-sso-{}", std::process::id()));
+    let tokens = TokenCache::new(dir.join("sso"));
+    let far = SystemTime::now() + Duration::from_secs(86_400 * 365);
+    let token = CachedToken::builder()
+        .access_token(jwt())
+        .expires_at(far)
+        .build()
+        .unwrap();
+    tokens.store(&CacheKey::session("bench"), &token).unwrap();
+    let roles = RoleCredentialsCache::new(dir.join("cli"));
+    let answer = GetRoleCredentialsResponse::from_json(
+        format!(
+            r#"{{"roleCredentials":{{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY","sessionToken":"{}","expiration":4102444800000}}}}"#,
+            refresh_token()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let key = CacheKey::session("bench");
+    roles
+        .store(
+            &ssooidc_token::cache::RoleCredentialsKey::session("bench", "123456789012", "ReadOnly"),
+            answer.credentials(),
+        )
+        .unwrap();
+    let closed = Endpoint::custom("http://127.0.0.1:9", "us-east-1").unwrap();
+    let provider = SsoRoleCredentials::builder()
+        .session(SsoSession::new(tokens, key, closed.clone()))
+        .account_id("123456789012")
+        .role_name("ReadOnly")
+        .portal_endpoint(closed)
+        .client(ReqwestClient::new().unwrap())
+        .role_cache(roles)
+        .build()
+        .unwrap();
+    // The first load reads the role cache; every later one is served from memory.
+    let first = runtime.block_on(provider.provide_credentials()).unwrap();
+    assert_eq!(first.access_key_id(), "ASIAEXAMPLE");
+    let fixed = Credentials::new("ASIA", "key", Some("token".into()), None, "static");
+    let mut g = c.benchmark_group("credentials/sso-provide-cached");
+    g.bench_function(BenchmarkId::from_parameter("ssooidc-token"), |b| {
+        b.iter(|| {
+            drop(black_box(
+                runtime.block_on(provider.provide_credentials()).unwrap(),
+            ))
+        });
+    });
+    g.bench_function(
+        BenchmarkId::from_parameter("baseline-static-credentials"),
+        |b| {
+            b.iter(|| {
+                drop(black_box(
+                    runtime.block_on(fixed.provide_credentials()).unwrap(),
+                ))
+            });
+        },
+    );
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)] // read, not used: the baseline's work is the reading
@@ -364,5 +441,5 @@ fn logout(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-criterion_group!(session, cache, logout, credentials, roles);
+criterion_group!(session, cache, logout, credentials, roles, sso_role);
 criterion_main!(session);

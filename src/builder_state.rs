@@ -451,6 +451,21 @@ pub mod field {
             setter: "call `.role_name(...)` before `.build()`",
             twice: "field `role_name` is set twice",
         }
+        session {
+            missing: "missing required field `session`",
+            setter: "call `.session(...)` before `.build()`",
+            twice: "field `session` is set twice",
+        }
+        portal_endpoint {
+            missing: "missing required field `portal_endpoint`",
+            setter: "call `.portal_endpoint(...)` before `.build()`",
+            twice: "field `portal_endpoint` is set twice",
+        }
+        role_cache {
+            missing: "missing required field `role_cache`",
+            setter: "call `.role_cache(...)` before `.build()`",
+            twice: "field `role_cache` is set twice",
+        }
         flow {
             missing: "missing required field `flow`",
             setter: "call `.flow(...)` before `.build()`",

@@ -66,3 +66,12 @@ fn compile_fail_portal() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail_portal/*.rs");
 }
+
+/// The SSO role credentials provider (features `credentials`, `portal`,
+/// `cache`): every missing setting named, a setting set twice refused.
+#[cfg(all(feature = "credentials", feature = "portal", feature = "cache"))]
+#[test]
+fn compile_fail_sso_role() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_sso_role/*.rs");
+}

@@ -137,6 +137,12 @@ fn public_types_are_send_sync_and_static() {
         is_send_sync_static::<cache::RoleCredentialsCache>();
         is_send_sync_static::<cache::RoleCredentialsKey>();
     }
+    #[cfg(all(feature = "portal", feature = "cache", feature = "credentials"))]
+    {
+        use ssooidc_token::credentials;
+        is_send_sync_static::<credentials::SsoRoleCredentials>();
+        is_send_sync_static::<credentials::SsoRoleCredentialsBuilder>();
+    }
 }
 
 #[test]

@@ -186,3 +186,70 @@ fn the_role_credential_cache_leaves_no_unwiped_copy() {
     });
     assert_eq!(leaks, 0, "freed blocks held a secret");
 }
+
+/// `SsoRoleCredentials` serving what the CLI's role cache holds: the load,
+/// the hand-over to the SDK's `Credentials`, and the provider's own copy,
+/// dropped, leave no unwiped copy.
+#[cfg(feature = "cache")]
+#[test]
+fn the_sso_role_provider_leaves_no_unwiped_copy() {
+    use aws_credential_types::provider::ProvideCredentials;
+    use ssooidc_token::cache::{
+        CacheKey, CachedToken, RoleCredentialsCache, RoleCredentialsKey, SsoSession, TokenCache,
+    };
+    use ssooidc_token::credentials::SsoRoleCredentials;
+    use ssooidc_token::{Endpoint, ReqwestClient};
+
+    let dir = temp_dir::TempDir::new("mem-sso-role");
+    let tokens = TokenCache::new(dir.path().join("sso"));
+    let far = std::time::SystemTime::now() + std::time::Duration::from_secs(86_400);
+    let token = CachedToken::builder()
+        .access_token("aoa-token")
+        .expires_at(far)
+        .build()
+        .unwrap();
+    tokens.store(&CacheKey::session("my-sso"), &token).unwrap();
+    let roles = RoleCredentialsCache::new(dir.path().join("cli"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = ReqwestClient::new().unwrap();
+    let closed = Endpoint::custom("http://127.0.0.1:9", "us-east-1").unwrap();
+    let leaks = leaks_during(|| {
+        let c = Zeroizing::new(secret_string(LEN, LEN));
+        let body = joined(&[
+            r#"{"roleCredentials":{"accessKeyId":"ASIAEXAMPLE","secretAccessKey":""#,
+            &c,
+            r#"","sessionToken":""#,
+            &c,
+            r#"","expiration":4102444800000}}"#,
+        ]);
+        let answer = GetRoleCredentialsResponse::from_json(body.as_bytes()).unwrap();
+        let key = RoleCredentialsKey::session("my-sso", "123456789012", "ReadOnly");
+        roles.store(&key, answer.credentials()).unwrap();
+        drop(answer);
+        let provider = SsoRoleCredentials::builder()
+            .session(SsoSession::new(
+                tokens.clone(),
+                CacheKey::session("my-sso"),
+                closed.clone(),
+            ))
+            .account_id("123456789012")
+            .role_name("ReadOnly")
+            .portal_endpoint(closed.clone())
+            .client(client.clone())
+            .role_cache(roles.clone())
+            .build()
+            .unwrap();
+        let credentials = runtime.block_on(provider.provide_credentials()).unwrap();
+        assert!(credentials
+            .session_token()
+            .unwrap()
+            .starts_with(std::str::from_utf8(CANARY).unwrap()));
+        drop(credentials);
+        drop(provider);
+        drop((body, c));
+    });
+    assert_eq!(leaks, 0, "freed blocks held a secret");
+}

@@ -21,6 +21,15 @@ use sha1::{Digest, Sha1};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
     hex: String,
+    /// What was hashed: the login the role credentials' key names too.
+    login: Login,
+}
+
+/// The login a [`CacheKey`] is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Login {
+    Session(String),
+    StartUrl(String),
 }
 
 impl CacheKey {
@@ -35,6 +44,7 @@ impl CacheKey {
     pub fn session(name: &str) -> Self {
         Self {
             hex: sha1_hex(name.as_bytes()),
+            login: Login::Session(name.to_owned()),
         }
     }
 
@@ -51,6 +61,19 @@ impl CacheKey {
     pub fn start_url(url: &str) -> Self {
         Self {
             hex: sha1_hex(url.as_bytes()),
+            login: Login::StartUrl(url.to_owned()),
+        }
+    }
+
+    /// The key of `role_name` in `account_id`'s credentials for this login,
+    /// in the AWS CLI's credential cache.
+    #[cfg(feature = "portal")]
+    pub(crate) fn role_key(&self, account_id: &str, role_name: &str) -> super::RoleCredentialsKey {
+        match &self.login {
+            Login::Session(name) => super::RoleCredentialsKey::session(name, account_id, role_name),
+            Login::StartUrl(url) => {
+                super::RoleCredentialsKey::start_url(url, account_id, role_name)
+            }
         }
     }
 

@@ -6,6 +6,11 @@
 //! `AssumeRole` with `ProvidedContexts`, all through the crate's own signer and
 //! zeroizing bodies. Any SDK client takes it as its credentials provider.
 //!
+//! With features `portal` and `cache` too, `SsoRoleCredentials` gives an SSO
+//! profile's role credentials (the access portal's `GetRoleCredentials`, with
+//! the login's token from the SSO token cache, refreshed when due) the same
+//! way.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use aws_credential_types::Credentials;
@@ -49,12 +54,20 @@
 mod chain;
 mod error;
 mod provider;
+#[cfg(all(feature = "portal", feature = "cache"))]
+mod sso_role;
 mod transport;
 
 pub use error::{ChainError, ChainErrorKind, ChainStep};
 pub use provider::{
     IdentityEnhancedCredentials, IdentityEnhancedCredentialsBuilder,
     IdentityEnhancedCredentialsFields, DEFAULT_REFRESH_WINDOW, SESSION_NAME_PREFIX,
+};
+#[cfg(all(feature = "portal", feature = "cache"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "portal", feature = "cache"))))]
+pub use sso_role::{
+    SsoRoleCredentials, SsoRoleCredentialsBuilder, SsoRoleCredentialsFields,
+    SSO_ROLE_REFRESH_WINDOW,
 };
 pub use transport::{Transport, TransportFuture};
 
