@@ -212,3 +212,28 @@ fn bad_files_are_refused_by_member_without_echo() {
         assert!(!shown.contains(secret), "{shown}");
     }
 }
+
+/// A file naming another account is not the key's: it reads as no file.
+/// Keys naming the same token file are equal, whatever made them.
+#[test]
+fn a_file_of_another_account_is_not_the_keys() {
+    let dir = temp_dir::TempDir::new("roles-other");
+    let cache = RoleCredentialsCache::new(dir.path());
+    let key = RoleCredentialsKey::session("my-sso", "123456789012", "ReadOnly");
+    std::fs::write(
+        cache.path(&key),
+        r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "A", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2099-01-01T00:00:00Z", "AccountId": "210987654321"}}"#,
+    )
+    .unwrap();
+    assert!(cache.load(&key).unwrap().is_none());
+    // Without `AccountId` (older CLIs), the key's account.
+    std::fs::write(
+        cache.path(&key),
+        r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "A", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2099-01-01T00:00:00Z"}}"#,
+    )
+    .unwrap();
+    let loaded = cache.load(&key).unwrap().unwrap();
+    assert_eq!(loaded.account_id(), Some("123456789012"));
+    use ssooidc_token::cache::CacheKey;
+    assert_eq!(CacheKey::session("x"), CacheKey::start_url("x"));
+}

@@ -304,3 +304,82 @@ fn an_sdk_client_signs_with_them() {
     );
     assert_eq!(portal.heads().len(), 1);
 }
+
+/// Loads made at once share one fetch; the role cache file is the one the
+/// CLI names.
+#[test]
+fn concurrent_loads_share_one_fetch() {
+    let dir = temp_dir::TempDir::new("sso-role-many");
+    let portal = stand_in::Portal::start_with_bodies(vec![answer("ASIAEXAMPLE")]);
+    let provider = make_provider(&dir, &portal.url, None, true);
+    block_on(async {
+        let (a, b, c, d) = tokio::join!(
+            provider.provide_credentials(),
+            provider.provide_credentials(),
+            provider.provide_credentials(),
+            provider.provide_credentials()
+        );
+        for credentials in [a, b, c, d] {
+            assert_eq!(credentials.unwrap().access_key_id(), "ASIAEXAMPLE");
+        }
+    });
+    assert_eq!(portal.heads().len(), 1);
+    // SHA-1 of {"accountId":"123456789012","roleName":"ReadOnly","sessionName":"my-sso"}.
+    assert!(dir
+        .path()
+        .join("cli")
+        .join("31b260dab331b2af063485cea75f7b8b3cf54c71.json")
+        .is_file());
+}
+
+/// A load the SDK drops before its fetch ends (here: a portal that never
+/// answers, and a timeout) rests the provider a minute: the next load serves
+/// the credentials still honoured at once, instead of starting a fetch that
+/// would hang too.
+#[test]
+fn a_dropped_load_rests_like_a_failed_one() {
+    let dir = temp_dir::TempDir::new("sso-role-drop");
+    // A portal that takes connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    // The first credentials come from the CLI's cache.
+    let roles = RoleCredentialsCache::new(dir.path().join("cli"));
+    let cached =
+        ssooidc_token::portal::GetRoleCredentialsResponse::from_json(&answer("ASIACACHED").2)
+            .unwrap()
+            .into_credentials();
+    roles
+        .store(
+            &ssooidc_token::cache::RoleCredentialsKey::session(
+                "my-sso",
+                "123456789012",
+                "ReadOnly",
+            ),
+            &cached,
+        )
+        .unwrap();
+    let clock = SteppedClock::default();
+    let provider = make_provider(&dir, &url, Some(clock.clone()), true);
+    let expiration = UNIX_EPOCH + Duration::from_millis(EXPIRATION_MS);
+    block_on(async {
+        assert_eq!(
+            provider
+                .provide_credentials()
+                .await
+                .unwrap()
+                .access_key_id(),
+            "ASIACACHED"
+        );
+        // Inside the window: the cache's are not fresh enough, the portal hangs.
+        clock.set(expiration - Duration::from_secs(240));
+        let cut =
+            tokio::time::timeout(Duration::from_millis(300), provider.provide_credentials()).await;
+        assert!(cut.is_err(), "the load was cut short");
+        let next = tokio::time::timeout(Duration::from_secs(5), provider.provide_credentials())
+            .await
+            .expect("served at once, not fetched again")
+            .unwrap();
+        assert_eq!(next.access_key_id(), "ASIACACHED");
+    });
+    drop(silent);
+}

@@ -154,7 +154,8 @@ impl RoleCredentialsCache {
     /// members are ignored, names are matched ignoring case (as the token
     /// cache's are; the CLI wants its own spelling), and a member given twice
     /// is refused. The credentials' [`account_id`](SessionCredentials::account_id)
-    /// is the key's. A file caught halfway through another tool's write (the
+    /// is the key's; a file whose `AccountId` names another account is not
+    /// the key's, and reads as no file (`Ok(None)`). A file caught halfway through another tool's write (the
     /// CLI truncates, then writes) is read again, a few times.
     ///
     /// # Errors
@@ -165,7 +166,9 @@ impl RoleCredentialsCache {
         // files of older CLIs).
         let account = || Some(key.account_id.clone());
         Ok(read_parsed(&self.path(key), from_file)?
-            .map(|credentials| credentials.named_for_portal().with_account_id(account())))
+            // A file naming another account is not this key's.
+            .filter(|(_, named)| named.as_ref().is_none_or(|named| *named == key.account_id))
+            .map(|(credentials, _)| credentials.named_for_portal().with_account_id(account())))
     }
 
     /// [`load`](Self::load), but `Ok(None)` too when fewer than
@@ -259,8 +262,9 @@ fn to_file(key: &RoleCredentialsKey, credentials: &SessionCredentials) -> Zeroiz
 }
 
 /// Reads a file's object: `Credentials` required, `ProviderType` read if a
-/// string and not otherwise required (the CLI does not look at it either).
-fn from_file(input: &[u8]) -> Result<SessionCredentials, CacheError> {
+/// string and not otherwise required (the CLI does not look at it either);
+/// with the `AccountId` the file names, if any.
+fn from_file(input: &[u8]) -> Result<(SessionCredentials, Option<String>), CacheError> {
     let mut credentials = None;
     read_members(input, &["ProviderType", "Credentials"], |i, r| {
         if i == 0 {
@@ -282,9 +286,10 @@ fn from_file(input: &[u8]) -> Result<SessionCredentials, CacheError> {
     required(credentials, "Credentials")
 }
 
-/// `Credentials`, read where `r` stands. `AccountId` is the key's (see
-/// [`RoleCredentialsCache::load`]): skipped.
-fn read_credentials(r: &mut Reader<'_>) -> Result<SessionCredentials, CacheError> {
+/// `Credentials`, read where `r` stands, and its `AccountId` if given.
+fn read_credentials(
+    r: &mut Reader<'_>,
+) -> Result<(SessionCredentials, Option<String>), CacheError> {
     const NAMES: [&str; 5] = [
         "AccessKeyId",
         "SecretAccessKey",
@@ -293,15 +298,14 @@ fn read_credentials(r: &mut Reader<'_>) -> Result<SessionCredentials, CacheError
         "AccountId",
     ];
     let (mut id, mut secret, mut token, mut expiration) = (None, None, None, None);
+    let mut account = None;
     read_nested(r, "Credentials", &NAMES, |i, r| {
         match i {
             0 => id = Some(format::non_empty(r, NAMES[0])?),
             1 => secret = Some(format::secret(r, NAMES[1])?),
             2 => token = Some(format::secret(r, NAMES[2])?),
             3 => expiration = Some(format::time(r, NAMES[3])?),
-            _ => r.skip().map_err(|err| {
-                CacheError::for_member(CacheErrorKind::Syntax, NAMES[4]).source(err)
-            })?,
+            _ => account = Some(format::string(r, NAMES[4])?),
         }
         Ok(())
     })?;
@@ -312,10 +316,11 @@ fn read_credentials(r: &mut Reader<'_>) -> Result<SessionCredentials, CacheError
             return Err(CacheError::for_member(CacheErrorKind::Empty, name));
         }
     }
-    Ok(SessionCredentials::new(
+    let credentials = SessionCredentials::new(
         required(id, NAMES[0])?,
         secret,
         token,
         required(expiration, NAMES[3])?,
-    ))
+    );
+    Ok((credentials, account))
 }

@@ -46,7 +46,7 @@ crate::builder_state::typed_struct! {
         required portal_endpoint: exact Endpoint = "Sets where `GetRoleCredentials` goes (required): [`portal::endpoint`](crate::portal::endpoint)`(sso_region)`, or a custom one.",
         required client: exact ReqwestClient = "Sets the HTTP client (required): a [`ReqwestClient`], which follows no redirect.",
         optional role_cache: exact RoleCredentialsCache = "Shares the AWS CLI's cache of role credentials (optional): [`RoleCredentialsCache::default_location`]. Credentials the CLI (or another process) cached are used while at least 15 minutes from expiring, and the ones fetched are cached for them; the key is the session's login (its name, or a legacy profile's start URL: see [`RoleCredentialsKey`]). Without it, nothing is written to disk.",
-        optional refresh_window: exact Duration = "Sets how long before the portal's `expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's identity cache renews in time. At most half of the credentials' lifetime is used.",
+        optional refresh_window: exact Duration = "Sets how long before the portal's `expiration` the credentials are renewed (optional, default 5 minutes): the credentials handed out carry that much earlier an expiry, so the SDK's identity cache renews in time. At most half of the credentials' lifetime is used. Keep it well above 40 s: the current credentials stand in for a failed renewal only while more than 30 s remain before `expiration`, and the SDK renews 5 to 10 s before the expiry it was given. Credentials in the role cache are taken only when fresh after this window too.",
         raw #[builder(default, setter(
             fn transform(source: impl TimeSource + 'static) -> Option<SharedTimeSource>
             where
@@ -206,10 +206,15 @@ struct Inner {
 /// When the fetch fails while the current credentials are still usable (more
 /// than 30 s before `expiration`), the load returns them, and the next fetch
 /// waits a minute (as for `IdentityEnhancedCredentials`, and botocore's
-/// advisory refresh); once they are not usable, the error reaches the caller: a [`CredentialsError::ProviderError`] whose
+/// advisory refresh); a load dropped before its fetch ends (the SDK's identity
+/// cache drops one that outlasts its timeout) rests the same minute. Once they
+/// are not usable, the error reaches the caller: a [`CredentialsError::ProviderError`] whose
 /// source is the crate's error ([`SessionError`](crate::cache::SessionError)
 /// when the person must log in again, [`SendError`](crate::SendError) for the
-/// portal's refusal). One fetch runs at a time; clones share it.
+/// portal's refusal). One fetch runs at a time, and clones share it: loads
+/// that wait for a fetch share what it got; after a failure, each tries
+/// again in turn (the SDK's identity cache already makes concurrent loads
+/// one).
 ///
 /// ```no_run
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -297,7 +302,8 @@ impl SsoRoleCredentials {
         if let Some(credentials) = self.fresh(now) {
             return Ok(credentials);
         }
-        // Resting after a failed renewal: the current credentials, unasked.
+        // Resting after a failed or dropped renewal: the current credentials,
+        // unasked.
         let resting = inner
             .retry_after
             .lock()
@@ -306,43 +312,73 @@ impl SsoRoleCredentials {
         if let Some(credentials) = self.usable(now).filter(|_| resting) {
             return Ok(credentials);
         }
-        match self.fetch().await {
-            Ok(credentials) => {
-                let now = inner.time_source.now();
-                let expiration = credentials.expiration();
-                let expiry = chain::reported_expiry(now, expiration, inner.refresh_window);
-                let handed = super::hand_over(&credentials, expiry);
-                *inner.last.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some((handed.clone(), expiration));
-                Ok(handed)
-            }
+        // Rests a minute if this load is dropped before the fetch ends (the
+        // SDK's identity cache drops a load that outlasts its timeout), so
+        // that the loads after it do not each start a fetch.
+        let mut renewal = Renewal {
+            provider: self,
+            running: true,
+        };
+        let fetched = self.fetch().await;
+        renewal.running = false;
+        let (credentials, from_portal) = match fetched {
+            Ok(fetched) => fetched,
             Err(err) => {
                 let now = inner.time_source.now();
                 let usable = self.usable(now);
                 if usable.is_some() {
-                    *inner
-                        .retry_after
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner) =
-                        Some(now + chain::RETRY_AFTER_FAILURE);
+                    self.rest(now);
                 }
-                usable.ok_or_else(|| CredentialsError::provider_error(err))
+                return usable.ok_or_else(|| CredentialsError::provider_error(err));
+            }
+        };
+        let now = inner.time_source.now();
+        let expiration = credentials.expiration();
+        let expiry = chain::reported_expiry(now, expiration, inner.refresh_window);
+        let handed = super::hand_over(&credentials, expiry);
+        *inner.last.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((handed.clone(), expiration));
+        if from_portal {
+            // Kept in memory first: a load dropped while it stores loses nothing.
+            if let Some(cache) = &inner.role_cache {
+                let (cache, key) = (cache.clone(), inner.key.clone());
+                // A failure to cache is not the load's failure.
+                let _ = blocking(move || cache.store(&key, &credentials)).await;
             }
         }
+        Ok(handed)
     }
 
-    /// The role cache's fresh credentials, else the portal's.
-    async fn fetch(&self) -> Result<SessionCredentials, Box<dyn std::error::Error + Send + Sync>> {
+    /// No new fetch for a minute from `now` while the current credentials are
+    /// usable.
+    fn rest(&self, now: SystemTime) {
+        *self
+            .inner
+            .retry_after
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(now + chain::RETRY_AFTER_FAILURE);
+    }
+
+    /// The role cache's credentials, when fresh enough to hand out (at least
+    /// the CLI's 15 minutes, and fresh after the refresh window), else the
+    /// portal's; and whether they came from the portal.
+    async fn fetch(
+        &self,
+    ) -> Result<(SessionCredentials, bool), Box<dyn std::error::Error + Send + Sync>> {
         let inner = &self.inner;
         if let Some(cache) = &inner.role_cache {
             let (cache, key, now) = (cache.clone(), inner.key.clone(), inner.time_source.now());
-            let cached = tokio::task::spawn_blocking(move || cache.load_fresh(&key, now))
+            let cached = blocking(move || cache.load_fresh(&key, now))
                 .await
                 .ok()
-                .and_then(Result::ok)
-                .flatten();
+                .flatten()
+                .filter(|found| {
+                    let expiry =
+                        chain::reported_expiry(now, found.expiration(), inner.refresh_window);
+                    chain::is_fresh(Some(expiry), now)
+                });
             if let Some(credentials) = cached {
-                return Ok(credentials);
+                return Ok((credentials, false));
             }
         }
         let token = inner.session.token(&inner.client).await?;
@@ -354,19 +390,40 @@ impl SsoRoleCredentials {
             .send(&inner.client, &inner.portal_endpoint)
             .await?;
         drop(token);
-        let credentials = answer.into_credentials();
-        if let Some(cache) = &inner.role_cache {
-            let (cache, key) = (cache.clone(), inner.key.clone());
-            // Stored from a copy moved to the blocking thread, wiped there.
-            let copy = SessionCredentials::new(
-                credentials.access_key_id().to_owned(),
-                crate::IntoSecret::into_secret(credentials.secret_access_key()),
-                crate::IntoSecret::into_secret(credentials.session_token()),
-                credentials.expiration(),
-            );
-            let _ = tokio::task::spawn_blocking(move || cache.store(&key, &copy)).await;
+        Ok((answer.into_credentials(), true))
+    }
+}
+
+/// A fetch under way: dropped before it ends, it rests the provider a minute
+/// while the current credentials are usable.
+struct Renewal<'a> {
+    provider: &'a SsoRoleCredentials,
+    running: bool,
+}
+
+impl Drop for Renewal<'_> {
+    fn drop(&mut self) {
+        if !self.running {
+            return;
         }
-        Ok(credentials)
+        let now = self.provider.inner.time_source.now();
+        if self.provider.usable(now).is_some() {
+            self.provider.rest(now);
+        }
+    }
+}
+
+/// Runs file I/O on tokio's blocking threads when there is a runtime (there
+/// is, under `reqwest`), else where it is.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, crate::cache::CacheError> + Send + 'static,
+) -> Result<T, crate::cache::CacheError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return work();
+    }
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => done,
+        Err(panicked) => std::panic::resume_unwind(panicked.into_panic()),
     }
 }
 
