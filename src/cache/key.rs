@@ -22,7 +22,10 @@ use sha1::{Digest, Sha1};
 pub struct CacheKey {
     hex: String,
     /// What was hashed: the login the role credentials' key names too.
-    #[cfg_attr(not(feature = "portal"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(feature = "portal", feature = "credentials")),
+        allow(dead_code)
+    )]
     login: Login,
 }
 
@@ -43,7 +46,10 @@ impl std::hash::Hash for CacheKey {
 
 /// The login a [`CacheKey`] is for.
 #[derive(Debug, Clone)]
-#[cfg_attr(not(feature = "portal"), allow(dead_code))]
+#[cfg_attr(
+    not(all(feature = "portal", feature = "credentials")),
+    allow(dead_code)
+)]
 enum Login {
     Session(String),
     StartUrl(String),
@@ -84,7 +90,7 @@ impl CacheKey {
 
     /// The key of `role_name` in `account_id`'s credentials for this login,
     /// in the AWS CLI's credential cache.
-    #[cfg(feature = "portal")]
+    #[cfg(all(feature = "portal", feature = "credentials"))]
     pub(crate) fn role_key(&self, account_id: &str, role_name: &str) -> super::RoleCredentialsKey {
         match &self.login {
             Login::Session(name) => super::RoleCredentialsKey::session(name, account_id, role_name),
