@@ -362,6 +362,36 @@ fn canonical_authority(scheme: &Scheme, authority: Authority) -> Result<Authorit
     text.parse().map_err(|_| EndpointError::InvalidBaseUrl)
 }
 
+/// The header the AWS SDKs send an access token in to the access portal.
+#[cfg(any(feature = "portal", feature = "cache"))]
+pub(crate) const SSO_BEARER_HEADER: &str = "x-amz-sso_bearer_token";
+
+/// The access portal of `region` (`portal.sso`), or its FIPS endpoint, as
+/// `aws-sdk-sso` resolves them.
+#[cfg(any(feature = "portal", feature = "cache"))]
+pub(crate) fn portal_endpoint(region: &str, fips: bool) -> Result<Endpoint, EndpointError> {
+    if fips {
+        Endpoint::for_service(&fips_prefix("portal.sso", region), region)
+    } else {
+        Endpoint::for_service("portal.sso", region)
+    }
+}
+
+/// A secret as a header value: marked sensitive, its bytes in a buffer wiped
+/// when the request (and every clone of the value) drops. `None` unless it
+/// is visible ASCII.
+#[cfg(any(feature = "sigv4", feature = "portal", feature = "cache"))]
+pub(crate) fn secret_header(secret: &secrecy::SecretString) -> Option<HeaderValue> {
+    let bytes = secret.expose_secret().as_bytes();
+    if !crate::validation::is_header_token(bytes) {
+        return None;
+    }
+    let owner = bytes::Bytes::from_owner(crate::secret::WipedOnDrop::copy_of(bytes));
+    let mut value = HeaderValue::from_maybe_shared(owner).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
 /// The host prefix of `service`'s FIPS endpoint in `region`: `{service}-fips`,
 /// but in AWS GovCloud the public endpoint, which is a FIPS endpoint (the AWS
 /// SDKs' endpoint rules for the `aws-us-gov` partition).

@@ -49,9 +49,6 @@ use crate::json::{missing, optional, Reader};
 use crate::validation::Checks;
 use crate::{BuildError, Endpoint, EndpointError, ResponseError, SessionCredentials};
 
-/// The header the AWS SDKs send the access token in.
-const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
-
 /// The request's path.
 const PATH: &str = "/federation/credentials";
 
@@ -65,7 +62,7 @@ const PATH: &str = "/federation/credentials";
 /// # Errors
 /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
 pub fn endpoint(region: &str) -> Result<Endpoint, EndpointError> {
-    Endpoint::for_service("portal.sso", region)
+    crate::http::portal_endpoint(region, false)
 }
 
 /// The portal's FIPS endpoint: `https://portal.sso-fips.{region}.amazonaws.com`;
@@ -76,7 +73,7 @@ pub fn endpoint(region: &str) -> Result<Endpoint, EndpointError> {
 /// # Errors
 /// [`EndpointError::InvalidRegion`] if `region` is not a DNS label sequence.
 pub fn fips_endpoint(region: &str) -> Result<Endpoint, EndpointError> {
-    Endpoint::for_service(&crate::http::fips_prefix("portal.sso", region), region)
+    crate::http::portal_endpoint(region, true)
 }
 
 crate::builder_state::typed_struct! {
@@ -256,15 +253,14 @@ impl GetRoleCredentials {
     /// user-agent headers aside). Usually to [`endpoint`]`(sso_region)`.
     #[must_use]
     pub fn to_http(&self, endpoint: &Endpoint) -> http::Request<()> {
-        let token = self.fields.access_token.expose_secret().as_bytes();
-        let bytes = bytes::Bytes::from_owner(crate::secret::WipedOnDrop::copy_of(token));
         let mut request = http::Request::new(());
         *request.method_mut() = http::Method::GET;
         *request.uri_mut() = endpoint.uri_with(&self.path_and_query());
         // Visible ASCII only, checked at `build()`.
-        if let Ok(mut value) = http::HeaderValue::from_maybe_shared(bytes) {
-            value.set_sensitive(true);
-            request.headers_mut().insert(BEARER_HEADER, value);
+        if let Some(value) = crate::http::secret_header(&self.fields.access_token) {
+            request
+                .headers_mut()
+                .insert(crate::http::SSO_BEARER_HEADER, value);
         }
         request
     }

@@ -68,7 +68,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::SystemTime;
 
-use bytes::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, HOST};
 use http::Request;
@@ -77,7 +76,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::grant::IamGrant;
-use crate::secret::{WipedOnDrop, ZeroizingBody};
+use crate::secret::ZeroizingBody;
 use crate::time::AmzDate;
 use crate::{CreateTokenWithIam, Endpoint, IntoSecret, JsonBody};
 
@@ -755,15 +754,7 @@ fn check_inputs(
 /// The session token as a header value whose bytes are wiped when the request
 /// (and every clone of the header value) is dropped.
 fn session_token_header(token: &SecretString) -> Result<HeaderValue, SignError> {
-    let token = token.expose_secret().as_bytes();
-    if !crate::validation::is_header_token(token) {
-        return Err(SignError::InvalidSessionToken);
-    }
-    let bytes = Bytes::from_owner(WipedOnDrop::copy_of(token));
-    let mut value =
-        HeaderValue::from_maybe_shared(bytes).map_err(|_| SignError::InvalidSessionToken)?;
-    value.set_sensitive(true);
-    Ok(value)
+    crate::http::secret_header(token).ok_or(SignError::InvalidSessionToken)
 }
 
 /// The host to sign when the request has no `host` header: the URI's host, with

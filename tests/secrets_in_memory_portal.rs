@@ -1,8 +1,8 @@
 //! No copy of a secret of the access portal's `GetRoleCredentials` is freed
 //! without being wiped: the access token through the builder, the request and
 //! its header; the answer's secret key and session token through reading
-//! (escaped or not), a refusal of the answer, the signing credentials and the
-//! SDK's `Credentials`.
+//! (escaped or not), a refusal of the answer, the `credential_process` answer,
+//! the signing credentials and the SDK's `Credentials`.
 //!
 //! A test binary of its own with its own global allocator (`common/probe.rs`):
 //! while armed, it scans every block before it is freed, and every block a
@@ -119,6 +119,13 @@ fn the_answer_leaves_no_unwiped_copy() {
                 .expose_secret()
                 .as_bytes()
                 .starts_with(CANARY));
+            // The `credential_process` answer: one exact-size body, wiped.
+            let printed = answer.credentials().to_credential_process_json();
+            assert!(printed
+                .expose_secret()
+                .windows(CANARY.len())
+                .any(|w| w == CANARY));
+            drop(printed);
             let signing: SigningCredentials = answer.into_credentials().into();
             drop(signing);
             let answer = GetRoleCredentialsResponse::from_http(200, body.as_bytes()).unwrap();

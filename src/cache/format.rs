@@ -33,29 +33,34 @@ impl fmt::Debug for Unknown {
     }
 }
 
-/// Reads a cache file's object. `names` are the members this crate knows; each is
-/// matched ignoring ASCII case (as `aws-config` does), may appear once, and counts
-/// as absent when `null`; `read` is called with its index to read its value.
-/// Everything else is kept raw in the returned [`Unknown`].
-pub(crate) fn read_members(
-    input: &[u8],
+/// Why a walk over an object's members stopped: a member's value broke a
+/// rule, or the JSON did.
+enum Stop {
+    Member(CacheError),
+    Syntax(ParseError),
+}
+
+/// Walks the object where `r` stands: each of `names` (matched ignoring ASCII
+/// case, as `aws-config` does) may appear once and counts as absent when
+/// `null`, and `read` is called with its index to read its value; any other
+/// member goes to `unknown`, with the offset of its key.
+fn walk_members<'a>(
+    r: &mut Reader<'a>,
     names: &[&'static str],
-    mut read: impl FnMut(usize, &mut Reader<'_>) -> Result<(), CacheError>,
-) -> Result<Unknown, CacheError> {
-    let mut seen = vec![false; names.len()];
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    mut read: impl FnMut(usize, &mut Reader<'a>) -> Result<(), CacheError>,
+    mut unknown: impl FnMut(&mut Reader<'a>, usize) -> Result<(), ParseError>,
+) -> Result<(), Stop> {
+    let mut seen = [false; 8];
+    debug_assert!(names.len() <= seen.len());
     let mut failure = None;
-    let mut reader = Reader::new(input);
-    let result = reader.object(|r, key| {
+    let result = r.object(|r, key| {
         let known = key.as_bytes().and_then(|k| {
             names
                 .iter()
                 .position(|n| n.as_bytes().eq_ignore_ascii_case(k))
         });
         let Some(i) = known else {
-            r.skip()?;
-            spans.push((key.offset, r.position()));
-            return Ok(());
+            return unknown(r, key.offset);
         };
         let outcome = if std::mem::replace(&mut seen[i], true) {
             Err(CacheError::for_member(CacheErrorKind::Duplicate, names[i]))
@@ -70,8 +75,32 @@ pub(crate) fn read_members(
             ParseError::syntax(Syntax::ExpectedValue, key.offset)
         })
     });
-    if let Err(err) = result.and_then(|()| reader.end()) {
-        return Err(failure.unwrap_or_else(|| CacheError::new(CacheErrorKind::Syntax).source(err)));
+    match (result, failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(failure)) => Err(Stop::Member(failure)),
+        (Err(err), None) => Err(Stop::Syntax(err)),
+    }
+}
+
+/// Reads a cache file's object ([`walk_members`]'s rules for `names`), and
+/// keeps everything else raw in the returned [`Unknown`].
+pub(crate) fn read_members(
+    input: &[u8],
+    names: &[&'static str],
+    read: impl FnMut(usize, &mut Reader<'_>) -> Result<(), CacheError>,
+) -> Result<Unknown, CacheError> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut reader = Reader::new(input);
+    let walked = walk_members(&mut reader, names, read, |r, at| {
+        r.skip()?;
+        spans.push((at, r.position()));
+        Ok(())
+    })
+    .and_then(|()| reader.end().map_err(Stop::Syntax));
+    match walked {
+        Ok(()) => {}
+        Err(Stop::Member(err)) => return Err(err),
+        Err(Stop::Syntax(err)) => return Err(CacheError::new(CacheErrorKind::Syntax).source(err)),
     }
     if spans.is_empty() {
         return Ok(Unknown::default());
@@ -90,42 +119,16 @@ pub(crate) fn read_members(
 /// holding it, names its syntax errors), read where `r` stands, in the same
 /// pass: unknown members are skipped, not kept.
 #[cfg_attr(not(feature = "portal"), allow(dead_code))]
-pub(crate) fn read_nested(
-    r: &mut Reader<'_>,
+pub(crate) fn read_nested<'a>(
+    r: &mut Reader<'a>,
     object: &'static str,
     names: &[&'static str],
-    mut read: impl FnMut(usize, &mut Reader<'_>) -> Result<(), CacheError>,
+    read: impl FnMut(usize, &mut Reader<'a>) -> Result<(), CacheError>,
 ) -> Result<(), CacheError> {
-    let mut seen = [false; 8];
-    debug_assert!(names.len() <= seen.len());
-    let mut failure = None;
-    let result = r.object(|r, key| {
-        let known = key.as_bytes().and_then(|k| {
-            names
-                .iter()
-                .position(|n| n.as_bytes().eq_ignore_ascii_case(k))
-        });
-        let Some(i) = known else {
-            return r.skip();
-        };
-        let outcome = if std::mem::replace(&mut seen[i], true) {
-            Err(CacheError::for_member(CacheErrorKind::Duplicate, names[i]))
-        } else if r.null() {
-            Ok(())
-        } else {
-            read(i, r)
-        };
-        outcome.map_err(|err| {
-            failure = Some(err);
-            // Only a signal to stop: the error returned is `failure`.
-            ParseError::syntax(Syntax::ExpectedValue, key.offset)
-        })
-    });
-    match (result, failure) {
-        (Ok(()), _) => Ok(()),
-        (Err(_), Some(failure)) => Err(failure),
-        (Err(err), None) => Err(syntax_in(object, err)),
-    }
+    walk_members(r, names, read, |r, _| r.skip()).map_err(|stop| match stop {
+        Stop::Member(err) => err,
+        Stop::Syntax(err) => syntax_in(object, err),
+    })
 }
 
 fn not_string(name: &'static str) -> CacheError {

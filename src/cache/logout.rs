@@ -326,13 +326,9 @@ impl SsoLogout {
             region: region.to_owned(),
             access_token: SecretString::from(token.expose_secret()),
             #[cfg(feature = "http")]
-            endpoint: crate::Endpoint::for_service("portal.sso", region).ok()?,
+            endpoint: crate::http::portal_endpoint(region, false).ok()?,
             #[cfg(feature = "http")]
-            fips_endpoint: crate::Endpoint::for_service(
-                &crate::http::fips_prefix("portal.sso", region),
-                region,
-            )
-            .ok()?,
+            fips_endpoint: crate::http::portal_endpoint(region, true).ok()?,
         })
     }
 
@@ -349,10 +345,6 @@ impl SsoLogout {
         &self.access_token
     }
 }
-
-/// The header the AWS SDKs send the access token in.
-#[cfg(feature = "http")]
-const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
@@ -396,16 +388,13 @@ impl SsoLogout {
     /// aside).
     #[must_use]
     pub fn to_http(&self, endpoint: &crate::Endpoint) -> http::Request<()> {
-        let token = self.access_token.expose_secret().as_bytes();
-        let bytes = bytes::Bytes::from_owner(crate::secret::WipedOnDrop::copy_of(token));
         let mut request = http::Request::new(());
         *request.method_mut() = http::Method::POST;
         *request.uri_mut() = endpoint.uri("/logout");
         let headers = request.headers_mut();
         // Visible ASCII only, checked when this was made.
-        if let Ok(mut value) = http::HeaderValue::from_maybe_shared(bytes) {
-            value.set_sensitive(true);
-            headers.insert(BEARER_HEADER, value);
+        if let Some(value) = crate::http::secret_header(&self.access_token) {
+            headers.insert(crate::http::SSO_BEARER_HEADER, value);
         }
         headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(0));
         request
