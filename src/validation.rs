@@ -5,6 +5,9 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::error::{BuildError, Problem, Rule};
 use crate::TokenType;
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
 /// Collects every problem found in a request. Allocates nothing unless a problem is
 /// found.
 #[derive(Debug, Default)]
@@ -176,9 +179,8 @@ impl Checks {
             return;
         }
         let v = value.expose_secret().as_bytes();
-        let (all_base64url, dots) = compact_jwt_scan(v);
         let header_empty = v.first() == Some(&b'.');
-        if !(dots == 2 || dots == 4) || header_empty || !all_base64url {
+        if header_empty || !compact_jwt(v) {
             self.fail("assertion", None, Rule::CompactJwt);
         }
     }
@@ -351,14 +353,29 @@ fn or_lanes(v: &[u8], lane: impl Fn(u8) -> u8) -> u8 {
     any.iter().fold(0, |acc, &a| acc | a)
 }
 
+/// Whether every byte of `v` is base64url or `.`, with 2 (JWS) or 4 (JWE)
+/// `.`s: with AVX2 when the CPU has it (see [`avx2`]), else portably.
+fn compact_jwt(v: &[u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(verdict) = avx2::compact_jwt(v) {
+        return verdict;
+    }
+    portable_compact_jwt(v)
+}
+
+/// [`compact_jwt`] without AVX2.
+fn portable_compact_jwt(v: &[u8]) -> bool {
+    let (all_base64url, dots) = compact_jwt_scan(v);
+    all_base64url && (dots == 2 || dots == 4)
+}
+
 /// Whether every byte of a compact JWT is base64url or `.`, and (when they
 /// all are) how many `.` there are: one pass, branch-free, 16 bytes at a time
 /// (SSE2 on x86-64, NEON on 64-bit ARM) by default.
 ///
 /// Built for a CPU with AVX2 (`-C target-cpu=x86-64-v3` or newer, or
-/// `-C target-feature=+avx2`), it runs 32 bytes at a time. Choosing that at run
-/// time instead would need a CPU-feature check and an `unsafe` call, which this
-/// crate does not have.
+/// `-C target-feature=+avx2`), it runs 32 bytes at a time; but on x86-64
+/// [`compact_jwt`] takes the faster [`avx2`] scan whenever the CPU has AVX2.
 fn compact_jwt_scan(v: &[u8]) -> (bool, usize) {
     /// Bytes per block: one vector register's worth.
     #[cfg(target_feature = "avx2")]
@@ -711,13 +728,15 @@ mod tests {
         )
     }
 
-    /// The scan, at the width the crate uses and at twice it, agrees with the
-    /// reference: on whether
-    /// the value passes, and then on its dots.
+    /// Every scan agrees with the reference. The portable one, at the width
+    /// the crate uses and at twice it: on whether the value passes, and then
+    /// on its dots. The compact-JWT verdict (dispatched, which takes AVX2
+    /// where the CPU has it; portable; and AVX2 itself): on whether the bytes
+    /// pass with 2 or 4 dots.
     fn same_scan(v: &[u8], case: &str) {
         let (ok, dots) = jwt_reference(v);
         for (name, (got_ok, got_dots)) in [
-            ("dispatch", compact_jwt_scan(v)),
+            ("static width", compact_jwt_scan(v)),
             ("16 lanes", jwt_lanes::<16>(v)),
             ("32 lanes", jwt_lanes::<32>(v)),
         ] {
@@ -726,6 +745,23 @@ mod tests {
                 assert_eq!(got_dots, dots, "{name}: {case}");
             }
         }
+        let jwt = ok && (dots == 2 || dots == 4);
+        assert_eq!(compact_jwt(v), jwt, "dispatch: {case}");
+        assert_eq!(portable_compact_jwt(v), jwt, "portable: {case}");
+        #[cfg(target_arch = "x86_64")]
+        if let Some(verdict) = avx2::compact_jwt(v) {
+            assert_eq!(verdict, jwt, "avx2: {case}");
+        }
+    }
+
+    /// The AVX2 scan is what these tests exercise wherever the CPU has AVX2
+    /// (every x86-64 machine this crate is tested on), not skipped.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_scan_runs_where_the_cpu_has_it() {
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
+        assert_eq!(avx2::compact_jwt(&[b'a'; 32]).is_some(), avx2);
+        assert_eq!(avx2::compact_jwt(&[b'a'; 31]), None);
     }
 
     fn uri_reference(value: &str) -> Option<(usize, bool)> {
@@ -859,7 +895,13 @@ mod tests {
         ] {
             for pos in [0, len / 2, len - 1] {
                 for b in 0..=255u8 {
+                    // Two dots beside the byte (where there is room), so that
+                    // a base64url byte makes a compact JWT and a `.` a third dot.
                     let mut v = vec![b'a'; len];
+                    if len >= 3 {
+                        v[(pos + 1) % len] = b'.';
+                        v[(pos + 2) % len] = b'.';
+                    }
                     v[pos] = b;
                     same_scan(&v, &format!("byte {b} at {pos}/{len}"));
                 }
@@ -871,6 +913,40 @@ mod tests {
             assert_eq!(compact_jwt_scan(&dots), (true, len));
             assert_eq!(jwt_lanes::<16>(&dots), (true, len));
             assert_eq!(jwt_lanes::<32>(&dots), (true, len));
+            same_scan(&dots, &format!("{len} dots"));
+        }
+    }
+
+    /// Dots anywhere, in any lane, in the last, overlapping block or not,
+    /// counted once: every pair of places, and 3, 4 and 5 dots on a stride
+    /// that puts several in one lane or each in its own.
+    #[test]
+    fn jwt_dots_in_every_place() {
+        for len in [3, 31, 32, 33, 47, 63, 64, 65, 97] {
+            for i in 0..len {
+                for j in i + 1..len {
+                    let mut v = vec![b'Q'; len];
+                    v[i] = b'.';
+                    v[j] = b'.';
+                    same_scan(&v, &format!("dots at {i} and {j} of {len}"));
+                }
+            }
+        }
+        for len in [140, 200, 1144] {
+            for count in 3..=5 {
+                for stride in [1, 7, 31, 32, 33] {
+                    for start in [0, 1, len - 1 - stride * (count - 1)] {
+                        let mut v = vec![b'z'; len];
+                        for k in 0..count {
+                            v[start + k * stride] = b'.';
+                        }
+                        same_scan(
+                            &v,
+                            &format!("{count} dots from {start} by {stride} of {len}"),
+                        );
+                    }
+                }
+            }
         }
     }
 
@@ -934,6 +1010,13 @@ mod tests {
         #[test]
         fn jwt_scan_matches_reference(v in near(JWT_ALPHABET, 600)) {
             same_scan(&v, "proptest");
+        }
+
+        /// Values shaped like compact JWTs: 1 to 7 parts of base64url with
+        /// the odd stray byte, joined by dots.
+        #[test]
+        fn jwt_shaped_values_match_reference(parts in prop::collection::vec(near(&JWT_ALPHABET[..64], 200), 1..8)) {
+            same_scan(&parts.join(&b'.'), "proptest, jwt-shaped");
         }
 
         #[test]
