@@ -32,7 +32,7 @@ def target(group, baseline):
         return 1.3
     if group.startswith("sign/") and baseline == "baseline-aws-sigv4":
         return 1.0
-    if group.startswith("build/") and baseline == "baseline-c-aws-sdk":
+    if group.startswith(("build/", "build-hot/")) and baseline == "baseline-c-aws-sdk":
         return 1.0
     # The other jobs: writing as fast as the plain serializer, reading within
     # the 1.3 allowed for token responses (ours checks and wipes), the session's
