@@ -21,10 +21,10 @@
 #![allow(unsafe_code)]
 
 use std::arch::x86_64::{
-    __m256i, _mm256_adds_epu8, _mm256_and_si256, _mm256_broadcastsi128_si256, _mm256_cmpeq_epi8,
-    _mm256_cmpgt_epi8, _mm256_extract_epi64, _mm256_loadu_si256, _mm256_min_epu8,
-    _mm256_movemask_epi8, _mm256_or_si256, _mm256_sad_epu8, _mm256_set1_epi8, _mm256_setzero_si256,
-    _mm256_shuffle_epi8, _mm256_srli_epi16, _mm_loadu_si128,
+    __m256i, _mm256_adds_epu8, _mm256_and_si256, _mm256_andnot_si256, _mm256_broadcastsi128_si256,
+    _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_extract_epi64, _mm256_loadu_si256,
+    _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_sad_epu8, _mm256_set1_epi8,
+    _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_srli_epi16, _mm_loadu_si128,
 };
 
 /// Bytes per block: one AVX2 register.
@@ -107,13 +107,18 @@ pub(super) fn compact_jwt(v: &[u8]) -> Option<bool> {
     Some(unsafe { scan_avx2(v) })
 }
 
-/// A byte's class, 32 at a time: `HIGH[b >> 4] & LOW[b & 15]`.
+/// A byte's class, 32 at a time: `HIGH[b >> 4] & LOW[b & 15]`, with the low
+/// table complemented (`NOT_LOW`): `vpshufb` gives 0 for a byte whose top bit
+/// is set, and the complement of that 0 lets the high table's full mark
+/// through, so no byte needs masking before its low-nibble lookup. Six
+/// operations per 32 bytes.
 #[target_feature(enable = "avx2")]
-fn classify(x: __m256i, high: __m256i, low: __m256i) -> __m256i {
-    let nibble = _mm256_set1_epi8(0x0F);
-    let hi = _mm256_and_si256(_mm256_srli_epi16::<4>(x), nibble);
-    let lo = _mm256_and_si256(x, nibble);
-    _mm256_and_si256(_mm256_shuffle_epi8(high, hi), _mm256_shuffle_epi8(low, lo))
+fn classify(x: __m256i, high: __m256i, not_low: __m256i) -> __m256i {
+    let hi = _mm256_and_si256(_mm256_srli_epi16::<4>(x), _mm256_set1_epi8(0x0F));
+    _mm256_andnot_si256(
+        _mm256_shuffle_epi8(not_low, x),
+        _mm256_shuffle_epi8(high, hi),
+    )
 }
 
 /// Reads 32 bytes.
@@ -122,6 +127,17 @@ fn load(block: &[u8; LANES]) -> __m256i {
     // SAFETY: `block` is 32 readable bytes, and `loadu` allows any alignment.
     unsafe { _mm256_loadu_si256(block.as_ptr().cast()) }
 }
+
+/// [`LOW`], complemented (see [`classify`]).
+const NOT_LOW: [u8; 16] = {
+    let mut t = LOW;
+    let mut l = 0;
+    while l < 16 {
+        t[l] = !t[l];
+        l += 1;
+    }
+    t
+};
 
 /// Reads one 16-byte table into both halves of a register (`vpshufb` looks up
 /// within each half).
@@ -138,11 +154,11 @@ fn table(t: &[u8; 16]) -> __m256i {
 /// counted only in the lanes not seen before.
 #[target_feature(enable = "avx2")]
 fn scan_avx2(v: &[u8]) -> bool {
-    let (high, low) = (table(&HIGH), table(&LOW));
+    let (high, not_low) = (table(&HIGH), table(&NOT_LOW));
     let (blocks, rest) = v.as_chunks::<LANES>();
     let mut sum = _mm256_setzero_si256();
     for block in blocks {
-        sum = _mm256_adds_epu8(sum, classify(load(block), high, low));
+        sum = _mm256_adds_epu8(sum, classify(load(block), high, not_low));
     }
     if !rest.is_empty() {
         let last: &[u8; LANES] = v[v.len() - LANES..].try_into().expect("v fills a block");
@@ -151,7 +167,7 @@ fn scan_avx2(v: &[u8]) -> bool {
         let seen = i8::try_from(LANES - rest.len()).expect("less than a block");
         let new = _mm256_cmpgt_epi8(load(&INDEX), _mm256_set1_epi8(seen - 1));
         let keep = _mm256_or_si256(new, _mm256_set1_epi8(0xF8u8.cast_signed()));
-        let class = _mm256_and_si256(classify(load(last), high, low), keep);
+        let class = _mm256_and_si256(classify(load(last), high, not_low), keep);
         sum = _mm256_adds_epu8(sum, class);
     }
     let small = _mm256_cmpeq_epi8(_mm256_min_epu8(sum, _mm256_set1_epi8(4)), sum);
@@ -173,7 +189,14 @@ mod tests {
     #[test]
     fn tables_classify_every_byte() {
         for b in 0..=255u8 {
-            let class = HIGH[usize::from(b >> 4)] & LOW[usize::from(b & 15)];
+            // As `classify` computes it: `vpshufb` gives 0 for a byte
+            // whose top bit is set.
+            let not_low = if b & 0x80 == 0 {
+                NOT_LOW[usize::from(b & 15)]
+            } else {
+                0
+            };
+            let class = HIGH[usize::from(b >> 4)] & !not_low;
             let expected = if b == b'.' {
                 DOT
             } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
