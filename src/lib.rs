@@ -2,7 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // `unsafe` only in `validation::avx2` (the JWT scan with AVX2, checked at run
 // time), which allows it and says why it is sound; `tests/unsafe_code.rs`
-// fails if any other file uses or allows it.
+// fails if any other file under `src/` uses or allows it.
 #![deny(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![warn(clippy::pedantic)]

@@ -375,7 +375,8 @@ fn portable_compact_jwt(v: &[u8]) -> bool {
 ///
 /// Built for a CPU with AVX2 (`-C target-cpu=x86-64-v3` or newer, or
 /// `-C target-feature=+avx2`), it runs 32 bytes at a time; but on x86-64
-/// [`compact_jwt`] takes the faster [`avx2`] scan whenever the CPU has AVX2.
+/// [`compact_jwt`] takes the faster [`avx2`] scan for any value of 32 bytes
+/// or more whenever the CPU has AVX2.
 fn compact_jwt_scan(v: &[u8]) -> (bool, usize) {
     /// Bytes per block: one vector register's worth.
     #[cfg(target_feature = "avx2")]
@@ -755,7 +756,7 @@ mod tests {
     }
 
     /// The AVX2 scan is what these tests exercise wherever the CPU has AVX2
-    /// (every x86-64 machine this crate is tested on), not skipped.
+    /// (`.ci/run` says whether its machine has), not skipped.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn avx2_scan_runs_where_the_cpu_has_it() {
@@ -914,6 +915,57 @@ mod tests {
             assert_eq!(jwt_lanes::<16>(&dots), (true, len));
             assert_eq!(jwt_lanes::<32>(&dots), (true, len));
             same_scan(&dots, &format!("{len} dots"));
+        }
+    }
+
+    /// Every byte in every place of a value one or two blocks long (with two
+    /// dots beside it, as above), so every lane of the AVX2 scan and of the
+    /// overlapping last block sees every byte.
+    #[test]
+    fn jwt_scan_every_byte_in_every_place() {
+        for len in [32, 33, 63, 64, 65] {
+            for pos in 0..len {
+                for b in 0..=255u8 {
+                    let mut v = vec![b'A'; len];
+                    v[(pos + 1) % len] = b'.';
+                    v[(pos + 2) % len] = b'.';
+                    v[pos] = b;
+                    same_scan(&v, &format!("byte {b} at {pos}/{len}"));
+                }
+            }
+        }
+    }
+
+    /// Bytes that are not base64url, two or more in the same lane, in a value
+    /// that is otherwise a compact JWT: a lane's sum must not wrap back to
+    /// "allowed" (as 0xF8 + 0x08 or 0x80 + 0x80 would in 8 bits).
+    #[test]
+    fn stray_bytes_in_one_lane_do_not_cancel() {
+        for len in [128, 129, 200, 1144] {
+            for pair in [
+                [b'{', b'{'],
+                [0x80, b' '],
+                [0xFF, b'/'],
+                [b'@', b'`'],
+                [0xC3, 0xA9],
+            ] {
+                for first in [3, 31, 40] {
+                    for stride in [32, 64] {
+                        let mut v = vec![b'x'; len];
+                        v[1] = b'.';
+                        v[2] = b'.';
+                        v[first] = pair[0];
+                        v[first + stride] = pair[1];
+                        same_scan(&v, &format!("{pair:?} at {first} and +{stride} of {len}"));
+                        assert!(!compact_jwt(&v), "{pair:?} at {first} of {len}");
+                    }
+                }
+            }
+            // Many of them: every lane saturated.
+            let mut v = vec![0x80; len];
+            v[1] = b'.';
+            v[2] = b'.';
+            same_scan(&v, &format!("all 0x80 of {len}"));
         }
     }
 

@@ -6,17 +6,17 @@
 //! that alone made `build()` of a JWT-bearer request with a 1 KB assertion
 //! twice the time of the AWS SDK's builder (issue 19, measured in
 //! `benches/construction.rs`). With AVX2's `vpshufb`, two 16-entry tables
-//! classify 32 bytes in seven operations: about a quarter of the time.
+//! classify 32 bytes in six operations: about a quarter of the time.
 //!
 //! What is `unsafe`, and why it is sound:
 //! - calling [`scan_avx2`], a `#[target_feature(enable = "avx2")]` function:
 //!   [`compact_jwt`] does so only after `is_x86_feature_detected!("avx2")` said the
 //!   CPU has AVX2 (the check is cached by std, so it costs one load);
-//! - the unaligned 32-byte loads (`_mm256_loadu_si256`): each reads a
-//!   `&[u8; 32]`, so all 32 bytes are in bounds, and `loadu` has no alignment
-//!   requirement.
+//! - the unaligned loads: `_mm256_loadu_si256` of a `&[u8; 32]` and
+//!   `_mm_loadu_si128` of a `&[u8; 16]`, so every byte read is in bounds, and
+//!   `loadu` has no alignment requirement.
 //!
-//! Nothing else here is `unsafe`: the arithmetic intrinsics are safe to call
+//! Nothing else here is `unsafe`: the other intrinsics are safe to call
 //! inside an AVX2 function.
 #![allow(unsafe_code)]
 
