@@ -147,11 +147,11 @@ fn table(t: &[u8; 16]) -> __m256i {
     _mm256_broadcastsi128_si256(unsafe { _mm_loadu_si128(t.as_ptr().cast()) })
 }
 
-/// [`compact_jwt`]'s answer. Each lane adds up its bytes' classes with saturation, so it ends at most 4
-/// exactly when its bytes were base64url or `.`, with at most 4 `.`s (more
-/// dots fail a compact JWT anyway); the dots are then the lanes' sum. The
-/// last partial block is read as the 32 bytes that end the value, its dots
-/// counted only in the lanes not seen before.
+/// [`compact_jwt`]'s answer. Each lane adds up its bytes' classes with
+/// saturation, so it ends at most 4 exactly when its bytes were base64url or
+/// `.`, with at most 4 `.`s (more dots fail a compact JWT anyway); the dots
+/// are then the lanes' sum. The last partial block is read as the 32 bytes
+/// that end the value, its dots counted only in the lanes not seen before.
 #[target_feature(enable = "avx2")]
 fn scan_avx2(v: &[u8]) -> bool {
     let (high, not_low) = (table(&HIGH), table(&NOT_LOW));
