@@ -229,6 +229,14 @@ macro_rules! operation_fields {
 }
 pub(crate) use operation_fields;
 
+/// `before` with `added` after it: by value, out of line, so that the builder's
+/// scopes are never lent to a call (the builder then stays in registers).
+#[inline(never)]
+pub(crate) fn appended(mut before: Vec<String>, added: Vec<String>) -> Vec<String> {
+    before.extend(added);
+    before
+}
+
 /// Declares a grant's fields struct and its typed builder. Every builder gets
 /// `client_id` and the repeatable `scope`/`scopes`; the groups give the rest:
 /// required secrets, optional secrets, required plain values, optional plain values.
@@ -260,21 +268,25 @@ macro_rules! fields {
                 /// Adds one scope (repeatable; scopes are sent in the order added).
                 /// Without any, the service grants every scope configured for the
                 /// application.
+                #[inline]
                 pub fn scope(&mut self, scope: impl Into<String>) {
                     self.scope.push(scope.into());
                 }
                 /// Adds scopes from an iterator, in order, after any added before.
+                #[inline]
                 pub fn scopes<I>(&mut self, scopes: I)
                 where
                     I: IntoIterator,
                     I::Item: Into<String>,
                 {
-                    if self.scope.is_empty() {
-                        // Collecting a `Vec<String>` reuses its buffer: no allocation.
-                        self.scope = scopes.into_iter().map(Into::into).collect();
+                    // Collecting a `Vec<String>` reuses its buffer: no allocation.
+                    let added: Vec<String> = scopes.into_iter().map(Into::into).collect();
+                    let before = std::mem::take(&mut self.scope);
+                    self.scope = if before.is_empty() {
+                        added
                     } else {
-                        self.scope.extend(scopes.into_iter().map(Into::into));
-                    }
+                        crate::grant::appended(before, added)
+                    };
                 }
             ),
         )]
@@ -366,6 +378,8 @@ macro_rules! fields {
             /// # Errors
             /// A [`BuildError`](crate::BuildError) naming every field that breaks a
             /// content rule (empty or blank values, and the grant's own rules).
+            #[allow(clippy::inline_always)]
+            #[inline(always)]
             pub fn build(self) -> Result<crate::$op<$grant>, crate::BuildError>
             where
                 client_id: crate::builder_state::field::client_id::Required<String>,

@@ -85,6 +85,8 @@ fn check<F: GrantFields>(operation: &'static str, fields: &F) -> Result<(), Buil
 macro_rules! request_common {
     ($ty:ident, $bound:ident, $operation:literal) => {
         impl<G: $bound> $ty<G> {
+            #[allow(clippy::inline_always)]
+            #[inline(always)]
             pub(crate) fn from_fields(fields: G::Fields) -> Result<Self, BuildError> {
                 check($operation, &fields)?;
                 Ok(Self {

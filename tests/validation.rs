@@ -283,6 +283,42 @@ fn each_scope_must_be_a_scope_token() {
 }
 
 #[test]
+fn scope_and_scopes_keep_the_order_they_were_given_in() {
+    macro_rules! built {
+        ($($setters:tt)*) => {
+            CreateTokenWithIam::refresh_token()
+                .client_id(ARN)
+                .refresh_token("r")
+                $($setters)*
+                .build()
+                .unwrap()
+                .scope()
+                .to_vec()
+        };
+    }
+    // `scopes` alone, from a `Vec` (its buffer reused) and from an array.
+    assert_eq!(
+        built!(.scopes(vec!["a".to_owned(), "b".to_owned()])),
+        ["a", "b"]
+    );
+    assert_eq!(built!(.scopes(["a", "b"])), ["a", "b"]);
+    // `scopes` after `scope`, `scope` after `scopes`, `scopes` twice.
+    assert_eq!(
+        built!(.scope("a").scopes(["b", "c"]).scope("d")),
+        ["a", "b", "c", "d"]
+    );
+    assert_eq!(
+        built!(.scopes(["a"]).scopes(vec!["b".to_owned()]).scopes(["c", "d"])),
+        ["a", "b", "c", "d"]
+    );
+    // An empty `scopes` changes nothing, before or after others.
+    assert_eq!(
+        built!(.scopes(Vec::<String>::new()).scope("a").scopes([""; 0])),
+        ["a"]
+    );
+}
+
+#[test]
 fn every_problem_is_reported_at_once_in_field_order() {
     let err = CreateTokenWithIam::authorization_code()
         .client_id("")
