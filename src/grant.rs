@@ -229,10 +229,18 @@ macro_rules! operation_fields {
 }
 pub(crate) use operation_fields;
 
-/// `before` with `added` after it: by value, out of line, so that the builder's
-/// scopes are never lent to a call (the builder then stays in registers).
+/// `before` with `added` after it, for the builders' `scope` and `scopes`.
+///
+/// By value and out of line, so that a builder's scopes are never lent to a
+/// call: a builder whose field is lent lives on the stack, and each move of it
+/// (one per setter) then reads back its fields with loads wider than the stores
+/// that wrote them, which stalls (store forwarding fails) for about ten cycles
+/// each; half of `build()`'s own time before this.
 #[inline(never)]
-pub(crate) fn appended(mut before: Vec<String>, added: Vec<String>) -> Vec<String> {
+pub(crate) fn appended(
+    mut before: Vec<String>,
+    added: impl IntoIterator<Item = String>,
+) -> Vec<String> {
     before.extend(added);
     before
 }
@@ -270,7 +278,8 @@ macro_rules! fields {
                 /// application.
                 #[inline]
                 pub fn scope(&mut self, scope: impl Into<String>) {
-                    self.scope.push(scope.into());
+                    let before = std::mem::take(&mut self.scope);
+                    self.scope = crate::grant::appended(before, [scope.into()]);
                 }
                 /// Adds scopes from an iterator, in order, after any added before.
                 #[inline]
