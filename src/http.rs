@@ -364,7 +364,8 @@ fn canonical_authority(scheme: &Scheme, authority: Authority) -> Result<Authorit
 
 /// The header the AWS SDKs send an access token in to the access portal.
 #[cfg(any(feature = "portal", feature = "cache"))]
-pub(crate) const SSO_BEARER_HEADER: &str = "x-amz-sso_bearer_token";
+pub(crate) const SSO_BEARER_HEADER: http::HeaderName =
+    http::HeaderName::from_static("x-amz-sso_bearer_token");
 
 /// The access portal of `region` (`portal.sso`), or its FIPS endpoint, as
 /// `aws-sdk-sso` resolves them.

@@ -617,14 +617,20 @@ fn sign_on_stack<B: ZeroizingBody>(
     let content_sha256 = s3.then(|| payload_hash.header_value());
     let headers = request.headers_mut();
     headers.insert(
-        HeaderName::from_static(X_AMZ_DATE),
+        const { HeaderName::from_static(X_AMZ_DATE) },
         HeaderValue::from_bytes(stamp.date_time()).map_err(|_| SignError::TimeOutOfRange)?,
     );
     if let Some(value) = token_value {
-        headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), value);
+        headers.insert(
+            const { HeaderName::from_static(X_AMZ_SECURITY_TOKEN) },
+            value,
+        );
     }
     if let Some(value) = content_sha256 {
-        headers.insert(HeaderName::from_static(X_AMZ_CONTENT_SHA256), value);
+        headers.insert(
+            const { HeaderName::from_static(X_AMZ_CONTENT_SHA256) },
+            value,
+        );
     }
     headers.insert(AUTHORIZATION, authorization);
     Ok(())

@@ -328,6 +328,25 @@ fn positive_control_secrecy_from_string_leaks() {
     assert!(leaks > 0, "the probe missed secrecy's shrink");
 }
 
+/// A `String` whose spare capacity still holds a secret (it was truncated, or
+/// cleared and refilled): the setter copies the value to an exact-size secret
+/// and must wipe the whole old buffer, spare capacity included, before freeing it.
+#[test]
+fn a_secret_left_in_a_strings_spare_capacity_is_wiped_too() {
+    let leaks = leaks_during(|| {
+        let mut spare = secret_string(256, 512);
+        spare.truncate(0);
+        spare.push_str("eyJhbGciOiJub25lIn0.e30.c2ln");
+        let r = CreateTokenWithIam::jwt_bearer()
+            .client_id(ARN)
+            .assertion(spare)
+            .build()
+            .unwrap();
+        drop(r.to_json());
+    });
+    assert_eq!(leaks, 0, "the canary in the spare capacity was freed unwiped");
+}
+
 #[test]
 fn positive_control_plain_string_drop_leaks() {
     let leaks = leaks_during(|| drop(secret_string(64, 64)));
