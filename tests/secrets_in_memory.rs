@@ -344,7 +344,10 @@ fn a_secret_left_in_a_strings_spare_capacity_is_wiped_too() {
             .unwrap();
         drop(r.to_json());
     });
-    assert_eq!(leaks, 0, "the canary in the spare capacity was freed unwiped");
+    assert_eq!(
+        leaks, 0,
+        "the canary in the spare capacity was freed unwiped"
+    );
 }
 
 #[test]
