@@ -288,13 +288,12 @@ macro_rules! fields {
                     I: IntoIterator,
                     I::Item: Into<String>,
                 {
-                    // Collecting a `Vec<String>` reuses its buffer: no allocation.
-                    let added: Vec<String> = scopes.into_iter().map(Into::into).collect();
                     let before = std::mem::take(&mut self.scope);
                     self.scope = if before.is_empty() {
-                        added
+                        // Collecting a `Vec<String>` reuses its buffer: no allocation.
+                        scopes.into_iter().map(Into::into).collect()
                     } else {
-                        crate::grant::appended(before, added)
+                        crate::grant::appended(before, scopes.into_iter().map(Into::into))
                     };
                 }
             ),

@@ -86,7 +86,7 @@ fn exact_copy(s: String) -> SecretString {
 /// the compiler may not remove: an optimization barrier follows it).
 ///
 /// Not `Box<[u8]>::zeroize`, `Vec<u8>::zeroize` or `String::zeroize`: those
-/// wipe byte by byte, a volatile store and a fence for each (zeroize 1.9), which
+/// wipe byte by byte, a volatile store for each (zeroize 1.9), which
 /// for a 1 KB token was a fifth of a request's whole `to_http`.
 pub(crate) fn wipe(bytes: &mut [u8]) {
     bytes.zeroize();
