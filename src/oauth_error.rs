@@ -482,14 +482,15 @@ pub(crate) fn is_throttling(code: &str) -> bool {
 /// they are wiped when dropped, like everything else this crate reads.
 impl Drop for TokenError {
     fn drop(&mut self) {
+        use crate::secret::{wipe_optional, wipe_string};
         if let ErrorCode::Unknown(code) = &mut self.code {
-            code.zeroize();
+            wipe_string(code);
         }
-        self.description.zeroize();
-        self.endpoint.zeroize();
-        self.region.zeroize();
-        self.reason.zeroize();
-        self.message.zeroize();
+        wipe_optional(&mut self.description);
+        wipe_optional(&mut self.endpoint);
+        wipe_optional(&mut self.region);
+        wipe_optional(&mut self.reason);
+        wipe_optional(&mut self.message);
     }
 }
 

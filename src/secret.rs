@@ -92,6 +92,19 @@ pub(crate) fn wipe(bytes: &mut [u8]) {
     bytes.zeroize();
 }
 
+/// Wipes all of `s`'s buffer, its spare capacity too, in bulk (see [`wipe`]),
+/// and frees it: `s` is left empty.
+pub(crate) fn wipe_string(s: &mut String) {
+    wipe_vec(std::mem::take(s).into_bytes());
+}
+
+/// [`wipe_string`] for an optional text.
+pub(crate) fn wipe_optional(s: &mut Option<String>) {
+    if let Some(s) = s {
+        wipe_string(s);
+    }
+}
+
 /// Wipes all of `v`'s buffer, its spare capacity too, in bulk (see [`wipe`]),
 /// then frees it.
 pub(crate) fn wipe_vec(mut v: Vec<u8>) {

@@ -4,7 +4,6 @@ use std::fmt;
 use std::time::SystemTime;
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
-use zeroize::Zeroize;
 
 use crate::error::{ParseError, ParseErrorKind, Syntax};
 use crate::json::missing as required;
@@ -490,10 +489,11 @@ impl StsError {
 /// The texts are the server's, but may quote what was sent: wiped when dropped.
 impl Drop for StsError {
     fn drop(&mut self) {
-        self.error_type.zeroize();
-        self.code.zeroize();
-        self.message.zeroize();
-        self.request_id.zeroize();
+        use crate::secret::{wipe_optional, wipe_string};
+        wipe_optional(&mut self.error_type);
+        wipe_string(&mut self.code);
+        wipe_optional(&mut self.message);
+        wipe_optional(&mut self.request_id);
     }
 }
 
