@@ -199,7 +199,7 @@ impl<'a> Reader<'a> {
         self.pos = scanned.end + 1;
         String::from_utf8(bytes).map_err(|err| {
             // The bytes may be a secret's: wipe them before they are freed.
-            err.into_bytes().zeroize();
+            crate::secret::wipe_vec(err.into_bytes());
             ParseError::syntax(Syntax::InvalidUtf8, at)
         })
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::json::Reader;
@@ -336,7 +336,7 @@ impl TokenError {
                 // The one replaced is wiped, as all text read from the body.
                 0..=2 => {
                     if let Some(mut replaced) = out.message.replace(value) {
-                        replaced.zeroize();
+                        crate::secret::wipe_string(&mut replaced);
                     }
                 }
                 3 => code_name = Some(Zeroizing::new(value)),

@@ -922,8 +922,7 @@ fn char_reference(name: &[u8]) -> Option<char> {
 /// allocation, no scratch copy; wiped if it turns out not to be UTF-8.
 fn text(raw: &[u8], offset: usize) -> Result<String, ParseError> {
     let invalid = |bytes: Vec<u8>| {
-        let mut bytes = bytes;
-        bytes.zeroize();
+        crate::secret::wipe_vec(bytes);
         ParseError::syntax(Syntax::InvalidUtf8, offset)
     };
     // Most values (keys, tokens, ARNs) hold no markup: they are their own text.

@@ -7,7 +7,7 @@ use std::fmt;
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::builder_state::{field, FieldState, Optional, RegionOrEndpoint};
 use crate::error::Rule;
@@ -559,7 +559,7 @@ fn decode(raw: &str, parameter: &'static str) -> Result<String, CallbackError> {
     decode_into(raw.as_bytes(), &mut bytes);
     debug_assert_eq!(bytes.len(), bytes.capacity());
     String::from_utf8(bytes).map_err(|err| {
-        err.into_bytes().zeroize();
+        crate::secret::wipe_vec(err.into_bytes());
         CallbackError::Malformed {
             parameter,
             problem: QueryProblem::Utf8,
